@@ -1,0 +1,90 @@
+# Shared by ./check and ./ikeseal: find a JDK >= 25 and the Debian packages the tokens need.
+# Sourced, not run.
+
+IKESEAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian package -> a file that proves it is installed.
+IKESEAL_PACKAGES=(
+  "softhsm2:/usr/lib/softhsm/libsofthsm2.so"
+  "softhsm2:/usr/bin/softhsm2-util"
+  "libnss3:/usr/lib/x86_64-linux-gnu/libsoftokn3.so"
+  "libnss3-tools:/usr/bin/certutil"
+  "opensc:/usr/bin/pkcs11-tool"
+  "opensc:/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so"
+)
+
+ikeseal_java_major() { # $1 = java binary
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -1
+}
+
+# Prints JAVA_HOME of a JDK >= 25 (javac present), or returns 1.
+ikeseal_find_jdk() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  command -v javac >/dev/null 2>&1 && candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+  for d in /usr/lib/jvm/*; do [ -d "$d" ] && candidates+=("$d"); done
+  local best="" best_major=0 d major
+  for d in "${candidates[@]}"; do
+    [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ] || continue
+    major="$(ikeseal_java_major "$d/bin/java")"
+    [ -n "$major" ] || continue
+    if [ "$major" -ge 25 ] && [ "$major" -gt "$best_major" ]; then best="$d"; best_major="$major"; fi
+  done
+  [ -n "$best" ] || return 1
+  echo "$best"
+}
+
+ikeseal_require_jdk() {
+  local home
+  if ! home="$(ikeseal_find_jdk)"; then
+    echo "ikeseal: no JDK 25 or newer found (looked at \$JAVA_HOME, javac on PATH and /usr/lib/jvm/*)." >&2
+    echo "ikeseal: install one (e.g. Temurin 25) and set JAVA_HOME." >&2
+    exit 1
+  fi
+  export JAVA_HOME="$home"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# Installs missing Debian packages when root; otherwise names them and fails.
+ikeseal_require_packages() {
+  local missing=() entry pkg file
+  for entry in "${IKESEAL_PACKAGES[@]}" "$@"; do
+    pkg="${entry%%:*}"; file="${entry#*:}"
+    if [ ! -e "$file" ] && [[ ! " ${missing[*]} " == *" $pkg "* ]]; then missing+=("$pkg"); fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "ikeseal: installing missing Debian packages: ${missing[*]}" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 || true
+    if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; then
+      echo "ikeseal: apt-get install ${missing[*]} failed" >&2
+      exit 1
+    fi
+  else
+    echo "ikeseal: missing Debian packages: ${missing[*]}" >&2
+    echo "ikeseal: run as root (it installs them itself) or: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  for entry in "${IKESEAL_PACKAGES[@]}" "$@"; do
+    file="${entry#*:}"
+    [ -e "$file" ] || { echo "ikeseal: ${entry%%:*} installed but $file is still missing" >&2; exit 1; }
+  done
+}
+
+ikeseal_require_maven() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "ikeseal: installing maven" >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends maven >&2
+    else
+      echo "ikeseal: Maven (mvn) not found; install it (apt-get install maven)" >&2
+      exit 1
+    fi
+  fi
+}
+
+# JVM flags the token layer needs (see pom.xml ikeseal.jvm.exports).
+IKESEAL_JVM_FLAGS=(--add-modules=jdk.crypto.cryptoki
+  --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED
+  --enable-native-access=ALL-UNNAMED)
