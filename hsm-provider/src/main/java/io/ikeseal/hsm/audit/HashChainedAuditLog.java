@@ -1,0 +1,340 @@
+package io.ikeseal.hsm.audit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * Append-only, hash-chained, fsync'd audit log: one JSON line per record (format and canonical form:
+ * {@link AuditLine}), {@code seq} from 1, each line's {@code prev} = the previous line's {@code hash}.
+ *
+ * <h2>Durability: group commit</h2>
+ * {@link #append} only enqueues. One writer thread takes everything queued, writes it with one
+ * {@code write} (the channel is {@code O_APPEND}), calls {@code force(false)} once, then completes all those
+ * futures; under load one fsync covers many records. Chain order is file order is dequeue order. A future
+ * completes normally only after its line was forced, so "acknowledged" means "on stable storage". If a
+ * write or fsync fails, that batch, everything queued and every later append fail with an
+ * {@link AuditException}: the caller must not act on those token results, and the log takes no more
+ * records (after a failed fsync the kernel may have dropped the dirty pages; retrying would lie).
+ *
+ * <h2>Crash recovery: a crash loses nothing that was acted upon</h2>
+ * Callers act only after their future completed, i.e. after fsync. A crash can therefore leave only
+ * unacknowledged bytes after the last forced record: whole lines (valid, harmless: the log says the
+ * operation happened; nobody acted on it), and at most one torn last line without its {@code '\n'}. On
+ * {@link #open}, a torn tail is a record never acknowledged, so it is truncated, and an
+ * {@value #RECOVERED_OPERATION} record (result {@code "truncated N bytes"}) is chained after the last complete
+ * line, so the cut stays visible to auditors rather than silently continuing. A last line that
+ * <em>has</em> its newline but is invalid is not a torn append: open refuses (operator decision).
+ *
+ * <h2>What open checks</h2>
+ * Only the tail, so start-up time does not grow with the log: the last complete line's canonical form and
+ * own hash, and the {@code .head} file ({@link AuditHead}): a log that ends before the head's seq, or whose
+ * record at that seq has another hash, lost records off its end, and open refuses rather than chain over
+ * the gap and overwrite the evidence. An unreadable head file is only warned about and rewritten: a crash
+ * can cause it, and anyone who could forge one could as well have written a consistent one. Run
+ * {@link AuditVerifier} for the whole chain.
+ *
+ * <h2>One writer</h2>
+ * An exclusive {@link FileChannel#tryLock} on the side file {@code <log>.lock} (never deleted: deleting lock
+ * files races) keeps a second process from interleaving a chain. The lock is not on the log itself because
+ * POSIX drops a process's locks when it closes <em>any</em> descriptor of the file, e.g. an
+ * {@code AuditVerifier} run in the same JVM. A static registry refuses a second open in the same JVM before
+ * any descriptor is opened, for the same reason.
+ *
+ * <h2>Limits</h2>
+ * The chain makes edits, deletions and reordering evident, relative to a hash you trust. Someone who can
+ * write the log can recompute the whole chain (and the head file); anchor {@code (seq, hash)} off-host and
+ * verify with {@link AuditVerifier#verify(Path, long, String)} to catch that.
+ */
+public final class HashChainedAuditLog implements AuditSink {
+    /** Operation name of the record written after truncating a torn tail. */
+    public static final String RECOVERED_OPERATION = "audit-recovered";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HashChainedAuditLog.class);
+    private static final Set<Path> OPEN_IN_THIS_JVM = new HashSet<>();
+
+    private final Path file;
+    private final Path headFile;
+    private final Path registryKey;
+    private final FileChannel lockChannel;
+    private final FileChannel out;
+    private final Thread writer;
+
+    private final Object mon = new Object();
+    private List<Pending> queue = new ArrayList<>(); // guarded by mon
+    private boolean closed;                          // guarded by mon
+    private AuditException failure;                  // guarded by mon
+
+    // Writer-thread confined after start (set before Thread.start, which publishes them).
+    private long seq;
+    private String prev = AuditLine.GENESIS;
+    private boolean headWarned;
+
+    private record Pending(AuditRecord record, CompletableFuture<Void> done) {}
+
+    private HashChainedAuditLog(Path file, Path registryKey, FileChannel lockChannel, FileChannel out) {
+        this.file = file;
+        this.headFile = AuditHead.of(file);
+        this.registryKey = registryKey;
+        this.lockChannel = lockChannel;
+        this.out = out;
+        this.writer = Thread.ofPlatform().daemon(true).name("audit-writer-" + file.getFileName()).unstarted(this::run);
+    }
+
+    /**
+     * Opens (creating if absent) and locks the log, recovers a torn tail, and continues the chain.
+     *
+     * @throws AuditException if the log is open elsewhere, its tail is invalid, it ends before its head
+     *                        file says, or on I/O errors
+     */
+    public static HashChainedAuditLog open(Path file) {
+        Path log = file.toAbsolutePath().normalize();
+        Path lockFile = log.resolveSibling(log.getFileName() + ".lock");
+        Path key;
+        synchronized (OPEN_IN_THIS_JVM) {
+            try {
+                try {
+                    Files.createFile(lockFile); // O_EXCL: no descriptor is opened if it exists
+                } catch (FileAlreadyExistsException e) {
+                    // normal on every open after the first
+                }
+                key = lockFile.toRealPath();
+            } catch (IOException e) {
+                throw new AuditException("cannot open audit log " + log + ": cannot create lock file: " + describe(e), e);
+            }
+            if (!OPEN_IN_THIS_JVM.add(key)) {
+                throw new AuditException("audit log " + log + " is already open in this process; a second writer would interleave its chain");
+            }
+        }
+        FileChannel lockChannel = null;
+        FileChannel out = null;
+        boolean ok = false;
+        try {
+            lockChannel = FileChannel.open(lockFile, WRITE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new AuditException("audit log " + log + " is already open by another process (lock on "
+                        + lockFile + " is held); a second writer would interleave its chain");
+            }
+            out = FileChannel.open(log, CREATE, WRITE, APPEND);
+            HashChainedAuditLog l = new HashChainedAuditLog(log, key, lockChannel, out);
+            l.recoverAndStart();
+            ok = true;
+            return l;
+        } catch (IOException e) {
+            throw new AuditException("cannot open audit log " + log + ": " + describe(e), e);
+        } finally {
+            if (!ok) {
+                closeQuietly(out);
+                closeQuietly(lockChannel); // releases the lock
+                synchronized (OPEN_IN_THIS_JVM) {
+                    OPEN_IN_THIS_JVM.remove(key);
+                }
+            }
+        }
+    }
+
+    /**
+     * Queues a record; the future completes once it is fsync'd, or fails with an {@link AuditException}
+     * (log failed or closed, record over 64 KiB). A null {@code time} is stamped now. Dependent stages
+     * added without an executor run on the writer thread: keep them short or use the *Async variants.
+     */
+    @Override
+    public CompletableFuture<Void> append(AuditRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (AuditLine.maxEncodedLength(record) > AuditLine.MAX_LINE_BYTES) {
+            return CompletableFuture.failedFuture(new AuditException("audit record too large for one audit line (limit "
+                    + AuditLine.MAX_LINE_BYTES + " bytes); not written"));
+        }
+        if (record.time() == null) {
+            record = new AuditRecord(Instant.now(), record.token(), record.operation(), record.mechanism(),
+                    record.keyRef(), record.context(), record.result(), record.durationMicros());
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (mon) {
+            if (failure != null) {
+                return CompletableFuture.failedFuture(new AuditException("audit log " + file
+                        + " is unusable after an earlier failure; record not written: " + failure.getMessage(), failure));
+            }
+            if (closed) {
+                return CompletableFuture.failedFuture(new AuditException("audit log " + file + " is closed; record not written"));
+            }
+            queue.add(new Pending(record, done));
+            if (queue.size() == 1) mon.notifyAll();
+        }
+        return done;
+    }
+
+    /** Writes and forces everything queued, stops the writer, releases the lock. Blocks until done. */
+    @Override
+    public void close() {
+        synchronized (mon) {
+            closed = true;
+            mon.notifyAll();
+        }
+        if (Thread.currentThread() == writer) return; // called from a completion callback: writer exits itself
+        boolean interrupted = false;
+        while (true) {
+            try {
+                writer.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // records queued before close must still be flushed
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Test hook: closing this simulates a failing disk. */
+    FileChannel channelForTest() {
+        return out;
+    }
+
+    private void recoverAndStart() throws IOException {
+        AuditTail t = AuditTail.read(file);
+        if (t.last() != null) {
+            seq = t.last().seq();
+            prev = t.last().hash();
+        }
+        checkHead();
+        if (t.torn() > 0) {
+            LOG.warn("audit log {}: truncating a torn last line of {} bytes (never acknowledged) after seq {}", file, t.torn(), seq);
+            out.truncate(t.keep());
+            // No force between truncate and the marker: one crash-safe point is enough, since the cut bytes
+            // were never acknowledged; a crash here just makes the next open recover again.
+            write(List.of(new AuditRecord(Instant.now(), null, RECOVERED_OPERATION, null, null, AuditContext.NONE,
+                    "truncated " + t.torn() + " bytes", 0)));
+        }
+        writeHead();
+        writer.start();
+    }
+
+    private void checkHead() throws IOException {
+        AuditHead h;
+        try {
+            h = AuditHead.read(headFile);
+        } catch (AuditException e) {
+            LOG.warn("{}; rewriting it (a crash before it reached disk can cause this)", e.getMessage());
+            return;
+        }
+        if (h == null) return; // first open, or deleted: nothing to compare
+        if (h.seq() > seq) {
+            throw new AuditException("audit log " + file + " ends at seq " + seq + " but head file says " + h.seq()
+                    + ": records were removed from its end; refusing to chain over the gap (restore the log, or move log and head aside)");
+        }
+        if (h.seq() == seq && !h.hash().equals(prev)) {
+            throw new AuditException("audit log " + file + ": record seq " + seq
+                    + " does not have the hash the head file recorded: its end was rewritten; refusing to continue");
+        }
+        // h.seq() < seq: a crash between fsync and the head update; the head only lags.
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                List<Pending> batch;
+                synchronized (mon) {
+                    while (queue.isEmpty() && !closed) mon.wait();
+                    if (queue.isEmpty()) return; // closed and drained
+                    batch = queue;
+                    queue = new ArrayList<>();
+                }
+                try {
+                    write(batch.stream().map(Pending::record).toList());
+                } catch (Throwable e) { // IOException, or anything else: records are not durable either way
+                    fail(e, batch);
+                    return;
+                }
+                for (Pending p : batch) p.done.complete(null);
+                writeHead();
+            }
+        } catch (InterruptedException e) {
+            fail(e, List.of());
+        } finally {
+            closeQuietly(out);
+            closeQuietly(lockChannel); // releases the lock, after the last write
+            synchronized (OPEN_IN_THIS_JVM) {
+                OPEN_IN_THIS_JVM.remove(registryKey);
+            }
+        }
+    }
+
+    private void write(List<AuditRecord> records) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(records.size() * 512);
+        long s = seq;
+        String p = prev;
+        for (AuditRecord r : records) {
+            AuditLine l = AuditLine.next(++s, p, r);
+            buf.writeBytes(l.line());
+            buf.write('\n');
+            p = l.hash();
+        }
+        ByteBuffer b = ByteBuffer.wrap(buf.toByteArray());
+        while (b.hasRemaining()) out.write(b);
+        out.force(false); // fdatasync: data plus the size change needed to read it back; mtime is not needed
+        seq = s;
+        prev = p;
+    }
+
+    private void fail(Throwable cause, List<Pending> batch) {
+        List<Pending> rest;
+        AuditException e = new AuditException("audit log " + file + " failed writing after seq " + seq + ": "
+                + describe(cause) + "; these records are not durable and the log accepts no more", cause);
+        synchronized (mon) {
+            failure = e;
+            rest = queue;
+            queue = new ArrayList<>();
+        }
+        LOG.error("{}", e.getMessage());
+        for (Pending p : batch) p.done.completeExceptionally(e);
+        for (Pending p : rest) p.done.completeExceptionally(e);
+    }
+
+    private void writeHead() {
+        try {
+            new AuditHead(seq, prev).writeTo(headFile);
+        } catch (IOException e) {
+            // The records are durable; a stale head only weakens tail-truncation detection. Say so once.
+            if (!headWarned) LOG.warn("audit log {}: cannot update head file {}: {}", file, headFile, describe(e));
+            headWarned = true;
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c == null) return;
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing audit channel", e);
+        }
+    }
+}
