@@ -1,0 +1,88 @@
+package io.ikeseal.testhsm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Locates the Debian-packaged tools and PKCS#11 modules the fixtures run. A missing one fails
+ * loudly with the package to install: tests must never silently skip token coverage.
+ */
+public final class DebianTools {
+    private static final String MULTIARCH = "/usr/lib/" + multiarch();
+
+    private DebianTools() {}
+
+    public static Path softhsm2Util() {
+        return executable("softhsm2-util", "softhsm2");
+    }
+
+    public static Path certutil() {
+        return executable("certutil", "libnss3-tools");
+    }
+
+    public static Path pkcs11Tool() {
+        return executable("pkcs11-tool", "opensc");
+    }
+
+    public static Path libSofthsm2() {
+        return locate("softhsm2", List.of(
+                Path.of("/usr/lib/softhsm/libsofthsm2.so"),
+                Path.of(MULTIARCH, "softhsm/libsofthsm2.so")));
+    }
+
+    public static Path libSoftokn3() {
+        return locate("libnss3", List.of(Path.of(MULTIARCH, "libsoftokn3.so")));
+    }
+
+    public static Path pkcs11Spy() {
+        return locate("opensc-pkcs11", List.of(
+                Path.of(MULTIARCH, "pkcs11/pkcs11-spy.so"),
+                Path.of(MULTIARCH, "pkcs11-spy.so")));
+    }
+
+    /** The first existing candidate; otherwise fails naming the first one and the package. */
+    static Path locate(String debianPackage, List<Path> candidates) {
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new MissingPackageException(debianPackage, missingMessage(debianPackage, candidates.getFirst()));
+    }
+
+    /** e.g. "softhsm2 is not installed: /usr/lib/softhsm/libsofthsm2.so missing; run ./check as root or apt-get install softhsm2". */
+    public static String missingMessage(String debianPackage, Path missing) {
+        return debianPackage + " is not installed: " + missing + " missing; run ./check as root or apt-get install "
+                + debianPackage;
+    }
+
+    private static Path executable(String name, String debianPackage) {
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(Path.of("/usr/bin", name));
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(":")) {
+                if (!d.isEmpty()) {
+                    candidates.add(Path.of(d, name));
+                }
+            }
+        }
+        Path found = locate(debianPackage, candidates);
+        if (!Files.isExecutable(found)) {
+            throw new MissingPackageException(debianPackage, debianPackage + " is broken: " + found
+                    + " is not executable; run ./check as root or apt-get install --reinstall " + debianPackage);
+        }
+        return found;
+    }
+
+    private static String multiarch() {
+        String arch = System.getProperty("os.arch");
+        return switch (arch) {
+            case "amd64", "x86_64" -> "x86_64-linux-gnu";
+            case "aarch64" -> "aarch64-linux-gnu";
+            default -> arch + "-linux-gnu";
+        };
+    }
+}

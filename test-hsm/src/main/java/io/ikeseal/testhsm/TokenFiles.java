@@ -1,0 +1,113 @@
+package io.ikeseal.testhsm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** Token directories, PIN files and per-token copies of PKCS#11 modules. */
+final class TokenFiles {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] PIN_CHARS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
+
+    private TokenFiles() {}
+
+    /** Labels and names end up in file names and SunPKCS11 configs: keep them plain. */
+    static String checkName(String what, String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(what + " must match " + NAME + ": " + name);
+        }
+        return name;
+    }
+
+    static char[] randomPin() {
+        char[] pin = new char[20];
+        for (int i = 0; i < pin.length; i++) {
+            pin[i] = PIN_CHARS[RANDOM.nextInt(PIN_CHARS.length)];
+        }
+        return pin;
+    }
+
+    static String uniqueSuffix() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** A new directory under baseDir (created if needed) named prefix-&lt;random&gt;. */
+    static Path newDir(Path baseDir, String prefix) {
+        try {
+            Files.createDirectories(baseDir);
+            return Files.createTempDirectory(baseDir.toAbsolutePath(), prefix + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a token directory under " + baseDir, e);
+        }
+    }
+
+    /** Writes a secret readable only by the owner (created 600, never briefly world-readable). */
+    static Path writeSecret(Path file, char[] secret) {
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, new String(secret), StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    static Path mkdir(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /**
+     * Copies a PKCS#11 module into dir: a distinct path makes dlopen load a separate instance
+     * (its own C_Initialize and globals), and SunPKCS11 caches one module per path.
+     */
+    static Path copyModule(Path module, Path dir, String stem) {
+        Path copy = dir.resolve(stem + "-" + uniqueSuffix() + ".so");
+        try {
+            return Files.copy(module, copy, StandardCopyOption.COPY_ATTRIBUTES);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + module + " to " + copy, e);
+        }
+    }
+
+    /** Best effort: a loaded module keeps its mapping after its file is deleted. */
+    static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}

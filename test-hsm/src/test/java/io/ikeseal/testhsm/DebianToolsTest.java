@@ -1,0 +1,46 @@
+package io.ikeseal.testhsm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class DebianToolsTest {
+    @Test
+    void messageNamesThePathThePackageAndTheFix() {
+        assertEquals("softhsm2 is not installed: /usr/lib/softhsm/libsofthsm2.so missing; "
+                        + "run ./check as root or apt-get install softhsm2",
+                DebianTools.missingMessage("softhsm2", Path.of("/usr/lib/softhsm/libsofthsm2.so")));
+    }
+
+    @Test
+    void missingCandidateFailsLoudlyWithTheFirstCandidate() {
+        var e = assertThrows(MissingPackageException.class, () -> DebianTools.locate("libnss3",
+                List.of(Path.of("/nonexistent/libsoftokn3.so"), Path.of("/nonexistent/other/libsoftokn3.so"))));
+        assertEquals("libnss3", e.packageName());
+        assertEquals(DebianTools.missingMessage("libnss3", Path.of("/nonexistent/libsoftokn3.so")), e.getMessage());
+    }
+
+    @Test
+    void installedToolsAreFound() {
+        for (Path p : List.of(DebianTools.softhsm2Util(), DebianTools.certutil(), DebianTools.pkcs11Tool(),
+                DebianTools.libSofthsm2(), DebianTools.libSoftokn3(), DebianTools.pkcs11Spy())) {
+            assertTrue(Files.isRegularFile(p), p::toString);
+        }
+    }
+
+    @Test
+    void subprocessFailureCarriesStderrAndHidesPins() {
+        var e = assertThrows(IllegalStateException.class, () -> Subprocess.run(
+                List.of(DebianTools.softhsm2Util().toString(), "--show-slots", "--pin", "secret123"),
+                java.util.Map.of("SOFTHSM2_CONF", "/nonexistent/softhsm2.conf")));
+        assertTrue(e.getMessage().contains("exit code"), e.getMessage());
+        assertTrue(e.getMessage().contains("stderr: ERROR: Could not load the SoftHSM configuration."), e.getMessage());
+        assertTrue(!e.getMessage().contains("secret123"), e.getMessage());
+    }
+}
