@@ -93,6 +93,9 @@ public final class Token implements AutoCloseable {
             throw e;
         }
         record(audit, spec.name(), start, "login", "C_Login", "ok", t0);
+        if (spec.roles().contains(TokenRole.KEY_EXCHANGE) && spec.tier() == ResidencyTier.SEALED) {
+            selfTest(spec, provider, caps, audit);
+        }
         Token token = new Token(spec, slot, caps, provider, ks, audit);
         if (spec.roles().contains(TokenRole.KEY_EXCHANGE) && spec.tier() == ResidencyTier.COMPAT) {
             LOG.warn("token '{}' runs the key schedule in COMPAT tier: g^ir leaves the token and SKEYSEED/SK_d "
@@ -102,6 +105,21 @@ public final class Token implements AutoCloseable {
         LOG.info("token '{}' ready: slot {} label '{}', tier {}, {} thread(s)", spec.name(), slot.slotId(),
                 slot.label(), token.tier().configName(), spec.threads());
         return token;
+    }
+
+    private static void selfTest(TokenSpec spec, Provider provider, TokenCapabilities caps, AuditSink audit) {
+        for (io.ikeseal.hsm.schedule.Prf prf : caps.sealedPrfs()) {
+            long t0 = System.nanoTime();
+            Instant start = Instant.now();
+            try {
+                SealedScheduleSelfTest.run(provider, prf);
+            } catch (TokenException e) {
+                record(audit, spec.name(), start, "self-test", prf.kdfAlgorithm(), e.ckr() != null ? e.ckr() : "failed", t0);
+                throw new TokenException("token '" + spec.name() + "' cannot serve role key-exchange at tier sealed: "
+                        + e.getMessage(), e.ckr(), e);
+            }
+            record(audit, spec.name(), start, "self-test", prf.kdfAlgorithm(), "ok", t0);
+        }
     }
 
     private static Pkcs11Module.SlotInfo chooseSlot(TokenSpec spec, Pkcs11Module module) {
