@@ -1,0 +1,204 @@
+package io.ikeseal.hsm.schedule;
+
+import static io.ikeseal.hsm.schedule.ScheduleInputs.concat;
+
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenException;
+import io.ikeseal.hsm.token.TokenOperation;
+
+/**
+ * The compat tier's schedule: the key-exchange token cannot run HKDF (e.g. SoftHSM), so g^ir arrives as host
+ * bytes (its SealedKey holds a SecretKeySpec, see kx) and prf/prf+ run here with the JDK's HMAC, as strongSwan's
+ * pkcs11 plugin does. Keys it returns as SealedKeys hold SecretKeySpecs too. Each step still runs on the token's
+ * executor and writes an audit record (mechanism {@value #MECHANISM}), so the log shows the schedule left the token.
+ */
+final class CompatKeySchedule implements KeySchedule {
+    static final String MECHANISM = "HOST_HMAC";
+
+    private final Token token;
+
+    CompatKeySchedule(Token token) {
+        this.token = token;
+    }
+
+    @Override
+    public Token token() {
+        return token;
+    }
+
+    @Override
+    public ResidencyTier tier() {
+        return ResidencyTier.COMPAT;
+    }
+
+    @Override
+    public CompletableFuture<SealedKey> skeyseed(Prf prf, byte[] ni, byte[] nr, SealedKey gir, AuditContext ctx) {
+        ScheduleInputs.nonce("Ni", ni);
+        ScheduleInputs.nonce("Nr", nr);
+        ScheduleInputs.key(token, "g^ir", gir);
+        byte[] nonces = concat(ni, nr);
+        return token.call(op("skeyseed", gir), ctx, () -> {
+            byte[] g = bytesOf(gir);
+            try {
+                return hostSealed("SKEYSEED", prf, mac(prf, nonces, g));
+            } finally {
+                Arrays.fill(g, (byte) 0);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<IkeSaKeys> ikeSaKeys(Prf prf, SealedKey skeyseed, byte[] ni, byte[] nr, byte[] spiI,
+                                                  byte[] spiR, int integKeyLength, int encrKeyLength, AuditContext ctx) {
+        ScheduleInputs.key(token, "SKEYSEED", skeyseed);
+        KeyLayout layout = KeyLayout.of(prf, ni, nr, spiI, spiR, integKeyLength, encrKeyLength);
+        byte[] s = concat(ni, nr, spiI, spiR);
+        return token.call(op("prf+", skeyseed), ctx, () -> {
+            byte[] k = bytesOf(skeyseed);
+            byte[] all = prfPlus(prf, k, s, layout.totalLength());
+            try {
+                int h = prf.outputLength();
+                SealedKey skD = hostSealed("SK_d", prf, Arrays.copyOf(all, h));
+                return layout.split(skD, Arrays.copyOfRange(all, h, all.length));
+            } finally {
+                Arrays.fill(k, (byte) 0);
+                Arrays.fill(all, (byte) 0);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<SealedKey> rekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni,
+                                                      byte[] nr, AuditContext ctx) {
+        ScheduleInputs.key(token, "SK_d (old)", skDOld);
+        ScheduleInputs.key(token, "g^ir (new)", girNew);
+        ScheduleInputs.nonce("Ni", ni);
+        ScheduleInputs.nonce("Nr", nr);
+        byte[] nonces = concat(ni, nr);
+        return token.call(op("rekey-skeyseed", skDOld), ctx, () -> {
+            byte[] d = bytesOf(skDOld);
+            byte[] g = bytesOf(girNew);
+            try {
+                return hostSealed("SKEYSEED", prf, mac(prf, d, g, nonces));
+            } finally {
+                Arrays.fill(d, (byte) 0);
+                Arrays.fill(g, (byte) 0);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<HostKey> childKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr,
+                                                  int length, AuditContext ctx) {
+        ScheduleInputs.key(token, "SK_d", skD);
+        if (girOrNull != null) {
+            ScheduleInputs.key(token, "g^ir (new)", girOrNull);
+        }
+        ScheduleInputs.nonce("Ni", ni);
+        ScheduleInputs.nonce("Nr", nr);
+        ScheduleInputs.prfPlusLength(prf, "KEYMAT length", length);
+        return token.call(op("child-keymat", skD), ctx, () -> {
+            byte[] d = bytesOf(skD);
+            byte[] g = girOrNull == null ? new byte[0] : bytesOf(girOrNull);
+            byte[] s = concat(g, ni, nr);
+            try {
+                return HostKey.adopt("KEYMAT", prfPlus(prf, d, s, length));
+            } finally {
+                Arrays.fill(d, (byte) 0);
+                Arrays.fill(g, (byte) 0);
+                Arrays.fill(s, (byte) 0);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<byte[]> prf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
+        ScheduleInputs.key(token, "key", key);
+        ScheduleInputs.data("data", data);
+        byte[] copy = data.clone();
+        return token.call(op("prf", key), ctx, () -> {
+            byte[] k = bytesOf(key);
+            try {
+                return mac(prf, k, copy);
+            } finally {
+                Arrays.fill(k, (byte) 0);
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<SealedKey> deriveKey(Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
+        ScheduleInputs.key(token, "key", key);
+        ScheduleInputs.data("data", data);
+        ScheduleInputs.name(name);
+        byte[] copy = data.clone();
+        return token.call(op("prf", key), ctx, () -> {
+            byte[] k = bytesOf(key);
+            try {
+                return hostSealed(name, prf, mac(prf, k, copy));
+            } finally {
+                Arrays.fill(k, (byte) 0);
+            }
+        });
+    }
+
+    /** prf+(K, S) = T1 | T2 | ... with Tn = prf(K, T(n-1) | S | n) (RFC 7296 §2.13), truncated to length. */
+    static byte[] prfPlus(Prf prf, byte[] key, byte[] s, int length) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance(prf.macAlgorithm());
+        mac.init(new SecretKeySpec(key, prf.macAlgorithm()));
+        byte[] out = new byte[length];
+        byte[] t = new byte[0];
+        for (int n = 1, off = 0; off < length; n++) {
+            mac.update(t);
+            mac.update(s);
+            mac.update((byte) n);
+            Arrays.fill(t, (byte) 0);
+            t = mac.doFinal();
+            System.arraycopy(t, 0, out, off, Math.min(t.length, length - off));
+            off += t.length;
+        }
+        Arrays.fill(t, (byte) 0);
+        return out;
+    }
+
+    static byte[] mac(Prf prf, byte[] key, byte[]... data) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance(prf.macAlgorithm());
+        mac.init(new SecretKeySpec(key, prf.macAlgorithm()));
+        for (byte[] d : data) {
+            mac.update(d);
+        }
+        return mac.doFinal();
+    }
+
+    private TokenOperation op(String operation, SealedKey input) {
+        return new TokenOperation(operation, MECHANISM, input.name());
+    }
+
+    /** Wraps derived bytes as a host-held SealedKey and wipes them. */
+    private SealedKey hostSealed(String name, Prf prf, byte[] bytes) {
+        try {
+            return new SealedKey(token, name, new SecretKeySpec(bytes, prf.macAlgorithm()), bytes.length);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private byte[] bytesOf(SealedKey key) {
+        byte[] b = key.key().getEncoded();
+        if (b == null) {
+            throw new TokenException("token '" + token.name() + "' runs the key schedule at tier compat, but "
+                    + key.name() + " is not readable on the host; the compat tier needs host-held inputs");
+        }
+        return b;
+    }
+}

@@ -1,0 +1,194 @@
+package io.ikeseal.hsm.schedule;
+
+import static io.ikeseal.hsm.schedule.ScheduleInputs.concat;
+
+import java.security.GeneralSecurityException;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import javax.crypto.KDF;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.HKDFParameterSpec;
+
+import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenException;
+import io.ikeseal.hsm.token.TokenOperation;
+
+/**
+ * The key schedule as HKDF inside the token (design.md "The key schedule is HKDF"): prf(K, S) =
+ * HKDF-Extract(salt = K, IKM = S) and prf+ = HKDF-Expand. Secrets (SKEYSEED, SK_d, PRF outputs kept as keys) are
+ * token keys created sensitive and unextractable by the sealed tier's SunPKCS11 template; only outputs the host
+ * may hold come back as bytes (CKM_HKDF_DATA).
+ */
+final class SealedKeySchedule implements KeySchedule {
+    static final String DERIVE = "CKM_HKDF_DERIVE";
+    static final String DATA = "CKM_HKDF_DATA";
+    /** SunPKCS11 derives CKK_GENERIC_SECRET for "Generic"; such keys work as HKDF salt, IKM and PRK. */
+    private static final String GENERIC = "Generic";
+
+    private final Token token;
+
+    SealedKeySchedule(Token token) {
+        this.token = token;
+    }
+
+    @Override
+    public Token token() {
+        return token;
+    }
+
+    @Override
+    public ResidencyTier tier() {
+        return ResidencyTier.SEALED;
+    }
+
+    @Override
+    public CompletableFuture<SealedKey> skeyseed(Prf prf, byte[] ni, byte[] nr, SealedKey gir, AuditContext ctx) {
+        ScheduleInputs.nonce("Ni", ni);
+        ScheduleInputs.nonce("Nr", nr);
+        ScheduleInputs.key(token, "g^ir", gir);
+        byte[] nonces = concat(ni, nr);
+        // prf(Ni | Nr, g^ir): the nonces are the HMAC key (salt as data), g^ir the token key as IKM.
+        return token.call(new TokenOperation("skeyseed", DERIVE, gir.name()), ctx, () -> sealed("SKEYSEED", prf,
+                kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.ofExtract().addSalt(nonces).addIKM(gir.key()).extractOnly())));
+    }
+
+    @Override
+    public CompletableFuture<IkeSaKeys> ikeSaKeys(Prf prf, SealedKey skeyseed, byte[] ni, byte[] nr, byte[] spiI,
+                                                  byte[] spiR, int integKeyLength, int encrKeyLength, AuditContext ctx) {
+        ScheduleInputs.key(token, "SKEYSEED", skeyseed);
+        KeyLayout layout = KeyLayout.of(prf, ni, nr, spiI, spiR, integKeyLength, encrKeyLength);
+        byte[] s = concat(ni, nr, spiI, spiR);
+        int h = prf.outputLength();
+        // SK_d = T1 = HKDF-Expand(SKEYSEED, S, hashLen): a whole block, derived to a token key.
+        CompletableFuture<SealedKey> skD = token.call(new TokenOperation("sk_d", DERIVE, skeyseed.name()), ctx,
+                () -> sealed("SK_d", prf, kdf(prf).deriveKey(GENERIC,
+                        HKDFParameterSpec.expandOnly(skeyseed.key(), s, h))));
+        // T2.. = prf(SKEYSEED, T(k-1) | S | k) with T1 given as the token key SK_d, later T as data.
+        return skD.thenCompose(d -> token.call(new TokenOperation("prf+", DATA, skeyseed.name()), ctx,
+                () -> blocks(kdf(prf), skeyseed.key(), 2, layout.hostLength(),
+                        (b, prev, k) -> (prev == null ? b.addIKM(d.key()) : b.addIKM(prev)).addIKM(concat(s, k))))
+                .handle((rest, err) -> {
+                    if (err != null) {
+                        d.destroy();
+                        throw err instanceof CompletionException ce ? ce : new CompletionException(err);
+                    }
+                    return layout.split(d, rest);
+                }));
+    }
+
+    @Override
+    public CompletableFuture<SealedKey> rekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni,
+                                                      byte[] nr, AuditContext ctx) {
+        ScheduleInputs.key(token, "SK_d (old)", skDOld);
+        ScheduleInputs.key(token, "g^ir (new)", girNew);
+        ScheduleInputs.nonce("Ni", ni);
+        ScheduleInputs.nonce("Nr", nr);
+        byte[] nonces = concat(ni, nr);
+        return token.call(new TokenOperation("rekey-skeyseed", DERIVE, skDOld.name()), ctx, () -> sealed("SKEYSEED", prf,
+                kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.ofExtract().addSalt(skDOld.key())
+                        .addIKM(girNew.key()).addIKM(nonces).extractOnly())));
+    }
+
+    @Override
+    public CompletableFuture<HostKey> childKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr,
+                                                  int length, AuditContext ctx) {
+        ScheduleInputs.key(token, "SK_d", skD);
+        if (girOrNull != null) {
+            ScheduleInputs.key(token, "g^ir (new)", girOrNull);
+        }
+        ScheduleInputs.nonce("Ni", ni);
+        ScheduleInputs.nonce("Nr", nr);
+        ScheduleInputs.prfPlusLength(prf, "KEYMAT length", length);
+        byte[] nonces = concat(ni, nr);
+        if (girOrNull == null) {
+            // Without PFS, prf+(SK_d, Ni | Nr) is exactly HKDF-Expand(SK_d, Ni | Nr, L). SunPKCS11 refuses outputs
+            // under 40 bits ("Key length was 8 but must be between 40 and ..."); a longer Expand has the shorter
+            // one as its prefix, so ask for at least one block and truncate.
+            int asked = Math.max(length, prf.outputLength());
+            return token.call(new TokenOperation("child-keymat", DATA, skD.name()), ctx, () -> HostKey.adopt("KEYMAT",
+                    truncate(kdf(prf).deriveData(HKDFParameterSpec.expandOnly(skD.key(), nonces, asked)), length)));
+        }
+        // With PFS the info g^ir | Ni | Nr holds a token key, so each block is an Extract with mixed input.
+        return token.call(new TokenOperation("child-keymat", DATA, skD.name()), ctx, () -> HostKey.adopt("KEYMAT",
+                blocks(kdf(prf), skD.key(), 1, length, (b, prev, k) ->
+                        (prev == null ? b : b.addIKM(prev)).addIKM(girOrNull.key()).addIKM(concat(nonces, k)))));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> prf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
+        ScheduleInputs.key(token, "key", key);
+        ScheduleInputs.data("data", data);
+        byte[] d = data.clone();
+        return token.call(new TokenOperation("prf", DATA, key.name()), ctx, () -> kdf(prf).deriveData(
+                HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(d).extractOnly()));
+    }
+
+    @Override
+    public CompletableFuture<SealedKey> deriveKey(Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
+        ScheduleInputs.key(token, "key", key);
+        ScheduleInputs.data("data", data);
+        ScheduleInputs.name(name);
+        byte[] d = data.clone();
+        return token.call(new TokenOperation("prf", DERIVE, key.name()), ctx, () -> sealed(name, prf,
+                kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(d).extractOnly())));
+    }
+
+    /** Fills in the IKM of block k; prev is T(k-1) as bytes, or null for the first block computed. */
+    @FunctionalInterface
+    interface BlockInput {
+        HKDFParameterSpec.Builder add(HKDFParameterSpec.Builder b, byte[] prev, byte[] k) throws GeneralSecurityException;
+    }
+
+    /** prf+ blocks first.. as Extracts with {@code key} as salt: T(k) = prf(key, IKM(T(k-1), k)). */
+    static byte[] blocks(KDF kdf, SecretKey key, int first, int length, BlockInput input)
+            throws GeneralSecurityException {
+        byte[] out = new byte[length];
+        byte[] prev = null;
+        int off = 0;
+        for (int k = first; off < length; k++) {
+            HKDFParameterSpec.Builder b = input.add(HKDFParameterSpec.ofExtract().addSalt(key), prev,
+                    new byte[] {(byte) k});
+            byte[] t = kdf.deriveData(b.extractOnly());
+            System.arraycopy(t, 0, out, off, Math.min(t.length, length - off));
+            off += t.length;
+            wipe(prev);
+            prev = t;
+        }
+        wipe(prev);
+        return out;
+    }
+
+    private static byte[] truncate(byte[] b, int length) {
+        if (b.length == length) {
+            return b;
+        }
+        byte[] out = Arrays.copyOf(b, length);
+        wipe(b);
+        return out;
+    }
+
+    private SealedKey sealed(String name, Prf prf, SecretKey key) {
+        return new SealedKey(token, name, key, prf.outputLength());
+    }
+
+    private KDF kdf(Prf prf) {
+        try {
+            return KDF.getInstance(prf.kdfAlgorithm(), token.provider());
+        } catch (NoSuchAlgorithmException e) {
+            throw new TokenException("token '" + token.name() + "' offers no " + prf.kdfAlgorithm()
+                    + " (CKM_HKDF_DERIVE, CKM_HKDF_DATA): the sealed key schedule cannot run on it", null, e);
+        }
+    }
+
+    private static void wipe(byte[] b) {
+        if (b != null) {
+            Arrays.fill(b, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.ikeseal.hsm.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.ikeseal.hsm.MemoryAuditSink;
+import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenRole;
+import io.ikeseal.testhsm.junit.SoftHsmExtension;
+
+/** The compat schedule on a SoftHSM key-exchange token (no HKDF): host-side HMAC, audited as HOST_HMAC. */
+class CompatKeyScheduleTest extends KeyScheduleContract {
+    @RegisterExtension
+    static SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("compat");
+    static MemoryAuditSink audit;
+    static Token token;
+
+    @BeforeAll
+    static void open() {
+        audit = TestTokens.memoryAudit();
+        token = TestTokens.softHsm(softHsm.token(), audit, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
+    }
+
+    @AfterAll
+    static void close() {
+        if (token != null) {
+            token.close();
+        }
+    }
+
+    @Override
+    Token token() {
+        return token;
+    }
+
+    @Override
+    MemoryAuditSink audit() {
+        return audit;
+    }
+
+    @Override
+    void assertResidency(SealedKey key) {
+        assertNotNull(key.key().getEncoded(), "compat keys are host bytes");
+        assertEquals(key.length(), key.key().getEncoded().length);
+    }
+
+    @Override
+    List<String> expectedIkeSaKeyOps() {
+        return List.of("prf+:SKEYSEED");
+    }
+
+    @Test
+    void forTokenChoosesTheCompatScheduleAndAuditsItAsHostWork() {
+        KeySchedule s = KeySchedule.forToken(token);
+        assertTrue(s instanceof CompatKeySchedule);
+        assertEquals(ResidencyTier.COMPAT, s.tier());
+        audit.clear();
+        Token.await(s.prf(Prf.HMAC_SHA2_256, secret("K", random(32)), random(8), CTX));
+        assertEquals("HOST_HMAC", audit.byOperation("prf").get(0).mechanism());
+    }
+}

@@ -1,0 +1,28 @@
+package io.ikeseal.hsm.schedule;
+
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.SecretKeySpec;
+
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenOperation;
+
+/**
+ * Test inputs with known values: on a sealed token the bytes are imported as a generic secret token key (the
+ * tier's template makes it sensitive and unextractable, like an ECDH result); on a compat token they are a
+ * SecretKeySpec, as kx hands g^ir to the compat schedule.
+ */
+final class TokenSecrets {
+    private TokenSecrets() {
+    }
+
+    static SealedKey secret(Token token, String name, byte[] value) {
+        if (token.tier() == ResidencyTier.COMPAT) {
+            return new SealedKey(token, name, new SecretKeySpec(value, "Generic"), value.length);
+        }
+        return Token.await(token.call(new TokenOperation("test-import", "C_CreateObject", name), null,
+                () -> new SealedKey(token, name, SecretKeyFactory.getInstance("Generic", token.provider())
+                        .translateKey(new SecretKeySpec(value, "Generic")), value.length)));
+    }
+}
