@@ -1,0 +1,69 @@
+package io.ikeseal.hsm.schedule;
+
+import static io.ikeseal.hsm.token.Token.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.ikeseal.hsm.MemoryAuditSink;
+import io.ikeseal.hsm.Pkcs11SpyLog;
+import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenRole;
+import io.ikeseal.testhsm.junit.NssExtension;
+
+/**
+ * A whole key-schedule life (SKEYSEED, IKE SA keys, child KEYMAT with and without PFS, IKE SA rekey, prf, PSK import
+ * and PSK AUTH) on a spied NSS token: pkcs11-spy shows no C_WrapKey and no CKA_VALUE read of any secret object.
+ */
+class ScheduleSealingTest {
+    @RegisterExtension
+    static NssExtension nss = NssExtension.spied().withName("sealing");
+
+    @Test
+    void noSecretLeavesTheToken() throws Exception {
+        Random rnd = new Random();
+        MemoryAuditSink audit = TestTokens.memoryAudit();
+        AuditContext ctx = AuditContext.NONE;
+        try (Token token = TestTokens.nss(nss.token(), audit, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE)) {
+            KeySchedule s = KeySchedule.forToken(token);
+            for (Prf prf : Prf.values()) {
+                byte[] ni = bytes(rnd, 32);
+                byte[] nr = bytes(rnd, 200);
+                byte[] spi = bytes(rnd, 8);
+                SealedKey gir = TokenSecrets.secret(token, "g^ir", bytes(rnd, 256));
+                SealedKey skeyseed = await(s.skeyseed(prf, ni, nr, gir, ctx));
+                IkeSaKeys keys = await(s.ikeSaKeys(prf, skeyseed, ni, nr, spi, spi, 32, 36, ctx));
+                await(s.childKeymat(prf, keys.skD(), null, ni, nr, 128, ctx));
+                await(s.childKeymat(prf, keys.skD(), gir, ni, nr, 128, ctx));
+                SealedKey rekeyed = await(s.rekeySkeyseed(prf, keys.skD(), gir, ni, nr, ctx));
+                await(s.ikeSaKeys(prf, rekeyed, ni, nr, spi, spi, 0, 36, ctx));
+                await(s.prf(prf, keys.skD(), ni, ctx));
+                await(s.deriveKey(prf, keys.skD(), ni, "derived", ctx));
+            }
+            await(PresharedKeys.importPsk(token, "peer", bytes(rnd, 100), false));
+            for (Prf prf : Prf.values()) {
+                SealedKey pad = await(new PresharedKeys(token).keyPad(prf, "peer", ctx));
+                await(s.prf(prf, pad, bytes(rnd, 500), ctx));
+            }
+        }
+        Pkcs11SpyLog spy = Pkcs11SpyLog.read(nss.token().spyLog());
+        assertTrue(spy.count("C_DeriveKey") > 50, "the spy saw the derivations: " + spy.count("C_DeriveKey"));
+        assertEquals(List.of(), spy.leaks());
+    }
+
+    private static byte[] bytes(Random rnd, int n) {
+        byte[] b = new byte[n];
+        rnd.nextBytes(b);
+        return b;
+    }
+}
