@@ -1,0 +1,98 @@
+package io.ikeseal.agent.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.ikeseal.agent.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code ikeseal} command. Every failure is one line on stderr ({@code ikeseal: ...}; the stack trace only
+ * with {@code --debug}) and a non-zero exit code: see {@link ExitCode}.
+ */
+@Command(name = "ikeseal", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "IKEv2 daemon whose secrets live in PKCS#11 tokens.%n"
+                + "Private keys, Diffie-Hellman values, g^ir, SKEYSEED, SK_d and PSKs are created and used inside "
+                + "tokens; every token operation is written to a hash-chained audit log.",
+        subcommands = {TokenCommand.class, AuditCommand.class, SetupDemoCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
+        footerHeading = "%nExit codes:%n",
+        footer = {"  0  done", "  1  failed: a token cannot serve its role, a token operation failed, the audit log "
+                + "is broken", "  2  bad command line or configuration; nothing was attempted",
+            "", "Start with: ikeseal setup-demo DIR, then ikeseal token probe --config DIR/ikeseal.yaml"})
+public final class Main {
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Log at DEBUG level and print stack traces of failures.")
+    boolean debug;
+
+    public static void main(String[] args) {
+        System.exit(run(CliContext.system(), args));
+    }
+
+    /** Runs one command line in-process and returns its exit code; never calls System.exit. */
+    public static int run(CliContext ctx, String... args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        if (debug) {
+            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+        }
+        CommandLine cl = commandLine(ctx);
+        cl.setParameterExceptionHandler((ex, params) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("ikeseal: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
+            return ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("ikeseal: " + message(ex));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return ex instanceof ConfigException || ex instanceof UsageException ? ExitCode.USAGE : ExitCode.FAILURE;
+        });
+        try {
+            return cl.execute(args);
+        } finally {
+            ctx.out().flush();
+            ctx.err().flush();
+        }
+    }
+
+    static CommandLine commandLine(CliContext ctx) {
+        CommandLine cl = new CommandLine(Main.class, new Factory(ctx));
+        cl.setOut(ctx.out());
+        cl.setErr(ctx.err());
+        cl.setUsageHelpAutoWidth(true);
+        return cl;
+    }
+
+    /** A failure as one line: its message, or its type when it has none. Never includes secrets (see callers). */
+    static String message(Throwable t) {
+        String m = t.getMessage();
+        if (m == null || m.isBlank()) {
+            return t.getClass().getSimpleName() + (t.getCause() != null ? ": " + message(t.getCause()) : "");
+        }
+        return m.replace('\n', ' ');
+    }
+
+    /** Hands the CLI's streams to commands that take a {@link CliContext}. */
+    private record Factory(CliContext ctx) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(CliContext.class).newInstance(ctx);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

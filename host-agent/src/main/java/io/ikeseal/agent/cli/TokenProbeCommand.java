@@ -1,0 +1,151 @@
+package io.ikeseal.agent.cli;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.config.TokenConfig;
+import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.token.Mechanisms;
+import io.ikeseal.hsm.token.Pkcs11Module;
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenCapabilities;
+import io.ikeseal.hsm.token.TokenException;
+import io.ikeseal.hsm.token.TokenRole;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code ikeseal token probe}: opens every configured token as the daemon would (load, login, self-test) and
+ * prints what each one is and which IKE transforms it serves, as a JSON array.
+ */
+@Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Open every configured token as the daemon would (load the module, log in, run the sealed "
+                + "key-schedule self-test) and print, as JSON, what each token is and which IKE transforms it "
+                + "serves for its roles.",
+            "A token that cannot serve a role gets an \"error\" naming the missing mechanism; the exit code is "
+                + "then 1. Logins and self-tests are written to the configured audit log."})
+final class TokenProbeCommand implements Callable<Integer> {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final CliContext ctx;
+    @Mixin
+    ConfigOption config;
+
+    TokenProbeCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        IkesealConfig cfg = config.load();
+        List<Map<String, Object>> report = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        try (TokenSession session = new TokenSession(cfg)) {
+            for (TokenConfig t : cfg.tokens()) {
+                Map<String, Object> r = probe(session, t);
+                report.add(r);
+                if (r.containsKey("error")) {
+                    errors.add((String) r.get("error"));
+                }
+            }
+        }
+        ctx.out().println(JSON.writeValueAsString(report));
+        ctx.out().flush();
+        for (String e : errors) {
+            ctx.err().println("ikeseal: " + e);
+        }
+        return errors.isEmpty() ? ExitCode.OK : ExitCode.FAILURE;
+    }
+
+    private static Map<String, Object> probe(TokenSession session, TokenConfig t) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("name", t.name());
+        r.put("module", t.module().toString());
+        try {
+            Token token = session.open(t);
+            describe(r, t, token.slot(), token.capabilities());
+        } catch (TokenException e) {
+            // Token.open has applied the environment and initialized the module if it got that far.
+            try {
+                Pkcs11Module m = Pkcs11Module.load(t.module(), t.nssArgs());
+                Pkcs11Module.SlotInfo slot = m.slots().stream().filter(t.slot()::matches).findFirst().orElse(null);
+                if (slot != null) {
+                    TokenCapabilities caps = TokenCapabilities.from(m.mechanisms(slot.slotId()));
+                    describe(r, t, slot, caps);
+                    List<String> missing = new ArrayList<>();
+                    for (TokenRole role : t.roles()) {
+                        missing.addAll(caps.missingFor(role, t.tier()));
+                    }
+                    if (!missing.isEmpty()) {
+                        r.put("missing", missing);
+                    }
+                }
+            } catch (TokenException ignored) {
+                // the error below says what went wrong
+            }
+            r.putIfAbsent("roles", roles(t));
+            r.putIfAbsent("tier", t.tier().configName());
+            r.put("error", e.getMessage());
+        }
+        return r;
+    }
+
+    private static void describe(Map<String, Object> r, TokenConfig t, Pkcs11Module.SlotInfo slot,
+                                 TokenCapabilities caps) {
+        r.put("slot", slot.slotId());
+        r.put("label", slot.label());
+        r.put("manufacturer", slot.manufacturer());
+        r.put("model", slot.model());
+        r.put("serial", slot.serial());
+        r.put("roles", roles(t));
+        r.put("tier", t.tier().configName());
+        r.put("threads", t.threads());
+        r.put("mechanisms", ikeMechanisms(caps));
+        Map<String, Object> transforms = new LinkedHashMap<>();
+        if (t.hasRole(TokenRole.KEY_EXCHANGE)) {
+            transforms.put("dh-groups", caps.dhGroups().stream().map(DhGroup::proposalName).toList());
+            // compat: the token runs only DH; the host computes every PRF (design.md, residency tiers)
+            Set<Prf> prfs = t.tier() == ResidencyTier.SEALED ? caps.sealedPrfs() : EnumSet.allOf(Prf.class);
+            transforms.put("prfs", prfs.stream().map(Prf::proposalName).toList());
+        }
+        if (t.hasRole(TokenRole.IDENTITY)) {
+            transforms.put("signature-methods", List.copyOf(caps.signatureMethods()));
+        }
+        r.put("transforms", transforms);
+    }
+
+    /** The mechanisms the capability probe looks for (io.ikeseal.hsm.token.Mechanisms) that the token offers. */
+    static List<String> ikeMechanisms(TokenCapabilities caps) {
+        List<String> names = new ArrayList<>();
+        for (Field f : Mechanisms.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == long.class) {
+                try {
+                    if (caps.offers(f.getLong(null))) {
+                        names.add(f.getName());
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
+    }
+
+    /** Config names of a token's roles, in a stable order. */
+    static List<String> roles(TokenConfig t) {
+        return t.roles().stream().map(TokenRole::configName).toList();
+    }
+}

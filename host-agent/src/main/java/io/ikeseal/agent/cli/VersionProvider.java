@@ -1,0 +1,31 @@
+package io.ikeseal.agent.cli;
+
+import java.io.InputStream;
+import java.util.Properties;
+
+import picocli.CommandLine;
+
+/** The version from the jar's Maven metadata ("development build" when run from classes). */
+final class VersionProvider implements CommandLine.IVersionProvider {
+
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/io.ikeseal/host-agent/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (java.io.IOException e) {
+            // fall through
+        }
+        return "development build";
+    }
+
+    @Override
+    public String[] getVersion() {
+        return new String[] {
+            "ikeseal " + version(),
+            "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), PKCS#11 through SunPKCS11",
+        };
+    }
+}

@@ -1,0 +1,27 @@
+package io.ikeseal.agent.config;
+
+import java.nio.file.Path;
+
+/**
+ * The audit section.
+ *
+ * @param log the hash-chained audit log (io.ikeseal.hsm.audit.HashChainedAuditLog); created if missing, its
+ *            directory must exist
+ */
+public record AuditConfig(Path log) {
+
+    static AuditConfig from(YamlModel.Audit raw, ConfigSource src) {
+        if (raw == null) {
+            throw src.error("audit", "required (audit: { log: FILE })");
+        }
+        Path log = src.resolve(src.requireText("audit.log", raw.log()));
+        Path dir = log.getParent();
+        if (dir != null && !java.nio.file.Files.isDirectory(dir)) {
+            throw src.error("audit.log", "directory not found: " + dir);
+        }
+        if (java.nio.file.Files.isDirectory(log)) {
+            throw src.error("audit.log", "is a directory: " + log);
+        }
+        return new AuditConfig(log);
+    }
+}

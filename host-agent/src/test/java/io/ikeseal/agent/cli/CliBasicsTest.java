@@ -1,0 +1,93 @@
+package io.ikeseal.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.audit.AuditRecord;
+import io.ikeseal.hsm.audit.HashChainedAuditLog;
+
+/** Exit codes, one-line errors, help and version, and audit verify: everything that needs no token. */
+class CliBasicsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void versionAndHelp() {
+        Cli.Result v = Cli.run("--version");
+        assertEquals(0, v.exit(), v.toString());
+        assertTrue(v.out().startsWith("ikeseal "), v.out());
+        Cli.Result h = Cli.run("--help");
+        assertEquals(0, h.exit());
+        for (String s : List.of("token", "audit", "setup-demo", "bench", "Exit codes:", "2  bad command line")) {
+            assertTrue(h.out().contains(s), s + " in\n" + h.out());
+        }
+        Cli.Result th = Cli.run("token", "import-psk", "--help");
+        assertTrue(th.out().contains("--from-env"), th.out());
+    }
+
+    @Test
+    void usageErrorsExit2WithOneLineAndAHint() {
+        Cli.Result r = Cli.run("token", "probe");
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("ikeseal: Missing required option: '--config=FILE'\nTry 'ikeseal token probe --help'.\n", r.err());
+        assertEquals(2, Cli.run("frobnicate").exit());
+        assertEquals(2, Cli.run("token").exit(), "a group without its subcommand");
+    }
+
+    @Test
+    void configurationErrorExits2WithOneLineAndNoStackTrace() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("ikeseal.yaml"), "audit:\n  log: a.log\ntokens:\n  - name: x\n"
+                + "    module: /usr/lib/x.so\n    token: t\n    roles: [key-exchange]\n");
+        Cli.Result r = Cli.run("token", "probe", "--config", cfg.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("ikeseal: " + cfg.toAbsolutePath() + ": tokens[0].module: file not found: /usr/lib/x.so\n", r.err());
+        assertEquals("", r.out());
+
+        Cli.Result debug = Cli.run("token", "probe", "--config", cfg.toString(), "--debug");
+        assertEquals(2, debug.exit());
+        assertTrue(debug.err().contains("\tat io.ikeseal.agent.config."), "--debug prints the stack trace");
+    }
+
+    @Test
+    void setupDemoRefusesANonEmptyDirectory() throws Exception {
+        Files.writeString(dir.resolve("precious.txt"), "keep me");
+        Cli.Result r = Cli.run("setup-demo", dir.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("ikeseal: " + dir + " is not empty; choose a new directory or add --force\n", r.err());
+        assertEquals(List.of(dir.resolve("precious.txt")), Files.list(dir).toList());
+    }
+
+    @Test
+    void auditVerifyGoodAndTampered() throws Exception {
+        Path log = dir.resolve("audit.log");
+        try (HashChainedAuditLog audit = HashChainedAuditLog.open(log)) {
+            for (int i = 0; i < 5; i++) {
+                audit.append(new AuditRecord(Instant.now(), "hsm", "kx-derive", "CKM_ECDH1_DERIVE", null,
+                        AuditContext.NONE, "ok", 100 + i)).get();
+            }
+        }
+        Cli.Result ok = Cli.run("audit", "verify", log.toString());
+        assertEquals(0, ok.exit(), ok.toString());
+        assertEquals("audit log OK: 5 records\n", ok.out());
+
+        Path copy = Files.createDirectory(dir.resolve("copy")).resolve("audit.log");
+        List<String> lines = Files.readAllLines(log);
+        lines.set(2, lines.get(2).replace("\"durationUs\":102", "\"durationUs\":1"));
+        Files.write(copy, lines);
+        Cli.Result bad = Cli.run("audit", "verify", copy.toString());
+        assertEquals(1, bad.exit(), bad.toString());
+        assertTrue(bad.err().startsWith("ikeseal: audit log BROKEN at line 3: "), bad.err());
+        assertEquals(1, bad.err().lines().count());
+
+        Cli.Result missing = Cli.run("audit", "verify", dir.resolve("nope.log").toString());
+        assertEquals(2, missing.exit());
+    }
+}

@@ -1,0 +1,304 @@
+package io.ikeseal.agent.config;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ikeseal.hsm.token.PinSource;
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.SlotSelector;
+import io.ikeseal.hsm.token.TokenRole;
+import io.ikeseal.hsm.token.TokenSpec;
+import io.ikeseal.testhsm.DebianTools;
+
+/** Loading real files: the happy path, and one test per class of configuration error with its exact message. */
+class IkesealConfigTest {
+    @TempDir
+    Path dir;
+    String softhsm;
+    String softoken;
+
+    @BeforeEach
+    void files() throws IOException {
+        softhsm = DebianTools.libSofthsm2().toString();
+        softoken = DebianTools.libSoftokn3().toString();
+        secret("smartcard.pin");
+        secret("hsm.pin");
+        Files.writeString(dir.resolve("softhsm2.conf"), "directories.tokendir = /nonexistent\n");
+        Files.createDirectories(dir.resolve("nssdb"));
+    }
+
+    private void secret(String name) throws IOException {
+        Path p = Files.createFile(dir.resolve(name),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(p, "1234");
+    }
+
+    /** A valid configuration; tests break one thing in it. */
+    private String valid() {
+        return """
+                audit:
+                  log: logs/audit.log
+                tokens:
+                  - name: smartcard
+                    module: %s
+                    token: ikeseal-identity
+                    pin-file: smartcard.pin
+                    environment: { SOFTHSM2_CONF: softhsm2.conf, OTHER: ./x, PLAIN: value }
+                    roles: [identity]
+                  - name: hsm
+                    module: %s
+                    uri: "pkcs11:token=NSS%%20Certificate%%20DB;manufacturer=Mozilla%%20Foundation"
+                    pin-env: IKESEAL_HSM_PIN
+                    nss-db: nssdb
+                    roles: [key-exchange, identity]
+                    tier: sealed
+                    threads: 4
+                identities:
+                  - name: gateway
+                    token: smartcard
+                    key: ike-ecdsa-p256
+                  - name: backup
+                    token: hsm
+                    key: "pkcs11:object=ike-rsa;type=private"
+                psks:
+                  - name: branch-office
+                    token: hsm
+                """.formatted(softhsm, softoken);
+    }
+
+    private Path write(String yaml) throws IOException {
+        Files.createDirectories(dir.resolve("logs"));
+        return Files.writeString(dir.resolve("ikeseal.yaml"), yaml);
+    }
+
+    private ConfigException fails(String yaml) throws IOException {
+        Path f = write(yaml);
+        return assertThrows(ConfigException.class, () -> IkesealConfig.load(f));
+    }
+
+    private void assertFails(String yaml, String keyPath, String problem) throws IOException {
+        ConfigException e = fails(yaml);
+        Path f = dir.resolve("ikeseal.yaml").toAbsolutePath().normalize();
+        assertEquals(f + ": " + keyPath + ": " + problem, e.getMessage());
+        assertEquals(keyPath, e.keyPath());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void loadsAValidConfigAndMapsTokensToSpecs() throws IOException {
+        IkesealConfig c = IkesealConfig.load(write(valid()));
+        assertEquals(dir.resolve("logs/audit.log").toAbsolutePath().normalize(), c.audit().log());
+        assertEquals(2, c.tokens().size());
+
+        TokenSpec sc = c.token("smartcard").orElseThrow().toTokenSpec();
+        assertEquals("smartcard", sc.name());
+        assertEquals(Path.of(softhsm), sc.library());
+        assertEquals(SlotSelector.byLabel("ikeseal-identity"), sc.slot());
+        assertEquals(PinSource.file(dir.resolve("smartcard.pin").toAbsolutePath().normalize()), sc.pin());
+        assertEquals(Map.of("SOFTHSM2_CONF", dir.resolve("softhsm2.conf").toAbsolutePath().normalize().toString(),
+                "OTHER", dir.resolve("x").toAbsolutePath().normalize().toString(), "PLAIN", "value"), sc.environment());
+        assertEquals(Set.of(TokenRole.IDENTITY), sc.roles());
+        assertEquals(ResidencyTier.SEALED, sc.tier(), "sealed unless compat is explicit");
+        assertEquals(1, sc.threads(), "one thread by default");
+        assertNull(sc.nssArgs());
+
+        TokenSpec hsm = c.token("hsm").orElseThrow().toTokenSpec();
+        assertEquals(new SlotSelector("NSS Certificate DB", null, "Mozilla Foundation", null, null), hsm.slot());
+        assertEquals(PinSource.env("IKESEAL_HSM_PIN"), hsm.pin());
+        assertEquals("configdir='sql:" + dir.resolve("nssdb").toAbsolutePath().normalize()
+                + "' certPrefix='' keyPrefix='' secmod='secmod.db' flags='optimizeSpace'", hsm.nssArgs());
+        assertEquals(Set.of(TokenRole.KEY_EXCHANGE, TokenRole.IDENTITY), hsm.roles());
+        assertEquals(4, hsm.threads());
+
+        assertEquals(new IdentityConfig("gateway", "smartcard", "ike-ecdsa-p256"), c.identities().get(0));
+        assertTrue(c.identities().get(1).keyIsUri());
+        assertEquals(new PskConfig("branch-office", "hsm"), c.psks().get(0));
+    }
+
+    @Test
+    void compatTierForKeyExchangeWhenExplicit() throws IOException {
+        IkesealConfig c = IkesealConfig.load(write(valid().replace("roles: [identity]\n",
+                "roles: [identity, key-exchange]\n    tier: compat\n")));
+        assertEquals(ResidencyTier.COMPAT, c.token("smartcard").orElseThrow().tier());
+    }
+
+    @Test
+    void moduleNotFound() throws IOException {
+        assertFails(valid().replace(softoken, "/usr/lib/x.so"), "tokens[1].module", "file not found: /usr/lib/x.so");
+    }
+
+    @Test
+    void relativeFilesAreResolvedAgainstTheConfigDirectory() throws IOException {
+        assertFails(valid().replace("pin-file: smartcard.pin", "pin-file: missing.pin"), "tokens[0].pin-file",
+                "file not found: " + dir.resolve("missing.pin").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void badTier() throws IOException {
+        assertFails(valid().replace("tier: sealed", "tier: seal"), "tokens[1].tier", "must be sealed or compat, was 'seal'");
+    }
+
+    @Test
+    void compatOnlyForKeyExchange() throws IOException {
+        assertFails(valid().replace("roles: [identity]\n", "roles: [identity]\n    tier: compat\n"), "tokens[0].tier",
+                "compat applies only to the key-exchange role, and this token has roles [identity]");
+    }
+
+    @Test
+    void badRole() throws IOException {
+        assertFails(valid().replace("[key-exchange, identity]", "[key-exchange, signing]"), "tokens[1].roles[1]",
+                "must be identity or key-exchange, was 'signing'");
+    }
+
+    @Test
+    void unknownKey() throws IOException {
+        ConfigException e = fails(valid().replace("pin-file: smartcard.pin", "pin-fil: smartcard.pin"));
+        assertEquals("tokens[0].pin-fil", e.keyPath());
+        assertTrue(e.problem().startsWith("unknown key (expected one of: "), e.problem());
+        assertTrue(e.problem().contains("pin-file"), e.problem());
+    }
+
+    @Test
+    void unknownTopLevelKey() throws IOException {
+        ConfigException e = fails(valid() + "conections: []\n");
+        assertEquals("conections", e.keyPath());
+        assertTrue(e.problem().startsWith("unknown key"), e.problem());
+    }
+
+    @Test
+    void duplicateTokenNames() throws IOException {
+        assertFails(valid().replace("name: hsm", "name: smartcard"), "tokens[1].name",
+                "duplicate name 'smartcard' (also tokens[0])");
+    }
+
+    @Test
+    void identityNamingAnUnknownToken() throws IOException {
+        assertFails(valid().replace("token: smartcard\n    key:", "token: smartcrad\n    key:"), "identities[0].token",
+                "unknown token 'smartcrad' (tokens: smartcard, hsm)");
+    }
+
+    @Test
+    void identityOnATokenWithoutTheIdentityRole() throws IOException {
+        assertFails(valid().replace("[key-exchange, identity]", "[key-exchange]"), "identities[1].token",
+                "token 'hsm' does not have role identity (its roles: key-exchange)");
+    }
+
+    @Test
+    void keyExchangeRoleMissing() throws IOException {
+        String noKx = valid().substring(0, valid().indexOf("psks:")).replace("[key-exchange, identity]", "[identity]");
+        assertFails(noKx, "tokens", "no token has role key-exchange; one is needed for Diffie-Hellman and the key schedule");
+    }
+
+    @Test
+    void pskOnATokenWithoutTheKeyExchangeRole() throws IOException {
+        assertFails(valid().replace("token: hsm\n", "token: smartcard\n"), "psks[0].token",
+                "token 'smartcard' does not have role key-exchange (its roles: identity)");
+    }
+
+    @Test
+    void pinValueInAUriIsRefusedWithoutEchoingIt() throws IOException {
+        ConfigException e = fails(valid().replace("manufacturer=Mozilla%20Foundation\"",
+                "manufacturer=Mozilla%20Foundation?pin-value=s3cr3t-pin;bogus\""));
+        assertEquals("tokens[1].uri", e.keyPath());
+        assertEquals("pin-value is refused: a PIN does not belong in configuration; use pin-file or pin-env", e.problem());
+        assertFalse(e.getMessage().contains("s3cr3t"));
+        assertFalse(String.valueOf(e.getCause()).contains("s3cr3t"));
+    }
+
+    @Test
+    void pinValueInAKeyUriIsRefused() throws IOException {
+        ConfigException e = fails(valid().replace("type=private\"", "type=private?PIN-VALUE=1234\""));
+        assertEquals("identities[1].key", e.keyPath());
+        assertFalse(e.getMessage().contains("1234"));
+    }
+
+    @Test
+    void malformedUri() throws IOException {
+        ConfigException e = fails(valid().replace("pkcs11:token=", "pkcs11:tokn="));
+        assertEquals("tokens[1].uri", e.keyPath());
+        assertTrue(e.problem().startsWith("unknown PKCS#11 URI path attribute 'tokn'"), e.problem());
+    }
+
+    @Test
+    void exactlyOneSlotSelector() throws IOException {
+        assertFails(valid().replace("token: ikeseal-identity", "token: ikeseal-identity\n    slot-id: 3"), "tokens[0]",
+                "give exactly one of token, uri and slot-id");
+        assertFails(valid().replace("    token: ikeseal-identity\n", ""), "tokens[0].token",
+                "required: the token label (or instead uri or slot-id)");
+    }
+
+    @Test
+    void yamlSyntaxErrorWithLineAndColumn() throws IOException {
+        ConfigException e = fails("audit:\n  log: a.log\ntokens:\n  - name: x\n module: y\n");
+        assertEquals("line 5, column 2", e.keyPath());
+        assertTrue(e.problem().startsWith("YAML syntax error: "), e.problem());
+    }
+
+    @Test
+    void duplicateYamlKey() throws IOException {
+        ConfigException e = fails(valid().replace("threads: 4", "threads: 4\n    threads: 5"));
+        assertEquals("tokens[1].threads", e.keyPath());
+        assertTrue(e.problem().startsWith("duplicate key (line 18"), e.problem());
+    }
+
+    @Test
+    void wrongValueType() throws IOException {
+        assertFails(valid().replace("threads: 4", "threads: four"), "tokens[1].threads",
+                "expected an integer, was 'four'");
+        assertFails(valid().replace("roles: [identity]", "roles: identity"), "tokens[0].roles", "expected a list");
+    }
+
+    @Test
+    void threadsInRange() throws IOException {
+        assertFails(valid().replace("threads: 4", "threads: 0"), "tokens[1].threads", "must be 1..256, was 0");
+    }
+
+    @Test
+    void worldReadablePinFileIsRefused() throws IOException {
+        Files.setPosixFilePermissions(dir.resolve("smartcard.pin"), PosixFilePermissions.fromString("rw-r--r--"));
+        assertFails(valid(), "tokens[0].pin-file", "PIN file " + dir.resolve("smartcard.pin").toAbsolutePath().normalize()
+                + " is readable by others; chmod o-rwx it");
+    }
+
+    @Test
+    void oneModuleCannotBeInitializedTwoWays() throws IOException {
+        String yaml = valid().replace(softoken, softhsm).replace("    nss-db: nssdb\n", "");
+        assertFails(yaml, "tokens[1].module", "same module as tokens[0] but different nss-args or environment; a module "
+                + "is initialized once per process, so use a copy of the library");
+    }
+
+    @Test
+    void missingAuditSectionAndEmptyFile() throws IOException {
+        assertFails(valid().replace("audit:\n  log: logs/audit.log\n", ""), "audit", "required (audit: { log: FILE })");
+        ConfigException e = fails("# nothing\n");
+        assertEquals(dir.resolve("ikeseal.yaml").toAbsolutePath().normalize()
+                + ": empty configuration (needs at least audit: and tokens:)", e.getMessage());
+    }
+
+    @Test
+    void missingFile() {
+        Path f = dir.resolve("nope.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> IkesealConfig.load(f));
+        assertEquals(f + ": file not found", e.getMessage());
+    }
+
+    /** The commented examples in config/ stay in step with the model: only their files are missing here. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ikeseal.example.yaml", "ikeseal.software-tokens.yaml"})
+    void examplesUseOnlyKnownKeys(String name) {
+        Path example = Path.of("..", "config", name);
+        assertTrue(Files.isRegularFile(example), example.toAbsolutePath().toString());
+        ConfigException e = assertThrows(ConfigException.class, () -> IkesealConfig.load(example));
+        assertTrue(e.problem().matches("(file|directory) not found: .*"), e.getMessage());
+    }
+}
