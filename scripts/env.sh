@@ -72,6 +72,9 @@ ikeseal_require_packages() {
   done
 }
 
+# Maven 3.8 on JDK 25 warns about sun.misc.Unsafe in its own guava; that noise is not ours.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+
 ikeseal_require_maven() {
   if ! command -v mvn >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
