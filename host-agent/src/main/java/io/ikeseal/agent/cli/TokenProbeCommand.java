@@ -2,7 +2,9 @@ package io.ikeseal.agent.cli;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +15,15 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.config.PskConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.sign.SignatureScheme;
+import io.ikeseal.hsm.sign.TokenIdentity;
 import io.ikeseal.hsm.token.Mechanisms;
 import io.ikeseal.hsm.token.Pkcs11Module;
 import io.ikeseal.hsm.token.ResidencyTier;
@@ -35,10 +42,13 @@ import picocli.CommandLine.Mixin;
         description = {"Open every configured token as the daemon would (load the module, log in, run the sealed "
                 + "key-schedule self-test) and print, as JSON, what each token is and which IKE transforms it "
                 + "serves for its roles.",
-            "A token that cannot serve a role gets an \"error\" naming the missing mechanism; the exit code is "
-                + "then 1. Logins and self-tests are written to the configured audit log."})
+            "Also looks up every configured identity (key and certificate) and pre-shared key name on its token.",
+            "A token that cannot serve a role gets an \"error\" naming the missing mechanism (or the missing key); "
+                + "the exit code is then 1. Logins, self-tests and look-ups are written to the configured audit log."})
 final class TokenProbeCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Internal marker: the opened token, removed before printing. */
+    private static final String OPENED = "\0token";
 
     private final CliContext ctx;
     @Mixin
@@ -56,6 +66,9 @@ final class TokenProbeCommand implements Callable<Integer> {
         try (TokenSession session = new TokenSession(cfg)) {
             for (TokenConfig t : cfg.tokens()) {
                 Map<String, Object> r = probe(session, t);
+                if (r.remove(OPENED) instanceof Token token) {
+                    checkObjects(cfg, token, r, errors);
+                }
                 report.add(r);
                 if (r.containsKey("error")) {
                     errors.add((String) r.get("error"));
@@ -77,6 +90,7 @@ final class TokenProbeCommand implements Callable<Integer> {
         try {
             Token token = session.open(t);
             describe(r, t, token.slot(), token.capabilities());
+            r.put(OPENED, token);
         } catch (TokenException e) {
             // Token.open has applied the environment and initialized the module if it got that far.
             try {
@@ -101,6 +115,54 @@ final class TokenProbeCommand implements Callable<Integer> {
             r.put("error", e.getMessage());
         }
         return r;
+    }
+
+    /**
+     * The configured identities (key, certificate) and PSK names on an opened token: each must be there, as the
+     * daemon will need them. Problems become the token's error.
+     */
+    private static void checkObjects(IkesealConfig cfg, Token token, Map<String, Object> r, List<String> errors) {
+        List<String> problems = new ArrayList<>();
+        List<Map<String, Object>> ids = new ArrayList<>();
+        for (IdentityConfig id : cfg.identities()) {
+            if (!id.token().equals(token.name())) {
+                continue;
+            }
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("name", id.name());
+            o.put("key", id.key());
+            try {
+                TokenIdentity ti = TokenIdentity.find(token, id.key());
+                X509Certificate cert = ti.certificate();
+                o.put("key-type", ti.keyType().name());
+                o.put("subject", cert.getSubjectX500Principal().getName());
+                o.put("issuer", cert.getIssuerX500Principal().getName());
+                o.put("not-after", cert.getNotAfter().toInstant().toString());
+                o.put("signature-schemes", Arrays.stream(SignatureScheme.values()).filter(s -> s.fits(ti.keyType()))
+                        .map(SignatureScheme::name).toList());
+            } catch (RuntimeException e) {
+                o.put("error", Main.message(e));
+                problems.add("identity '" + id.name() + "': " + Main.message(e));
+            }
+            ids.add(o);
+        }
+        if (!ids.isEmpty()) {
+            r.put("identities", ids);
+        }
+        List<String> psks = cfg.psks().stream().filter(p -> p.token().equals(token.name())).map(PskConfig::name).toList();
+        if (!psks.isEmpty()) {
+            List<String> present = Token.await(PresharedKeys.list(token));
+            r.put("psks", psks);
+            for (String p : psks) {
+                if (!present.contains(p)) {
+                    problems.add("pre-shared key '" + p + "' is not on the token (ikeseal token import-psk --name " + p
+                            + ")");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            r.put("error", "token '" + token.name() + "': " + String.join("; ", problems));
+        }
     }
 
     private static void describe(Map<String, Object> r, TokenConfig t, Pkcs11Module.SlotInfo slot,

@@ -74,6 +74,11 @@ class DemoCliTest {
         assertTrue(sigs.containsAll(List.of("ecdsa-p256", "rfc7427-ecdsa", "rfc7427-rsa-pss")), sigs.toString());
         assertTrue(smartcard.at("/transforms/dh-groups").isMissingNode(), "not a key-exchange token");
         assertNull(smartcard.get("error"));
+        JsonNode ecdsa = smartcard.at("/identities/0");
+        assertEquals("gateway-ecdsa", ecdsa.get("name").asText());
+        assertEquals("EC_P256", ecdsa.get("key-type").asText());
+        assertEquals("CN=gateway.ikeseal.demo,O=ikeseal demo", ecdsa.get("subject").asText());
+        assertEquals("RSA", smartcard.at("/identities/1/key-type").asText());
 
         JsonNode hsm = tokens.get(1);
         assertEquals("hsm", hsm.get("name").asText());
@@ -85,6 +90,7 @@ class DemoCliTest {
                 "modp2048")), hsm.toString());
         assertEquals(List.of("prfsha256", "prfsha384", "prfsha512"), texts(hsm.at("/transforms/prfs")));
         assertNull(hsm.get("error"));
+        assertEquals(List.of("branch-office"), texts(hsm.get("psks")));
     }
 
     @Test
@@ -98,6 +104,21 @@ class DemoCliTest {
         assertTrue(texts(smartcard.get("missing")).contains("CKM_HKDF_DERIVE"), smartcard.toString());
         assertEquals("ikeseal-identity", smartcard.get("label").asText(), "described even though it failed");
         assertTrue(r.err().contains("ikeseal: token 'smartcard' cannot serve role key-exchange at tier sealed"), r.err());
+    }
+
+    @Test
+    void probeReportsAMissingKeyOrPsk() throws Exception {
+        Path bad = demo.resolve("missing-objects.yaml");
+        Files.writeString(bad, Files.readString(config).replace("key: ike-rsa-3072", "key: ike-rsa-4096")
+                + "  - name: never-imported\n    token: hsm\n");
+        Cli.Result r = Cli.run("token", "probe", "--config", bad.toString());
+        assertEquals(1, r.exit(), r.toString());
+        JsonNode tokens = new ObjectMapper().readTree(r.out());
+        assertTrue(tokens.at("/0/identities/1/error").asText().contains("has no private key 'ike-rsa-4096'"),
+                tokens.get(0).toString());
+        assertTrue(tokens.at("/1/error").asText().contains("pre-shared key 'never-imported' is not on the token"),
+                tokens.get(1).toString());
+        assertEquals(2, r.err().lines().filter(l -> l.startsWith("ikeseal: token '")).count(), r.err());
     }
 
     @Test
