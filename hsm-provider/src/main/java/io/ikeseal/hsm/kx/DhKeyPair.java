@@ -1,0 +1,72 @@
+package io.ikeseal.hsm.kx;
+
+import java.security.PrivateKey;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.security.auth.Destroyable;
+
+import io.ikeseal.hsm.token.Token;
+
+/**
+ * An ephemeral DH key pair generated inside a key-exchange token: the group, the public value as Key Exchange Data
+ * (RFC 7296 §3.4) and a handle to the token's private value, which never leaves the token. Single use: the first
+ * {@link KeyExchange#agree} takes the private key, and destroying the pair drops the handle (SunPKCS11 destroys the
+ * session object when the handle is collected).
+ */
+public final class DhKeyPair implements Destroyable {
+    private final Token token;
+    private final DhGroup group;
+    private final byte[] keyExchangeData;
+    private final AtomicReference<PrivateKey> privateKey;
+
+    DhKeyPair(Token token, DhGroup group, byte[] keyExchangeData, PrivateKey privateKey) {
+        if (keyExchangeData.length != group.publicValueLength()) {
+            throw new IllegalArgumentException("Key Exchange Data for " + group.proposalName() + " must be "
+                    + group.publicValueLength() + " octets, was " + keyExchangeData.length);
+        }
+        this.token = token;
+        this.group = group;
+        this.keyExchangeData = keyExchangeData.clone();
+        this.privateKey = new AtomicReference<>(privateKey);
+    }
+
+    public DhGroup group() {
+        return group;
+    }
+
+    /** The token holding the private value. */
+    public Token token() {
+        return token;
+    }
+
+    /** The public value as the KE payload's Key Exchange Data (a copy). */
+    public byte[] keyExchangeData() {
+        return keyExchangeData.clone();
+    }
+
+    /** Takes the private key for its one use and destroys the pair; fails if it was used or destroyed before. */
+    PrivateKey take() {
+        PrivateKey k = privateKey.getAndSet(null);
+        if (k == null) {
+            throw new IllegalStateException("DH key pair " + group.proposalName() + " on token " + token.name()
+                    + " was already used or destroyed (single use)");
+        }
+        return k;
+    }
+
+    @Override
+    public void destroy() {
+        privateKey.set(null);
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return privateKey.get() == null;
+    }
+
+    @Override
+    public String toString() {
+        return "DhKeyPair[" + group.proposalName() + ", token " + token.name() + (isDestroyed() ? ", destroyed" : "")
+                + "]";
+    }
+}

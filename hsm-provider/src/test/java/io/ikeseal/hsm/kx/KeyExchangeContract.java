@@ -1,0 +1,321 @@
+package io.ikeseal.hsm.kx;
+
+import static io.ikeseal.hsm.kx.KxTestSupport.cat;
+import static io.ikeseal.hsm.kx.KxTestSupport.fieldPrime;
+import static io.ikeseal.hsm.kx.KxTestSupport.pad;
+import static io.ikeseal.hsm.kx.KxTestSupport.softwareDecode;
+import static io.ikeseal.hsm.token.Token.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.security.KeyFactory;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPrivateKeySpec;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.crypto.KeyAgreement;
+import javax.crypto.interfaces.DHPublicKey;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.ikeseal.hsm.MemoryAuditSink;
+import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.audit.AuditRecord;
+import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
+import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
+import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenOperation;
+
+/** KeyExchange on a real token against software peers, RFC 5903 known answers and bad peer values. */
+abstract class KeyExchangeContract {
+    static final AuditContext CTX = new AuditContext("0123456789abcdef", "fedcba9876543210", "192.0.2.7");
+
+    abstract Token token();
+
+    abstract MemoryAuditSink audit();
+
+    /** Asserts {@code gir} holds exactly {@code expected}, without reading a sealed key. */
+    abstract void assertSecret(SealedKey gir, byte[] expected) throws Exception;
+
+    /** Whether the token drops leading zero octets of CKM_DH_PKCS_DERIVE results (NSS softoken does). */
+    abstract boolean dropsDhLeadingZeros();
+
+    /** Test-only path: a known private value as a session key the token may derive with. */
+    abstract PrivateKey importPrivate(DhGroup group, BigInteger s) throws Exception;
+
+    KeyExchange kx() {
+        return new KeyExchange(token());
+    }
+
+    DhKeyPair generate(DhGroup g) {
+        return await(kx().generate(g, CTX));
+    }
+
+    @ParameterizedTest
+    @EnumSource(DhGroup.class)
+    void tokenKeyPairAgreesWithSoftwarePeer(DhGroup g) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            DhKeyPair mine = generate(g);
+            SoftPeer peer = SoftPeer.generate(g);
+            byte[] expected = peer.agree(mine.keyExchangeData());
+            try {
+                SealedKey gir = await(kx().agree(mine, peer.keData(), CTX));
+                assertEquals("g^ir", gir.name());
+                assertEquals(g.sharedSecretLength(), gir.length());
+                assertSecret(gir, expected);
+                assertTrue(mine.isDestroyed(), "single use");
+                return;
+            } catch (TruncatedSharedSecretException e) {
+                // About 1 in 256 MODP exchanges on NSS; covered exactly by modpLeadingZeroOfGirIsKeptOrRefused.
+                assertTrue(dropsDhLeadingZeros() && expected[0] == 0 && attempt < 4, e.getMessage());
+            }
+        }
+    }
+
+    /** The public value of a token key pair is a valid element: on the curve, or 2^x in the order-q subgroup. */
+    @ParameterizedTest
+    @EnumSource(DhGroup.class)
+    void publicValueDecodesToAGroupElement(DhGroup g) throws Exception {
+        DhKeyPair mine = generate(g);
+        byte[] data = mine.keyExchangeData();
+        assertEquals(g.publicValueLength(), data.length);
+        BigInteger p = fieldPrime(g);
+        if (g.kind() == DhGroup.Kind.MODP) {
+            BigInteger y = ((DHPublicKey) softwareDecode(g, data)).getY();
+            assertTrue(y.compareTo(BigInteger.ONE) > 0 && y.compareTo(p.subtract(BigInteger.ONE)) < 0);
+            // g = 2 is a quadratic residue mod these safe primes, so g^x has order q = (p-1)/2.
+            assertEquals(BigInteger.ONE, y.modPow(p.shiftRight(1), p));
+        } else {
+            ECPoint w = ((ECPublicKey) softwareDecode(g, data)).getW();
+            var c = EcpCurves.parameters(g).getCurve();
+            BigInteger x = w.getAffineX();
+            BigInteger y = w.getAffineY();
+            assertTrue(x.compareTo(p) < 0 && y.compareTo(p) < 0);
+            assertEquals(y.pow(2).mod(p), x.pow(3).add(c.getA().multiply(x)).add(c.getB()).mod(p), "on the curve");
+        }
+        KeyExchangeData.decode(g, data); // our own value passes the checks a peer applies
+        assertFalse(mine.toString().contains(HexFormat.of().formatHex(data, 0, 8)), mine.toString());
+    }
+
+    @Test
+    void auditsOneTokenCallPerOperationWithMechanismAndKeyRef() throws Exception {
+        for (DhGroup g : List.of(DhGroup.ECP_256, DhGroup.MODP_2048)) {
+            boolean modp = g.kind() == DhGroup.Kind.MODP;
+            audit().clear();
+            DhKeyPair mine = generate(g);
+            try {
+                await(kx().agree(mine, SoftPeer.generate(g).keData(), CTX));
+            } catch (TruncatedSharedSecretException e) {
+                assertTrue(dropsDhLeadingZeros());
+            }
+            List<AuditRecord> recs = audit().records();
+            assertEquals(List.of("dh-keygen", "dh-derive"), recs.stream().map(AuditRecord::operation).toList());
+            assertEquals(modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN", recs.get(0).mechanism());
+            assertEquals("dh-" + g.proposalName(), recs.get(0).keyRef());
+            assertEquals(modp ? "CKM_DH_PKCS_DERIVE" : "CKM_ECDH1_DERIVE", recs.get(1).mechanism());
+            assertEquals("g^ir", recs.get(1).keyRef());
+            assertEquals(CTX, recs.get(1).context());
+            assertEquals("ok", recs.get(0).result());
+        }
+    }
+
+    @Test
+    void keyPairIsSingleUse() throws Exception {
+        DhKeyPair mine = generate(DhGroup.ECP_256);
+        byte[] peer = SoftPeer.generate(DhGroup.ECP_256).keData();
+        await(kx().agree(mine, peer, CTX));
+        assertTrue(mine.isDestroyed());
+        assertTrue(mine.toString().endsWith(", destroyed]"), mine.toString());
+        assertThrows(IllegalStateException.class, () -> kx().agree(mine, peer, CTX));
+    }
+
+    /** RFC 5903 §8: the published i imported into the token, agreed with the published g^r, gives g^ir. */
+    @ParameterizedTest
+    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    void rfc5903KnownAnswer(DhGroup g) throws Exception {
+        Rfc5903Vectors v = Rfc5903Vectors.of(g);
+        // The transcribed vector is consistent in software: i * g^r = g^ir and r * g^i = g^ir.
+        assertArrayEquals(v.girx(), softwareAgree(g, v.i(), v.gr()));
+        assertArrayEquals(v.girx(), softwareAgree(g, v.r(), v.gi()));
+        PrivateKey i = importPrivate(g, new BigInteger(1, v.i()));
+        DhKeyPair mine = new DhKeyPair(token(), g, v.gi(), i);
+        SealedKey gir = await(kx().agree(mine, v.gr(), CTX));
+        assertEquals(g.sharedSecretLength(), gir.length());
+        assertSecret(gir, v.girx());
+    }
+
+    /** RFC 7296 §2.14: g^ir keeps its leading zeros. Search a software peer whose g^ir starts with 0x00. */
+    @Test
+    void modpLeadingZeroOfGirIsKeptOrRefused() throws Exception {
+        DhGroup g = DhGroup.MODP_2048;
+        DhKeyPair mine = generate(g);
+        SoftPeer peer;
+        byte[] expected;
+        int tries = 0;
+        do {
+            peer = SoftPeer.generate(g);
+            expected = peer.agree(mine.keyExchangeData());
+            assertTrue(++tries < 5000, "no g^ir with a leading zero octet found");
+        } while (expected[0] != 0);
+        byte[] peerData = peer.keData();
+        if (dropsDhLeadingZeros()) {
+            TruncatedSharedSecretException e = assertThrows(TruncatedSharedSecretException.class,
+                    () -> await(kx().agree(mine, peerData, CTX)));
+            assertEquals(g, e.group());
+        } else {
+            SealedKey gir = await(kx().agree(mine, peerData, CTX));
+            assertEquals(256, gir.length());
+            assertSecret(gir, expected);
+        }
+        assertTrue(mine.isDestroyed());
+    }
+
+    // ---- bad peer values: each refused with its reason, before any token call ----
+
+    @Test
+    void rejectsShortValue() throws Exception {
+        assertRejected(DhGroup.ECP_256, Arrays.copyOf(validPeer(DhGroup.ECP_256), 63), Reason.WRONG_LENGTH);
+    }
+
+    @Test
+    void rejectsLongValueSuchAsTheSec1Encoding() throws Exception {
+        assertRejected(DhGroup.ECP_256, cat(new byte[] {4}, validPeer(DhGroup.ECP_256)), Reason.WRONG_LENGTH);
+    }
+
+    @Test
+    void rejectsEmptyValue() throws Exception {
+        assertRejected(DhGroup.MODP_2048, new byte[0], Reason.WRONG_LENGTH);
+    }
+
+    @Test
+    void rejectsModpZero() throws Exception {
+        assertRejected(DhGroup.MODP_2048, new byte[256], Reason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void rejectsModpOne() throws Exception {
+        assertRejected(DhGroup.MODP_2048, pad(BigInteger.ONE, 256), Reason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void rejectsModpPMinusOne() throws Exception {
+        assertRejected(DhGroup.MODP_3072, pad(ModpGroups.PRIME_3072.subtract(BigInteger.ONE), 384), Reason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void rejectsModpP() throws Exception {
+        assertRejected(DhGroup.MODP_2048, pad(ModpGroups.PRIME_2048, 256), Reason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void rejectsModpAboveP() throws Exception {
+        byte[] allOnes = new byte[256];
+        Arrays.fill(allOnes, (byte) 0xff);
+        assertRejected(DhGroup.MODP_2048, allOnes, Reason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void rejectsPointOffTheCurve() throws Exception {
+        byte[] v = validPeer(DhGroup.ECP_384);
+        v[v.length - 1] ^= 1;
+        assertRejected(DhGroup.ECP_384, v, Reason.NOT_ON_CURVE);
+    }
+
+    @Test
+    void rejectsXAtLeastP() throws Exception {
+        DhGroup g = DhGroup.ECP_256;
+        byte[] v = validPeer(g);
+        System.arraycopy(pad(fieldPrime(g), 32), 0, v, 0, 32);
+        assertRejected(g, v, Reason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void rejectsYAtLeastP() throws Exception {
+        DhGroup g = DhGroup.ECP_521;
+        byte[] v = validPeer(g);
+        // y + p (fits in 66 octets as p = 2^521 - 1): the same residue as a valid y, so it satisfies the curve
+        // equation mod p and only the range check can refuse it.
+        BigInteger y = new BigInteger(1, Arrays.copyOfRange(v, 66, 132));
+        System.arraycopy(pad(y.add(fieldPrime(g)), 66), 0, v, 66, 66);
+        assertRejected(g, v, Reason.OUT_OF_RANGE);
+    }
+
+    @Test
+    void rejectsAllZeroPoint() throws Exception {
+        assertRejected(DhGroup.ECP_256, new byte[64], Reason.POINT_AT_INFINITY);
+    }
+
+    @Test
+    void rejectsAnotherGroupsValue() throws Exception {
+        assertRejected(DhGroup.ECP_256, validPeer(DhGroup.ECP_384), Reason.WRONG_LENGTH);
+    }
+
+    @Test
+    void rejectsAKePayloadOfAnotherGroup() throws Exception {
+        assertRejected(DhGroup.ECP_256, DhGroup.ECP_384, validPeer(DhGroup.ECP_256), Reason.GROUP_MISMATCH);
+    }
+
+    void assertRejected(DhGroup g, byte[] peer, Reason reason) throws Exception {
+        assertRejected(g, g, peer, reason);
+    }
+
+    void assertRejected(DhGroup g, DhGroup declared, byte[] peer, Reason reason) throws Exception {
+        Set<String> before = aliases();
+        DhKeyPair mine = generate(g);
+        audit().clear();
+        InvalidKeyExchangeException e = assertThrows(InvalidKeyExchangeException.class,
+                () -> kx().agree(mine, declared, peer, CTX));
+        assertEquals(reason, e.reason());
+        assertEquals(g, e.group());
+        assertTrue(e.getMessage().contains(g.proposalName()) && e.getMessage().contains(reason.name()), e.getMessage());
+        if (peer.length >= 8) {
+            String hex = HexFormat.of().formatHex(peer);
+            for (int i = 0; i + 16 <= hex.length(); i += 16) {
+                assertFalse(e.getMessage().toLowerCase().contains(hex.substring(i, i + 16)), "value in message");
+            }
+        }
+        assertTrue(mine.isDestroyed(), "key pair destroyed on failure too");
+        assertEquals(List.of(), audit().records(), "no token call");
+        assertEquals(before, aliases(), "no persistent token object");
+    }
+
+    Set<String> aliases() throws KeyStoreException {
+        return new TreeSet<>(Collections.list(token().keyStore().aliases()));
+    }
+
+    static byte[] validPeer(DhGroup g) throws Exception {
+        return SoftPeer.generate(g).keData();
+    }
+
+    /** i * (point) in software: SunEC ECDH with a known private value. */
+    static byte[] softwareAgree(DhGroup g, byte[] priv, byte[] pointData) throws Exception {
+        PrivateKey k = KeyFactory.getInstance("EC", "SunEC")
+                .generatePrivate(new ECPrivateKeySpec(new BigInteger(1, priv), EcpCurves.parameters(g)));
+        KeyAgreement ka = KeyAgreement.getInstance("ECDH", "SunEC");
+        ka.init(k);
+        ka.doPhase(softwareDecode(g, pointData), true);
+        return pad(ka.generateSecret(), g.sharedSecretLength());
+    }
+
+    /** Imports {@code s} with the token's own KeyFactory (session object), as one audited test call. */
+    PrivateKey importWithKeyFactory(DhGroup g, BigInteger s) {
+        return await(token().call(new TokenOperation("test-import", "C_CreateObject", "dh-test"), null,
+                () -> KeyFactory.getInstance("EC", token().provider())
+                        .generatePrivate(new ECPrivateKeySpec(s, EcpCurves.parameters(g)))));
+    }
+}

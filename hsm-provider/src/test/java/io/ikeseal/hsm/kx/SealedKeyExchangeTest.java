@@ -1,0 +1,127 @@
+package io.ikeseal.hsm.kx;
+
+import static io.ikeseal.hsm.kx.KxTestSupport.RANDOM;
+import static io.ikeseal.hsm.kx.KxTestSupport.hmacSha256;
+import static io.ikeseal.hsm.token.Token.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigInteger;
+import java.security.PrivateKey;
+
+import javax.crypto.KDF;
+import javax.crypto.KeyAgreement;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.HKDFParameterSpec;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.ikeseal.hsm.MemoryAuditSink;
+import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenOperation;
+import io.ikeseal.hsm.token.TokenRole;
+import io.ikeseal.testhsm.junit.NssExtension;
+
+/** Sealed tier on NSS softoken: g^ir stays a sensitive, unextractable token key; compared through HKDF. */
+class SealedKeyExchangeTest extends KeyExchangeContract {
+    @RegisterExtension
+    static NssExtension nss = NssExtension.create().withName("kx");
+    static MemoryAuditSink audit;
+    static Token token;
+
+    @BeforeAll
+    static void open() {
+        audit = TestTokens.memoryAudit();
+        token = TestTokens.nss(nss.token(), audit, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
+    }
+
+    @AfterAll
+    static void close() {
+        if (token != null) {
+            token.close();
+        }
+    }
+
+    @Override
+    Token token() {
+        return token;
+    }
+
+    @Override
+    MemoryAuditSink audit() {
+        return audit;
+    }
+
+    @Override
+    boolean dropsDhLeadingZeros() {
+        return true;
+    }
+
+    @Override
+    PrivateKey importPrivate(DhGroup group, BigInteger s) {
+        return importWithKeyFactory(group, s); // NSS lets imported EC private keys derive
+    }
+
+    /** HKDF-Extract in the token with g^ir as IKM and a random salt = HMAC(salt, g^ir) in software. */
+    @Override
+    void assertSecret(SealedKey gir, byte[] expected) throws Exception {
+        SecretKey k = gir.key();
+        assertNull(k.getEncoded(), "g^ir must not be readable");
+        assertTrue(k.toString().contains(", sensitive, unextractable)"), k.toString());
+        byte[] salt = new byte[32];
+        RANDOM.nextBytes(salt);
+        assertArrayEquals(hmacSha256(salt, expected), extract(salt, null, k));
+    }
+
+    private byte[] extract(byte[] salt, byte[] prefix, SecretKey ikm) {
+        return await(token.call(new TokenOperation("test-hkdf", "CKM_HKDF_DATA", "g^ir"), null, () -> {
+            var b = HKDFParameterSpec.ofExtract().addSalt(salt);
+            if (prefix != null) {
+                b.addIKM(prefix);
+            }
+            return KDF.getInstance("HKDF-SHA256", token.provider()).deriveData(b.addIKM(ikm).extractOnly());
+        }));
+    }
+
+    /**
+     * What NSS does (why KeyExchange refuses a short g^ir), and the fix it allows in the schedule: NSS returns
+     * CKM_DH_PKCS_DERIVE results without leading zero octets, and prepending them as data IKM restores the RFC value.
+     */
+    @Test
+    void nssDropsLeadingZerosAndAZeroDataPrefixRestoresThem() throws Exception {
+        DhGroup g = DhGroup.MODP_2048;
+        DhKeyPair mine = generate(g);
+        SoftPeer peer;
+        byte[] expected;
+        do {
+            peer = SoftPeer.generate(g);
+            expected = peer.agree(mine.keyExchangeData());
+        } while (expected[0] != 0);
+        int zeros = 0;
+        while (expected[zeros] == 0) {
+            zeros++;
+        }
+        PrivateKey priv = mine.take();
+        var peerKey = KeyExchangeData.decode(g, peer.keData());
+        SecretKey shortKey = await(token.call(new TokenOperation("test-dh", "CKM_DH_PKCS_DERIVE", "g^ir"), null, () -> {
+            KeyAgreement ka = KeyAgreement.getInstance("DH", token.provider());
+            ka.init(priv);
+            ka.doPhase(peerKey, true);
+            return ka.generateSecret("Generic");
+        }));
+        assertTrue(shortKey.toString().contains(" key, " + (256 - zeros) * 8 + " bits "), shortKey.toString());
+        byte[] salt = new byte[32];
+        RANDOM.nextBytes(salt);
+        assertArrayEquals(hmacSha256(salt, expected), extract(salt, new byte[zeros], shortKey));
+        assertEquals(false, java.util.Arrays.equals(hmacSha256(salt, expected), extract(salt, null, shortKey)));
+    }
+}
