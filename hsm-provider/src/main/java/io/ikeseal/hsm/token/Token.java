@@ -93,8 +93,11 @@ public final class Token implements AutoCloseable {
             throw e;
         }
         record(audit, spec.name(), start, "login", "C_Login", "ok", t0);
-        if (spec.roles().contains(TokenRole.KEY_EXCHANGE) && spec.tier() == ResidencyTier.SEALED) {
-            selfTest(spec, provider, caps, audit);
+        if (spec.roles().contains(TokenRole.KEY_EXCHANGE)) {
+            if (spec.tier() == ResidencyTier.SEALED) {
+                selfTest(spec, provider, caps, audit);
+            }
+            caps = keyExchangeSelfTest(spec, provider, caps, audit);
         }
         Token token = new Token(spec, slot, caps, provider, ks, audit);
         if (spec.roles().contains(TokenRole.KEY_EXCHANGE) && spec.tier() == ResidencyTier.COMPAT) {
@@ -122,6 +125,30 @@ public final class Token implements AutoCloseable {
         }
     }
 
+    private static TokenCapabilities keyExchangeSelfTest(TokenSpec spec, Provider provider, TokenCapabilities caps,
+                                                         AuditSink audit) {
+        java.util.Set<io.ikeseal.hsm.kx.DhGroup> served = java.util.EnumSet.noneOf(io.ikeseal.hsm.kx.DhGroup.class);
+        for (io.ikeseal.hsm.kx.DhGroup g : caps.dhGroups()) {
+            long t0 = System.nanoTime();
+            Instant start = Instant.now();
+            String failure = KeyExchangeSelfTest.run(provider, g, spec.tier());
+            String mech = g.kind() == io.ikeseal.hsm.kx.DhGroup.Kind.ECP ? "CKM_ECDH1_DERIVE" : "CKM_DH_PKCS_DERIVE";
+            record(audit, spec.name(), start, "self-test", mech + "/" + g.proposalName(),
+                    failure == null ? "ok" : failure, t0);
+            if (failure == null) {
+                served.add(g);
+            } else {
+                LOG.warn("token '{}' lists {} but cannot complete a {} exchange ({}); not offering {}", spec.name(), mech,
+                        g.proposalName(), failure, g.proposalName());
+            }
+        }
+        if (served.isEmpty()) {
+            throw new TokenException("token '" + spec.name() + "' cannot serve role key-exchange: no Diffie-Hellman "
+                    + "group completed its start-up self-test (see the audit log for each group's error)");
+        }
+        return caps.withDhGroups(served);
+    }
+
     private static Pkcs11Module.SlotInfo chooseSlot(TokenSpec spec, Pkcs11Module module) {
         List<Pkcs11Module.SlotInfo> slots = module.slots();
         List<Pkcs11Module.SlotInfo> matching = slots.stream().filter(spec.slot()::matches).toList();
@@ -143,6 +170,9 @@ public final class Token implements AutoCloseable {
         }
         if (spec.tier() == ResidencyTier.SEALED) {
             c.append("attributes(*,CKO_SECRET_KEY,*) = {\n CKA_SENSITIVE = true\n CKA_EXTRACTABLE = false\n}\n");
+        } else {
+            // compat: g^ir is read out by design (SoftHSM makes derived keys unextractable by default).
+            c.append("attributes(generate,CKO_SECRET_KEY,CKK_GENERIC_SECRET) = {\n CKA_EXTRACTABLE = true\n}\n");
         }
         // Ephemeral DH private values: usable for derivation only, never readable.
         for (String kt : new String[] {"CKK_EC", "CKK_DH"}) {

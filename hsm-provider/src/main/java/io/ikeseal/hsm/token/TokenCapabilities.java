@@ -92,6 +92,15 @@ public record TokenCapabilities(Set<String> mechanisms, Set<DhGroup> dhGroups, S
         return missing;
     }
 
+    /** The same capabilities with only {@code served} DH groups (after the start-up self-test). */
+    public TokenCapabilities withDhGroups(Set<DhGroup> served) {
+        Set<DhGroup> groups = EnumSet.noneOf(DhGroup.class);
+        groups.addAll(served);
+        groups.retainAll(dhGroups);
+        return new TokenCapabilities(mechanisms, java.util.Collections.unmodifiableSet(groups), sealedPrfs,
+                signatureMethods, byNumber);
+    }
+
     /** The best residency tier the key-exchange role can have on this token. */
     public ResidencyTier bestTier() {
         return sealedPrfs.isEmpty() ? ResidencyTier.COMPAT : ResidencyTier.SEALED;

@@ -1,12 +1,13 @@
 package io.ikeseal.hsm.kx;
 
-import static io.ikeseal.hsm.kx.KxTestSupport.fieldPrime;
 import static io.ikeseal.hsm.token.Token.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigInteger;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,29 +18,32 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
 import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
-import io.ikeseal.hsm.token.TokenException;
+import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.SoftHsmExtension;
 
 /**
- * SoftHSM 2.6 as a compat key-exchange token: key pairs for all six groups are generated inside it and validated
- * peer values are refused before any token call. Deriving g^ir does not work through SunPKCS11 with the current
- * token configuration; the last two tests pin the exact errors, so a fix to the token template shows up here.
+ * SoftHSM 2.6 as a compat key-exchange token: ECDH key pairs are generated inside it, g^ir is read out (the
+ * compat tier's defining trade) and equals a software peer's; validated peer values are refused before any
+ * token call. SoftHSM refuses SunPKCS11's DH derive template, so the start-up self-test withdraws MODP groups.
  */
 class SoftHsmKeyExchangeTest {
     @RegisterExtension
     static SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("kx-compat");
     static MemoryAuditSink audit;
     static Token token;
+    static List<AuditRecord> startup;
 
     @BeforeAll
     static void open() {
         audit = TestTokens.memoryAudit();
         token = TestTokens.softHsm(softHsm.token(), audit, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
+        startup = audit.records();
     }
 
     @AfterAll
@@ -54,7 +58,7 @@ class SoftHsmKeyExchangeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(DhGroup.class)
+    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
     void keyPairIsGeneratedInTheTokenWithAValidPublicValue(DhGroup g) {
         audit.clear();
         DhKeyPair mine = generate(g);
@@ -63,36 +67,40 @@ class SoftHsmKeyExchangeTest {
         assertEquals("dh-" + g.proposalName(), audit.byOperation("dh-keygen").get(0).keyRef());
     }
 
+    @ParameterizedTest
+    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    void ecdhAgreesWithASoftwarePeer(DhGroup g) throws Exception {
+        DhKeyPair mine = generate(g);
+        byte[] myKe = mine.keyExchangeData();
+        SoftPeer peer = SoftPeer.generate(g);
+        SealedKey gir = await(new KeyExchange(token).agree(mine, peer.keData(), KeyExchangeContract.CTX));
+        assertEquals(g.sharedSecretLength(), gir.length());
+        assertArrayEquals(peer.agree(myKe), gir.key().getEncoded());
+        assertTrue(mine.isDestroyed());
+    }
+
     @Test
     void badPeerValueIsRefusedWithoutATokenCall() {
-        DhKeyPair mine = generate(DhGroup.MODP_2048);
+        DhKeyPair mine = generate(DhGroup.ECP_256);
         audit.clear();
-        byte[] pMinus1 = KxTestSupport.pad(fieldPrime(DhGroup.MODP_2048).subtract(BigInteger.ONE), 256);
+        byte[] shortValue = new byte[DhGroup.ECP_256.publicValueLength() - 1];
         InvalidKeyExchangeException e = assertThrows(InvalidKeyExchangeException.class,
-                () -> new KeyExchange(token).agree(mine, pMinus1, KeyExchangeContract.CTX));
-        assertEquals(Reason.OUT_OF_RANGE, e.reason());
+                () -> new KeyExchange(token).agree(mine, shortValue, KeyExchangeContract.CTX));
+        assertEquals(Reason.WRONG_LENGTH, e.reason());
         assertTrue(audit.records().isEmpty());
         assertTrue(mine.isDestroyed());
     }
 
-    /** SoftHSM creates derived secret keys with CKA_EXTRACTABLE=false unless the template says otherwise. */
-    @Test
-    void ecdhReadOutNeedsExtractableDerivedKeys() throws Exception {
-        DhKeyPair mine = generate(DhGroup.ECP_256);
-        byte[] peer = SoftPeer.generate(DhGroup.ECP_256).keData();
-        TokenException e = assertThrows(TokenException.class,
-                () -> await(new KeyExchange(token).agree(mine, peer, KeyExchangeContract.CTX)));
-        assertEquals("CKR_ATTRIBUTE_SENSITIVE", e.ckr(), e.getMessage());
-        assertEquals("CKR_ATTRIBUTE_SENSITIVE", audit.byOperation("dh-derive").getLast().result());
-    }
-
     /** SoftHSM wants CKA_VALUE_LEN for CKM_DH_PKCS_DERIVE, which SunPKCS11's DH KeyAgreement never sends. */
     @Test
-    void modpDeriveNeedsAValueLength() throws Exception {
-        DhKeyPair mine = generate(DhGroup.MODP_2048);
-        byte[] peer = SoftPeer.generate(DhGroup.MODP_2048).keData();
-        TokenException e = assertThrows(TokenException.class,
-                () -> await(new KeyExchange(token).agree(mine, peer, KeyExchangeContract.CTX)));
-        assertEquals("CKR_TEMPLATE_INCOMPLETE", e.ckr(), e.getMessage());
+    void modpIsWithdrawnAtStartUpWithTheTokensReason() {
+        for (DhGroup g : new DhGroup[] {DhGroup.MODP_2048, DhGroup.MODP_3072, DhGroup.MODP_4096}) {
+            assertFalse(token.capabilities().dhGroups().contains(g));
+            AuditRecord r = startup.stream()
+                    .filter(x -> x.mechanism().equals("CKM_DH_PKCS_DERIVE/" + g.proposalName())).findFirst().orElseThrow();
+            assertEquals("CKR_TEMPLATE_INCOMPLETE", r.result());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> generate(g));
+            assertTrue(e.getMessage().contains("cannot do DH group " + g.proposalName()), e.getMessage());
+        }
     }
 }
