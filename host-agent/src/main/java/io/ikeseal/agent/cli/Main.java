@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
         description = "IKEv2 daemon whose secrets live in PKCS#11 tokens.%n"
                 + "Private keys, Diffie-Hellman values, g^ir, SKEYSEED, SK_d and PSKs are created and used inside "
                 + "tokens; every token operation is written to a hash-chained audit log.",
-        subcommands = {TokenCommand.class, AuditCommand.class, SetupDemoCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, TokenCommand.class, AuditCommand.class, SetupDemoCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done", "  1  failed: a token cannot serve its role, a token operation failed, the audit log "

@@ -105,8 +105,10 @@ public final class Token implements AutoCloseable {
                     + "are computed on the host", spec.name());
             record(audit, spec.name(), Instant.now(), "tier-compat", "-", "ok", System.nanoTime());
         }
-        LOG.info("token '{}' ready: slot {} label '{}', tier {}, {} thread(s)", spec.name(), slot.slotId(),
-                slot.label(), token.tier().configName(), spec.threads());
+        LOG.info("token '{}' ready: slot {} label '{}', roles {}{}, {} thread(s)", spec.name(), slot.slotId(),
+                slot.label(), spec.roles().stream().map(TokenRole::configName).sorted().toList(),
+                spec.roles().contains(TokenRole.KEY_EXCHANGE) ? ", tier " + token.tier().configName() : "",
+                spec.threads());
         return token;
     }
 
