@@ -177,6 +177,35 @@ class DemoCliTest {
         assertTrue(r.err().startsWith("ikeseal: audit log BROKEN at line 2: "), r.err());
     }
 
+    @Test
+    void benchMeasuresKeyExchangesAndSignatures() throws Exception {
+        Path benchLog = base.resolve("bench-audit.log");
+        Cli.Result r = Cli.run("bench", "token", "--config", config.toString(), "--seconds", "0.25", "--json",
+                "--audit-log", benchLog.toString());
+        assertEquals(0, r.exit(), r.toString());
+        JsonNode rows = new ObjectMapper().readTree(r.out());
+        List<String> measured = new ArrayList<>();
+        for (JsonNode row : rows) {
+            assertTrue(row.get("error").isNull(), row.toString());
+            if (row.get("skipped").isNull()) {
+                assertTrue(row.get("operations").asLong() > 0, row.toString());
+                assertTrue(row.get("perSecond").asDouble() > 0, row.toString());
+                measured.add(row.get("token").asText() + "/" + row.get("subject").asText() + "/"
+                        + row.get("operation").asText() + "/" + row.get("threads").asInt());
+            }
+        }
+        for (String g : List.of("ecp256", "ecp384", "ecp521", "modp2048")) {
+            assertTrue(measured.contains("hsm/" + g + "/keygen+g^ir+SKEYSEED+IKE SA keys/1"), g + " in " + measured);
+            assertTrue(measured.contains("hsm/" + g + "/keygen+g^ir+SKEYSEED+IKE SA keys/2"), "with the token's 2 threads");
+        }
+        assertTrue(measured.contains("smartcard/gateway-ecdsa/sign ECDSA_SHA256/1"), measured.toString());
+        assertTrue(measured.contains("smartcard/gateway-rsa/sign RSA_PSS_SHA256/1"), measured.toString());
+        assertFalse(measured.stream().anyMatch(m -> m.contains("gateway-ecdsa/sign RSA")), "only schemes the key fits");
+
+        Cli.Result audit = Cli.run("audit", "verify", benchLog.toString());
+        assertEquals(0, audit.exit(), "every benchmarked operation was audited: " + audit);
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
