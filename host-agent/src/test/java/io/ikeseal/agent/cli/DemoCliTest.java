@@ -206,6 +206,19 @@ class DemoCliTest {
         assertEquals(0, audit.exit(), "every benchmarked operation was audited: " + audit);
     }
 
+    @Test
+    void demoRunsTheTokenSideOfAnIkeSaOnTheseTokens() {
+        Cli.Result r = Cli.run("demo", "--dir", demo.toString());
+        assertEquals(0, r.exit(), r.toString());
+        for (String line : List.of("SK_d      derived in 'hsm'", "AUTH      initiator, ECDSA_SHA256: signed in 'smartcard'",
+                "AUTH      responder, PSK 'branch-office'", "CHILD_SA  KEYMAT", "rekey     SKEYSEED'",
+                "hash chain intact", "result      OK")) {
+            assertTrue(r.out().contains(line), line + " in\n" + r.out());
+        }
+        assertFalse(r.out().contains("DISAGREE") || r.out().contains("DOES NOT"), r.out());
+        assertFalse(r.out().contains("setup-demo"), "tokens are reused, not created again");
+    }
+
     private static List<String> texts(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
