@@ -111,7 +111,9 @@ final class TokenProbeCommand implements Callable<Integer> {
                 // the error below says what went wrong
             }
             r.putIfAbsent("roles", roles(t));
-            r.putIfAbsent("tier", t.tier().configName());
+            if (t.hasRole(TokenRole.KEY_EXCHANGE)) {
+                r.putIfAbsent("tier", t.tier().configName());
+            }
             r.put("error", e.getMessage());
         }
         return r;
@@ -173,7 +175,10 @@ final class TokenProbeCommand implements Callable<Integer> {
         r.put("model", slot.model());
         r.put("serial", slot.serial());
         r.put("roles", roles(t));
-        r.put("tier", t.tier().configName());
+        if (t.hasRole(TokenRole.KEY_EXCHANGE)) {
+            // the residency tier is a property of the key schedule, so only key-exchange tokens have one
+            r.put("tier", t.tier().configName());
+        }
         r.put("threads", t.threads());
         r.put("mechanisms", ikeMechanisms(caps));
         Map<String, Object> transforms = new LinkedHashMap<>();

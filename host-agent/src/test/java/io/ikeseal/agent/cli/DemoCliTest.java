@@ -73,6 +73,7 @@ class DemoCliTest {
         List<String> sigs = texts(smartcard.at("/transforms/signature-methods"));
         assertTrue(sigs.containsAll(List.of("ecdsa-p256", "rfc7427-ecdsa", "rfc7427-rsa-pss")), sigs.toString());
         assertTrue(smartcard.at("/transforms/dh-groups").isMissingNode(), "not a key-exchange token");
+        assertNull(smartcard.get("tier"), "a residency tier belongs to the key-exchange role only");
         assertNull(smartcard.get("error"));
         JsonNode ecdsa = smartcard.at("/identities/0");
         assertEquals("gateway-ecdsa", ecdsa.get("name").asText());
