@@ -10,6 +10,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import static org.bouncycastle.util.Arrays.concatenate;
+
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.PskConfig;
@@ -114,15 +116,15 @@ final class DemoCommand implements Callable<Integer> {
         check(out, "SK_d", "derived in '" + hsm.name() + "' (SKEYSEED, then HKDF-Expand), compared by a public prf "
                 + "output", initiator.skDFingerprint(PRF, probe), responder.skDFingerprint(PRF, probe));
         check(out, "SK_e", "SK_ei|SK_er (36 octets each, AES-GCM-256 key + salt)",
-                concat(initiator.keys.skEi().bytes(), initiator.keys.skEr().bytes()),
-                concat(responder.keys.skEi().bytes(), responder.keys.skEr().bytes()));
-        check(out, "SK_p", "SK_pi|SK_pr", concat(initiator.keys.skPi().bytes(), initiator.keys.skPr().bytes()),
-                concat(responder.keys.skPi().bytes(), responder.keys.skPr().bytes()));
+                concatenate(initiator.keys.skEi().bytes(), initiator.keys.skEr().bytes()),
+                concatenate(responder.keys.skEi().bytes(), responder.keys.skEr().bytes()));
+        check(out, "SK_p", "SK_pi|SK_pr", concatenate(initiator.keys.skPi().bytes(), initiator.keys.skPr().bytes()),
+                concatenate(responder.keys.skPi().bytes(), responder.keys.skPr().bytes()));
 
         // IKE_AUTH: the initiator signs with the smartcard, the responder proves the PSK (RFC 7296 §2.15).
-        byte[] message1 = concat(initiator.spi, kei, ni);
+        byte[] message1 = concatenate(initiator.spi, kei, ni);
         byte[] idi = idPayload(DemoAuth.subjectName(smartcard, idCfg.key()));
-        byte[] octetsI = concat(message1, nr, DemoAuth.hostPrf(PRF, initiator.keys.skPi().bytes(), idi));
+        byte[] octetsI = concatenate(message1, nr, DemoAuth.hostPrf(PRF, initiator.keys.skPi().bytes(), idi));
         DemoAuth.Outcome sig = DemoAuth.signAndVerify(smartcard, idCfg.key(), octetsI, d.resolve("ca.pem"),
                 initiator.context);
         out.printf("  %-9s initiator, %s: signed in '%s' with key '%s'; signature %s; certificate %s%n", "AUTH",
@@ -133,9 +135,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         PskConfig psk = config.psks().isEmpty() ? null : config.psks().get(0);
         if (psk != null) {
-            byte[] message2 = concat(responder.spi, ker, nr);
+            byte[] message2 = concatenate(responder.spi, ker, nr);
             byte[] idr = idPayload("responder.ikeseal.demo");
-            byte[] octetsR = concat(message2, ni, DemoAuth.hostPrf(PRF, responder.keys.skPr().bytes(), idr));
+            byte[] octetsR = concatenate(message2, ni, DemoAuth.hostPrf(PRF, responder.keys.skPr().bytes(), idr));
             byte[] tokenAuth = DemoAuth.pskAuth(hsm, PRF, psk.name(), octetsR, responder.context);
             Path pskFile = d.resolve(psk.name() + ".psk");
             byte[] peerAuth = DemoAuth.softwarePskAuth(PRF, readHex(pskFile), octetsR);
@@ -186,25 +188,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static byte[] idPayload(String fqdn) {
-        return concat(new byte[] {ID_FQDN, 0, 0, 0}, fqdn.getBytes(StandardCharsets.US_ASCII));
+        return concatenate(new byte[] {ID_FQDN, 0, 0, 0}, fqdn.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static byte[] readHex(Path file) throws java.io.IOException {
         String s = Files.readString(file, StandardCharsets.US_ASCII).strip();
         return HexFormat.of().parseHex(s.startsWith("0x") ? s.substring(2) : s);
-    }
-
-    static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int off = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, off, p.length);
-            off += p.length;
-        }
-        return out;
     }
 }
