@@ -90,5 +90,6 @@ ikeseal_require_maven() {
 # JVM flags the token layer needs (see pom.xml ikeseal.jvm.exports).
 IKESEAL_JVM_FLAGS=(--add-modules=jdk.crypto.cryptoki
   --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED
+  --add-exports=java.base/sun.security.util=ALL-UNNAMED
   --enable-native-access=ALL-UNNAMED
   -Dsun.security.pkcs11.disableKeyExtraction=true)

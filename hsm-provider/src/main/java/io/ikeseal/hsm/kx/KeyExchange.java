@@ -9,8 +9,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.crypto.KeyAgreement;
 import javax.crypto.SecretKey;
@@ -24,16 +22,15 @@ import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
+import sun.security.util.KeyUtil;
 
 /**
  * Diffie-Hellman on a key-exchange token: key pairs are generated inside the token, the peer's value is validated
  * on the host before any token call, and g^ir is derived inside the token. Sealed tier: g^ir is a sensitive,
- * unextractable token key. Compat tier: g^ir is read out (as strongSwan does) into a host SecretKeySpec.
+ * unextractable token key, possibly without its leading zero octets ({@link SealedKey#missingLeadingZeros()}).
+ * Compat tier: g^ir is read out (as strongSwan does) into a host SecretKeySpec padded to the RFC length.
  */
 public final class KeyExchange {
-    /** SunPKCS11's P11Key.toString() reports the token's CKA_VALUE_LEN as "..., N bits ...". */
-    private static final Pattern P11_KEY_BITS = Pattern.compile(" key, (\\d+) bits ");
-
     private final Token token;
 
     public KeyExchange(Token token) {
@@ -105,23 +102,25 @@ public final class KeyExchange {
         });
     }
 
-    /** Sealed: the token key must already have the RFC length, since a sealed key cannot be padded on the host. */
+    /**
+     * Sealed: g^ir stays a token key. NSS softoken returns a MODP g^ir without its leading zero octets (about once in
+     * 256 exchanges); RFC 7296 §2.14 keeps them, so the SealedKey records how many the token key lacks and the key
+     * schedule puts them back as data in front of it. The length comes from CKA_VALUE_LEN, which SunPKCS11 reads
+     * after the derive and reports through KeyUtil (its P11Key implements sun.security.util.Length).
+     */
     private SealedKey sealed(SecretKey key, DhGroup group) {
         int len = group.sharedSecretLength();
-        Matcher m = P11_KEY_BITS.matcher(String.valueOf(key));
-        int bits = m.find() ? Integer.parseInt(m.group(1)) : -1;
+        int bits = KeyUtil.getKeySize(key);
         if (bits <= 0) {
             throw new TokenException("token '" + token.name() + "': cannot confirm the length of g^ir for "
                     + group.proposalName() + " (token reports no CKA_VALUE_LEN)");
         }
-        if ((bits + 7) / 8 < len) {
-            throw new TruncatedSharedSecretException(token.name(), group, (bits + 7) / 8);
-        }
-        if ((bits + 7) / 8 > len) {
+        int got = (bits + 7) / 8;
+        if (got > len) {
             throw new TokenException("token '" + token.name() + "': g^ir for " + group.proposalName() + " has "
-                    + (bits + 7) / 8 + " octets, expected " + len);
+                    + got + " octets, expected " + len);
         }
-        return new SealedKey(token, "g^ir", key, len);
+        return new SealedKey(token, "g^ir", key, len, len - got);
     }
 
     /** Compat: g^ir leaves the token as bytes, left-padded to the RFC length (RFC 7296 §2.14, RFC 5903 §7). */

@@ -48,7 +48,7 @@ final class CompatKeySchedule implements KeySchedule {
         ScheduleInputs.key(token, "g^ir", gir);
         byte[] nonces = concat(ni, nr);
         return token.call(op("skeyseed", gir), ctx, () -> {
-            byte[] g = bytesOf(gir);
+            byte[] g = valueOf(gir);
             try {
                 return hostSealed("SKEYSEED", prf, mac(prf, nonces, g));
             } finally {
@@ -60,7 +60,7 @@ final class CompatKeySchedule implements KeySchedule {
     @Override
     public CompletableFuture<IkeSaKeys> ikeSaKeys(Prf prf, SealedKey skeyseed, byte[] ni, byte[] nr, byte[] spiI,
                                                   byte[] spiR, int integKeyLength, int encrKeyLength, AuditContext ctx) {
-        ScheduleInputs.key(token, "SKEYSEED", skeyseed);
+        ScheduleInputs.hmacKey(token, "SKEYSEED", skeyseed);
         KeyLayout layout = KeyLayout.of(prf, ni, nr, spiI, spiR, integKeyLength, encrKeyLength);
         byte[] s = concat(ni, nr, spiI, spiR);
         return token.call(op("prf+", skeyseed), ctx, () -> {
@@ -80,14 +80,14 @@ final class CompatKeySchedule implements KeySchedule {
     @Override
     public CompletableFuture<SealedKey> rekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni,
                                                       byte[] nr, AuditContext ctx) {
-        ScheduleInputs.key(token, "SK_d (old)", skDOld);
+        ScheduleInputs.hmacKey(token, "SK_d (old)", skDOld);
         ScheduleInputs.key(token, "g^ir (new)", girNew);
         ScheduleInputs.nonce("Ni", ni);
         ScheduleInputs.nonce("Nr", nr);
         byte[] nonces = concat(ni, nr);
         return token.call(op("rekey-skeyseed", skDOld), ctx, () -> {
             byte[] d = bytesOf(skDOld);
-            byte[] g = bytesOf(girNew);
+            byte[] g = valueOf(girNew);
             try {
                 return hostSealed("SKEYSEED", prf, mac(prf, d, g, nonces));
             } finally {
@@ -100,7 +100,7 @@ final class CompatKeySchedule implements KeySchedule {
     @Override
     public CompletableFuture<HostKey> childKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr,
                                                   int length, AuditContext ctx) {
-        ScheduleInputs.key(token, "SK_d", skD);
+        ScheduleInputs.hmacKey(token, "SK_d", skD);
         if (girOrNull != null) {
             ScheduleInputs.key(token, "g^ir (new)", girOrNull);
         }
@@ -109,7 +109,7 @@ final class CompatKeySchedule implements KeySchedule {
         ScheduleInputs.prfPlusLength(prf, "KEYMAT length", length);
         return token.call(op("child-keymat", skD), ctx, () -> {
             byte[] d = bytesOf(skD);
-            byte[] g = girOrNull == null ? new byte[0] : bytesOf(girOrNull);
+            byte[] g = girOrNull == null ? new byte[0] : valueOf(girOrNull);
             byte[] s = concat(g, ni, nr);
             try {
                 return HostKey.adopt("KEYMAT", prfPlus(prf, d, s, length));
@@ -123,7 +123,7 @@ final class CompatKeySchedule implements KeySchedule {
 
     @Override
     public CompletableFuture<byte[]> prf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
-        ScheduleInputs.key(token, "key", key);
+        ScheduleInputs.hmacKey(token, "key", key);
         ScheduleInputs.data("data", data);
         byte[] copy = data.clone();
         return token.call(op("prf", key), ctx, () -> {
@@ -138,7 +138,7 @@ final class CompatKeySchedule implements KeySchedule {
 
     @Override
     public CompletableFuture<SealedKey> deriveKey(Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
-        ScheduleInputs.key(token, "key", key);
+        ScheduleInputs.hmacKey(token, "key", key);
         ScheduleInputs.data("data", data);
         ScheduleInputs.name(name);
         byte[] copy = data.clone();
@@ -191,6 +191,19 @@ final class CompatKeySchedule implements KeySchedule {
         } finally {
             Arrays.fill(bytes, (byte) 0);
         }
+    }
+
+    /** g^ir's value at its RFC 7296 §2.14 length: any leading zero octets the key lacks put back in front. */
+    private byte[] valueOf(SealedKey gir) {
+        byte[] b = bytesOf(gir);
+        int zeros = gir.missingLeadingZeros();
+        if (zeros == 0) {
+            return b;
+        }
+        byte[] full = new byte[zeros + b.length];
+        System.arraycopy(b, 0, full, zeros, b.length);
+        Arrays.fill(b, (byte) 0);
+        return full;
     }
 
     private byte[] bytesOf(SealedKey key) {

@@ -18,6 +18,11 @@ import io.ikeseal.hsm.token.Token;
  * <p>Inputs are checked before any token call: nonces 16..256 octets (§2.10, §3.9), SPIs 8 octets, output
  * lengths 1..255 × prf output length (prf+ counts blocks in one octet, §2.13), keys from this schedule's token.
  * Violations throw {@link IllegalArgumentException} at once.
+ *
+ * <p>g^ir may come from the token without its leading zero octets ({@link SealedKey#missingLeadingZeros()}); the
+ * schedules put them back in front of it, so every result equals the RFC's. A key used as an HMAC key (SKEYSEED,
+ * SK_d, prf's key) must be whole: one lacking leading zeros throws {@link IllegalStateException} before any token
+ * call.
  */
 public interface KeySchedule {
 

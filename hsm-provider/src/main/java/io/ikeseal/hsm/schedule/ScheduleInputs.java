@@ -53,6 +53,18 @@ final class ScheduleInputs {
         }
     }
 
+    /**
+     * A key used as an HMAC key (HKDF salt or PRK) must hold its whole value: a key without its leading zero octets
+     * is another HMAC key. Only g^ir can lack them (NSS trims a MODP g^ir), and g^ir is only ever prf data (IKM).
+     */
+    static void hmacKey(Token token, String which, SealedKey key) {
+        key(token, which, key);
+        if (key.missingLeadingZeros() > 0) {
+            throw new IllegalStateException(which + " (" + key.name() + ") is held without its leading zero octets "
+                    + "and cannot be an HMAC key (HKDF salt or PRK); only g^ir is held so, and only as prf data");
+        }
+    }
+
     static void data(String which, byte[] data) {
         Objects.requireNonNull(data, which);
         if (data.length == 0) {

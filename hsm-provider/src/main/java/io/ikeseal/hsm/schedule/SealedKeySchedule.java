@@ -55,13 +55,13 @@ final class SealedKeySchedule implements KeySchedule {
         byte[] nonces = concat(ni, nr);
         // prf(Ni | Nr, g^ir): the nonces are the HMAC key (salt as data), g^ir the token key as IKM.
         return token.call(new TokenOperation("skeyseed", DERIVE, gir.name()), ctx, () -> sealed("SKEYSEED", prf,
-                kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.ofExtract().addSalt(nonces).addIKM(gir.key()).extractOnly())));
+                kdf(prf).deriveKey(GENERIC, addIkm(HKDFParameterSpec.ofExtract().addSalt(nonces), gir).extractOnly())));
     }
 
     @Override
     public CompletableFuture<IkeSaKeys> ikeSaKeys(Prf prf, SealedKey skeyseed, byte[] ni, byte[] nr, byte[] spiI,
                                                   byte[] spiR, int integKeyLength, int encrKeyLength, AuditContext ctx) {
-        ScheduleInputs.key(token, "SKEYSEED", skeyseed);
+        ScheduleInputs.hmacKey(token, "SKEYSEED", skeyseed);
         KeyLayout layout = KeyLayout.of(prf, ni, nr, spiI, spiR, integKeyLength, encrKeyLength);
         byte[] s = concat(ni, nr, spiI, spiR);
         int h = prf.outputLength();
@@ -85,20 +85,20 @@ final class SealedKeySchedule implements KeySchedule {
     @Override
     public CompletableFuture<SealedKey> rekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni,
                                                       byte[] nr, AuditContext ctx) {
-        ScheduleInputs.key(token, "SK_d (old)", skDOld);
+        ScheduleInputs.hmacKey(token, "SK_d (old)", skDOld);
         ScheduleInputs.key(token, "g^ir (new)", girNew);
         ScheduleInputs.nonce("Ni", ni);
         ScheduleInputs.nonce("Nr", nr);
         byte[] nonces = concat(ni, nr);
         return token.call(new TokenOperation("rekey-skeyseed", DERIVE, skDOld.name()), ctx, () -> sealed("SKEYSEED", prf,
-                kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.ofExtract().addSalt(skDOld.key())
-                        .addIKM(girNew.key()).addIKM(nonces).extractOnly())));
+                kdf(prf).deriveKey(GENERIC, addIkm(HKDFParameterSpec.ofExtract().addSalt(skDOld.key()), girNew)
+                        .addIKM(nonces).extractOnly())));
     }
 
     @Override
     public CompletableFuture<HostKey> childKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr,
                                                   int length, AuditContext ctx) {
-        ScheduleInputs.key(token, "SK_d", skD);
+        ScheduleInputs.hmacKey(token, "SK_d", skD);
         if (girOrNull != null) {
             ScheduleInputs.key(token, "g^ir (new)", girOrNull);
         }
@@ -117,12 +117,12 @@ final class SealedKeySchedule implements KeySchedule {
         // With PFS the info g^ir | Ni | Nr holds a token key, so each block is an Extract with mixed input.
         return token.call(new TokenOperation("child-keymat", DATA, skD.name()), ctx, () -> HostKey.adopt("KEYMAT",
                 blocks(kdf(prf), skD.key(), 1, length, (b, prev, k) ->
-                        (prev == null ? b : b.addIKM(prev)).addIKM(girOrNull.key()).addIKM(concat(nonces, k)))));
+                        addIkm(prev == null ? b : b.addIKM(prev), girOrNull).addIKM(concat(nonces, k)))));
     }
 
     @Override
     public CompletableFuture<byte[]> prf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
-        ScheduleInputs.key(token, "key", key);
+        ScheduleInputs.hmacKey(token, "key", key);
         ScheduleInputs.data("data", data);
         byte[] d = data.clone();
         return token.call(new TokenOperation("prf", DATA, key.name()), ctx, () -> kdf(prf).deriveData(
@@ -131,12 +131,21 @@ final class SealedKeySchedule implements KeySchedule {
 
     @Override
     public CompletableFuture<SealedKey> deriveKey(Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
-        ScheduleInputs.key(token, "key", key);
+        ScheduleInputs.hmacKey(token, "key", key);
         ScheduleInputs.data("data", data);
         ScheduleInputs.name(name);
         byte[] d = data.clone();
         return token.call(new TokenOperation("prf", DERIVE, key.name()), ctx, () -> sealed(name, prf,
                 kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(d).extractOnly())));
+    }
+
+    /**
+     * Adds g^ir as IKM: first as data the leading zero octets the token key lacks (NSS trims them from a MODP g^ir),
+     * then the key, so the token concatenates g^ir at its RFC 7296 §2.14 length.
+     */
+    static HKDFParameterSpec.Builder addIkm(HKDFParameterSpec.Builder b, SealedKey gir) {
+        int zeros = gir.missingLeadingZeros();
+        return (zeros > 0 ? b.addIKM(new byte[zeros]) : b).addIKM(gir.key());
     }
 
     /** Fills in the IKM of block k; prev is T(k-1) as bytes, or null for the first block computed. */

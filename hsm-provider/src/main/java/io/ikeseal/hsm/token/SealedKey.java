@@ -10,18 +10,37 @@ import javax.security.auth.Destroyable;
  *
  * <p>{@link #destroy()} drops the handle at once; SunPKCS11 destroys the session object (C_DestroyObject)
  * when the key object is collected. Session objects never outlive the process.
+ *
+ * <p>{@link #length()} is the secret's length as the RFC defines it. The token key may lack
+ * {@link #missingLeadingZeros()} leading zero octets of that value: NSS softoken trims them from a MODP g^ir
+ * (about once in 256 exchanges), while RFC 7296 §2.14 keeps g^ir at the prime's length. Users put them back as
+ * data in front of the key when it is HKDF input (IKM); as an HMAC key (HKDF salt) such a key is refused.
  */
 public final class SealedKey implements Destroyable {
     private final Token token;
     private final String name;
     private final int length;
+    private final int missingLeadingZeros;
     private volatile SecretKey key;
 
     public SealedKey(Token token, String name, SecretKey key, int length) {
+        this(token, name, key, length, 0);
+    }
+
+    /**
+     * @param length              the logical (RFC) length in bytes
+     * @param missingLeadingZeros how many leading zero octets of that value the token key lacks
+     */
+    public SealedKey(Token token, String name, SecretKey key, int length, int missingLeadingZeros) {
+        if (missingLeadingZeros < 0 || missingLeadingZeros > 0 && missingLeadingZeros >= length) {
+            throw new IllegalArgumentException("sealed key " + name + ": missing leading zeros must be 0.."
+                    + (length - 1) + ", was " + missingLeadingZeros);
+        }
         this.token = token;
         this.name = name;
         this.key = key;
         this.length = length;
+        this.missingLeadingZeros = missingLeadingZeros;
     }
 
     public Token token() {
@@ -33,9 +52,17 @@ public final class SealedKey implements Destroyable {
         return name;
     }
 
-    /** Length of the secret in bytes. */
+    /** Length of the secret in bytes, as the RFC defines it (leading zero octets included). */
     public int length() {
         return length;
+    }
+
+    /**
+     * Leading zero octets of the secret that the token key does not hold (0 unless the token trimmed them, as
+     * NSS does for a MODP g^ir). The token key holds the remaining {@code length() - missingLeadingZeros()} octets.
+     */
+    public int missingLeadingZeros() {
+        return missingLeadingZeros;
     }
 
     /** The token key handle, for hsm-provider's operations. Throws once destroyed. */

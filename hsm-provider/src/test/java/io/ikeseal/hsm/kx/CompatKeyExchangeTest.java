@@ -64,6 +64,7 @@ class CompatKeyExchangeTest extends KeyExchangeContract {
     @Override
     void assertSecret(SealedKey gir, byte[] expected) {
         assertEquals("Generic", gir.key().getAlgorithm());
+        assertEquals(0, gir.missingLeadingZeros(), "read out and padded to the RFC length");
         assertArrayEquals(expected, gir.key().getEncoded());
     }
 }

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.TestTokens;
-import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
 import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
+import sun.security.util.KeyUtil;
 
 /** Sealed tier on NSS softoken: g^ir stays a sensitive, unextractable token key; compared through HKDF. */
 class SealedKeyExchangeTest extends KeyExchangeContract {
@@ -71,15 +71,20 @@ class SealedKeyExchangeTest extends KeyExchangeContract {
         return importWithKeyFactory(group, s); // NSS lets imported EC private keys derive
     }
 
-    /** HKDF-Extract in the token with g^ir as IKM and a random salt = HMAC(salt, g^ir) in software. */
+    /**
+     * HKDF-Extract in the token with a random salt and IKM = the missing zero octets as data | g^ir's token key
+     * = HMAC(salt, g^ir) in software.
+     */
     @Override
     void assertSecret(SealedKey gir, byte[] expected) throws Exception {
         SecretKey k = gir.key();
         assertNull(k.getEncoded(), "g^ir must not be readable");
         assertTrue(k.toString().contains(", sensitive, unextractable)"), k.toString());
+        assertEquals((expected.length - gir.missingLeadingZeros()) * 8, KeyUtil.getKeySize(k), "token key length");
         byte[] salt = new byte[32];
         RANDOM.nextBytes(salt);
-        assertArrayEquals(hmacSha256(salt, expected), extract(salt, null, k));
+        int zeros = gir.missingLeadingZeros();
+        assertArrayEquals(hmacSha256(salt, expected), extract(salt, zeros > 0 ? new byte[zeros] : null, k));
     }
 
     private byte[] extract(byte[] salt, byte[] prefix, SecretKey ikm) {
@@ -93,32 +98,26 @@ class SealedKeyExchangeTest extends KeyExchangeContract {
     }
 
     /**
-     * What NSS does (why KeyExchange refuses a short g^ir), and the fix it allows in the schedule: NSS returns
-     * CKM_DH_PKCS_DERIVE results without leading zero octets, and prepending them as data IKM restores the RFC value.
+     * What NSS does (why g^ir carries missingLeadingZeros), and the fix it allows in the schedule: NSS returns
+     * CKM_DH_PKCS_DERIVE results without leading zero octets (KeyUtil reads the shorter CKA_VALUE_LEN), and
+     * prepending them as data IKM restores the RFC value.
      */
     @Test
     void nssDropsLeadingZerosAndAZeroDataPrefixRestoresThem() throws Exception {
         DhGroup g = DhGroup.MODP_2048;
         DhKeyPair mine = generate(g);
-        SoftPeer peer;
-        byte[] expected;
-        do {
-            peer = SoftPeer.generate(g);
-            expected = peer.agree(mine.keyExchangeData());
-        } while (expected[0] != 0);
-        int zeros = 0;
-        while (expected[zeros] == 0) {
-            zeros++;
-        }
+        LeadingZeroPeer found = LeadingZeroPeer.search(mine);
+        byte[] expected = found.gir();
+        int zeros = leadingZeros(expected);
         PrivateKey priv = mine.take();
-        var peerKey = KeyExchangeData.decode(g, peer.keData());
+        var peerKey = KeyExchangeData.decode(g, found.peer().keData());
         SecretKey shortKey = await(token.call(new TokenOperation("test-dh", "CKM_DH_PKCS_DERIVE", "g^ir"), null, () -> {
             KeyAgreement ka = KeyAgreement.getInstance("DH", token.provider());
             ka.init(priv);
             ka.doPhase(peerKey, true);
             return ka.generateSecret("Generic");
         }));
-        assertTrue(shortKey.toString().contains(" key, " + (256 - zeros) * 8 + " bits "), shortKey.toString());
+        assertEquals((256 - zeros) * 8, KeyUtil.getKeySize(shortKey), shortKey.toString());
         byte[] salt = new byte[32];
         RANDOM.nextBytes(salt);
         assertArrayEquals(hmacSha256(salt, expected), extract(salt, new byte[zeros], shortKey));

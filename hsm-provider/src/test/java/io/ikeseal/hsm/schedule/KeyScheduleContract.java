@@ -246,6 +246,61 @@ abstract class KeyScheduleContract {
                 await(schedule().prf(prf, k, hex("01000000C0A82B67"), CTX)));
     }
 
+    /**
+     * A g^ir held without its leading zero octets (as NSS returns a MODP g^ir) gives the RFC 7296 results of the
+     * whole value: SKEYSEED (§2.14), the rekeyed SKEYSEED (§2.18) and child KEYMAT with PFS (§2.17), the latter over
+     * several blocks so T(k-1) | zeros | g^ir | Ni | Nr | k is covered.
+     */
+    @ParameterizedTest
+    @EnumSource(Prf.class)
+    void girWithoutItsLeadingZerosGivesTheRfcResults(Prf prf) {
+        for (int zeros : new int[] {1, 2}) {
+            byte[] gir = random(256);
+            Arrays.fill(gir, 0, zeros, (byte) 0);
+            gir[zeros] = (byte) (1 + rnd.nextInt(255));
+            SealedKey g = TokenSecrets.trimmed(token(), "g^ir", gir);
+            assertEquals(256, g.length());
+            assertEquals(zeros, g.missingLeadingZeros());
+            byte[] ni = randomNonce();
+            byte[] nr = randomNonce();
+            SealedKey sk = await(schedule().skeyseed(prf, ni, nr, g, CTX));
+            assertSameKey(prf, prf(prf, cat(ni, nr), gir), sk);
+            byte[] skDOld = random(prf.outputLength());
+            SealedKey d = secret("SK_d", skDOld);
+            assertSameKey(prf, prf(prf, skDOld, gir, ni, nr), await(schedule().rekeySkeyseed(prf, d, g, ni, nr, CTX)));
+            int length = 2 * prf.outputLength() + 7;
+            assertArrayEquals(prfPlus(prf, skDOld, cat(gir, ni, nr), length),
+                    await(schedule().childKeymat(prf, d, g, ni, nr, length, CTX)).bytes(), "PFS KEYMAT; " + seed());
+        }
+    }
+
+    /** HMAC(K) differs for K without its leading zeros, so such a key is refused as an HMAC key before any call. */
+    @Test
+    void aKeyWithoutItsLeadingZerosIsNoHmacKey() {
+        Prf prf = Prf.HMAC_SHA2_256;
+        byte[] value = random(32);
+        value[0] = 0;
+        value[1] = 1;
+        SealedKey k = TokenSecrets.trimmed(token(), "g^ir", value);
+        SealedKey whole = secret("g^ir", random(32));
+        byte[] n = random(32);
+        byte[] spi = random(8);
+        KeySchedule s = schedule();
+        int before = audit().records().size();
+        List<org.junit.jupiter.api.function.Executable> calls = List.of(
+                () -> s.prf(prf, k, n, CTX),
+                () -> s.deriveKey(prf, k, n, "derived", CTX),
+                () -> s.ikeSaKeys(prf, k, n, n, spi, spi, 32, 32, CTX),
+                () -> s.rekeySkeyseed(prf, k, whole, n, n, CTX),
+                () -> s.childKeymat(prf, k, null, n, n, 64, CTX),
+                () -> s.childKeymat(prf, k, whole, n, n, 64, CTX));
+        for (var call : calls) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call);
+            assertTrue(e.getMessage().contains("cannot be an HMAC key"), e.getMessage());
+        }
+        assertEquals(before, audit().records().size(), "no token call");
+    }
+
     @Test
     void inputsAreCheckedBeforeAnyTokenCall() {
         Prf prf = Prf.HMAC_SHA2_256;

@@ -17,6 +17,22 @@ final class TokenSecrets {
     private TokenSecrets() {
     }
 
+    /**
+     * {@code value} as a token trims a g^ir (NSS for MODP): the key holds it without its leading zero octets, the
+     * SealedKey keeps the full length and the count of missing zeros. {@code value} must start with a zero octet.
+     */
+    static SealedKey trimmed(Token token, String name, byte[] value) {
+        int zeros = 0;
+        while (zeros < value.length && value[zeros] == 0) {
+            zeros++;
+        }
+        if (zeros == 0 || zeros == value.length) {
+            throw new IllegalArgumentException("value must start with a zero octet and not be all zeros");
+        }
+        SealedKey held = secret(token, name, java.util.Arrays.copyOfRange(value, zeros, value.length));
+        return new SealedKey(token, name, held.key(), value.length, zeros);
+    }
+
     static SealedKey secret(Token token, String name, byte[] value) {
         if (token.tier() == ResidencyTier.COMPAT) {
             return new SealedKey(token, name, new SecretKeySpec(value, "Generic"), value.length);
