@@ -20,7 +20,6 @@ import io.ikeseal.hsm.kx.DhGroup;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.KeyExchangeData;
 import io.ikeseal.hsm.kx.ModpGroups;
-import io.ikeseal.hsm.kx.TruncatedSharedSecretException;
 import io.ikeseal.hsm.schedule.KeySchedule;
 import io.ikeseal.hsm.schedule.Prf;
 import io.ikeseal.hsm.sign.AuthMethod;
@@ -125,7 +124,7 @@ final class BenchTokenCommand implements Callable<Integer> {
         random.nextBytes(spiR);
         KeyExchange kx = new KeyExchange(token);
         KeySchedule schedule = KeySchedule.forToken(token);
-        Supplier<CompletableFuture<?>> op = () -> sharedSecret(kx, group, peer, 3)
+        Supplier<CompletableFuture<?>> op = () -> sharedSecret(kx, group, peer)
                 .thenCompose(gir -> schedule.skeyseed(PRF, ni, nr, gir, AuditContext.NONE)
                         .whenComplete((s, e) -> gir.destroy()))
                 .thenCompose(seed -> schedule.ikeSaKeys(PRF, seed, ni, nr, spiI, spiR, 0, GCM256_KEY, AuditContext.NONE)
@@ -167,19 +166,9 @@ final class BenchTokenCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Key pair and g^ir, generating a fresh pair when the token drops g^ir's leading zero octets (NSS, about once in
-     * 256 MODP exchanges): what a responder does before it sends its KE payload. The retry is part of the cost.
-     */
-    private static CompletableFuture<SealedKey> sharedSecret(KeyExchange kx, DhGroup group, byte[] peer, int tries) {
-        return kx.generate(group, AuditContext.NONE)
-                .thenCompose(pair -> kx.agree(pair, peer, AuditContext.NONE))
-                .exceptionallyCompose(e -> {
-                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                            ? e.getCause() : e;
-                    return cause instanceof TruncatedSharedSecretException && tries > 1
-                            ? sharedSecret(kx, group, peer, tries - 1) : CompletableFuture.failedFuture(cause);
-                });
+    /** Key pair and g^ir, as a responder computes them before it sends its KE payload. */
+    private static CompletableFuture<SealedKey> sharedSecret(KeyExchange kx, DhGroup group, byte[] peer) {
+        return kx.generate(group, AuditContext.NONE).thenCompose(pair -> kx.agree(pair, peer, AuditContext.NONE));
     }
 
     /** A software peer's public value for {@code group} (SunEC / SunJCE), as its KE payload would carry it. */
