@@ -14,7 +14,6 @@ import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
-import io.ikeseal.hsm.token.TokenOperation;
 
 /**
  * The compat tier's schedule: the key-exchange token cannot run HKDF (e.g. SoftHSM), so g^ir arrives as host
@@ -22,32 +21,16 @@ import io.ikeseal.hsm.token.TokenOperation;
  * pkcs11 plugin does. Keys it returns as SealedKeys hold SecretKeySpecs too. Each step still runs on the token's
  * executor and writes an audit record (mechanism {@value #MECHANISM}), so the log shows the schedule left the token.
  */
-final class CompatKeySchedule implements KeySchedule {
+final class CompatKeySchedule extends KeyScheduleTier {
     static final String MECHANISM = "HOST_HMAC";
 
-    private final Token token;
-
     CompatKeySchedule(Token token) {
-        this.token = token;
+        super(token, ResidencyTier.COMPAT);
     }
 
     @Override
-    public Token token() {
-        return token;
-    }
-
-    @Override
-    public ResidencyTier tier() {
-        return ResidencyTier.COMPAT;
-    }
-
-    @Override
-    public CompletableFuture<SealedKey> skeyseed(Prf prf, byte[] ni, byte[] nr, SealedKey gir, AuditContext ctx) {
-        ScheduleInputs.nonce("Ni", ni);
-        ScheduleInputs.nonce("Nr", nr);
-        ScheduleInputs.key(token, "g^ir", gir);
-        byte[] nonces = concat(ni, nr);
-        return token.call(op("skeyseed", gir), ctx, () -> {
+    CompletableFuture<SealedKey> computeSkeyseed(Prf prf, byte[] nonces, SealedKey gir, AuditContext ctx) {
+        return call("skeyseed", MECHANISM, gir, ctx, () -> {
             byte[] g = valueOf(gir);
             try {
                 return hostSealed("SKEYSEED", prf, mac(prf, nonces, g));
@@ -58,12 +41,9 @@ final class CompatKeySchedule implements KeySchedule {
     }
 
     @Override
-    public CompletableFuture<IkeSaKeys> ikeSaKeys(Prf prf, SealedKey skeyseed, byte[] ni, byte[] nr, byte[] spiI,
-                                                  byte[] spiR, int integKeyLength, int encrKeyLength, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "SKEYSEED", skeyseed);
-        KeyLayout layout = KeyLayout.of(prf, ni, nr, spiI, spiR, integKeyLength, encrKeyLength);
-        byte[] s = concat(ni, nr, spiI, spiR);
-        return token.call(op("prf+", skeyseed), ctx, () -> {
+    CompletableFuture<IkeSaKeys> computeIkeSaKeys(Prf prf, SealedKey skeyseed, byte[] s, KeyLayout layout,
+                                                  AuditContext ctx) {
+        return call("prf+", MECHANISM, skeyseed, ctx, () -> {
             byte[] k = bytesOf(skeyseed);
             byte[] all = prfPlus(prf, k, s, layout.totalLength());
             try {
@@ -78,14 +58,9 @@ final class CompatKeySchedule implements KeySchedule {
     }
 
     @Override
-    public CompletableFuture<SealedKey> rekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni,
-                                                      byte[] nr, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "SK_d (old)", skDOld);
-        ScheduleInputs.key(token, "g^ir (new)", girNew);
-        ScheduleInputs.nonce("Ni", ni);
-        ScheduleInputs.nonce("Nr", nr);
-        byte[] nonces = concat(ni, nr);
-        return token.call(op("rekey-skeyseed", skDOld), ctx, () -> {
+    CompletableFuture<SealedKey> computeRekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] nonces,
+                                                      AuditContext ctx) {
+        return call("rekey-skeyseed", MECHANISM, skDOld, ctx, () -> {
             byte[] d = bytesOf(skDOld);
             byte[] g = valueOf(girNew);
             try {
@@ -98,19 +73,12 @@ final class CompatKeySchedule implements KeySchedule {
     }
 
     @Override
-    public CompletableFuture<HostKey> childKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr,
+    CompletableFuture<HostKey> computeChildKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] nonces,
                                                   int length, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "SK_d", skD);
-        if (girOrNull != null) {
-            ScheduleInputs.key(token, "g^ir (new)", girOrNull);
-        }
-        ScheduleInputs.nonce("Ni", ni);
-        ScheduleInputs.nonce("Nr", nr);
-        ScheduleInputs.prfPlusLength(prf, "KEYMAT length", length);
-        return token.call(op("child-keymat", skD), ctx, () -> {
+        return call("child-keymat", MECHANISM, skD, ctx, () -> {
             byte[] d = bytesOf(skD);
             byte[] g = girOrNull == null ? new byte[0] : valueOf(girOrNull);
-            byte[] s = concat(g, ni, nr);
+            byte[] s = concat(g, nonces);
             try {
                 return HostKey.adopt("KEYMAT", prfPlus(prf, d, s, length));
             } finally {
@@ -122,34 +90,14 @@ final class CompatKeySchedule implements KeySchedule {
     }
 
     @Override
-    public CompletableFuture<byte[]> prf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "key", key);
-        ScheduleInputs.data("data", data);
-        byte[] copy = data.clone();
-        return token.call(op("prf", key), ctx, () -> {
-            byte[] k = bytesOf(key);
-            try {
-                return mac(prf, k, copy);
-            } finally {
-                Arrays.fill(k, (byte) 0);
-            }
-        });
+    CompletableFuture<byte[]> computePrf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
+        return call("prf", MECHANISM, key, ctx, () -> macUnder(prf, key, data));
     }
 
     @Override
-    public CompletableFuture<SealedKey> deriveKey(Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "key", key);
-        ScheduleInputs.data("data", data);
-        ScheduleInputs.name(name);
-        byte[] copy = data.clone();
-        return token.call(op("prf", key), ctx, () -> {
-            byte[] k = bytesOf(key);
-            try {
-                return hostSealed(name, prf, mac(prf, k, copy));
-            } finally {
-                Arrays.fill(k, (byte) 0);
-            }
-        });
+    CompletableFuture<SealedKey> computeDeriveKey(Prf prf, SealedKey key, byte[] data, String name,
+                                                  AuditContext ctx) {
+        return call("prf", MECHANISM, key, ctx, () -> hostSealed(name, prf, macUnder(prf, key, data)));
     }
 
     /** prf+(K, S) = T1 | T2 | ... with Tn = prf(K, T(n-1) | S | n) (RFC 7296 §2.13), truncated to length. */
@@ -180,8 +128,14 @@ final class CompatKeySchedule implements KeySchedule {
         return mac.doFinal();
     }
 
-    private TokenOperation op(String operation, SealedKey input) {
-        return new TokenOperation(operation, MECHANISM, input.name());
+    /** prf(key, data) with the key's bytes read out and wiped after. */
+    private byte[] macUnder(Prf prf, SealedKey key, byte[] data) throws GeneralSecurityException {
+        byte[] k = bytesOf(key);
+        try {
+            return mac(prf, k, data);
+        } finally {
+            Arrays.fill(k, (byte) 0);
+        }
     }
 
     /** Wraps derived bytes as a host-held SealedKey and wipes them. */

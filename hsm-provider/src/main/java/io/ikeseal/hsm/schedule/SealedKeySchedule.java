@@ -17,7 +17,6 @@ import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
-import io.ikeseal.hsm.token.TokenOperation;
 
 /**
  * The key schedule as HKDF inside the token (design.md "The key schedule is HKDF"): prf(K, S) =
@@ -25,52 +24,33 @@ import io.ikeseal.hsm.token.TokenOperation;
  * token keys created sensitive and unextractable by the sealed tier's SunPKCS11 template; only outputs the host
  * may hold come back as bytes (CKM_HKDF_DATA).
  */
-final class SealedKeySchedule implements KeySchedule {
+final class SealedKeySchedule extends KeyScheduleTier {
     static final String DERIVE = "CKM_HKDF_DERIVE";
     static final String DATA = "CKM_HKDF_DATA";
     /** SunPKCS11 derives CKK_GENERIC_SECRET for "Generic"; such keys work as HKDF salt, IKM and PRK. */
     private static final String GENERIC = "Generic";
 
-    private final Token token;
-
     SealedKeySchedule(Token token) {
-        this.token = token;
+        super(token, ResidencyTier.SEALED);
     }
 
     @Override
-    public Token token() {
-        return token;
-    }
-
-    @Override
-    public ResidencyTier tier() {
-        return ResidencyTier.SEALED;
-    }
-
-    @Override
-    public CompletableFuture<SealedKey> skeyseed(Prf prf, byte[] ni, byte[] nr, SealedKey gir, AuditContext ctx) {
-        ScheduleInputs.nonce("Ni", ni);
-        ScheduleInputs.nonce("Nr", nr);
-        ScheduleInputs.key(token, "g^ir", gir);
-        byte[] nonces = concat(ni, nr);
+    CompletableFuture<SealedKey> computeSkeyseed(Prf prf, byte[] nonces, SealedKey gir, AuditContext ctx) {
         // prf(Ni | Nr, g^ir): the nonces are the HMAC key (salt as data), g^ir the token key as IKM.
-        return token.call(new TokenOperation("skeyseed", DERIVE, gir.name()), ctx, () -> sealed("SKEYSEED", prf,
+        return call("skeyseed", DERIVE, gir, ctx, () -> sealed("SKEYSEED", prf,
                 kdf(prf).deriveKey(GENERIC, addIkm(HKDFParameterSpec.ofExtract().addSalt(nonces), gir).extractOnly())));
     }
 
     @Override
-    public CompletableFuture<IkeSaKeys> ikeSaKeys(Prf prf, SealedKey skeyseed, byte[] ni, byte[] nr, byte[] spiI,
-                                                  byte[] spiR, int integKeyLength, int encrKeyLength, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "SKEYSEED", skeyseed);
-        KeyLayout layout = KeyLayout.of(prf, ni, nr, spiI, spiR, integKeyLength, encrKeyLength);
-        byte[] s = concat(ni, nr, spiI, spiR);
+    CompletableFuture<IkeSaKeys> computeIkeSaKeys(Prf prf, SealedKey skeyseed, byte[] s, KeyLayout layout,
+                                                  AuditContext ctx) {
         int h = prf.outputLength();
         // SK_d = T1 = HKDF-Expand(SKEYSEED, S, hashLen): a whole block, derived to a token key.
-        CompletableFuture<SealedKey> skD = token.call(new TokenOperation("sk_d", DERIVE, skeyseed.name()), ctx,
+        CompletableFuture<SealedKey> skD = call("sk_d", DERIVE, skeyseed, ctx,
                 () -> sealed("SK_d", prf, kdf(prf).deriveKey(GENERIC,
                         HKDFParameterSpec.expandOnly(skeyseed.key(), s, h))));
         // T2.. = prf(SKEYSEED, T(k-1) | S | k) with T1 given as the token key SK_d, later T as data.
-        return skD.thenCompose(d -> token.call(new TokenOperation("prf+", DATA, skeyseed.name()), ctx,
+        return skD.thenCompose(d -> call("prf+", DATA, skeyseed, ctx,
                 () -> blocks(kdf(prf), skeyseed.key(), 2, layout.hostLength(),
                         (b, prev, k) -> (prev == null ? b.addIKM(d.key()) : b.addIKM(prev)).addIKM(concat(s, k))))
                 .handle((rest, err) -> {
@@ -83,60 +63,41 @@ final class SealedKeySchedule implements KeySchedule {
     }
 
     @Override
-    public CompletableFuture<SealedKey> rekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni,
-                                                      byte[] nr, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "SK_d (old)", skDOld);
-        ScheduleInputs.key(token, "g^ir (new)", girNew);
-        ScheduleInputs.nonce("Ni", ni);
-        ScheduleInputs.nonce("Nr", nr);
-        byte[] nonces = concat(ni, nr);
-        return token.call(new TokenOperation("rekey-skeyseed", DERIVE, skDOld.name()), ctx, () -> sealed("SKEYSEED", prf,
+    CompletableFuture<SealedKey> computeRekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] nonces,
+                                                      AuditContext ctx) {
+        return call("rekey-skeyseed", DERIVE, skDOld, ctx, () -> sealed("SKEYSEED", prf,
                 kdf(prf).deriveKey(GENERIC, addIkm(HKDFParameterSpec.ofExtract().addSalt(skDOld.key()), girNew)
                         .addIKM(nonces).extractOnly())));
     }
 
     @Override
-    public CompletableFuture<HostKey> childKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr,
+    CompletableFuture<HostKey> computeChildKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] nonces,
                                                   int length, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "SK_d", skD);
-        if (girOrNull != null) {
-            ScheduleInputs.key(token, "g^ir (new)", girOrNull);
-        }
-        ScheduleInputs.nonce("Ni", ni);
-        ScheduleInputs.nonce("Nr", nr);
-        ScheduleInputs.prfPlusLength(prf, "KEYMAT length", length);
-        byte[] nonces = concat(ni, nr);
         if (girOrNull == null) {
             // Without PFS, prf+(SK_d, Ni | Nr) is exactly HKDF-Expand(SK_d, Ni | Nr, L). SunPKCS11 refuses outputs
             // under 40 bits ("Key length was 8 but must be between 40 and ..."); a longer Expand has the shorter
             // one as its prefix, so ask for at least one block and truncate.
             int asked = Math.max(length, prf.outputLength());
-            return token.call(new TokenOperation("child-keymat", DATA, skD.name()), ctx, () -> HostKey.adopt("KEYMAT",
+            return call("child-keymat", DATA, skD, ctx, () -> HostKey.adopt("KEYMAT",
                     truncate(kdf(prf).deriveData(HKDFParameterSpec.expandOnly(skD.key(), nonces, asked)), length)));
         }
         // With PFS the info g^ir | Ni | Nr holds a token key, so each block is an Extract with mixed input.
-        return token.call(new TokenOperation("child-keymat", DATA, skD.name()), ctx, () -> HostKey.adopt("KEYMAT",
+        return call("child-keymat", DATA, skD, ctx, () -> HostKey.adopt("KEYMAT",
                 blocks(kdf(prf), skD.key(), 1, length, (b, prev, k) ->
                         addIkm(prev == null ? b : b.addIKM(prev), girOrNull).addIKM(concat(nonces, k)))));
     }
 
     @Override
-    public CompletableFuture<byte[]> prf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "key", key);
-        ScheduleInputs.data("data", data);
-        byte[] d = data.clone();
-        return token.call(new TokenOperation("prf", DATA, key.name()), ctx, () -> kdf(prf).deriveData(
-                HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(d).extractOnly()));
+    CompletableFuture<byte[]> computePrf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
+        return call("prf", DATA, key, ctx, () -> kdf(prf).deriveData(
+                HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(data).extractOnly()));
     }
 
     @Override
-    public CompletableFuture<SealedKey> deriveKey(Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
-        ScheduleInputs.hmacKey(token, "key", key);
-        ScheduleInputs.data("data", data);
-        ScheduleInputs.name(name);
-        byte[] d = data.clone();
-        return token.call(new TokenOperation("prf", DERIVE, key.name()), ctx, () -> sealed(name, prf,
-                kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(d).extractOnly())));
+    CompletableFuture<SealedKey> computeDeriveKey(Prf prf, SealedKey key, byte[] data, String name,
+                                                  AuditContext ctx) {
+        return call("prf", DERIVE, key, ctx, () -> sealed(name, prf, kdf(prf).deriveKey(GENERIC,
+                HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(data).extractOnly())));
     }
 
     /**
