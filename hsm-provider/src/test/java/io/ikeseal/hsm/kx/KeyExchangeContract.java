@@ -328,10 +328,17 @@ abstract class KeyExchangeContract {
         return pad(ka.generateSecret(), g.sharedSecretLength());
     }
 
-    /** Imports {@code s} with the token's own KeyFactory (session object), as one audited test call. */
     PrivateKey importWithKeyFactory(DhGroup g, BigInteger s) {
-        return await(token().call(new TokenOperation("test-import", "C_CreateObject", "dh-test"), null,
-                () -> KeyFactory.getInstance("EC", token().provider())
+        return importWithKeyFactory(token(), g, s);
+    }
+
+    /**
+     * Imports {@code s} with the token's own KeyFactory (session object), as one audited test call. Static so other
+     * known-answer tests (Rfc5114VectorTest) import the same way.
+     */
+    static PrivateKey importWithKeyFactory(Token token, DhGroup g, BigInteger s) {
+        return await(token.call(new TokenOperation("test-import", "C_CreateObject", "dh-test"), null,
+                () -> KeyFactory.getInstance("EC", token.provider())
                         .generatePrivate(new ECPrivateKeySpec(s, EcpCurves.parameters(g)))));
     }
 }
