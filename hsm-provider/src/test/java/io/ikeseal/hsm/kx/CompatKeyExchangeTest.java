@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.math.BigInteger;
 import java.security.PrivateKey;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.ikeseal.hsm.MemoryAuditSink;
-import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
-import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
 
@@ -23,32 +19,12 @@ import io.ikeseal.testhsm.junit.NssExtension;
  * as a compat token: SoftHSM cannot run this suite yet (see SoftHsmKeyExchangeTest).
  */
 class CompatKeyExchangeTest extends KeyExchangeContract {
+    static final NssExtension nss = NssExtension.create().withName("kx-compat");
     @RegisterExtension
-    static NssExtension nss = NssExtension.create().withName("kx-compat");
-    static MemoryAuditSink audit;
-    static Token token;
+    static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
 
-    @BeforeAll
-    static void open() {
-        audit = TestTokens.memoryAudit();
-        token = TestTokens.nss(nss.token(), audit, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
-    }
-
-    @AfterAll
-    static void close() {
-        if (token != null) {
-            token.close();
-        }
-    }
-
-    @Override
-    Token token() {
-        return token;
-    }
-
-    @Override
-    MemoryAuditSink audit() {
-        return audit;
+    CompatKeyExchangeTest() {
+        super(opened);
     }
 
     @Override

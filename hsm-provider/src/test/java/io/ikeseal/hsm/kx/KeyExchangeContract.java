@@ -33,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ikeseal.hsm.MemoryAuditSink;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
@@ -45,9 +46,20 @@ import io.ikeseal.hsm.token.TokenOperation;
 abstract class KeyExchangeContract {
     static final AuditContext CTX = new AuditContext("0123456789abcdef", "fedcba9876543210", "192.0.2.7");
 
-    abstract Token token();
+    /** The token under test: each subclass registers its extension on a static field and passes it here. */
+    private final OpenTokenExtension opened;
 
-    abstract MemoryAuditSink audit();
+    KeyExchangeContract(OpenTokenExtension opened) {
+        this.opened = opened;
+    }
+
+    Token token() {
+        return opened.token();
+    }
+
+    MemoryAuditSink audit() {
+        return opened.audit();
+    }
 
     /** Asserts {@code gir} holds exactly {@code expected}, without reading a sealed key. */
     abstract void assertSecret(SealedKey gir, byte[] expected) throws Exception;

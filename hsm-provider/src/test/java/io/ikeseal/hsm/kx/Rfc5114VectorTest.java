@@ -24,18 +24,14 @@ import javax.crypto.KDF;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.ikeseal.hsm.MemoryAuditSink;
-import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
-import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
@@ -48,23 +44,9 @@ import io.ikeseal.testhsm.junit.NssExtension;
  * RFC 5903 vectors, the 521-bit x_Z starts with a zero octet.
  */
 class Rfc5114VectorTest {
+    static final NssExtension nss = NssExtension.create().withName("rfc5114");
     @RegisterExtension
-    static NssExtension nss = NssExtension.create().withName("rfc5114");
-    static MemoryAuditSink audit;
-    static Token token;
-
-    @BeforeAll
-    static void open() {
-        audit = TestTokens.memoryAudit();
-        token = TestTokens.nss(nss.token(), audit, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
-    }
-
-    @AfterAll
-    static void close() {
-        if (token != null) {
-            token.close();
-        }
-    }
+    static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
 
     /** The transcribed vector is consistent in software (SunEC): dA * Q_B = dB * Q_A = Z, and Z is on the curve. */
     @ParameterizedTest
@@ -112,13 +94,13 @@ class Rfc5114VectorTest {
 
     private static void assertTokenAgrees(DhGroup g, byte[] d, byte[] myPoint, byte[] peerPoint, byte[] xZ)
             throws Exception {
-        PrivateKey priv = importWithKeyFactory(token, g, new BigInteger(1, d));
-        DhKeyPair mine = new DhKeyPair(token, g, myPoint, priv);
-        audit.clear();
-        SealedKey gir = await(new KeyExchange(token).agree(mine, peerPoint, CTX));
+        PrivateKey priv = importWithKeyFactory(opened.token(), g, new BigInteger(1, d));
+        DhKeyPair mine = new DhKeyPair(opened.token(), g, myPoint, priv);
+        opened.audit().clear();
+        SealedKey gir = await(new KeyExchange(opened.token()).agree(mine, peerPoint, CTX));
         assertTrue(mine.isDestroyed(), "single use");
         assertEquals(List.of("CKM_ECDH1_DERIVE"),
-                audit.byOperation("dh-derive").stream().map(AuditRecord::mechanism).toList());
+                opened.audit().byOperation("dh-derive").stream().map(AuditRecord::mechanism).toList());
         assertEquals(g.sharedSecretLength(), gir.length(), "g^ir keeps its RFC length");
         SecretKey k = gir.key();
         assertNull(k.getEncoded(), "g^ir must not be readable");
@@ -131,12 +113,12 @@ class Rfc5114VectorTest {
 
     /** HKDF-Extract in the token: HMAC(salt, missing zero octets as data | g^ir's token key). */
     private static byte[] extractInToken(byte[] salt, byte[] zeros, SecretKey ikm) {
-        return await(token.call(new TokenOperation("test-hkdf", "CKM_HKDF_DATA", "g^ir"), null, () -> {
+        return await(opened.token().call(new TokenOperation("test-hkdf", "CKM_HKDF_DATA", "g^ir"), null, () -> {
             var b = HKDFParameterSpec.ofExtract().addSalt(salt);
             if (zeros.length > 0) {
                 b.addIKM(zeros);
             }
-            return KDF.getInstance("HKDF-SHA256", token.provider()).deriveData(b.addIKM(ikm).extractOnly());
+            return KDF.getInstance("HKDF-SHA256", opened.token().provider()).deriveData(b.addIKM(ikm).extractOnly());
         }));
     }
 

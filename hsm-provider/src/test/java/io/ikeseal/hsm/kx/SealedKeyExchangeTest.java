@@ -16,16 +16,12 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.ikeseal.hsm.MemoryAuditSink;
-import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
-import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
@@ -33,32 +29,12 @@ import sun.security.util.KeyUtil;
 
 /** Sealed tier on NSS softoken: g^ir stays a sensitive, unextractable token key; compared through HKDF. */
 class SealedKeyExchangeTest extends KeyExchangeContract {
+    static final NssExtension nss = NssExtension.create().withName("kx");
     @RegisterExtension
-    static NssExtension nss = NssExtension.create().withName("kx");
-    static MemoryAuditSink audit;
-    static Token token;
+    static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
 
-    @BeforeAll
-    static void open() {
-        audit = TestTokens.memoryAudit();
-        token = TestTokens.nss(nss.token(), audit, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
-    }
-
-    @AfterAll
-    static void close() {
-        if (token != null) {
-            token.close();
-        }
-    }
-
-    @Override
-    Token token() {
-        return token;
-    }
-
-    @Override
-    MemoryAuditSink audit() {
-        return audit;
+    SealedKeyExchangeTest() {
+        super(opened);
     }
 
     @Override
@@ -88,12 +64,12 @@ class SealedKeyExchangeTest extends KeyExchangeContract {
     }
 
     private byte[] extract(byte[] salt, byte[] prefix, SecretKey ikm) {
-        return await(token.call(new TokenOperation("test-hkdf", "CKM_HKDF_DATA", "g^ir"), null, () -> {
+        return await(token().call(new TokenOperation("test-hkdf", "CKM_HKDF_DATA", "g^ir"), null, () -> {
             var b = HKDFParameterSpec.ofExtract().addSalt(salt);
             if (prefix != null) {
                 b.addIKM(prefix);
             }
-            return KDF.getInstance("HKDF-SHA256", token.provider()).deriveData(b.addIKM(ikm).extractOnly());
+            return KDF.getInstance("HKDF-SHA256", token().provider()).deriveData(b.addIKM(ikm).extractOnly());
         }));
     }
 
@@ -111,8 +87,9 @@ class SealedKeyExchangeTest extends KeyExchangeContract {
         int zeros = leadingZeros(expected);
         PrivateKey priv = mine.take();
         var peerKey = KeyExchangeData.decode(g, found.peer().keData());
-        SecretKey shortKey = await(token.call(new TokenOperation("test-dh", "CKM_DH_PKCS_DERIVE", "g^ir"), null, () -> {
-            KeyAgreement ka = KeyAgreement.getInstance("DH", token.provider());
+        TokenOperation derive = new TokenOperation("test-dh", "CKM_DH_PKCS_DERIVE", "g^ir");
+        SecretKey shortKey = await(token().call(derive, null, () -> {
+            KeyAgreement ka = KeyAgreement.getInstance("DH", token().provider());
             ka.init(priv);
             ka.doPhase(peerKey, true);
             return ka.generateSecret("Generic");

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,12 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ikeseal.hsm.MemoryAuditSink;
-import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
 import io.ikeseal.hsm.token.ResidencyTier;
-import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.SoftHsmExtension;
@@ -33,28 +31,21 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
  * token call. SoftHSM refuses SunPKCS11's DH derive template, so the start-up self-test withdraws MODP groups.
  */
 class SoftHsmKeyExchangeTest {
+    static final SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("kx-compat");
     @RegisterExtension
-    static SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("kx-compat");
-    static MemoryAuditSink audit;
-    static Token token;
+    static final OpenTokenExtension opened =
+            OpenTokenExtension.softHsm(softHsm, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
+    static final MemoryAuditSink audit = opened.audit();
     static List<AuditRecord> startup;
 
+    /** The token's start-up records, before any test clears the sink. */
     @BeforeAll
-    static void open() {
-        audit = TestTokens.memoryAudit();
-        token = TestTokens.softHsm(softHsm.token(), audit, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
+    static void keepStartupRecords() {
         startup = audit.records();
     }
 
-    @AfterAll
-    static void close() {
-        if (token != null) {
-            token.close();
-        }
-    }
-
     static DhKeyPair generate(DhGroup g) {
-        return await(new KeyExchange(token).generate(g, KeyExchangeContract.CTX));
+        return await(new KeyExchange(opened.token()).generate(g, KeyExchangeContract.CTX));
     }
 
     @ParameterizedTest
@@ -73,7 +64,7 @@ class SoftHsmKeyExchangeTest {
         DhKeyPair mine = generate(g);
         byte[] myKe = mine.keyExchangeData();
         SoftPeer peer = SoftPeer.generate(g);
-        SealedKey gir = await(new KeyExchange(token).agree(mine, peer.keData(), KeyExchangeContract.CTX));
+        SealedKey gir = await(new KeyExchange(opened.token()).agree(mine, peer.keData(), KeyExchangeContract.CTX));
         assertEquals(g.sharedSecretLength(), gir.length());
         assertArrayEquals(peer.agree(myKe), gir.key().getEncoded());
         assertTrue(mine.isDestroyed());
@@ -85,7 +76,7 @@ class SoftHsmKeyExchangeTest {
         audit.clear();
         byte[] shortValue = new byte[DhGroup.ECP_256.publicValueLength() - 1];
         InvalidKeyExchangeException e = assertThrows(InvalidKeyExchangeException.class,
-                () -> new KeyExchange(token).agree(mine, shortValue, KeyExchangeContract.CTX));
+                () -> new KeyExchange(opened.token()).agree(mine, shortValue, KeyExchangeContract.CTX));
         assertEquals(Reason.WRONG_LENGTH, e.reason());
         assertTrue(audit.records().isEmpty());
         assertTrue(mine.isDestroyed());
@@ -95,7 +86,7 @@ class SoftHsmKeyExchangeTest {
     @Test
     void modpIsWithdrawnAtStartUpWithTheTokensReason() {
         for (DhGroup g : new DhGroup[] {DhGroup.MODP_2048, DhGroup.MODP_3072, DhGroup.MODP_4096}) {
-            assertFalse(token.capabilities().dhGroups().contains(g));
+            assertFalse(opened.token().capabilities().dhGroups().contains(g));
             AuditRecord r = startup.stream()
                     .filter(x -> x.mechanism().equals("CKM_DH_PKCS_DERIVE/" + g.proposalName())).findFirst().orElseThrow();
             assertEquals("CKR_TEMPLATE_INCOMPLETE", r.result());
