@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.ikeseal.hsm.MemoryAuditSink;
-import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -21,32 +18,13 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
 
 /** The compat schedule on a SoftHSM key-exchange token (no HKDF): host-side HMAC, audited as HOST_HMAC. */
 class CompatKeyScheduleTest extends KeyScheduleContract {
+    static final SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("compat");
     @RegisterExtension
-    static SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("compat");
-    static MemoryAuditSink audit;
-    static Token token;
+    static final OpenTokenExtension opened =
+            OpenTokenExtension.softHsm(softHsm, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
 
-    @BeforeAll
-    static void open() {
-        audit = TestTokens.memoryAudit();
-        token = TestTokens.softHsm(softHsm.token(), audit, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
-    }
-
-    @AfterAll
-    static void close() {
-        if (token != null) {
-            token.close();
-        }
-    }
-
-    @Override
-    Token token() {
-        return token;
-    }
-
-    @Override
-    MemoryAuditSink audit() {
-        return audit;
+    CompatKeyScheduleTest() {
+        super(opened);
     }
 
     @Override
@@ -62,11 +40,11 @@ class CompatKeyScheduleTest extends KeyScheduleContract {
 
     @Test
     void forTokenChoosesTheCompatScheduleAndAuditsItAsHostWork() {
-        KeySchedule s = KeySchedule.forToken(token);
+        KeySchedule s = KeySchedule.forToken(token());
         assertTrue(s instanceof CompatKeySchedule);
         assertEquals(ResidencyTier.COMPAT, s.tier());
-        audit.clear();
+        audit().clear();
         Token.await(s.prf(Prf.HMAC_SHA2_256, secret("K", random(32)), random(8), CTX));
-        assertEquals("HOST_HMAC", audit.byOperation("prf").get(0).mechanism());
+        assertEquals("HOST_HMAC", audit().byOperation("prf").get(0).mechanism());
     }
 }

@@ -23,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ikeseal.hsm.MemoryAuditSink;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.token.SealedKey;
@@ -41,9 +42,20 @@ abstract class KeyScheduleContract {
     private final long seed = System.nanoTime();
     final Random rnd = new Random(seed);
 
-    abstract Token token();
+    /** The token under test: each subclass registers its extension on a static field and passes it here. */
+    private final OpenTokenExtension opened;
 
-    abstract MemoryAuditSink audit();
+    KeyScheduleContract(OpenTokenExtension opened) {
+        this.opened = opened;
+    }
+
+    Token token() {
+        return opened.token();
+    }
+
+    MemoryAuditSink audit() {
+        return opened.audit();
+    }
 
     /** Asserts that {@code key} has the residency its tier promises. */
     abstract void assertResidency(SealedKey key);

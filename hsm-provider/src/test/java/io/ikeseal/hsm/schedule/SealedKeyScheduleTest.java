@@ -24,48 +24,24 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.ikeseal.hsm.MemoryAuditSink;
-import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
-import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
 
 /** The sealed schedule on NSS softoken: HKDF in the token, every secret sensitive and unextractable. */
 class SealedKeyScheduleTest extends KeyScheduleContract {
+    static final NssExtension nss = NssExtension.create().withName("schedule");
     @RegisterExtension
-    static NssExtension nss = NssExtension.create().withName("schedule");
-    static MemoryAuditSink audit;
-    static Token token;
+    static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
 
-    @BeforeAll
-    static void open() {
-        audit = TestTokens.memoryAudit();
-        token = TestTokens.nss(nss.token(), audit, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
-    }
-
-    @AfterAll
-    static void close() {
-        if (token != null) {
-            token.close();
-        }
-    }
-
-    @Override
-    Token token() {
-        return token;
-    }
-
-    @Override
-    MemoryAuditSink audit() {
-        return audit;
+    SealedKeyScheduleTest() {
+        super(opened);
     }
 
     @Override
@@ -82,7 +58,7 @@ class SealedKeyScheduleTest extends KeyScheduleContract {
 
     @Test
     void forTokenChoosesTheSealedSchedule() {
-        KeySchedule s = KeySchedule.forToken(token);
+        KeySchedule s = KeySchedule.forToken(token());
         assertTrue(s instanceof SealedKeySchedule);
         assertEquals(ResidencyTier.SEALED, s.tier());
     }
@@ -98,8 +74,8 @@ class SealedKeyScheduleTest extends KeyScheduleContract {
         SealedKey ikmKey = secret("IKM", ikm);
         byte[] salt1 = range(0x00, 0x0c);
         byte[] info1 = range(0xf0, 0xf9);
-        byte[][] got = await(token.call(new TokenOperation("test-rfc5869", "CKM_HKDF_DATA", "IKM"), null, () -> {
-            KDF kdf = KDF.getInstance("HKDF-SHA256", token.provider());
+        byte[][] got = await(token().call(new TokenOperation("test-rfc5869", "CKM_HKDF_DATA", "IKM"), null, () -> {
+            KDF kdf = KDF.getInstance("HKDF-SHA256", token().provider());
             return new byte[][] {
                 kdf.deriveData(HKDFParameterSpec.ofExtract().addSalt(salt1).addIKM(ikmKey.key()).extractOnly()),
                 kdf.deriveData(HKDFParameterSpec.ofExtract().addSalt(salt1).addIKM(ikmKey.key()).thenExpand(info1, 42)),
@@ -122,14 +98,14 @@ class SealedKeyScheduleTest extends KeyScheduleContract {
         KeyPairGenerator soft = KeyPairGenerator.getInstance("EC", "SunEC");
         soft.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair peer = soft.generateKeyPair();
-        Object[] mine = await(token.call(new TokenOperation("test-ecdh", "CKM_ECDH1_DERIVE", "dh"), null, () -> {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", token.provider());
+        Object[] mine = await(token().call(new TokenOperation("test-ecdh", "CKM_ECDH1_DERIVE", "dh"), null, () -> {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", token().provider());
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair kp = g.generateKeyPair();
-            KeyAgreement ka = KeyAgreement.getInstance("ECDH", token.provider());
+            KeyAgreement ka = KeyAgreement.getInstance("ECDH", token().provider());
             ka.init(kp.getPrivate());
             ka.doPhase(peer.getPublic(), true);
-            return new Object[] {kp.getPublic(), new SealedKey(token, "g^ir", ka.generateSecret("Generic"), 32)};
+            return new Object[] {kp.getPublic(), new SealedKey(token(), "g^ir", ka.generateSecret("Generic"), 32)};
         }));
         PublicKey myPublic = KeyFactory.getInstance("EC", "SunEC")
                 .generatePublic(new X509EncodedKeySpec(((PublicKey) mine[0]).getEncoded()));

@@ -21,13 +21,10 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.interfaces.DHPublicKey;
 import javax.crypto.spec.DHPublicKeySpec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.ikeseal.hsm.MemoryAuditSink;
-import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.kx.DhGroup;
 import io.ikeseal.hsm.kx.DhKeyPair;
@@ -35,7 +32,6 @@ import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.ModpGroups;
 import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
-import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
 
@@ -46,31 +42,17 @@ import io.ikeseal.testhsm.junit.NssExtension;
  * (one token key pair, many software pairs) until the software g^ir starts with 0x00, then agreeing once in the token.
  */
 class TrimmedGirScheduleTest {
+    static final NssExtension nss = NssExtension.create().withName("trimmed-gir");
     @RegisterExtension
-    static NssExtension nss = NssExtension.create().withName("trimmed-gir");
+    static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
     static final AuditContext CTX = AuditContext.NONE;
     static final int MAX_TRIES = 5000;
     static final long MAX_NANOS = 20_000_000_000L;
     static final SecureRandom RANDOM = new SecureRandom();
-    static MemoryAuditSink audit;
-    static Token token;
-
-    @BeforeAll
-    static void open() {
-        audit = TestTokens.memoryAudit();
-        token = TestTokens.nss(nss.token(), audit, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
-    }
-
-    @AfterAll
-    static void close() {
-        if (token != null) {
-            token.close();
-        }
-    }
 
     @Test
     void trimmedModpGirGivesTheRfcSkeyseedRekeyAndPfsKeymat() throws Exception {
-        KeyExchange kx = new KeyExchange(token);
+        KeyExchange kx = new KeyExchange(opened.token());
         DhKeyPair mine = await(kx.generate(DhGroup.MODP_2048, CTX));
         KeyPair peer = null;
         byte[] expected = null;
@@ -91,7 +73,7 @@ class TrimmedGirScheduleTest {
         assertEquals(zeros, gir.missingLeadingZeros(), "NSS trims the leading zeros of a MODP g^ir");
         assertNull(gir.key().getEncoded(), "g^ir stays sealed");
 
-        KeySchedule s = KeySchedule.forToken(token);
+        KeySchedule s = KeySchedule.forToken(opened.token());
         for (Prf prf : Prf.values()) {
             byte[] ni = nonce();
             byte[] nr = nonce();
@@ -104,7 +86,7 @@ class TrimmedGirScheduleTest {
             assertFalse(Arrays.equals(prf(prf, prf(prf, cat(ni, nr), trimmed), x), got));
             // SKEYSEED' = prf(SK_d (old), g^ir (new) | Ni | Nr).
             byte[] skDOld = bytes(prf.outputLength());
-            SealedKey d = TokenSecrets.secret(token, "SK_d", skDOld);
+            SealedKey d = TokenSecrets.secret(opened.token(), "SK_d", skDOld);
             SealedKey rekeyed = await(s.rekeySkeyseed(prf, d, gir, ni, nr, CTX));
             assertArrayEquals(prf(prf, prf(prf, skDOld, expected, ni, nr), x), await(s.prf(prf, rekeyed, x, CTX)),
                     "rekeyed SKEYSEED " + prf);
