@@ -20,12 +20,10 @@ import java.util.Random;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.ikeseal.hsm.MemoryAuditSink;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.TestTokens;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
@@ -48,26 +46,17 @@ class PresharedKeysTest {
     static final AuditContext CTX = new AuditContext("0123456789abcdef", "fedcba9876543210", "192.0.2.7");
     static final int[] LENGTHS = {1, 16, 31, 32, 33, 64, 65, 100, 128, 129, 200};
 
+    static final NssExtension nss = NssExtension.create().withName("psk");
     @RegisterExtension
-    static NssExtension nss = NssExtension.create().withName("psk");
+    static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
+    /** Only for the compat-refusal test, which opens its own token on it. */
     @RegisterExtension
-    static SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("pskcompat");
-    static MemoryAuditSink audit;
-    static Token token;
+    static final SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("pskcompat");
 
     private final Random rnd = new Random();
 
-    @BeforeAll
-    static void open() {
-        audit = TestTokens.memoryAudit();
-        token = TestTokens.nss(nss.token(), audit, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
-    }
-
-    @AfterAll
-    static void close() {
-        if (token != null) {
-            token.close();
-        }
+    private static Token token() {
+        return opened.token();
     }
 
     @Test
@@ -76,11 +65,11 @@ class PresharedKeysTest {
             byte[] psk = random(len);
             String name = "peer-" + len;
             byte[] given = psk.clone();
-            PskImport result = await(PresharedKeys.importPsk(token, name, given, false));
+            PskImport result = await(PresharedKeys.importPsk(token(), name, given, false));
             assertArrayEquals(new byte[len], given, "the caller's array is wiped");
             assertEquals(new PskImport(name, len, false, len < PresharedKeys.RECOMMENDED_MIN_LENGTH), result);
             for (Prf prf : Prf.values()) {
-                assertAuth(token, prf, name, psk);
+                assertAuth(token(), prf, name, psk);
             }
         }
     }
@@ -88,8 +77,8 @@ class PresharedKeysTest {
     @Test
     void storedChunksAndKeyPadsAreSealedAndSurviveReopeningTheToken() {
         byte[] psk = random(129);
-        await(PresharedKeys.importPsk(token, "survivor", psk.clone(), false));
-        SealedKey pad = await(new PresharedKeys(token).keyPad(Prf.HMAC_SHA2_512, "survivor", CTX));
+        await(PresharedKeys.importPsk(token(), "survivor", psk.clone(), false));
+        SealedKey pad = await(new PresharedKeys(token()).keyPad(Prf.HMAC_SHA2_512, "survivor", CTX));
         assertSealed(pad.key(), "key pad");
 
         // A freshly loaded KeyStore (the fixture's own provider) finds every chunk, as sealed token objects.
@@ -109,11 +98,10 @@ class PresharedKeysTest {
         }
 
         // Close the token (logout) and open it again: the PSK is still there and gives the same AUTH.
-        token.close();
-        token = TestTokens.nss(nss.token(), audit, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
-        assertTrue(await(PresharedKeys.exists(token, "survivor")));
+        opened.reopen();
+        assertTrue(await(PresharedKeys.exists(token(), "survivor")));
         for (Prf prf : Prf.values()) {
-            assertAuth(token, prf, "survivor", psk);
+            assertAuth(token(), prf, "survivor", psk);
         }
     }
 
@@ -121,25 +109,25 @@ class PresharedKeysTest {
     void importRefusesDuplicatesUnlessReplacingAndDeleteRemovesEveryChunk() {
         byte[] first = random(40);
         byte[] second = random(70);
-        await(PresharedKeys.importPsk(token, "gw.example.com", first.clone(), false));
+        await(PresharedKeys.importPsk(token(), "gw.example.com", first.clone(), false));
         TokenException dup = assertThrows(TokenException.class,
-                () -> await(PresharedKeys.importPsk(token, "gw.example.com", second.clone(), false)));
+                () -> await(PresharedKeys.importPsk(token(), "gw.example.com", second.clone(), false)));
         assertTrue(dup.getMessage().contains("already exists"), dup.getMessage());
-        assertAuth(token, Prf.HMAC_SHA2_256, "gw.example.com", first);
+        assertAuth(token(), Prf.HMAC_SHA2_256, "gw.example.com", first);
 
-        PskImport replaced = await(PresharedKeys.importPsk(token, "gw.example.com", second.clone(), true));
+        PskImport replaced = await(PresharedKeys.importPsk(token(), "gw.example.com", second.clone(), true));
         assertTrue(replaced.replaced());
         for (Prf prf : Prf.values()) {
-            assertAuth(token, prf, "gw.example.com", second);
+            assertAuth(token(), prf, "gw.example.com", second);
         }
-        assertTrue(await(PresharedKeys.list(token)).contains("gw.example.com"));
+        assertTrue(await(PresharedKeys.list(token())).contains("gw.example.com"));
 
-        assertTrue(await(PresharedKeys.delete(token, "gw.example.com")));
-        assertFalse(await(PresharedKeys.exists(token, "gw.example.com")));
-        assertFalse(await(PresharedKeys.list(token)).contains("gw.example.com"));
-        assertFalse(await(PresharedKeys.delete(token, "gw.example.com")));
+        assertTrue(await(PresharedKeys.delete(token(), "gw.example.com")));
+        assertFalse(await(PresharedKeys.exists(token(), "gw.example.com")));
+        assertFalse(await(PresharedKeys.list(token())).contains("gw.example.com"));
+        assertFalse(await(PresharedKeys.delete(token(), "gw.example.com")));
         TokenException missing = assertThrows(TokenException.class,
-                () -> await(new PresharedKeys(token).keyPad(Prf.HMAC_SHA2_256, "gw.example.com", CTX)));
+                () -> await(new PresharedKeys(token()).keyPad(Prf.HMAC_SHA2_256, "gw.example.com", CTX)));
         assertTrue(missing.getMessage().contains("no pre-shared key 'gw.example.com'"), missing.getMessage());
     }
 
@@ -147,11 +135,11 @@ class PresharedKeysTest {
     void badInputIsRefusedAtOnceAndStillWiped() {
         byte[] psk = random(20);
         IllegalArgumentException badName = assertThrows(IllegalArgumentException.class,
-                () -> PresharedKeys.importPsk(token, "a/b", psk, false));
+                () -> PresharedKeys.importPsk(token(), "a/b", psk, false));
         assertTrue(badName.getMessage().contains("name"), badName.getMessage());
         assertArrayEquals(new byte[20], psk);
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> PresharedKeys.importPsk(token, "empty", new byte[0], false));
+                () -> PresharedKeys.importPsk(token(), "empty", new byte[0], false));
         assertTrue(empty.getMessage().contains("is empty"), empty.getMessage());
     }
 
@@ -159,16 +147,16 @@ class PresharedKeysTest {
     void auditRecordsNameThePskNeverItsValue() {
         byte[] psk = random(48);
         String hex = HexFormat.of().formatHex(psk);
-        await(PresharedKeys.importPsk(token, "audited", psk.clone(), false));
-        await(new PresharedKeys(token).keyPad(Prf.HMAC_SHA2_384, "audited", CTX));
-        AuditRecord imported = audit.byOperation("psk-import").stream().filter(r -> "audited".equals(r.keyRef()))
-                .findFirst().orElseThrow();
+        await(PresharedKeys.importPsk(token(), "audited", psk.clone(), false));
+        await(new PresharedKeys(token()).keyPad(Prf.HMAC_SHA2_384, "audited", CTX));
+        AuditRecord imported = opened.audit().byOperation("psk-import").stream()
+                .filter(r -> "audited".equals(r.keyRef())).findFirst().orElseThrow();
         assertEquals("ok", imported.result());
-        AuditRecord pad = audit.byOperation("psk-keypad").stream().filter(r -> "audited".equals(r.keyRef()))
-                .findFirst().orElseThrow();
+        AuditRecord pad = opened.audit().byOperation("psk-keypad").stream()
+                .filter(r -> "audited".equals(r.keyRef())).findFirst().orElseThrow();
         assertEquals("CKM_HKDF_DERIVE", pad.mechanism());
         assertEquals(CTX, pad.context());
-        for (AuditRecord r : audit.records()) {
+        for (AuditRecord r : opened.audit().records()) {
             assertFalse(r.toString().toLowerCase().contains(hex.substring(0, 16)), r.toString());
         }
     }
