@@ -11,8 +11,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,7 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import io.ikeseal.hsm.MemoryAuditSink;
-import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.token.ResidencyTier;
@@ -34,26 +32,16 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
 class TokenSignerTest {
     static final String[] ALIASES = {"ec256", "ec384", "ec521", "rsa2048", "rsa3072"};
 
-    @RegisterExtension
-    static SoftHsmExtension smartcard = SoftHsmExtension.withIdentities(
+    static final SoftHsmExtension smartcard = SoftHsmExtension.withIdentities(
             IdentitySpec.of("ec256", KeyKind.EC_P256, "CN=ec256.example"),
             IdentitySpec.of("ec384", KeyKind.EC_P384, "CN=ec384.example"),
             IdentitySpec.of("ec521", KeyKind.EC_P521, "CN=ec521.example"),
             IdentitySpec.of("rsa2048", KeyKind.RSA_2048, "CN=rsa2048.example"),
             IdentitySpec.of("rsa3072", KeyKind.RSA_3072, "CN=rsa3072.example"));
-
-    static final MemoryAuditSink AUDIT = TestTokens.memoryAudit();
-    static Token token;
-
-    @BeforeAll
-    static void open() {
-        token = TestTokens.softHsm(smartcard.token(), AUDIT, ResidencyTier.SEALED, TokenRole.IDENTITY);
-    }
-
-    @AfterAll
-    static void close() {
-        token.close();
-    }
+    @RegisterExtension
+    static final OpenTokenExtension opened =
+            OpenTokenExtension.softHsm(smartcard, ResidencyTier.SEALED, TokenRole.IDENTITY);
+    static final MemoryAuditSink AUDIT = opened.audit();
 
     static Stream<Arguments> fittingPairs() {
         List<Arguments> out = new ArrayList<>();
@@ -84,7 +72,7 @@ class TokenSignerTest {
     @ParameterizedTest(name = "{0} with {1}")
     @MethodSource("fittingPairs")
     void signsInTokenAndVerifies(SignatureScheme scheme, String alias) throws Exception {
-        TokenIdentity id = TokenIdentity.find(token, alias);
+        TokenIdentity id = TokenIdentity.find(opened.token(), alias);
         assertEquals(keyType(alias), id.keyType());
         assertNull(id.privateKey().getEncoded(), "the token key is not extractable");
         PublicKey pub = id.certificate().getPublicKey();
@@ -163,7 +151,7 @@ class TokenSignerTest {
 
     @Test
     void schemeThatDoesNotFitTheKeyIsRefusedBeforeTheToken() {
-        TokenIdentity ec = TokenIdentity.find(token, "ec384");
+        TokenIdentity ec = TokenIdentity.find(opened.token(), "ec384");
         AUDIT.clear();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Token.await(TokenSigner.sign(ec, SignatureScheme.ECDSA_P256_SHA256, new byte[8], AuditContext.NONE)));
@@ -175,8 +163,8 @@ class TokenSignerTest {
 
     @Test
     void ecdsaSignaturesAreFreshAndRsaPkcs1Deterministic() {
-        TokenIdentity ec = TokenIdentity.find(token, "ec256");
-        TokenIdentity rsa = TokenIdentity.find(token, "rsa2048");
+        TokenIdentity ec = TokenIdentity.find(opened.token(), "ec256");
+        TokenIdentity rsa = TokenIdentity.find(opened.token(), "rsa2048");
         byte[] o = "octets".getBytes(StandardCharsets.UTF_8);
         assertFalse(Arrays.equals(Token.await(TokenSigner.sign(ec, SignatureScheme.ECDSA_SHA256, o, null)),
                 Token.await(TokenSigner.sign(ec, SignatureScheme.ECDSA_SHA256, o, null))));
