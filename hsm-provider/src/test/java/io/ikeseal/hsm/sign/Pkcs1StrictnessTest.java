@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.sign;
 
+import static org.bouncycastle.util.Arrays.concatenate;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.math.BigInteger;
@@ -53,20 +54,6 @@ class Pkcs1StrictnessTest {
         return b;
     }
 
-    static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int o = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, o, p.length);
-            o += p.length;
-        }
-        return out;
-    }
-
     static byte[] sha256(byte[] m) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(m);
     }
@@ -74,7 +61,7 @@ class Pkcs1StrictnessTest {
     static boolean verify14(byte[] sig) {
         byte[] algId = SignatureScheme.RSA_PKCS1_SHA256.algorithmIdentifier();
         return SignatureVerifier.verify(AuthMethod.DIGITAL_SIGNATURE, rsa.getPublic(), OCTETS,
-                concat(new byte[] {(byte) algId.length}, algId, sig));
+                concatenate(new byte[] {(byte) algId.length}, algId, sig));
     }
 
     static boolean jdk(String alg, byte[] sig) throws Exception {
@@ -86,7 +73,7 @@ class Pkcs1StrictnessTest {
 
     @Test
     void exactEncodingPassesAndEqualsTheJdkSignature() throws Exception {
-        byte[] t = concat(HashAlgorithm.SHA2_256.digestInfoPrefix(), sha256(OCTETS));
+        byte[] t = concatenate(HashAlgorithm.SHA2_256.digestInfoPrefix(), sha256(OCTETS));
         byte[] sig = raise(block(k - 3 - t.length, t));
         assertTrue(verify14(sig));
         assertTrue(jdk("SHA256withRSA", sig));
@@ -95,7 +82,8 @@ class Pkcs1StrictnessTest {
         s.update(OCTETS);
         assertArrayEquals(s.sign(), sig, "the block built here is what the JDK signs");
 
-        byte[] t1 = concat(HashAlgorithm.SHA1.digestInfoPrefix(), MessageDigest.getInstance("SHA-1").digest(OCTETS));
+        byte[] t1 = concatenate(HashAlgorithm.SHA1.digestInfoPrefix(),
+                MessageDigest.getInstance("SHA-1").digest(OCTETS));
         byte[] sig1 = raise(block(k - 3 - t1.length, t1));
         assertTrue(SignatureVerifier.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, rsa.getPublic(), OCTETS, sig1));
         assertTrue(jdk("SHA1withRSA", sig1));
@@ -103,22 +91,24 @@ class Pkcs1StrictnessTest {
 
     @Test
     void garbageAfterTheDigestInfoIsRejected() throws Exception {
-        byte[] t = concat(HashAlgorithm.SHA2_256.digestInfoPrefix(), sha256(OCTETS));
+        byte[] t = concatenate(HashAlgorithm.SHA2_256.digestInfoPrefix(), sha256(OCTETS));
         byte[] garbage = new byte[k - 3 - 8 - t.length];
         Arrays.fill(garbage, (byte) 0x5a);
-        byte[] sig = raise(block(8, concat(t, garbage)));
+        byte[] sig = raise(block(8, concatenate(t, garbage)));
         assertFalse(verify14(sig));
         assertEquals("EMSA-PKCS1-v1_5 encoding mismatch",
                 SignatureVerifier.check(AuthMethod.DIGITAL_SIGNATURE, rsa.getPublic(), OCTETS,
-                        concat(new byte[] {15}, SignatureScheme.RSA_PKCS1_SHA256.algorithmIdentifier(), sig)).reason());
-        byte[] t1 = concat(HashAlgorithm.SHA1.digestInfoPrefix(), MessageDigest.getInstance("SHA-1").digest(OCTETS));
-        byte[] sig1 = raise(block(8, concat(t1, new byte[k - 3 - 8 - t1.length])));
+                        concatenate(new byte[] {15}, SignatureScheme.RSA_PKCS1_SHA256.algorithmIdentifier(), sig))
+                        .reason());
+        byte[] t1 = concatenate(HashAlgorithm.SHA1.digestInfoPrefix(),
+                MessageDigest.getInstance("SHA-1").digest(OCTETS));
+        byte[] sig1 = raise(block(8, concatenate(t1, new byte[k - 3 - 8 - t1.length])));
         assertFalse(SignatureVerifier.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, rsa.getPublic(), OCTETS, sig1));
     }
 
     @Test
     void wrongPaddingIsRejected() throws Exception {
-        byte[] t = concat(HashAlgorithm.SHA2_256.digestInfoPrefix(), sha256(OCTETS));
+        byte[] t = concatenate(HashAlgorithm.SHA2_256.digestInfoPrefix(), sha256(OCTETS));
         int ps = k - 3 - t.length;
         byte[] good = block(ps, t);
         byte[] type2 = good.clone();
@@ -141,18 +131,20 @@ class Pkcs1StrictnessTest {
         byte[] h = sha256(OCTETS);
         // DigestInfo whose AlgorithmIdentifier parameters are an OCTET STRING of attacker-chosen bytes, lengths fixed up
         byte[] junk = HEX.parseHex("0408deadbeefcafef00d");
-        byte[] algId = concat(HEX.parseHex("30" + String.format("%02x", 11 + junk.length) + "0609608648016503040201"), junk);
-        byte[] di = concat(HEX.parseHex("30" + String.format("%02x", algId.length + 2 + h.length)), algId,
+        byte[] algId = concatenate(
+                HEX.parseHex("30" + String.format("%02x", 11 + junk.length) + "0609608648016503040201"), junk);
+        byte[] di = concatenate(HEX.parseHex("30" + String.format("%02x", algId.length + 2 + h.length)), algId,
                 HEX.parseHex("0420"), h);
         assertFalse(verify14(raise(block(k - 3 - di.length, di))), "garbage parameters");
         // NULL with a non-zero length: 05 04 xx xx xx xx
-        byte[] nullJunk = concat(HEX.parseHex("3035" + "3011" + "0609608648016503040201" + "050411223344" + "0420"), h);
+        byte[] nullJunk = concatenate(
+                HEX.parseHex("3035" + "3011" + "0609608648016503040201" + "050411223344" + "0420"), h);
         assertFalse(verify14(raise(block(k - 3 - nullJunk.length, nullJunk))), "NULL with content");
         // absent parameters: a different (if legitimate-looking) encoding; only the exact RFC 8017 T passes
-        byte[] absent = concat(HEX.parseHex("302f" + "300b" + "0609608648016503040201" + "0420"), h);
+        byte[] absent = concatenate(HEX.parseHex("302f" + "300b" + "0609608648016503040201" + "0420"), h);
         assertFalse(verify14(raise(block(k - 3 - absent.length, absent))), "absent NULL");
         // DigestInfo with a long-form length (BER, not DER)
-        byte[] ber = concat(HEX.parseHex("308131300d0609608648016503040201050004 20".replace(" ", "")), h);
+        byte[] ber = concatenate(HEX.parseHex("308131300d0609608648016503040201050004 20".replace(" ", "")), h);
         assertFalse(verify14(raise(block(k - 3 - ber.length, ber))), "BER length");
     }
 
@@ -166,7 +158,7 @@ class Pkcs1StrictnessTest {
         // s + n is congruent to a valid s: a verifier that reduces mod n without checking s < n would accept it
         for (int i = 0; ; i++) {
             byte[] o = ("octets " + i).getBytes(StandardCharsets.UTF_8);
-            byte[] t = concat(HashAlgorithm.SHA1.digestInfoPrefix(), MessageDigest.getInstance("SHA-1").digest(o));
+            byte[] t = concatenate(HashAlgorithm.SHA1.digestInfoPrefix(), MessageDigest.getInstance("SHA-1").digest(o));
             byte[] sig = raise(block(k - 3 - t.length, t));
             BigInteger shifted = new BigInteger(1, sig).add(n);
             if (shifted.bitLength() <= 8 * k) {
@@ -177,9 +169,9 @@ class Pkcs1StrictnessTest {
             }
             assertTrue(i < 200, "no s with s + n < 2^(8k) found");
         }
-        byte[] t = concat(HashAlgorithm.SHA2_256.digestInfoPrefix(), sha256(OCTETS));
+        byte[] t = concatenate(HashAlgorithm.SHA2_256.digestInfoPrefix(), sha256(OCTETS));
         byte[] sig = raise(block(k - 3 - t.length, t));
-        assertFalse(verify14(concat(new byte[1], sig)), "k+1 octets with a leading zero");
+        assertFalse(verify14(concatenate(new byte[1], sig)), "k+1 octets with a leading zero");
         assertFalse(verify14(Arrays.copyOfRange(sig, 1, k)), "k-1 octets");
         assertTrue(verify14(sig));
     }
