@@ -1,4 +1,4 @@
-# Shared by ./check and ./ikeseal: find a JDK >= 25 and the Debian packages the tokens need.
+# Shared by ./check and ./ikeseal: find a JDK >= 25 and the Debian packages the tokens and tests need.
 # Sourced, not run.
 
 IKESEAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,6 +11,20 @@ IKESEAL_PACKAGES=(
   "libnss3-tools:/usr/bin/certutil"
   "opensc:/usr/bin/pkcs11-tool"
   "opensc:/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so"
+)
+
+# What only ./check needs on top: strongSwan as the interop peer (test-hsm's io.ikeseal.testhsm.strongswan).
+# Plugins are listed by the package that ships them; the rest of charon's plugin list is in libstrongswan
+# and strongswan-libcharon, which charon-systemd depends on.
+IKESEAL_TEST_PACKAGES=(
+  "charon-systemd:/usr/sbin/charon-systemd"
+  "strongswan-swanctl:/usr/sbin/swanctl"
+  "strongswan-swanctl:/usr/lib/ipsec/plugins/libstrongswan-vici.so"
+  "libstrongswan-standard-plugins:/usr/lib/ipsec/plugins/libstrongswan-openssl.so"
+  "libstrongswan-standard-plugins:/usr/lib/ipsec/plugins/libstrongswan-gcm.so"
+  "libstrongswan-extra-plugins:/usr/lib/ipsec/plugins/libstrongswan-curve25519.so"
+  "libstrongswan-extra-plugins:/usr/lib/ipsec/plugins/libstrongswan-chapoly.so"
+  "libcharon-extra-plugins:/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so"
 )
 
 ikeseal_java_major() { # $1 = java binary

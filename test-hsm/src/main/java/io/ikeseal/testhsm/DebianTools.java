@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Locates the Debian-packaged tools and PKCS#11 modules the fixtures run. A missing one fails
@@ -11,6 +13,24 @@ import java.util.List;
  */
 public final class DebianTools {
     private static final String MULTIARCH = "/usr/lib/" + multiarch();
+    private static final Path STRONGSWAN_PLUGINS = Path.of("/usr/lib/ipsec/plugins");
+    private static final Pattern PLUGIN_NAME = Pattern.compile("[a-z0-9-]+");
+    /** strongSwan plugins outside libstrongswan, by the Debian package that ships them. */
+    private static final Map<String, String> PLUGIN_PACKAGES = Map.ofEntries(
+            Map.entry("openssl", "libstrongswan-standard-plugins"),
+            Map.entry("gcm", "libstrongswan-standard-plugins"),
+            Map.entry("agent", "libstrongswan-standard-plugins"),
+            Map.entry("curve25519", "libstrongswan-extra-plugins"),
+            Map.entry("chapoly", "libstrongswan-extra-plugins"),
+            Map.entry("pkcs11", "libstrongswan-extra-plugins"),
+            Map.entry("ctr", "libstrongswan-extra-plugins"),
+            Map.entry("ccm", "libstrongswan-extra-plugins"),
+            Map.entry("cmac", "libstrongswan-extra-plugins"),
+            Map.entry("kernel-libipsec", "libcharon-extra-plugins"),
+            Map.entry("vici", "strongswan-swanctl"),
+            Map.entry("socket-default", "strongswan-libcharon"),
+            Map.entry("updown", "strongswan-libcharon"),
+            Map.entry("counters", "strongswan-libcharon"));
 
     private DebianTools() {}
 
@@ -40,6 +60,31 @@ public final class DebianTools {
         return locate("opensc-pkcs11", List.of(
                 Path.of(MULTIARCH, "pkcs11/pkcs11-spy.so"),
                 Path.of(MULTIARCH, "pkcs11-spy.so")));
+    }
+
+    /** strongSwan's IKE daemon as a plain process (no systemd needed): /usr/sbin/charon-systemd. */
+    public static Path charonSystemd() {
+        return locate("charon-systemd", List.of(Path.of("/usr/sbin/charon-systemd")));
+    }
+
+    public static Path swanctl() {
+        return locate("strongswan-swanctl", List.of(Path.of("/usr/sbin/swanctl")));
+    }
+
+    /**
+     * A strongSwan plugin by its load name ("openssl", "kernel-libipsec"): fails naming the Debian
+     * package that ships it (libstrongswan unless listed otherwise).
+     */
+    public static Path strongswanPlugin(String name) {
+        if (!PLUGIN_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a strongSwan plugin name: " + name);
+        }
+        return locate(strongswanPluginPackage(name), List.of(STRONGSWAN_PLUGINS.resolve("libstrongswan-" + name + ".so")));
+    }
+
+    /** The Debian package shipping a strongSwan plugin. */
+    public static String strongswanPluginPackage(String name) {
+        return PLUGIN_PACKAGES.getOrDefault(name, "libstrongswan");
     }
 
     /** The first existing candidate; otherwise fails naming the first one and the package. */

@@ -29,9 +29,23 @@ class DebianToolsTest {
     @Test
     void installedToolsAreFound() {
         for (Path p : List.of(DebianTools.softhsm2Util(), DebianTools.certutil(), DebianTools.pkcs11Tool(),
-                DebianTools.libSofthsm2(), DebianTools.libSoftokn3(), DebianTools.pkcs11Spy())) {
+                DebianTools.libSofthsm2(), DebianTools.libSoftokn3(), DebianTools.pkcs11Spy(),
+                DebianTools.charonSystemd(), DebianTools.swanctl())) {
             assertTrue(Files.isRegularFile(p), p::toString);
         }
+    }
+
+    @Test
+    void strongswanPluginsAreFoundAndAMissingOneNamesItsPackage() {
+        for (String plugin : List.of("openssl", "gcm", "curve25519", "chapoly", "kernel-libipsec", "kernel-netlink",
+                "vici", "socket-default", "x509", "pkcs8")) {
+            assertTrue(Files.isRegularFile(DebianTools.strongswanPlugin(plugin)), plugin);
+        }
+        assertEquals("libcharon-extra-plugins", DebianTools.strongswanPluginPackage("kernel-libipsec"));
+        var e = assertThrows(MissingPackageException.class, () -> DebianTools.strongswanPlugin("no-such-plugin"));
+        assertEquals("libstrongswan", e.packageName());
+        assertTrue(e.getMessage().contains("/usr/lib/ipsec/plugins/libstrongswan-no-such-plugin.so missing"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DebianTools.strongswanPlugin("../x"));
     }
 
     @Test
