@@ -1,0 +1,58 @@
+package io.ikeseal.testhsm.strongswan;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A CHILD_SA config inside a {@link Connection}. Defaults suit kernel-libipsec on loopback:
+ * {@code local_ts = remote_ts = dynamic} (the IKE addresses) and {@code start_action = none}
+ * (nothing starts until a test initiates it).
+ */
+public final class Child {
+    private final String name;
+    private final Map<String, String> settings = new LinkedHashMap<>();
+
+    private Child(String name) {
+        this.name = ConfSection.checkName(name);
+        settings.put("local_ts", "dynamic");
+        settings.put("remote_ts", "dynamic");
+        settings.put("start_action", "none");
+    }
+
+    public static Child named(String name) {
+        return new Child(name);
+    }
+
+    /** e.g. "aes256gcm16" or "aes128-sha256-modp2048" (a DH group means PFS in CREATE_CHILD_SA). */
+    public Child espProposals(String... proposals) {
+        return set("esp_proposals", String.join(",", proposals));
+    }
+
+    public Child localTs(String ts) {
+        return set("local_ts", ts);
+    }
+
+    public Child remoteTs(String ts) {
+        return set("remote_ts", ts);
+    }
+
+    public Child startAction(String action) {
+        return set("start_action", action);
+    }
+
+    /** Any other key, e.g. "mode" = "transport", "rekey_time" = "0". */
+    public Child set(String key, String value) {
+        settings.put(ConfSection.checkName(key), value);
+        return this;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    ConfSection section() {
+        ConfSection s = new ConfSection(name);
+        settings.forEach(s::set);
+        return s;
+    }
+}
