@@ -28,12 +28,13 @@ import io.ikeseal.testhsm.TestCa;
 /**
  * A real strongSwan IKE daemon on loopback: {@code /usr/sbin/charon-systemd} as a child process
  * in its own directory, with its own strongswan.conf (STRONGSWAN_CONF), IKE and NAT-T ports on
- * 127.0.0.1, a vici socket for swanctl, and a level-4 log of the keys it derives.
+ * 127.0.0.1, a vici socket for swanctl, and a level-4 key log ({@link #keys()}).
  * <pre>{@code
  * try (Charon responder = Charon.start(baseDir, "responder")) {
  *     responder.load(SwanctlConf.of(Connection.named("gw")...).psk(secret, "a.example", "b.example"));
  *     ... ikeseal initiates to responder.ikeAddress() ...
  *     IkeSa sa = responder.awaitIkeSa(IkeSa::established, Duration.ofSeconds(5));
+ *     IkeSaKeys keys = responder.keys().ike(sa);
  * }
  * }</pre>
  * close() stops charon (SIGTERM, then SIGKILL) and deletes the directory; a JVM shutdown hook
@@ -304,6 +305,11 @@ public final class Charon implements AutoCloseable {
     public SwanctlResult swanctl(Duration timeout, String command, String... args) {
         checkOpen();
         return swanctl.run(timeout, command, args);
+    }
+
+    /** The keys charon logged so far. */
+    public CharonKeys keys() {
+        return CharonKeys.parse(log());
     }
 
     /** charon.log so far ("" once closed). */

@@ -117,8 +117,8 @@ public final class CharonOptions {
     }
 
     /**
-     * Log level of ike and chd in charon.log: 4 (default) dumps the derived keys; 1 or 2 when a
-     * test runs so many handshakes that the log would matter.
+     * Log level of ike and chd in charon.log: 4 (default) dumps the derived keys that {@link
+     * CharonKeys} parses; 1 or 2 when a test runs so many handshakes that the log would matter.
      */
     public CharonOptions withKeyLogLevel(int level) {
         if (level < -1 || level > 4) {
