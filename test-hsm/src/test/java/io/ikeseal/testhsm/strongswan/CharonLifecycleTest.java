@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +39,9 @@ class CharonLifecycleTest {
         assertTrue(charon.log().contains("loaded plugins: charon-systemd random nonce openssl"), charon::log);
         assertTrue(charon.swanctl(Duration.ofSeconds(10), "--stats").orThrow().stdout().contains("worker threads"));
         assertEquals(List.of(), charon.listSas());
+        var bad = assertThrows(IllegalStateException.class, () -> charon.load(SwanctlConf.of(Connection.named("bad")
+                .proposals("no-such-cipher").local(Auth.psk("a")).remote(Auth.psk("b")))));
+        assertTrue(bad.getMessage().contains("loading connection 'bad' failed"), bad.getMessage());
 
         charon.close();
 
@@ -46,6 +53,28 @@ class CharonLifecycleTest {
         }
         charon.close(); // idempotent
         assertThrows(IllegalStateException.class, charon::listSas);
+    }
+
+    @Test
+    void aDirectoryTooDeepForAUnixSocketGetsTheViciSocketElsewhere() throws Exception {
+        Path deep = base.resolve("d".repeat(60)).resolve("e".repeat(60));
+        Set<Path> before = viciDirs();
+        Set<Path> during;
+        try (Charon charon = Charon.start(deep, "deep")) {
+            assertEquals(List.of(), charon.listSas());
+            assertFalse(Files.exists(charon.dir().resolve("charon.vici")));
+            during = viciDirs();
+        }
+        during.removeAll(before);
+        assertEquals(1, during.size(), during::toString);
+        assertFalse(Files.exists(during.iterator().next()), "the socket's directory is removed");
+    }
+
+    private static Set<Path> viciDirs() throws IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(p -> p.getFileName().toString().startsWith("charon-vici-"))
+                    .collect(Collectors.toCollection(HashSet::new));
+        }
     }
 
     @Test
