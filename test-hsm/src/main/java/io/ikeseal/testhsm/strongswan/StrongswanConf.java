@@ -74,7 +74,8 @@ final class StrongswanConf {
                   }
                 %s}
                 """.formatted(ikePort, natTPort, String.join(" ", o.plugins()), o.threads(), o.cookieThreshold(),
-                o.cookieThreshold(), retransmitTimeout, retransmitBase, o.retransmitTries(), viciUri, logFile,
+                o.cookieThreshold(), retransmitTimeout, retransmitBase, o.retransmitTries(), ConfSection.quote(viciUri),
+                ConfSection.quote(logFile.toString()),
                 level, level, indent(o.extraSettings()));
     }
 
