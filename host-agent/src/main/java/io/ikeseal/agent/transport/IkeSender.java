@@ -1,0 +1,33 @@
+package io.ikeseal.agent.transport;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+import io.ikeseal.agent.wire.IkeMessage;
+
+/**
+ * Sends IKE messages from one of our sockets to one peer address and port: how an SA answers and retransmits
+ * without knowing the channel, the event loop or the non-ESP marker (added on the NAT-T socket, RFC 3948 §2.2).
+ * Safe to call from any thread; the future completes on an event loop, so callbacks on it must not block.
+ */
+public interface IkeSender {
+
+    /** Our address and port the messages leave from. */
+    InetSocketAddress local();
+
+    /** The peer's address and port. */
+    InetSocketAddress remote();
+
+    /** Sent from the NAT-T socket, with the non-ESP marker. */
+    boolean natT();
+
+    /**
+     * Sends one complete IKE message (e.g. an SK-protected one as the protect layer built it). An incomplete one is
+     * refused here with IllegalArgumentException (see {@link OutboundIkeDatagram}); a socket error fails the future.
+     */
+    CompletableFuture<Void> send(byte[] octets);
+
+    default CompletableFuture<Void> send(IkeMessage message) {
+        return send(message.encode());
+    }
+}
