@@ -1,0 +1,42 @@
+package io.ikeseal.agent.transport;
+
+import java.net.InetSocketAddress;
+
+import io.netty.channel.Channel;
+
+/** One bound UDP socket of the transport: an address with its IKE port or its NAT-T port. */
+public final class IkeSocket {
+    private final Channel channel;
+    private final InetSocketAddress local;
+    private final boolean natT;
+
+    IkeSocket(Channel channel, InetSocketAddress local, boolean natT) {
+        this.channel = channel;
+        this.local = local;
+        this.natT = natT;
+    }
+
+    /** The address and port as bound (a configured port 0 shows the one the kernel chose). */
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    /** The NAT-T port's socket: IKE goes behind a non-ESP marker, ESP arrives here too (RFC 3948). */
+    public boolean natT() {
+        return natT;
+    }
+
+    /** Sends from this socket to {@code remote}, e.g. an initiator's first request or its move to NAT-T (§2.23). */
+    public IkeSender sender(InetSocketAddress remote) {
+        return new ChannelIkeSender(channel, local, remote, natT);
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public String toString() {
+        return local + (natT ? " NAT-T" : " IKE");
+    }
+}
