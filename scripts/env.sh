@@ -106,4 +106,5 @@ IKESEAL_JVM_FLAGS=(--add-modules=jdk.crypto.cryptoki
   --add-exports=jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED
   --add-exports=java.base/sun.security.util=ALL-UNNAMED
   --enable-native-access=ALL-UNNAMED
-  -Dsun.security.pkcs11.disableKeyExtraction=true)
+  -Dsun.security.pkcs11.disableKeyExtraction=true
+  --sun-misc-unsafe-memory-access=allow)  # Netty 4.1 still calls sun.misc.Unsafe memory methods
