@@ -53,7 +53,11 @@ public final class MalformedMessageException extends Exception {
         return header;
     }
 
-    MalformedMessageException withHeader(IkeHeader h) {
+    /**
+     * Records the header of the message the failure belongs to, unless one is recorded already. Public for the
+     * protect layer, which decodes an SK payload's inner chain after the codec has returned.
+     */
+    public MalformedMessageException withHeader(IkeHeader h) {
         if (header == null) {
             header = h;
         }
