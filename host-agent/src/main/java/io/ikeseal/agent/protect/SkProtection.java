@@ -32,6 +32,8 @@ import io.ikeseal.hsm.schedule.IkeSaKeys;
 public final class SkProtection implements Destroyable {
     /** SKF's Fragment Number and Total Fragments, between its generic header and the IV (RFC 7383 §2.5). */
     private static final int FRAGMENT_NUMBERS = 4;
+    /** What one UDP datagram can carry at most, and what the codec's default limits decode. */
+    private static final int MAX_MESSAGE_LENGTH = 0xffff;
 
     private final SkCipher outbound;
     private final SkCipher inbound;
@@ -129,6 +131,11 @@ public final class SkProtection implements Destroyable {
      */
     private byte[] seal(IkeHeader header, int firstInner, int fragmentNumber, int totalFragments, byte[] plaintext) {
         int contentLength = outbound.contentLength(plaintext.length);
+        int extra = fragmentNumber == 0 ? 0 : FRAGMENT_NUMBERS;
+        if (IkeHeader.LENGTH + PayloadChain.GENERIC_HEADER_LENGTH + extra + contentLength > MAX_MESSAGE_LENGTH) {
+            throw new IllegalArgumentException("a protected message of more than " + MAX_MESSAGE_LENGTH
+                    + " octets does not fit a datagram: fragment it");
+        }
         byte[] placeholder = new byte[contentLength];
         IkePayload payload = fragmentNumber == 0 ? new EncryptedPayload(firstInner, placeholder)
                 : new EncryptedFragmentPayload(firstInner, fragmentNumber, totalFragments, placeholder);
