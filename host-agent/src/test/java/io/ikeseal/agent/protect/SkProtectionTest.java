@@ -101,11 +101,9 @@ class SkProtectionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("suites")
     void validIcvAroundAMalformedChainIsInvalidSyntax(ProtectionSuite s) throws Exception {
-        Random r = new Random(24);
-        HostKey e = Suites.skE(s, r);
-        HostKey a = Suites.skA(s, r);
-        SkCipher out = s.newCipher(e, a);
-        SkProtection p = SkProtection.of(s.newCipher(e, a), s.newCipher(e, a), DecodeLimits.DEFAULT);
+        Suites.Keyed k = Suites.keyed(s, 24);
+        SkCipher out = k.cipher();
+        SkProtection p = k.protection();
         byte[] shortNonce = PayloadChain.encode(List.of(new VendorIdPayload(new byte[3])));
         byte[] skInside = PayloadChain.encode(List.of(new io.ikeseal.agent.wire.EncryptedPayload(0, new byte[8])));
         for (byte[][] c : new byte[][][] {

@@ -47,12 +47,20 @@ final class Suites {
         return new HostKey("SK_a", bytes(r, s.integrityKeyLength()));
     }
 
-    /** A protection that opens what it seals: both directions under the same random keys. */
-    static SkProtection loopback(ProtectionSuite s, long seed) {
+    /** A bare sealing cipher and a protection that opens what it seals, all under the same random keys. */
+    record Keyed(SkCipher cipher, SkProtection protection) {
+    }
+
+    static Keyed keyed(ProtectionSuite s, long seed) {
         Random r = new Random(seed);
         HostKey e = skE(s, r);
         HostKey a = skA(s, r);
-        return SkProtection.of(s.newCipher(e, a), s.newCipher(e, a), DecodeLimits.DEFAULT);
+        return new Keyed(s.newCipher(e, a), SkProtection.of(s.newCipher(e, a), s.newCipher(e, a),
+                DecodeLimits.DEFAULT));
+    }
+
+    static SkProtection loopback(ProtectionSuite s, long seed) {
+        return keyed(s, seed).protection();
     }
 
     static byte[] bytes(Random r, int n) {
