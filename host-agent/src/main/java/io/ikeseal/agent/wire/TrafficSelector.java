@@ -77,7 +77,8 @@ public record TrafficSelector(int tsType, int ipProtocol, int startPort, int end
         byte[] start = r.bytes(alen);
         byte[] end = r.bytes(alen);
         if (startPort > endPort && !(startPort == 0xffff && endPort == 0)) {
-            throw MalformedMessageException.syntax("TS: start port " + startPort + " > end port " + endPort);
+            // No values: selectors usually arrive inside SK, and protected plaintext stays out of exception text.
+            throw MalformedMessageException.syntax("TS: start port above end port");
         }
         if (Arrays.compareUnsigned(start, end) > 0) {
             throw MalformedMessageException.syntax("TS: start address above end address");
