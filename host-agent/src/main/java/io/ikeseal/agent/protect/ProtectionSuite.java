@@ -15,7 +15,7 @@ public record ProtectionSuite(EncryptionAlgorithm encryption, int keyLengthBits,
 
     public ProtectionSuite {
         if (encryption == null || integrity == null) {
-            throw new IllegalArgumentException("a suite needs an encryption and an integrity transform (NONE for AEAD)");
+            throw new IllegalArgumentException("a suite needs encryption and integrity (NONE for AEAD)");
         }
         if (!encryption.keyLengths().contains(keyLengthBits)) {
             throw new IllegalArgumentException(encryption + " has no " + keyLengthBits + "-bit key");
@@ -99,7 +99,8 @@ public record ProtectionSuite(EncryptionAlgorithm encryption, int keyLengthBits,
             throw new IllegalArgumentException(this + " needs a " + integrityKeyLength() + "-octet SK_a, got "
                     + aLength);
         }
-        return encryption.isAead() ? AeadCipher.create(this, skE, octets) : CbcHmacCipher.create(this, skE, skA, octets);
+        return encryption.isAead() ? AeadCipher.create(this, skE, octets)
+                : CbcHmacCipher.create(this, skE, skA, octets);
     }
 
     @Override

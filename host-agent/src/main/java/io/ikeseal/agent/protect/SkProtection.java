@@ -70,7 +70,8 @@ public final class SkProtection implements Destroyable {
 
     /** Octets of the message {@link #protect} would produce: to decide whether it must be fragmented. */
     public int protectedLength(List<? extends IkePayload> inner) {
-        return IkeHeader.LENGTH + PayloadChain.GENERIC_HEADER_LENGTH + outbound.contentLength(PayloadChain.length(inner));
+        return IkeHeader.LENGTH + PayloadChain.GENERIC_HEADER_LENGTH
+                + outbound.contentLength(PayloadChain.length(inner));
     }
 
     /**

@@ -134,7 +134,8 @@ class WiresharkDecryptionTest {
         assertArrayEquals(InetAddress.getByName("192.168.1.14").getAddress(), idr.data());
 
         assertEquals(List.of(NotifyType.INITIAL_CONTACT, NotifyType.MULTIPLE_AUTH_SUPPORTED,
-                NotifyType.EAP_ONLY_AUTHENTICATION), m.notifications().stream().map(NotifyPayload::notifyType).toList());
+                        NotifyType.EAP_ONLY_AUTHENTICATION),
+                m.notifications().stream().map(NotifyPayload::notifyType).toList());
         assertTrue(m.notifications().stream().allMatch(n -> n.data().length == 0 && n.spi().length == 0));
 
         AuthenticationPayload auth = m.first(AuthenticationPayload.class).orElseThrow();
