@@ -20,16 +20,34 @@ import io.ikeseal.agent.wire.TrafficSelectorPayload;
  * subset of what was proposed" means a subset of the union, not of one selector.
  */
 public final class SelectorSets {
-    /** Pieces a coverage test may hold at once when the covering set is our own configuration or proposal. */
-    static final int LARGE_BUDGET = 1 << 17;
+    /** Work (pieces cut) one coverage test may do when the covering set is our own configuration or proposal. */
+    static final long LARGE_BUDGET = 1 << 20;
     /**
-     * Pieces a coverage test may hold when the covering set came from the peer, who could otherwise make it cut a
-     * selector into millions of pieces. Used only where "undecided" may safely count as "not covered".
+     * Work a whole check may do when the covering set came from the peer, who could otherwise make it cut
+     * selectors into millions of pieces. Used only where "undecided" may safely count as "not covered".
      */
-    static final int PEER_BUDGET = 4096;
+    static final long PEER_BUDGET = 1 << 16;
 
-    /** Whether a set covers a selector: yes, no, or not decided within the budget of pieces. */
+    /** Whether a set covers a selector: yes, no, or not decided within the budget. */
     enum Coverage { YES, NO, UNDECIDED }
+
+    /** Work left for coverage tests, shared by all the tests of one check. */
+    static final class Budget {
+        private long left;
+
+        Budget(long pieces) {
+            left = pieces;
+        }
+
+        boolean spend(long pieces) {
+            left -= pieces;
+            return left >= 0;
+        }
+
+        long left() {
+            return left;
+        }
+    }
 
     private SelectorSets() {
     }
@@ -50,9 +68,9 @@ public final class SelectorSets {
 
     /** Whether every packet {@code s} matches is matched by some selector of {@code set}. */
     public static boolean covers(List<Selector> set, Selector s) {
-        // Undecided only when the set cuts s into more than LARGE_BUDGET pieces, which a configuration of a few
-        // dozen selectors cannot do; counting it as "not covered" errs on the safe side.
-        return covers(set, s, LARGE_BUDGET) == Coverage.YES;
+        // Undecided only when cutting s takes more than LARGE_BUDGET pieces, which a set of a few dozen selectors
+        // (our configuration, our proposal) cannot need; counting it as "not covered" errs on the safe side.
+        return covers(set, s, new Budget(LARGE_BUDGET)) == Coverage.YES;
     }
 
     /** Whether {@code set} covers every selector of {@code subset}. */
@@ -67,9 +85,9 @@ public final class SelectorSets {
 
     /**
      * Subtracts each selector of {@code set} from {@code s}; s is covered when nothing is left. Each subtraction cuts
-     * a piece into at most six, so the work is bounded by {@code budget} pieces.
+     * a piece into at most six; every piece made is charged to {@code budget}.
      */
-    static Coverage covers(List<Selector> set, Selector s, int budget) {
+    static Coverage covers(List<Selector> set, Selector s, Budget budget) {
         Box target = Box.of(s);
         List<Box> cutters = new ArrayList<>();
         for (Selector c : set) {
@@ -90,7 +108,7 @@ public final class SelectorSets {
             if (next.isEmpty()) {
                 return Coverage.YES;
             }
-            if (next.size() > budget) {
+            if (!budget.spend(next.size())) {
                 return Coverage.UNDECIDED;
             }
             left = next;
@@ -98,8 +116,8 @@ public final class SelectorSets {
         return left.isEmpty() ? Coverage.YES : Coverage.NO;
     }
 
-    /** Whether {@code set} certainly covers all of {@code subset} within {@code budget} pieces per selector. */
-    static boolean coversAll(List<Selector> set, List<Selector> subset, int budget) {
+    /** Whether {@code set} certainly covers all of {@code subset} within {@code budget}. */
+    static boolean coversAll(List<Selector> set, List<Selector> subset, Budget budget) {
         for (Selector s : subset) {
             if (covers(set, s, budget) != Coverage.YES) {
                 return false;

@@ -90,6 +90,26 @@ class SelectorAlgebraTest {
         assertFalse(SelectorSets.covers(list("0.0.0.0/0"), fixed("::/0")));
     }
 
+    /** Coverage work is bounded: a set that would cut a selector into too many pieces gives "undecided". */
+    @Test
+    void coverageWorkIsBounded() {
+        List<Selector> holes = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) { // every other host, each with a different port: many pieces
+            holes.add(fixed("10.0.0." + 2 * i + "[tcp/" + (i + 1) + "]"));
+        }
+        Selector s = fixed("10.0.0.0/24");
+        assertEquals(SelectorSets.Coverage.UNDECIDED, SelectorSets.covers(holes, s, new SelectorSets.Budget(50)));
+        SelectorSets.Budget probe = new SelectorSets.Budget(1 << 20);
+        assertEquals(SelectorSets.Coverage.NO, SelectorSets.covers(holes, s, probe));
+        long cost = (1 << 20) - probe.left();
+        SelectorSets.Budget shared = new SelectorSets.Budget(3 * cost + cost / 2);
+        int decided = 0;
+        for (int i = 0; i < 100 && SelectorSets.covers(holes, s, shared) != SelectorSets.Coverage.UNDECIDED; i++) {
+            decided++;
+        }
+        assertEquals(3, decided, "one budget is shared by the tests of one check");
+    }
+
     /** Normalizing keeps the traffic and gets small; the cases say how small. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
