@@ -59,13 +59,22 @@ public record TrafficSelector(int tsType, int ipProtocol, int startPort, int end
         w.u8(tsType).u8(ipProtocol).u16(length()).u16(startPort).u16(endPort).bytes(startAddress).bytes(endAddress);
     }
 
+    /**
+     * Reads one selector; for a TS Type other than the address ranges skips it (its Selector Length counts the
+     * 4-octet header) and returns null, for the caller to ignore it as RFC 7296 §2.9 asks.
+     */
     static TrafficSelector read(WireReader in) throws MalformedMessageException {
         int type = in.u8();
         int protocol = in.u8();
         int length = in.u16();
         int alen = addressLength(type);
         if (alen < 0) {
-            throw MalformedMessageException.syntax("TS type " + type + " not supported");
+            if (length < 4) {
+                throw MalformedMessageException.length("TS type " + type + " with Selector Length " + length
+                        + ", shorter than its header");
+            }
+            in.skip(length - 4);
+            return null;
         }
         if (length != 8 + 2 * alen) {
             throw MalformedMessageException.length("TS type " + type + " with Selector Length " + length

@@ -432,15 +432,44 @@ class MalformedMessageTest {
             assertRefused(MalformedReason.INVALID_SYNTAX, NotifyType.INVALID_SYNTAX, ts("01000000 " + ANY_V4 + ANY_V4));
         }
 
+        /** RFC 7296 §2.9: "If the type of Traffic Selector proposed is unknown, the responder ignores [it]". */
+        @Test
+        void unknownTsTypeIsSkippedAndCounted() throws Exception {
+            // TS_SECLABEL (type 10, RFC 9478) with an 8-octet label, then an IPv4 range
+            TrafficSelectorPayload p = IkeMessageCodec.decode(ts("02000000 0a00000c 01020304 05060708 " + ANY_V4))
+                    .trafficSelectors(PayloadType.TSI).orElseThrow();
+            assertEquals(1, p.selectors().size());
+            assertEquals(1, p.unknownSelectors());
+            assertEquals("0.0.0.0", p.selectors().getFirst().start().getHostAddress());
+        }
+
+        @Test
+        void onlyUnknownTsTypesDecodeButDoNotEncode() throws Exception {
+            TrafficSelectorPayload p = IkeMessageCodec.decode(ts("01000000 0a000008 01020304"))
+                    .trafficSelectors(PayloadType.TSI).orElseThrow();
+            assertTrue(p.selectors().isEmpty());
+            assertEquals(1, p.unknownSelectors());
+            assertThrows(IllegalStateException.class, p::bodyLength);
+        }
+
+        @Test
+        void unknownTsTypeLengths() {
+            assertRefused(MalformedReason.BAD_LENGTH, NotifyType.INVALID_SYNTAX, ts("01000000 0a000003"));
+            assertRefused(MalformedReason.TRUNCATED, NotifyType.INVALID_SYNTAX, ts("01000000 0a000010 01020304"));
+        }
+
         @Test
         void noSelectors() {
             assertRefused(MalformedReason.INVALID_SYNTAX, NotifyType.INVALID_SYNTAX, ts("00000000"));
         }
 
+        /** Not a syntax error: §2.9 has the responder ignore it (and answer TS_UNACCEPTABLE if nothing is left). */
         @Test
-        void unknownSelectorType() {
-            assertRefused(MalformedReason.INVALID_SYNTAX, NotifyType.INVALID_SYNTAX,
-                    ts("01000000 09000010 0000ffff 00000000 ffffffff"));
+        void unknownSelectorType() throws Exception {
+            TrafficSelectorPayload p = IkeMessageCodec.decode(ts("01000000 09000010 0000ffff 00000000 ffffffff"))
+                    .trafficSelectors(PayloadType.TSI).orElseThrow();
+            assertEquals(0, p.selectors().size());
+            assertEquals(1, p.unknownSelectors());
         }
     }
 
