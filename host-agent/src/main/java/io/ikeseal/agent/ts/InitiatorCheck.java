@@ -5,6 +5,7 @@ import java.util.List;
 import io.ikeseal.agent.ts.InitiatorOutcome.Accepted;
 import io.ikeseal.agent.ts.InitiatorOutcome.Problem;
 import io.ikeseal.agent.ts.InitiatorOutcome.Rejected;
+import io.ikeseal.agent.wire.TrafficSelectorPayload;
 
 /**
  * The initiator's side of traffic selector negotiation (RFC 7296 §2.9): the responder "narrows the Traffic
@@ -16,6 +17,21 @@ public final class InitiatorCheck {
     private InitiatorCheck() {
     }
 
+    /**
+     * The check of the TSi and TSr payloads as received. We propose only address ranges, so a selector of any other
+     * TS type in the answer is one we never proposed.
+     */
+    public static InitiatorOutcome check(TsPair proposed, TrafficSelectorPayload tsi, TrafficSelectorPayload tsr) {
+        for (TrafficSelectorPayload p : List.of(tsi, tsr)) {
+            if (p.unknownSelectors() > 0) {
+                return new Rejected(Problem.WIDER_THAN_PROPOSED, p.kind().rfcName() + " holds "
+                        + p.unknownSelectors() + " selector(s) of a TS type we did not propose");
+            }
+        }
+        return check(proposed, TsPair.fromPayloads(tsi, tsr));
+    }
+
+    /** The check of the responder's TSi and TSr against what we proposed. */
     public static InitiatorOutcome check(TsPair proposed, TsPair returned) {
         String wider = firstOutside("TSi", proposed.tsi(), returned.tsi());
         if (wider == null) {

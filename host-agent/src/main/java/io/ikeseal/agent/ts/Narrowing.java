@@ -24,6 +24,21 @@ public final class Narrowing {
     private Narrowing() {
     }
 
+    /**
+     * Narrowing of the TSi and TSr payloads as received. Selectors of TS types we do not know were skipped on
+     * decode and are ignored, as §2.9 asks; a side left with none is TS_UNACCEPTABLE.
+     */
+    public static NarrowingResult respond(TrafficSelectorPayload tsi, TrafficSelectorPayload tsr,
+                                          List<TsPolicy> policies) {
+        for (TrafficSelectorPayload p : List.of(tsi, tsr)) {
+            if (p.selectors().isEmpty()) {
+                return new Unacceptable(p.kind().rfcName() + " holds only selectors of TS types we do not know ("
+                        + p.unknownSelectors() + ", ignored)");
+            }
+        }
+        return respond(TsPair.fromPayloads(tsi, tsr), policies);
+    }
+
     /** Narrowing against the one policy of a configured CHILD_SA. */
     public static NarrowingResult respond(TsPair proposed, TsPolicy policy) {
         return respond(proposed, List.of(policy));

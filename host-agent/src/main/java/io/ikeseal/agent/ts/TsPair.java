@@ -30,7 +30,12 @@ public record TsPair(List<Selector> tsi, List<Selector> tsr) {
         }
     }
 
-    /** The pair a peer sent. */
+    /**
+     * The pair a peer sent, its known selectors in order.
+     *
+     * @throws IllegalArgumentException when a payload holds only selectors of unknown TS types; the payload entry
+     *                                  points of {@link Narrowing} and {@link InitiatorCheck} answer that case
+     */
     public static TsPair fromPayloads(TrafficSelectorPayload tsi, TrafficSelectorPayload tsr) {
         return new TsPair(SelectorSets.fromPayload(tsi), SelectorSets.fromPayload(tsr));
     }

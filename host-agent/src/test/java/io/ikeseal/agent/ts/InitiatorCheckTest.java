@@ -12,6 +12,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.ikeseal.agent.ts.InitiatorOutcome.Accepted;
 import io.ikeseal.agent.ts.InitiatorOutcome.Problem;
 import io.ikeseal.agent.ts.InitiatorOutcome.Rejected;
+import io.ikeseal.agent.wire.PayloadType;
+import io.ikeseal.agent.wire.TrafficSelectorPayload;
 
 /** The initiator's check of the responder's TSi/TSr: narrowing is fine, widening is not. */
 class InitiatorCheckTest {
@@ -59,6 +61,16 @@ class InitiatorCheckTest {
         Rejected r = assertInstanceOf(Rejected.class, InitiatorCheck.check(pair("10.1.0.0/16, 10.3.0.0/16", "10.2.0.0/16"),
                 pair("10.1.0.0/16", "10.2.0.0/16, 10.4.0.0/16[udp]")));
         assertEquals("TSr 10.4.0.0/16[udp] is not within the proposed 10.2.0.0/16", r.detail());
+    }
+
+    @Test
+    void unknownTsTypesInTheAnswerWereNeverProposed() {
+        TsPair p = pair("10.1.0.0/16", "10.2.0.0/16");
+        Rejected r = assertInstanceOf(Rejected.class, InitiatorCheck.check(p, p.tsiPayload(),
+                new TrafficSelectorPayload(PayloadType.TSR, p.tsrPayload().selectors(), 1)));
+        assertEquals(Problem.WIDER_THAN_PROPOSED, r.problem());
+        assertEquals("TSr holds 1 selector(s) of a TS type we did not propose", r.detail());
+        assertInstanceOf(Accepted.class, InitiatorCheck.check(p, p.tsiPayload(), p.tsrPayload()));
     }
 
     @Test

@@ -19,6 +19,8 @@ import io.ikeseal.agent.ts.NarrowingResult.Accepted;
 import io.ikeseal.agent.ts.NarrowingResult.Rule;
 import io.ikeseal.agent.ts.NarrowingResult.Unacceptable;
 import io.ikeseal.agent.wire.NotifyType;
+import io.ikeseal.agent.wire.PayloadType;
+import io.ikeseal.agent.wire.TrafficSelectorPayload;
 
 /** The responder's narrowing (RFC 7296 §2.9): its examples, then cases by family, port, protocol and policy. */
 class NarrowingTest {
@@ -76,6 +78,21 @@ class NarrowingTest {
         Accepted onlyDns = accepted(Narrowing.respond(proposal, policy("198.51.100.66", "0.0.0.0/0[udp/300-399]")));
         assertEquals(pair("198.51.100.66/32[udp/100], 198.51.100.66/32[udp/200]", "0.0.0.0/0[udp/300]"),
                 onlyDns.selectors());
+    }
+
+    /** §2.9: selectors of unknown TS types are ignored, and "the unknown type is not returned". */
+    @Test
+    void unknownTsTypesAreIgnored() {
+        TsPair known = pair("10.1.0.0/16", "10.2.0.0/16");
+        TrafficSelectorPayload tsiWithUnknown = new TrafficSelectorPayload(PayloadType.TSI,
+                known.tsiPayload().selectors(), 1);
+        Accepted a = accepted(Narrowing.respond(tsiWithUnknown, known.tsrPayload(),
+                List.of(policy("10.0.0.0/8", "10.0.0.0/8"))));
+        assertEquals(known, a.selectors());
+        Unacceptable u = assertInstanceOf(Unacceptable.class, Narrowing.respond(
+                new TrafficSelectorPayload(PayloadType.TSI, List.of(), 2), known.tsrPayload(),
+                List.of(policy("0.0.0.0/0", "0.0.0.0/0"))));
+        assertEquals("TSi holds only selectors of TS types we do not know (2, ignored)", u.reason());
     }
 
     @Test
