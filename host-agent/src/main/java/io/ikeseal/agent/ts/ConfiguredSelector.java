@@ -90,10 +90,6 @@ public sealed interface ConfiguredSelector {
 
     /** The list in notation, comma-separated, as {@link #parseList} reads it. */
     static String format(List<? extends ConfiguredSelector> selectors) {
-        StringBuilder b = new StringBuilder();
-        for (ConfiguredSelector s : selectors) {
-            b.append(b.isEmpty() ? "" : ", ").append(s);
-        }
-        return b.toString();
+        return SelectorNotation.join(selectors);
     }
 }

@@ -130,8 +130,7 @@ public final class Narrowing {
         }
         List<Selector> i = tsi.subList(0, Math.min(max, tsi.size()));
         List<Selector> r = tsr.subList(0, Math.min(max, tsr.size()));
-        Set<AddressFamily> common = SelectorSets.families(i);
-        common.retainAll(SelectorSets.families(r));
+        Set<AddressFamily> common = SelectorSets.commonFamilies(i, r);
         if (common.isEmpty()) { // keep the family of the first TSi selector, which both sides had before
             common = Set.of(tsi.getFirst().family());
             i = SelectorSets.ofFamilies(tsi, common);
@@ -147,8 +146,7 @@ public final class Narrowing {
         static Candidate of(int index, TsPolicy policy, TsPair wanted) {
             List<Selector> i = SelectorSets.intersect(wanted.tsi(), policy.remote());
             List<Selector> r = SelectorSets.intersect(wanted.tsr(), policy.local());
-            Set<AddressFamily> common = SelectorSets.families(i);
-            common.retainAll(SelectorSets.families(r));
+            Set<AddressFamily> common = SelectorSets.commonFamilies(i, r);
             if (common.isEmpty()) {
                 return null;
             }

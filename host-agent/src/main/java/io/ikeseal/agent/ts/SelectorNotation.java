@@ -1,6 +1,7 @@
 package io.ikeseal.agent.ts;
 
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -293,6 +294,15 @@ public final class SelectorNotation {
 
     private static SelectorSyntaxException error(String text, String problem) {
         return new SelectorSyntaxException("'" + text + "': " + problem);
+    }
+
+    /** Selectors in notation, comma-separated, as a list is written in configuration. */
+    static String join(List<?> selectors) {
+        StringBuilder b = new StringBuilder();
+        for (Object s : selectors) {
+            b.append(b.isEmpty() ? "" : ", ").append(s);
+        }
+        return b.toString();
     }
 
     /** The notation of a selector; see the class comment. */

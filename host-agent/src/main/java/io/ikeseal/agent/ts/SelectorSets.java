@@ -237,6 +237,13 @@ public final class SelectorSets {
         return out;
     }
 
+    /** The families that occur in both sets: the only ones a TSi/TSr pair of them can carry. */
+    public static Set<AddressFamily> commonFamilies(List<Selector> a, List<Selector> b) {
+        Set<AddressFamily> f = families(a);
+        f.retainAll(families(b));
+        return f;
+    }
+
     /** The selectors of the given families. */
     public static List<Selector> ofFamilies(List<Selector> set, Set<AddressFamily> families) {
         return set.stream().filter(s -> families.contains(s.family())).toList();
@@ -258,10 +265,6 @@ public final class SelectorSets {
 
     /** The selectors in notation, comma-separated. */
     public static String format(List<Selector> set) {
-        StringBuilder b = new StringBuilder();
-        for (Selector s : set) {
-            b.append(b.isEmpty() ? "" : ", ").append(s);
-        }
-        return b.toString();
+        return SelectorNotation.join(set);
     }
 }

@@ -64,9 +64,7 @@ public record TsPair(List<Selector> tsi, List<Selector> tsr) {
 
     /** The address families on both sides: the only ones the SA can carry. */
     public Set<AddressFamily> commonFamilies() {
-        Set<AddressFamily> f = SelectorSets.families(tsi);
-        f.retainAll(SelectorSets.families(tsr));
-        return f;
+        return SelectorSets.commonFamilies(tsi, tsr);
     }
 
     /** This pair without selectors of families that occur on one side only; null when no family is left. */
