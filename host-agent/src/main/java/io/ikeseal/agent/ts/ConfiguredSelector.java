@@ -72,8 +72,8 @@ public sealed interface ConfiguredSelector {
             try {
                 out.add(SelectorNotation.parse(parts[i]));
             } catch (SelectorSyntaxException e) {
-                throw parts.length == 1 ? e
-                        : new SelectorSyntaxException("entry " + (i + 1) + " of " + parts.length + ": " + e.getMessage());
+                throw parts.length == 1 ? e : new SelectorSyntaxException("entry " + (i + 1) + " of "
+                        + parts.length + ": " + e.getMessage());
             }
         }
         return List.copyOf(out);

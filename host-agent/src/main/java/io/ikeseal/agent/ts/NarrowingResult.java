@@ -7,7 +7,8 @@ public sealed interface NarrowingResult {
 
     /** Which of §2.9's narrowing rules chose the answer. */
     enum Rule {
-        /** "If the responder's policy allows the entire set of traffic covered by TSi and TSr, no narrowing is necessary". */
+        /** "If the responder's policy allows the entire set of traffic covered by TSi and TSr, no narrowing is
+         * necessary". */
         ENTIRE_PROPOSAL,
         /** "If the responder's policy allows it to accept the first selector of TSi and TSr, then the responder MUST
          * narrow the Traffic Selectors to a subset that includes the initiator's first choices". */

@@ -2,7 +2,6 @@ package io.ikeseal.agent.ts;
 
 import java.math.BigInteger;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The selector notation of configuration and logs, in the style of strongSwan's:
@@ -100,7 +99,7 @@ public final class SelectorNotation {
             BigInteger network = host.low.andNot(hostBits);
             if (!network.equals(host.low)) {
                 throw error(text, "address has bits set after the /" + len + " prefix; the network is "
-                        + formatAddress(host.family, network) + "/" + len);
+                        + AddressText.format(host.family, network) + "/" + len);
             }
             return new Range(host.family, network, network.or(hostBits));
         }
@@ -126,86 +125,14 @@ public final class SelectorNotation {
         AddressFamily f;
         if (a.indexOf(':') >= 0) {
             f = AddressFamily.IPV6;
-            n = parseIpv6(text, a);
+            n = AddressText.parseIpv6(text, a);
         } else if (a.matches("[0-9.]+")) {
             f = AddressFamily.IPV4;
-            n = BigInteger.valueOf(parseIpv4(text, a));
+            n = BigInteger.valueOf(AddressText.parseIpv4(text, a));
         } else {
             throw error(text, "'" + a + "' is not an IP address, prefix, range or 'dynamic' (names are not resolved)");
         }
         return new Range(f, n, n);
-    }
-
-    private static long parseIpv4(String text, String a) {
-        String[] octets = a.split("\\.", -1);
-        if (octets.length != 4) {
-            throw error(text, "'" + a + "' is not an IPv4 address: it needs four dotted decimal octets");
-        }
-        long n = 0;
-        for (String o : octets) {
-            if (o.isEmpty() || o.length() > 3) {
-                throw error(text, "'" + a + "' is not an IPv4 address: octet '" + o + "'");
-            }
-            if (o.length() > 1 && o.charAt(0) == '0') {
-                throw error(text, "'" + a + "': octet '" + o + "' has a leading zero (octal to some tools)");
-            }
-            int v = Integer.parseInt(o);
-            if (v > 255) {
-                throw error(text, "'" + a + "': octet " + v + " is above 255");
-            }
-            n = n << 8 | v;
-        }
-        return n;
-    }
-
-    /** RFC 4291 §2.2 text forms: eight groups, at most one "::", optionally a dotted IPv4 address at the end. */
-    private static BigInteger parseIpv6(String text, String a) {
-        if (a.indexOf('%') >= 0) {
-            throw error(text, "'" + a + "': a zone index has no place in a selector");
-        }
-        if (!a.matches("[0-9A-Fa-f:.]+")) {
-            throw error(text, "'" + a + "' is not an IPv6 address");
-        }
-        int gap = a.indexOf("::");
-        if (gap >= 0 && a.indexOf("::", gap + 1) >= 0) {
-            throw error(text, "'" + a + "' has more than one '::'");
-        }
-        int[] head = groups(text, a, gap < 0 ? a : a.substring(0, gap), gap < 0);
-        int[] tail = gap < 0 ? new int[0] : groups(text, a, a.substring(gap + 2), true);
-        int count = head.length + tail.length;
-        if (gap < 0 ? count != 8 : count > 7) {
-            throw error(text, "'" + a + "' is not an IPv6 address: " + count + " groups");
-        }
-        BigInteger n = BigInteger.ZERO;
-        for (int g : head) {
-            n = n.shiftLeft(16).or(BigInteger.valueOf(g));
-        }
-        n = n.shiftLeft(16 * (8 - count));
-        for (int g : tail) {
-            n = n.shiftLeft(16).or(BigInteger.valueOf(g));
-        }
-        return n;
-    }
-
-    private static int[] groups(String text, String a, String part, boolean mayEndInIpv4) {
-        if (part.isEmpty()) {
-            return new int[0];
-        }
-        String[] g = part.split(":", -1);
-        boolean ipv4 = mayEndInIpv4 && g[g.length - 1].indexOf('.') >= 0;
-        int[] out = new int[g.length + (ipv4 ? 1 : 0)];
-        for (int i = 0; i < g.length; i++) {
-            if (ipv4 && i == g.length - 1) {
-                long v4 = parseIpv4(text, g[i]);
-                out[i] = (int) (v4 >>> 16);
-                out[i + 1] = (int) (v4 & 0xffff);
-            } else if (!g[i].matches("[0-9A-Fa-f]{1,4}")) {
-                throw error(text, "'" + a + "' is not an IPv6 address: group '" + g[i] + "'");
-            } else {
-                out[i] = Integer.parseInt(g[i], 16);
-            }
-        }
-        return out;
     }
 
     /** Returns {protocol, startPort, endPort}. {@code family} is null for dynamic. */
@@ -292,7 +219,7 @@ public final class SelectorNotation {
         return Integer.parseInt(s);
     }
 
-    private static SelectorSyntaxException error(String text, String problem) {
+    static SelectorSyntaxException error(String text, String problem) {
         return new SelectorSyntaxException("'" + text + "': " + problem);
     }
 
@@ -316,9 +243,9 @@ public final class SelectorNotation {
         int k = size.getLowestSetBit();
         boolean aligned = lo.signum() == 0 || lo.getLowestSetBit() >= k;
         if (size.bitCount() == 1 && aligned) {
-            return formatAddress(f, lo) + "/" + (f.bits() - k);
+            return AddressText.format(f, lo) + "/" + (f.bits() - k);
         }
-        return formatAddress(f, lo) + "-" + formatAddress(f, hi);
+        return AddressText.format(f, lo) + "-" + AddressText.format(f, hi);
     }
 
     /** "" for any protocol and port, else "[protocol]" or "[protocol/ports]". */
@@ -351,47 +278,5 @@ public final class SelectorNotation {
         String low = (lo & 0xff) == 0 ? Integer.toString(lo >> 8) : (lo >> 8) + "/" + (lo & 0xff);
         String high = (hi & 0xff) == 0xff ? Integer.toString(hi >> 8) : (hi >> 8) + "/" + (hi & 0xff);
         return (lo >> 8) == (hi >> 8) && (lo & 0xff) == 0 && (hi & 0xff) == 0xff ? low : low + "-" + high;
-    }
-
-    /** Dotted quad, or IPv6 in RFC 5952 §4 form: lower case, no leading zeros, the longest zero run as "::". */
-    static String formatAddress(AddressFamily f, BigInteger n) {
-        if (f == AddressFamily.IPV4) {
-            long v = n.longValue();
-            return (v >>> 24) + "." + (v >>> 16 & 0xff) + "." + (v >>> 8 & 0xff) + "." + (v & 0xff);
-        }
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) {
-            g[i] = n.shiftRight(16 * (7 - i)).intValue() & 0xffff;
-        }
-        int bestStart = -1;
-        int bestLen = 1; // §4.2.2: "::" never shortens a single zero group
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) { // §4.2.3: the first of equally long runs
-                bestStart = i;
-                bestLen = j - i;
-            }
-            i = j;
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                b.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (!b.isEmpty() && b.charAt(b.length() - 1) != ':') {
-                b.append(':');
-            }
-            b.append(Integer.toHexString(g[i]));
-        }
-        return b.toString().toLowerCase(Locale.ROOT);
     }
 }
