@@ -1,0 +1,33 @@
+package io.ikeseal.agent.sa;
+
+import javax.security.auth.Destroyable;
+
+import io.ikeseal.hsm.schedule.HostKey;
+
+/**
+ * A CHILD_SA's ESP keys, split from KEYMAT (RFC 7296 §2.17): for each direction the encryption key (with its salt
+ * for AES-GCM, RFC 4106 §8.1) and the integrity key (empty for AEAD). "Initiator" is the initiator of the exchange
+ * that created the CHILD_SA. The installer reads them during {@link ChildSaInstaller#install} and the caller destroys
+ * them right after.
+ */
+public record ChildSaKeys(HostKey encryptionInitiator, HostKey integrityInitiator, HostKey encryptionResponder,
+                          HostKey integrityResponder) implements Destroyable {
+
+    @Override
+    public void destroy() {
+        encryptionInitiator.destroy();
+        integrityInitiator.destroy();
+        encryptionResponder.destroy();
+        integrityResponder.destroy();
+    }
+
+    @Override
+    public boolean isDestroyed() {
+        return encryptionInitiator.isDestroyed() && encryptionResponder.isDestroyed();
+    }
+
+    @Override
+    public String toString() {
+        return "ChildSaKeys[" + encryptionInitiator.length() + "+" + integrityInitiator.length() + " octets each way]";
+    }
+}
