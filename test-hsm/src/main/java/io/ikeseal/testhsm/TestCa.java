@@ -54,21 +54,50 @@ public final class TestCa {
 
     /** A new self-signed root with the given RFC 2253 DN, valid ten years. */
     public static TestCa create(String dn) {
+        KeyPair kp = newKeyPair();
         try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair kp = g.generateKeyPair();
             X500Name name = x500(dn);
             Instant now = Instant.now();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(BACKDATE)),
                     Date.from(now.plus(Duration.ofDays(3650))), name, kp.getPublic());
-            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
+            addCaExtensions(b, kp.getPublic());
             return new TestCa(kp, sign(b, kp.getPrivate()));
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
             throw new IllegalStateException("cannot create test CA " + dn, e);
+        }
+    }
+
+    /** A CA certificate issued by this CA for a new key: an intermediate CA, valid as long as the default. */
+    public TestCa intermediate(String dn) {
+        KeyPair kp = newKeyPair();
+        try {
+            Instant now = Instant.now();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(DEFAULT_VALIDITY)), new X500Principal(dn),
+                    kp.getPublic());
+            addCaExtensions(b, kp.getPublic());
+            b.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+            return new TestCa(kp, sign(b, keyPair.getPrivate()));
+        } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot create intermediate CA " + dn, e);
+        }
+    }
+
+    private static void addCaExtensions(X509v3CertificateBuilder b, PublicKey key)
+            throws CertIOException, GeneralSecurityException {
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key));
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK without EC P-256", e);
         }
     }
 
@@ -88,14 +117,25 @@ public final class TestCa {
 
     /** An end-entity certificate: CA=false, digitalSignature, SKI/AKI, and the SANs if any. */
     public X509Certificate issue(PublicKey subjectKey, String subjectDn, List<String> sans, Duration validity) {
+        Instant now = Instant.now();
+        return issue(subjectKey, subjectDn, sans, now.minus(BACKDATE), now.plus(validity), KeyUsage.digitalSignature);
+    }
+
+    /**
+     * An end-entity certificate valid from {@code notBefore} to {@code notAfter} (either may lie in the past or
+     * the future) with the given key usage bits (BouncyCastle {@link KeyUsage} constants; 0 leaves the
+     * extension out), for tests of expired certificates and wrong key usage.
+     */
+    public X509Certificate issue(PublicKey subjectKey, String subjectDn, List<String> sans, Instant notBefore,
+                                 Instant notAfter, int keyUsage) {
         try {
-            Instant now = Instant.now();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)),
-                    new X500Principal(subjectDn), subjectKey);
+                    Date.from(notBefore), Date.from(notAfter), new X500Principal(subjectDn), subjectKey);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+            if (keyUsage != 0) {
+                b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsage));
+            }
             b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKey));
             b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate));
             if (!sans.isEmpty()) {
