@@ -62,6 +62,25 @@ class PskAuthTest {
         return SignedOctetsTest.hmac(prf.macAlgorithm(), pad, octets);
     }
 
+    /** Our AUTH with PSK {@code name} over the octets of our role in a fresh SA, as the peer receives it. */
+    record Sent(TestSa sa, IdentificationPayload id, byte[] octets, AuthenticationPayload auth) {
+        static Sent by(String name, Prf prf, String id, boolean initiator) {
+            TestSa sa = TestSa.of(prf, "192.0.2.7[500]");
+            IdentificationPayload payload = IkeIdentity.parse(id).toPayload(initiator ? PayloadType.IDI : PayloadType.IDR);
+            byte[] octets = initiator ? sa.initiatorOctets(payload) : sa.responderOctets(payload);
+            return new Sent(sa, payload, octets, await(LocalAuthenticator.psk(keys, name).authenticate(octets, prf,
+                    Set.of(), sa.ctx())));
+        }
+
+        AuthOutcome checkedBy(PeerAuthenticator peer) {
+            return checkedBy(peer, auth, octets);
+        }
+
+        AuthOutcome checkedBy(PeerAuthenticator peer, AuthenticationPayload a, byte[] o) {
+            return await(peer.verify(id, List.of(), a, o, sa.prf(), sa.ctx()));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Prf.class)
     void tokenAuthEqualsTheSoftwareReferenceAndVerifiesBothWays(Prf prf) throws Exception {
@@ -100,67 +119,53 @@ class PskAuthTest {
 
     @Test
     void oneByteChangedInOctetsIdOrNonceFails() {
-        Prf prf = Prf.HMAC_SHA2_256;
-        TestSa sa = TestSa.of(prf, "192.0.2.7[500]");
-        IdentificationPayload idi = IkeIdentity.parse("ops@branch.example").toPayload(PayloadType.IDI);
-        byte[] octets = sa.initiatorOctets(idi);
-        AuthenticationPayload auth = await(LocalAuthenticator.psk(keys, "site-a").authenticate(octets, prf, Set.of(),
-                sa.ctx()));
+        Sent sent = Sent.by("site-a", Prf.HMAC_SHA2_256, "ops@branch.example", true);
+        TestSa sa = sent.sa();
         PeerAuthenticator peer = PeerAuthenticator.psk(null, keys, "site-a", tokens.audit());
-        assertTrue(await(peer.verify(idi, List.of(), auth, octets, prf, sa.ctx())).authenticated());
+        assertTrue(sent.checkedBy(peer).authenticated());
 
-        byte[] changed = octets.clone();
+        byte[] changed = sent.octets().clone();
         changed[7] ^= 0x01;
-        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(idi, List.of(), auth, changed, prf, sa.ctx())), sa);
+        assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(peer, sent.auth(), changed), sa);
         IdentificationPayload otherId = IkeIdentity.parse("ops@branch.examplf").toPayload(PayloadType.IDI);
-        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(otherId, List.of(), auth, sa.initiatorOctets(otherId),
-                prf, sa.ctx())), sa);
+        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(otherId, List.of(), sent.auth(),
+                sa.initiatorOctets(otherId), sa.prf(), sa.ctx())), sa);
         byte[] nr = sa.nr().clone();
         nr[nr.length - 1] ^= 0x01;
-        byte[] otherNonce = SignedOctets.initiator(sa.message1(), nr, prf, sa.skPi(), idi);
-        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(idi, List.of(), auth, otherNonce, prf, sa.ctx())), sa);
-        byte[] mac = auth.data().clone();
+        byte[] otherNonce = SignedOctets.initiator(sa.message1(), nr, sa.prf(), sa.skPi(), sent.id());
+        assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(peer, sent.auth(), otherNonce), sa);
+        byte[] mac = sent.auth().data().clone();
         mac[0] ^= 0x01;
-        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(idi, List.of(), new AuthenticationPayload(2, mac),
-                octets, prf, sa.ctx())), sa);
-        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(idi, List.of(),
-                new AuthenticationPayload(2, Arrays.copyOf(auth.data(), 16)), octets, prf, sa.ctx())), sa);
-        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(idi, List.of(), auth, octets, Prf.HMAC_SHA2_384,
-                sa.ctx())), sa);
+        assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(peer, new AuthenticationPayload(2, mac), sent.octets()), sa);
+        assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(peer,
+                new AuthenticationPayload(2, Arrays.copyOf(sent.auth().data(), 16)), sent.octets()), sa);
+        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(sent.id(), List.of(), sent.auth(), sent.octets(),
+                Prf.HMAC_SHA2_384, sa.ctx())), sa);
     }
 
     @Test
     void anotherPskAnotherIdOrAnotherMethodFails() {
-        Prf prf = Prf.HMAC_SHA2_512;
-        TestSa sa = TestSa.of(prf, "192.0.2.7[500]");
-        IdentificationPayload idr = IkeIdentity.parse("@hub.example").toPayload(PayloadType.IDR);
-        byte[] octets = sa.responderOctets(idr);
-        AuthenticationPayload auth = await(LocalAuthenticator.psk(keys, "site-b").authenticate(octets, prf, Set.of(),
-                sa.ctx()));
-        assertFailed(AuthFailure.PSK_MISMATCH, await(PeerAuthenticator.psk(null, keys, "site-a", tokens.audit())
-                .verify(idr, List.of(), auth, octets, prf, sa.ctx())), sa);
-        AuthOutcome wrongId = await(PeerAuthenticator.psk(IkeIdentity.parse("@spoke.example"), keys, "site-b",
-                tokens.audit()).verify(idr, List.of(), auth, octets, prf, sa.ctx()));
+        Sent sent = Sent.by("site-b", Prf.HMAC_SHA2_512, "@hub.example", false);
+        TestSa sa = sent.sa();
+        assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(PeerAuthenticator.psk(null, keys, "site-a",
+                tokens.audit())), sa);
+        AuthOutcome wrongId = sent.checkedBy(PeerAuthenticator.psk(IkeIdentity.parse("@spoke.example"), keys, "site-b",
+                tokens.audit()));
         assertFailed(AuthFailure.ID_MISMATCH, wrongId, sa);
         assertEquals("IDr hub.example is not the configured spoke.example", wrongId.detail());
-        assertFailed(AuthFailure.AUTH_METHOD, await(PeerAuthenticator.psk(null, keys, "site-b", tokens.audit())
-                .verify(idr, List.of(), new AuthenticationPayload(14, auth.data()), octets, prf, sa.ctx())), sa);
-        AuthOutcome missing = await(PeerAuthenticator.psk(null, keys, "never-imported", tokens.audit())
-                .verify(idr, List.of(), auth, octets, prf, sa.ctx()));
+        PeerAuthenticator right = PeerAuthenticator.psk(null, keys, "site-b", tokens.audit());
+        assertFailed(AuthFailure.AUTH_METHOD, sent.checkedBy(right, new AuthenticationPayload(14, sent.auth().data()),
+                sent.octets()), sa);
+        AuthOutcome missing = sent.checkedBy(PeerAuthenticator.psk(null, keys, "never-imported", tokens.audit()));
         assertFailed(AuthFailure.TOKEN, missing, sa);
         assertTrue(missing.detail().contains("no pre-shared key 'never-imported'"), missing.detail());
     }
 
     @Test
     void everyTokenCallCarriesTheSasContextAndTheLogHoldsNoKeyOrMac() {
-        Prf prf = Prf.HMAC_SHA2_256;
-        TestSa sa = TestSa.of(prf, "198.51.100.4[4500]");
-        IdentificationPayload idi = IkeIdentity.parse("@branch.example").toPayload(PayloadType.IDI);
-        byte[] octets = sa.initiatorOctets(idi);
-        AuthenticationPayload auth = await(LocalAuthenticator.psk(keys, "site-a").authenticate(octets, prf, Set.of(),
-                sa.ctx()));
-        await(PeerAuthenticator.psk(null, keys, "site-a", tokens.audit()).verify(idi, List.of(), auth, octets, prf,
-                sa.ctx()));
+        Sent sent = Sent.by("site-a", Prf.HMAC_SHA2_256, "@branch.example", true);
+        TestSa sa = sent.sa();
+        sent.checkedBy(PeerAuthenticator.psk(null, keys, "site-a", tokens.audit()));
         List<JsonNode> pads = tokens.audited("psk-keypad", sa.ctx());
         List<JsonNode> prfs = tokens.audited("prf", sa.ctx());
         assertEquals(2, pads.size(), "one key pad for our AUTH, one for checking the peer's");
@@ -175,7 +180,7 @@ class PskAuthTest {
         String log = tokens.auditText().toLowerCase();
         HexFormat hex = HexFormat.of();
         assertFalse(log.contains(hex.formatHex(SITE_A, 0, 12)), "no PSK");
-        assertFalse(log.contains(hex.formatHex(auth.data(), 0, 12)), "no MAC");
+        assertFalse(log.contains(hex.formatHex(sent.auth().data(), 0, 12)), "no MAC");
         assertTrue(tokens.verifyChain().ok());
     }
 
