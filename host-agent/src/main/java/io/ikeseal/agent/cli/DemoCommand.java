@@ -12,9 +12,13 @@ import java.util.concurrent.Callable;
 
 import static org.bouncycastle.util.Arrays.concatenate;
 
+import io.ikeseal.agent.auth.AuthOutcome;
+import io.ikeseal.agent.auth.IkeIdentity;
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.PskConfig;
+import io.ikeseal.agent.wire.IdentificationPayload;
+import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditVerifier;
 import io.ikeseal.hsm.kx.DhGroup;
@@ -40,8 +44,6 @@ final class DemoCommand implements Callable<Integer> {
     static final Prf PRF = Prf.HMAC_SHA2_256;
     static final DhGroup GROUP = DhGroup.ECP_256;
     static final String SUITE = "aes256gcm16-prfsha256-ecp256";
-    /** RFC 7296 §3.5 ID_FQDN payload body: type 2, three reserved octets, the name. */
-    static final byte ID_FQDN = 2;
 
     private final CliContext ctx;
     @Option(names = "--dir", defaultValue = ".ikeseal/demo", paramLabel = "DIR",
@@ -123,24 +125,23 @@ final class DemoCommand implements Callable<Integer> {
 
         // IKE_AUTH: the initiator signs with the smartcard, the responder proves the PSK (RFC 7296 §2.15).
         byte[] message1 = concatenate(initiator.spi, kei, ni);
-        byte[] idi = idPayload(DemoAuth.subjectName(smartcard, idCfg.key()));
-        byte[] octetsI = concatenate(message1, nr, DemoAuth.hostPrf(PRF, initiator.keys.skPi().bytes(), idi));
-        DemoAuth.Outcome sig = DemoAuth.signAndVerify(smartcard, idCfg.key(), octetsI, d.resolve("ca.pem"),
-                initiator.context);
-        out.printf("  %-9s initiator, %s: signed in '%s' with key '%s'; signature %s; certificate %s%n", "AUTH",
-                sig.scheme(), smartcard.name(), idCfg.key(), sig.verified() ? "verifies" : "DOES NOT VERIFY",
-                sig.chain());
-        if (!sig.verified() || !sig.chainValid()) {
+        DemoAuth.Outcome sig = DemoAuth.initiatorSignature(smartcard, idCfg.key(), message1, nr, PRF, initiator,
+                responder, d.resolve("ca.pem"));
+        AuthOutcome checked = sig.responderCheck();
+        out.printf("  %-9s initiator, %s: signed in '%s' with key '%s' as IDi %s; the responder %s%n", "AUTH",
+                sig.scheme(), smartcard.name(), idCfg.key(), sig.idi(), checked.authenticated()
+                        ? "verifies it: " + checked.detail() + " from " + d.resolve("ca.pem").getFileName()
+                        : "DOES NOT accept it: " + checked);
+        if (!checked.authenticated()) {
             failures.add("initiator AUTH");
         }
         PskConfig psk = config.psks().isEmpty() ? null : config.psks().get(0);
         if (psk != null) {
             byte[] message2 = concatenate(responder.spi, ker, nr);
-            byte[] idr = idPayload("responder.ikeseal.demo");
-            byte[] octetsR = concatenate(message2, ni, DemoAuth.hostPrf(PRF, responder.keys.skPr().bytes(), idr));
-            byte[] tokenAuth = DemoAuth.pskAuth(hsm, PRF, psk.name(), octetsR, responder.context);
+            IdentificationPayload idr = IkeIdentity.parse("@responder.ikeseal.demo").toPayload(PayloadType.IDR);
+            byte[] tokenAuth = DemoAuth.responderPsk(hsm, psk.name(), message2, ni, PRF, responder, idr);
             Path pskFile = d.resolve(psk.name() + ".psk");
-            byte[] peerAuth = DemoAuth.softwarePskAuth(PRF, readHex(pskFile), octetsR);
+            byte[] peerAuth = DemoAuth.softwarePskAuth(PRF, readHex(pskFile), message2, ni, initiator, idr);
             check(out, "AUTH", "responder, PSK '" + psk.name() + "': prf(prf(PSK, \"Key Pad for IKEv2\"), octets) in '"
                     + hsm.name() + "'; the peer computes it from " + pskFile.getFileName(), tokenAuth, peerAuth);
         }
@@ -185,10 +186,6 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String hsm(IkesealConfig config) {
         return config.tokensWith(TokenRole.KEY_EXCHANGE).get(0).name();
-    }
-
-    private static byte[] idPayload(String fqdn) {
-        return concatenate(new byte[] {ID_FQDN, 0, 0, 0}, fqdn.getBytes(StandardCharsets.US_ASCII));
     }
 
     private static byte[] readHex(Path file) throws java.io.IOException {
