@@ -155,7 +155,8 @@ public final class CertificateValidator {
                         + at.getNotBefore().toInstant());
             }
             return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_UNTRUSTED, which + ": " + e.getMessage());
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
+            // a peer's certificate must not be able to throw past here (RFC 7296 §2.21.2: AUTHENTICATION_FAILED)
             return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_UNTRUSTED, "path validation failed: "
                     + e.getClass().getSimpleName());
         }

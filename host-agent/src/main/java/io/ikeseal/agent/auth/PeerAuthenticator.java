@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.CertificatePayload;
@@ -77,6 +78,8 @@ public final class PeerAuthenticator {
      */
     public CompletableFuture<AuthOutcome> verify(IdentificationPayload id, List<CertificatePayload> certificates,
                                                  AuthenticationPayload auth, byte[] octets, Prf prf, AuditContext ctx) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(auth, "auth");
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         String mechanism = AuthMethod.of(auth.method()).map(Enum::name).orElse("AUTH method " + auth.method());
@@ -141,7 +144,8 @@ public final class PeerAuthenticator {
         }
         return PskAuth.compute(p.keys(), prf, p.name(), octets, ctx).handle((mine, error) -> {
             if (error != null) {
-                Throwable cause = error.getCause() != null ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
                 return AuthOutcome.failed(peer, AuthFailure.TOKEN, "pre-shared key '" + p.name() + "' could not be "
                         + "used: " + cause.getMessage());
             }

@@ -18,9 +18,16 @@ final class PskAuth {
     private PskAuth() {
     }
 
+    /** Fails (never throws) if the PSK cannot be used, e.g. a name the token layer refuses. */
     static CompletableFuture<byte[]> compute(PresharedKeys keys, Prf prf, String name, byte[] octets, AuditContext ctx) {
         byte[] data = octets.clone();
-        return keys.keyPad(prf, name, ctx).thenCompose(pad -> macAndDestroy(keys.token(), prf, pad, data, ctx));
+        CompletableFuture<SealedKey> pad;
+        try {
+            pad = keys.keyPad(prf, name, ctx);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return pad.thenCompose(p -> macAndDestroy(keys.token(), prf, p, data, ctx));
     }
 
     /** prf(pad, octets) in the token; the pad handle is destroyed whatever happens. */

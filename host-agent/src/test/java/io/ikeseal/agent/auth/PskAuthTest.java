@@ -159,6 +159,9 @@ class PskAuthTest {
         AuthOutcome missing = sent.checkedBy(PeerAuthenticator.psk(null, keys, "never-imported", tokens.audit()));
         assertFailed(AuthFailure.TOKEN, missing, sa);
         assertTrue(missing.detail().contains("no pre-shared key 'never-imported'"), missing.detail());
+        AuthOutcome badName = sent.checkedBy(PeerAuthenticator.psk(null, keys, "no spaces allowed", tokens.audit()));
+        assertFailed(AuthFailure.TOKEN, badName, sa);
+        assertTrue(badName.detail().contains("pre-shared key name must be"), badName.detail());
     }
 
     @Test
