@@ -2,6 +2,7 @@ package io.ikeseal.agent.auth;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +132,7 @@ final class DistinguishedNames {
     private static X500Name decode(byte[] der) {
         try {
             X500Name name = X500Name.getInstance(der);
-            return java.util.Arrays.equals(encode(name), der) ? name : null;
+            return Arrays.equals(encode(name), der) ? name : null;
         } catch (RuntimeException e) {
             return null;
         }

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,7 +200,7 @@ class PskAuthTest {
         assertArrayEquals(reference(prf, SITE_B, octets), mac);
 
         SealedKey again = await(keys.keyPad(prf, "site-b", sa.ctx()));
-        java.util.concurrent.CompletableFuture<byte[]> refused = PskAuth.macAndDestroy(tokens.hsm(), prf, again,
+        CompletableFuture<byte[]> refused = PskAuth.macAndDestroy(tokens.hsm(), prf, again,
                 new byte[0], sa.ctx());
         assertTrue(refused.handle((v, e) -> e != null).get(), "empty octets are refused");
         assertTrue(again.isDestroyed(), "and the pad is gone anyway");

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -16,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -33,6 +38,7 @@ import io.ikeseal.agent.wire.IdentificationPayload;
 import io.ikeseal.agent.wire.IkeMessageCodec;
 import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.agent.wire.WiresharkCaptures;
+import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
 import io.ikeseal.hsm.schedule.Prf;
 import io.ikeseal.hsm.sign.HashAlgorithm;
@@ -125,7 +131,7 @@ class SignatureAuthTest {
     @Test
     void everySchemeIsCovered() {
         assertEquals(EnumSet.allOf(SignatureScheme.class),
-                schemes().map(a -> (SignatureScheme) a.get()[3]).collect(java.util.stream.Collectors.toSet()));
+                schemes().map(a -> (SignatureScheme) a.get()[3]).collect(Collectors.toSet()));
     }
 
     @ParameterizedTest(name = "{0}, peer hashes {1}, PSS {2}: {3}")
@@ -298,9 +304,9 @@ class SignatureAuthTest {
 
     static X509Certificate parse(byte[] der) {
         try {
-            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(der));
-        } catch (java.security.cert.CertificateException e) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -365,8 +371,8 @@ class SignatureAuthTest {
         Received r = signed("ec256", sa, true, ALL, SignaturePolicy.DEFAULT);
         AuditSink broken = new AuditSink() {
             @Override
-            public CompletableFuture<Void> append(io.ikeseal.hsm.audit.AuditRecord record) {
-                return CompletableFuture.failedFuture(new java.io.IOException("disk full (test)"));
+            public CompletableFuture<Void> append(AuditRecord record) {
+                return CompletableFuture.failedFuture(new IOException("disk full (test)"));
             }
 
             @Override
