@@ -68,6 +68,18 @@ public final class PeerAuthenticator {
     }
 
     /**
+     * An authentication refused before any check could run, e.g. because no configured connection accepts the
+     * identity the peer claims; audited like every other outcome.
+     *
+     * @param claimed the peer's claimed identity, or null if it did not parse
+     */
+    public static CompletableFuture<AuthOutcome> refused(IkeIdentity claimed, AuthFailure failure, String detail,
+                                                         String mechanism, AuditSink audit, AuditContext ctx) {
+        return AuthAudit.record(audit, AuthOutcome.failed(claimed, failure, detail), mechanism, ctx, Instant.now(),
+                System.nanoTime());
+    }
+
+    /**
      * @param id           the peer's IDi (we are responder) or IDr (we are initiator)
      * @param certificates its CERT payloads in message order (ignored for PSK)
      * @param auth         its AUTH payload

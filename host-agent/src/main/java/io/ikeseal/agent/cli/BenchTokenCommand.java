@@ -83,8 +83,7 @@ final class BenchTokenCommand implements Callable<Integer> {
         }
         IkesealConfig cfg = config.load();
         if (auditLog != null) {
-            cfg = new IkesealConfig(cfg.file(), new io.ikeseal.agent.config.AuditConfig(auditLog.toAbsolutePath()),
-                    cfg.tokens(), cfg.identities(), cfg.psks());
+            cfg = cfg.withAudit(new io.ikeseal.agent.config.AuditConfig(auditLog.toAbsolutePath()));
         }
         List<Row> rows = new ArrayList<>();
         Map<String, Token> open = new LinkedHashMap<>();

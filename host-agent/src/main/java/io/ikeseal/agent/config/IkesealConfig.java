@@ -1,5 +1,6 @@
 package io.ikeseal.agent.config;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,19 +13,23 @@ import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.TokenRole;
 
 /**
- * The daemon's configuration, validated: nothing in it refers to a missing file, an unknown token or a role a
- * token does not have. For now the token layer (audit log, tokens, identities, PSK names); connections and
- * listen addresses join as further sections, each with its own config class and validation.
+ * The daemon's configuration, validated: nothing in it refers to a missing file, an unknown token, identity or
+ * PSK, or a role a token does not have. Sections: the token layer (audit log, tokens, identities, PSK names), the
+ * listen addresses, IKE settings, trust anchors and connections, each with its own config class and validation.
  *
  * @param file the configuration file (absolute); relative paths in it were resolved against its directory
  */
 public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> tokens, List<IdentityConfig> identities,
-                            List<PskConfig> psks) {
+                            List<PskConfig> psks, List<InetAddress> listen, IkeSettingsConfig ike, List<Path> trust,
+                            List<ConnectionConfig> connections) {
 
     public IkesealConfig {
         tokens = List.copyOf(tokens);
         identities = List.copyOf(identities);
         psks = List.copyOf(psks);
+        listen = List.copyOf(listen);
+        trust = List.copyOf(trust);
+        connections = List.copyOf(connections);
     }
 
     /**
@@ -61,7 +66,95 @@ public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> toke
             }
             psks.add(psk);
         }
-        return new IkesealConfig(src.file(), audit, tokens, identities, psks);
+        IkeSettingsConfig ike = IkeSettingsConfig.from(root.ike(), src);
+        List<Path> trust = new ArrayList<>();
+        List<String> rawTrust = root.trust() == null ? List.of() : root.trust();
+        for (int i = 0; i < rawTrust.size(); i++) {
+            trust.add(src.existingFile(ConfigSource.index("trust", i), rawTrust.get(i)));
+        }
+        List<ConnectionConfig> connections = connections(root.connections(), src, tokens, identities, psks, trust,
+                ike);
+        List<InetAddress> listen = listen(root.listen(), connections, src);
+        return new IkesealConfig(src.file(), audit, tokens, identities, psks, listen, ike, trust, connections);
+    }
+
+    private static List<ConnectionConfig> connections(List<YamlModel.Connection> raw, ConfigSource src,
+                                                      List<TokenConfig> tokens, List<IdentityConfig> identities,
+                                                      List<PskConfig> psks, List<Path> trust, IkeSettingsConfig ike) {
+        List<ConnectionConfig> out = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        List<YamlModel.Connection> list = raw == null ? List.of() : raw;
+        for (int i = 0; i < list.size(); i++) {
+            String at = ConfigSource.index("connections", i);
+            ConnectionConfig c = ConnectionConfig.from(list.get(i), src, at);
+            unique(seen, c.name(), i, src, at + ".name", "connections");
+            if (c.identity() != null && identities.stream().noneMatch(id -> id.name().equals(c.identity()))) {
+                throw src.error(at + ".identity", "unknown identity '" + c.identity() + "' (identities: "
+                        + String.join(", ", identities.stream().map(IdentityConfig::name).toList()) + ")");
+            }
+            if (c.psk() != null && psks.stream().noneMatch(p -> p.name().equals(c.psk()))) {
+                throw src.error(at + ".psk", "unknown psk '" + c.psk() + "' (psks: "
+                        + String.join(", ", psks.stream().map(PskConfig::name).toList()) + ")");
+            }
+            if (c.remoteAuth() == ConnectionConfig.AuthKind.PUBKEY && trust.isEmpty()) {
+                throw src.error(at + ".remote-auth", "pubkey needs trust: (CA certificates that certify peers)");
+            }
+            out.add(c);
+        }
+        if (!out.isEmpty()) {
+            for (int i = 0; i < tokens.size(); i++) {
+                TokenConfig t = tokens.get(i);
+                if (t.hasRole(TokenRole.KEY_EXCHANGE) && t.tier() == ResidencyTier.COMPAT
+                        && ike.requiredTier() == ResidencyTier.SEALED) {
+                    throw src.error(ConfigSource.index("tokens", i) + ".tier", "compat, but IKE SAs must be sealed; "
+                            + "set ike.require-tier: compat to accept a host-side key schedule");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Listen addresses: as written, or every connection's local address. */
+    private static List<InetAddress> listen(List<String> raw, List<ConnectionConfig> connections, ConfigSource src) {
+        List<InetAddress> out = new ArrayList<>();
+        if (raw != null) {
+            if (raw.isEmpty()) {
+                throw src.error("listen", "must name at least one address (or leave listen out)");
+            }
+            for (int i = 0; i < raw.size(); i++) {
+                InetAddress a = Addresses.literal(src, ConfigSource.index("listen", i), raw.get(i));
+                if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
+                    throw src.error(ConfigSource.index("listen", i), a.getHostAddress() + ": listen on specific "
+                            + "unicast addresses, so replies leave from the address their request arrived on");
+                }
+                if (out.contains(a)) {
+                    throw src.error(ConfigSource.index("listen", i), "duplicate address " + a.getHostAddress());
+                }
+                out.add(a);
+            }
+            for (int i = 0; i < connections.size(); i++) {
+                if (!out.contains(connections.get(i).localAddress())) {
+                    throw src.error(ConfigSource.index("connections", i) + ".local-address", connections.get(i)
+                            .localAddress().getHostAddress() + " is not among the listen addresses");
+                }
+            }
+            return out;
+        }
+        for (ConnectionConfig c : connections) {
+            if (!out.contains(c.localAddress())) {
+                out.add(c.localAddress());
+            }
+        }
+        return out;
+    }
+
+    /** The same configuration auditing to another log (e.g. a benchmark's throw-away one). */
+    public IkesealConfig withAudit(AuditConfig other) {
+        return new IkesealConfig(file, other, tokens, identities, psks, listen, ike, trust, connections);
+    }
+
+    public Optional<ConnectionConfig> connection(String name) {
+        return connections.stream().filter(c -> c.name().equals(name)).findFirst();
     }
 
     private static List<TokenConfig> tokens(List<YamlModel.Token> raw, ConfigSource src) {

@@ -6,14 +6,28 @@ import java.util.Map;
 /**
  * The configuration file's shape exactly as written, before validation: every field may be missing (null).
  * Jackson binds YAML onto these records with kebab-case keys ({@code pinFile} is {@code pin-file}) and rejects
- * unknown keys. Later sections (connections, listen addresses) are added here as further components, and
- * validated into {@link IkesealConfig} by their own config classes.
+ * unknown keys. Each section is validated into {@link IkesealConfig} by its own config class.
  */
 final class YamlModel {
     private YamlModel() {
     }
 
-    record Root(Audit audit, List<Token> tokens, List<Identity> identities, List<Psk> psks) {
+    record Root(Audit audit, List<Token> tokens, List<Identity> identities, List<Psk> psks, List<String> listen,
+                Ike ike, List<String> trust, List<Connection> connections) {
+    }
+
+    record Ike(Integer port, Integer natTPort, String retransmitTimeout, Double retransmitBase,
+               Integer retransmitTries, String halfOpenTimeout, Integer cookieThreshold, Boolean fragmentation,
+               Integer fragmentSize, String requireTier) {
+    }
+
+    record Connection(String name, String localAddress, String remoteAddress, Integer remotePort, String localId,
+                      String remoteId, String localAuth, String remoteAuth, String identity, String psk,
+                      List<String> proposals, String lifetime, Boolean initiate, List<Child> children) {
+    }
+
+    record Child(String name, List<String> localTs, List<String> remoteTs, List<String> espProposals, String mode,
+                 String lifetime) {
     }
 
     record Audit(String log) {

@@ -22,6 +22,8 @@ public final class DropCounters {
     private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
     private final Map<MalformedReason, LongAdder> malformed = new EnumMap<>(MalformedReason.class);
     private final LongAdder[] answers = new LongAdder[ANSWER_TYPES.length];
+    /** Drops inside an SA (integrity failures, fragments, unexpected message IDs, ...), by the SA layer's label. */
+    private final Map<String, LongAdder> sa = new java.util.concurrent.ConcurrentHashMap<>();
 
     public DropCounters() {
         for (DropReason r : DropReason.values()) {
@@ -41,6 +43,16 @@ public final class DropCounters {
 
     public void count(MalformedReason reason) {
         malformed.get(reason).increment();
+    }
+
+    /** A message an SA did not act on, e.g. {@code integrity-icv-mismatch} or {@code unexpected-message-id}. */
+    public void countSa(String label) {
+        sa.computeIfAbsent(label, k -> new LongAdder()).increment();
+    }
+
+    public long getSa(String label) {
+        LongAdder a = sa.get(label);
+        return a == null ? 0 : a.sum();
     }
 
     /** One unprotected answer carrying {@code notifyType} has left. */
@@ -81,6 +93,7 @@ public final class DropCounters {
         for (int i = 0; i < answers.length; i++) {
             out.put("answered." + NotifyType.name(ANSWER_TYPES[i]), answers[i].sum());
         }
+        new java.util.TreeMap<>(sa).forEach((k, a) -> out.put("sa." + k, a.sum()));
         return out;
     }
 

@@ -9,11 +9,13 @@ public final class IkeSocket {
     private final Channel channel;
     private final InetSocketAddress local;
     private final boolean natT;
+    private final boolean framed;
 
-    IkeSocket(Channel channel, InetSocketAddress local, boolean natT) {
+    IkeSocket(Channel channel, InetSocketAddress local, boolean natT, boolean framed) {
         this.channel = channel;
         this.local = local;
         this.natT = natT;
+        this.framed = framed;
     }
 
     /** The address and port as bound (a configured port 0 shows the one the kernel chose). */
@@ -26,9 +28,14 @@ public final class IkeSocket {
         return natT;
     }
 
+    /** IKE on this socket travels behind the non-ESP marker: the NAT-T port, or an IKE port other than 500. */
+    public boolean framed() {
+        return framed;
+    }
+
     /** Sends from this socket to {@code remote}, e.g. an initiator's first request or its move to NAT-T (§2.23). */
     public IkeSender sender(InetSocketAddress remote) {
-        return new ChannelIkeSender(channel, local, remote, natT);
+        return new ChannelIkeSender(channel, local, remote, framed);
     }
 
     Channel channel() {

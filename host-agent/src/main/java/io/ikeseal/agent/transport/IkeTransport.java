@@ -102,6 +102,8 @@ public final class IkeTransport implements AutoCloseable {
 
     private static IkeSocket bind(EventLoopGroup group, boolean epoll, IkeHandlers handlers, TransportConfig config,
                                   InetSocketAddress local, boolean natT) throws IOException {
+        // IKE behind the non-ESP marker on the NAT-T port (RFC 3948 §2.2), and on the IKE port when configured so.
+        boolean framed = natT || config.frameIkePort();
         InternetProtocolFamily family = local.getAddress() instanceof Inet6Address ? InternetProtocolFamily.IPv6
                 : InternetProtocolFamily.IPv4;
         Bootstrap b = new Bootstrap().group(group)
@@ -114,7 +116,7 @@ public final class IkeTransport implements AutoCloseable {
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
                     protected void initChannel(DatagramChannel ch) {
-                        handlers.install(ch.pipeline(), natT);
+                        handlers.install(ch.pipeline(), framed);
                     }
                 });
         ChannelFuture f = b.bind(local);
@@ -129,7 +131,7 @@ public final class IkeTransport implements AutoCloseable {
             throw e;
         }
         Channel ch = f.channel();
-        return new IkeSocket(ch, (InetSocketAddress) ch.localAddress(), natT);
+        return new IkeSocket(ch, (InetSocketAddress) ch.localAddress(), natT, framed);
     }
 
     /** Every bound socket, in configuration order: per address its IKE port, then its NAT-T port. */

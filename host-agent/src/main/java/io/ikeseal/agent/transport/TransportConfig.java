@@ -21,10 +21,13 @@ import io.ikeseal.agent.wire.DecodeLimits;
  * @param answersPerSecond   token bucket rate of unprotected answers, all sockets together
  * @param answerBurst        token bucket size
  * @param answerInvalidIkeSpi answer protected requests under unknown SPIs (RFC 7296 §2.21.4 says MAY)
+ * @param frameIkePort       IKE on the IKE port too travels behind the non-ESP marker. RFC 3948 frames only the
+ *                           NAT-T port, but strongSwan frames every port other than 500, so two peers on
+ *                           non-standard ports interoperate only with this set (design notes)
  */
 public record TransportConfig(List<InetAddress> addresses, int ikePort, int natTPort, boolean preferEpoll,
                               int eventLoopThreads, int receiveBufferBytes, int answersPerSecond, int answerBurst,
-                              boolean answerInvalidIkeSpi, DecodeLimits limits) {
+                              boolean answerInvalidIkeSpi, DecodeLimits limits, boolean frameIkePort) {
     public static final int IKE_PORT = 500;
     public static final int NAT_T_PORT = 4500;
     /** 1 MiB: bursts of IKE_SA_INIT requests wait in the kernel rather than being dropped there. */
@@ -58,21 +61,26 @@ public record TransportConfig(List<InetAddress> addresses, int ikePort, int natT
     public static TransportConfig of(List<InetAddress> addresses) {
         int threads = Math.max(1, Math.min(2 * addresses.size(), Runtime.getRuntime().availableProcessors()));
         return new TransportConfig(addresses, IKE_PORT, NAT_T_PORT, true, threads, DEFAULT_RECEIVE_BUFFER,
-                DEFAULT_ANSWERS_PER_SECOND, DEFAULT_ANSWER_BURST, true, DecodeLimits.DEFAULT);
+                DEFAULT_ANSWERS_PER_SECOND, DEFAULT_ANSWER_BURST, true, DecodeLimits.DEFAULT, false);
     }
 
     public TransportConfig withPorts(int ike, int natT) {
         return new TransportConfig(addresses, ike, natT, preferEpoll, eventLoopThreads, receiveBufferBytes,
-                answersPerSecond, answerBurst, answerInvalidIkeSpi, limits);
+                answersPerSecond, answerBurst, answerInvalidIkeSpi, limits, frameIkePort);
     }
 
     public TransportConfig withEpoll(boolean prefer) {
         return new TransportConfig(addresses, ikePort, natTPort, prefer, eventLoopThreads, receiveBufferBytes,
-                answersPerSecond, answerBurst, answerInvalidIkeSpi, limits);
+                answersPerSecond, answerBurst, answerInvalidIkeSpi, limits, frameIkePort);
+    }
+
+    public TransportConfig withIkePortFraming(boolean frame) {
+        return new TransportConfig(addresses, ikePort, natTPort, preferEpoll, eventLoopThreads, receiveBufferBytes,
+                answersPerSecond, answerBurst, answerInvalidIkeSpi, limits, frame);
     }
 
     public TransportConfig withAnswers(int perSecond, int burst, boolean invalidIkeSpi) {
         return new TransportConfig(addresses, ikePort, natTPort, preferEpoll, eventLoopThreads, receiveBufferBytes,
-                perSecond, burst, invalidIkeSpi, limits);
+                perSecond, burst, invalidIkeSpi, limits, frameIkePort);
     }
 }

@@ -1,0 +1,82 @@
+package io.ikeseal.agent.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.ikeseal.agent.proposal.ConfiguredProposal;
+import io.ikeseal.agent.proposal.ProposalSyntaxException;
+import io.ikeseal.agent.sa.ChildSaMode;
+import io.ikeseal.agent.ts.ConfiguredSelector;
+import io.ikeseal.agent.ts.SelectorSyntaxException;
+
+/**
+ * One {@code connections[].children[]} entry: a CHILD_SA the connection negotiates.
+ *
+ * @param localTs  our end's traffic selectors ({@code dynamic}: the IKE SA's local address)
+ * @param remoteTs the peer's end
+ */
+public record ChildConfig(String name, List<ConfiguredSelector> localTs, List<ConfiguredSelector> remoteTs,
+                          List<ConfiguredProposal> espProposals, ChildSaMode mode, Duration lifetime) {
+    static final String DEFAULT_ESP = "aes256gcm16";
+
+    public ChildConfig {
+        localTs = List.copyOf(localTs);
+        remoteTs = List.copyOf(remoteTs);
+        espProposals = List.copyOf(espProposals);
+    }
+
+    static ChildConfig from(YamlModel.Child raw, ConfigSource src, String at) {
+        if (raw == null) {
+            throw src.error(at, "empty entry");
+        }
+        String name = src.requireText(at + ".name", raw.name());
+        if (!TokenConfig.NAME.matcher(name).matches()) {
+            throw src.error(at + ".name", "must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit), was '"
+                    + name + "'");
+        }
+        List<ConfiguredSelector> local = selectors(src, at + ".local-ts", raw.localTs());
+        List<ConfiguredSelector> remote = selectors(src, at + ".remote-ts", raw.remoteTs());
+        List<ConfiguredProposal> esp = new ArrayList<>();
+        List<String> texts = raw.espProposals() == null ? List.of(DEFAULT_ESP) : raw.espProposals();
+        if (texts.isEmpty()) {
+            throw src.error(at + ".esp-proposals", "must name at least one proposal, e.g. aes256gcm16");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                esp.add(ConfiguredProposal.esp(texts.get(i)));
+            } catch (ProposalSyntaxException e) {
+                throw src.error(ConfigSource.index(at + ".esp-proposals", i), e.getMessage());
+            }
+        }
+        ChildSaMode mode = ChildSaMode.TUNNEL;
+        if (raw.mode() != null) {
+            mode = switch (raw.mode()) {
+                case "tunnel" -> ChildSaMode.TUNNEL;
+                case "transport" -> ChildSaMode.TRANSPORT;
+                default -> throw src.error(at + ".mode", "must be tunnel or transport, was '" + raw.mode() + "'");
+            };
+        }
+        Duration lifetime = raw.lifetime() == null ? Duration.ofHours(1)
+                : Durations.parse(src, at + ".lifetime", raw.lifetime(), Duration.ofMinutes(1), Duration.ofDays(7));
+        return new ChildConfig(name, local, remote, esp, mode, lifetime);
+    }
+
+    private static List<ConfiguredSelector> selectors(ConfigSource src, String at, List<String> texts) {
+        if (texts == null) {
+            return List.of(ConfiguredSelector.Dynamic.ANY);
+        }
+        if (texts.isEmpty()) {
+            throw src.error(at, "must name at least one selector, e.g. dynamic or 10.1.0.0/16");
+        }
+        List<ConfiguredSelector> out = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                out.add(ConfiguredSelector.parse(texts.get(i)));
+            } catch (SelectorSyntaxException e) {
+                throw src.error(ConfigSource.index(at, i), e.getMessage());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,44 @@
+package io.ikeseal.agent.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations as written in the configuration: {@code 500ms}, {@code 30s}, {@code 4h}, {@code 1h30m}, {@code 2d}. */
+final class Durations {
+    private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+    private Durations() {
+    }
+
+    static Duration parse(ConfigSource src, String at, String text, Duration min, Duration max) {
+        if (text == null || text.isBlank()) {
+            throw src.error(at, "must be a duration such as 30s, 4h or 1h30m");
+        }
+        Matcher m = PART.matcher(text.trim());
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
+            end = m.end();
+        }
+        if (end == 0 || end != text.trim().length()) {
+            throw src.error(at, "'" + text + "' is not a duration (write e.g. 500ms, 30s, 4h, 1h30m)");
+        }
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw src.error(at, "'" + text + "' is out of range " + format(min) + ".." + format(max));
+        }
+        return d;
+    }
+
+    static String format(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,72 @@
+package io.ikeseal.agent.config;
+
+import java.time.Duration;
+
+import io.ikeseal.agent.auth.SignaturePolicy;
+import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.hsm.token.ResidencyTier;
+
+/**
+ * The {@code ike} section: ports, timers and thresholds, and the residency tier every IKE SA must reach.
+ *
+ * @param requiredTier the key-exchange tokens' tier must be at least this (compat only when written here)
+ */
+public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchange, ResidencyTier requiredTier) {
+    public static final IkeSettingsConfig DEFAULT = new IkeSettingsConfig(500, 4500, ExchangeSettings.DEFAULT,
+            ResidencyTier.SEALED);
+
+    static IkeSettingsConfig from(YamlModel.Ike raw, ConfigSource src) {
+        if (raw == null) {
+            return DEFAULT;
+        }
+        ExchangeSettings d = ExchangeSettings.DEFAULT;
+        int port = port(src, "ike.port", raw.port(), 500);
+        int natT = port(src, "ike.nat-t-port", raw.natTPort(), 4500);
+        if (port == natT) {
+            throw src.error("ike.nat-t-port", "must differ from ike.port (" + port + ")");
+        }
+        Duration timeout = raw.retransmitTimeout() == null ? d.retransmitTimeout()
+                : Durations.parse(src, "ike.retransmit-timeout", raw.retransmitTimeout(), Duration.ofMillis(50),
+                Duration.ofMinutes(1));
+        double base = raw.retransmitBase() == null ? d.retransmitBase() : raw.retransmitBase();
+        if (base < 1 || base > 4) {
+            throw src.error("ike.retransmit-base", "must be 1..4, was " + base);
+        }
+        int tries = raw.retransmitTries() == null ? d.retransmitTries() : raw.retransmitTries();
+        if (tries < 0 || tries > 20) {
+            throw src.error("ike.retransmit-tries", "must be 0..20, was " + tries);
+        }
+        Duration halfOpen = raw.halfOpenTimeout() == null ? d.halfOpenTimeout()
+                : Durations.parse(src, "ike.half-open-timeout", raw.halfOpenTimeout(), Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
+        int cookies = raw.cookieThreshold() == null ? d.cookieThreshold() : raw.cookieThreshold();
+        if (cookies < 0 || cookies > 1_000_000) {
+            throw src.error("ike.cookie-threshold", "must be 0..1000000 (0: always ask for a cookie), was " + cookies);
+        }
+        boolean fragmentation = raw.fragmentation() == null ? d.fragmentation() : raw.fragmentation();
+        int fragmentSize = raw.fragmentSize() == null ? d.fragmentSize() : raw.fragmentSize();
+        if (fragmentSize < 576 || fragmentSize > 65_535) {
+            throw src.error("ike.fragment-size", "must be 576..65535 octets, was " + fragmentSize);
+        }
+        ResidencyTier tier = ResidencyTier.SEALED;
+        if (raw.requireTier() != null) {
+            tier = switch (raw.requireTier()) {
+                case "sealed" -> ResidencyTier.SEALED;
+                case "compat" -> ResidencyTier.COMPAT;
+                default -> throw src.error("ike.require-tier", "must be sealed or compat, was '" + raw.requireTier()
+                        + "'");
+            };
+        }
+        ExchangeSettings ex = new ExchangeSettings(timeout, base, tries, halfOpen, cookies, d.closedLinger(),
+                fragmentSize, fragmentation, SignaturePolicy.DEFAULT);
+        return new IkeSettingsConfig(port, natT, ex, tier);
+    }
+
+    private static int port(ConfigSource src, String at, Integer value, int dflt) {
+        int p = value == null ? dflt : value;
+        if (p < 1 || p > 65_535) {
+            throw src.error(at, "must be a UDP port 1..65535, was " + p);
+        }
+        return p;
+    }
+}

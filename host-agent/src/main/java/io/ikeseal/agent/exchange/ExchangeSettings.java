@@ -1,0 +1,65 @@
+package io.ikeseal.agent.exchange;
+
+import java.time.Duration;
+
+import io.ikeseal.agent.auth.SignaturePolicy;
+
+/**
+ * Timers and thresholds of the exchanges.
+ *
+ * @param retransmitTimeout  first retransmission of an unanswered request; then ×{@code retransmitBase} each time
+ * @param retransmitTries    retransmissions before the SA is given up (RFC 7296 §2.1: bounded)
+ * @param halfOpenTimeout    an SA not established by then is dropped (§2.4)
+ * @param cookieThreshold    half-open SAs beyond which IKE_SA_INIT requests must carry a COOKIE (§2.6)
+ * @param closedLinger       how long a closed SA still answers retransmitted requests from its cached response
+ * @param fragmentSize       largest IKE message sent unfragmented once both sides support RFC 7383 (IP + UDP excluded)
+ */
+public record ExchangeSettings(Duration retransmitTimeout, double retransmitBase, int retransmitTries,
+                               Duration halfOpenTimeout, int cookieThreshold, Duration closedLinger, int fragmentSize,
+                               boolean fragmentation, SignaturePolicy signatures) {
+    /** strongSwan's retransmission defaults are 4 s × 1.8^n, 5 tries; a gateway answers sooner on a LAN. */
+    public static final ExchangeSettings DEFAULT = new ExchangeSettings(Duration.ofSeconds(2), 1.8, 5,
+            Duration.ofSeconds(30), 20, Duration.ofSeconds(30), 1280, true, SignaturePolicy.DEFAULT);
+
+    public ExchangeSettings {
+        if (retransmitTimeout.isNegative() || retransmitTimeout.isZero() || retransmitBase < 1 || retransmitTries < 0
+                || halfOpenTimeout.isNegative() || halfOpenTimeout.isZero() || cookieThreshold < 0
+                || closedLinger.isNegative() || fragmentSize < 576 || fragmentSize > 65_535) {
+            throw new IllegalArgumentException("exchange settings out of range");
+        }
+    }
+
+    /** The delay before retransmission {@code n} (0 = the first). */
+    public Duration retransmitDelay(int n) {
+        return Duration.ofNanos((long) (retransmitTimeout.toNanos() * Math.pow(retransmitBase, n)));
+    }
+
+    /** How long an initiator waits in total before giving up. */
+    public Duration giveUpAfter() {
+        Duration total = Duration.ZERO;
+        for (int i = 0; i <= retransmitTries; i++) {
+            total = total.plus(retransmitDelay(i));
+        }
+        return total;
+    }
+
+    public ExchangeSettings withRetransmit(Duration first, double base, int tries) {
+        return new ExchangeSettings(first, base, tries, halfOpenTimeout, cookieThreshold, closedLinger, fragmentSize,
+                fragmentation, signatures);
+    }
+
+    public ExchangeSettings withHalfOpen(Duration timeout, int threshold) {
+        return new ExchangeSettings(retransmitTimeout, retransmitBase, retransmitTries, timeout, threshold,
+                closedLinger, fragmentSize, fragmentation, signatures);
+    }
+
+    public ExchangeSettings withFragments(boolean enabled, int size) {
+        return new ExchangeSettings(retransmitTimeout, retransmitBase, retransmitTries, halfOpenTimeout,
+                cookieThreshold, closedLinger, size, enabled, signatures);
+    }
+
+    public ExchangeSettings withClosedLinger(Duration linger) {
+        return new ExchangeSettings(retransmitTimeout, retransmitBase, retransmitTries, halfOpenTimeout,
+                cookieThreshold, linger, fragmentSize, fragmentation, signatures);
+    }
+}

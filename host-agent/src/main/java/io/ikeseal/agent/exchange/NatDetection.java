@@ -1,0 +1,75 @@
+package io.ikeseal.agent.exchange;
+
+import java.net.InetSocketAddress;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+import io.ikeseal.agent.wire.NotifyPayload;
+import io.ikeseal.agent.wire.NotifyType;
+import io.ikeseal.agent.wire.WireWriter;
+
+/**
+ * NAT detection (RFC 7296 §2.23): each side sends SHA-1(SPIi | SPIr | IP | port) of the packet's source
+ * (NAT_DETECTION_SOURCE_IP, possibly several) and destination (NAT_DETECTION_DESTINATION_IP). SPIr is zero in the
+ * IKE_SA_INIT request. A mismatch on the destination hash means we are behind a NAT; on the source hashes, the peer.
+ * SHA-1 here is a fingerprint the RFC fixes, not a security function.
+ */
+public final class NatDetection {
+    private NatDetection() {
+    }
+
+    /** The two notifications for a message from {@code local} to {@code remote}. */
+    public static List<NotifyPayload> notifications(long spiI, long spiR, InetSocketAddress local,
+                                                    InetSocketAddress remote) {
+        return List.of(NotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP, hash(spiI, spiR, local)),
+                NotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP, hash(spiI, spiR, remote)));
+    }
+
+    /** What the peer's notifications tell: both flags false when it sent none (no NAT detection, §2.23). */
+    public record Result(boolean localBehindNat, boolean peerBehindNat, boolean supported) {
+        public boolean any() {
+            return localBehindNat || peerBehindNat;
+        }
+    }
+
+    /**
+     * Checks a received message's NAT_DETECTION notifications.
+     *
+     * @param sender    where the message came from, as we see it
+     * @param recipient where it arrived, our address as we see it
+     */
+    public static Result check(List<NotifyPayload> notifications, long spiI, long spiR, InetSocketAddress sender,
+                               InetSocketAddress recipient) {
+        byte[] src = hash(spiI, spiR, sender);
+        byte[] dst = hash(spiI, spiR, recipient);
+        boolean sawSource = false;
+        boolean sourceMatches = false;
+        boolean sawDestination = false;
+        boolean destinationMatches = false;
+        for (NotifyPayload n : notifications) {
+            if (n.notifyType() == NotifyType.NAT_DETECTION_SOURCE_IP) {
+                sawSource = true;
+                sourceMatches |= MessageDigest.isEqual(src, n.data());
+            } else if (n.notifyType() == NotifyType.NAT_DETECTION_DESTINATION_IP) {
+                sawDestination = true;
+                destinationMatches |= MessageDigest.isEqual(dst, n.data());
+            }
+        }
+        if (!sawSource || !sawDestination) {
+            return new Result(false, false, false);
+        }
+        return new Result(!destinationMatches, !sourceMatches, true);
+    }
+
+    static byte[] hash(long spiI, long spiR, InetSocketAddress a) {
+        byte[] ip = a.getAddress().getAddress();
+        WireWriter w = new WireWriter(16 + ip.length + 2);
+        w.u64(spiI).u64(spiR).bytes(ip).u16(a.getPort());
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(w.array());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.ikeseal.agent.exchange;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ikeseal.agent.transport.IkeDatagram;
+import io.ikeseal.agent.transport.IkeSaInitListener;
+import io.ikeseal.agent.transport.IkeSender;
+import io.ikeseal.agent.wire.ExchangeType;
+import io.ikeseal.agent.wire.IkeHeader;
+import io.ikeseal.agent.wire.IkeMessage;
+import io.ikeseal.agent.wire.IkePayload;
+import io.ikeseal.agent.wire.NoncePayload;
+import io.ikeseal.agent.wire.NotifyPayload;
+import io.ikeseal.agent.wire.NotifyType;
+
+/**
+ * New IKE SAs with us as responder: every IKE_SA_INIT request the transport hands over (responder SPI 0). A
+ * retransmission is recognised by initiator SPI and peer address and answered from the SA it started (§2.1).
+ * Beyond {@link ExchangeSettings#cookieThreshold()} half-open SAs a request must carry a valid COOKIE as its first
+ * payload, else it gets one and costs us nothing more (§2.6): no state, no token call.
+ */
+public final class ResponderSessions implements IkeSaInitListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ResponderSessions.class);
+    /** Half-open SAs beyond which requests are dropped outright, cookie or not. */
+    private static final int HARD_LIMIT_FACTOR = 20;
+
+    private final GatewayServices services;
+    private final SerialExecutor intake;
+    private final Map<HalfOpenKey, IkeSession> halfOpen = new ConcurrentHashMap<>();
+
+    private record HalfOpenKey(long spiI, InetSocketAddress peer) {
+    }
+
+    public ResponderSessions(GatewayServices services) {
+        this.services = services;
+        this.intake = new SerialExecutor(services.workers());
+    }
+
+    @Override
+    public void ikeSaInitRequest(IkeDatagram request, IkeSender replies) {
+        intake.execute(() -> accept(request, replies));
+    }
+
+    /** IKE SAs started by a peer and not yet established. */
+    public int halfOpenCount() {
+        return halfOpen.size();
+    }
+
+    private void accept(IkeDatagram dg, IkeSender replies) {
+        IkeHeader h = dg.message().header();
+        HalfOpenKey key = new HalfOpenKey(h.initiatorSpi(), dg.sender());
+        IkeSession existing = halfOpen.get(key);
+        if (existing != null) {
+            existing.retransmittedInit(dg, replies);
+            return;
+        }
+        int threshold = services.settings().cookieThreshold();
+        if (halfOpen.size() >= Math.max(1, threshold) * HARD_LIMIT_FACTOR) {
+            services.counters().countSa("half-open-limit");
+            return;
+        }
+        if (halfOpen.size() >= threshold && !cookieOk(dg, replies)) {
+            return;
+        }
+        IkeSession s = new IkeSession(services, false, replies);
+        s.spiI = h.initiatorSpi();
+        do {
+            s.spiR = services.newIkeSpi();
+        } while (!services.spis().register(s.spiR, s));
+        s.candidates = services.candidates(dg.recipient().getAddress(), dg.sender());
+        halfOpen.put(key, s);
+        s.onClose = () -> halfOpen.remove(key, s);
+        s.established.whenComplete((info, e) -> halfOpen.remove(key, s));
+        s.exec.execute(() -> IkeSaInitResponder.handle(s, dg));
+    }
+
+    /** §2.6: the COOKIE must come first and be ours for this Ni, IPi and SPIi; otherwise hand one out. */
+    private boolean cookieOk(IkeDatagram dg, IkeSender replies) {
+        IkeMessage m = dg.message();
+        List<IkePayload> p = m.payloads();
+        NoncePayload ni = m.first(NoncePayload.class).orElse(null);
+        if (ni == null) {
+            services.counters().countSa("ike-sa-init-payloads");
+            return false;
+        }
+        long spiI = m.header().initiatorSpi();
+        var ip = dg.sender().getAddress();
+        if (!p.isEmpty() && p.getFirst() instanceof NotifyPayload n && n.notifyType() == NotifyType.COOKIE
+                && services.cookies().valid(n.data(), ni.nonce(), ip, spiI)) {
+            return true;
+        }
+        byte[] cookie = services.cookies().make(ni.nonce(), ip, spiI);
+        IkeHeader h = IkeHeader.of(spiI, 0, ExchangeType.IKE_SA_INIT, false, true, 0);
+        replies.send(new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, cookie))).encode());
+        services.counters().countSa("cookie-sent");
+        LOG.debug("COOKIE sent to {} ({} half-open SAs)", dg.sender(), halfOpen.size());
+        return false;
+    }
+}

@@ -1,0 +1,47 @@
+package io.ikeseal.agent.exchange;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.ikeseal.hsm.audit.AuditRecord;
+import io.ikeseal.hsm.audit.AuditSink;
+
+/**
+ * An audit sink in front of the real one that adds up each IKE SA's token time (key exchange, key schedule,
+ * signatures, PSK), keyed by the initiator SPI in the records' context. Every record still goes to the log first.
+ */
+public final class TokenTimeMeter implements AuditSink {
+    private final AuditSink log;
+    private final Map<String, LongAdder> micros = new ConcurrentHashMap<>();
+
+    public TokenTimeMeter(AuditSink log) {
+        this.log = log;
+    }
+
+    @Override
+    public CompletableFuture<Void> append(AuditRecord record) {
+        CompletableFuture<Void> written = log.append(record);
+        if (record.context() != null && record.context().ikeSpiI() != null && record.token() != null) {
+            micros.computeIfAbsent(record.context().ikeSpiI(), k -> new LongAdder()).add(record.durationMicros());
+        }
+        return written;
+    }
+
+    /** Token time so far of the IKE SA with initiator SPI {@code spiIHex}; forgets it. */
+    public long take(String spiIHex) {
+        LongAdder a = micros.remove(spiIHex);
+        return a == null ? 0 : a.sum();
+    }
+
+    public long peek(String spiIHex) {
+        LongAdder a = micros.get(spiIHex);
+        return a == null ? 0 : a.sum();
+    }
+
+    @Override
+    public void close() {
+        log.close();
+    }
+}
