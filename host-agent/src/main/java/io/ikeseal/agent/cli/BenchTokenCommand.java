@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
@@ -87,7 +88,7 @@ final class BenchTokenCommand implements Callable<Integer> {
         }
         List<Row> rows = new ArrayList<>();
         Map<String, Token> open = new LinkedHashMap<>();
-        try (TokenSession session = new TokenSession(cfg)) {
+        try (TokenSet session = new TokenSet(cfg)) {
             for (TokenConfig t : cfg.tokensWith(TokenRole.KEY_EXCHANGE)) {
                 Token token = open.computeIfAbsent(t.name(), n -> session.open(t));
                 for (DhGroup g : GROUPS) {

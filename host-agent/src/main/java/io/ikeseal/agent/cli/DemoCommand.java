@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 
 import static org.bouncycastle.util.Arrays.concatenate;
 
+import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.auth.AuthOutcome;
 import io.ikeseal.agent.auth.IkeIdentity;
 import io.ikeseal.agent.config.IdentityConfig;
@@ -70,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         IkesealConfig config = IkesealConfig.load(yaml);
         out.println("ikeseal demo: the token side of one IKE SA (" + SUITE + "), state in " + d);
-        try (TokenSession session = new TokenSession(config)) {
+        try (TokenSet session = new TokenSet(config)) {
             Token hsm = session.open(config.tokensWith(TokenRole.KEY_EXCHANGE).get(0));
             IdentityConfig idCfg = config.identities().get(0);
             Token smartcard = session.open(config.token(idCfg.token()).orElseThrow());

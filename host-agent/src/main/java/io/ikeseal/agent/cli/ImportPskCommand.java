@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 
+import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.hsm.psk.PresharedKeys;
@@ -56,7 +57,7 @@ final class ImportPskCommand implements Callable<Integer> {
         IkesealConfig cfg = config.load();
         TokenConfig tc = ConfigOption.token(cfg, token, TokenRole.KEY_EXCHANGE);
         byte[] psk = read();
-        try (TokenSession session = new TokenSession(cfg)) {
+        try (TokenSet session = new TokenSet(cfg)) {
             Token t = session.open(tc);
             PskImport done = Token.await(PresharedKeys.importPsk(t, name, psk, replace));
             ctx.out().println("imported pre-shared key '" + done.name() + "' (" + done.length() + " octets) into token '"

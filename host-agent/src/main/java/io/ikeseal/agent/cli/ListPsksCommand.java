@@ -3,6 +3,7 @@ package io.ikeseal.agent.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.PskConfig;
 import io.ikeseal.agent.config.TokenConfig;
@@ -36,7 +37,7 @@ final class ListPsksCommand implements Callable<Integer> {
         List<TokenConfig> tokens = token != null ? List.of(ConfigOption.token(cfg, token, TokenRole.KEY_EXCHANGE))
                 : cfg.tokensWith(TokenRole.KEY_EXCHANGE).stream().filter(t -> t.tier() == ResidencyTier.SEALED).toList();
         int missing = 0;
-        try (TokenSession session = new TokenSession(cfg)) {
+        try (TokenSet session = new TokenSet(cfg)) {
             for (TokenConfig tc : tokens) {
                 Token t = session.open(tc);
                 List<String> names = Token.await(PresharedKeys.list(t));

@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.PskConfig;
@@ -63,7 +64,7 @@ final class TokenProbeCommand implements Callable<Integer> {
         IkesealConfig cfg = config.load();
         List<Map<String, Object>> report = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        try (TokenSession session = new TokenSession(cfg)) {
+        try (TokenSet session = new TokenSet(cfg)) {
             for (TokenConfig t : cfg.tokens()) {
                 Map<String, Object> r = probe(session, t);
                 if (r.remove(OPENED) instanceof Token token) {
@@ -83,7 +84,7 @@ final class TokenProbeCommand implements Callable<Integer> {
         return errors.isEmpty() ? ExitCode.OK : ExitCode.FAILURE;
     }
 
-    private static Map<String, Object> probe(TokenSession session, TokenConfig t) {
+    private static Map<String, Object> probe(TokenSet session, TokenConfig t) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("name", t.name());
         r.put("module", t.module().toString());

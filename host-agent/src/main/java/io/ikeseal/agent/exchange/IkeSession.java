@@ -91,6 +91,8 @@ final class IkeSession implements IkeSaInbox {
     String remoteAuthUsed;
     final List<ChildSaRecord> children = new ArrayList<>();
     final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
+    /** Completes once the SA is closed (keys destroyed, CHILD_SAs removed). */
+    final CompletableFuture<String> closed = new CompletableFuture<>();
 
     // Message IDs and retransmission (§2.1, §2.2)
     long nextRequestId;
@@ -488,6 +490,7 @@ final class IkeSession implements IkeSaInbox {
         }
         services.tokenTime().take(hex(spiI));
         onClose.run();
+        closed.complete(reason);
         long linger = services.settings().closedLinger().toNanos();
         if (linger == 0 || ourSpi() == 0 || lastResponse == null) {
             unregister();

@@ -33,12 +33,14 @@ public final class ResponderSessions implements IkeSaInitListener {
     private final GatewayServices services;
     private final SerialExecutor intake;
     private final Map<HalfOpenKey, IkeSession> halfOpen = new ConcurrentHashMap<>();
+    private final java.util.function.Consumer<IkeSession> track;
 
     private record HalfOpenKey(long spiI, InetSocketAddress peer) {
     }
 
-    public ResponderSessions(GatewayServices services) {
+    ResponderSessions(GatewayServices services, java.util.function.Consumer<IkeSession> track) {
         this.services = services;
+        this.track = track;
         this.intake = new SerialExecutor(services.workers());
     }
 
@@ -75,7 +77,12 @@ public final class ResponderSessions implements IkeSaInitListener {
         } while (!services.spis().register(s.spiR, s));
         s.candidates = services.candidates(dg.recipient().getAddress(), dg.sender());
         halfOpen.put(key, s);
-        s.onClose = () -> halfOpen.remove(key, s);
+        track.accept(s);
+        Runnable untrack = s.onClose;
+        s.onClose = () -> {
+            halfOpen.remove(key, s);
+            untrack.run();
+        };
         s.established.whenComplete((info, e) -> halfOpen.remove(key, s));
         s.exec.execute(() -> IkeSaInitResponder.handle(s, dg));
     }

@@ -1,0 +1,263 @@
+package io.ikeseal.agent.daemon;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ikeseal.agent.auth.CertificateValidator;
+import io.ikeseal.agent.auth.LocalAuthenticator;
+import io.ikeseal.agent.auth.OwnCertificates;
+import io.ikeseal.agent.auth.TrustAnchors;
+import io.ikeseal.agent.config.ConfigException;
+import io.ikeseal.agent.config.ConnectionConfig;
+import io.ikeseal.agent.config.IdentityConfig;
+import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.config.TokenConfig;
+import io.ikeseal.agent.exchange.Connection;
+import io.ikeseal.agent.exchange.Cookies;
+import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.agent.exchange.GatewayServices;
+import io.ikeseal.agent.exchange.IkeGateway;
+import io.ikeseal.agent.sa.ChildSaInstaller;
+import io.ikeseal.agent.sa.IkeSaInfo;
+import io.ikeseal.agent.sa.RecordingInstaller;
+import io.ikeseal.agent.sa.SaEvents;
+import io.ikeseal.agent.transport.DropCounters;
+import io.ikeseal.agent.transport.EspSink;
+import io.ikeseal.agent.transport.IkeSocket;
+import io.ikeseal.agent.transport.IkeSpiTable;
+import io.ikeseal.agent.transport.IkeTransport;
+import io.ikeseal.agent.transport.TransportConfig;
+import io.ikeseal.hsm.kx.KeyExchange;
+import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.schedule.KeySchedule;
+import io.ikeseal.hsm.sign.TokenIdentity;
+import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.hsm.token.TokenRole;
+
+/**
+ * The IKEv2 daemon: the configuration's tokens (from a shared {@link TokenSet}), its connections with their
+ * credentials looked up in the tokens, the UDP transport on the listen addresses, and the {@link IkeGateway} that
+ * runs the IKE SAs. {@link #close()} deletes the established SAs (bounded wait), then releases the sockets and
+ * threads; the tokens belong to the TokenSet.
+ */
+public final class IkeDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(IkeDaemon.class);
+    private static final Duration DELETE_WAIT = Duration.ofSeconds(3);
+
+    /**
+     * How a daemon is embedded.
+     *
+     * @param installer where CHILD_SAs go
+     * @param events    SA events (the CLI prints them)
+     * @param ikePort   overrides {@code ike.port} (0: any free port, for tests), or null
+     * @param natTPort  overrides {@code ike.nat-t-port}, or null
+     * @param settings  overrides the exchange settings of {@code ike:}, or null
+     */
+    public record Options(ChildSaInstaller installer, SaEvents events, Integer ikePort, Integer natTPort,
+                          ExchangeSettings settings) {
+        public static Options defaults() {
+            return new Options(new RecordingInstaller(), SaEvents.NONE, null, null, null);
+        }
+
+        public Options withInstaller(ChildSaInstaller i) {
+            return new Options(i, events, ikePort, natTPort, settings);
+        }
+
+        public Options withEvents(SaEvents e) {
+            return new Options(installer, e, ikePort, natTPort, settings);
+        }
+
+        public Options withPorts(int ike, int natT) {
+            return new Options(installer, events, ike, natT, settings);
+        }
+
+        public Options withSettings(ExchangeSettings s) {
+            return new Options(installer, events, ikePort, natTPort, s);
+        }
+    }
+
+    private final IkesealConfig config;
+    private final IkeTransport transport;
+    private final IkeGateway gateway;
+    private final Map<String, Connection> connections;
+    private final ExecutorService workers;
+    private final ScheduledExecutorService timers;
+
+    private IkeDaemon(IkesealConfig config, IkeTransport transport, IkeGateway gateway,
+                      Map<String, Connection> connections, ExecutorService workers,
+                      ScheduledExecutorService timers) {
+        this.config = config;
+        this.transport = transport;
+        this.gateway = gateway;
+        this.connections = connections;
+        this.workers = workers;
+        this.timers = timers;
+    }
+
+    /**
+     * Opens what the configuration needs from {@code tokens}, looks up every connection's credentials, and binds
+     * the listen addresses. Fails with {@link ConfigException} for a configuration that cannot run (exit code 2)
+     * and with the token layer's or the socket's exception otherwise.
+     */
+    public static IkeDaemon start(IkesealConfig config, TokenSet tokens, Options options) throws IOException {
+        if (config.listen().isEmpty()) {
+            throw new ConfigException(config.file(), "listen", "nothing to listen on: configure connections or listen");
+        }
+        TokenConfig kxConfig = config.tokensWith(TokenRole.KEY_EXCHANGE).getFirst();
+        Token kx = tokens.open(kxConfig);
+        if (kx.tier().compareTo(config.ike().requiredTier()) > 0 && config.ike().requiredTier() == ResidencyTier.SEALED) {
+            throw new ConfigException(config.file(), "ike.require-tier", "token '" + kx.name() + "' runs at tier "
+                    + kx.tier() + ", IKE SAs must be sealed");
+        }
+        PresharedKeys psks = new PresharedKeys(kx);
+        Map<String, TokenIdentity> identities = new LinkedHashMap<>();
+        for (IdentityConfig id : config.identities()) {
+            if (config.connections().stream().anyMatch(c -> id.name().equals(c.identity()))) {
+                Token t = tokens.open(config.token(id.token()).orElseThrow());
+                identities.put(id.name(), TokenIdentity.find(t, id.key()));
+            }
+        }
+        ExchangeSettings settings = options.settings() != null ? options.settings() : config.ike().exchange();
+        Map<String, Connection> connections = new LinkedHashMap<>();
+        for (ConnectionConfig c : config.connections()) {
+            connections.put(c.name(), connection(c, identities, psks, settings));
+        }
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (Path p : config.trust()) {
+            anchors.addAll(TrustAnchors.load(p).certificates());
+        }
+        TrustAnchors trust = TrustAnchors.of(anchors);
+        CertificateValidator validator = new CertificateValidator(trust, OwnCertificates.of(identities.values()));
+
+        ExecutorService workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime()
+                .availableProcessors()), daemonThreads("ike-sa"));
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("ike-timer"));
+        IkeSpiTable spis = new IkeSpiTable();
+        DropCounters counters = new DropCounters();
+        SecureRandom random = new SecureRandom();
+        IkeTransport[] bound = new IkeTransport[1];
+        GatewayServices services = new GatewayServices(new KeyExchange(kx), KeySchedule.forToken(kx), psks,
+                tokens.audit(), validator, trust, options.installer(), options.events(), settings, spis, counters,
+                workers, timers, random, Clock.systemUTC(), new Cookies(random, Clock.systemUTC()),
+                (local, remote) -> bound[0].socket(local, true).map(s -> s.sender(remote)),
+                List.copyOf(connections.values()), tokens.tokenTime(), GatewayServices.newBudgets());
+        IkeGateway gateway = new IkeGateway(services);
+        int ikePort = options.ikePort() != null ? options.ikePort() : config.ike().port();
+        int natTPort = options.natTPort() != null ? options.natTPort() : config.ike().natTPort();
+        TransportConfig tc = TransportConfig.of(config.listen()).withPorts(ikePort, natTPort)
+                .withIkePortFraming(ikePort != TransportConfig.IKE_PORT);
+        try {
+            bound[0] = IkeTransport.start(tc, spis, gateway.listener(), counters, EspSink.dropping(counters));
+        } catch (IOException | RuntimeException e) {
+            workers.shutdownNow();
+            timers.shutdownNow();
+            throw e;
+        }
+        LOG.info("ikeseal running: {} connection(s) {}, key exchange on token '{}' (tier {}), listening on {}",
+                connections.size(), connections.keySet(), kx.name(), kx.tier().name().toLowerCase(
+                java.util.Locale.ROOT), bound[0].sockets());
+        return new IkeDaemon(config, bound[0], gateway, connections, workers, timers);
+    }
+
+    private static Connection connection(ConnectionConfig c, Map<String, TokenIdentity> identities,
+                                         PresharedKeys psks, ExchangeSettings settings) {
+        if (c.localAuth() == ConnectionConfig.AuthKind.PUBKEY) {
+            TokenIdentity id = identities.get(c.identity());
+            return new Connection(c, LocalAuthenticator.signature(id, settings.signatures()), id.keyType() + " key '"
+                    + id.alias() + "' on token " + id.token().name());
+        }
+        return new Connection(c, LocalAuthenticator.psk(psks, c.psk()), "PSK '" + c.psk() + "' in token "
+                + psks.token().name());
+    }
+
+    private static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Initiates a configured connection; see {@link IkeGateway#initiate}. */
+    public CompletableFuture<IkeSaInfo> initiate(String name) {
+        Connection c = connections.get(name);
+        if (c == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no connection '" + name
+                    + "' (connections: " + String.join(", ", connections.keySet()) + ")"));
+        }
+        InetSocketAddress remote = c.config().remote();
+        if (remote == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("connection '" + name
+                    + "' has remote-address any: it only responds"));
+        }
+        Optional<IkeSocket> socket = transport.socket(c.config().localAddress(), false);
+        if (socket.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("not listening on "
+                    + c.config().localAddress().getHostAddress()));
+        }
+        return gateway.initiate(c, socket.get().sender(remote));
+    }
+
+    public IkesealConfig config() {
+        return config;
+    }
+
+    public IkeTransport transport() {
+        return transport;
+    }
+
+    public IkeGateway gateway() {
+        return gateway;
+    }
+
+    public DropCounters counters() {
+        return transport.counters();
+    }
+
+    /** Our IKE port on {@code address}, e.g. the free port a test got with port 0. */
+    public int ikePort() {
+        return transport.sockets().stream().filter(s -> !s.natT()).findFirst().orElseThrow().localAddress().getPort();
+    }
+
+    public int natTPort() {
+        return transport.sockets().stream().filter(IkeSocket::natT).findFirst().orElseThrow().localAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        gateway.deleteAll("daemon stopping", DELETE_WAIT);
+        transport.close();
+        timers.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.ikeseal.agent.daemon;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.config.TokenConfig;
+import io.ikeseal.agent.exchange.TokenTimeMeter;
+import io.ikeseal.hsm.audit.AuditSink;
+import io.ikeseal.hsm.audit.HashChainedAuditLog;
+import io.ikeseal.hsm.token.Token;
+
+/**
+ * The configuration's audit log and the tokens opened on it, each at most once (a PKCS#11 module is initialized
+ * once per process, and a smartcard wants one login). Daemons and CLI commands share one set; closing it closes the
+ * tokens first, then the log.
+ */
+public final class TokenSet implements AutoCloseable {
+    private final TokenTimeMeter audit;
+    private final Map<String, Token> open = new LinkedHashMap<>();
+
+    public TokenSet(IkesealConfig config) {
+        this.audit = new TokenTimeMeter(HashChainedAuditLog.open(config.audit().log()));
+    }
+
+    /** Every record goes to the hash-chained log; token time is also summed per IKE SA. */
+    public AuditSink audit() {
+        return audit;
+    }
+
+    public TokenTimeMeter tokenTime() {
+        return audit;
+    }
+
+    /** Opens (loads, logs in to, self-tests) a configured token, or returns it if already open. */
+    public synchronized Token open(TokenConfig config) {
+        Token t = open.get(config.name());
+        if (t == null) {
+            t = Token.open(config.toTokenSpec(), audit);
+            open.put(config.name(), t);
+        }
+        return t;
+    }
+
+    @Override
+    public synchronized void close() {
+        RuntimeException failure = null;
+        for (Token t : open.values().stream().toList().reversed()) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        open.clear();
+        try {
+            audit.close();
+        } catch (RuntimeException e) {
+            failure = failure == null ? e : failure;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
