@@ -9,6 +9,9 @@ package io.ikeseal.agent.auth;
  *                      announce RFC 7427 hashes; off, such peers cannot authenticate with RSA at all
  */
 public record SignaturePolicy(boolean preferRsaPss, boolean allowRsaSha1) {
-    /** Interoperable with RFC 7296-only peers (RFC 8247 §3.2 still requires method 1), PKCS#1 v1.5 under method 14. */
-    public static final SignaturePolicy DEFAULT = new SignaturePolicy(false, true);
+    /**
+     * RSASSA-PSS under method 14 (RFC 8247 §3.2 recommends it over PKCS#1 v1.5), and method 1 only for peers that do
+     * not announce RFC 7427 hashes, which RFC 8247 still requires to interoperate with.
+     */
+    public static final SignaturePolicy DEFAULT = new SignaturePolicy(true, true);
 }

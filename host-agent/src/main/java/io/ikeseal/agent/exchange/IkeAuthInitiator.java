@@ -128,7 +128,8 @@ final class IkeAuthInitiator implements IkeSession.ResponseHandler {
             return;
         }
         if (e != null || !outcome.authenticated()) {
-            String why = e != null ? "audit record not written: " + IkeKeyDerivation.describe(e) : outcome.toString();
+            String why = e != null ? "audit record not written: " + IkeKeyDerivation.describe(e)
+                    : outcome.failure().code() + " " + outcome.peer() + ": " + outcome.detail();
             // §2.21.2: an error on the initiator is reported in a separate INFORMATIONAL exchange.
             s.sendOnce(ExchangeType.INFORMATIONAL, List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)));
             s.fail("AUTHENTICATION_FAILED: the responder's AUTH: " + why);

@@ -159,7 +159,7 @@ final class IkeAuthResponder {
             return;
         }
         s.respond(h, List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)));
-        s.fail("AUTHENTICATION_FAILED: " + why);
+        s.fail(why.startsWith("AUTHENTICATION_FAILED") ? why : "AUTHENTICATION_FAILED: " + why);
     }
 
     /** The CHILD_SA's payloads for the response, or the notification that says why there is none. */

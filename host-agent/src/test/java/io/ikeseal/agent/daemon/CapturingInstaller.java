@@ -15,13 +15,13 @@ import io.ikeseal.agent.sa.ChildSaRecord;
  * Test-only installer that keeps a copy of each CHILD_SA's ESP keys, so tests can check that both ends (ikeseal or
  * charon) derived the same KEYMAT. The product's installers never keep keys.
  */
-final class CapturingInstaller implements ChildSaInstaller {
+public final class CapturingInstaller implements ChildSaInstaller {
     /** One installed SA and hex copies of its keys ("initiator" = the exchange's initiator). */
-    record Installed(ChildSaRecord sa, String encI, String integI, String encR, String integR) {
+    public record Installed(ChildSaRecord sa, String encI, String integI, String encR, String integR) {
     }
 
     private final BlockingQueue<Installed> installed = new LinkedBlockingQueue<>();
-    final List<ChildSaRecord> removed = new CopyOnWriteArrayList<>();
+    public final List<ChildSaRecord> removed = new CopyOnWriteArrayList<>();
 
     @Override
     public void install(ChildSaRecord sa, ChildSaKeys k) {
@@ -36,7 +36,7 @@ final class CapturingInstaller implements ChildSaInstaller {
         removed.add(sa);
     }
 
-    Installed next() throws InterruptedException {
+    public Installed next() throws InterruptedException {
         Installed i = installed.poll(10, TimeUnit.SECONDS);
         if (i == null) {
             throw new AssertionError("no CHILD_SA installed within 10 s");
@@ -44,7 +44,7 @@ final class CapturingInstaller implements ChildSaInstaller {
         return i;
     }
 
-    int pending() {
+    public int pending() {
         return installed.size();
     }
 }
