@@ -318,7 +318,19 @@ final class IkeSession implements IkeSaInbox {
 
     private void scheduleRetransmit(Outstanding o, int n) {
         long nanos = services.settings().retransmitDelay(n).toNanos();
-        o.timer = services.timers().schedule(() -> exec.execute(() -> retransmit(o, n)), nanos, TimeUnit.NANOSECONDS);
+        o.timer = later(() -> exec.execute(() -> retransmit(o, n)), nanos);
+    }
+
+    /**
+     * Runs {@code task} on the timer thread after {@code nanos}; null once the daemon's timers are stopped (the
+     * daemon is shutting down and every SA is being closed anyway).
+     */
+    ScheduledFuture<?> later(Runnable task, long nanos) {
+        try {
+            return services.timers().schedule(task, nanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
+        }
     }
 
     private void retransmit(Outstanding o, int n) {
@@ -404,11 +416,11 @@ final class IkeSession implements IkeSaInbox {
 
     /** Responder: drop the SA if IKE_AUTH does not complete in time (§2.4 half-open SAs). */
     void startHalfOpenTimer() {
-        halfOpenTimer = services.timers().schedule(() -> exec.execute(() -> {
+        halfOpenTimer = later(() -> exec.execute(() -> {
             if (state == IkeSaState.HALF_OPEN) {
                 fail("half-open for " + services.settings().halfOpenTimeout().toSeconds() + " s without IKE_AUTH");
             }
-        }), services.settings().halfOpenTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }), services.settings().halfOpenTimeout().toNanos());
     }
 
     /** Established: the IKE SA lives until its configured lifetime, then is deleted (rekeying comes later). */
@@ -424,11 +436,11 @@ final class IkeSession implements IkeSaInbox {
         services.events().ikeSaEstablished(info);
         established.complete(info);
         long life = connection.config().lifetime().toNanos();
-        lifetimeTimer = services.timers().schedule(() -> exec.execute(() -> {
+        lifetimeTimer = later(() -> exec.execute(() -> {
             if (state == IkeSaState.ESTABLISHED) {
                 InformationalExchange.deleteIkeSa(this, "lifetime " + connection.config().lifetime() + " expired");
             }
-        }), life, TimeUnit.NANOSECONDS);
+        }), life);
     }
 
     IkeSaInfo info() {
@@ -492,10 +504,8 @@ final class IkeSession implements IkeSaInbox {
         onClose.run();
         closed.complete(reason);
         long linger = services.settings().closedLinger().toNanos();
-        if (linger == 0 || ourSpi() == 0 || lastResponse == null) {
+        if (linger == 0 || ourSpi() == 0 || lastResponse == null || later(this::unregister, linger) == null) {
             unregister();
-        } else {
-            services.timers().schedule(this::unregister, linger, TimeUnit.NANOSECONDS);
         }
     }
 

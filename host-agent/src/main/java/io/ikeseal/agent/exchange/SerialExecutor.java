@@ -31,7 +31,16 @@ final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        pool.execute(this::drain);
+        try {
+            pool.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The daemon is stopping: its pool takes no more work, and neither does this SA.
+            synchronized (tasks) {
+                tasks.clear();
+                running = false;
+            }
+            LOG.debug("IKE SA task dropped: the daemon is stopping");
+        }
     }
 
     private void drain() {
