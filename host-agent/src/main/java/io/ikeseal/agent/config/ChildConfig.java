@@ -30,11 +30,7 @@ public record ChildConfig(String name, List<ConfiguredSelector> localTs, List<Co
         if (raw == null) {
             throw src.error(at, "empty entry");
         }
-        String name = src.requireText(at + ".name", raw.name());
-        if (!TokenConfig.NAME.matcher(name).matches()) {
-            throw src.error(at + ".name", "must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit), was '"
-                    + name + "'");
-        }
+        String name = src.requireName(at + ".name", raw.name());
         List<ConfiguredSelector> local = selectors(src, at + ".local-ts", raw.localTs());
         List<ConfiguredSelector> remote = selectors(src, at + ".remote-ts", raw.remoteTs());
         List<ConfiguredProposal> esp = new ArrayList<>();

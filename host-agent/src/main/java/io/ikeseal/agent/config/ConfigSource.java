@@ -61,6 +61,16 @@ public record ConfigSource(Path file) {
         return value;
     }
 
+    /** A name others refer to (tokens, identities, connections, children): {@link TokenConfig#NAME}. */
+    public String requireName(String keyPath, String value) {
+        String name = requireText(keyPath, value);
+        if (!TokenConfig.NAME.matcher(name).matches()) {
+            throw error(keyPath, "must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit), was '"
+                    + name + "'");
+        }
+        return name;
+    }
+
     public static String index(String list, int i) {
         return list + "[" + i + "]";
     }

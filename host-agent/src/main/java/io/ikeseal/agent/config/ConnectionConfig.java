@@ -44,11 +44,7 @@ public record ConnectionConfig(String name, InetAddress localAddress, InetSocket
         if (raw == null) {
             throw src.error(at, "empty entry");
         }
-        String name = src.requireText(at + ".name", raw.name());
-        if (!TokenConfig.NAME.matcher(name).matches()) {
-            throw src.error(at + ".name", "must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit), was '"
-                    + name + "'");
-        }
+        String name = src.requireName(at + ".name", raw.name());
         InetAddress local = Addresses.literal(src, at + ".local-address", raw.localAddress());
         InetSocketAddress remote = null;
         String remoteText = src.requireText(at + ".remote-address", raw.remoteAddress());

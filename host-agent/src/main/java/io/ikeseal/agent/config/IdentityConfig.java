@@ -18,11 +18,7 @@ public record IdentityConfig(String name, String token, String key) {
         if (raw == null) {
             throw src.error(at, "empty entry");
         }
-        String name = src.requireText(at + ".name", raw.name());
-        if (!TokenConfig.NAME.matcher(name).matches()) {
-            throw src.error(at + ".name", "must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit), was '"
-                    + name + "'");
-        }
+        String name = src.requireName(at + ".name", raw.name());
         String token = src.requireText(at + ".token", raw.token());
         String key = src.requireText(at + ".key", raw.key());
         if (Pkcs11Uri.looksLikeUri(key)) {

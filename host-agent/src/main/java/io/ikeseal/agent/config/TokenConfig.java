@@ -52,11 +52,7 @@ public record TokenConfig(String name, Path module, SlotSelector slot, PinSource
         if (raw == null) {
             throw src.error(at, "empty entry");
         }
-        String name = src.requireText(at + ".name", raw.name());
-        if (!NAME.matcher(name).matches()) {
-            throw src.error(at + ".name", "must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit), was '"
-                    + name + "'");
-        }
+        String name = src.requireName(at + ".name", raw.name());
         Pkcs11Uri uri = raw.uri() == null ? null : parseTokenUri(raw.uri(), src, at + ".uri");
         Path module = module(raw, uri, src, at);
         SlotSelector slot = slot(raw, uri, src, at);
