@@ -163,6 +163,18 @@ class CharonInteropTest {
         return daemon("initiator", yaml, installed).initiate("charon").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
+    /**
+     * Starts our responder with {@code ours}, loads charon's side (built for our port by {@code theirs}), lets
+     * charon initiate, and returns our view of the established IKE SA.
+     */
+    private IkeSaInfo charonInitiates(String name, String ours, java.util.function.IntFunction<SwanctlConf> theirs,
+                                      CapturingInstaller installed) throws Exception {
+        IkeDaemon d = daemon(name, ours, installed);
+        peer.charon().load(theirs.apply(d.ikePort()));
+        peer.charon().initiate("net", TIMEOUT).orThrow();
+        return awaitResponderSa(d);
+    }
+
     private static IkeSaInfo awaitResponderSa(IkeDaemon d) throws InterruptedException {
         long end = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < end) {
@@ -178,12 +190,10 @@ class CharonInteropTest {
     @Test
     void ecdsaCharonInitiatesToIkeseal() throws Exception {
         CapturingInstaller installed = new CapturingInstaller();
-        IkeDaemon d = daemon("ecdsa-r", fromCharon("pubkey", "  identity: gateway-ecdsa\n",
-                "aes256gcm16-prfsha256-ecp256", "aes256gcm16"), installed);
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
-                Auth.pubkey(TestDeployment.GATEWAY), "aes256gcm16-prfsha256-ecp256", "aes256gcm16", d.ikePort())));
-        peer.charon().initiate("net", TIMEOUT).orThrow();
-        IkeSaInfo sa = awaitResponderSa(d);
+        IkeSaInfo sa = charonInitiates("ecdsa-r", fromCharon("pubkey", "  identity: gateway-ecdsa\n",
+                "aes256gcm16-prfsha256-ecp256", "aes256gcm16"), port -> SwanctlConf.of(charonSide(
+                Auth.pubkey(CHARON_ID).certs(charonEcdsaCert), Auth.pubkey(TestDeployment.GATEWAY),
+                "aes256gcm16-prfsha256-ecp256", "aes256gcm16", port)), installed);
         assertEquals("aes256gcm16-prfsha256-ecp256", sa.suite().describe());
         assertEquals(CHARON_ID, sa.remoteId());
         assertTrue(sa.natDetected(), "kernel-libipsec makes charon fake a NAT (design notes)");
@@ -207,12 +217,10 @@ class CharonInteropTest {
     @Test
     void rsaPssCharonInitiatesToIkeseal() throws Exception {
         CapturingInstaller installed = new CapturingInstaller();
-        IkeDaemon d = daemon("rsa-r", fromCharon("pubkey", "  identity: gateway-rsa\n", "aes128-sha256-modp2048",
-                "aes128-sha256"), installed);
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.rsaPss(CHARON_ID).certs(charonRsaCert),
-                Auth.rsaPss(TestDeployment.GATEWAY), "aes128-sha256-modp2048", "aes128-sha256", d.ikePort())));
-        peer.charon().initiate("net", TIMEOUT).orThrow();
-        IkeSaInfo sa = awaitResponderSa(d);
+        IkeSaInfo sa = charonInitiates("rsa-r", fromCharon("pubkey", "  identity: gateway-rsa\n",
+                "aes128-sha256-modp2048", "aes128-sha256"), port -> SwanctlConf.of(charonSide(
+                Auth.rsaPss(CHARON_ID).certs(charonRsaCert), Auth.rsaPss(TestDeployment.GATEWAY),
+                "aes128-sha256-modp2048", "aes128-sha256", port)), installed);
         assertEquals("aes128-sha256-prfsha256-modp2048", sa.suite().describe());
         assertChildKeysAgree(installed.next(), false);
         assertTrue(peer.charon().log().contains("authentication of '" + TestDeployment.GATEWAY
@@ -234,13 +242,10 @@ class CharonInteropTest {
     @Test
     void pskCharonInitiatesToIkeseal() throws Exception {
         CapturingInstaller installed = new CapturingInstaller();
-        IkeDaemon d = daemon("psk-r", fromCharon("psk", "  psk: branch-psk\n", "aes256-sha384-ecp384",
-                "aes256-sha384"), installed);
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.psk(CHARON_ID), Auth.psk(TestDeployment.GATEWAY),
-                "aes256-sha384-ecp384", "aes256-sha384", d.ikePort())).psk(deployment.psk(), CHARON_ID,
-                TestDeployment.GATEWAY));
-        peer.charon().initiate("net", TIMEOUT).orThrow();
-        IkeSaInfo sa = awaitResponderSa(d);
+        IkeSaInfo sa = charonInitiates("psk-r", fromCharon("psk", "  psk: branch-psk\n", "aes256-sha384-ecp384",
+                "aes256-sha384"), port -> SwanctlConf.of(charonSide(Auth.psk(CHARON_ID),
+                Auth.psk(TestDeployment.GATEWAY), "aes256-sha384-ecp384", "aes256-sha384", port))
+                .psk(deployment.psk(), CHARON_ID, TestDeployment.GATEWAY), installed);
         assertEquals("aes256-sha384-prfsha384-ecp384", sa.suite().describe());
         assertChildKeysAgree(installed.next(), false);
     }
@@ -261,13 +266,10 @@ class CharonInteropTest {
     @Test
     void invalidKeRetryCharonInitiates() throws Exception {
         CapturingInstaller installed = new CapturingInstaller();
-        IkeDaemon d = daemon("ke-r", fromCharon("pubkey", "  identity: gateway-ecdsa\n",
-                "aes256gcm16-prfsha256-ecp384", "aes256gcm16"), installed);
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
-                Auth.pubkey(TestDeployment.GATEWAY), "aes256gcm16-prfsha256-ecp256-ecp384", "aes256gcm16",
-                d.ikePort())));
-        peer.charon().initiate("net", TIMEOUT).orThrow();
-        IkeSaInfo sa = awaitResponderSa(d);
+        IkeSaInfo sa = charonInitiates("ke-r", fromCharon("pubkey", "  identity: gateway-ecdsa\n",
+                "aes256gcm16-prfsha256-ecp384", "aes256gcm16"), port -> SwanctlConf.of(charonSide(
+                Auth.pubkey(CHARON_ID).certs(charonEcdsaCert), Auth.pubkey(TestDeployment.GATEWAY),
+                "aes256gcm16-prfsha256-ecp256-ecp384", "aes256gcm16", port)), installed);
         assertEquals("ecp384", sa.suite().group().proposalName());
         assertChildKeysAgree(installed.next(), false);
         assertTrue(peer.charon().log().contains("parsed IKE_SA_INIT response 0 [ N(INVAL_KE) ]"),
