@@ -25,6 +25,7 @@ import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
 import io.ikeseal.agent.wire.SecurityAssociationPayload;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException;
+import io.ikeseal.hsm.kx.KeyExchangeData;
 
 /**
  * IKE_SA_INIT as responder (RFC 7296 §1.2): select a proposal, check the KE group (INVALID_KE_PAYLOAD naming the
@@ -72,6 +73,15 @@ final class IkeSaInitResponder {
             s.close("Ni shorter than half the PRF's key size", false);
             return;
         }
+        KeyExchangePayload peerKe = ke.getFirst();
+        try {
+            // RFC 6989 §2: the peer's value is checked before anything else, so an invalid one costs no token call.
+            KeyExchangeData.decode(suite.group(), peerKe.keyExchangeData());
+        } catch (InvalidKeyExchangeException e) {
+            s.drop("invalid-ke-value", dg);
+            s.close("IKE_SA_INIT from " + dg.sender() + ": " + e.getMessage(), false);
+            return;
+        }
         s.ni = ni.getFirst().nonce();
         s.nr = s.services.random(Math.max(IkeSaInitInitiator.NONCE_LENGTH, suite.prf().outputLength()));
         s.realMessage1 = dg.octets();
@@ -80,7 +90,6 @@ final class IkeSaInitResponder {
                 && m.notification(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
         s.peerHashes = SignatureHashes.announcedBy(m.notifications());
         boolean announceHashes = m.notification(NotifyType.SIGNATURE_HASH_ALGORITHMS).isPresent();
-        KeyExchangePayload peerKe = ke.getFirst();
         s.services.kx().generate(suite.group(), s.auditContext()).thenCompose(pair -> {
             byte[] ours1 = pair.keyExchangeData();
             return IkeKeyDerivation.derive(s, pair, peerKe, suite).thenApply(keys -> new Derived(ours1, keys));
@@ -88,7 +97,7 @@ final class IkeSaInitResponder {
             if (e != null) {
                 Throwable c = e.getCause() != null ? e.getCause() : e;
                 if (c instanceof InvalidKeyExchangeException) {
-                    s.drop("invalid-ke-value", dg); // RFC 6989: refused before any token call; unanswered
+                    s.drop("invalid-ke-value", dg); // checked again by the token layer's agree; unanswered
                 }
                 s.close("IKE_SA_INIT from " + dg.sender() + ": " + IkeKeyDerivation.describe(e), false);
                 return;
