@@ -218,7 +218,10 @@ final class IkeSession implements IkeSaInbox {
         if (type == ExchangeType.IKE_AUTH && !originalInitiator && state == IkeSaState.HALF_OPEN
                 && h.messageId() == 1) {
             IkeAuthResponder.handle(this, m, dg);
-        } else if (type == ExchangeType.INFORMATIONAL && keys != null && state != IkeSaState.CONNECTING) {
+        } else if (type == ExchangeType.INFORMATIONAL
+                && (state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING)) {
+            // §1.4: INFORMATIONAL exchanges MUST ONLY occur after the initial exchanges; before IKE_AUTH completed
+            // the peer is not authenticated, so its Delete or error notification is not acted upon.
             InformationalExchange.respond(this, m);
         } else if (type == ExchangeType.CREATE_CHILD_SA && state == IkeSaState.ESTABLISHED) {
             // Rekeying and further CHILD_SAs are not offered yet (§1.3): say so rather than time the peer out.
