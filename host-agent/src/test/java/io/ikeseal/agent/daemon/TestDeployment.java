@@ -99,6 +99,18 @@ public final class TestDeployment implements AutoCloseable {
 
     /** audit, tokens, identities and psks sections; {@code auditLog} relative to the config file's directory. */
     public String tokenSections(String auditLog) {
+        return tokenSections(auditLog, List.of(PSK), List.of("ca.pem"));
+    }
+
+    /**
+     * The same sections naming other PSKs of the HSM (e.g. a second one a test imported) and other trust files
+     * (e.g. a CA that did not issue the identities), relative to the config file's directory.
+     */
+    public String tokenSections(String auditLog, List<String> psks, List<String> trust) {
+        StringBuilder pskLines = new StringBuilder();
+        for (String p : psks) {
+            pskLines.append("  - {name: ").append(p).append(", token: hsm}\n");
+        }
         return """
                 audit:
                   log: %s
@@ -125,10 +137,10 @@ public final class TestDeployment implements AutoCloseable {
                   - {name: branch-ecdsa, token: smartcard, key: branch-ecdsa}
                   - {name: branch-rsa, token: smartcard, key: branch-rsa}
                 psks:
-                  - {name: %s, token: hsm}
-                trust: [ca.pem]
+                %strust: [%s]
                 """.formatted(auditLog, smartcard.library(), smartcard.label(), smartcard.pinFile(), smartcard.conf(),
-                hsm.library(), kxLabel, hsm.pinFile(), hsm.nssArgs().replace("\"", "\\\""), PSK);
+                hsm.library(), kxLabel, hsm.pinFile(), hsm.nssArgs().replace("\"", "\\\""), pskLines,
+                String.join(", ", trust));
     }
 
     /** Writes {@code name}.yaml: the token sections plus {@code rest} (listen, ike, connections). */

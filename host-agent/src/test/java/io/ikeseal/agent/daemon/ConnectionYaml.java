@@ -1,0 +1,174 @@
+package io.ikeseal.agent.daemon;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The listen, ike and connections sections of one daemon with one connection and one CHILD_SA, starting from the
+ * {@link TestDeployment} gateway (responder for any address) or branch office (initiator) and changed one key at a
+ * time, so each scenario states only what it is about. A builder: each factory call starts a fresh one.
+ */
+final class ConnectionYaml {
+    private final String name;
+    private String address;
+    /** A literal address, or "any". */
+    private String remote;
+    /** remote-port, 0 to leave it out. */
+    private int port;
+    private String localId;
+    private String remoteId;
+    private String localAuth = "pubkey";
+    private String remoteAuth;
+    private String identity;
+    private String psk;
+    private List<String> proposals = List.of("aes256gcm16-prfsha256-ecp256");
+    private List<String> localTs;
+    private List<String> remoteTs;
+    private List<String> esp = List.of("aes256gcm16");
+    private String mode;
+    private final List<String> ike = new ArrayList<>();
+
+    private ConnectionYaml(String name, String address, String remote, int port, String localId, String remoteId,
+                           String identity) {
+        this.name = name;
+        this.address = address;
+        this.remote = remote;
+        this.port = port;
+        this.localId = localId;
+        this.remoteId = remoteId;
+        this.identity = identity;
+    }
+
+    /** The gateway's connection "branch": any address, ECDSA both ways, the branch office's ID. */
+    static ConnectionYaml gateway() {
+        return new ConnectionYaml("branch", "127.0.0.1", "any", 0, TestDeployment.GATEWAY, TestDeployment.BRANCH,
+                "gateway-ecdsa");
+    }
+
+    /** The branch office's connection "gateway" to {@code gateway}'s IKE socket. */
+    static ConnectionYaml branch(Side gateway) {
+        return branch(gateway.address().getHostAddress(), gateway.port());
+    }
+
+    static ConnectionYaml branch(String address, int port) {
+        return new ConnectionYaml("gateway", address, address, port, TestDeployment.BRANCH, TestDeployment.GATEWAY,
+                "branch-ecdsa");
+    }
+
+    /** Local (and, for an initiator, remote) address {@code a}, e.g. "::1". */
+    ConnectionYaml onAddress(String a) {
+        address = a;
+        remote = remote.equals("any") ? "any" : a;
+        return this;
+    }
+
+    ConnectionYaml remotePort(int p) {
+        port = p;
+        return this;
+    }
+
+    ConnectionYaml localId(String id) {
+        localId = id;
+        return this;
+    }
+
+    /** The ID the peer must prove; null for any. */
+    ConnectionYaml remoteId(String id) {
+        remoteId = id;
+        return this;
+    }
+
+    /** We sign with {@code id} (identities[].name). */
+    ConnectionYaml signWith(String id) {
+        localAuth = "pubkey";
+        identity = id;
+        return this;
+    }
+
+    /** We authenticate with PSK {@code pskName}. */
+    ConnectionYaml pskAuth(String pskName) {
+        localAuth = "psk";
+        identity = null;
+        psk = pskName;
+        return this;
+    }
+
+    /** The peer authenticates with PSK {@code pskName} (we may still sign). */
+    ConnectionYaml peerPsk(String pskName) {
+        remoteAuth = "psk";
+        psk = pskName;
+        return this;
+    }
+
+    /** The peer signs with a certificate (also when we use a PSK). */
+    ConnectionYaml peerPubkey() {
+        remoteAuth = "pubkey";
+        return this;
+    }
+
+    ConnectionYaml proposals(String... p) {
+        proposals = List.of(p);
+        return this;
+    }
+
+    ConnectionYaml selectors(List<String> local, List<String> peer) {
+        localTs = local;
+        remoteTs = peer;
+        return this;
+    }
+
+    /** tunnel or transport. */
+    ConnectionYaml mode(String m) {
+        mode = m;
+        return this;
+    }
+
+    /** Adds a line to the {@code ike:} section, e.g. "cookie-threshold: 0". */
+    ConnectionYaml ike(String line) {
+        ike.add(line);
+        return this;
+    }
+
+    String yaml() {
+        StringBuilder b = new StringBuilder();
+        b.append("listen: [\"").append(address).append("\"]\n");
+        if (!ike.isEmpty()) {
+            b.append("ike:\n");
+            ike.forEach(l -> b.append("  ").append(l).append('\n'));
+        }
+        b.append("connections:\n  - name: ").append(name).append('\n');
+        String c = "    ";
+        key(b, c, "local-address", '"' + address + '"');
+        key(b, c, "remote-address", '"' + remote + '"');
+        key(b, c, "remote-port", port == 0 ? null : Integer.toString(port));
+        key(b, c, "local-id", localId);
+        key(b, c, "remote-id", remoteId);
+        key(b, c, "local-auth", localAuth);
+        key(b, c, "remote-auth", remoteAuth);
+        key(b, c, "identity", identity);
+        key(b, c, "psk", psk);
+        key(b, c, "proposals", list(proposals));
+        b.append(c).append("children:\n").append(c).append("  - name: net\n");
+        String ch = c + "    ";
+        key(b, ch, "local-ts", localTs == null ? null : list(localTs));
+        key(b, ch, "remote-ts", remoteTs == null ? null : list(remoteTs));
+        key(b, ch, "esp-proposals", list(esp));
+        key(b, ch, "mode", mode);
+        return b.toString();
+    }
+
+    private static void key(StringBuilder b, String indent, String key, String value) {
+        if (value != null) {
+            b.append(indent).append(key).append(": ").append(value).append('\n');
+        }
+    }
+
+    private static String list(List<String> values) {
+        return "[" + String.join(", ", values) + "]";
+    }
+
+    @Override
+    public String toString() {
+        return yaml();
+    }
+}

@@ -1,0 +1,243 @@
+package io.ikeseal.agent.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.sa.IkeSaInfo;
+import io.ikeseal.agent.sa.RecordingInstaller;
+import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.token.Token;
+import io.ikeseal.testhsm.TestCa;
+
+/**
+ * What the scenario tests share, as a JUnit extension: one throw-away {@link TestDeployment} and one {@link TokenSet}
+ * for the whole test run (its RSA-3072 identities take seconds to make, and a PKCS#11 module copy stays loaded for
+ * the JVM's life anyway), plus a second PSK and a CA that issued nothing, for the refusals. Every daemon a test
+ * starts on it gets free ports, its own counters, an {@link EventRecorder} and a {@link RecordingInstaller}; all of
+ * them write to the TokenSet's one audit log, so the two ends of an SA are told apart by the peer in the records.
+ */
+final class Scenario implements BeforeAllCallback {
+    static final Duration WAIT = Duration.ofSeconds(10);
+    /** First retransmission after 500 ms, then ×1.5, 3 times: an initiator gives up after about 4 s. */
+    static final UnaryOperator<ExchangeSettings> FAST = s -> s.withRetransmit(Duration.ofMillis(500), 1.5, 3)
+            .withClosedLinger(Duration.ofSeconds(1));
+    /** A PSK of the HSM other than {@link TestDeployment#PSK}, with another value. */
+    static final String OTHER_PSK = "other-psk";
+    /** A CA certificate that issued none of the deployment's identities. */
+    static final String OTHER_CA = "other-ca.pem";
+
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(Scenario.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final AtomicInteger DAEMONS = new AtomicInteger();
+
+    private Shared shared;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        shared = context.getRoot().getStore(NS).getOrComputeIfAbsent(Shared.class, k -> Shared.create(),
+                Shared.class);
+    }
+
+    /** The deployment and its tokens, created on first use and closed when the whole test run ends. */
+    private record Shared(Path dir, TestDeployment deployment, TokenSet tokens, Path auditLog)
+            implements ExtensionContext.Store.CloseableResource {
+        static Shared create() {
+            try {
+                Path dir = Files.createTempDirectory("ikeseal-scenarios");
+                TestDeployment d = TestDeployment.create(dir);
+                TestCa.create("CN=a CA that issued nothing here,O=elsewhere").writePem(dir.resolve(OTHER_CA));
+                Path base = d.writeConfig("shared", "shared-audit.log", "");
+                IkesealConfig config = IkesealConfig.load(base);
+                TokenSet tokens = new TokenSet(config);
+                Token hsm = tokens.open(config.token("hsm").orElseThrow());
+                byte[] other = new byte[32];
+                new SecureRandom().nextBytes(other);
+                Token.await(PresharedKeys.importPsk(hsm, OTHER_PSK, other, true));
+                return new Shared(dir, d, tokens, config.audit().log());
+            } catch (Exception e) {
+                throw new IllegalStateException("scenario deployment: " + e, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                tokens.close();
+            } finally {
+                deployment.close();
+                try (Stream<Path> files = Files.walk(dir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    TestDeployment deployment() {
+        return shared.deployment();
+    }
+
+    /** Starts a daemon on {@code yaml} with {@link #FAST} timers on top of its {@code ike:} section. */
+    Side start(String name, ConnectionYaml yaml) throws IOException {
+        return start(name, yaml, FAST);
+    }
+
+    Side start(String name, ConnectionYaml yaml, UnaryOperator<ExchangeSettings> settings) throws IOException {
+        return start(name, List.of("ca.pem"), yaml, settings);
+    }
+
+    /**
+     * Starts a daemon: its configuration is the deployment's token sections (both PSK names, {@code trust}) and
+     * {@code yaml}; {@code settings} adjusts the exchange settings its {@code ike:} section gives.
+     */
+    Side start(String name, List<String> trust, ConnectionYaml yaml, UnaryOperator<ExchangeSettings> settings)
+            throws IOException {
+        String file = name + "-" + DAEMONS.incrementAndGet();
+        Path cfg = shared.dir().resolve(file + ".yaml");
+        // The audit log named here is never opened: the shared TokenSet already writes its own.
+        Files.writeString(cfg, shared.deployment().tokenSections(file + "-audit.log",
+                List.of(TestDeployment.PSK, OTHER_PSK), trust) + yaml.yaml(), StandardCharsets.UTF_8);
+        IkesealConfig config = IkesealConfig.load(cfg);
+        EventRecorder events = new EventRecorder();
+        RecordingInstaller installer = new RecordingInstaller();
+        IkeDaemon d = IkeDaemon.start(config, shared.tokens(), IkeDaemon.Options.defaults().withPorts(0, 0)
+                .withInstaller(installer).withEvents(events).withSettings(settings.apply(config.ike().exchange())));
+        return new Side(name, d, events, installer);
+    }
+
+    /** The records of the shared audit log for the IKE SA with initiator SPI {@code spiI}, both ends, in order. */
+    List<Audited> audit(long spiI) {
+        String spi = hex(spiI);
+        return auditLog().stream().filter(a -> spi.equals(a.spiI())).toList();
+    }
+
+    /** Every record of the shared audit log so far. */
+    List<Audited> auditLog() {
+        List<Audited> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(shared.auditLog(), StandardCharsets.UTF_8)) {
+                JsonNode n = JSON.readTree(line);
+                out.add(new Audited(text(n, "op"), text(n, "token"), text(n, "mechanism"), text(n, "key"),
+                        text(n, "spiI"), text(n, "spiR"), text(n, "peer"), text(n, "result")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** One audit record, as the log has it ({@code token} null for the records of peer authentication). */
+    record Audited(String op, String token, String mechanism, String key, String spiI, String spiR, String peer,
+                   String result) {
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    static String hex(long spi) {
+        return HexFormat.of().toHexDigits(spi);
+    }
+
+    /** The two ends' views of one IKE SA. */
+    record Established(IkeSaInfo initiator, IkeSaInfo responder) {
+    }
+
+    /**
+     * Initiates {@code initiator}'s connection "gateway" and waits until both ends report the IKE SA established:
+     * same SPIs, same suite, the roles right, token time counted.
+     */
+    static Established establish(Side initiator, Side responder) throws Exception {
+        IkeSaInfo i = get(initiator.initiate("gateway"));
+        IkeSaInfo r = responder.events().await(EventRecorder.Kind.ESTABLISHED, i.spiI()).sa();
+        assertEquals(i.spiR(), r.spiR());
+        assertTrue(i.originalInitiator());
+        assertFalse(r.originalInitiator());
+        assertEquals(i.suite(), r.suite());
+        assertEquals(TestDeployment.GATEWAY, i.remoteId());
+        assertEquals(TestDeployment.BRANCH, r.remoteId());
+        assertTrue(i.tokenMicros() > 0 && r.tokenMicros() > 0);
+        return new Established(i, r);
+    }
+
+    /** A fresh branch office still establishes an IKE SA with {@code gateway}: it came through what the test did. */
+    void assertStillEstablishes(Side gateway) throws Exception {
+        try (Side br = start("branch", ConnectionYaml.branch(gateway))) {
+            establish(br, gateway);
+        }
+    }
+
+    /** Each end installed one CHILD_SA, the other's mirror image: SPIs crossed, same suite and mode. */
+    static void assertOneChildEach(Side initiator, Side responder) {
+        List<ChildSaRecord> mine = initiator.installer().installed();
+        List<ChildSaRecord> theirs = responder.installer().installed();
+        assertEquals(1, mine.size(), "initiator's CHILD_SAs");
+        assertEquals(1, theirs.size(), "responder's CHILD_SAs");
+        assertEquals(mine.getFirst().inboundSpi(), theirs.getFirst().outboundSpi());
+        assertEquals(mine.getFirst().outboundSpi(), theirs.getFirst().inboundSpi());
+        assertEquals(mine.getFirst().suite(), theirs.getFirst().suite());
+        assertEquals(mine.getFirst().mode(), theirs.getFirst().mode());
+        assertEquals(mine.getFirst().localTs().toString(), theirs.getFirst().remoteTs().toString());
+        assertEquals(mine.getFirst().remoteTs().toString(), theirs.getFirst().localTs().toString());
+    }
+
+    /** Waits at most {@link #WAIT} for {@code condition}, checking every 10 ms. */
+    static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    /** The future's value, waiting at most 20 s (an initiator with {@link #FAST} timers gives up after about 4 s). */
+    static <T> T get(CompletableFuture<T> f) throws Exception {
+        return f.get(20, TimeUnit.SECONDS);
+    }
+
+    /** The message of the failure the future completes with (at most 20 s); an AssertionError if it succeeds. */
+    static String failure(CompletableFuture<?> f) throws Exception {
+        try {
+            Object v = f.get(20, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure, got " + v);
+        } catch (ExecutionException e) {
+            return String.valueOf(e.getCause().getMessage());
+        }
+    }
+}
