@@ -2,9 +2,9 @@ package io.ikeseal.agent.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code ikeseal bench ...}: token throughput. */
+/** {@code ikeseal bench ...}: token throughput, and whole handshakes between two daemons. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Measure what the configured tokens sustain.",
-        subcommands = {BenchTokenCommand.class})
+        description = "Measure what the configured tokens sustain, and whole IKE SA handshakes on loopback.",
+        subcommands = {BenchTokenCommand.class, BenchHandshakeCommand.class})
 final class BenchCommand {
 }
