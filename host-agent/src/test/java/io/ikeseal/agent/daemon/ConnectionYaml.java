@@ -50,6 +50,11 @@ final class ConnectionYaml {
         return branch(gateway.address().getHostAddress(), gateway.port());
     }
 
+    /** The branch office's connection "gateway" through {@code relay} (which forwards to the gateway). */
+    static ConnectionYaml branch(UdpRelay relay) {
+        return branch(relay.address().getHostString(), relay.address().getPort());
+    }
+
     static ConnectionYaml branch(String address, int port) {
         return new ConnectionYaml("gateway", address, address, port, TestDeployment.BRANCH, TestDeployment.GATEWAY,
                 "branch-ecdsa");

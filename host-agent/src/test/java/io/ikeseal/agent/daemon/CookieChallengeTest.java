@@ -27,8 +27,7 @@ class CookieChallengeTest {
     void initiatorRetriesWithTheCookieAndSucceeds() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().ike("cookie-threshold: 0"));
              UdpRelay relay = new UdpRelay(gw.ike(), UdpRelay.forwardAll());
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay.address().getHostString(),
-                     relay.address().getPort()))) {
+             Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             Scenario.assertOneChildEach(br, gw);
             assertEquals(1, gw.counters().getSa("cookie-sent"));

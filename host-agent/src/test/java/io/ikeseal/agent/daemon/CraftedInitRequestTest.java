@@ -3,7 +3,6 @@ package io.ikeseal.agent.daemon;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -11,9 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.agent.wire.ExchangeType;
 import io.ikeseal.agent.wire.IkeMessage;
-import io.ikeseal.agent.wire.KeyExchangePayload;
 import io.ikeseal.agent.wire.MalformedReason;
-import io.ikeseal.agent.wire.NoncePayload;
 import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
 import io.ikeseal.hsm.kx.DhGroup;
@@ -25,15 +22,13 @@ import io.ikeseal.hsm.kx.DhGroup;
 class CraftedInitRequestTest {
     @RegisterExtension
     static final Scenario scenario = new Scenario();
-    /** Longer than the gateway needs to answer on loopback: silence this long is a drop. */
-    static final Duration SILENCE = Duration.ofMillis(500);
 
     /** CVE-2014-9221 (KE of an unknown group): §1.2 INVALID_KE_PAYLOAD naming the group we chose, SPIr 0. */
     @Test
     void keOfAnUnknownGroupIsAnsweredWithTheGroupWeChose() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
              RawInitiator raw = new RawInitiator(gw.ike())) {
-            raw.sendInit(List.of(raw.sa(), new KeyExchangePayload(0x4242, new byte[64]), new NoncePayload(raw.ni)));
+            raw.sendInitWithKe(0x4242, new byte[64]);
             IkeMessage answer = raw.receive(Scenario.WAIT).orElseThrow(() -> new AssertionError("no answer"));
             assertEquals(ExchangeType.IKE_SA_INIT.code(), answer.header().exchangeType());
             assertTrue(answer.header().isResponse());
@@ -53,9 +48,8 @@ class CraftedInitRequestTest {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
              RawInitiator raw = new RawInitiator(gw.ike())) {
             byte[] shortValue = java.util.Arrays.copyOf(raw.publicValue(), 63);
-            raw.sendInit(List.of(raw.sa(), new KeyExchangePayload(DhGroup.ECP_256.id(), shortValue),
-                    new NoncePayload(raw.ni)));
-            assertTrue(raw.receive(SILENCE).isEmpty());
+            raw.sendInitWithKe(DhGroup.ECP_256.id(), shortValue);
+            raw.assertNoAnswer();
             assertEquals(1, gw.counters().get(MalformedReason.INVALID_SYNTAX));
             assertNoTrace(gw, raw);
             scenario.assertStillEstablishes(gw);
@@ -70,9 +64,8 @@ class CraftedInitRequestTest {
             byte[] offCurve = new byte[64];
             offCurve[31] = 1; // (1, 1): 1 != 1 - 3 + b mod p
             offCurve[63] = 1;
-            raw.sendInit(List.of(raw.sa(), new KeyExchangePayload(DhGroup.ECP_256.id(), offCurve),
-                    new NoncePayload(raw.ni)));
-            assertTrue(raw.receive(SILENCE).isEmpty());
+            raw.sendInitWithKe(DhGroup.ECP_256.id(), offCurve);
+            raw.assertNoAnswer();
             Scenario.await("the drop to be counted", () -> gw.counters().getSa("invalid-ke-value") == 1);
             assertNoTrace(gw, raw);
             scenario.assertStillEstablishes(gw);
@@ -88,7 +81,7 @@ class CraftedInitRequestTest {
                     var payloads = new java.util.ArrayList<>(raw.initPayloads());
                     payloads.remove(missing);
                     raw.sendInit(payloads);
-                    assertTrue(raw.receive(SILENCE).isEmpty());
+                    raw.assertNoAnswer();
                     assertNoTrace(gw, raw);
                 }
             }

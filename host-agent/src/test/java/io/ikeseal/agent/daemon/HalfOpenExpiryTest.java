@@ -28,8 +28,7 @@ class HalfOpenExpiryTest {
                 || d.message().header().exchangeType() != ExchangeType.IKE_AUTH.code();
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway(), SHORT);
              UdpRelay relay = new UdpRelay(gw.ike(), loseIkeAuth);
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay.address().getHostString(),
-                     relay.address().getPort()), RetransmissionTest.IMPATIENT)) {
+             Side br = scenario.start("branch", ConnectionYaml.branch(relay), RetransmissionTest.IMPATIENT)) {
             var attempt = br.initiate("gateway");
             Scenario.await("a half-open SA at the gateway", () -> gw.halfOpen() == 1);
             String why = Scenario.failure(attempt);

@@ -24,8 +24,7 @@ class IkeAuthFragmentationTest {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().signWith("gateway-rsa")
                 .ike("fragment-size: " + SIZE));
              UdpRelay relay = new UdpRelay(gw.ike(), UdpRelay.forwardAll());
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay.address().getHostString(),
-                     relay.address().getPort()).signWith("branch-rsa").ike("fragment-size: " + SIZE))) {
+             Side br = scenario.start("branch", ConnectionYaml.branch(relay).signWith("branch-rsa").ike("fragment-size: " + SIZE))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             assertTrue(sa.initiator().fragmentation() && sa.responder().fragmentation());
             Scenario.assertOneChildEach(br, gw);

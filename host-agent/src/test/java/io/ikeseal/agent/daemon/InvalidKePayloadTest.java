@@ -27,8 +27,7 @@ class InvalidKePayloadTest {
     void initiatorRetriesInTheGroupTheResponderNames() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().proposals("aes256gcm16-prfsha256-modp2048"));
              UdpRelay relay = new UdpRelay(gw.ike(), UdpRelay.forwardAll());
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay.address().getHostString(),
-                     relay.address().getPort()).proposals("aes256gcm16-prfsha256-ecp256",
+             Side br = scenario.start("branch", ConnectionYaml.branch(relay).proposals("aes256gcm16-prfsha256-ecp256",
                      "aes256gcm16-prfsha256-modp2048"))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             assertEquals("aes256gcm16-prfsha256-modp2048", sa.initiator().suite().describe());

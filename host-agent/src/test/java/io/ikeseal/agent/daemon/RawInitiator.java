@@ -92,6 +92,11 @@ final class RawInitiator implements AutoCloseable {
                 .encode());
     }
 
+    /** A valid IKE_SA_INIT request but for its KE payload: {@code group} and {@code data} as given. */
+    void sendInitWithKe(int group, byte[] data) throws IOException {
+        sendInit(List.of(sa(), new KeyExchangePayload(group, data), new NoncePayload(ni)));
+    }
+
     /** An unprotected message of this SA's SPIs (once IKE_SA_INIT completed). */
     void sendUnprotected(ExchangeType type, long messageId, List<? extends IkePayload> payloads) throws IOException {
         send(new IkeMessage(IkeHeader.of(spiI, spiR, type, true, false, messageId), List.copyOf(payloads)).encode());
@@ -131,6 +136,14 @@ final class RawInitiator implements AutoCloseable {
         Arrays.fill(km, (byte) 0);
         Arrays.fill(gir, (byte) 0);
         return spiR;
+    }
+
+    /** Fails unless the responder stays silent for half a second, far longer than it takes to answer on loopback. */
+    void assertNoAnswer() throws IOException {
+        Optional<IkeMessage> m = receive(Duration.ofMillis(500));
+        if (m.isPresent()) {
+            throw new AssertionError("expected no answer, got " + m.get());
+        }
     }
 
     /** The next IKE message to us within {@code max}, or empty. */

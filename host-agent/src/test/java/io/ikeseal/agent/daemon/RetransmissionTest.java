@@ -35,8 +35,7 @@ class RetransmissionTest {
                 && d.message() != null && lost.add(d.message().header().exchange()));
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
              UdpRelay relay = new UdpRelay(gw.ike(), loseFirstResponses);
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay.address().getHostString(),
-                     relay.address().getPort()))) {
+             Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             Scenario.assertOneChildEach(br, gw);
             assertEquals(Set.of(ExchangeType.IKE_SA_INIT, ExchangeType.IKE_AUTH), lost);
@@ -68,8 +67,7 @@ class RetransmissionTest {
         };
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
              UdpRelay relay = new UdpRelay(gw.ike(), repeatEachRequestOnce);
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay.address().getHostString(),
-                     relay.address().getPort()))) {
+             Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             Scenario.await("the repeated answers to reach the initiator", () ->
                     br.counters().getSa("unexpected-response") == 2);
@@ -88,8 +86,7 @@ class RetransmissionTest {
         Side gone = scenario.start("gateway", ConnectionYaml.gateway());
         gone.close();
         try (UdpRelay relay = new UdpRelay(gone.ike(), UdpRelay.forwardAll());
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay.address().getHostString(),
-                     relay.address().getPort()), IMPATIENT)) {
+             Side br = scenario.start("branch", ConnectionYaml.branch(relay), IMPATIENT)) {
             String why = Scenario.failure(br.initiate("gateway"));
             assertTrue(why.startsWith("no answer to IKE_SA_INIT #0 from ") && why.endsWith("after 2 retransmissions"),
                     why);
