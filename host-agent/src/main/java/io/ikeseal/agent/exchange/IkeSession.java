@@ -381,7 +381,7 @@ final class IkeSession implements IkeSaInbox {
                 sendAll(last.datagrams, replies);
                 services.counters().countSa("retransmission-answered");
             } else {
-                drop("ike-sa-init-in-progress", dg);
+                drop(lastResponse == null ? "ike-sa-init-in-progress" : "late-ike-sa-init-retransmission", dg);
             }
         });
     }

@@ -32,7 +32,10 @@ public final class ResponderSessions implements IkeSaInitListener {
 
     private final GatewayServices services;
     private final SerialExecutor intake;
-    private final Map<HalfOpenKey, IkeSession> halfOpen = new ConcurrentHashMap<>();
+    /** Every SA a peer started, until it closes: a late IKE_SA_INIT retransmission must not start another. */
+    private final Map<HalfOpenKey, IkeSession> started = new ConcurrentHashMap<>();
+    /** Of those, the ones not yet established (RFC 7296 §2.6 counts these for cookies). */
+    private final java.util.concurrent.atomic.AtomicInteger halfOpen = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.function.Consumer<IkeSession> track;
 
     private record HalfOpenKey(long spiI, InetSocketAddress peer) {
@@ -51,23 +54,23 @@ public final class ResponderSessions implements IkeSaInitListener {
 
     /** IKE SAs started by a peer and not yet established. */
     public int halfOpenCount() {
-        return halfOpen.size();
+        return halfOpen.get();
     }
 
     private void accept(IkeDatagram dg, IkeSender replies) {
         IkeHeader h = dg.message().header();
         HalfOpenKey key = new HalfOpenKey(h.initiatorSpi(), dg.sender());
-        IkeSession existing = halfOpen.get(key);
+        IkeSession existing = started.get(key);
         if (existing != null) {
             existing.retransmittedInit(dg, replies);
             return;
         }
         int threshold = services.settings().cookieThreshold();
-        if (halfOpen.size() >= Math.max(1, threshold) * HARD_LIMIT_FACTOR) {
+        if (halfOpen.get() >= Math.max(1, threshold) * HARD_LIMIT_FACTOR) {
             services.counters().countSa("half-open-limit");
             return;
         }
-        if (halfOpen.size() >= threshold && !cookieOk(dg, replies)) {
+        if (halfOpen.get() >= threshold && !cookieOk(dg, replies)) {
             return;
         }
         IkeSession s = new IkeSession(services, false, replies);
@@ -76,14 +79,22 @@ public final class ResponderSessions implements IkeSaInitListener {
             s.spiR = services.newIkeSpi();
         } while (!services.spis().register(s.spiR, s));
         s.candidates = services.candidates(dg.recipient().getAddress(), dg.sender());
-        halfOpen.put(key, s);
+        started.put(key, s);
+        halfOpen.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable notHalfOpen = () -> {
+            if (counted.getAndSet(false)) {
+                halfOpen.decrementAndGet();
+            }
+        };
         track.accept(s);
         Runnable untrack = s.onClose;
         s.onClose = () -> {
-            halfOpen.remove(key, s);
+            started.remove(key, s);
+            notHalfOpen.run();
             untrack.run();
         };
-        s.established.whenComplete((info, e) -> halfOpen.remove(key, s));
+        s.established.whenComplete((info, e) -> notHalfOpen.run());
         s.exec.execute(() -> IkeSaInitResponder.handle(s, dg));
     }
 
@@ -106,7 +117,7 @@ public final class ResponderSessions implements IkeSaInitListener {
         IkeHeader h = IkeHeader.of(spiI, 0, ExchangeType.IKE_SA_INIT, false, true, 0);
         replies.send(new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, cookie))).encode());
         services.counters().countSa("cookie-sent");
-        LOG.debug("COOKIE sent to {} ({} half-open SAs)", dg.sender(), halfOpen.size());
+        LOG.debug("COOKIE sent to {} ({} half-open SAs)", dg.sender(), halfOpen.get());
         return false;
     }
 }

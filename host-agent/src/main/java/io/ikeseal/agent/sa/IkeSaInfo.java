@@ -11,7 +11,8 @@ import io.ikeseal.hsm.token.ResidencyTier;
  *
  * @param originalInitiator whether we initiated it
  * @param localAuth         how we authenticated, e.g. "ECDSA_SHA256 by token smartcard" or "PSK in token hsm"
- * @param tokenMicros       time spent in token calls for this SA, from its audit records
+ * @param tokenMicros       time spent in token calls for this SA, from its audit records (keyed by SPIi: where both
+ *                          ends run in one process on shared tokens, as in the demo and the benchmarks, both ends)
  */
 public record IkeSaInfo(String connection, boolean originalInitiator, long spiI, long spiR, InetSocketAddress local,
                         InetSocketAddress remote, String localId, String remoteId, IkeSuite suite, String localAuth,
