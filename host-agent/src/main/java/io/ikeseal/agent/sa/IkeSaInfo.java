@@ -26,8 +26,17 @@ public record IkeSaInfo(String connection, boolean originalInitiator, long spiI,
     /** One line, e.g. {@code branch[0123456789abcdef_i fedcba9876543210_r] 127.0.0.1:500 <-> ...}. */
     public String describe() {
         return String.format("%s[%016x_i %016x_r] %s %s %s <-> %s %s %s", connection == null ? "(unnamed)"
-                : connection, spiI, spiR, originalInitiator ? "initiator" : "responder", local, localId, remote,
-                remoteId, suite == null ? "" : suite.describe());
+                : connection, spiI, spiR, originalInitiator ? "initiator" : "responder", address(local), localId,
+                address(remote), remoteId, suite == null ? "" : suite.describe());
+    }
+
+    /** {@code 192.0.2.1:500} or {@code [2001:db8::1]:500}: the literal, never a host name or a leading slash. */
+    public static String address(InetSocketAddress a) {
+        if (a == null) {
+            return "?";
+        }
+        String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     @Override
