@@ -4,16 +4,32 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as written in the configuration: {@code 500ms}, {@code 30s}, {@code 4h}, {@code 1h30m}, {@code 2d}. */
-final class Durations {
+/**
+ * Durations as written in the configuration and on the command line: {@code 500ms}, {@code 30s}, {@code 4h},
+ * {@code 1h30m}, {@code 2d}.
+ */
+public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     private Durations() {
     }
 
     static Duration parse(ConfigSource src, String at, String text, Duration min, Duration max) {
+        try {
+            return parse(text, min, max);
+        } catch (IllegalArgumentException e) {
+            throw src.error(at, e.getMessage());
+        }
+    }
+
+    /**
+     * Parses {@code text} and checks {@code min..max}.
+     *
+     * @throws IllegalArgumentException saying what is wrong (one line, quoting {@code text})
+     */
+    public static Duration parse(String text, Duration min, Duration max) {
         if (text == null || text.isBlank()) {
-            throw src.error(at, "must be a duration such as 30s, 4h or 1h30m");
+            throw new IllegalArgumentException("must be a duration such as 30s, 4h or 1h30m");
         }
         Matcher m = PART.matcher(text.trim());
         Duration d = Duration.ZERO;
@@ -30,10 +46,10 @@ final class Durations {
             end = m.end();
         }
         if (end == 0 || end != text.trim().length()) {
-            throw src.error(at, "'" + text + "' is not a duration (write e.g. 500ms, 30s, 4h, 1h30m)");
+            throw new IllegalArgumentException("'" + text + "' is not a duration (write e.g. 500ms, 30s, 4h, 1h30m)");
         }
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-            throw src.error(at, "'" + text + "' is out of range " + format(min) + ".." + format(max));
+            throw new IllegalArgumentException("'" + text + "' is out of range " + format(min) + ".." + format(max));
         }
         return d;
     }
