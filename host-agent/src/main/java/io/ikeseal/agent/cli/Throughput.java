@@ -14,7 +14,8 @@ import io.ikeseal.hsm.token.Token;
 /**
  * Closed-loop throughput of one asynchronous token operation: {@code concurrency} callers each start the next
  * operation when the previous one completes. The first part of the time budget is warm-up (not counted); an
- * operation counts when it completes inside the measuring window.
+ * operation counts when it completes inside the measuring window. A window in which nothing completed (a token
+ * slower than the budget, or a loaded machine) is stretched to the first completion, so a result is never 0/s.
  */
 final class Throughput {
     /** Warm-up share of the budget, at most {@link #MAX_WARMUP_NANOS}. */
@@ -43,19 +44,21 @@ final class Throughput {
         long end = start + budget;
         AtomicLong count = new AtomicLong();
         AtomicLong latency = new AtomicLong();
+        AtomicLong lastCounted = new AtomicLong(end);
         ExecutorService callers = Executors.newFixedThreadPool(concurrency,
                 Thread.ofPlatform().daemon().name("bench-caller-", 0).factory());
         try {
             List<Future<?>> loops = new ArrayList<>();
             for (int i = 0; i < concurrency; i++) {
                 loops.add(callers.submit(() -> {
-                    while (System.nanoTime() < end) {
+                    while (System.nanoTime() < end || count.get() == 0) {
                         long t0 = System.nanoTime();
                         Token.await(op.get());
                         long t1 = System.nanoTime();
-                        if (t1 >= measureFrom && t1 <= end) {
+                        if (t1 >= measureFrom && (t1 <= end || count.get() == 0)) {
                             count.incrementAndGet();
                             latency.addAndGet(t1 - t0);
+                            lastCounted.accumulateAndGet(t1, Math::max);
                         }
                     }
                     return null;
@@ -72,6 +75,6 @@ final class Throughput {
             callers.shutdownNow();
         }
         long n = count.get();
-        return new Result(concurrency, n, (end - measureFrom) / 1e9, n == 0 ? 0 : latency.get() / 1e6 / n);
+        return new Result(concurrency, n, (lastCounted.get() - measureFrom) / 1e9, n == 0 ? 0 : latency.get() / 1e6 / n);
     }
 }
