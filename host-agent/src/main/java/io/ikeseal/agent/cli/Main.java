@@ -21,12 +21,13 @@ import picocli.CommandLine.ScopeType;
         description = "IKEv2 daemon whose secrets live in PKCS#11 tokens.%n"
                 + "Private keys, Diffie-Hellman values, g^ir, SKEYSEED, SK_d and PSKs are created and used inside "
                 + "tokens; every token operation is written to a hash-chained audit log.",
-        subcommands = {DemoCommand.class, TokenCommand.class, AuditCommand.class, SetupDemoCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, InitiateCommand.class, DemoCommand.class, SetupDemoCommand.class,
+            TokenCommand.class, AuditCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  done", "  1  failed: a token cannot serve its role, a token operation failed, the audit log "
-                + "is broken", "  2  bad command line or configuration; nothing was attempted",
-            "", "Start with: ikeseal setup-demo DIR, then ikeseal token probe --config DIR/ikeseal.yaml"})
+        footer = {"  0  done", "  1  failed: no IKE SA (the reason names the peer's error or our failed check), a "
+                + "token cannot serve its role, a token operation failed, the audit log is broken",
+            "  2  bad command line or configuration; nothing was attempted",
+            "", "Start with: ikeseal demo (creates .ikeseal/demo, then runs a gateway and a branch office on loopback)"})
 public final class Main {
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Log at DEBUG level and print stack traces of failures.")

@@ -26,7 +26,8 @@ class CliBasicsTest {
         assertTrue(v.out().startsWith("ikeseal "), v.out());
         Cli.Result h = Cli.run("--help");
         assertEquals(0, h.exit());
-        for (String s : List.of("token", "audit", "setup-demo", "bench", "Exit codes:", "2  bad command line")) {
+        for (String s : List.of("run", "initiate", "demo", "token", "audit", "setup-demo", "bench", "Exit codes:",
+                "2  bad command line")) {
             assertTrue(h.out().contains(s), s + " in\n" + h.out());
         }
         Cli.Result th = Cli.run("token", "import-psk", "--help");
@@ -40,6 +41,11 @@ class CliBasicsTest {
         assertEquals("ikeseal: Missing required option: '--config=FILE'\nTry 'ikeseal token probe --help'.\n", r.err());
         assertEquals(2, Cli.run("frobnicate").exit());
         assertEquals(2, Cli.run("token").exit(), "a group without its subcommand");
+        Cli.Result t = Cli.run("initiate", "gw", "--config", "x.yaml", "--timeout", "30 seconds");
+        assertEquals(2, t.exit(), t.toString());
+        assertEquals("ikeseal: Invalid value for option '--timeout': '30 seconds' is not a duration (write e.g. 500ms, "
+                + "30s, 4h, 1h30m)\nTry 'ikeseal initiate --help'.\n", t.err());
+        assertEquals(2, Cli.run("initiate", "--config", "x.yaml").exit(), "CONN is required");
     }
 
     @Test

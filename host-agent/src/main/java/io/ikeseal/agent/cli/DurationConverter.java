@@ -1,0 +1,19 @@
+package io.ikeseal.agent.cli;
+
+import java.time.Duration;
+
+import io.ikeseal.agent.config.Durations;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Durations on the command line, written as in the configuration: {@code 500ms}, {@code 30s}, {@code 2m}. */
+final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+        try {
+            return Durations.parse(value, Duration.ofMillis(100), Duration.ofHours(1));
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
+        }
+    }
+}

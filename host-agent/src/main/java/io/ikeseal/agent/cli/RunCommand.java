@@ -1,0 +1,137 @@
+package io.ikeseal.agent.cli;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.ikeseal.agent.config.ConnectionConfig;
+import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.daemon.IkeDaemon;
+import io.ikeseal.agent.daemon.TokenSet;
+import io.ikeseal.agent.exchange.IkeSaFailure;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code ikeseal run --config FILE}: the daemon. Opens the configuration's tokens once, binds the listen addresses,
+ * initiates the connections marked {@code initiate: true} (once; a failure is logged, not retried), prints one line
+ * per SA event on stdout, and runs until SIGTERM or SIGINT. Stopping deletes the established IKE SAs (INFORMATIONAL
+ * Delete, RFC 7296 §1.4.1) before the tokens and the audit log are closed, then exits 0.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Run the IKEv2 daemon until SIGTERM or SIGINT: respond on the listen addresses, initiate "
+                + "connections with initiate: true at start, print one line per SA event (never a key).",
+            "Stopping deletes the IKE SAs (INFORMATIONAL Delete), closes the tokens and the audit log, and exits 0."})
+final class RunCommand implements Callable<Integer> {
+    /** How long a stop may take: the Delete exchanges' bounded wait plus closing tokens and the audit log. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(15);
+
+    private final CliContext ctx;
+    @Mixin
+    ConfigOption config;
+
+    RunCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        IkesealConfig c = config.load();
+        SaEventLog log = new SaEventLog(ctx.out(), Clock.systemUTC());
+        TokenSet tokens = new TokenSet(c);
+        IkeDaemon daemon;
+        try {
+            daemon = IkeDaemon.start(c, tokens, IkeDaemon.Options.defaults().withEvents(log));
+        } catch (Exception | Error e) {
+            closeQuietly(tokens, e);
+            throw e;
+        }
+        log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on " + SaLines.sockets(daemon));
+
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger exit = new AtomicInteger(ExitCode.OK);
+        Thread hook = new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                if (!stopped.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    exit.set(ExitCode.FAILURE);
+                }
+            } catch (InterruptedException e) {
+                exit.set(ExitCode.FAILURE);
+            }
+            ctx.out().flush();
+            ctx.err().flush();
+            // A stop on request is a clean end: exit as ExitCode says, not with 128 + the signal's number.
+            Runtime.getRuntime().halt(exit.get());
+        }, "ikeseal-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            for (ConnectionConfig cc : c.connections()) {
+                if (cc.initiate()) {
+                    initiate(daemon, cc.name(), log);
+                }
+            }
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exit.set(stop(daemon, tokens, log));
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook itself asked us to stop and exits the JVM
+            }
+        }
+        return exit.get();
+    }
+
+    /** Starts one initiation; its outcome arrives as SA events, except a failure before any exchange began. */
+    private static void initiate(IkeDaemon daemon, String name, SaEventLog log) {
+        log.line("initiating " + name);
+        daemon.initiate(name).whenComplete((sa, e) -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause != null && !(cause instanceof IkeSaFailure)) {
+                log.line("initiating " + name + " failed: " + Main.message(cause));
+            }
+        });
+    }
+
+    private int stop(IkeDaemon daemon, TokenSet tokens, SaEventLog log) {
+        int established = daemon.gateway().established().size();
+        log.line("stopping: deleting " + established + " IKE SA(s)");
+        int rc = ExitCode.OK;
+        try {
+            daemon.close();
+        } catch (RuntimeException e) {
+            ctx.err().println("ikeseal: stopping the daemon: " + Main.message(e));
+            rc = ExitCode.FAILURE;
+        }
+        try {
+            tokens.close();
+        } catch (RuntimeException e) {
+            ctx.err().println("ikeseal: closing tokens and audit log: " + Main.message(e));
+            rc = ExitCode.FAILURE;
+        }
+        log.line(rc == ExitCode.OK ? "stopped" : "stopped with errors");
+        return rc;
+    }
+
+    static void closeQuietly(AutoCloseable resource, Throwable primary) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            primary.addSuppressed(e);
+        }
+    }
+
+    static List<String> names(IkesealConfig c) {
+        return c.connections().stream().map(ConnectionConfig::name).toList();
+    }
+}
