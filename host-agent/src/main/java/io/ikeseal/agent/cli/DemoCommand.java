@@ -1,54 +1,61 @@
 package io.ikeseal.agent.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-import static org.bouncycastle.util.Arrays.concatenate;
+import org.slf4j.LoggerFactory;
 
-import io.ikeseal.agent.daemon.TokenSet;
-import io.ikeseal.agent.auth.AuthOutcome;
-import io.ikeseal.agent.auth.IkeIdentity;
-import io.ikeseal.agent.config.IdentityConfig;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import io.ikeseal.agent.config.IkesealConfig;
-import io.ikeseal.agent.config.PskConfig;
-import io.ikeseal.agent.wire.IdentificationPayload;
-import io.ikeseal.agent.wire.PayloadType;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.agent.config.TokenConfig;
+import io.ikeseal.agent.daemon.IkeDaemon;
+import io.ikeseal.agent.daemon.TokenSet;
+import io.ikeseal.agent.exchange.IkeSaFailure;
+import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.sa.IkeSaInfo;
+import io.ikeseal.agent.sa.SaEvents;
 import io.ikeseal.hsm.audit.AuditVerifier;
 import io.ikeseal.hsm.kx.DhGroup;
 import io.ikeseal.hsm.schedule.Prf;
-import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.token.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ikeseal demo}: the README's first command. Creates demo tokens once (as {@code setup-demo}), then runs
- * the token side of an IKE SA between an initiator and a responder on this host: DH in the HSM, the sealed
- * key schedule, an IKE_AUTH signature by the smartcard and a PSK AUTH in the HSM, a CHILD_SA KEYMAT and an IKE
- * SA rekey; checks both sides agree on every key without SK_d or g^ir leaving the token, and verifies the
- * audit chain. The IKE messages themselves arrive with the wire-format and exchange work.
+ * {@code ikeseal demo}: the README's first command. Creates the demo deployment once (as {@code setup-demo}), then
+ * runs its two daemons in this process on one set of open tokens: the gateway (ikeseal.yaml) responds, the branch
+ * office (branch.yaml) initiates; IKE_SA_INIT, IKE_AUTH with certificates both ways and a CHILD_SA go over UDP on
+ * loopback. Prints each side's view of the SA and, from the audit log, which token did what; deletes the SA
+ * (INFORMATIONAL Delete), verifies the audit chain, and exits 0 only if all of that worked.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Create demo tokens (first run) and run the token side of an IKE SA on them: "
-                + "ECDH, SKEYSEED/SK_d sealed in the HSM, AUTH signed by the smartcard and by a PSK in the HSM, "
-                + "CHILD_SA KEYMAT, IKE SA rekey; then verify the audit log's hash chain."})
+        description = {"Create the demo deployment (first run; as setup-demo), start its gateway and branch office "
+                + "daemons in this process on UDP loopback, establish an IKE SA with a CHILD_SA between them "
+                + "(certificates both ways, keys in the demo tokens), print both sides' view of it and which token "
+                + "did what, delete it, and verify the audit log's hash chain.",
+            "Exits 0 only if the SAs were established and deleted and the audit chain is intact."})
 final class DemoCommand implements Callable<Integer> {
-    static final Prf PRF = Prf.HMAC_SHA2_256;
-    static final DhGroup GROUP = DhGroup.ECP_256;
-    static final String SUITE = "aes256gcm16-prfsha256-ecp256";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration DELETE_WAIT = Duration.ofSeconds(5);
 
     private final CliContext ctx;
     @Option(names = "--dir", defaultValue = ".ikeseal/demo", paramLabel = "DIR",
-            description = "State directory for the demo tokens and audit log (default: ${DEFAULT-VALUE}).")
+            description = "State directory for the demo tokens, configuration and audit log (default: "
+                    + "${DEFAULT-VALUE}).")
     Path dir;
 
     private final List<String> failures = new ArrayList<>();
@@ -57,140 +64,192 @@ final class DemoCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
+    /** One daemon's SA events, as far as the demo needs them. */
+    private static final class Side implements SaEvents {
+        final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
+        final CompletableFuture<String> deleted = new CompletableFuture<>();
+
+        @Override
+        public void ikeSaEstablished(IkeSaInfo sa) {
+            established.complete(sa);
+        }
+
+        @Override
+        public void ikeSaFailed(IkeSaInfo sa, String reason) {
+            established.completeExceptionally(new IkeSaFailure(reason));
+        }
+
+        @Override
+        public void ikeSaDeleted(IkeSaInfo sa, String reason) {
+            deleted.complete(reason);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = ctx.out();
-        Path d = dir.toAbsolutePath().normalize();
-        Path yaml = d.resolve("ikeseal.yaml");
-        if (!Files.exists(yaml)) {
-            int rc = Main.run(ctx, "setup-demo", d.toString());
-            if (rc != ExitCode.OK) {
-                return rc;
+        Level logLevel = quietLogs();
+        try {
+            return demo(ctx.out(), dir.toAbsolutePath().normalize());
+        } finally {
+            restoreLogs(logLevel);
+        }
+    }
+
+    private int demo(PrintWriter out, Path d) throws IOException, InterruptedException {
+        int rc = ensureDemo(d);
+        if (rc != ExitCode.OK) {
+            return rc;
+        }
+        IkesealConfig gatewayConfig = IkesealConfig.load(d.resolve("ikeseal.yaml"));
+        IkesealConfig branchConfig = IkesealConfig.load(d.resolve(SetupDemoCommand.BRANCH_YAML));
+        out.println("ikeseal demo: a branch office and a gateway, two ikeseal daemons on UDP loopback, establish an "
+                + "IKE SA and a CHILD_SA; state in " + d);
+        Side gatewaySide = new Side();
+        Side branchSide = new Side();
+        IkeSaInfo initiator = null;
+        IkeSaInfo responder = null;
+        Set<String> gatewayAddresses = Set.of();
+        Set<String> branchAddresses = Set.of();
+        // One TokenSet for both daemons: a PKCS#11 module is initialized once per process, a token logged in once.
+        try (TokenSet tokens = new TokenSet(gatewayConfig)) {
+            for (TokenConfig t : gatewayConfig.tokens()) {
+                describe(out, tokens.open(t));
             }
-            out.println();
+            try (IkeDaemon gateway = IkeDaemon.start(gatewayConfig, tokens,
+                    IkeDaemon.Options.defaults().withEvents(gatewaySide))) {
+                gatewayAddresses = addresses(gateway);
+                out.printf("%-11s responder (ikeseal.yaml, connection '%s'): listening on %s%n", "gateway",
+                        SetupDemoCommand.GATEWAY_CONNECTION, SaLines.sockets(gateway));
+                try (IkeDaemon branch = IkeDaemon.start(branchConfig, tokens,
+                        IkeDaemon.Options.defaults().withEvents(branchSide))) {
+                    branchAddresses = addresses(branch);
+                    out.printf("%-11s initiator (%s, connection '%s'): listening on %s, initiating to %s%n",
+                            "branch", SetupDemoCommand.BRANCH_YAML, SetupDemoCommand.BRANCH_CONNECTION,
+                            SaLines.sockets(branch), IkeSaInfo.address(branchConfig.connection(
+                                    SetupDemoCommand.BRANCH_CONNECTION).orElseThrow().remote()));
+                    initiator = await(branch.initiate(SetupDemoCommand.BRANCH_CONNECTION), "the initiator");
+                    responder = initiator == null ? null : await(gatewaySide.established, "the responder");
+                }
+                // The branch daemon closed first and deleted its SA (INFORMATIONAL Delete, RFC 7296 §1.4.1).
+            }
         }
-        IkesealConfig config = IkesealConfig.load(yaml);
-        out.println("ikeseal demo: the token side of one IKE SA (" + SUITE + "), state in " + d);
-        try (TokenSet session = new TokenSet(config)) {
-            Token hsm = session.open(config.tokensWith(TokenRole.KEY_EXCHANGE).get(0));
-            IdentityConfig idCfg = config.identities().get(0);
-            Token smartcard = session.open(config.token(idCfg.token()).orElseThrow());
-            describe(out, smartcard, "identity");
-            describe(out, hsm, "key-exchange");
-            run(out, d, config, hsm, smartcard, idCfg);
+        if (initiator != null && responder != null) {
+            Path log = gatewayConfig.audit().log();
+            view(out, "initiator", initiator, SaAuditTally.read(log, hex(initiator.spiI()), gatewayAddresses));
+            view(out, "responder", responder, SaAuditTally.read(log, hex(responder.spiI()), branchAddresses));
+            out.printf("%-11s initiator: %s; responder: %s%n", "deleted", deletion(branchSide), deletion(gatewaySide));
         }
-        AuditVerifier.Result audit = AuditVerifier.verify(config.audit().log());
-        out.printf("audit       %s: %d records, %s%n", config.audit().log(), audit.recordsChecked(),
-                audit.ok() ? "hash chain intact" : "BROKEN at line " + audit.firstBadLine() + ": " + audit.reason());
-        if (!audit.ok()) {
-            failures.add("audit chain");
-        }
+        audit(out, gatewayConfig);
         if (failures.isEmpty()) {
-            out.println("result      OK: both sides agree on every key; g^ir, SKEYSEED, SK_d and the PSK never left "
-                    + "token '" + hsm(config) + "'");
+            boolean sealed = initiator.tier() == ResidencyTier.SEALED && responder.tier() == ResidencyTier.SEALED;
+            out.println("result      OK: IKE SA and CHILD_SA established and deleted; " + (sealed
+                    ? "the DH private values, g^ir, SKEYSEED and SK_d never left token '" : "tier compat: g^ir left "
+                    + "token '") + gatewayConfig.tokensWith(TokenRole.KEY_EXCHANGE).getFirst().name() + "', the signing "
+                    + "keys never left token '" + gatewayConfig.tokensWith(TokenRole.IDENTITY).getFirst().name() + "'");
             return ExitCode.OK;
         }
         out.println("result      FAILED: " + String.join(", ", failures));
         return ExitCode.FAILURE;
     }
 
-    private void run(PrintWriter out, Path d, IkesealConfig config, Token hsm, Token smartcard, IdentityConfig idCfg)
-            throws Exception {
-        DemoParty initiator = new DemoParty("initiator", hsm);
-        DemoParty responder = new DemoParty("responder", hsm);
-        responder.context = new AuditContext(DemoParty.hex(initiator.spi), DemoParty.hex(responder.spi),
-                "127.0.0.1[500] (demo initiator)");
-        initiator.context = new AuditContext(DemoParty.hex(initiator.spi), DemoParty.hex(responder.spi),
-                "127.0.0.1[500] (demo responder)");
-        out.printf("IKE SA      SPIi %s  SPIr %s%n", DemoParty.hex(initiator.spi), DemoParty.hex(responder.spi));
-
-        // IKE_SA_INIT: each side's DH private value is generated in, and stays in, the HSM (RFC 7296 §1.2).
-        byte[] kei = initiator.startKeyExchange(GROUP);
-        byte[] ker = responder.startKeyExchange(GROUP);
-        SealedKey girI = initiator.finishKeyExchange(ker);
-        SealedKey girR = responder.finishKeyExchange(kei);
-        out.printf("  %-9s ECDH %s: both key pairs generated in '%s'; g^ir is a %s token key on each side%n",
-                "KE", GROUP.proposalName(), hsm.name(), hsm.tier().configName());
-        byte[] ni = initiator.nonce;
-        byte[] nr = responder.nonce;
-        initiator.deriveIkeSaKeys(PRF, girI, ni, nr, initiator.spi, responder.spi);
-        responder.deriveIkeSaKeys(PRF, girR, ni, nr, initiator.spi, responder.spi);
-        byte[] probe = "ikeseal demo SK_d probe".getBytes(StandardCharsets.US_ASCII);
-        check(out, "SK_d", "derived in '" + hsm.name() + "' (SKEYSEED, then HKDF-Expand), compared by a public prf "
-                + "output", initiator.skDFingerprint(PRF, probe), responder.skDFingerprint(PRF, probe));
-        check(out, "SK_e", "SK_ei|SK_er (36 octets each, AES-GCM-256 key + salt)",
-                concatenate(initiator.keys.skEi().bytes(), initiator.keys.skEr().bytes()),
-                concatenate(responder.keys.skEi().bytes(), responder.keys.skEr().bytes()));
-        check(out, "SK_p", "SK_pi|SK_pr", concatenate(initiator.keys.skPi().bytes(), initiator.keys.skPr().bytes()),
-                concatenate(responder.keys.skPi().bytes(), responder.keys.skPr().bytes()));
-
-        // IKE_AUTH: the initiator signs with the smartcard, the responder proves the PSK (RFC 7296 §2.15).
-        byte[] message1 = concatenate(initiator.spi, kei, ni);
-        DemoAuth.Outcome sig = DemoAuth.initiatorSignature(smartcard, idCfg.key(), message1, nr, PRF, initiator,
-                responder, d.resolve("ca.pem"));
-        AuthOutcome checked = sig.responderCheck();
-        out.printf("  %-9s initiator, %s: signed in '%s' with key '%s' as IDi %s; the responder %s%n", "AUTH",
-                sig.scheme(), smartcard.name(), idCfg.key(), sig.idi(), checked.authenticated()
-                        ? "verifies it: " + checked.detail() + " from " + d.resolve("ca.pem").getFileName()
-                        : "DOES NOT accept it: " + checked);
-        if (!checked.authenticated()) {
-            failures.add("initiator AUTH");
+    /** Creates the demo on first use, and again over a demo from before there was a branch office. */
+    int ensureDemo(Path d) {
+        if (Files.exists(d.resolve("ikeseal.yaml")) && Files.exists(d.resolve(SetupDemoCommand.BRANCH_YAML))) {
+            return ExitCode.OK;
         }
-        PskConfig psk = config.psks().isEmpty() ? null : config.psks().get(0);
-        if (psk != null) {
-            byte[] message2 = concatenate(responder.spi, ker, nr);
-            IdentificationPayload idr = IkeIdentity.parse("@responder.ikeseal.demo").toPayload(PayloadType.IDR);
-            byte[] tokenAuth = DemoAuth.responderPsk(hsm, psk.name(), message2, ni, PRF, responder, idr);
-            Path pskFile = d.resolve(psk.name() + ".psk");
-            byte[] peerAuth = DemoAuth.softwarePskAuth(PRF, readHex(pskFile), message2, ni, initiator, idr);
-            check(out, "AUTH", "responder, PSK '" + psk.name() + "': prf(prf(PSK, \"Key Pad for IKEv2\"), octets) in '"
-                    + hsm.name() + "'; the peer computes it from " + pskFile.getFileName(), tokenAuth, peerAuth);
+        boolean old = Files.exists(d.resolve("ikeseal.yaml"));
+        if (old) {
+            ctx.out().println("ikeseal demo: " + d + " holds an older demo (no " + SetupDemoCommand.BRANCH_YAML
+                    + "); creating it again");
         }
-
-        // First CHILD_SA: KEYMAT = prf+(SK_d, Ni | Nr) (§2.17), for AES-GCM-256 in both directions.
-        check(out, "CHILD_SA", "KEYMAT (72 octets) from the sealed SK_d, handed to the SA installer only",
-                initiator.childKeymat(PRF, ni, nr, 72), responder.childKeymat(PRF, ni, nr, 72));
-
-        // IKE SA rekey: SKEYSEED' = prf(SK_d, g^ir' | Ni' | Nr') with a fresh ECDH, all in the token (§2.18).
-        byte[] ni2 = DemoParty.random(32);
-        byte[] nr2 = DemoParty.random(32);
-        byte[] kei2 = initiator.startKeyExchange(GROUP);
-        byte[] ker2 = responder.startKeyExchange(GROUP);
-        SealedKey girI2 = initiator.finishKeyExchange(ker2);
-        SealedKey girR2 = responder.finishKeyExchange(kei2);
-        SealedKey newI = initiator.rekeySkeyseed(PRF, girI2, ni2, nr2);
-        SealedKey newR = responder.rekeySkeyseed(PRF, girR2, ni2, nr2);
-        check(out, "rekey", "SKEYSEED' from the old SK_d and a fresh ECDH, sealed",
-                initiator.prf(PRF, newI, probe), responder.prf(PRF, newR, probe));
-        for (SealedKey k : List.of(girI2, girR2, newI, newR)) {
-            k.destroy();
-        }
-        initiator.keys.destroy();
-        responder.keys.destroy();
+        int rc = old ? Main.run(ctx, "setup-demo", "--force", d.toString()) : Main.run(ctx, "setup-demo", d.toString());
+        ctx.out().println();
+        return rc;
     }
 
-    private void check(PrintWriter out, String what, String how, byte[] a, byte[] b) {
-        boolean same = MessageDigest.isEqual(a, b);
-        out.printf("  %-9s %s: %s%n", what, how, same ? "both sides agree" : "SIDES DISAGREE");
-        if (!same) {
-            failures.add(what);
+    private IkeSaInfo await(CompletableFuture<IkeSaInfo> sa, String who) throws InterruptedException {
+        try {
+            return sa.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            ctx.out().printf("%-11s FAILED for %s: %s%n", "IKE SA", who, Main.message(e.getCause()));
+        } catch (TimeoutException e) {
+            ctx.out().printf("%-11s FAILED: %s has no IKE SA after %d s%n", "IKE SA", who, WAIT.toSeconds());
+        }
+        failures.add("IKE SA");
+        return null;
+    }
+
+    /** One side's view: the SA as IkeSaInfo has it, its CHILD_SAs, and its token operations from the audit log. */
+    private void view(PrintWriter out, String role, IkeSaInfo sa, SaAuditTally tokens) {
+        out.printf("%-11s %s%n", "IKE SA", sa.describe());
+        out.printf("  %-9s %s, residency tier %s%n", "suite", sa.suite().describe(), SaLines.tier(sa));
+        out.printf("  %-9s we: %s%n", "auth", sa.localAuth());
+        out.printf("  %-9s peer: %s%n", "", sa.remoteAuth());
+        for (ChildSaRecord child : sa.children()) {
+            out.printf("  %-9s %s%n", "CHILD_SA", child.describe());
+        }
+        if (sa.children().isEmpty()) {
+            out.printf("  %-9s NONE%n", "CHILD_SA");
+            failures.add("CHILD_SA (" + role + ")");
+        }
+        out.printf("  %-9s %s (%d records, %s in tokens%s)%n", "tokens", tokens.describe(), tokens.records(),
+                SaLines.millis(tokens.micros()), tokens.failed() == 0 ? "" : ", " + tokens.failed() + " FAILED");
+        if (tokens.records() == 0 || tokens.failed() > 0) {
+            failures.add("token operations (" + role + ")");
         }
     }
 
-    private static void describe(PrintWriter out, Token t, String role) {
+    /** The responder hears of the Delete as it answers it, so its event may trail the initiator's close a little. */
+    private String deletion(Side side) throws InterruptedException {
+        try {
+            return "deleted (" + side.deleted.get(DELETE_WAIT.toMillis(), TimeUnit.MILLISECONDS) + ")";
+        } catch (ExecutionException | TimeoutException e) {
+            failures.add("Delete");
+            return "NOT DELETED";
+        }
+    }
+
+    private void audit(PrintWriter out, IkesealConfig config) {
+        AuditVerifier.Result audit = AuditVerifier.verify(config.audit().log());
+        out.printf("%-11s %s: %s%n", "audit", config.audit().log(), audit.ok() ? audit.reason()
+                : "BROKEN at line " + audit.firstBadLine() + ": " + audit.reason());
+        if (!audit.ok()) {
+            failures.add("audit chain");
+        }
+    }
+
+    /** A daemon's bound {@code address:port}s (IKE, NAT-T), as the other side's audit records name their peer. */
+    private static Set<String> addresses(IkeDaemon daemon) {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        daemon.transport().sockets().forEach(s -> out.add(IkeSaInfo.address(s.localAddress())));
+        return out;
+    }
+
+    private static String hex(long spi) {
+        return java.util.HexFormat.of().toHexDigits(spi);
+    }
+
+    private static void describe(PrintWriter out, Token t) {
         var caps = t.capabilities();
-        String serves = role.equals("identity") ? "signs " + String.join(", ", caps.signatureMethods())
-                : "tier " + t.tier().configName() + ", DH " + caps.dhGroups().stream().map(DhGroup::proposalName).toList()
-                + ", PRF " + caps.sealedPrfs().stream().map(Prf::proposalName).toList();
-        out.printf("token       %-10s %s '%s' (%s): %s%n", t.name(), t.slot().model(), t.slot().label(), role, serves);
+        boolean kx = t.spec().roles().contains(TokenRole.KEY_EXCHANGE);
+        String serves = kx ? "tier " + t.tier().configName() + ", DH " + caps.dhGroups().stream()
+                .map(DhGroup::proposalName).toList() + ", PRF " + caps.sealedPrfs().stream().map(Prf::proposalName)
+                .toList() : "signs " + String.join(", ", caps.signatureMethods());
+        out.printf("%-11s %-10s %s '%s' (%s): %s%n", "token", t.name(), t.slot().model(), t.slot().label(),
+                kx ? "key-exchange" : "identity", serves);
     }
 
-    private static String hsm(IkesealConfig config) {
-        return config.tokensWith(TokenRole.KEY_EXCHANGE).get(0).name();
+    /** The summary says what happened; the daemons' INFO lines would repeat it (--debug shows them). */
+    private static Level quietLogs() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Level before = root.getLevel();
+        if (before != null && before.isGreaterOrEqual(Level.INFO)) {
+            root.setLevel(Level.WARN);
+        }
+        return before;
     }
 
-    private static byte[] readHex(Path file) throws java.io.IOException {
-        String s = Files.readString(file, StandardCharsets.US_ASCII).strip();
-        return HexFormat.of().parseHex(s.startsWith("0x") ? s.substring(2) : s);
+    private static void restoreLogs(Level level) {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
     }
 }

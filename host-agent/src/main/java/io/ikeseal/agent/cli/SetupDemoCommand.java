@@ -19,7 +19,6 @@ import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.token.Pkcs11Module;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenSpec;
-import io.ikeseal.testhsm.DebianTools;
 import io.ikeseal.testhsm.IdentityKey;
 import io.ikeseal.testhsm.KeyKind;
 import io.ikeseal.testhsm.NssToken;
@@ -31,24 +30,41 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code ikeseal setup-demo DIR}: a self-contained demo deployment made of software tokens — SoftHSM as the
- * identity "smartcard", an NSS softoken database as the key-exchange "HSM" — and an ikeseal.yaml that uses them.
+ * identity "smartcard", an NSS softoken database as the key-exchange "HSM" — and the configuration of two daemons
+ * that use them: a gateway (ikeseal.yaml, the responder) and a branch office (branch.yaml, the initiator), on
+ * loopback and high ports so that no root is needed.
  */
 @Command(name = "setup-demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Create a demo deployment in DIR with software tokens standing in for real hardware:",
-            "  - a SoftHSM token 'ikeseal-identity' (the smartcard) with ECDSA P-256 and RSA-3072 identity keys and "
-                + "their certificates, issued by a new demo CA (ca.pem);",
+            "  - a SoftHSM token 'ikeseal-identity' (the smartcard) with the gateway's ECDSA P-256 and RSA-3072 keys "
+                + "and the branch office's ECDSA P-256 key, each with a certificate issued by a new demo CA (ca.pem);",
             "  - an NSS softoken database (the HSM) that runs Diffie-Hellman and the key schedule sealed, holding "
-                + "the demo pre-shared key 'branch-office' (its value also in branch-office.psk, mode 0600, for the "
-                + "peer);",
-            "  - ikeseal.yaml using both, with paths relative to DIR; PIN files are mode 0600.",
-            "Needs the Debian packages softhsm2 and libnss3-tools. Then run: ikeseal token probe --config "
-                + "DIR/ikeseal.yaml"})
+                + "the demo pre-shared key 'branch-office' (its value also in branch-office.psk, mode 0600, for a "
+                + "software peer);",
+            "  - ikeseal.yaml, the gateway (responder on 127.0.0.1 ports " + SetupDemoCommand.GATEWAY_PORT + "/"
+                + SetupDemoCommand.GATEWAY_NAT_T_PORT + "), and branch.yaml, the branch office (initiator on ports "
+                + SetupDemoCommand.BRANCH_PORT + "/" + SetupDemoCommand.BRANCH_NAT_T_PORT + "), both on these "
+                + "tokens, with paths relative to DIR; PIN files are mode 0600.",
+            "Needs the Debian packages softhsm2 and libnss3-tools. Then run: ikeseal demo --dir DIR, or "
+                + "ikeseal run --config DIR/ikeseal.yaml and ikeseal initiate gateway --config DIR/branch.yaml"})
 final class SetupDemoCommand implements Callable<Integer> {
     static final String IDENTITY_LABEL = "ikeseal-identity";
     static final String KX_NAME = "ikeseal-kx";
     static final String DEMO_PSK = "branch-office";
     static final String GATEWAY_DN = "CN=gateway.ikeseal.demo,O=ikeseal demo";
     static final String GATEWAY_SAN = "gateway.ikeseal.demo";
+    static final String BRANCH_DN = "CN=branch.ikeseal.demo,O=ikeseal demo";
+    static final String BRANCH_SAN = "branch.ikeseal.demo";
+    /** The gateway's connection to the branch office (in ikeseal.yaml) and the branch's to the gateway. */
+    static final String GATEWAY_CONNECTION = "branch";
+    static final String BRANCH_CONNECTION = "gateway";
+    static final String BRANCH_YAML = "branch.yaml";
+    /** Above 1024, so a non-root user can bind them; 500/4500 are for production. */
+    static final int GATEWAY_PORT = 15500;
+    static final int GATEWAY_NAT_T_PORT = 15501;
+    static final int BRANCH_PORT = 15600;
+    static final int BRANCH_NAT_T_PORT = 15601;
+    static final String SUITE = "aes256gcm16-prfsha256-ecp256";
 
     private final CliContext ctx;
     @Parameters(paramLabel = "DIR", description = "Where to create the demo (created if missing; must be empty).")
@@ -71,23 +87,34 @@ final class SetupDemoCommand implements Callable<Integer> {
                 List.of(GATEWAY_SAN));
         IdentityKey rsa = smartcard.generateIdentity("ike-rsa-3072", KeyKind.RSA_3072, ca, GATEWAY_DN,
                 List.of(GATEWAY_SAN));
+        // The branch office's key shares the "smartcard" so that one process can run both ends of the demo.
+        IdentityKey branch = smartcard.generateIdentity("branch-ecdsa-p256", KeyKind.EC_P256, ca, BRANCH_DN,
+                List.of(BRANCH_SAN));
         Files.writeString(d.resolve("gateway-ecdsa-p256.pem"), TestCa.pem(ecdsa.certificate()), StandardCharsets.US_ASCII);
         Files.writeString(d.resolve("gateway-rsa-3072.pem"), TestCa.pem(rsa.certificate()), StandardCharsets.US_ASCII);
+        Files.writeString(d.resolve("branch-ecdsa-p256.pem"), TestCa.pem(branch.certificate()), StandardCharsets.US_ASCII);
         NssToken hsm = NssToken.create(d, KX_NAME);
         // The fixture has initialized its copy of softoken; its key-storage slot is the second one listed.
         String kxLabel = Pkcs11Module.load(hsm.library(), hsm.nssArgs()).slots()
                 .get(NssToken.KEY_STORAGE_SLOT_INDEX).label();
+        String tokens = DemoYaml.tokens(d, smartcard, hsm, kxLabel);
         Path yaml = d.resolve("ikeseal.yaml");
-        Files.writeString(yaml, yaml(d, smartcard, hsm, kxLabel), StandardCharsets.UTF_8);
+        Files.writeString(yaml, DemoYaml.gateway(tokens), StandardCharsets.UTF_8);
+        Path branchYaml = d.resolve(BRANCH_YAML);
+        Files.writeString(branchYaml, DemoYaml.branch(tokens), StandardCharsets.UTF_8);
         IkesealConfig config = IkesealConfig.load(yaml);
+        IkesealConfig.load(branchYaml);
         importDemoPsk(config, hsm, d.resolve(DEMO_PSK + ".psk"));
         ctx.out().println("demo created in " + d + ":");
-        ctx.out().println("  ikeseal.yaml            tokens 'smartcard' (SoftHSM, identity) and 'hsm' (NSS softoken, "
-                + "key-exchange, sealed)");
-        ctx.out().println("  ca.pem                  demo CA; gateway-*.pem: the gateway's certificates ("
-                + GATEWAY_SAN + ")");
-        ctx.out().println("  " + DEMO_PSK + ".psk       the demo PSK (hex) for the peer; also sealed in token 'hsm'");
-        ctx.out().println("next: ikeseal token probe --config " + yaml);
+        ctx.out().println("  ikeseal.yaml            the gateway: responder on 127.0.0.1:" + GATEWAY_PORT
+                + ", tokens 'smartcard' (SoftHSM, identity) and 'hsm' (NSS softoken, key-exchange, sealed)");
+        ctx.out().println("  " + BRANCH_YAML + "             the branch office: initiator on 127.0.0.1:" + BRANCH_PORT
+                + ", connection '" + BRANCH_CONNECTION + "', same tokens");
+        ctx.out().println("  ca.pem                  demo CA; gateway-*.pem, branch-*.pem: certificates of "
+                + GATEWAY_SAN + " and " + BRANCH_SAN);
+        ctx.out().println("  " + DEMO_PSK + ".psk       the demo PSK (hex) for a software peer; also sealed in token "
+                + "'hsm'");
+        ctx.out().println("next: ikeseal demo --dir " + d + "   (or: ikeseal token probe --config " + yaml + ")");
         return ExitCode.OK;
     }
 
@@ -117,6 +144,8 @@ final class SetupDemoCommand implements Callable<Integer> {
         byte[] psk = new byte[32];
         new SecureRandom().nextBytes(psk);
         try {
+            // --force: a new token, so a new PSK; the old file goes rather than keeping a stale value.
+            Files.deleteIfExists(pskFile);
             Files.createFile(pskFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pskFile, "0x" + HexFormat.of().formatHex(psk) + "\n", StandardCharsets.US_ASCII);
             try (HashChainedAuditLog audit = HashChainedAuditLog.open(config.audit().log());
@@ -126,62 +155,5 @@ final class SetupDemoCommand implements Callable<Integer> {
         } finally {
             Arrays.fill(psk, (byte) 0);
         }
-    }
-
-    private static String yaml(Path d, SoftHsmToken smartcard, NssToken hsm, String kxLabel) {
-        return """
-                # ikeseal demo configuration, written by `ikeseal setup-demo`.
-                # Relative paths are relative to this file's directory.
-                audit:
-                  # hash-chained record of every token operation; check it with: ikeseal audit verify
-                  log: audit.log
-
-                tokens:
-                  # The "smartcard": SoftHSM holding the gateway's signing keys. SoftHSM has no HKDF, so it
-                  # could serve key-exchange only at tier compat; here it only signs IKE_AUTH.
-                  - name: smartcard
-                    module: %s
-                    token: %s
-                    pin-file: %s
-                    # read by SoftHSM at C_Initialize
-                    environment:
-                      SOFTHSM2_CONF: %s
-                    roles: [identity]
-                    # a smartcard does one thing at a time
-                    threads: 1
-
-                  # The "HSM": an NSS softoken database. Diffie-Hellman, g^ir, SKEYSEED, SK_d and PSKs stay
-                  # inside it (CKM_HKDF_DERIVE).
-                  - name: hsm
-                    module: %s
-                    token: "%s"
-                    pin-file: %s
-                    # the NSS database directory (instead of nss-args, softoken's init string)
-                    nss-db: %s
-                    roles: [key-exchange]
-                    tier: sealed
-                    threads: 2
-
-                identities:
-                  - name: gateway-ecdsa
-                    token: smartcard
-                    # the key's label on the token; certificate: gateway-ecdsa-p256.pem
-                    key: ike-ecdsa-p256
-                  - name: gateway-rsa
-                    token: smartcard
-                    # certificate: gateway-rsa-3072.pem
-                    key: ike-rsa-3072
-
-                # names only: the values live in the token (ikeseal token import-psk)
-                psks:
-                  - name: %s
-                    token: hsm
-                """.formatted(DebianTools.libSofthsm2(), IDENTITY_LABEL, rel(d, smartcard.pinFile()),
-                rel(d, smartcard.conf()), DebianTools.libSoftokn3(), kxLabel, rel(d, hsm.pinFile()),
-                rel(d, hsm.dbDir()), DEMO_PSK);
-    }
-
-    private static String rel(Path base, Path p) {
-        return base.relativize(p.toAbsolutePath().normalize()).toString();
     }
 }

@@ -2,12 +2,23 @@ package io.ikeseal.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,39 +27,99 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 
 /**
- * setup-demo, then the token commands on the configuration it wrote, exactly as written (system libsofthsm2 with
- * SOFTHSM2_CONF, system softoken with the demo's database).
+ * setup-demo, then every command on the configurations it wrote, exactly as written (system libsofthsm2 with
+ * SOFTHSM2_CONF, system softoken with the demo's database) except for their UDP ports: the demo's fixed ports are
+ * swapped for free ones, so that two test runs on one machine do not meet. The demo itself establishes a real IKE
+ * SA; {@code run} is a separate JVM that gets a real SIGTERM; {@code initiate} runs here against it.
  *
  * <p>The only test class that loads the system SoftHSM and softoken libraries: a module is initialized once per
  * process with the first caller's environment and arguments, so every test here shares the one demo directory.
  */
 class DemoCliTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+
     @TempDir
     static Path base;
     static Path demo;
     static Path config;
+    static Path branch;
+    static int gatewayPort;
 
     @BeforeAll
-    static void setupDemo() {
+    static void setupDemo() throws Exception {
         demo = base.resolve("demo");
         Cli.Result r = Cli.run("setup-demo", demo.toString());
         assertEquals(0, r.exit(), r.toString());
         config = demo.resolve("ikeseal.yaml");
-        assertTrue(r.out().contains("next: ikeseal token probe --config " + config), r.out());
+        branch = demo.resolve("branch.yaml");
+        assertTrue(r.out().contains("next: ikeseal demo --dir " + demo), r.out());
+        for (String f : List.of("ikeseal.yaml", "branch.yaml")) {
+            IkesealConfig.load(demo.resolve(f));
+        }
+
+        // A demo from before the branch office had no branch.yaml: demo creates it again, over the old one.
+        Files.delete(branch);
+        StringWriter out = new StringWriter();
+        int rc = new DemoCommand(new CliContext(InputStream.nullInputStream(), new PrintWriter(out),
+                new PrintWriter(new StringWriter()), null)).ensureDemo(demo);
+        assertEquals(0, rc, out.toString());
+        assertTrue(out.toString().startsWith("ikeseal demo: " + demo + " holds an older demo (no branch.yaml); "
+                + "creating it again\ndemo created in " + demo), out.toString());
+        assertTrue(Files.isRegularFile(branch));
+
+        int[] ports = freeUdpPorts(4);
+        gatewayPort = ports[0];
+        rewrite(config, Map.of("port: 15500", "port: " + ports[0], "nat-t-port: 15501", "nat-t-port: " + ports[1]));
+        rewrite(branch, Map.of("  port: 15600", "  port: " + ports[2], "nat-t-port: 15601", "nat-t-port: " + ports[3],
+                "remote-port: 15500", "remote-port: " + ports[0]));
+    }
+
+    /** Replaces each key, which must occur exactly once, by its value. */
+    private static void rewrite(Path file, Map<String, String> replacements) throws Exception {
+        String text = Files.readString(file);
+        for (Map.Entry<String, String> e : replacements.entrySet()) {
+            assertEquals(1, text.split(java.util.regex.Pattern.quote(e.getKey()), -1).length - 1, e.getKey() + " in "
+                    + file);
+            text = text.replace(e.getKey(), e.getValue());
+        }
+        Files.writeString(file, text);
+    }
+
+    /** Ports free right now on 127.0.0.1, all different (held open together while they are chosen). */
+    private static int[] freeUdpPorts(int n) throws Exception {
+        List<DatagramSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+            return ports;
+        } finally {
+            held.forEach(DatagramSocket::close);
+        }
     }
 
     @Test
     void demoDirectoryHoldsWhatItPromises() throws Exception {
-        for (String f : List.of("ikeseal.yaml", "ca.pem", "gateway-ecdsa-p256.pem", "gateway-rsa-3072.pem",
-                "branch-office.psk", "audit.log")) {
+        for (String f : List.of("ikeseal.yaml", "branch.yaml", "ca.pem", "gateway-ecdsa-p256.pem",
+                "gateway-rsa-3072.pem", "branch-ecdsa-p256.pem", "branch-office.psk", "audit.log")) {
             assertTrue(Files.isRegularFile(demo.resolve(f)), f);
         }
         assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(demo.resolve("branch-office.psk"))));
         IkesealConfig c = IkesealConfig.load(config);
+        IkesealConfig b = IkesealConfig.load(branch);
+        assertEquals(c.tokens(), b.tokens(), "one TokenSet serves both daemons of the demo");
+        assertEquals(List.of("branch"), c.connections().stream().map(ConnectionConfig::name).toList());
+        assertNull(c.connection("branch").orElseThrow().remote(), "the gateway responds to any address");
+        assertTrue(b.connection("gateway").orElseThrow().initiate());
+        assertNotEquals(c.audit().log(), b.audit().log(), "two processes never share an audit log");
         for (var t : c.tokens()) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
                     ((io.ikeseal.hsm.token.PinSource.FromFile) t.pin()).file())), t.name() + " PIN file");
@@ -111,7 +182,8 @@ class DemoCliTest {
     void probeReportsAMissingKeyOrPsk() throws Exception {
         Path bad = demo.resolve("missing-objects.yaml");
         Files.writeString(bad, Files.readString(config).replace("key: ike-rsa-3072", "key: ike-rsa-4096")
-                + "  - name: never-imported\n    token: hsm\n");
+                .replace("psks:\n  - name: branch-office\n    token: hsm\n",
+                        "psks:\n  - name: branch-office\n    token: hsm\n  - name: never-imported\n    token: hsm\n"));
         Cli.Result r = Cli.run("token", "probe", "--config", bad.toString());
         assertEquals(1, r.exit(), r.toString());
         JsonNode tokens = new ObjectMapper().readTree(r.out());
@@ -208,16 +280,166 @@ class DemoCliTest {
     }
 
     @Test
-    void demoRunsTheTokenSideOfAnIkeSaOnTheseTokens() {
+    void demoEstablishesAnIkeSaAndAChildSaThenDeletesThem() throws Exception {
         Cli.Result r = Cli.run("demo", "--dir", demo.toString());
         assertEquals(0, r.exit(), r.toString());
-        for (String line : List.of("SK_d      derived in 'hsm'", "AUTH      initiator, ECDSA_SHA256: signed in 'smartcard'",
-                "AUTH      responder, PSK 'branch-office'", "CHILD_SA  KEYMAT", "rekey     SKEYSEED'",
-                "hash chain intact", "result      OK")) {
-            assertTrue(r.out().contains(line), line + " in\n" + r.out());
+        String out = r.out();
+        assertFalse(out.contains("demo created"), "tokens are reused, not created again");
+        Matcher i = Pattern.compile("IKE SA      gateway\\[(\\p{XDigit}{16})_i (\\p{XDigit}{16})_r] initiator 127\\.0\\.0\\.1:"
+                + "\\d+ branch\\.ikeseal\\.demo <-> 127\\.0\\.0\\.1:" + gatewayPort
+                + " gateway\\.ikeseal\\.demo aes256gcm16-prfsha256-ecp256\n").matcher(out);
+        assertTrue(i.find(), "the initiator's view in\n" + out);
+        assertTrue(out.contains("IKE SA      branch[" + i.group(1) + "_i " + i.group(2) + "_r] responder 127.0.0.1:"
+                + gatewayPort + " gateway.ikeseal.demo <-> "), "the responder's view of the same SA in\n" + out);
+        assertEquals(2, count(out, "  suite     aes256gcm16-prfsha256-ecp256, residency tier sealed\n"), out);
+        assertTrue(out.contains("we: EC_P256 key 'branch-ecdsa-p256' on token smartcard"), out);
+        assertTrue(out.contains("we: EC_P256 key 'ike-ecdsa-p256' on token smartcard"), out);
+        assertTrue(out.contains("peer: ECDSA_SHA256 signature by certificate \"O=ikeseal demo, CN=branch.ikeseal.demo\""),
+                out);
+
+        Matcher mine = Pattern.compile("CHILD_SA  gateway\\{net} SPIs (\\p{XDigit}{8})_i (\\p{XDigit}{8})_o aes256gcm16 "
+                + "tunnel ").matcher(out);
+        assertTrue(mine.find(), out);
+        assertTrue(out.contains("CHILD_SA  branch{net} SPIs " + mine.group(2) + "_i " + mine.group(1) + "_o aes256gcm16 "
+                + "tunnel "), "both ends of one CHILD_SA:\n" + out);
+
+        List<String> tokens = out.lines().filter(l -> l.startsWith("  tokens    ")).toList();
+        assertEquals(2, tokens.size(), out);
+        for (String t : tokens) {
+            assertTrue(t.contains("hsm: 1 dh-keygen, 1 dh-derive, 1 skeyseed, "), "the key exchange in the HSM: " + t);
+            assertTrue(t.contains(", 1 child-keymat"), "the CHILD_SA's KEYMAT from the sealed SK_d: " + t);
+            assertTrue(t.contains("smartcard: 1 sign"), "AUTH signed by the smartcard: " + t);
+            assertTrue(t.contains("host: 1 peer-auth"), "the peer's AUTH checked on the host: " + t);
+            assertTrue(t.matches(".* \\(\\d+ records, \\d+\\.\\d ms in tokens\\)"), t);
         }
-        assertFalse(r.out().contains("DISAGREE") || r.out().contains("DOES NOT"), r.out());
-        assertFalse(r.out().contains("setup-demo"), "tokens are reused, not created again");
+        assertTrue(out.contains("deleted     initiator: deleted (daemon stopping); responder: deleted (deleted by the "
+                + "peer)\n"), out);
+        assertTrue(Pattern.compile("audit       " + Pattern.quote(demo.resolve("audit.log").toString())
+                + ": \\d+ records, chain intact, head file consistent\n").matcher(out).find(), out);
+        assertTrue(out.contains("result      OK: IKE SA and CHILD_SA established and deleted"), out);
+        assertFalse(out.contains("FAILED") || out.contains("NOT DELETED"), out);
+        assertFalse(out.contains(Files.readString(demo.resolve("branch-office.psk")).strip().substring(2)),
+                "no secret in the output");
+    }
+
+    /**
+     * {@code ikeseal run} on the gateway's configuration in its own JVM, {@code ikeseal initiate} on the branch
+     * office's here, then {@code ikeseal run} on the branch office's in a second JVM: an SA event line per
+     * established and deleted SA, the peer's error for a proposal it cannot accept, a connection initiated at start,
+     * and clean stops on SIGTERM (exit code 0) that delete the SAs first.
+     */
+    @Test
+    void runLogsSaEventsAndStopsCleanlyOnSigterm() throws Exception {
+        RunProcess gateway = RunProcess.start(config, "gateway");
+        List<String> gatewayLines;
+        try {
+            gateway.await(" running: ikeseal.yaml, connections [branch], listening on 127.0.0.1:" + gatewayPort
+                    + " (IKE), ");
+
+            Cli.Result r = Cli.run("initiate", "gateway", "--config", branch.toString(), "--timeout", "20s");
+            assertEquals(0, r.exit(), r.toString());
+            List<String> out = r.out().lines().toList();
+            assertEquals(4, out.size(), r.out());
+            assertTrue(out.get(0).matches("IKE_SA   gateway\\[\\p{XDigit}{16}_i \\p{XDigit}{16}_r] initiator 127\\.0\\.0\\.1:"
+                    + "\\d+ branch\\.ikeseal\\.demo <-> 127\\.0\\.0\\.1:" + gatewayPort
+                    + " gateway\\.ikeseal\\.demo aes256gcm16-prfsha256-ecp256"), out.get(0));
+            assertTrue(out.get(1).matches("         tier sealed; we: EC_P256 key 'branch-ecdsa-p256' on token smartcard, "
+                    + ".*; peer: ECDSA_SHA256 signature by certificate .*; token time \\d+\\.\\d ms"), out.get(1));
+            assertTrue(out.get(2).startsWith("CHILD_SA gateway{net} SPIs "), out.get(2));
+            assertTrue(out.get(3).matches("deleted  gateway\\[.*: daemon stopping"), out.get(3));
+
+            String spis = out.get(0).substring("IKE_SA   gateway".length(), out.get(0).indexOf(']') + 1);
+            gateway.await(" CHILD_SA established: branch{net} SPIs ");
+            gateway.await(" IKE_SA established: branch" + spis + " responder 127.0.0.1:" + gatewayPort
+                    + " gateway.ikeseal.demo <-> ");
+            gateway.await(" IKE_SA deleted: branch" + spis + " responder ");
+
+            // The peer's error notification is the reason, exit 1.
+            Path noProposal = demo.resolve("branch-aes128.yaml");
+            Files.writeString(noProposal, Files.readString(branch).replace("proposals: [aes256gcm16-prfsha256-ecp256]",
+                    "proposals: [aes128gcm16-prfsha256-ecp384]"));
+            Cli.Result refused = Cli.run("initiate", "gateway", "--config", noProposal.toString(), "--timeout", "20s");
+            assertEquals(1, refused.exit(), refused.toString());
+            assertEquals("ikeseal: gateway: no IKE SA: NO_PROPOSAL_CHOSEN from the responder\n", refused.err());
+            assertEquals("", refused.out());
+
+            // The branch office's connection has initiate: true; stopping its daemon deletes the SA.
+            RunProcess office = RunProcess.start(branch, "branch");
+            List<String> officeLines;
+            try {
+                office.await(" IKE_SA established: gateway[");
+            } finally {
+                officeLines = office.stop();
+            }
+            assertEquals(List.of("running", "initiating", "CHILD_SA", "IKE_SA", "stopping", "IKE_SA", "stopped"),
+                    officeLines.stream().map(l -> l.split(" ")[1].replace(":", "")).toList(), office.all());
+            assertTrue(officeLines.get(4).endsWith(" stopping: deleting 1 IKE SA(s)"), office.all());
+            assertTrue(officeLines.get(5).matches(".* IKE_SA deleted: gateway\\[.*: daemon stopping"), office.all());
+            assertEquals(2, Files.readAllLines(gateway.stdout()).stream().filter(l -> l.matches(".* IKE_SA deleted: "
+                    + "branch\\[.* responder .*: deleted by the peer")).count(), gateway.all());
+        } finally {
+            gatewayLines = gateway.stop();
+        }
+        assertTrue(gatewayLines.get(gatewayLines.size() - 2).endsWith(" stopping: deleting 0 IKE SA(s)"), gateway.all());
+        assertTrue(gatewayLines.getLast().endsWith(" stopped"), gateway.all());
+        for (String line : gatewayLines) {
+            assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{1,3})?Z \\S.*"),
+                    "one stamped line per event: " + line);
+        }
+        for (String log : List.of("audit.log", "branch-audit.log")) {
+            Cli.Result audit = Cli.run("audit", "verify", demo.resolve(log).toString());
+            assertEquals(0, audit.exit(), "the stopped daemons left intact audit logs: " + audit);
+        }
+    }
+
+    /**
+     * {@code ikeseal run} in a JVM of its own, with this JVM's flags and class path. Its stdout goes to a file, not
+     * a pipe: the JDK drains a pipe when the process exits, racing a reader for the last lines.
+     */
+    private record RunProcess(Process process, Path stdout, Path stderr) {
+        static RunProcess start(Path config, String name) throws java.io.IOException {
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-")
+                    || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
+                    || a.startsWith("-Dsun.security")).forEach(command::add);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
+                    "--config", config.toString()));
+            Path out = base.resolve(name + ".stdout");
+            Path err = base.resolve(name + ".stderr");
+            return new RunProcess(new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .start(), out, err);
+        }
+
+        /** Waits (bounded) for a line on stdout containing {@code part}. */
+        void await(String part) throws Exception {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            do {
+                if (Files.readAllLines(stdout).stream().anyMatch(l -> l.contains(part))) {
+                    return;
+                }
+                assertTrue(process.isAlive(), "run exited " + (process.isAlive() ? "" : process.exitValue()) + ":\n"
+                        + all());
+                Thread.sleep(50);
+            } while (System.nanoTime() < deadline);
+            fail("no line with '" + part + "' within " + WAIT + " in\n" + all());
+        }
+
+        /** SIGTERM; the process must exit 0 in time. Returns its stdout lines. */
+        List<String> stop() throws Exception {
+            process.destroy();
+            assertTrue(process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS), "run stops on SIGTERM:\n" + all());
+            assertEquals(0, process.exitValue(), all());
+            return Files.readAllLines(stdout);
+        }
+
+        String all() throws java.io.IOException {
+            return Files.readString(stdout) + "--- stderr\n" + Files.readString(stderr);
+        }
+    }
+
+    private static int count(String text, String part) {
+        return text.split(Pattern.quote(part), -1).length - 1;
     }
 
     private static List<String> texts(JsonNode array) {
