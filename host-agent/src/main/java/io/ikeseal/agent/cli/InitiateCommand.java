@@ -2,9 +2,8 @@ package io.ikeseal.agent.cli;
 
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,9 +29,11 @@ import picocli.CommandLine.Parameters;
         description = {"Establish one configured connection: IKE_SA_INIT and IKE_AUTH with its CHILD_SAs, print "
                 + "the SAs, delete them again and exit 0.",
             "Exits 1 with the reason (e.g. NO_PROPOSAL_CHOSEN or AUTHENTICATION_FAILED from the responder) when no IKE "
-                + "SA was established in time. Binds the configured listen addresses and IKE ports, so it cannot "
+                + "SA was established in time, or no CHILD_SA when the connection has children. Binds the configured listen addresses and IKE ports, so it cannot "
                 + "run beside an ikeseal run of the same configuration."})
 final class InitiateCommand implements Callable<Integer> {
+    private static final Duration CHILD_FAILURE_WAIT = Duration.ofSeconds(5);
+
     private final CliContext ctx;
     @Parameters(paramLabel = "CONN", description = "The connection's name (connections[].name).")
     String connection;
@@ -55,11 +56,11 @@ final class InitiateCommand implements Callable<Integer> {
             throw new UsageException("connection '" + connection + "' has remote-address any: it only responds");
         }
         PrintWriter out = ctx.out();
-        List<String> childFailures = new CopyOnWriteArrayList<>();
+        CompletableFuture<String> childFailure = new CompletableFuture<>();
         SaEvents events = new SaEvents() {
             @Override
             public void childSaFailed(IkeSaInfo ikeSa, String child, String reason) {
-                childFailures.add(child + ": " + reason);
+                childFailure.complete(child + ": " + reason);
             }
 
             @Override
@@ -87,11 +88,22 @@ final class InitiateCommand implements Callable<Integer> {
             for (ChildSaRecord child : sa.children()) {
                 out.println("CHILD_SA " + child.describe());
             }
-            for (String failure : childFailures) {
-                out.println("CHILD_SA failed " + failure);
-            }
             if (sa.children().isEmpty() && cc.children().isEmpty()) {
                 out.println("CHILD_SA none configured");
+            }
+            if (sa.children().isEmpty() && !cc.children().isEmpty()) {
+                // The connection asks for a CHILD_SA: an IKE SA alone is not what was configured. The initiator
+                // reports the CHILD_SA's failure just after the IKE SA is established, so wait for it (bounded).
+                String why;
+                try {
+                    why = childFailure.get(CHILD_FAILURE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    why = "(no reason reported)";
+                }
+                out.println("CHILD_SA failed " + why);
+                out.flush();
+                ctx.err().println("ikeseal: " + connection + ": IKE SA established, but no CHILD_SA");
+                return ExitCode.FAILURE;
             }
             out.flush();
         }

@@ -363,6 +363,14 @@ class DemoCliTest {
             assertEquals("ikeseal: gateway: no IKE SA: NO_PROPOSAL_CHOSEN from the responder\n", refused.err());
             assertEquals("", refused.out());
 
+            // An IKE SA without the configured CHILD_SA is not the connection either: exit 1, the reason printed.
+            Path wrongTs = demo.resolve("branch-ts.yaml");
+            Files.writeString(wrongTs, Files.readString(branch).replace("remote-ts: [dynamic]", "remote-ts: [10.9.0.0/16]"));
+            Cli.Result noChild = Cli.run("initiate", "gateway", "--config", wrongTs.toString(), "--timeout", "20s");
+            assertEquals(1, noChild.exit(), noChild.toString());
+            assertTrue(noChild.out().contains("\nCHILD_SA failed net: TS_UNACCEPTABLE from the responder"), noChild.out());
+            assertEquals("ikeseal: gateway: IKE SA established, but no CHILD_SA\n", noChild.err());
+
             // The branch office's connection has initiate: true; stopping its daemon deletes the SA.
             RunProcess office = RunProcess.start(branch, "branch");
             List<String> officeLines;
@@ -375,7 +383,7 @@ class DemoCliTest {
                     officeLines.stream().map(l -> l.split(" ")[1].replace(":", "")).toList(), office.all());
             assertTrue(officeLines.get(4).endsWith(" stopping: deleting 1 IKE SA(s)"), office.all());
             assertTrue(officeLines.get(5).matches(".* IKE_SA deleted: gateway\\[.*: daemon stopping"), office.all());
-            assertEquals(2, Files.readAllLines(gateway.stdout()).stream().filter(l -> l.matches(".* IKE_SA deleted: "
+            assertEquals(3, Files.readAllLines(gateway.stdout()).stream().filter(l -> l.matches(".* IKE_SA deleted: "
                     + "branch\\[.* responder .*: deleted by the peer")).count(), gateway.all());
         } finally {
             gatewayLines = gateway.stop();
