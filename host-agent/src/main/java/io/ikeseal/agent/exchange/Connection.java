@@ -18,6 +18,13 @@ public record Connection(ConnectionConfig config, LocalAuthenticator localAuth, 
         return config.name();
     }
 
+    /** How our AUTH payload was made, for logs: e.g. "EC_P256 key 'gw' on token smartcard, ECDSA_SHA256 (method 14)". */
+    String authUsed(int method, java.util.Set<io.ikeseal.hsm.sign.HashAlgorithm> peerHashes) {
+        String how = localAuth instanceof LocalAuthenticator.TokenSignature t ? t.scheme(peerHashes).name()
+                : "shared key MIC";
+        return description + ", " + how + " (method " + method + ")";
+    }
+
     /** Whether a message between these addresses may belong to this connection (responder side). */
     public boolean matches(InetAddress local, InetSocketAddress remote) {
         if (!config.localAddress().equals(local)) {

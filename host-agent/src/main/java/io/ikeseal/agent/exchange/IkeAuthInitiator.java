@@ -98,7 +98,7 @@ final class IkeAuthInitiator implements IkeSession.ResponseHandler {
             p.add(proposedTs.tsiPayload());
             p.add(proposedTs.tsrPayload());
         }
-        s.localAuthUsed = s.connection.description() + ", AUTH method " + auth.method();
+        s.localAuthUsed = s.connection.authUsed(auth.method(), s.peerHashes);
         s.state = IkeSaState.AUTHENTICATING;
         s.request(ExchangeType.IKE_AUTH, p, this);
     }
@@ -150,36 +150,36 @@ final class IkeAuthInitiator implements IkeSession.ResponseHandler {
         Optional<TrafficSelectorPayload> tsi = m.trafficSelectors(PayloadType.TSI);
         Optional<TrafficSelectorPayload> tsr = m.trafficSelectors(PayloadType.TSR);
         if (error.isPresent() || sa.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
-            s.markEstablished();
             childFailed(error.map(n -> NotifyType.name(n.notifyType()) + " from the responder")
                     .orElse("no SA, TSi and TSr in the IKE_AUTH response"), false);
+            s.markEstablished();
             return;
         }
         Optional<ChildSuite> suite = ProposalSelection.acceptChild(sa.get().proposals(), sentEsp);
         if (suite.isEmpty()) {
-            s.markEstablished();
             childFailed("the responder chose an ESP proposal we did not offer", true);
+            s.markEstablished();
             return;
         }
         boolean transport = m.notification(NotifyType.USE_TRANSPORT_MODE).isPresent();
         if (transport != (child.mode() == ChildSaMode.TRANSPORT)) {
-            s.markEstablished();
             childFailed("the responder " + (transport ? "chose transport mode we did not ask for"
                     : "refused transport mode"), true);
+            s.markEstablished();
             return;
         }
         InitiatorOutcome ts = InitiatorCheck.check(proposedTs, tsi.get(), tsr.get());
         if (ts instanceof InitiatorOutcome.Rejected r) {
-            s.markEstablished();
             childFailed("traffic selectors: " + r.detail(), true);
+            s.markEstablished();
             return;
         }
         TsPair agreed = ((InitiatorOutcome.Accepted) ts).selectors();
         byte[] outbound = sa.get().proposals().getFirst().spi();
         ChildSaSetup.keymat(s, suite.get()).whenCompleteAsync((keys, e) -> {
             if (e != null) {
-                s.markEstablished();
                 childFailed("KEYMAT: " + IkeKeyDerivation.describe(e), true);
+                s.markEstablished();
                 return;
             }
             if (s.state == IkeSaState.CLOSED) {
@@ -188,10 +188,10 @@ final class IkeAuthInitiator implements IkeSession.ResponseHandler {
             }
             var r = ChildSaSetup.install(s, child, suite.get(), child.mode(), inboundSpi, outbound,
                     ChildSaSetup.ours(s, agreed), ChildSaSetup.peers(s, agreed), keys);
-            s.markEstablished();
             if (r == null) {
                 childFailed("the installer refused it", true);
             }
+            s.markEstablished();
         }, s.exec);
     }
 

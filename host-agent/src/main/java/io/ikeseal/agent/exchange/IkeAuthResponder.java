@@ -137,7 +137,7 @@ final class IkeAuthResponder {
             p.addAll(c.localAuth().certificates());
             p.add(a);
             p.addAll(cp);
-            s.localAuthUsed = c.description() + ", AUTH method " + a.method();
+            s.localAuthUsed = c.authUsed(a.method(), s.peerHashes);
             return p;
         }).whenCompleteAsync((p, err) -> {
             if (s.state == IkeSaState.CLOSED) {

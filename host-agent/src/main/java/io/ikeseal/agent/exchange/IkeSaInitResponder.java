@@ -13,6 +13,7 @@ import io.ikeseal.agent.proposal.ConfiguredProposal;
 import io.ikeseal.agent.proposal.IkeSuite;
 import io.ikeseal.agent.proposal.ProposalSelection;
 import io.ikeseal.agent.proposal.Selected;
+import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
 import io.ikeseal.agent.transport.IkeDatagram;
 import io.ikeseal.agent.wire.ExchangeType;
@@ -58,7 +59,7 @@ final class IkeSaInitResponder {
                 ke.getFirst().dhGroup());
         if (chosen.isEmpty()) {
             refuse(s, dg, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN), s.candidates.isEmpty()
-                    ? "no connection for " + dg.recipient().getAddress().getHostAddress() + " <-> " + dg.sender()
+                    ? "no connection for " + dg.recipient().getAddress().getHostAddress() + " <-> " + IkeSaInfo.address(dg.sender())
                     : "no proposal acceptable to " + s.candidates.stream().map(Connection::name).toList());
             return;
         }
@@ -79,7 +80,7 @@ final class IkeSaInitResponder {
             KeyExchangeData.decode(suite.group(), peerKe.keyExchangeData());
         } catch (InvalidKeyExchangeException e) {
             s.drop("invalid-ke-value", dg);
-            s.close("IKE_SA_INIT from " + dg.sender() + ": " + e.getMessage(), false);
+            s.close("IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": " + e.getMessage(), false);
             return;
         }
         s.ni = ni.getFirst().nonce();
@@ -99,7 +100,7 @@ final class IkeSaInitResponder {
                 if (c instanceof InvalidKeyExchangeException) {
                     s.drop("invalid-ke-value", dg); // checked again by the token layer's agree; unanswered
                 }
-                s.close("IKE_SA_INIT from " + dg.sender() + ": " + IkeKeyDerivation.describe(e), false);
+                s.close("IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": " + IkeKeyDerivation.describe(e), false);
                 return;
             }
             if (s.state == IkeSaState.CLOSED) {
@@ -141,7 +142,7 @@ final class IkeSaInitResponder {
     private static void refuse(IkeSession s, IkeDatagram dg, NotifyPayload error, String why) {
         IkeHeader h = IkeHeader.of(s.spiI, 0, ExchangeType.IKE_SA_INIT, false, true, 0);
         s.path.send(new IkeMessage(h, List.of(error)).encode());
-        LOG.info("IKE_SA_INIT from {} refused with {}: {}", dg.sender(), NotifyType.name(error.notifyType()), why);
+        LOG.info("IKE_SA_INIT from {} refused with {}: {}", IkeSaInfo.address(dg.sender()), NotifyType.name(error.notifyType()), why);
         s.close(NotifyType.name(error.notifyType()), false);
     }
 }

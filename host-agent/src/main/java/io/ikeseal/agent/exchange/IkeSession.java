@@ -345,7 +345,7 @@ final class IkeSession implements IkeSaInbox {
             String exchange = ExchangeType.name(o.exchange);
             o.handler.onTimeout(exchange, n);
             if (state != IkeSaState.CLOSED) {
-                fail("no answer to " + exchange + " #" + o.id + " from " + path.remote() + " after " + n
+                fail("no answer to " + exchange + " #" + o.id + " from " + IkeSaInfo.address(path.remote()) + " after " + n
                         + " retransmissions");
             }
             return;
@@ -434,7 +434,8 @@ final class IkeSession implements IkeSaInbox {
         realMessage1 = null;
         realMessage2 = null;
         IkeSaInfo info = info();
-        LOG.info("IKE_SA {} established: {} <-> {} {}, {}", name(), path.local(), path.remote(), suite.describe(),
+        LOG.info("IKE_SA {} established: {} <-> {} {}, {}", name(), IkeSaInfo.address(path.local()),
+                IkeSaInfo.address(path.remote()), suite.describe(),
                 localAuthUsed);
         services.events().ikeSaEstablished(info);
         established.complete(info);

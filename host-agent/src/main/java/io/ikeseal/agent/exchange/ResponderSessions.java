@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.transport.IkeDatagram;
 import io.ikeseal.agent.transport.IkeSaInitListener;
 import io.ikeseal.agent.transport.IkeSender;
@@ -117,7 +118,7 @@ public final class ResponderSessions implements IkeSaInitListener {
         IkeHeader h = IkeHeader.of(spiI, 0, ExchangeType.IKE_SA_INIT, false, true, 0);
         replies.send(new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, cookie))).encode());
         services.counters().countSa("cookie-sent");
-        LOG.debug("COOKIE sent to {} ({} half-open SAs)", dg.sender(), halfOpen.get());
+        LOG.debug("COOKIE sent to {} ({} half-open SAs)", IkeSaInfo.address(dg.sender()), halfOpen.get());
         return false;
     }
 }

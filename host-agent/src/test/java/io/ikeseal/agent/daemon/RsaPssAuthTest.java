@@ -34,8 +34,8 @@ class RsaPssAuthTest {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().signWith("gateway-rsa"), PSS);
              Side br = scenario.start("branch", ConnectionYaml.branch(gw).signWith("branch-rsa"), PSS)) {
             Scenario.Established sa = Scenario.establish(br, gw);
-            assertEquals("RSA key 'branch-rsa' on token smartcard, AUTH method 14", sa.initiator().localAuth());
-            assertEquals("RSA key 'gateway-rsa' on token smartcard, AUTH method 14", sa.responder().localAuth());
+            assertEquals("RSA key 'branch-rsa' on token smartcard, RSA_PSS_SHA256 (method 14)", sa.initiator().localAuth());
+            assertEquals("RSA key 'gateway-rsa' on token smartcard, RSA_PSS_SHA256 (method 14)", sa.responder().localAuth());
             assertTrue(sa.initiator().remoteAuth().startsWith("RSA_PSS_SHA256 signature by certificate \"O=ikeseal "
                     + "test, CN=gateway.ikeseal.test\" issued by \"O=ikeseal test, CN=ikeseal test CA\""),
                     sa.initiator().remoteAuth());

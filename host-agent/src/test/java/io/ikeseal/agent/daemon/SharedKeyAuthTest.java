@@ -27,8 +27,8 @@ class SharedKeyAuthTest {
                      .proposals(suite))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             assertEquals("aes256-sha384-prfsha384-ecp384", sa.initiator().suite().describe());
-            assertEquals("PSK 'branch-psk' in token hsm, AUTH method 2", sa.initiator().localAuth());
-            assertEquals("PSK 'branch-psk' in token hsm, AUTH method 2", sa.responder().localAuth());
+            assertEquals("PSK 'branch-psk' in token hsm, shared key MIC (method 2)", sa.initiator().localAuth());
+            assertEquals("PSK 'branch-psk' in token hsm, shared key MIC (method 2)", sa.responder().localAuth());
             Scenario.assertOneChildEach(br, gw);
             List<Scenario.Audited> records = scenario.audit(sa.initiator().spiI());
             // No signature anywhere; each end keyed its AUTH and checked the other's with the PSK in the HSM.
@@ -48,8 +48,8 @@ class SharedKeyAuthTest {
                 .peerPubkey());
              Side br = scenario.start("branch", ConnectionYaml.branch(gw).peerPsk(TestDeployment.PSK))) {
             Scenario.Established sa = Scenario.establish(br, gw);
-            assertEquals("EC_P256 key 'branch-ecdsa' on token smartcard, AUTH method 14", sa.initiator().localAuth());
-            assertEquals("PSK 'branch-psk' in token hsm, AUTH method 2", sa.responder().localAuth());
+            assertEquals("EC_P256 key 'branch-ecdsa' on token smartcard, ECDSA_SHA256 (method 14)", sa.initiator().localAuth());
+            assertEquals("PSK 'branch-psk' in token hsm, shared key MIC (method 2)", sa.responder().localAuth());
             assertTrue(sa.responder().remoteAuth().startsWith("ECDSA"), sa.responder().remoteAuth());
             Scenario.assertOneChildEach(br, gw);
             List<Scenario.Audited> records = scenario.audit(sa.initiator().spiI());
