@@ -67,9 +67,9 @@ public final class NssToken implements AutoCloseable {
         Path certutil = DebianTools.certutil();
         Path module = DebianTools.libSoftokn3();
         Path spy = spied ? DebianTools.pkcs11Spy() : null;
-        Path dir = TokenFiles.newDir(baseDir, "nss-" + name);
+        Path dir = FixtureFiles.newDir(baseDir, "nss-" + name);
         try {
-            Path dbDir = TokenFiles.mkdir(dir.resolve("db"));
+            Path dbDir = FixtureFiles.mkdirs(dir.resolve("db"));
             char[] pin = TokenFiles.randomPin();
             Path pinFile = TokenFiles.writeSecret(dir.resolve("nss.pin"), pin);
             Subprocess.run(List.of(certutil.toString(), "-N", "-d", "sql:" + dbDir, "-f", pinFile.toString()), Map.of());
@@ -95,7 +95,7 @@ public final class NssToken implements AutoCloseable {
             return new NssToken(name, dir, dbDir, softoken, library, spyLog, nssArgs, pin, pinFile, env, config,
                     provider);
         } catch (RuntimeException | Error e) {
-            TokenFiles.deleteTree(dir);
+            FixtureFiles.deleteTree(dir);
             throw e;
         }
     }
@@ -191,7 +191,7 @@ public final class NssToken implements AutoCloseable {
         }
         closed = true;
         Pkcs11Modules.logout(provider);
-        TokenFiles.deleteTree(dir);
+        FixtureFiles.deleteTree(dir);
     }
 
     private void checkOpen() {

@@ -46,11 +46,11 @@ public final class SoftHsmToken implements AutoCloseable {
         TokenFiles.checkName("token label", label);
         Path util = DebianTools.softhsm2Util();
         Path module = DebianTools.libSofthsm2();
-        Path dir = TokenFiles.newDir(baseDir, "softhsm-" + label);
+        Path dir = FixtureFiles.newDir(baseDir, "softhsm-" + label);
         try {
             Path tokens = dir.resolve("tokens");
             Path conf = dir.resolve("softhsm2.conf");
-            TokenFiles.write(conf, "directories.tokendir = " + TokenFiles.mkdir(tokens)
+            FixtureFiles.write(conf, "directories.tokendir = " + FixtureFiles.mkdirs(tokens)
                     + "\nobjectstore.backend = file\nlog.level = ERROR\n");
             Map<String, String> env = Map.of("SOFTHSM2_CONF", conf.toString());
             char[] pin = TokenFiles.randomPin();
@@ -70,7 +70,7 @@ public final class SoftHsmToken implements AutoCloseable {
             Pkcs11Modules.keyStore(provider, pin.clone());
             return new SoftHsmToken(dir, label, conf, library, slot, pin, soPin, pinFile, config, provider);
         } catch (RuntimeException | Error e) {
-            TokenFiles.deleteTree(dir);
+            FixtureFiles.deleteTree(dir);
             throw e;
         }
     }
@@ -165,7 +165,7 @@ public final class SoftHsmToken implements AutoCloseable {
         }
         closed = true;
         Pkcs11Modules.logout(provider);
-        TokenFiles.deleteTree(dir);
+        FixtureFiles.deleteTree(dir);
     }
 
     private void checkOpen() {

@@ -42,42 +42,9 @@ final class TokenFiles {
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
     }
-
-    /** A new directory under baseDir (created if needed) named prefix-&lt;random&gt;. */
-    static Path newDir(Path baseDir, String prefix) {
-        try {
-            Files.createDirectories(baseDir);
-            return Files.createTempDirectory(baseDir.toAbsolutePath(), prefix + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a token directory under " + baseDir, e);
-        }
-    }
-
     /** Writes a secret readable only by the owner (created 600, never briefly world-readable). */
     static Path writeSecret(Path file, char[] secret) {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, new String(secret), StandardCharsets.UTF_8);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
-    }
-
-    static Path mkdir(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-    }
-
-    static void write(Path file, String text) {
-        try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        return FixtureFiles.writeSecret(file, new String(secret));
     }
 
     /**
@@ -90,24 +57,6 @@ final class TokenFiles {
             return Files.copy(module, copy, StandardCopyOption.COPY_ATTRIBUTES);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + module + " to " + copy, e);
-        }
-    }
-
-    /** Best effort: a loaded module keeps its mapping after its file is deleted. */
-    static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.ikeseal.testhsm.DebianTools;
+import io.ikeseal.testhsm.FixtureFiles;
 import io.ikeseal.testhsm.TestCa;
 
 /**
@@ -118,21 +119,21 @@ public final class Charon implements AutoCloseable {
 
     private static Charon startOnce(Path baseDir, String name, CharonOptions options) {
         int[] ports = options.ikePort() == 0 ? FreePorts.udp(2) : new int[] {options.ikePort(), options.natTPort()};
-        Path dir = CharonFiles.newDir(baseDir, "charon-" + name);
+        Path dir = FixtureFiles.newDir(baseDir, "charon-" + name);
         Path socketDir = null;
         Process process = null;
         try {
             Path socket = dir.resolve("charon.vici");
             if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-                socketDir = CharonFiles.newDir(Path.of(System.getProperty("java.io.tmpdir")), "charon-vici");
+                socketDir = FixtureFiles.newDir(Path.of(System.getProperty("java.io.tmpdir")), "charon-vici");
                 socket = socketDir.resolve("charon.vici");
             }
             String uri = "unix://" + socket;
             Path logFile = dir.resolve(StrongswanConf.LOG_FILE);
-            Path conf = CharonFiles.write(dir.resolve("strongswan.conf"),
+            Path conf = FixtureFiles.write(dir.resolve("strongswan.conf"),
                     StrongswanConf.render(options, ports[0], ports[1], uri, logFile));
-            Path swanctlDir = CharonFiles.mkdirs(dir.resolve("swanctl"));
-            SWANCTL_DIRS.forEach(d -> CharonFiles.mkdirs(swanctlDir.resolve(d)));
+            Path swanctlDir = FixtureFiles.mkdirs(dir.resolve("swanctl"));
+            SWANCTL_DIRS.forEach(d -> FixtureFiles.mkdirs(swanctlDir.resolve(d)));
             ProcessBuilder pb = new ProcessBuilder(DebianTools.charonSystemd().toString()).directory(dir.toFile())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("charon.out").toFile());
             pb.environment().putAll(options.environment());
@@ -205,7 +206,7 @@ public final class Charon implements AutoCloseable {
 
     /** Copies a CA certificate into x509ca/ (trusted for peers' certificates); returns its file name. */
     public String trust(String fileName, X509Certificate ca) {
-        CharonFiles.write(swanctlDir().resolve("x509ca").resolve(checkFile(fileName)), pem(ca));
+        FixtureFiles.write(swanctlDir().resolve("x509ca").resolve(checkFile(fileName)), pem(ca));
         return fileName;
     }
 
@@ -217,8 +218,8 @@ public final class Charon implements AutoCloseable {
     /** Writes the identity's certificate to x509/ and its key to private/; returns the certificate's file name. */
     public String install(CharonIdentity identity) {
         String file = checkFile(identity.fileName());
-        CharonFiles.write(swanctlDir().resolve("x509").resolve(file), identity.certificatePem());
-        CharonFiles.writeSecret(swanctlDir().resolve("private").resolve(file), identity.privateKeyPem());
+        FixtureFiles.write(swanctlDir().resolve("x509").resolve(file), identity.certificatePem());
+        FixtureFiles.writeSecret(swanctlDir().resolve("private").resolve(file), identity.privateKeyPem());
         return file;
     }
 
@@ -228,7 +229,7 @@ public final class Charon implements AutoCloseable {
     }
 
     public SwanctlResult load(String swanctlConf) {
-        Path file = CharonFiles.writeSecret(swanctlDir().resolve("swanctl.conf"), swanctlConf);
+        Path file = FixtureFiles.writeSecret(swanctlDir().resolve("swanctl.conf"), swanctlConf);
         return swanctl(SWANCTL_TIMEOUT, "--load-all", "--file", file.toString()).orThrow();
     }
 
@@ -397,8 +398,8 @@ public final class Charon implements AutoCloseable {
     }
 
     private static void cleanUp(Path dir, Path socketDir) {
-        CharonFiles.deleteTree(dir);
-        CharonFiles.deleteTree(socketDir);
+        FixtureFiles.deleteTree(dir);
+        FixtureFiles.deleteTree(socketDir);
     }
 
     private void checkOpen() {
