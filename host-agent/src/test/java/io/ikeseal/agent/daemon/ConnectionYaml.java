@@ -116,6 +116,12 @@ final class ConnectionYaml {
         return this;
     }
 
+    /** The CHILD_SA's ESP proposals. */
+    ConnectionYaml esp(String... p) {
+        esp = List.of(p);
+        return this;
+    }
+
     ConnectionYaml selectors(List<String> local, List<String> peer) {
         localTs = local;
         remoteTs = peer;

@@ -33,6 +33,9 @@ import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.exchange.ExchangeSettings;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.IkeSaInfo;
+import io.ikeseal.agent.sa.ChildSaInstaller;
+import io.ikeseal.agent.sa.ChildSaKeys;
+import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.RecordingInstaller;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.token.Token;
@@ -128,9 +131,23 @@ final class Scenario implements BeforeAllCallback {
         IkesealConfig config = IkesealConfig.load(cfg);
         EventRecorder events = new EventRecorder();
         RecordingInstaller installer = new RecordingInstaller();
+        CapturingInstaller keys = new CapturingInstaller();
+        ChildSaInstaller both = new ChildSaInstaller() {
+            @Override
+            public void install(ChildSaRecord sa, ChildSaKeys k) {
+                installer.install(sa, k);
+                keys.install(sa, k);
+            }
+
+            @Override
+            public void remove(ChildSaRecord sa) {
+                installer.remove(sa);
+                keys.remove(sa);
+            }
+        };
         IkeDaemon d = IkeDaemon.start(config, shared.tokens(), IkeDaemon.Options.defaults().withPorts(0, 0)
-                .withInstaller(installer).withEvents(events).withSettings(settings.apply(config.ike().exchange())));
-        return new Side(name, d, events, installer);
+                .withInstaller(both).withEvents(events).withSettings(settings.apply(config.ike().exchange())));
+        return new Side(name, d, events, installer, keys);
     }
 
     /** The records of the shared audit log for the IKE SA with initiator SPI {@code spiI}, both ends, in order. */

@@ -8,8 +8,11 @@ import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.RecordingInstaller;
 import io.ikeseal.agent.transport.DropCounters;
 
-/** One end of a scenario: a running daemon, the events it reported and the CHILD_SAs it installed. */
-record Side(String name, IkeDaemon daemon, EventRecorder events, RecordingInstaller installer)
+/**
+ * One end of a scenario: a running daemon, the events it reported, the CHILD_SAs it installed, and (test-only) copies
+ * of their keys to compare with the other end's.
+ */
+record Side(String name, IkeDaemon daemon, EventRecorder events, RecordingInstaller installer, CapturingInstaller keys)
         implements AutoCloseable {
 
     int port() {

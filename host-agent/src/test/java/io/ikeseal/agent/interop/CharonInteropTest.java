@@ -117,37 +117,30 @@ class CharonInteropTest {
         assertEquals(weInitiated, !sa.initiator());
     }
 
-    /** Our side's connection to charon as YAML; {@code extra} goes into the connection, indented. */
+    /** Our side's connection to charon, as initiator; {@code extra} lines go into the connection. */
     private static String toCharon(String localAuth, String extra, String proposals, String esp) {
-        return """
-                - name: charon
-                  local-address: 127.0.0.1
-                  remote-address: 127.0.0.1
-                  remote-port: CHARON_PORT
-                  local-id: branch.ikeseal.test
-                  remote-id: charon.ikeseal.test
-                  local-auth: %s
-                %s  proposals: [%s]
-                  children:
-                    - name: net
-                      esp-proposals: [%s]
-                """.formatted(localAuth, extra, proposals, esp);
+        return ours(true, localAuth, extra, proposals, esp);
     }
 
     /** Our side as responder to charon. */
     private static String fromCharon(String localAuth, String extra, String proposals, String esp) {
+        return ours(false, localAuth, extra, proposals, esp);
+    }
+
+    private static String ours(boolean initiator, String localAuth, String extra, String proposals, String esp) {
         return """
                 - name: charon
                   local-address: 127.0.0.1
-                  remote-address: any
-                  local-id: gateway.ikeseal.test
+                %s  local-id: %s
                   remote-id: charon.ikeseal.test
                   local-auth: %s
                 %s  proposals: [%s]
                   children:
                     - name: net
                       esp-proposals: [%s]
-                """.formatted(localAuth, extra, proposals, esp);
+                """.formatted(initiator ? "  remote-address: 127.0.0.1\n  remote-port: CHARON_PORT\n"
+                : "  remote-address: any\n", initiator ? TestDeployment.BRANCH : TestDeployment.GATEWAY, localAuth,
+                extra, proposals, esp);
     }
 
     /** charon's connection "ikeseal", to {@code ikesealPort} when charon initiates. */
