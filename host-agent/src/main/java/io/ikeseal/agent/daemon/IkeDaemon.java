@@ -126,7 +126,7 @@ public final class IkeDaemon implements AutoCloseable {
         }
         TokenConfig kxConfig = config.tokensWith(TokenRole.KEY_EXCHANGE).getFirst();
         Token kx = tokens.open(kxConfig);
-        if (kx.tier().compareTo(config.ike().requiredTier()) > 0 && config.ike().requiredTier() == ResidencyTier.SEALED) {
+        if (kx.tier() == ResidencyTier.COMPAT && config.ike().requiredTier() == ResidencyTier.SEALED) {
             throw new ConfigException(config.file(), "ike.require-tier", "token '" + kx.name() + "' runs at tier "
                     + kx.tier() + ", IKE SAs must be sealed");
         }

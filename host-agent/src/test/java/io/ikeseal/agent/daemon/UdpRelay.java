@@ -152,12 +152,16 @@ final class UdpRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
         front.close();
         back.close();
-        for (Thread t : threads) {
-            t.join(2_000);
+        try {
+            for (Thread t : threads) {
+                t.join(2_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
