@@ -16,7 +16,6 @@ import io.ikeseal.agent.wire.IkeMessageCodec;
 import io.ikeseal.agent.wire.IkePayload;
 import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.PayloadChain;
-import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.agent.wire.WireReader;
 import io.ikeseal.hsm.schedule.IkeSaKeys;
 
