@@ -59,7 +59,8 @@ final class IkeSaInitResponder {
                 ke.getFirst().dhGroup());
         if (chosen.isEmpty()) {
             refuse(s, dg, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN), s.candidates.isEmpty()
-                    ? "no connection for " + dg.recipient().getAddress().getHostAddress() + " <-> " + IkeSaInfo.address(dg.sender())
+                    ? "no connection for " + dg.recipient().getAddress().getHostAddress() + " <-> "
+                    + IkeSaInfo.address(dg.sender())
                     : "no proposal acceptable to " + s.candidates.stream().map(Connection::name).toList());
             return;
         }
@@ -100,7 +101,8 @@ final class IkeSaInitResponder {
                 if (c instanceof InvalidKeyExchangeException) {
                     s.drop("invalid-ke-value", dg); // checked again by the token layer's agree; unanswered
                 }
-                s.close("IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": " + IkeKeyDerivation.describe(e), false);
+                s.close("IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": " + IkeKeyDerivation.describe(e),
+                        false);
                 return;
             }
             if (s.state == IkeSaState.CLOSED) {

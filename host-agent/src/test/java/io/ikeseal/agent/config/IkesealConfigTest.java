@@ -307,7 +307,8 @@ class IkesealConfigTest {
      * real-world paths (/etc/ikeseal/..., a vendor's module) that no test machine has.
      */
     private IkesealConfig loadExample(String name) throws IOException {
-        Path example = Path.of("..", "config", name);
+        // Surefire sets basedir to the module directory; the working directory may be elsewhere (the fuzz execution).
+        Path example = Path.of(System.getProperty("basedir", "."), "..", "config", name);
         assertTrue(Files.isRegularFile(example), example.toAbsolutePath().toString());
         Path root = dir.resolve("root");
         String text = Files.readString(example).replaceAll("(?m)^([^#\\n]*?(?:: |- |\\[))/", "$1" + root + "/");
