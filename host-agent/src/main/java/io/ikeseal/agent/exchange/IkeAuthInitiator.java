@@ -113,11 +113,7 @@ final class IkeAuthInitiator implements IkeSession.ResponseHandler {
                     .orElse("IKE_AUTH response without IDr and AUTH"));
             return;
         }
-        ConnectionConfig c = s.connection.config();
-        PeerAuthenticator peer = c.remoteAuth() == ConnectionConfig.AuthKind.PUBKEY
-                ? PeerAuthenticator.certificates(c.remoteId(), s.services.certificates(),
-                s.services.settings().signatures(), s.services.audit())
-                : PeerAuthenticator.psk(c.remoteId(), s.services.psks(), c.psk(), s.services.audit());
+        PeerAuthenticator peer = s.connection.peerAuthenticator(s.services);
         byte[] octets = SignedOctets.responder(s.realMessage2, s.ni, s.suite.prf(), s.keys.skPr(), idr.get());
         peer.verify(idr.get(), m.all(CertificatePayload.class), auth.get(), octets, s.suite.prf(), s.auditContext())
                 .whenCompleteAsync((outcome, e) -> verified(m, outcome, e), s.exec);

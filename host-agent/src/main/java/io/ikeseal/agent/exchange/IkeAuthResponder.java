@@ -76,11 +76,7 @@ final class IkeAuthResponder {
             return;
         }
         s.connection = c;
-        ConnectionConfig cfg = c.config();
-        PeerAuthenticator peer = cfg.remoteAuth() == ConnectionConfig.AuthKind.PUBKEY
-                ? PeerAuthenticator.certificates(cfg.remoteId(), s.services.certificates(),
-                s.services.settings().signatures(), s.services.audit())
-                : PeerAuthenticator.psk(cfg.remoteId(), s.services.psks(), cfg.psk(), s.services.audit());
+        PeerAuthenticator peer = c.peerAuthenticator(s.services);
         byte[] octets = SignedOctets.initiator(s.realMessage1, s.nr, s.suite.prf(), s.keys.skPi(), idi.get());
         peer.verify(idi.get(), m.all(CertificatePayload.class), auth.get(), octets, s.suite.prf(), s.auditContext())
                 .whenCompleteAsync((outcome, e) -> verified(s, m, outcome, e), s.exec);
