@@ -6,7 +6,7 @@ import java.util.Set;
 import io.ikeseal.hsm.audit.AuditSink;
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Module;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.ikeseal.hsm.schedule.HostKey;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 
 /**
  * prf on the host, with the JDK's HMAC: for the keys the residency tier puts there, SK_pi and SK_pr, whose

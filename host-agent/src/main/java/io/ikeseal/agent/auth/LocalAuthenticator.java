@@ -9,7 +9,7 @@ import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.CertificatePayload;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.psk.PresharedKeys;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.AuthMethod;
 import io.ikeseal.hsm.sign.HashAlgorithm;
 import io.ikeseal.hsm.sign.SignatureScheme;

@@ -13,7 +13,7 @@ import io.ikeseal.agent.wire.IdentificationPayload;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditSink;
 import io.ikeseal.hsm.psk.PresharedKeys;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.AuthMethod;
 import io.ikeseal.hsm.sign.SignatureVerifier;
 

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.schedule.KeySchedule;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 

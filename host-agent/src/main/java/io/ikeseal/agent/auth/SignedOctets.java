@@ -4,8 +4,8 @@ import org.bouncycastle.util.Arrays;
 
 import io.ikeseal.agent.wire.IdentificationPayload;
 import io.ikeseal.agent.wire.PayloadType;
-import io.ikeseal.hsm.schedule.HostKey;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 
 /**
  * What AUTH signs or MACs (RFC 7296 §2.15):

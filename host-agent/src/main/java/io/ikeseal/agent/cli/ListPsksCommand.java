@@ -8,7 +8,7 @@ import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.PskConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.hsm.psk.PresharedKeys;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
 import picocli.CommandLine.Command;

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.ikeseal.agent.auth.SignaturePolicy;
 import io.ikeseal.agent.exchange.ExchangeSettings;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
  * The {@code ike} section: ports, timers and thresholds, and the residency tier every IKE SA must reach.

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Uri;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.hsm.token.TokenSpec;

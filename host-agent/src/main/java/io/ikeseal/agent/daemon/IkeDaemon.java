@@ -51,7 +51,7 @@ import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.schedule.KeySchedule;
 import io.ikeseal.hsm.sign.TokenIdentity;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
 

@@ -15,7 +15,7 @@ import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.ts.TsPair;
 import io.ikeseal.agent.ts.Selector;
 import io.ikeseal.agent.wire.WireReader;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * What both roles do to create a CHILD_SA in IKE_AUTH: choose our inbound SPI, derive KEYMAT = prf+(SK_d, Ni | Nr)

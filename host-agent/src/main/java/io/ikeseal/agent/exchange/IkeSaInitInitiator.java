@@ -21,7 +21,7 @@ import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
 import io.ikeseal.agent.wire.Proposal;
 import io.ikeseal.agent.wire.SecurityAssociationPayload;
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 
 /**
  * IKE_SA_INIT as initiator (RFC 7296 §1.2): HDR, SA, KE, Ni, N(NAT_DETECTION_*), N(IKEV2_FRAGMENTATION_SUPPORTED),

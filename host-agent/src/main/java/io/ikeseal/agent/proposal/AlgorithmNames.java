@@ -7,8 +7,8 @@ import java.util.Locale;
 import io.ikeseal.agent.protect.EncryptionAlgorithm;
 import io.ikeseal.agent.protect.IntegrityAlgorithm;
 import io.ikeseal.agent.proposal.ConfiguredProposal.Encryption;
-import io.ikeseal.hsm.kx.DhGroup;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
 
 /** strongSwan's algorithm keywords for the transforms this daemon implements, both ways. */
 final class AlgorithmNames {

@@ -2,7 +2,7 @@ package io.ikeseal.agent.proposal;
 
 import io.ikeseal.agent.protect.IntegrityAlgorithm;
 import io.ikeseal.agent.protect.ProtectionSuite;
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 
 /**
  * The transforms a CHILD_SA (ESP) negotiated. ESP uses the same encryption and integrity transform registries

@@ -11,8 +11,8 @@ import io.ikeseal.agent.protect.IntegrityAlgorithm;
 import io.ikeseal.agent.wire.Proposal;
 import io.ikeseal.agent.wire.ProtocolId;
 import io.ikeseal.agent.wire.Transform;
-import io.ikeseal.hsm.kx.DhGroup;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
 
 /**
  * One configured proposal, written the way strongSwan users write them: algorithm names joined by '-', e.g.

@@ -2,8 +2,8 @@ package io.ikeseal.agent.proposal;
 
 import io.ikeseal.agent.protect.IntegrityAlgorithm;
 import io.ikeseal.agent.protect.ProtectionSuite;
-import io.ikeseal.hsm.kx.DhGroup;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
 
 /** The transforms an IKE SA negotiated (RFC 7296 §3.3): how its messages are protected, its PRF and DH group. */
 public record IkeSuite(ProtectionSuite protection, Prf prf, DhGroup group) {

@@ -12,8 +12,8 @@ import io.ikeseal.agent.wire.Proposal;
 import io.ikeseal.agent.wire.ProtocolId;
 import io.ikeseal.agent.wire.Transform;
 import io.ikeseal.agent.wire.TransformAttribute;
-import io.ikeseal.hsm.kx.DhGroup;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
 
 /**
  * Proposal selection (RFC 7296 §2.7, §3.3.6). As responder we walk our configured proposals in order and take the

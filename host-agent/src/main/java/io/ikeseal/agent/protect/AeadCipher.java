@@ -2,7 +2,7 @@ package io.ikeseal.agent.protect;
 
 import java.util.Arrays;
 
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * SK content with a combined mode cipher (RFC 5282 §3, RFC 7634 §3): an 8-octet explicit IV, the ciphertext and

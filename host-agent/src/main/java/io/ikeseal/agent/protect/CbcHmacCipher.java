@@ -9,7 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * SK content with AES-CBC (RFC 3602) and HMAC-SHA2 (RFC 4868): a random 16-octet IV, the ciphertext, and the

@@ -1,6 +1,6 @@
 package io.ikeseal.agent.protect;
 
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * The negotiated ENCR and INTEG transforms of an IKE SA, which decide how SK and SKF payloads are sealed (RFC 7296

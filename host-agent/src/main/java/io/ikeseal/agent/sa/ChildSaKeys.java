@@ -2,7 +2,7 @@ package io.ikeseal.agent.sa;
 
 import javax.security.auth.Destroyable;
 
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * A CHILD_SA's ESP keys, split from KEYMAT (RFC 7296 §2.17): for each direction the encryption key (with its salt

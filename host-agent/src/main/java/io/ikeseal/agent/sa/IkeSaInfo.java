@@ -4,7 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 
 import io.ikeseal.agent.proposal.IkeSuite;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
  * What is known about an IKE SA, for events, logs and the CLI: never a key. Fields not known yet are null.

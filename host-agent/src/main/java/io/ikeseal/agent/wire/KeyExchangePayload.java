@@ -2,7 +2,7 @@ package io.ikeseal.agent.wire;
 
 import java.util.Optional;
 
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 
 /**
  * KE payload (RFC 7296 §3.4). For a group we know, the Key Exchange Data must have that group's exact length

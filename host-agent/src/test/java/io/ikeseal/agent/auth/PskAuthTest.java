@@ -27,7 +27,7 @@ import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.IdentificationPayload;
 import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.hsm.psk.PresharedKeys;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.testhsm.junit.NssExtension;
 

@@ -40,7 +40,7 @@ import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.agent.wire.WiresharkCaptures;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.HashAlgorithm;
 import io.ikeseal.hsm.sign.SignatureScheme;
 import io.ikeseal.hsm.sign.TokenIdentity;

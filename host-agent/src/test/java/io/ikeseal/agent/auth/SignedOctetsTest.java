@@ -21,8 +21,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ikeseal.agent.wire.IdentificationPayload;
 import io.ikeseal.agent.wire.PayloadType;
-import io.ikeseal.hsm.schedule.HostKey;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 
 /** RFC 7296 §2.15's signed octets, against a public known answer and a plain JDK HMAC reference. */
 class SignedOctetsTest {

@@ -9,8 +9,8 @@ import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.NoncePayload;
 import io.ikeseal.agent.wire.WiresharkCaptures;
 import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.schedule.HostKey;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 
 /**
  * The inputs of both AUTH payloads of one IKE SA: a real IKE_SA_INIT exchange (Wireshark's aes256gcm16 capture,

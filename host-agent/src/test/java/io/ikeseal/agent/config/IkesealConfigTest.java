@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.ikeseal.agent.sa.ChildSaMode;
 import io.ikeseal.hsm.token.PinSource;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.hsm.token.TokenSpec;

@@ -13,7 +13,7 @@ import io.ikeseal.agent.wire.IkeMessage;
 import io.ikeseal.agent.wire.MalformedReason;
 import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 
 /**
  * Historic bug classes of IKE_SA_INIT responders, each sent from a raw socket to a running gateway: the precise

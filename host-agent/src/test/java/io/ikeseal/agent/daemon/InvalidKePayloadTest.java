@@ -12,7 +12,7 @@ import io.ikeseal.agent.wire.ExchangeType;
 import io.ikeseal.agent.wire.IkeMessage;
 import io.ikeseal.agent.wire.KeyExchangePayload;
 import io.ikeseal.agent.wire.NotifyType;
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 
 /**
  * INVALID_KE_PAYLOAD (RFC 7296 §1.2, §2.7): the initiator guesses ecp256 for its KE, the responder accepts only its

@@ -33,9 +33,9 @@ import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.NoncePayload;
 import io.ikeseal.agent.wire.Proposal;
 import io.ikeseal.agent.wire.SecurityAssociationPayload;
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.kx.KeyExchangeData;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * An IKE initiator made of a bare DatagramSocket and the wire package, to put exact (and wrong) requests on the wire

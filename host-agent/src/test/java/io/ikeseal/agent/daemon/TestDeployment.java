@@ -12,7 +12,7 @@ import io.ikeseal.hsm.audit.HashChainedAuditLog;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Module;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;

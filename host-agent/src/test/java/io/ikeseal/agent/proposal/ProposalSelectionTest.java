@@ -16,8 +16,8 @@ import io.ikeseal.agent.wire.SecurityAssociationPayload;
 import io.ikeseal.agent.wire.Transform;
 import io.ikeseal.agent.wire.TransformAttribute;
 import io.ikeseal.agent.wire.WiresharkCaptures;
-import io.ikeseal.hsm.kx.DhGroup;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
 
 class ProposalSelectionTest {
     private static final byte[] ESP_SPI = {1, 2, 3, 4};

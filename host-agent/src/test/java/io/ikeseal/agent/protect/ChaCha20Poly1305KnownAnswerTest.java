@@ -16,7 +16,7 @@ import io.ikeseal.agent.wire.IkeMessage;
 import io.ikeseal.agent.wire.IkeMessageCodec;
 import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * RFC 7634 Appendix B: an INFORMATIONAL request carrying N(SET_WINDOW_SIZE = 10), sealed with ChaCha20-Poly1305

@@ -19,7 +19,7 @@ import io.ikeseal.agent.wire.IkeMessageCodec;
 import io.ikeseal.agent.wire.IkePayload;
 import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.WiresharkCaptures;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * An encrypted IKE_AUTH request end to end, as the daemon handles one: received (outer decode, integrity check,

@@ -26,7 +26,7 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * Each suite's content equals what a second implementation computes from the same key, nonce, associated data and

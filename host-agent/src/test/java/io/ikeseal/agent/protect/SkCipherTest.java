@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.MalformedReason;
 import io.ikeseal.agent.wire.NotifyType;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /** SkCipher for every supported suite: round trips, lengths, and every way a sealed content can be refused. */
 class SkCipherTest {

@@ -21,7 +21,7 @@ import io.ikeseal.agent.wire.IkePayload;
 import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.PayloadChain;
 import io.ikeseal.agent.wire.WiresharkCaptures;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * Fuzz target: opening SK payloads (RFC 7296 §3.14) with fixed keys, the published SK_e/SK_a of Wireshark's

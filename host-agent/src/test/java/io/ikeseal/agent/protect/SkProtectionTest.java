@@ -28,7 +28,7 @@ import io.ikeseal.agent.wire.NotifyType;
 import io.ikeseal.agent.wire.PayloadChain;
 import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.agent.wire.VendorIdPayload;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.schedule.IkeSaKeys;
 import io.ikeseal.hsm.token.SealedKey;
 

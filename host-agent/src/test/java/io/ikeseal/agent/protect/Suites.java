@@ -14,7 +14,7 @@ import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.PayloadChain;
 import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.agent.wire.VendorIdPayload;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /** Every supported suite, random keys for them, and random inner payload chains; all from seeded Randoms. */
 final class Suites {

@@ -38,7 +38,7 @@ import io.ikeseal.agent.wire.TrafficSelector;
 import io.ikeseal.agent.wire.TrafficSelectorPayload;
 import io.ikeseal.agent.wire.Transform;
 import io.ikeseal.agent.wire.WiresharkCaptures;
-import io.ikeseal.hsm.schedule.HostKey;
+import io.ikeseal.hsm.api.HostKey;
 
 /**
  * Known answers from Wireshark's IKEv2 decryption captures (AES-256-GCM-16, AES-256-GCM-8, AES-256-CBC with

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 
 /** Random but valid payloads of every type, for round-trip tests. */
 final class RandomPayloads {

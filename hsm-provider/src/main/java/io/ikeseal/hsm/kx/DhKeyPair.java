@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
 import java.security.PrivateKey;
 import java.util.concurrent.atomic.AtomicReference;
 

@@ -1,5 +1,7 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
+
 /**
  * The peer's Key Exchange Data failed a check of RFC 7296 §3.4 / RFC 6989 §2 before any token call. The message
  * names the group and the reason, never the value. RFC 6989 §2.5 says what the exchange does next: drop an

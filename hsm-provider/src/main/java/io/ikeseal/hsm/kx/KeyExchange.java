@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -16,7 +17,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;

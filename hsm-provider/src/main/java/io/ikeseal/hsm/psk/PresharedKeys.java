@@ -18,8 +18,8 @@ import javax.crypto.spec.HKDFParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.schedule.Prf;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.Prf;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;

@@ -4,7 +4,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.Prf;
 
 /**
  * How a PSK of any length becomes token keys the HKDF salt accepts. HMAC (RFC 2104) hashes a key longer than the

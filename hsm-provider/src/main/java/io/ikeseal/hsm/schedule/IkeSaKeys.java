@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.schedule;
 
+import io.ikeseal.hsm.api.HostKey;
 import javax.security.auth.Destroyable;
 
 import io.ikeseal.hsm.token.SealedKey;

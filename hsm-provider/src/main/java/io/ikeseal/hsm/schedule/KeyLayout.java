@@ -1,5 +1,7 @@
 package io.ikeseal.hsm.schedule;
 
+import io.ikeseal.hsm.api.Prf;
+import io.ikeseal.hsm.api.HostKey;
 import java.util.Arrays;
 
 import io.ikeseal.hsm.token.SealedKey;

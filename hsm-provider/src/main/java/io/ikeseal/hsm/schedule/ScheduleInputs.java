@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.schedule;
 
+import io.ikeseal.hsm.api.Prf;
 import java.util.Objects;
 
 import io.ikeseal.hsm.token.SealedKey;

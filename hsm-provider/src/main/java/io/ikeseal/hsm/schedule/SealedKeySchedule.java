@@ -1,5 +1,7 @@
 package io.ikeseal.hsm.schedule;
 
+import io.ikeseal.hsm.api.Prf;
+import io.ikeseal.hsm.api.HostKey;
 import static io.ikeseal.hsm.schedule.ScheduleInputs.concat;
 
 import java.security.GeneralSecurityException;
@@ -13,7 +15,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 
 import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;

@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.token;
 
+import io.ikeseal.hsm.api.ResidencyTier;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
@@ -11,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.KeyAgreement;
 import javax.crypto.SecretKey;
 
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.kx.ModpGroups;
 
 /**

@@ -10,7 +10,7 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.Prf;
 
 /**
  * A start-up known-answer test of every HKDF shape the sealed schedule uses, on public constants: extract to

@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.token;
 
+import io.ikeseal.hsm.api.ResidencyTier;
 import java.security.AuthProvider;
 import java.security.KeyStore;
 import java.security.Provider;

@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.token;
 
+import io.ikeseal.hsm.api.ResidencyTier;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -8,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import io.ikeseal.hsm.kx.DhGroup;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
 
 import static io.ikeseal.hsm.token.Mechanisms.*;
 

@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.token;
 
+import io.ikeseal.hsm.api.ResidencyTier;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;

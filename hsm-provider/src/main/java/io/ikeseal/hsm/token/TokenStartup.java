@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.token;
 
+import io.ikeseal.hsm.api.ResidencyTier;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
@@ -16,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
-import io.ikeseal.hsm.kx.DhGroup;
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
 
 /**
  * Bringing a token up: load its module (with the environment it reads at C_Initialize), choose the slot, check

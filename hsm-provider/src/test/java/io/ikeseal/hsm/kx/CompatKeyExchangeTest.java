@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -9,7 +10,7 @@ import java.security.PrivateKey;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.OpenTokenExtension;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;

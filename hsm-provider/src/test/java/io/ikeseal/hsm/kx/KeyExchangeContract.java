@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.kx.KxTestSupport.cat;
 import static io.ikeseal.hsm.kx.KxTestSupport.fieldPrime;
 import static io.ikeseal.hsm.kx.KxTestSupport.pad;

@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
 import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.KeyPair;

@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.kx.KeyExchangeContract.CTX;
 import static io.ikeseal.hsm.kx.KeyExchangeContract.importWithKeyFactory;
 import static io.ikeseal.hsm.kx.KeyExchangeContract.leadingZeros;
@@ -30,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditRecord;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;

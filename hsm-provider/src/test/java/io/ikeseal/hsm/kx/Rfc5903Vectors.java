@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.kx.KxTestSupport.hex;
 
 /** RFC 5903 §8 test vectors (facts copied from the RFC): i, g^i, r, g^r and g^ir (its x coordinate). */

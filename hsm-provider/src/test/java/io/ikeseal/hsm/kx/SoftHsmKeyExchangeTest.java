@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.kx;
 
+import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.token.Token.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +21,7 @@ import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.SoftHsmExtension;

@@ -13,7 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.ikeseal.hsm.schedule.Prf;
+import io.ikeseal.hsm.api.Prf;
 
 /** The normalization behind PSK storage: HMAC under the concatenated chunks equals HMAC under the PSK. */
 class PskChunksTest {

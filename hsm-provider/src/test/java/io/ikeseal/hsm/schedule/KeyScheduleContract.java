@@ -1,5 +1,7 @@
 package io.ikeseal.hsm.schedule;
 
+import io.ikeseal.hsm.api.Prf;
+import io.ikeseal.hsm.api.HostKey;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.cat;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.hex;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.prf;

@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.schedule;
 
+import io.ikeseal.hsm.api.Prf;
 import static io.ikeseal.hsm.token.Token.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,13 +17,13 @@ import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.Pkcs11SpyLog;
 import io.ikeseal.hsm.TestTokens;
 import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.kx.DhKeyPair;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.KeyExchangeData;
 import io.ikeseal.hsm.kx.ModpGroups;
 import io.ikeseal.hsm.psk.PresharedKeys;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;

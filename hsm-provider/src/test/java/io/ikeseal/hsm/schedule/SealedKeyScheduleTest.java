@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.schedule;
 
+import io.ikeseal.hsm.api.Prf;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.cat;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.hex;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.prf;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.OpenTokenExtension;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;

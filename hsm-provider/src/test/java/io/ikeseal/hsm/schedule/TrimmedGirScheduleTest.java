@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.schedule;
 
+import io.ikeseal.hsm.api.Prf;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.cat;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.prf;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.prfPlus;
@@ -26,11 +27,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.kx.DhGroup;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.kx.DhKeyPair;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.ModpGroups;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;

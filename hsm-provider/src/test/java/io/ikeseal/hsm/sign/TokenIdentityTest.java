@@ -10,7 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditRecord;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
 import io.ikeseal.hsm.token.TokenRole;

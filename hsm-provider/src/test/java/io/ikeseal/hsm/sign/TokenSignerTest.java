@@ -21,7 +21,7 @@ import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
-import io.ikeseal.hsm.token.ResidencyTier;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.IdentitySpec;

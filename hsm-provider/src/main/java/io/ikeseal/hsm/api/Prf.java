@@ -1,4 +1,4 @@
-package io.ikeseal.hsm.schedule;
+package io.ikeseal.hsm.api;
 
 import java.util.Optional;
 

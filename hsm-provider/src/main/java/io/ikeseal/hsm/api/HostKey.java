@@ -1,4 +1,4 @@
-package io.ikeseal.hsm.schedule;
+package io.ikeseal.hsm.api;
 
 import java.util.Arrays;
 
@@ -31,7 +31,7 @@ public final class HostKey implements Destroyable {
     }
 
     /** Takes ownership of {@code owned} (no copy): for the schedule's freshly derived arrays. */
-    static HostKey adopt(String name, byte[] owned) {
+    public static HostKey adopt(String name, byte[] owned) {
         return new HostKey(name, owned, true);
     }
 

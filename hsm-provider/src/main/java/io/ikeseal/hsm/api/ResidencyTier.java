@@ -1,4 +1,4 @@
-package io.ikeseal.hsm.token;
+package io.ikeseal.hsm.api;
 
 /** How much of the key schedule stays inside the key-exchange token. */
 public enum ResidencyTier {

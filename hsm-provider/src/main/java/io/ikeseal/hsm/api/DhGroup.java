@@ -1,4 +1,4 @@
-package io.ikeseal.hsm.kx;
+package io.ikeseal.hsm.api;
 
 import java.util.Optional;
 
