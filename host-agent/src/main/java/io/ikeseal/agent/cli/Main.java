@@ -1,7 +1,10 @@
 package io.ikeseal.agent.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.ServiceLoader;
 
 import org.slf4j.LoggerFactory;
 
@@ -15,19 +18,17 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code ikeseal} command. Every failure is one line on stderr ({@code ikeseal: ...}; the stack trace only
- * with {@code --debug}) and a non-zero exit code: see {@link ExitCode}.
+ * with {@code --debug}) and a non-zero exit code: see {@link ExitCode}. Subcommands of other modules on the class
+ * path (the demo's) join through {@link CliExtension}.
  */
 @Command(name = "ikeseal", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "IKEv2 daemon whose secrets live in PKCS#11 tokens.%n"
                 + "Private keys, Diffie-Hellman values, g^ir, SKEYSEED, SK_d and PSKs are created and used inside "
                 + "tokens; every token operation is written to a hash-chained audit log.",
-        subcommands = {RunCommand.class, InitiateCommand.class, DemoCommand.class, SetupDemoCommand.class,
-            TokenCommand.class, AuditCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExit codes:%n",
         footer = {"  0  done", "  1  failed: no IKE SA (the reason names the peer's error or our failed check), a "
                 + "token cannot serve its role, a token operation failed, the audit log is broken",
-            "  2  bad command line or configuration; nothing was attempted",
-            "", "Start with: ikeseal demo (creates .ikeseal/demo, then runs a gateway and a branch office on loopback)"})
+            "  2  bad command line or configuration; nothing was attempted"})
 public final class Main {
     @Option(names = "--debug", scope = ScopeType.INHERIT,
             description = "Log at DEBUG level and print stack traces of failures.")
@@ -70,6 +71,17 @@ public final class Main {
 
     static CommandLine commandLine(CliContext ctx) {
         CommandLine cl = new CommandLine(Main.class, new Factory(ctx));
+        // Added here rather than in @Command so that the extensions' verbs keep their place in --help: after run and
+        // initiate.
+        List.of(RunCommand.class, InitiateCommand.class).forEach(cl::addSubcommand);
+        List<String> footer = new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
+        for (CliExtension extension : ServiceLoader.load(CliExtension.class)) {
+            extension.commands(ctx).forEach(cl::addSubcommand);
+            footer.addAll(extension.footer());
+        }
+        List.of(TokenCommand.class, AuditCommand.class, BenchCommand.class, CommandLine.HelpCommand.class)
+                .forEach(cl::addSubcommand);
+        cl.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setUsageHelpAutoWidth(true);
@@ -77,7 +89,7 @@ public final class Main {
     }
 
     /** A failure as one line: its message, or its type when it has none. Never includes secrets (see callers). */
-    static String message(Throwable t) {
+    public static String message(Throwable t) {
         String m = t.getMessage();
         if (m == null || m.isBlank()) {
             return t.getClass().getSimpleName() + (t.getCause() != null ? ": " + message(t.getCause()) : "");

@@ -5,8 +5,11 @@ import java.util.Properties;
 
 import picocli.CommandLine;
 
-/** The version from the jar's Maven metadata ("development build" when run from classes). */
-final class VersionProvider implements CommandLine.IVersionProvider {
+/**
+ * The version from the jar's Maven metadata ("development build" when run from classes). Public so that the
+ * commands of {@link CliExtension}s print the same {@code --version}.
+ */
+public final class VersionProvider implements CommandLine.IVersionProvider {
 
     static String version() {
         try (InputStream in = Main.class.getResourceAsStream("/META-INF/maven/io.ikeseal/host-agent/pom.properties")) {

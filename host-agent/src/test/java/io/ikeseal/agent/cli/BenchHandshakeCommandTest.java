@@ -16,7 +16,7 @@ import io.ikeseal.agent.daemon.TestDeployment;
 /**
  * {@code ikeseal bench handshake} on a directory shaped like setup-demo's (ikeseal.yaml the gateway, branch.yaml the
  * branch office), made of the test deployment's tokens: the module copies of the fixtures, not the system libraries
- * a real demo directory names (DemoCliTest owns those in this JVM).
+ * a real demo directory names (setup-demo, and the tests on a real demo directory, are in the demo module).
  */
 class BenchHandshakeCommandTest {
     @TempDir

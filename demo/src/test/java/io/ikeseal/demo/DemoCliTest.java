@@ -1,4 +1,4 @@
-package io.ikeseal.agent.cli;
+package io.ikeseal.demo;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.ikeseal.agent.cli.CliContext;
+import io.ikeseal.agent.cli.Main;
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 

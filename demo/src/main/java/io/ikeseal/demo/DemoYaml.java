@@ -1,4 +1,4 @@
-package io.ikeseal.agent.cli;
+package io.ikeseal.demo;
 
 import java.nio.file.Path;
 

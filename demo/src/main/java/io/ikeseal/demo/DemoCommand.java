@@ -1,4 +1,4 @@
-package io.ikeseal.agent.cli;
+package io.ikeseal.demo;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.ikeseal.agent.cli.CliContext;
+import io.ikeseal.agent.cli.ExitCode;
+import io.ikeseal.agent.cli.Main;
+import io.ikeseal.agent.cli.SaLines;
+import io.ikeseal.agent.cli.VersionProvider;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.agent.daemon.IkeDaemon;

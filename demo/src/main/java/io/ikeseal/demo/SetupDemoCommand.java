@@ -1,4 +1,4 @@
-package io.ikeseal.agent.cli;
+package io.ikeseal.demo;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import io.ikeseal.agent.cli.CliContext;
+import io.ikeseal.agent.cli.ExitCode;
+import io.ikeseal.agent.cli.UsageException;
+import io.ikeseal.agent.cli.VersionProvider;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
