@@ -28,8 +28,9 @@ import io.ikeseal.hsm.token.TokenLogin;
 /**
  * host-agent's layers, checked on its main classes: the codec (wire) knows no token layer; wire, protect, ts and
  * proposal are libraries that know nothing of the UDP transport, the exchanges, the daemon or the CLI; the transport
- * knows no exchange; and no IKE code reaches a token's raw JCA objects or a sealed key's handle. Rules that only the
- * exchange engine rewrite makes true are in {@link ExchangeArchitectureTest}.
+ * knows no exchange; and no IKE code reaches a token's raw JCA objects or a sealed key's handle, or opens a token
+ * without its start-up self-tests. Rules that only the exchange engine rewrite makes true are kept apart, in
+ * ExchangeArchitectureTest.
  */
 @AnalyzeClasses(packages = "io.ikeseal.agent", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -56,15 +57,21 @@ class ArchitectureTest {
 
     /** What hands out a token's raw JCA objects or a sealed key's handle: hsm-provider's business only. */
     static final DescribedPredicate<JavaAccess<?>> TOKEN_INTERNALS = DescribedPredicate.describe(
-            "SealedKey.key(), Token.provider(), Token.keyStore() or TokenLogin.provider()",
+            "SealedKey.key(), Token.provider() or Token.keyStore()",
             a -> isMethod(a, SealedKey.class, "key") || isMethod(a, Token.class, "provider")
-                    || isMethod(a, Token.class, "keyStore") || isMethod(a, TokenLogin.class, "provider"));
+                    || isMethod(a, Token.class, "keyStore"));
 
     @ArchTest
     static final ArchRule noTokenInternals = noClasses().that().resideInAPackage("io.ikeseal.agent..")
             .should().accessTargetWhere(TOKEN_INTERNALS)
             .because("secrets stay behind the token layer's operations: with the provider, the KeyStore or a key "
                     + "handle, IKE code could run token calls outside the audited executor or try to export keys");
+
+    @ArchTest
+    static final ArchRule tokensOpenWithSelfTests = noClasses().that().resideInAPackage("io.ikeseal.agent..")
+            .should().dependOnClassesThat().areAssignableTo(TokenLogin.class)
+            .because("host-agent opens tokens with hsm.startup's TokenStartup.open, which self-tests the key-exchange "
+                    + "role before the token is used; TokenLogin alone would skip those tests and expose the provider");
 
     private static boolean isMethod(JavaAccess<?> access, Class<?> owner, String name) {
         return access.getTargetOwner().isEquivalentTo(owner) && access.getTarget().getName().equals(name);
