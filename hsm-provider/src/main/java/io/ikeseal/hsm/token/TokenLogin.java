@@ -33,6 +33,7 @@ public final class TokenLogin {
     private final Provider provider;
     private final KeyStore keyStore;
     private final AuditSink audit;
+    private boolean handedOut;
 
     private TokenLogin(TokenSpec spec, Pkcs11Module.SlotInfo slot, TokenCapabilities capabilities, Provider provider,
                        KeyStore keyStore, AuditSink audit) {
@@ -105,9 +106,14 @@ public final class TokenLogin {
 
     /**
      * The token, ready for calls, with the capabilities its start-up self-tests proved. A COMPAT key-exchange
-     * token is logged and audited as such here, since its g^ir leaves the token.
+     * token is logged and audited as such here, since its g^ir leaves the token. Once only: a second Token would
+     * share the provider but not the executor that bounds calls to the token.
      */
-    public Token ready(TokenCapabilities proven) {
+    public synchronized Token ready(TokenCapabilities proven) {
+        if (handedOut) {
+            throw new IllegalStateException("token '" + spec.name() + "' was already handed out");
+        }
+        handedOut = true;
         Token token = new Token(spec, slot, proven, provider, keyStore, audit);
         if (spec.roles().contains(TokenRole.KEY_EXCHANGE) && spec.tier() == ResidencyTier.COMPAT) {
             LOG.warn("token '{}' runs the key schedule in COMPAT tier: g^ir leaves the token and SKEYSEED/SK_d "
