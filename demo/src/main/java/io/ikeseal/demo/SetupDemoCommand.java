@@ -20,6 +20,7 @@ import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
 import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.startup.TokenStartup;
 import io.ikeseal.hsm.token.Pkcs11Module;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenSpec;
@@ -153,7 +154,7 @@ final class SetupDemoCommand implements Callable<Integer> {
             Files.createFile(pskFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pskFile, "0x" + HexFormat.of().formatHex(psk) + "\n", StandardCharsets.US_ASCII);
             try (HashChainedAuditLog audit = HashChainedAuditLog.open(config.audit().log());
-                 Token t = Token.open(spec, audit)) {
+                 Token t = TokenStartup.open(spec, audit)) {
                 Token.await(PresharedKeys.importPsk(t, DEMO_PSK, psk, true));
             }
         } finally {

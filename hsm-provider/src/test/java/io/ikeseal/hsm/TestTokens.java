@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.ikeseal.hsm.audit.AuditSink;
+import io.ikeseal.hsm.startup.TokenStartup;
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Module;
 import io.ikeseal.hsm.api.ResidencyTier;
@@ -14,7 +15,7 @@ import io.ikeseal.hsm.token.TokenSpec;
 import io.ikeseal.testhsm.NssToken;
 import io.ikeseal.testhsm.SoftHsmToken;
 
-/** Opens test-hsm fixtures through the production path (Token.open), as a configured token would be. */
+/** Opens test-hsm fixtures through the production path (TokenStartup.open), as a configured token would be. */
 public final class TestTokens {
     private TestTokens() {
     }
@@ -31,7 +32,7 @@ public final class TestTokens {
     }
 
     public static Token nss(NssToken t, AuditSink audit, ResidencyTier tier, TokenRole... roles) {
-        return Token.open(nssSpec(t, tier, roles), audit);
+        return TokenStartup.open(nssSpec(t, tier, roles), audit);
     }
 
     public static TokenSpec softHsmSpec(SoftHsmToken t, ResidencyTier tier, TokenRole... roles) {
@@ -40,6 +41,6 @@ public final class TestTokens {
     }
 
     public static Token softHsm(SoftHsmToken t, AuditSink audit, ResidencyTier tier, TokenRole... roles) {
-        return Token.open(softHsmSpec(t, tier, roles), audit);
+        return TokenStartup.open(softHsmSpec(t, tier, roles), audit);
     }
 }

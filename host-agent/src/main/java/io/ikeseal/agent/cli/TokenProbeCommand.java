@@ -93,7 +93,7 @@ final class TokenProbeCommand implements Callable<Integer> {
             describe(r, t, token.slot(), token.capabilities());
             r.put(OPENED, token);
         } catch (TokenException e) {
-            // Token.open has applied the environment and initialized the module if it got that far.
+            // TokenStartup.open has applied the environment and initialized the module if it got that far.
             try {
                 Pkcs11Module m = Pkcs11Module.load(t.module(), t.nssArgs());
                 Pkcs11Module.SlotInfo slot = m.slots().stream().filter(t.slot()::matches).findFirst().orElse(null);

@@ -39,7 +39,7 @@ public record TokenConfig(String name, Path module, SlotSelector slot, PinSource
         roles = Collections.unmodifiableSet(EnumSet.copyOf(roles));
     }
 
-    /** The token layer's view of this entry, for {@code Token.open}. */
+    /** The token layer's view of this entry, for {@code TokenStartup.open}. */
     public TokenSpec toTokenSpec() {
         return new TokenSpec(name, module, slot, pin, nssArgs, environment, roles, tier, threads);
     }

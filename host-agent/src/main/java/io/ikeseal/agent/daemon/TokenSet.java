@@ -8,6 +8,7 @@ import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.agent.exchange.TokenTimeMeter;
 import io.ikeseal.hsm.audit.AuditSink;
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
+import io.ikeseal.hsm.startup.TokenStartup;
 import io.ikeseal.hsm.token.Token;
 
 /**
@@ -36,7 +37,7 @@ public final class TokenSet implements AutoCloseable {
     public synchronized Token open(TokenConfig config) {
         Token t = open.get(config.name());
         if (t == null) {
-            t = Token.open(config.toTokenSpec(), audit);
+            t = TokenStartup.open(config.toTokenSpec(), audit);
             open.put(config.name(), t);
         }
         return t;

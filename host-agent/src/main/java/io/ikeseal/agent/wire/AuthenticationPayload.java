@@ -1,6 +1,9 @@
 package io.ikeseal.agent.wire;
 
-/** AUTH payload (RFC 7296 §3.8); the method numbers are {@link io.ikeseal.hsm.sign.AuthMethod}'s. */
+/**
+ * AUTH payload (RFC 7296 §3.8). The Auth Method stays a number (§3.8, RFC 7427 §3 for 14): the auth package maps
+ * it to the token layer's methods, so the codec needs nothing from that layer.
+ */
 public record AuthenticationPayload(int method, byte[] data) implements IkePayload {
 
     public AuthenticationPayload {

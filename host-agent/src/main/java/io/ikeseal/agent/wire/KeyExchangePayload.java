@@ -2,12 +2,11 @@ package io.ikeseal.agent.wire;
 
 import java.util.Optional;
 
-import io.ikeseal.hsm.api.DhGroup;
-
 /**
  * KE payload (RFC 7296 §3.4). For a group we know, the Key Exchange Data must have that group's exact length
  * (CVE-2023-41913 was an unchecked length); a group we do not know parses, and the exchange answers
  * INVALID_KE_PAYLOAD (§1.2). The value's range and curve are checked by the token layer before any token call.
+ * The DH Group Num stays a number here: callers map it to the token layer's group with {@code DhGroup.byId}.
  */
 public record KeyExchangePayload(int dhGroup, byte[] keyExchangeData) implements IkePayload {
 
@@ -15,10 +14,6 @@ public record KeyExchangePayload(int dhGroup, byte[] keyExchangeData) implements
         if (dhGroup < 0 || dhGroup > 0xffff || keyExchangeData.length == 0) {
             throw new IllegalArgumentException("KE needs a 16-bit group and data");
         }
-    }
-
-    public Optional<DhGroup> group() {
-        return DhGroup.byId(dhGroup);
     }
 
     @Override
@@ -43,10 +38,10 @@ public record KeyExchangePayload(int dhGroup, byte[] keyExchangeData) implements
         if (data.length == 0) {
             throw MalformedMessageException.syntax("KE: empty Key Exchange Data");
         }
-        Optional<DhGroup> known = DhGroup.byId(group);
-        if (known.isPresent() && data.length != known.get().publicValueLength()) {
-            throw MalformedMessageException.syntax("KE: " + known.get().proposalName() + " needs "
-                    + known.get().publicValueLength() + " octets, got " + data.length);
+        Optional<KeyExchangeDataLength> known = KeyExchangeDataLength.of(group);
+        if (known.isPresent() && data.length != known.get().octets()) {
+            throw MalformedMessageException.syntax("KE: " + known.get().groupName() + " needs "
+                    + known.get().octets() + " octets, got " + data.length);
         }
         return new KeyExchangePayload(group, data);
     }

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditVerifier;
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
+import io.ikeseal.hsm.startup.TokenStartup;
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Module;
 import io.ikeseal.hsm.api.ResidencyTier;
@@ -69,15 +70,15 @@ final class AuthFixture implements BeforeAllCallback, AfterAllCallback {
         for (SoftHsmExtension card : smartcards) {
             card.beforeAll(context);
             var t = card.token();
-            identityTokens.add(Token.open(new TokenSpec("card-" + t.label(), t.library(), SlotSelector.byLabel(t.label()),
-                    PinSource.file(t.pinFile()), null, Map.of(), Set.of(TokenRole.IDENTITY), ResidencyTier.SEALED, 2),
-                    audit));
+            identityTokens.add(TokenStartup.open(new TokenSpec("card-" + t.label(), t.library(),
+                    SlotSelector.byLabel(t.label()), PinSource.file(t.pinFile()), null, Map.of(),
+                    Set.of(TokenRole.IDENTITY), ResidencyTier.SEALED, 2), audit));
         }
         if (hsmFixture != null) {
             hsmFixture.beforeAll(context);
             NssToken t = hsmFixture.token();
             long slot = Pkcs11Module.load(t.library(), t.nssArgs()).slots().get(NssToken.KEY_STORAGE_SLOT_INDEX).slotId();
-            hsm = Token.open(new TokenSpec("hsm-" + t.name(), t.library(), SlotSelector.bySlotId(slot),
+            hsm = TokenStartup.open(new TokenSpec("hsm-" + t.name(), t.library(), SlotSelector.bySlotId(slot),
                     PinSource.file(t.pinFile()), t.nssArgs(), t.environment(), Set.of(TokenRole.KEY_EXCHANGE),
                     ResidencyTier.SEALED, 2), audit);
         }

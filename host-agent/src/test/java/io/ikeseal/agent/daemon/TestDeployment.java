@@ -10,6 +10,7 @@ import java.util.Set;
 
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
 import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.startup.TokenStartup;
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Module;
 import io.ikeseal.hsm.api.ResidencyTier;
@@ -70,7 +71,7 @@ public final class TestDeployment implements AutoCloseable {
         TokenSpec spec = new TokenSpec("hsm", hsm.library(), SlotSelector.bySlotId(slot), PinSource.file(hsm.pinFile()),
                 hsm.nssArgs(), hsm.environment(), Set.of(TokenRole.KEY_EXCHANGE), ResidencyTier.SEALED, 2);
         try (HashChainedAuditLog audit = HashChainedAuditLog.open(dir.resolve("setup-audit.log"));
-             Token t = Token.open(spec, audit)) {
+             Token t = TokenStartup.open(spec, audit)) {
             Token.await(PresharedKeys.importPsk(t, PSK, psk.clone(), true));
         }
         return new TestDeployment(dir, ca, smartcard, hsm, psk, kxLabel);

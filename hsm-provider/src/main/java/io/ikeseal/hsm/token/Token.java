@@ -27,6 +27,9 @@ import io.ikeseal.hsm.audit.AuditSink;
  * One logged-in PKCS#11 token. Every operation runs through {@link #call} on the token's own bounded
  * executor (token calls block; the event loop must never wait on one) and is released to the caller only
  * after its audit record is durable.
+ *
+ * <p>Tokens are made by {@link TokenLogin#ready}; callers open one with hsm.startup's {@code TokenStartup.open},
+ * which self-tests the key-exchange role in between.
  */
 public final class Token implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Token.class);
@@ -51,14 +54,6 @@ public final class Token implements AutoCloseable {
         this.keyStore = keyStore;
         this.audit = audit;
         this.executor = new TokenExecutor(spec.name(), spec.threads());
-    }
-
-    /**
-     * Loads the module, chooses the slot, checks the token can serve its roles, logs in once and self-tests the
-     * key-exchange role (see {@link TokenStartup}). A wrong PIN is reported, never retried: smartcards lock.
-     */
-    public static Token open(TokenSpec spec, AuditSink audit) {
-        return TokenStartup.open(spec, audit);
     }
 
     /**

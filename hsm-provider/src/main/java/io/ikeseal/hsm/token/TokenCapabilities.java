@@ -28,7 +28,7 @@ public record TokenCapabilities(Set<String> mechanisms, Set<DhGroup> dhGroups, S
     /**
      * Mechanisms without which the schedule cannot stay in the token. Mixed key/data HKDF input also needs
      * CKM_CONCATENATE_*, which NSS offers on its crypto slot but does not list on its key-storage slot, so
-     * that part is proven by {@link SealedScheduleSelfTest} instead of the mechanism list.
+     * that part is proven by the sealed-schedule start-up self-test (hsm.schedule) instead of the mechanism list.
      */
     static final long[] SEALED_SCHEDULE = {CKM_HKDF_DERIVE, CKM_HKDF_DATA};
 

@@ -1,4 +1,4 @@
-package io.ikeseal.hsm.token;
+package io.ikeseal.hsm.kx;
 
 import io.ikeseal.hsm.api.ResidencyTier;
 import java.security.KeyPair;
@@ -13,15 +13,15 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.SecretKey;
 
 import io.ikeseal.hsm.api.DhGroup;
-import io.ikeseal.hsm.kx.ModpGroups;
+import io.ikeseal.hsm.token.Pkcs11Module;
 
 /**
  * Start-up proof that the token really completes a key exchange for a group its mechanism list claims:
  * SoftHSM 2.6, for one, lists CKM_DH_PKCS_DERIVE but refuses SunPKCS11's derive template
  * (CKR_TEMPLATE_INCOMPLETE: it wants CKA_VALUE_LEN). A group that fails here is not offered, rather than
- * failing a handshake later.
+ * failing a handshake later. hsm.startup runs it on each listed group before the token is handed out.
  */
-final class KeyExchangeSelfTest {
+public final class KeyExchangeSelfTest {
     /** Software peers are public throw-away keys; one per group per process keeps start-up cheap. */
     private static final Map<DhGroup, KeyPair> PEERS = new ConcurrentHashMap<>();
 
@@ -29,7 +29,7 @@ final class KeyExchangeSelfTest {
     }
 
     /** Returns null when the group works, else the CKR code or exception name that stopped it. */
-    static String run(Provider token, DhGroup group, ResidencyTier tier) {
+    public static String run(Provider token, DhGroup group, ResidencyTier tier) {
         try {
             boolean ec = group.kind() == DhGroup.Kind.ECP;
             AlgorithmParameterSpec params = ec ? new ECGenParameterSpec(group.curve()) : ModpGroups.parameters(group);

@@ -6,9 +6,7 @@ import java.security.Provider;
 import java.security.Security;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -17,27 +15,41 @@ import org.slf4j.LoggerFactory;
 import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
-import io.ikeseal.hsm.api.DhGroup;
-import io.ikeseal.hsm.api.Prf;
 
 /**
- * Bringing a token up: load its module (with the environment it reads at C_Initialize), choose the slot, check
- * it can serve its roles, log in once, and prove the key-exchange role with self-tests. Each step that touches
- * the token is audited, failures included.
+ * The token-level half of bringing a token up: load its module (with the environment it reads at C_Initialize),
+ * choose the slot, check it can serve its roles and log in once. What the layers above prove on the logged-in
+ * token (the key-exchange self-tests of hsm.kx and hsm.schedule) runs between {@link #open} and {@link #ready};
+ * hsm.startup puts the two together. Each step that touches the token is audited, failures included.
  */
-final class TokenStartup {
+public final class TokenLogin {
     private static final Logger LOG = LoggerFactory.getLogger(Token.class);
     /** setenv and the first C_Initialize of a module must not interleave with another token's. */
     private static final Object INIT_LOCK = new Object();
 
-    private TokenStartup() {
+    private final TokenSpec spec;
+    private final Pkcs11Module.SlotInfo slot;
+    private final TokenCapabilities capabilities;
+    private final Provider provider;
+    private final KeyStore keyStore;
+    private final AuditSink audit;
+    private boolean handedOut;
+
+    private TokenLogin(TokenSpec spec, Pkcs11Module.SlotInfo slot, TokenCapabilities capabilities, Provider provider,
+                       KeyStore keyStore, AuditSink audit) {
+        this.spec = spec;
+        this.slot = slot;
+        this.capabilities = capabilities;
+        this.provider = provider;
+        this.keyStore = keyStore;
+        this.audit = audit;
     }
 
     /**
      * Loads the module, chooses the slot, checks the token can serve its roles, logs in once and writes a
      * "login" audit record. A wrong PIN is reported, never retried: smartcards lock after a few failures.
      */
-    static Token open(TokenSpec spec, AuditSink audit) {
+    public static TokenLogin open(TokenSpec spec, AuditSink audit) {
         Pkcs11Module module;
         synchronized (INIT_LOCK) {
             spec.environment().forEach(NativeEnvironment::set);
@@ -70,13 +82,39 @@ final class TokenStartup {
             throw e;
         }
         record(audit, spec.name(), start, "login", "C_Login", "ok", t0);
-        if (spec.roles().contains(TokenRole.KEY_EXCHANGE)) {
-            if (spec.tier() == ResidencyTier.SEALED) {
-                selfTest(spec, provider, caps, audit);
-            }
-            caps = keyExchangeSelfTest(spec, provider, caps, audit);
+        return new TokenLogin(spec, slot, caps, provider, ks, audit);
+    }
+
+    public TokenSpec spec() {
+        return spec;
+    }
+
+    /** What the mechanism list says the token can do; start-up self-tests may narrow it before {@link #ready}. */
+    public TokenCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /** The SunPKCS11 provider bound to the slot, for start-up self-tests only. */
+    public Provider provider() {
+        return provider;
+    }
+
+    /** Writes and waits for the audit record of one start-up step ({@code t0} from {@link System#nanoTime}). */
+    public void record(Instant start, String op, String mech, String result, long t0) {
+        record(audit, spec.name(), start, op, mech, result, t0);
+    }
+
+    /**
+     * The token, ready for calls, with the capabilities its start-up self-tests proved. A COMPAT key-exchange
+     * token is logged and audited as such here, since its g^ir leaves the token. Once only: a second Token would
+     * share the provider but not the executor that bounds calls to the token.
+     */
+    public synchronized Token ready(TokenCapabilities proven) {
+        if (handedOut) {
+            throw new IllegalStateException("token '" + spec.name() + "' was already handed out");
         }
-        Token token = new Token(spec, slot, caps, provider, ks, audit);
+        handedOut = true;
+        Token token = new Token(spec, slot, proven, provider, keyStore, audit);
         if (spec.roles().contains(TokenRole.KEY_EXCHANGE) && spec.tier() == ResidencyTier.COMPAT) {
             LOG.warn("token '{}' runs the key schedule in COMPAT tier: g^ir leaves the token and SKEYSEED/SK_d "
                     + "are computed on the host", spec.name());
@@ -89,43 +127,9 @@ final class TokenStartup {
         return token;
     }
 
-    private static void selfTest(TokenSpec spec, Provider provider, TokenCapabilities caps, AuditSink audit) {
-        for (Prf prf : caps.sealedPrfs()) {
-            long t0 = System.nanoTime();
-            Instant start = Instant.now();
-            try {
-                SealedScheduleSelfTest.run(provider, prf);
-            } catch (TokenException e) {
-                record(audit, spec.name(), start, "self-test", prf.kdfAlgorithm(), e.ckr() != null ? e.ckr() : "failed", t0);
-                throw new TokenException("token '" + spec.name() + "' cannot serve role key-exchange at tier sealed: "
-                        + e.getMessage(), e.ckr(), e);
-            }
-            record(audit, spec.name(), start, "self-test", prf.kdfAlgorithm(), "ok", t0);
-        }
-    }
-
-    private static TokenCapabilities keyExchangeSelfTest(TokenSpec spec, Provider provider, TokenCapabilities caps,
-                                                         AuditSink audit) {
-        Set<DhGroup> served = EnumSet.noneOf(DhGroup.class);
-        for (DhGroup g : caps.dhGroups()) {
-            long t0 = System.nanoTime();
-            Instant start = Instant.now();
-            String failure = KeyExchangeSelfTest.run(provider, g, spec.tier());
-            String mech = g.kind() == DhGroup.Kind.ECP ? "CKM_ECDH1_DERIVE" : "CKM_DH_PKCS_DERIVE";
-            record(audit, spec.name(), start, "self-test", mech + "/" + g.proposalName(),
-                    failure == null ? "ok" : failure, t0);
-            if (failure == null) {
-                served.add(g);
-            } else {
-                LOG.warn("token '{}' lists {} but cannot complete a {} exchange ({}); not offering {}", spec.name(), mech,
-                        g.proposalName(), failure, g.proposalName());
-            }
-        }
-        if (served.isEmpty()) {
-            throw new TokenException("token '" + spec.name() + "' cannot serve role key-exchange: no Diffie-Hellman "
-                    + "group completed its start-up self-test (see the audit log for each group's error)");
-        }
-        return caps.withDhGroups(served);
+    @Override
+    public String toString() {
+        return "TokenLogin[" + spec.name() + ", slot " + slot.slotId() + " '" + slot.label() + "']";
     }
 
     private static Pkcs11Module.SlotInfo chooseSlot(TokenSpec spec, Pkcs11Module module) {

@@ -1,4 +1,4 @@
-package io.ikeseal.hsm.token;
+package io.ikeseal.hsm.schedule;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,14 +11,16 @@ import javax.crypto.spec.HKDFParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.ikeseal.hsm.api.Prf;
+import io.ikeseal.hsm.token.Pkcs11Module;
+import io.ikeseal.hsm.token.TokenException;
 
 /**
  * A start-up known-answer test of every HKDF shape the sealed schedule uses, on public constants: extract to
  * a token key, extract with that key as salt and mixed key/data input (prf+ blocks after T1, rekey, PFS),
  * and expand to a key. A token whose mechanism list looks right but cannot do these fails here, at start-up,
- * rather than in the middle of a handshake.
+ * rather than in the middle of a handshake. hsm.startup runs it for each sealed PRF before handing the token out.
  */
-final class SealedScheduleSelfTest {
+public final class SealedScheduleSelfTest {
     private static final byte[] SALT = "ikeseal self-test salt".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] IKM = "ikeseal self-test input keying material".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] D1 = {1, 2, 3};
@@ -28,7 +30,7 @@ final class SealedScheduleSelfTest {
     }
 
     /** Throws TokenException naming the step that failed. */
-    static void run(Provider token, Prf prf) {
+    public static void run(Provider token, Prf prf) {
         String step = "HKDF-Extract to a key (CKM_HKDF_DERIVE)";
         try {
             KDF kdf = KDF.getInstance(prf.kdfAlgorithm(), token);
