@@ -185,7 +185,7 @@ final class TokenProbeCommand implements Callable<Integer> {
         Map<String, Object> transforms = new LinkedHashMap<>();
         if (t.hasRole(TokenRole.KEY_EXCHANGE)) {
             transforms.put("dh-groups", caps.dhGroups().stream().map(DhGroup::proposalName).toList());
-            // compat: the token runs only DH; the host computes every PRF (design.md, residency tiers)
+            // compat: the token runs only DH; the host computes every PRF (docs/tokens.md, residency tiers)
             Set<Prf> prfs = t.tier() == ResidencyTier.SEALED ? caps.sealedPrfs() : EnumSet.allOf(Prf.class);
             transforms.put("prfs", prfs.stream().map(Prf::proposalName).toList());
         }

@@ -23,7 +23,7 @@ import io.ikeseal.agent.wire.DecodeLimits;
  * @param answerInvalidIkeSpi answer protected requests under unknown SPIs (RFC 7296 §2.21.4 says MAY)
  * @param frameIkePort       IKE on the IKE port too travels behind the non-ESP marker. RFC 3948 frames only the
  *                           NAT-T port, but strongSwan frames every port other than 500, so two peers on
- *                           non-standard ports interoperate only with this set (design notes)
+ *                           non-standard ports interoperate only with this set (docs/strongswan-peer.md)
  */
 public record TransportConfig(List<InetAddress> addresses, int ikePort, int natTPort, boolean preferEpoll,
                               int eventLoopThreads, int receiveBufferBytes, int answersPerSecond, int answerBurst,
