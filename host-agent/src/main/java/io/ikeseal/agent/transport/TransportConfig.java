@@ -48,7 +48,7 @@ public record TransportConfig(List<InetAddress> addresses, int ikePort, int natT
             }
         }
         if (ikePort < 0 || ikePort > 0xffff || natTPort < 0 || natTPort > 0xffff
-                || ikePort == natTPort && ikePort != 0) {
+                || (ikePort == natTPort && ikePort != 0)) {
             throw new IllegalArgumentException("IKE port " + ikePort + " and NAT-T port " + natTPort
                     + " must be distinct UDP ports (or 0 for any free one)");
         }
