@@ -19,7 +19,7 @@ class DemoCliExtensionTest {
         Cli.Result h = Cli.run("--help");
         assertEquals(0, h.exit(), h.toString());
         List<String> verbs = h.out().lines().dropWhile(l -> !l.equals("Commands:")).skip(1)
-                .takeWhile(l -> !l.isEmpty()).filter(l -> l.matches("  \\S.*")).map(l -> l.strip().split(" ")[0])
+                .takeWhile(l -> !l.isEmpty()).filter(l -> l.matches("  \\S.*")).map(l -> l.strip().split(" ", -1)[0])
                 .toList();
         assertEquals(List.of("run", "initiate", "demo", "setup-demo", "token", "audit", "bench", "help"), verbs,
                 h.out());
@@ -44,6 +44,8 @@ class DemoCliExtensionTest {
         Cli.Result r = Cli.run("setup-demo", dir.toString());
         assertEquals(2, r.exit(), r.toString());
         assertEquals("ikeseal: " + dir + " is not empty; choose a new directory or add --force\n", r.err());
-        assertEquals(List.of(dir.resolve("precious.txt")), Files.list(dir).toList());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(dir.resolve("precious.txt")), files.toList());
+        }
     }
 }

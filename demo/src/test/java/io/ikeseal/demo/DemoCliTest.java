@@ -97,7 +97,7 @@ class DemoCliTest {
         try {
             int[] ports = new int[n];
             for (int i = 0; i < n; i++) {
-                DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                DatagramSocket s = new DatagramSocket(new InetSocketAddress(java.net.InetAddress.ofLiteral("127.0.0.1"), 0));
                 held.add(s);
                 ports[i] = s.getLocalPort();
             }
@@ -382,7 +382,7 @@ class DemoCliTest {
                 officeLines = office.stop();
             }
             assertEquals(List.of("running", "initiating", "CHILD_SA", "IKE_SA", "stopping", "IKE_SA", "stopped"),
-                    officeLines.stream().map(l -> l.split(" ")[1].replace(":", "")).toList(), office.all());
+                    officeLines.stream().map(l -> l.split(" ", -1)[1].replace(":", "")).toList(), office.all());
             assertTrue(officeLines.get(4).endsWith(" stopping: deleting 1 IKE SA(s)"), office.all());
             assertTrue(officeLines.get(5).matches(".* IKE_SA deleted: gateway\\[.*: daemon stopping"), office.all());
             assertEquals(3, Files.readAllLines(gateway.stdout()).stream().filter(l -> l.matches(".* IKE_SA deleted: "

@@ -43,7 +43,7 @@ public final class Pkcs11SpyLog {
                     inTemplate = true;
                 } else if (t.startsWith("[out]") || t.startsWith("Returned")) {
                     inTemplate = false;
-                } else if (inTemplate && t.split("\\s+")[0].equals(attribute)) {
+                } else if (inTemplate && t.split("\\s+", -1)[0].equals(attribute)) {
                     return true;
                 }
             }

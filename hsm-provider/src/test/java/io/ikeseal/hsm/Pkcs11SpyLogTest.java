@@ -60,8 +60,13 @@ class Pkcs11SpyLogTest {
 
     @Test
     void attributeLengthQueriesAreNotValueReads(@TempDir Path dir) throws Exception {
-        String lenQuery = "5: C_GetAttributeValue\n[in] hObject = 0x4\n[in] pTemplate[1]: \n"
-                + "    CKA_VALUE_LEN         0000000000000000 / 0\nReturned:  0 CKR_OK\n";
+        String lenQuery = """
+                5: C_GetAttributeValue
+                [in] hObject = 0x4
+                [in] pTemplate[1]:\s
+                    CKA_VALUE_LEN         0000000000000000 / 0
+                Returned:  0 CKR_OK
+                """;
         Path log = Files.writeString(dir.resolve("spy.log"), DERIVE_SECRET + lenQuery);
         assertEquals(java.util.List.of(), Pkcs11SpyLog.read(log).leaks());
     }

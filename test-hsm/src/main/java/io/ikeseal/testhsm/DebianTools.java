@@ -108,7 +108,7 @@ public final class DebianTools {
         candidates.add(Path.of("/usr/bin", name));
         String path = System.getenv("PATH");
         if (path != null) {
-            for (String d : path.split(":")) {
+            for (String d : path.split(":", -1)) {
                 if (!d.isEmpty()) {
                     candidates.add(Path.of(d, name));
                 }

@@ -78,7 +78,7 @@ public final class SoftHsmToken implements AutoCloseable {
     /** Finds "Slot N" whose token has "Label: label" in softhsm2-util --show-slots output. */
     static long parseSlot(String showSlots, String label) {
         Long current = null;
-        for (String line : showSlots.split("\n")) {
+        for (String line : showSlots.lines().toList()) {
             String t = line.strip();
             if (line.startsWith("Slot ")) {
                 current = Long.parseLong(line.substring(5).strip());

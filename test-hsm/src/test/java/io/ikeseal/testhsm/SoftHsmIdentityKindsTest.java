@@ -47,7 +47,7 @@ class SoftHsmIdentityKindsTest {
         for (String alias : hsm.identities().keySet()) {
             String key = block(out, "Private Key Object", alias);
             assertTrue(key.contains("never extractable") && key.contains("sensitive"), key);
-            assertTrue(key.contains("ID:         " + java.util.HexFormat.of().formatHex(alias.getBytes())), key);
+            assertTrue(key.contains("ID:         " + java.util.HexFormat.of().formatHex(alias.getBytes(java.nio.charset.StandardCharsets.US_ASCII))), key);
             assertTrue(key.contains("sign") && !key.contains("decrypt"), key);
             assertFalse(block(out, "Certificate Object", alias).isEmpty());
         }
@@ -73,7 +73,7 @@ class SoftHsmIdentityKindsTest {
     private static String block(String listing, String type, String alias) {
         List<String> blocks = new ArrayList<>();
         StringBuilder cur = null;
-        for (String line : listing.split("\n")) {
+        for (String line : listing.lines().toList()) {
             if (!line.startsWith(" ")) {
                 if (cur != null) {
                     blocks.add(cur.toString());

@@ -27,6 +27,7 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 final class DistinguishedNames {
     /** strongSwan's RDN keywords (identity parsing documentation); the first keyword of an OID is the one printed. */
     private static final Map<String, String> KEYWORDS = new LinkedHashMap<>();
+    @SuppressWarnings("JdkObsolete") // IETFUtils.appendRDN takes a Hashtable
     private static final Hashtable<ASN1ObjectIdentifier, String> SYMBOLS = new Hashtable<>();
 
     static {
@@ -107,6 +108,7 @@ final class DistinguishedNames {
         if (name == null || name.getRDNs().length == 0) {
             return null;
         }
+        @SuppressWarnings("JdkObsolete") // IETFUtils.appendRDN takes a StringBuffer
         StringBuffer b = new StringBuffer();
         for (RDN rdn : name.getRDNs()) {
             if (!b.isEmpty()) {

@@ -80,6 +80,8 @@ public final class PeerAuthenticator {
     }
 
     /**
+     * Checks the peer's AUTH payload (RFC 7296 §2.15) and, for signatures, its certificates.
+     *
      * @param id           the peer's IDi (we are responder) or IDr (we are initiator)
      * @param certificates its CERT payloads in message order (ignored for PSK)
      * @param auth         its AUTH payload

@@ -122,7 +122,7 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
                 return;
             }
             long t = System.nanoTime();
-            branch.initiate(connection).whenComplete((sa, e) -> {
+            var _ = branch.initiate(connection).whenComplete((sa, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, Main.message(e.getCause() != null ? e.getCause() : e));
                 } else {
@@ -175,7 +175,7 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
                 new InetSocketAddress(conn.remote().getAddress(), port), conn.localId(), conn.remoteId(),
                 conn.localAuth(), conn.remoteAuth(), conn.identity(), conn.psk(), conn.proposals(), conn.lifetime(),
                 conn.initiate(), conn.children());
-        List<ConnectionConfig> connections = c.connections().stream().map(x -> x == conn ? moved : x).toList();
+        List<ConnectionConfig> connections = c.connections().stream().map(x -> x.name().equals(conn.name()) ? moved : x).toList();
         return new IkesealConfig(c.file(), c.audit(), c.tokens(), c.identities(), c.psks(), c.listen(), c.ike(),
                 c.trust(), connections);
     }

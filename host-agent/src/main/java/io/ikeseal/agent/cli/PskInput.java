@@ -85,7 +85,10 @@ final class PskInput {
             ByteBuffer bb = StandardCharsets.UTF_8.encode(CharBuffer.wrap(first));
             byte[] raw = new byte[bb.remaining()];
             bb.get(raw);
-            Arrays.fill(bb.array(), (byte) 0);
+            bb.clear();
+            while (bb.hasRemaining()) {
+                bb.put((byte) 0);
+            }
             return decode(raw, enc, "the terminal");
         } finally {
             if (first != null) {

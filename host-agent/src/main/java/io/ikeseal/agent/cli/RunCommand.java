@@ -95,7 +95,7 @@ final class RunCommand implements Callable<Integer> {
     /** Starts one initiation; its outcome arrives as SA events, except a failure before any exchange began. */
     private static void initiate(IkeDaemon daemon, String name, SaEventLog log) {
         log.line("initiating " + name);
-        daemon.initiate(name).whenComplete((sa, e) -> {
+        var _ = daemon.initiate(name).whenComplete((sa, e) -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause != null && !(cause instanceof IkeSaFailure)) {
                 log.line("initiating " + name + " failed: " + Main.message(cause));

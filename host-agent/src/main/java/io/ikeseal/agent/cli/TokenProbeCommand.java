@@ -68,7 +68,7 @@ final class TokenProbeCommand implements Callable<Integer> {
             for (TokenConfig t : cfg.tokens()) {
                 Map<String, Object> r = probe(session, t);
                 if (r.remove(OPENED) instanceof Token token) {
-                    checkObjects(cfg, token, r, errors);
+                    checkObjects(cfg, token, r);
                 }
                 report.add(r);
                 if (r.containsKey("error")) {
@@ -124,7 +124,7 @@ final class TokenProbeCommand implements Callable<Integer> {
      * The configured identities (key, certificate) and PSK names on an opened token: each must be there, as the
      * daemon will need them. Problems become the token's error.
      */
-    private static void checkObjects(IkesealConfig cfg, Token token, Map<String, Object> r, List<String> errors) {
+    private static void checkObjects(IkesealConfig cfg, Token token, Map<String, Object> r) {
         List<String> problems = new ArrayList<>();
         List<Map<String, Object>> ids = new ArrayList<>();
         for (IdentityConfig id : cfg.identities()) {
@@ -185,7 +185,7 @@ final class TokenProbeCommand implements Callable<Integer> {
         Map<String, Object> transforms = new LinkedHashMap<>();
         if (t.hasRole(TokenRole.KEY_EXCHANGE)) {
             transforms.put("dh-groups", caps.dhGroups().stream().map(DhGroup::proposalName).toList());
-            // compat: the token runs only DH; the host computes every PRF (design.md, residency tiers)
+            // compat: the token runs only DH; the host computes every PRF (docs/tokens.md, residency tiers)
             Set<Prf> prfs = t.tier() == ResidencyTier.SEALED ? caps.sealedPrfs() : EnumSet.allOf(Prf.class);
             transforms.put("prfs", prfs.stream().map(Prf::proposalName).toList());
         }

@@ -23,6 +23,7 @@ public enum EncryptionAlgorithm {
     private final int ivLength;
     private final int icvLength;
     private final int blockSize;
+    @SuppressWarnings("ImmutableEnumChecker") // an unmodifiable copy (Set.copyOf)
     private final Set<Integer> keyLengths;
 
     EncryptionAlgorithm(int id, boolean aead, int ivLength, int icvLength, int blockSize, Set<Integer> keyLengths) {
@@ -31,7 +32,7 @@ public enum EncryptionAlgorithm {
         this.ivLength = ivLength;
         this.icvLength = icvLength;
         this.blockSize = blockSize;
-        this.keyLengths = keyLengths;
+        this.keyLengths = Set.copyOf(keyLengths);
     }
 
     /** The Transform ID (IANA "Transform Type 1 - Encryption Algorithm Transform IDs"). */

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The default installer until there is a data plane: records each CHILD_SA (SPIs, algorithms, selectors, lifetime)
- * and logs one line, never touching the keys. This machine's kernel has no ESP transform (design notes), so
+ * and logs one line, never touching the keys. This machine's kernel has no ESP transform (docs/strongswan-peer.md), so
  * nothing could be installed here anyway.
  */
 public final class RecordingInstaller implements ChildSaInstaller {

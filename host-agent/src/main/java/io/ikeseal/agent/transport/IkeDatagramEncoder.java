@@ -24,6 +24,7 @@ public final class IkeDatagramEncoder extends ChannelOutboundHandlerAdapter {
     }
 
     @Override
+    @SuppressWarnings("FutureReturnValueIgnored") // ctx.write returns the caller's own promise
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!(msg instanceof OutboundIkeDatagram out)) {
             ctx.write(msg, promise);

@@ -4,7 +4,7 @@ package io.ikeseal.agent.transport;
  * Where the transport delivers the messages of one IKE SA, registered in {@link IkeSpiTable} under our SPI.
  *
  * <p>Both methods run on a Netty event loop and must return quickly: never block, never call a token (token calls
- * block, see the design notes), never wait on a future. Hand the work to the SA's own executor (a serial one keeps
+ * block, see docs/tokens.md), never wait on a future. Hand the work to the SA's own executor (a serial one keeps
  * the SA's state single-threaded) and answer through the {@link IkeSender}, from any thread. What a method throws
  * is counted as {@link DropReason#HANDLER_FAILED} and goes no further.
  */

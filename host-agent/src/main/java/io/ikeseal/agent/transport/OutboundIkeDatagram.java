@@ -31,7 +31,7 @@ public record OutboundIkeDatagram(byte[] octets, InetSocketAddress recipient) {
     }
 
     private static long headerLength(byte[] b) {
-        return (b[24] & 0xffL) << 24 | (b[25] & 0xff) << 16 | (b[26] & 0xff) << 8 | b[27] & 0xff;
+        return ((b[24] & 0xffL) << 24) | ((b[25] & 0xff) << 16) | ((b[26] & 0xff) << 8) | (b[27] & 0xff);
     }
 
     @Override

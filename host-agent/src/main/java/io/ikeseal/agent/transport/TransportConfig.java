@@ -23,7 +23,7 @@ import io.ikeseal.agent.wire.DecodeLimits;
  * @param answerInvalidIkeSpi answer protected requests under unknown SPIs (RFC 7296 §2.21.4 says MAY)
  * @param frameIkePort       IKE on the IKE port too travels behind the non-ESP marker. RFC 3948 frames only the
  *                           NAT-T port, but strongSwan frames every port other than 500, so two peers on
- *                           non-standard ports interoperate only with this set (design notes)
+ *                           non-standard ports interoperate only with this set (docs/strongswan-peer.md)
  */
 public record TransportConfig(List<InetAddress> addresses, int ikePort, int natTPort, boolean preferEpoll,
                               int eventLoopThreads, int receiveBufferBytes, int answersPerSecond, int answerBurst,
@@ -48,7 +48,7 @@ public record TransportConfig(List<InetAddress> addresses, int ikePort, int natT
             }
         }
         if (ikePort < 0 || ikePort > 0xffff || natTPort < 0 || natTPort > 0xffff
-                || ikePort == natTPort && ikePort != 0) {
+                || (ikePort == natTPort && ikePort != 0)) {
             throw new IllegalArgumentException("IKE port " + ikePort + " and NAT-T port " + natTPort
                     + " must be distinct UDP ports (or 0 for any free one)");
         }

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * A traffic selector as a user configures it: either fixed ({@code 10.1.0.0/16[tcp/443]}) or {@code dynamic}, the
  * IKE SA's own address on the local side and the peer's on the remote side (later: a virtual IP), known only once
- * the IKE SA's addresses are. {@link #parse} reads the notation of {@link SelectorNotation}; {@link #toString()}
+ * the IKE SA's addresses are. {@link #parse} reads the notation of {@link SelectorNotation}; {@code toString()}
  * writes it back.
  */
 public sealed interface ConfiguredSelector {

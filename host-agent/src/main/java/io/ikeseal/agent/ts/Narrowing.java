@@ -112,7 +112,7 @@ public final class Narrowing {
         boolean additional = truncated;
         SelectorSets.Budget budget = new SelectorSets.Budget(SelectorSets.PEER_BUDGET);
         for (Candidate c : acceptable) {
-            if (!additional && c != chosen) {
+            if (!additional && !c.equals(chosen)) {
                 additional = !c.within(answer, budget);
             }
         }

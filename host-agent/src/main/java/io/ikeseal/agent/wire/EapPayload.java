@@ -11,7 +11,7 @@ public record EapPayload(byte[] message) implements IkePayload {
     public static final int CODE_FAILURE = 4;
 
     public EapPayload {
-        if (message.length < 4 || ((message[2] & 0xff) << 8 | message[3] & 0xff) != message.length) {
+        if (message.length < 4 || (((message[2] & 0xff) << 8) | (message[3] & 0xff)) != message.length) {
             throw new IllegalArgumentException("an EAP message has a 4-octet header whose Length covers it");
         }
     }
@@ -40,7 +40,7 @@ public record EapPayload(byte[] message) implements IkePayload {
         if (m.length < 4) {
             throw MalformedMessageException.length("EAP: " + m.length + " octets");
         }
-        int length = (m[2] & 0xff) << 8 | m[3] & 0xff;
+        int length = ((m[2] & 0xff) << 8) | (m[3] & 0xff);
         if (length != m.length) {
             throw MalformedMessageException.length("EAP: Length says " + length + ", payload holds " + m.length);
         }

@@ -60,7 +60,7 @@ public record IkeHeader(long initiatorSpi, long responderSpi, int nextPayload, i
 
     /** Writes all 28 octets. */
     public void write(WireWriter w) {
-        w.u64(initiatorSpi).u64(responderSpi).u8(nextPayload).u8(majorVersion << 4 | minorVersion & 0x0f)
+        w.u64(initiatorSpi).u64(responderSpi).u8(nextPayload).u8((majorVersion << 4) | (minorVersion & 0x0f))
                 .u8(exchangeType).u8(flags).u32(messageId).u32(length);
     }
 

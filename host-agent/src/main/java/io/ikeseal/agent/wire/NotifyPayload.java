@@ -88,7 +88,7 @@ public record NotifyPayload(int protocolId, byte[] spi, int notifyType, byte[] d
     }
 
     private int u16(int i) {
-        return (data[i] & 0xff) << 8 | data[i + 1] & 0xff;
+        return ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
     }
 
     @Override

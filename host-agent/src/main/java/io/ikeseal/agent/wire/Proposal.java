@@ -76,7 +76,7 @@ public record Proposal(int number, int protocolId, byte[] spi, List<Transform> t
             Transform.Read t = Transform.read(r);
             transforms.add(t.transform());
             last = t.lastSubstructure();
-            if (transforms.size() > count || last && transforms.size() != count) {
+            if (transforms.size() > count || (last && transforms.size() != count)) {
                 throw MalformedMessageException.syntax("proposal " + number + " says " + count
                         + " transforms, holds " + (last ? transforms.size() : "more"));
             }

@@ -45,15 +45,15 @@ public final class WireReader {
 
     public int u16() throws MalformedMessageException {
         need(2);
-        int v = (buf[pos] & 0xff) << 8 | buf[pos + 1] & 0xff;
+        int v = ((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff);
         pos += 2;
         return v;
     }
 
     public long u32() throws MalformedMessageException {
         need(4);
-        long v = (long) (buf[pos] & 0xff) << 24 | (buf[pos + 1] & 0xff) << 16 | (buf[pos + 2] & 0xff) << 8
-                | buf[pos + 3] & 0xff;
+        long v = ((long) (buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
+                | (buf[pos + 3] & 0xff);
         pos += 4;
         return v;
     }

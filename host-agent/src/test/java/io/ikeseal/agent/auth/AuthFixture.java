@@ -36,7 +36,7 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
 
 /**
  * What a gateway's authentication runs on, per test class: SoftHSM identity tokens ("smartcards", each over a
- * test-hsm fixture) and/or an NSS key-exchange token (sealed, holding PSKs), opened through {@link Token#open} as
+ * test-hsm fixture) and/or an NSS key-exchange token (sealed, holding PSKs), opened through {@link TokenStartup#open} as
  * configured tokens are, all auditing into one real {@link HashChainedAuditLog}, the file tests read records back
  * from. Register only this extension (as a static field); it starts and stops the fixtures around the tokens.
  */

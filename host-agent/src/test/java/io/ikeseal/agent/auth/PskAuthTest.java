@@ -181,7 +181,7 @@ class PskAuthTest {
         assertEquals("branch.example", passed.get("key").asText());
         assertEquals(sa.ctx().ikeSpiR(), passed.get("spiR").asText());
 
-        String log = tokens.auditText().toLowerCase();
+        String log = tokens.auditText().toLowerCase(java.util.Locale.ROOT);
         HexFormat hex = HexFormat.of();
         assertFalse(log.contains(hex.formatHex(SITE_A, 0, 12)), "no PSK");
         assertFalse(log.contains(hex.formatHex(sent.auth().data(), 0, 12)), "no MAC");

@@ -169,7 +169,7 @@ class SignatureAuthTest {
                     sa.skPr(), sa.ctx());
             assertFailed(AuthFailure.SIGNATURE, check(peer, r.withOctets(octetsOf(otherNonce, initiator, r.id())), sa), sa);
             // an ID that still matches and that the certificate still names, one octet changed (DNS case)
-            IdentificationPayload shouted = IkeIdentity.parse(alias.toUpperCase() + ".gw.example")
+            IdentificationPayload shouted = IkeIdentity.parse(alias.toUpperCase(java.util.Locale.ROOT) + ".gw.example")
                     .toPayload(r.id().kind());
             assertFailed(AuthFailure.SIGNATURE, check(peer, new Received(shouted, r.certificates(), r.auth(),
                     octetsOf(sa, initiator, shouted)), sa), sa);
@@ -360,7 +360,7 @@ class SignatureAuthTest {
         for (String secretish : List.of(hex.formatHex(sig, 40, 56), hex.formatHex(r.auth().data(), 40, 56),
                 hex.formatHex(cert, 100, 116), Base64.getEncoder().encodeToString(cert).substring(100, 120),
                 hex.formatHex(r.octets(), r.octets().length - 16, r.octets().length))) {
-            assertFalse(log.toLowerCase().contains(secretish.toLowerCase()), secretish);
+            assertFalse(log.toLowerCase(java.util.Locale.ROOT).contains(secretish.toLowerCase(java.util.Locale.ROOT)), secretish);
         }
         assertTrue(tokens.verifyChain().ok(), "auth records are links of the same hash chain");
     }

@@ -52,8 +52,15 @@ class CliBasicsTest {
 
     @Test
     void configurationErrorExits2WithOneLineAndNoStackTrace() throws Exception {
-        Path cfg = Files.writeString(dir.resolve("ikeseal.yaml"), "audit:\n  log: a.log\ntokens:\n  - name: x\n"
-                + "    module: /usr/lib/x.so\n    token: t\n    roles: [key-exchange]\n");
+        Path cfg = Files.writeString(dir.resolve("ikeseal.yaml"), """
+                audit:
+                  log: a.log
+                tokens:
+                  - name: x
+                    module: /usr/lib/x.so
+                    token: t
+                    roles: [key-exchange]
+                """);
         Cli.Result r = Cli.run("token", "probe", "--config", cfg.toString());
         assertEquals(2, r.exit(), r.toString());
         assertEquals("ikeseal: " + cfg.toAbsolutePath() + ": tokens[0].module: file not found: /usr/lib/x.so\n", r.err());

@@ -18,7 +18,7 @@ class Ipv6LoopbackTest {
     void ikeSaAndChildSaOverIpv6() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().onAddress("::1"));
              Side br = scenario.start("branch", ConnectionYaml.branch(gw).onAddress("::1"))) {
-            InetAddress v6 = InetAddress.getByName("::1");
+            InetAddress v6 = InetAddress.ofLiteral("::1");
             Scenario.Established sa = Scenario.establish(br, gw);
             assertEquals(v6, sa.initiator().remote().getAddress());
             assertEquals(v6, sa.responder().remote().getAddress());

@@ -189,7 +189,7 @@ class CharonInteropTest {
                 "aes256gcm16-prfsha256-ecp256", "aes256gcm16", port)), installed);
         assertEquals("aes256gcm16-prfsha256-ecp256", sa.suite().describe());
         assertEquals(CHARON_ID, sa.remoteId());
-        assertTrue(sa.natDetected(), "kernel-libipsec makes charon fake a NAT (design notes)");
+        assertTrue(sa.natDetected(), "kernel-libipsec makes charon fake a NAT (docs/strongswan-peer.md)");
         assertChildKeysAgree(installed.next(), false);
     }
 

@@ -153,7 +153,7 @@ public final class InteropLatency {
     static Map<String, Long> charonTimes(String log) {
         Map<String, LocalTime> start = new HashMap<>();
         Map<String, Long> out = new java.util.LinkedHashMap<>();
-        for (String line : log.split("\n")) {
+        for (String line : log.lines().toList()) {
             Matcher m = INITIATING.matcher(line);
             if (m.find()) {
                 start.put(m.group(2), LocalTime.parse(m.group(1)));

@@ -185,7 +185,7 @@ class SkCipherTest {
         for (byte[] secret : List.of(skE.bytes(), skA.bytes(), plaintext)) {
             if (secret.length > 0) {
                 String hex = HexFormat.of().formatHex(secret);
-                assertFalse(text.toLowerCase().contains(hex.substring(0, 8)), text);
+                assertFalse(text.toLowerCase(java.util.Locale.ROOT).contains(hex.substring(0, 8)), text);
             }
         }
         assertEquals(0, e.getStackTrace().length, "cheap to throw for forged packets");

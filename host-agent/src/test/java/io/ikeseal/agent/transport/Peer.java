@@ -42,7 +42,7 @@ final class Peer implements AutoCloseable {
         for (int attempt = 0; attempt < 20 * n && found < n; attempt++) {
             try (DatagramSocket v4 = new DatagramSocket(new InetSocketAddress(LoopbackSide.V4, 0))) {
                 int port = v4.getLocalPort();
-                try (DatagramSocket v6 = new DatagramSocket(new InetSocketAddress(LoopbackSide.V6, port))) {
+                try (DatagramSocket _ = new DatagramSocket(new InetSocketAddress(LoopbackSide.V6, port))) {
                     if (found == 0 || out[found - 1] != port) {
                         out[found++] = port;
                     }

@@ -90,8 +90,8 @@ final class Vectors {
     static byte[] esp(int spi, int sequence, int payloadLength) {
         byte[] b = new byte[8 + payloadLength];
         for (int i = 0; i < 4; i++) {
-            b[i] = (byte) (spi >>> 24 - 8 * i);
-            b[4 + i] = (byte) (sequence >>> 24 - 8 * i);
+            b[i] = (byte) (spi >>> (24 - 8 * i));
+            b[4 + i] = (byte) (sequence >>> (24 - 8 * i));
         }
         for (int i = 8; i < b.length; i++) {
             b[i] = (byte) i;

@@ -73,7 +73,7 @@ class SelectorNotationTest {
         assertEquals(web, ConfiguredSelector.parse(web.toString()));
         // the family comes from the address; ICMP on an IPv6 SA is allowed and simply matches nothing
         assertEquals("::1/128[icmp/8]", ConfiguredSelector.parse("dynamic[icmp/8]")
-                .resolve(InetAddress.getByName("::1")).toString());
+                .resolve(InetAddress.ofLiteral("::1")).toString());
     }
 
     @Test

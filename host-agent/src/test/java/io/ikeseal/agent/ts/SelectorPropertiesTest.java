@@ -42,8 +42,8 @@ class SelectorPropertiesTest {
         if (IpProtocol.portKind(s.protocol()) == IpProtocol.PortKind.NONE && !s.isAnyPort()) {
             return false;
         }
-        return !(s.protocol() == IpProtocol.ICMP && s.family() == AddressFamily.IPV6
-                || s.protocol() == IpProtocol.IPV6_ICMP && s.family() == AddressFamily.IPV4);
+        return !((s.protocol() == IpProtocol.ICMP && s.family() == AddressFamily.IPV6)
+                || (s.protocol() == IpProtocol.IPV6_ICMP && s.family() == AddressFamily.IPV4));
     }
 
     @RepeatedTest(300)

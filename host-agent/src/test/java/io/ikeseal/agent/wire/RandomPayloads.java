@@ -54,7 +54,7 @@ final class RandomPayloads {
 
     KeyExchangePayload ke() {
         if (rnd.nextBoolean()) {
-            DhGroup g = DhGroup.values()[rnd.nextInt(DhGroup.values().length)];
+            DhGroup g = java.util.List.of(DhGroup.values()).get(rnd.nextInt(DhGroup.values().length));
             return new KeyExchangePayload(g.id(), bytes(g.publicValueLength(), g.publicValueLength()));
         }
         return new KeyExchangePayload(between(1000, 0xffff), bytes(1, 300)); // a group we do not know

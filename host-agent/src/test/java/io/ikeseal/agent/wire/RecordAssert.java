@@ -27,7 +27,7 @@ final class RecordAssert {
                     assertSameFields(c.getAccessor().invoke(expected), c.getAccessor().invoke(actual),
                             path + "." + c.getName());
                 } catch (ReflectiveOperationException ex) {
-                    throw new AssertionError(path + "." + c.getName(), ex);
+                    throw new LinkageError(path + "." + c.getName(), ex);
                 }
             }
         } else {

@@ -61,7 +61,7 @@ public final class WiresharkCaptures {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
-            String[] f = line.trim().split(" ");
+            String[] f = line.trim().split(" ", -1);
             if (f[0].equals("capture")) {
                 current = new ArrayList<>();
                 out.put(f[1], current);

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * IKEv2 pseudo-random functions (transform type 2, RFC 7296 §3.3.2 / RFC 4868) that the token runs as HKDF.
- * For HMAC, prf(K, S) = HKDF-Extract(salt = K, IKM = S) and prf+ = HKDF-Expand (design.md).
+ * For HMAC, prf(K, S) = HKDF-Extract(salt = K, IKM = S) and prf+ = HKDF-Expand (docs/key-schedule.md).
  */
 public enum Prf {
     HMAC_SHA2_256(5, "prfsha256", "HKDF-SHA256", "HmacSHA256", "SHA-256", 32, 64),

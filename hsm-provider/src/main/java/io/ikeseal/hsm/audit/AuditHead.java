@@ -33,7 +33,7 @@ record AuditHead(long seq, String hash) {
         Files.move(tmp, headFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    /** @return null if there is no head file; @throws AuditException if it exists but is not a valid head */
+    /** Reads the head file: null if there is none; throws AuditException if it exists but is not a valid head. */
     static AuditHead read(Path headFile) throws IOException {
         byte[] b;
         try {

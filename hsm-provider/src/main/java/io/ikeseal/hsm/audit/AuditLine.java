@@ -160,7 +160,7 @@ record AuditLine(long seq, String time, String token, String op, String mechanis
         if (s == null || s.length() != 64) return false;
         for (int i = 0; i < 64; i++) {
             char ch = s.charAt(i);
-            if (!(ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) return false;
+            if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f'))) return false;
         }
         return true;
     }

@@ -21,6 +21,8 @@ import java.nio.file.Path;
  */
 public final class AuditVerifier {
     /**
+     * The outcome of a verification.
+     *
      * @param firstBadLine 1-based line of the first problem, 0 if ok; for a missing tail it is the line where
      *                     the first missing record would be
      * @param recordsChecked valid records before the first problem

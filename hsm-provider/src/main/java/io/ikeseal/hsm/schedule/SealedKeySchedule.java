@@ -21,7 +21,7 @@ import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
 
 /**
- * The key schedule as HKDF inside the token (design.md "The key schedule is HKDF"): prf(K, S) =
+ * The key schedule as HKDF inside the token (docs/key-schedule.md): prf(K, S) =
  * HKDF-Extract(salt = K, IKM = S) and prf+ = HKDF-Expand. Secrets (SKEYSEED, SK_d, PRF outputs kept as keys) are
  * token keys created sensitive and unextractable by the sealed tier's SunPKCS11 template; only outputs the host
  * may hold come back as bytes (CKM_HKDF_DATA).

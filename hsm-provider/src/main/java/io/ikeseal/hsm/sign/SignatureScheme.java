@@ -58,6 +58,7 @@ public enum SignatureScheme {
     private final HashAlgorithm hash;
     private final Family family;
     private final KeyType curve;
+    @SuppressWarnings("ImmutableEnumChecker") // never written after construction, handed out as a copy
     private final byte[] algorithmIdentifier;
 
     SignatureScheme(AuthMethod method, HashAlgorithm hash, Family family, KeyType curve, String algIdHex) {

@@ -13,6 +13,8 @@ import java.lang.invoke.MethodHandle;
  * Only call this before the module is first initialized; System.getenv() does not see the change.
  */
 final class NativeEnvironment {
+    // setenv is a restricted (native) call by nature; the JVMs run with --enable-native-access=ALL-UNNAMED.
+    @SuppressWarnings("restricted")
     private static final MethodHandle SETENV = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));

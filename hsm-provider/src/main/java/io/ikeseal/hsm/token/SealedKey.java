@@ -32,7 +32,7 @@ public final class SealedKey implements Destroyable {
      * @param missingLeadingZeros how many leading zero octets of that value the token key lacks
      */
     public SealedKey(Token token, String name, SecretKey key, int length, int missingLeadingZeros) {
-        if (missingLeadingZeros < 0 || missingLeadingZeros > 0 && missingLeadingZeros >= length) {
+        if (missingLeadingZeros < 0 || (missingLeadingZeros > 0 && missingLeadingZeros >= length)) {
             throw new IllegalArgumentException("sealed key " + name + ": missing leading zeros must be 0.."
                     + (length - 1) + ", was " + missingLeadingZeros);
         }

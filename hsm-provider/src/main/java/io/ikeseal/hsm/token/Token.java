@@ -94,7 +94,8 @@ public final class Token implements AutoCloseable {
         } catch (RuntimeException e) {
             logged = CompletableFuture.failedFuture(e);
         }
-        logged.whenCompleteAsync((ignored, auditError) -> {
+        // The callback completes result on every path; its own future carries nothing more.
+        var _ = logged.whenCompleteAsync((ignored, auditError) -> {
             if (auditError != null) {
                 destroyQuietly(v);
                 result.completeExceptionally(new TokenException("token '" + name() + "': " + op.operation()

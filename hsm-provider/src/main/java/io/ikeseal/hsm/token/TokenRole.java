@@ -1,6 +1,6 @@
 package io.ikeseal.hsm.token;
 
-/** What a deployment uses a token for (design.md: one token may hold both roles). */
+/** What a deployment uses a token for (docs/tokens.md: one token may hold both roles). */
 public enum TokenRole {
     /** Holds signing keys (a smartcard); signs IKE_AUTH. */
     IDENTITY,

@@ -155,11 +155,11 @@ class HashChainedAuditLogTest {
         }
         AuditVerifier.Result r = AuditVerifier.verify(f);
         assertTrue(r.ok(), r::toString);
-        assertEquals(threads * perThread, r.recordsChecked());
+        assertEquals((long) threads * perThread, r.recordsChecked());
         // Every record exactly once, and each thread's records in its program order.
         Map<String, Integer> next = new HashMap<>();
         for (String line : lines(f)) {
-            String[] k = parse(line).key().substring(1).split("-");
+            String[] k = parse(line).key().substring(1).split("-", -1);
             int expected = next.getOrDefault(k[0], 0);
             assertEquals(expected, Integer.parseInt(k[1]), "thread " + k[0]);
             next.put(k[0], expected + 1);

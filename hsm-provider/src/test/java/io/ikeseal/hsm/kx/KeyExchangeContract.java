@@ -183,7 +183,7 @@ abstract class KeyExchangeContract {
         assertSecret(gir, found.gir());
         assertTrue(mine.isDestroyed());
         assertEquals(List.of("ok"), audit().byOperation("dh-derive").stream().map(AuditRecord::result).toList());
-        assertFalse(gir.toString().toLowerCase().contains("zero"), gir.toString());
+        assertFalse(gir.toString().toLowerCase(java.util.Locale.ROOT).contains("zero"), gir.toString());
     }
 
     static int leadingZeros(byte[] b) {
@@ -315,7 +315,7 @@ abstract class KeyExchangeContract {
         if (peer.length >= 8) {
             String hex = HexFormat.of().formatHex(peer);
             for (int i = 0; i + 16 <= hex.length(); i += 16) {
-                assertFalse(e.getMessage().toLowerCase().contains(hex.substring(i, i + 16)), "value in message");
+                assertFalse(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains(hex.substring(i, i + 16)), "value in message");
             }
         }
         assertTrue(mine.isDestroyed(), "key pair destroyed on failure too");

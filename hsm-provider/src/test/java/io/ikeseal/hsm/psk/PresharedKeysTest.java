@@ -157,7 +157,7 @@ class PresharedKeysTest {
         assertEquals("CKM_HKDF_DERIVE", pad.mechanism());
         assertEquals(CTX, pad.context());
         for (AuditRecord r : opened.audit().records()) {
-            assertFalse(r.toString().toLowerCase().contains(hex.substring(0, 16)), r.toString());
+            assertFalse(r.toString().toLowerCase(java.util.Locale.ROOT).contains(hex.substring(0, 16)), r.toString());
         }
     }
 

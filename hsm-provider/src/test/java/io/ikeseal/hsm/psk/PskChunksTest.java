@@ -20,8 +20,8 @@ class PskChunksTest {
     @ParameterizedTest
     @EnumSource(Prf.class)
     void concatenatedChunksAreTheSameHmacKeyForEveryLength(Prf prf) throws Exception {
-        Random rnd = new Random(prf.ordinal());
-        byte[] data = "Key Pad for IKEv2".getBytes();
+        Random rnd = new Random(prf.id());
+        byte[] data = "Key Pad for IKEv2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (int len = 1; len <= 300; len++) {
             byte[] psk = new byte[len];
             rnd.nextBytes(psk);

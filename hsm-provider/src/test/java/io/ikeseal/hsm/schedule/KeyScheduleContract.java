@@ -168,7 +168,8 @@ abstract class KeyScheduleContract {
         assertResidency(rekeyed);
         assertSameKey(oldPrf, ref, rekeyed);
         // The new IKE SA may negotiate another PRF; its keys come from the old PRF's SKEYSEED.
-        Prf newPrf = Prf.values()[(oldPrf.ordinal() + 1) % Prf.values().length];
+        java.util.List<Prf> prfs = java.util.List.of(Prf.values());
+        Prf newPrf = prfs.get((prfs.indexOf(oldPrf) + 1) % prfs.size());
         byte[] spiI = random(8);
         byte[] spiR = random(8);
         IkeSaKeys keys = await(schedule().ikeSaKeys(newPrf, rekeyed, ni, nr, spiI, spiR, 32, 32, CTX));

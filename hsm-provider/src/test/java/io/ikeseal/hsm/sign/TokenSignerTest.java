@@ -102,7 +102,7 @@ class TokenSignerTest {
         assertEquals("ok", r.result());
         assertEquals(ctx, r.context());
         assertEquals(expectedMechanism(scheme), r.mechanism());
-        String text = r.toString().toLowerCase();
+        String text = r.toString().toLowerCase(java.util.Locale.ROOT);
         HexFormat hex = HexFormat.of();
         assertFalse(text.contains(hex.formatHex(octets, 0, 8)), "no octets in the audit record");
         assertFalse(text.contains(hex.formatHex(auth, auth.length - 8, auth.length)), "no signature in the audit record");

@@ -31,7 +31,7 @@ final class ViciPretty {
         Deque<Map<String, Object>> stack = new ArrayDeque<>();
         List<String> list = null;
         boolean keep = false;
-        for (String raw : text.split("\n")) {
+        for (String raw : text.lines().toList()) {
             String line = raw.strip();
             if (stack.isEmpty()) {
                 if (line.endsWith(" {") && !line.contains(" = ")) {
