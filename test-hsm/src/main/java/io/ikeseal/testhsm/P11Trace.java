@@ -47,10 +47,12 @@ public final class P11Trace {
             if (Files.isRegularFile(lib)) {
                 return lib;
             }
-            Path src = FixtureFiles.write(dir.resolve("p11trace.c"), new String(source,
+            // Written and built under names of our own, then renamed: another JVM building the same key at the
+            // same time never sees half a file.
+            String unique = TokenFiles.uniqueSuffix();
+            Path src = FixtureFiles.write(dir.resolve("p11trace-" + unique + ".c"), new String(source,
                     java.nio.charset.StandardCharsets.UTF_8));
-            // Built beside its final name and renamed: another JVM building the same key never sees half a file.
-            Path tmp = dir.resolve("p11trace-" + TokenFiles.uniqueSuffix() + ".so.tmp");
+            Path tmp = dir.resolve("p11trace-" + unique + ".so.tmp");
             List<String> cmd = new ArrayList<>();
             cmd.add(gcc.toString());
             cmd.addAll(flags);
