@@ -319,7 +319,10 @@ static CK_RV t_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID_PTR pSlotList, CK_U
     put(&L, " tokenPresent=%d", tokenPresent ? 1 : 0);
     rv = real2->C_GetSlotList(tokenPresent, pSlotList, pulCount);
     if (rv == CKR_OK && pulCount != NULL) {
-        hex_out(&L, "slots", rv, pSlotList, &(CK_ULONG){*pulCount * sizeof(CK_SLOT_ID)});
+        put(&L, " count=%lu", (unsigned long)*pulCount);
+        if (pSlotList != NULL) {
+            hex(&L, "slots", pSlotList, *pulCount * sizeof(CK_SLOT_ID));
+        }
     }
     END;
 }
@@ -349,7 +352,10 @@ static CK_RV t_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pList, 
     S(slotID);
     rv = real2->C_GetMechanismList(slotID, pList, pulCount);
     if (rv == CKR_OK && pulCount != NULL) {
-        hex_out(&L, "mechanisms", rv, pList, &(CK_ULONG){*pulCount * sizeof(CK_MECHANISM_TYPE)});
+        put(&L, " count=%lu", (unsigned long)*pulCount);
+        if (pList != NULL) {
+            hex(&L, "mechanisms", pList, *pulCount * sizeof(CK_MECHANISM_TYPE));
+        }
     }
     END;
 }

@@ -207,6 +207,9 @@ class SealingGroundTruthTest {
 
         P11TraceLog trace = P11TraceLog.read(nss.token().traceLog(), mark);
         assertDecodedHkdf(trace);
+        // the derive's public value is decoded too (CK_ECDH1_DERIVE_PARAMS, or the DH derive's raw parameter)
+        String field = g.kind() == DhGroup.Kind.ECP ? "ecdh.public" : "dh.public";
+        assertEquals(field, where(trace, "peer's KE data", peer.keData()).split(" ")[2]);
         truth.assertSealed(trace);
     }
 
@@ -282,6 +285,13 @@ class SealingGroundTruthTest {
             assertTrue(found.getOrDefault("g^ir", "").contains("C_GetAttributeValue values.0x11"),
                     "the compat tier reads g^ir out, and the search sees it: " + found);
         }
+    }
+
+    /** Where in {@code trace} {@code value} first crossed ("#17 C_DeriveKey ecdh.public"); fails if nowhere. */
+    private static String where(P11TraceLog trace, String name, byte[] value) {
+        String w = trace.find(new SecretSearch().add(name, value)).get(name);
+        assertTrue(w != null, name + " is not in the trace");
+        return w;
     }
 
     /** What {@code action} made cross, as secret name -> "function field" (call number dropped). */
