@@ -68,7 +68,7 @@ class HeapSealingTest {
         Map<String, byte[]> hostKeys = new LinkedHashMap<>();
         secrets.put("PSK", psk);
         Path dump = t.dir().resolve("token-side.hprof");
-        try (Child child = Child.start(t, slot)) {
+        try (Child child = Child.start(t, slot, ResidencyTier.SEALED)) {
             // IKE_SA_INIT + IKE_AUTH on ECP-256, AES-GCM (no SK_a), with its first CHILD SA
             byte[] ke = HEX.parseHex(child.ask("ke ECP_256").substring(3));
             SoftwarePeer peer = SoftwarePeer.generate(DhGroup.ECP_256);
@@ -144,6 +144,38 @@ class HeapSealingTest {
         }
     }
 
+    /**
+     * The negative control: the compat tier reads g^ir out and computes SKEYSEED and SK_d on the host, and the same
+     * search finds them in the same kind of dump.
+     */
+    @Test
+    void theSearchFindsTheCompatTiersSecretsInItsHeap() throws Exception {
+        NssToken t = nss.token();
+        long slot = Pkcs11Module.load(t.library(), t.nssArgs()).slots().get(NssToken.KEY_STORAGE_SLOT_INDEX).slotId();
+        Path dump = t.dir().resolve("token-side-compat.hprof");
+        SecretSearch search = new SecretSearch();
+        try (Child child = Child.start(t, slot, ResidencyTier.COMPAT)) {
+            byte[] ke = HEX.parseHex(child.ask("ke ECP_256").substring(3));
+            SoftwarePeer peer = SoftwarePeer.generate(DhGroup.ECP_256);
+            byte[] gir = peer.gir(ke);
+            byte[] ni = random(32);
+            byte[] nr = random(32);
+            child.ok("ike " + PRF + " " + hex(peer.keData()) + " " + hex(ni) + " " + hex(nr) + " " + hex(random(8))
+                    + " " + hex(random(8)) + " 0 36");
+            byte[] skeyseed = Ikev2Reference.prf(PRF, cat(ni, nr), gir);
+            search.add("g^ir", gir).add("SKEYSEED", skeyseed)
+                    .add("SK_d", Ikev2Reference.prf(PRF, skeyseed, cat(ni, nr, child.lastSpis(), new byte[] {1})));
+            child.ok("dump " + dump, "dumped");
+        }
+        try {
+            Map<String, Long> found = search.findInFile(dump);
+            assertTrue(found.containsKey("g^ir") && found.containsKey("SK_d"),
+                    "the compat tier's host-side secrets are found in its heap: " + found.keySet());
+        } finally {
+            Files.deleteIfExists(dump);
+        }
+    }
+
     /** The child JVM: same class path and JVM flags as this one, a smaller heap. */
     private static final class Child implements AutoCloseable {
         private final Process process;
@@ -169,7 +201,7 @@ class HeapSealingTest {
             });
         }
 
-        static Child start(NssToken t, long slot) throws IOException {
+        static Child start(NssToken t, long slot, ResidencyTier tier) throws IOException {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -179,7 +211,8 @@ class HeapSealingTest {
                 }
             }
             cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), TokenSideMain.class.getName(),
-                    t.library().toString(), t.nssArgs(), Long.toString(slot), t.pinFile().toString()));
+                    t.library().toString(), t.nssArgs(), Long.toString(slot), t.pinFile().toString(),
+                    tier.name().toLowerCase(java.util.Locale.ROOT)));
             Child c = new Child(new ProcessBuilder(cmd).start());
             c.expect("ready");
             return c;

@@ -44,7 +44,7 @@ import io.ikeseal.hsm.token.TokenSpec;
  * psk PRF NAME OCTETS                         -> auth AUTH         (AUTH with the key pad of a stored PSK)
  * dump FILE                                   -> dumped            (all objects, reachable or not)
  * </pre>
- * Arguments: library, nssArgs, slot ID, PIN file.
+ * Arguments: library, nssArgs, slot ID, PIN file, residency tier ("sealed", or "compat" for the negative control).
  */
 public final class TokenSideMain {
     static final String REPLY = "token-side ";
@@ -68,7 +68,7 @@ public final class TokenSideMain {
     public static void main(String[] args) throws Exception {
         TokenSpec spec = new TokenSpec("token-side", Path.of(args[0]), SlotSelector.bySlotId(Long.parseLong(args[2])),
                 PinSource.file(Path.of(args[3])), args[1], Map.of(), Set.of(TokenRole.KEY_EXCHANGE),
-                ResidencyTier.SEALED, 2);
+                ResidencyTier.valueOf(args[4].toUpperCase(java.util.Locale.ROOT)), 2);
         try (Token token = Token.open(spec, TestTokens.memoryAudit())) {
             TokenSideMain side = new TokenSideMain(token);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
