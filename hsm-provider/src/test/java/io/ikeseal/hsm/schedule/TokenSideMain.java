@@ -69,7 +69,7 @@ public final class TokenSideMain {
         TokenSpec spec = new TokenSpec("token-side", Path.of(args[0]), SlotSelector.bySlotId(Long.parseLong(args[2])),
                 PinSource.file(Path.of(args[3])), args[1], Map.of(), Set.of(TokenRole.KEY_EXCHANGE),
                 ResidencyTier.valueOf(args[4].toUpperCase(java.util.Locale.ROOT)), 2);
-        try (Token token = Token.open(spec, TestTokens.memoryAudit())) {
+        try (Token token = TestTokens.open(spec, TestTokens.memoryAudit())) {
             TokenSideMain side = new TokenSideMain(token);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
             System.out.println(REPLY + "ready");
