@@ -72,7 +72,7 @@ public final class NssToken implements AutoCloseable {
 
     /**
      * Like {@link #create} but behind {@link P11Trace}: every call and every byte string it passes, either way, is
-     * appended to {@link #traceLog()}. The module is compiled into baseDir's p11trace cache when needed.
+     * appended to {@link #traceLog()}. The module is compiled into P11Trace's cache when needed.
      */
     public static NssToken createTraced(Path baseDir, String name) {
         return create(baseDir, name, Wrapper.TRACE);
@@ -83,7 +83,7 @@ public final class NssToken implements AutoCloseable {
         Path certutil = DebianTools.certutil();
         Path module = DebianTools.libSoftokn3();
         Path spy = wrapper == Wrapper.SPY ? DebianTools.pkcs11Spy() : null;
-        Path trace = wrapper == Wrapper.TRACE ? P11Trace.library(baseDir) : null;
+        Path trace = wrapper == Wrapper.TRACE ? P11Trace.library() : null;
         Path dir = FixtureFiles.newDir(baseDir, "nss-" + name);
         try {
             Path dbDir = FixtureFiles.mkdirs(dir.resolve("db"));

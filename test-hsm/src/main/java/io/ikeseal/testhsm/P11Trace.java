@@ -33,6 +33,20 @@ public final class P11Trace {
 
     private P11Trace() {}
 
+    /**
+     * The compiled module in the default cache: under -Dikeseal.testhsm.dir if set, else the running module's
+     * target/test-hsm, else java.io.tmpdir; so fixtures living in temporary directories share one build.
+     */
+    public static Path library() {
+        String configured = System.getProperty("ikeseal.testhsm.dir");
+        if (configured != null && !configured.isBlank()) {
+            return library(Path.of(configured));
+        }
+        Path target = Path.of("target").toAbsolutePath();
+        return library(Files.isDirectory(target) ? target.resolve("test-hsm")
+                : Path.of(System.getProperty("java.io.tmpdir"), "ikeseal-test-hsm"));
+    }
+
     /** The compiled module under {@code cacheBase}, built now if missing or stale. */
     public static Path library(Path cacheBase) {
         byte[] source = source();
