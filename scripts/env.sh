@@ -25,6 +25,11 @@ IKESEAL_TEST_PACKAGES=(
   "libstrongswan-extra-plugins:/usr/lib/ipsec/plugins/libstrongswan-curve25519.so"
   "libstrongswan-extra-plugins:/usr/lib/ipsec/plugins/libstrongswan-chapoly.so"
   "libcharon-extra-plugins:/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so"
+  # The p11trace test module (test-hsm/src/main/c) is built with gcc against NSS's PKCS#11 headers.
+  "gcc:/usr/bin/gcc"
+  "libc6-dev:/usr/include/stdio.h"
+  "libnss3-dev:/usr/include/nss/pkcs11t.h"
+  "libnspr4-dev:/usr/include/nspr/prtypes.h"
 )
 
 ikeseal_java_major() { # $1 = java binary

@@ -24,6 +24,11 @@ public final class TestTokens {
         return new MemoryAuditSink();
     }
 
+    /** A token described by a spec, e.g. in a child JVM that has no fixture object (HeapSealingTest). */
+    public static Token open(TokenSpec spec, AuditSink audit) {
+        return TokenStartup.open(spec, audit);
+    }
+
     public static TokenSpec nssSpec(NssToken t, ResidencyTier tier, TokenRole... roles) {
         // The fixture has initialized the module already; its key-storage slot is the second one listed.
         long slot = Pkcs11Module.load(t.library(), t.nssArgs()).slots().get(NssToken.KEY_STORAGE_SLOT_INDEX).slotId();

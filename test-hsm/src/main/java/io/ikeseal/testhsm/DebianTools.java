@@ -15,6 +15,9 @@ public final class DebianTools {
     private static final String MULTIARCH = "/usr/lib/" + multiarch();
     private static final Path STRONGSWAN_PLUGINS = Path.of("/usr/lib/ipsec/plugins");
     private static final Pattern PLUGIN_NAME = Pattern.compile("[a-z0-9-]+");
+    /** NSS's PKCS#11 headers (pkcs11.h with the 3.0 interface and CK_HKDF_PARAMS) and the NSPR types they use. */
+    static final Path NSS_INCLUDE = Path.of("/usr/include/nss");
+    static final Path NSPR_INCLUDE = Path.of("/usr/include/nspr");
     /** strongSwan plugins outside libstrongswan, by the Debian package that ships them. */
     private static final Map<String, String> PLUGIN_PACKAGES = Map.ofEntries(
             Map.entry("openssl", "libstrongswan-standard-plugins"),
@@ -60,6 +63,22 @@ public final class DebianTools {
         return locate("opensc-pkcs11", List.of(
                 Path.of(MULTIARCH, "pkcs11/pkcs11-spy.so"),
                 Path.of(MULTIARCH, "pkcs11-spy.so")));
+    }
+
+    /** The C compiler that builds the p11trace test module. */
+    public static Path gcc() {
+        return executable("gcc", "gcc");
+    }
+
+    /**
+     * The headers p11trace compiles against: NSS's pkcs11.h (libnss3-dev), NSPR's prtypes.h (libnspr4-dev) and
+     * libc's (libc6-dev, only recommended by gcc, so not there after apt-get --no-install-recommends gcc).
+     */
+    static void nssPkcs11Headers() {
+        locate("libnss3-dev", List.of(NSS_INCLUDE.resolve("pkcs11.h")));
+        locate("libnss3-dev", List.of(NSS_INCLUDE.resolve("pkcs11t.h")));
+        locate("libnspr4-dev", List.of(NSPR_INCLUDE.resolve("prtypes.h")));
+        locate("libc6-dev", List.of(Path.of("/usr/include/stdio.h")));
     }
 
     /** strongSwan's IKE daemon as a plain process (no systemd needed): /usr/sbin/charon-systemd. */

@@ -18,6 +18,8 @@ import java.util.Map;
  *
  * <p>A spied token loads OpenSC's pkcs11-spy in front of the softoken; {@link #library()} is
  * then the spy copy and {@link #environment()} the variables the spy reads at C_Initialize.
+ * A traced token loads {@link P11Trace} there instead, whose log ({@link #traceLog()}) has the
+ * bytes of every buffer that crossed the boundary, mechanism parameters included.
  */
 public final class NssToken implements AutoCloseable {
     /** NSS softoken lists the crypto slot (1) first and the key-storage slot (2) second. */
@@ -29,6 +31,7 @@ public final class NssToken implements AutoCloseable {
     private final Path softoken;
     private final Path library;
     private final Path spyLog;
+    private final Path traceLog;
     private final String nssArgs;
     private final char[] pin;
     private final Path pinFile;
@@ -37,14 +40,19 @@ public final class NssToken implements AutoCloseable {
     private final Provider provider;
     private volatile boolean closed;
 
-    private NssToken(String name, Path dir, Path dbDir, Path softoken, Path library, Path spyLog, String nssArgs,
-                     char[] pin, Path pinFile, Map<String, String> environment, String config, Provider provider) {
+    /** What sits between SunPKCS11 and the softoken. */
+    private enum Wrapper { NONE, SPY, TRACE }
+
+    private NssToken(String name, Path dir, Path dbDir, Path softoken, Path library, Path spyLog, Path traceLog,
+                     String nssArgs, char[] pin, Path pinFile, Map<String, String> environment, String config,
+                     Provider provider) {
         this.name = name;
         this.dir = dir;
         this.dbDir = dbDir;
         this.softoken = softoken;
         this.library = library;
         this.spyLog = spyLog;
+        this.traceLog = traceLog;
         this.nssArgs = nssArgs;
         this.pin = pin;
         this.pinFile = pinFile;
@@ -54,19 +62,28 @@ public final class NssToken implements AutoCloseable {
     }
 
     public static NssToken create(Path baseDir, String name) {
-        return create(baseDir, name, false);
+        return create(baseDir, name, Wrapper.NONE);
     }
 
     /** Like {@link #create} but every PKCS#11 call is logged to {@link #spyLog()}. */
     public static NssToken createSpied(Path baseDir, String name) {
-        return create(baseDir, name, true);
+        return create(baseDir, name, Wrapper.SPY);
     }
 
-    private static NssToken create(Path baseDir, String name, boolean spied) {
+    /**
+     * Like {@link #create} but behind {@link P11Trace}: every call and every byte string it passes, either way, is
+     * appended to {@link #traceLog()}. The module is compiled into P11Trace's cache when needed.
+     */
+    public static NssToken createTraced(Path baseDir, String name) {
+        return create(baseDir, name, Wrapper.TRACE);
+    }
+
+    private static NssToken create(Path baseDir, String name, Wrapper wrapper) {
         TokenFiles.checkName("NSS token name", name);
         Path certutil = DebianTools.certutil();
         Path module = DebianTools.libSoftokn3();
-        Path spy = spied ? DebianTools.pkcs11Spy() : null;
+        Path spy = wrapper == Wrapper.SPY ? DebianTools.pkcs11Spy() : null;
+        Path trace = wrapper == Wrapper.TRACE ? P11Trace.library() : null;
         Path dir = FixtureFiles.newDir(baseDir, "nss-" + name);
         try {
             Path dbDir = FixtureFiles.mkdirs(dir.resolve("db"));
@@ -76,11 +93,16 @@ public final class NssToken implements AutoCloseable {
             Path softoken = TokenFiles.copyModule(module, dir, "libsoftokn3");
             Path library = softoken;
             Path spyLog = null;
+            Path traceLog = null;
             Map<String, String> env = Map.of();
-            if (spied) {
+            if (spy != null) {
                 library = TokenFiles.copyModule(spy, dir, "pkcs11-spy");
                 spyLog = dir.resolve("pkcs11-spy.log");
                 env = Map.of("PKCS11SPY", softoken.toString(), "PKCS11SPY_OUTPUT", spyLog.toString());
+            } else if (trace != null) {
+                library = TokenFiles.copyModule(trace, dir, "p11trace");
+                traceLog = dir.resolve("p11trace.log");
+                env = P11Trace.environment(softoken, traceLog);
             }
             String nssArgs = nssArgs(dbDir);
             String config = "name = nss-" + name + "\n"
@@ -92,8 +114,8 @@ public final class NssToken implements AutoCloseable {
                     + "  CKA_DERIVE = true\n  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n";
             Provider provider = Pkcs11Modules.load(config, env);
             Pkcs11Modules.keyStore(provider, pin.clone());
-            return new NssToken(name, dir, dbDir, softoken, library, spyLog, nssArgs, pin, pinFile, env, config,
-                    provider);
+            return new NssToken(name, dir, dbDir, softoken, library, spyLog, traceLog, nssArgs, pin, pinFile, env,
+                    config, provider);
         } catch (RuntimeException | Error e) {
             FixtureFiles.deleteTree(dir);
             throw e;
@@ -121,7 +143,7 @@ public final class NssToken implements AutoCloseable {
         return Pkcs11Modules.keyStore(provider, pin.clone());
     }
 
-    /** The library SunPKCS11 loads: the softoken copy, or the spy copy for a spied token. */
+    /** The library SunPKCS11 loads: the softoken copy, or the spy or trace copy in front of it. */
     public Path library() {
         return library;
     }
@@ -144,7 +166,7 @@ public final class NssToken implements AutoCloseable {
         return config;
     }
 
-    /** Variables the library reads at C_Initialize: empty, or PKCS11SPY and PKCS11SPY_OUTPUT. */
+    /** Variables the library reads when loaded: empty, PKCS11SPY(_OUTPUT) or P11TRACE_MODULE/OUTPUT. */
     public Map<String, String> environment() {
         return environment;
     }
@@ -159,6 +181,18 @@ public final class NssToken implements AutoCloseable {
             throw new IllegalStateException("NSS token " + name + " is not spied; use NssToken.createSpied");
         }
         return spyLog;
+    }
+
+    public boolean traced() {
+        return traceLog != null;
+    }
+
+    /** The {@link P11Trace} log; only for tokens made with {@link #createTraced}. */
+    public Path traceLog() {
+        if (traceLog == null) {
+            throw new IllegalStateException("NSS token " + name + " is not traced; use NssToken.createTraced");
+        }
+        return traceLog;
     }
 
     /** The NSS database directory (use as "sql:" + dbDir with certutil). */
@@ -202,6 +236,6 @@ public final class NssToken implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "NssToken[" + name + (spied() ? ", spied" : "") + ", " + dir + "]";
+        return "NssToken[" + name + (spied() ? ", spied" : "") + (traced() ? ", traced" : "") + ", " + dir + "]";
     }
 }

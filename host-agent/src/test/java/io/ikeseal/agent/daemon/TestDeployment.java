@@ -51,6 +51,18 @@ public final class TestDeployment implements AutoCloseable {
     }
 
     public static TestDeployment create(Path dir) throws Exception {
+        return create(dir, false);
+    }
+
+    /**
+     * Like {@link #create} with the key-exchange HSM behind p11trace ({@link NssToken#createTraced}): every byte
+     * string crossing its PKCS#11 boundary is in {@link #hsmTraceLog()}.
+     */
+    public static TestDeployment createTraced(Path dir) throws Exception {
+        return create(dir, true);
+    }
+
+    private static TestDeployment create(Path dir, boolean traced) throws Exception {
         TestCa ca = TestCa.create("CN=ikeseal test CA,O=ikeseal test");
         ca.writePem(dir.resolve("ca.pem"));
         SoftHsmToken smartcard = SoftHsmToken.create(dir, "ids");
@@ -61,7 +73,7 @@ public final class TestDeployment implements AutoCloseable {
             smartcard.generateIdentity(who + "-rsa", KeyKind.RSA_3072, ca, "CN=" + name + ",O=ikeseal test",
                     List.of(name));
         }
-        NssToken hsm = NssToken.create(dir, "kx");
+        NssToken hsm = traced ? NssToken.createTraced(dir, "kx") : NssToken.create(dir, "kx");
         String kxLabel = Pkcs11Module.load(hsm.library(), hsm.nssArgs()).slots()
                 .get(NssToken.KEY_STORAGE_SLOT_INDEX).label();
         byte[] psk = new byte[32];
@@ -92,6 +104,11 @@ public final class TestDeployment implements AutoCloseable {
     /** The PSK's value, for a software peer such as charon. */
     public byte[] psk() {
         return psk.clone();
+    }
+
+    /** The HSM's p11trace log; only for {@link #createTraced} deployments. */
+    public Path hsmTraceLog() {
+        return hsm.traceLog();
     }
 
     public SoftHsmToken smartcard() {
@@ -129,7 +146,7 @@ public final class TestDeployment implements AutoCloseable {
                     token: "%s"
                     pin-file: %s
                     nss-args: "%s"
-                    roles: [key-exchange]
+                %s    roles: [key-exchange]
                     tier: sealed
                     threads: 2
                 identities:
@@ -140,8 +157,19 @@ public final class TestDeployment implements AutoCloseable {
                 psks:
                 %strust: [%s]
                 """.formatted(auditLog, smartcard.library(), smartcard.label(), smartcard.pinFile(), smartcard.conf(),
-                hsm.library(), kxLabel, hsm.pinFile(), hsm.nssArgs().replace("\"", "\\\""), pskLines,
-                String.join(", ", trust));
+                hsm.library(), kxLabel, hsm.pinFile(), hsm.nssArgs().replace("\"", "\\\""), hsmEnvironment(),
+                pskLines, String.join(", ", trust));
+    }
+
+    /** The HSM's environment block (p11trace's variables for a traced HSM), indented for its token entry. */
+    private String hsmEnvironment() {
+        if (hsm.environment().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("    environment:\n");
+        new java.util.TreeMap<>(hsm.environment()).forEach((k, v) -> b.append("      ").append(k).append(": ")
+                .append(v).append('\n'));
+        return b.toString();
     }
 
     /** Writes {@code name}.yaml: the token sections plus {@code rest} (listen, ike, connections). */

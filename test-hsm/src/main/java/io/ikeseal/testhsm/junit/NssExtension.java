@@ -1,5 +1,7 @@
 package io.ikeseal.testhsm.junit;
 
+import java.nio.file.Path;
+
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -8,10 +10,12 @@ import io.ikeseal.testhsm.NssToken;
 
 /**
  * One NSS softoken token per test class: {@code @RegisterExtension static NssExtension nss = NssExtension.create();}
- * or {@code NssExtension.spied()} to log every PKCS#11 call. Closed after all tests.
+ * or {@code NssExtension.spied()} to log every PKCS#11 call, or {@code NssExtension.traced()} to log every byte
+ * string crossing the PKCS#11 boundary ({@link io.ikeseal.testhsm.P11Trace}). Closed after all tests.
  */
 public final class NssExtension implements BeforeAllCallback, AfterAllCallback {
     private final boolean spied;
+    private boolean traced;
     private String name = "test";
     private NssToken token;
 
@@ -27,6 +31,12 @@ public final class NssExtension implements BeforeAllCallback, AfterAllCallback {
         return new NssExtension(true);
     }
 
+    public static NssExtension traced() {
+        NssExtension e = new NssExtension(false);
+        e.traced = true;
+        return e;
+    }
+
     public NssExtension withName(String name) {
         this.name = name;
         return this;
@@ -34,7 +44,9 @@ public final class NssExtension implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        token = spied ? NssToken.createSpied(FixtureDirs.baseDir(), name) : NssToken.create(FixtureDirs.baseDir(), name);
+        Path base = FixtureDirs.baseDir();
+        token = spied ? NssToken.createSpied(base, name)
+                : traced ? NssToken.createTraced(base, name) : NssToken.create(base, name);
     }
 
     @Override
