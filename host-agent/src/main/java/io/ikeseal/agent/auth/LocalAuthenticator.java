@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.CertificatePayload;
 import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.AuthMethod;
 import io.ikeseal.hsm.sign.HashAlgorithm;
@@ -27,8 +27,8 @@ public sealed interface LocalAuthenticator {
         return new TokenSignature(identity, policy);
     }
 
-    static LocalAuthenticator psk(PresharedKeys keys, String name) {
-        return new TokenPsk(keys, name);
+    static LocalAuthenticator psk(IkeCrypto crypto, String name) {
+        return new TokenPsk(crypto, name);
     }
 
     /**
@@ -85,16 +85,16 @@ public sealed interface LocalAuthenticator {
     }
 
     /** Shared Key Message Integrity Code (method 2) with a PSK of the key-exchange token. */
-    record TokenPsk(PresharedKeys keys, String name) implements LocalAuthenticator {
+    record TokenPsk(IkeCrypto crypto, String name) implements LocalAuthenticator {
         public TokenPsk {
-            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(crypto, "crypto");
             Objects.requireNonNull(name, "name");
         }
 
         @Override
         public CompletableFuture<AuthenticationPayload> authenticate(byte[] octets, Prf prf,
                                                                      Set<HashAlgorithm> peerHashes, AuditContext ctx) {
-            return PskAuth.compute(keys, prf, name, octets, ctx)
+            return crypto.pskAuth(name, prf, octets, ctx)
                     .thenApply(mac -> new AuthenticationPayload(AuthMethod.SHARED_KEY_MIC.number(), mac));
         }
 

@@ -34,7 +34,7 @@ import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.agent.exchange.Connection;
 import io.ikeseal.agent.exchange.Cookies;
-import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.exchange.GatewayServices;
 import io.ikeseal.agent.exchange.IkeGateway;
 import io.ikeseal.agent.sa.ChildSaInstaller;
@@ -47,9 +47,8 @@ import io.ikeseal.agent.transport.IkeSocket;
 import io.ikeseal.agent.transport.IkeSpiTable;
 import io.ikeseal.agent.transport.IkeTransport;
 import io.ikeseal.agent.transport.TransportConfig;
-import io.ikeseal.hsm.kx.KeyExchange;
-import io.ikeseal.hsm.psk.PresharedKeys;
-import io.ikeseal.hsm.schedule.KeySchedule;
+import io.ikeseal.hsm.api.IkeCrypto;
+import io.ikeseal.hsm.port.TokenIkeCrypto;
 import io.ikeseal.hsm.sign.TokenIdentity;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
@@ -130,7 +129,7 @@ public final class IkeDaemon implements AutoCloseable {
             throw new ConfigException(config.file(), "ike.require-tier", "token '" + kx.name() + "' runs at tier "
                     + kx.tier() + ", IKE SAs must be sealed");
         }
-        PresharedKeys psks = new PresharedKeys(kx);
+        IkeCrypto crypto = TokenIkeCrypto.of(kx);
         Map<String, TokenIdentity> identities = new LinkedHashMap<>();
         for (IdentityConfig id : config.identities()) {
             if (config.connections().stream().anyMatch(c -> id.name().equals(c.identity()))) {
@@ -141,7 +140,7 @@ public final class IkeDaemon implements AutoCloseable {
         ExchangeSettings settings = options.settings() != null ? options.settings() : config.ike().exchange();
         Map<String, Connection> connections = new LinkedHashMap<>();
         for (ConnectionConfig c : config.connections()) {
-            connections.put(c.name(), connection(c, identities, psks, settings));
+            connections.put(c.name(), connection(c, identities, crypto, settings));
         }
         List<X509Certificate> anchors = new ArrayList<>();
         for (Path p : config.trust()) {
@@ -157,8 +156,7 @@ public final class IkeDaemon implements AutoCloseable {
         DropCounters counters = new DropCounters();
         SecureRandom random = new SecureRandom();
         IkeTransport[] bound = new IkeTransport[1];
-        GatewayServices services = new GatewayServices(new KeyExchange(kx), KeySchedule.forToken(kx), psks,
-                tokens.audit(), validator, trust, options.installer(), options.events(), settings, spis, counters,
+        GatewayServices services = new GatewayServices(crypto, tokens.audit(), validator, trust, options.installer(), options.events(), settings, spis, counters,
                 workers, timers, random, Clock.systemUTC(), new Cookies(random, Clock.systemUTC()),
                 (local, remote) -> bound[0].socket(local, true).map(s -> s.sender(remote)),
                 List.copyOf(connections.values()), tokens.tokenTime(), GatewayServices.newBudgets());
@@ -181,14 +179,14 @@ public final class IkeDaemon implements AutoCloseable {
     }
 
     private static Connection connection(ConnectionConfig c, Map<String, TokenIdentity> identities,
-                                         PresharedKeys psks, ExchangeSettings settings) {
+                                         IkeCrypto crypto, ExchangeSettings settings) {
         if (c.localAuth() == ConnectionConfig.AuthKind.PUBKEY) {
             TokenIdentity id = identities.get(c.identity());
             return new Connection(c, LocalAuthenticator.signature(id, settings.signatures()), id.keyType() + " key '"
                     + id.alias() + "' on token " + id.token().name());
         }
-        return new Connection(c, LocalAuthenticator.psk(psks, c.psk()), "PSK '" + c.psk() + "' in token "
-                + psks.token().name());
+        return new Connection(c, LocalAuthenticator.psk(crypto, c.psk()), "PSK '" + c.psk() + "' in token "
+                + crypto.tokenName());
     }
 
     private static ThreadFactory daemonThreads(String name) {

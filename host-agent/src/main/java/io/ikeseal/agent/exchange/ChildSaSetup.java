@@ -54,7 +54,7 @@ final class ChildSaSetup {
     static CompletableFuture<ChildSaKeys> keymat(IkeSession s, ChildSuite suite) {
         int enc = suite.protection().encryptionKeyLength();
         int integ = suite.protection().integrityKeyLength();
-        return s.services.schedule().childKeymat(s.suite.prf(), s.keys.skD(), null, s.ni, s.nr,
+        return s.services.crypto().childKeymat(s.suite.prf(), s.keys.skD(), null, null, s.ni, s.nr,
                 suite.keymatLength(), s.auditContext()).thenApply(km -> {
                     byte[] b = km.bytes();
                     try {

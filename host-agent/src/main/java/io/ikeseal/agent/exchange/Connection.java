@@ -23,7 +23,7 @@ public record Connection(ConnectionConfig config, LocalAuthenticator localAuth, 
         return config.remoteAuth() == io.ikeseal.agent.config.ConnectionConfig.AuthKind.PUBKEY
                 ? io.ikeseal.agent.auth.PeerAuthenticator.certificates(config.remoteId(), services.certificates(),
                 services.settings().signatures(), services.audit())
-                : io.ikeseal.agent.auth.PeerAuthenticator.psk(config.remoteId(), services.psks(), config.psk(),
+                : io.ikeseal.agent.auth.PeerAuthenticator.psk(config.remoteId(), services.crypto(), config.psk(),
                 services.audit());
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.auth.CertificateValidator;
 import io.ikeseal.agent.auth.TrustAnchors;
 import io.ikeseal.agent.protect.PeerReassemblyBudget;
@@ -21,19 +22,17 @@ import io.ikeseal.agent.transport.DropCounters;
 import io.ikeseal.agent.transport.IkeSender;
 import io.ikeseal.agent.transport.IkeSpiTable;
 import io.ikeseal.hsm.audit.AuditSink;
-import io.ikeseal.hsm.kx.KeyExchange;
-import io.ikeseal.hsm.psk.PresharedKeys;
-import io.ikeseal.hsm.schedule.KeySchedule;
+import io.ikeseal.hsm.api.IkeCrypto;
 
 /**
  * What the exchanges of every IKE SA share: the key-exchange token's services, credentials, where CHILD_SAs go,
  * the transport's SPI table and counters, and the threads. One per daemon.
  *
- * @param psks      the key-exchange token's PSKs, or null when none is configured
+ * @param crypto    the key-exchange token's services: key exchange, key schedule, PSK AUTH
  * @param natT      a sender from our NAT-T socket on a local address to a peer (RFC 7296 §2.23), when we have one
  * @param tokenTime token time per IKE SA, read from the audit records
  */
-public record GatewayServices(KeyExchange kx, KeySchedule schedule, PresharedKeys psks, AuditSink audit,
+public record GatewayServices(IkeCrypto crypto, AuditSink audit,
                               CertificateValidator certificates, TrustAnchors anchors, ChildSaInstaller installer,
                               SaEvents events, ExchangeSettings settings, IkeSpiTable spis, DropCounters counters,
                               Executor workers, ScheduledExecutorService timers, SecureRandom random, Clock clock,

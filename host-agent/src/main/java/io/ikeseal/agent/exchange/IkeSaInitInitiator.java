@@ -60,7 +60,7 @@ final class IkeSaInitInitiator implements IkeSession.ResponseHandler {
     static void start(IkeSession s) {
         List<ConfiguredProposal> usable = usable(s, s.connection.config().proposals());
         if (usable.isEmpty()) {
-            s.fail("token '" + s.services.kx().token().name() + "' serves none of the DH groups of "
+            s.fail("token '" + s.services.crypto().tokenName() + "' serves none of the DH groups of "
                     + s.connection.config().proposals());
             return;
         }
@@ -71,7 +71,7 @@ final class IkeSaInitInitiator implements IkeSession.ResponseHandler {
 
     /** Proposals restricted to the DH groups the key-exchange token completed at start-up. */
     static List<ConfiguredProposal> usable(IkeSession s, List<ConfiguredProposal> proposals) {
-        var served = s.services.kx().token().capabilities().dhGroups();
+        var served = s.services.crypto().dhGroups();
         List<ConfiguredProposal> out = new ArrayList<>();
         for (ConfiguredProposal p : proposals) {
             List<DhGroup> g = p.groups().stream().filter(served::contains).toList();
@@ -84,7 +84,7 @@ final class IkeSaInitInitiator implements IkeSession.ResponseHandler {
     }
 
     private void withGroup(DhGroup group) {
-        s.services.kx().generate(group, s.auditContext()).whenCompleteAsync((pair, e) -> {
+        s.services.crypto().generateShare(group, s.auditContext()).whenCompleteAsync((pair, e) -> {
             if (e != null) {
                 s.fail("DH key pair for " + group.proposalName() + " failed: " + IkeKeyDerivation.describe(e));
             } else if (s.state == IkeSaState.CLOSED) {

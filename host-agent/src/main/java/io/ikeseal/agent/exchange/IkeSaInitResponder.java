@@ -25,8 +25,8 @@ import io.ikeseal.agent.wire.NoncePayload;
 import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
 import io.ikeseal.agent.wire.SecurityAssociationPayload;
-import io.ikeseal.hsm.kx.InvalidKeyExchangeException;
-import io.ikeseal.hsm.kx.KeyExchangeData;
+import io.ikeseal.hsm.api.IkeSaSecrets;
+import io.ikeseal.hsm.api.InvalidPeerValueException;
 
 /**
  * IKE_SA_INIT as responder (RFC 7296 §1.2): select a proposal, check the KE group (INVALID_KE_PAYLOAD naming the
@@ -78,8 +78,8 @@ final class IkeSaInitResponder {
         KeyExchangePayload peerKe = ke.getFirst();
         try {
             // RFC 6989 §2: the peer's value is checked before anything else, so an invalid one costs no token call.
-            KeyExchangeData.decode(suite.group(), peerKe.keyExchangeData());
-        } catch (InvalidKeyExchangeException e) {
+            s.services.crypto().checkPeerValue(suite.group(), peerKe.keyExchangeData());
+        } catch (InvalidPeerValueException e) {
             s.drop("invalid-ke-value", dg);
             s.close("IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": " + e.getMessage(), false);
             return;
@@ -92,13 +92,13 @@ final class IkeSaInitResponder {
                 && m.notification(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
         s.peerHashes = SignatureHashes.announcedBy(m.notifications());
         boolean announceHashes = m.notification(NotifyType.SIGNATURE_HASH_ALGORITHMS).isPresent();
-        s.services.kx().generate(suite.group(), s.auditContext()).thenCompose(pair -> {
+        s.services.crypto().generateShare(suite.group(), s.auditContext()).thenCompose(pair -> {
             byte[] ours1 = pair.keyExchangeData();
             return IkeKeyDerivation.derive(s, pair, peerKe, suite).thenApply(keys -> new Derived(ours1, keys));
         }).whenCompleteAsync((d, e) -> {
             if (e != null) {
                 Throwable c = e.getCause() != null ? e.getCause() : e;
-                if (c instanceof InvalidKeyExchangeException) {
+                if (c instanceof InvalidPeerValueException) {
                     s.drop("invalid-ke-value", dg); // checked again by the token layer's agree; unanswered
                 }
                 s.close("IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": " + IkeKeyDerivation.describe(e),
@@ -137,7 +137,7 @@ final class IkeSaInitResponder {
         }, s.exec);
     }
 
-    private record Derived(byte[] keData, io.ikeseal.hsm.schedule.IkeSaKeys keys) {
+    private record Derived(byte[] keData, IkeSaSecrets keys) {
     }
 
     /** An unprotected error answer with responder SPI 0 (§1.2, §2.6), and no state kept. */

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.protect.FragmentReassembler;
 import io.ikeseal.agent.protect.FragmentSize;
 import io.ikeseal.agent.protect.IntegrityException;
@@ -37,8 +38,8 @@ import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
 import io.ikeseal.agent.wire.Proposal;
 import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.kx.DhKeyPair;
-import io.ikeseal.hsm.schedule.IkeSaKeys;
+import io.ikeseal.hsm.api.IkeSaSecrets;
+import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.sign.HashAlgorithm;
 
 /**
@@ -75,11 +76,11 @@ final class IkeSession implements IkeSaInbox {
     byte[] nr;
     byte[] realMessage1;
     byte[] realMessage2;
-    DhKeyPair dhPair;
+    KeyShare dhPair;
     IkeSuite suite;
     /** Responder: the IKE proposal we answered with, to check a connection allows it (IKE_AUTH). */
     Proposal acceptedProposal;
-    IkeSaKeys keys;
+    IkeSaSecrets keys;
     SkProtection protection;
     FragmentReassembler reassembler;
     boolean fragmentation;
@@ -407,7 +408,7 @@ final class IkeSession implements IkeSaInbox {
     // ---- keys and state ----------------------------------------------------------------------------------------
 
     /** The IKE SA's keys exist: protect its messages from here on (§2.14). */
-    void useKeys(IkeSuite negotiated, IkeSaKeys derived) {
+    void useKeys(IkeSuite negotiated, IkeSaSecrets derived) {
         suite = negotiated;
         keys = derived;
         protection = originalInitiator
@@ -452,7 +453,7 @@ final class IkeSession implements IkeSaInbox {
         InetSocketAddress remote = path.remote();
         return new IkeSaInfo(connection == null ? null : connection.name(), originalInitiator, spiI, spiR, local,
                 remote, connection == null ? null : connection.config().localId().toString(), peerId, suite,
-                localAuthUsed, remoteAuthUsed, services.kx().token().tier(), nat.any(), fragmentation, children,
+                localAuthUsed, remoteAuthUsed, services.crypto().tier(), nat.any(), fragmentation, children,
                 services.tokenTime().peek(hex(spiI)));
     }
 

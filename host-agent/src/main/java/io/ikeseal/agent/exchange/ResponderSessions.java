@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.transport.IkeDatagram;
 import io.ikeseal.agent.transport.IkeSaInitListener;

@@ -16,7 +16,7 @@ import javax.security.auth.Destroyable;
  * (about once in 256 exchanges), while RFC 7296 §2.14 keeps g^ir at the prime's length. Users put them back as
  * data in front of the key when it is HKDF input (IKM); as an HMAC key (HKDF salt) such a key is refused.
  */
-public final class SealedKey implements Destroyable {
+public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
     private final Token token;
     private final String name;
     private final int length;
