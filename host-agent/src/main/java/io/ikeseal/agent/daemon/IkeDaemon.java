@@ -35,7 +35,10 @@ import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.agent.exchange.Connection;
 import io.ikeseal.agent.exchange.Cookies;
 import io.ikeseal.agent.config.ExchangeSettings;
-import io.ikeseal.agent.exchange.GatewayServices;
+import io.ikeseal.agent.exchange.Credentials;
+import io.ikeseal.agent.exchange.IkeRandom;
+import io.ikeseal.agent.exchange.SaOutputs;
+import io.ikeseal.agent.exchange.Scheduler;
 import io.ikeseal.agent.exchange.IkeGateway;
 import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.IkeSaInfo;
@@ -155,18 +158,17 @@ public final class IkeDaemon implements AutoCloseable {
         IkeSpiTable spis = new IkeSpiTable();
         DropCounters counters = new DropCounters();
         SecureRandom random = new SecureRandom();
-        IkeTransport[] bound = new IkeTransport[1];
-        GatewayServices services = new GatewayServices(crypto, tokens.audit(), validator, trust, options.installer(), options.events(), settings, spis, counters,
-                workers, timers, random, Clock.systemUTC(), new Cookies(random, Clock.systemUTC()),
-                (local, remote) -> bound[0].socket(local, true).map(s -> s.sender(remote)),
-                List.copyOf(connections.values()), tokens.tokenTime(), GatewayServices.newBudgets());
-        IkeGateway gateway = new IkeGateway(services);
+        IkeGateway gateway = new IkeGateway(crypto, new Credentials(validator, trust, settings.signatures(), crypto,
+                tokens.audit()), new SaOutputs(options.installer(), options.events(), counters, tokens.tokenTime()),
+                settings, Scheduler.of(timers, Clock.systemUTC()), new IkeRandom(random),
+                spis, new Cookies(random, Clock.systemUTC()), List.copyOf(connections.values()), workers, 1);
         int ikePort = options.ikePort() != null ? options.ikePort() : config.ike().port();
         int natTPort = options.natTPort() != null ? options.natTPort() : config.ike().natTPort();
         TransportConfig tc = TransportConfig.of(config.listen()).withPorts(ikePort, natTPort)
                 .withIkePortFraming(ikePort != TransportConfig.IKE_PORT);
+        IkeTransport transport;
         try {
-            bound[0] = IkeTransport.start(tc, spis, gateway.listener(), counters, EspSink.dropping(counters));
+            transport = IkeTransport.start(tc, spis, gateway.listener(), counters, EspSink.dropping(counters));
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
             timers.shutdownNow();
@@ -174,8 +176,8 @@ public final class IkeDaemon implements AutoCloseable {
         }
         LOG.info("ikeseal running: {} connection(s) {}, key exchange on token '{}' (tier {}), listening on {}",
                 connections.size(), connections.keySet(), kx.name(), kx.tier().name().toLowerCase(
-                java.util.Locale.ROOT), bound[0].sockets());
-        return new IkeDaemon(config, bound[0], gateway, connections, workers, timers);
+                java.util.Locale.ROOT), transport.sockets());
+        return new IkeDaemon(config, transport, gateway, connections, workers, timers);
     }
 
     private static Connection connection(ConnectionConfig c, Map<String, TokenIdentity> identities,

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.ikeseal.agent.proposal.IkeSuite;
 import io.ikeseal.agent.wire.KeyExchangePayload;
+import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.IkeSaKeyInputs;
 import io.ikeseal.hsm.api.IkeSaSecrets;
 import io.ikeseal.hsm.api.KeyShare;
@@ -21,11 +22,13 @@ final class IkeKeyDerivation {
      * @return the keys; fails with the token's exception, or with
      *         {@link io.ikeseal.hsm.api.InvalidPeerValueException} for an invalid KE value (RFC 6989)
      */
-    static CompletableFuture<IkeSaSecrets> derive(IkeSession s, KeyShare mine, KeyExchangePayload peer, IkeSuite suite) {
-        IkeSaKeyInputs in = new IkeSaKeyInputs(suite.prf(), s.ni, s.nr, IkeSaKeyInputs.spi(s.spiI),
-                IkeSaKeyInputs.spi(s.spiR), suite.protection().integrityKeyLength(),
+    static CompletableFuture<IkeSaSecrets> derive(IkeCrypto crypto, IkeSa sa, IkeSaInitResult init, KeyShare mine,
+                                                  KeyExchangePayload peer) {
+        IkeSuite suite = init.suite();
+        IkeSaKeyInputs in = new IkeSaKeyInputs(suite.prf(), init.ni(), init.nr(), IkeSaKeyInputs.spi(sa.spiI()),
+                IkeSaKeyInputs.spi(sa.spiR()), suite.protection().integrityKeyLength(),
                 suite.protection().encryptionKeyLength());
-        return s.services.crypto().ikeSaKeys(mine, peer.keyExchangeData(), in, s.auditContext());
+        return crypto.ikeSaKeys(mine, peer.keyExchangeData(), in, sa.auditContext());
     }
 
     /** The failure without its CompletionException wrapper, as one line for logs and events. */
