@@ -11,10 +11,9 @@ import io.ikeseal.hsm.audit.AuditContext;
 import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.AuthMethod;
+import io.ikeseal.hsm.sign.AuthSigner;
 import io.ikeseal.hsm.sign.HashAlgorithm;
 import io.ikeseal.hsm.sign.SignatureScheme;
-import io.ikeseal.hsm.sign.TokenIdentity;
-import io.ikeseal.hsm.sign.TokenSigner;
 
 /**
  * How we prove our identity in IKE_AUTH (RFC 7296 §2.15): by a signature in the identity token, or by a pre-shared
@@ -23,7 +22,7 @@ import io.ikeseal.hsm.sign.TokenSigner;
  */
 public sealed interface LocalAuthenticator {
 
-    static LocalAuthenticator signature(TokenIdentity identity, SignaturePolicy policy) {
+    static LocalAuthenticator signature(AuthSigner identity, SignaturePolicy policy) {
         return new TokenSignature(identity, policy);
     }
 
@@ -49,7 +48,7 @@ public sealed interface LocalAuthenticator {
      * legacy method, 9/10/11 for ECDSA by curve (RFC 4754) or 1 for RSA (PKCS#1 v1.5 with SHA-1, as strongSwan signs
      * and verifies method 1).
      */
-    record TokenSignature(TokenIdentity identity, SignaturePolicy policy) implements LocalAuthenticator {
+    record TokenSignature(AuthSigner identity, SignaturePolicy policy) implements LocalAuthenticator {
         public TokenSignature {
             Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(policy, "policy");
@@ -74,7 +73,7 @@ public sealed interface LocalAuthenticator {
             } catch (IllegalStateException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            return TokenSigner.sign(identity, s, octets, ctx)
+            return identity.sign(s, octets, ctx)
                     .thenApply(data -> new AuthenticationPayload(s.method().number(), data));
         }
 
