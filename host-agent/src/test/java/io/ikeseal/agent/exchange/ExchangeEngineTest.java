@@ -100,6 +100,20 @@ class ExchangeEngineTest {
     }
 
     @Test
+    void aSignatureHandshakeChecksCertificatesBothWays() throws Exception {
+        ExchangePair pair = new ExchangePair(SETTINGS, Set.of(DhGroup.ECP_256), List.of("aes256gcm16-prfsha256-ecp256"),
+                List.of("aes256gcm16-prfsha256-ecp256"), 1, true);
+        IkeSaInfo info = established(pair);
+        assertEquals("gw.example", info.remoteId());
+        assertTrue(info.remoteAuth().contains("signature"), info.remoteAuth());
+        assertTrue(pair.network.log().stream().anyMatch(p -> p.is(ExchangeType.IKE_SA_INIT, true)));
+        for (ExchangePair.Side s : List.of(pair.initiator, pair.responder)) {
+            assertEquals(0, s.crypto.calls("pskAuth"));
+            assertEquals(List.of("child: net", "established"), s.events);
+        }
+    }
+
+    @Test
     void aLostResponseIsRetransmittedForAndAnsweredFromTheCacheWithoutNewWork() throws Exception {
         ExchangePair pair = new ExchangePair();
         pair.network.on(p -> p.is(ExchangeType.IKE_AUTH, true), 1, MemoryNetwork.Action.DROP);
@@ -209,6 +223,7 @@ class ExchangeEngineTest {
 
         pair.network.on(p -> p.to().equals(ExchangePair.GATEWAY), 100, MemoryNetwork.Action.DROP);
         CompletableFuture<Boolean> alive = pair.initiator.gateway.checkLiveness(info.spiI());
+        await("the check sent", () -> pair.network.count(p -> p.is(ExchangeType.INFORMATIONAL, false)) == 2);
         pair.scheduler.advance(SETTINGS.giveUpAfter().plusSeconds(1));
         assertFalse(get(alive));
         assertTrue(pair.initiator.events.getLast().startsWith("deleted: no answer to INFORMATIONAL #3"),

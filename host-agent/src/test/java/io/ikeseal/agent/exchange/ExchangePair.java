@@ -58,10 +58,14 @@ final class ExchangePair {
         final IkeGateway gateway;
         final Connection connection;
 
+        /** PSK when {@code signer} is null, else signatures by it. */
         Side(ConnectionConfig config, Set<DhGroup> groups, ExchangeSettings settings, Scheduler scheduler,
-             int window) {
+             int window, SoftwareSigner signer) {
             crypto = new SoftwareIkeCrypto(groups).withPsk("site", PSK);
-            connection = new Connection(config, LocalAuthenticator.psk(crypto, "site"), "PSK 'site' in token software");
+            connection = signer == null
+                    ? new Connection(config, LocalAuthenticator.psk(crypto, "site"), "PSK 'site' in token software")
+                    : new Connection(config, LocalAuthenticator.signature(signer, SignaturePolicy.DEFAULT),
+                    "EC_P256 key in memory");
             AuditSink audit = new AuditSink() {
                 @Override
                 public CompletableFuture<Void> append(AuditRecord record) {
@@ -72,7 +76,6 @@ final class ExchangePair {
                 public void close() {
                 }
             };
-            // PSK on both sides: the CA only satisfies the validator, no certificate is ever checked.
             TrustAnchors anchors = TrustAnchors.of(List.of(TestCa.shared().certificate()));
             SaEvents recorder = new SaEvents() {
                 @Override
@@ -114,10 +117,18 @@ final class ExchangePair {
 
     ExchangePair(ExchangeSettings settings, Set<DhGroup> responderGroups, List<String> initiatorIke,
                  List<String> responderIke, int window) {
-        initiator = new Side(config("gateway", BRANCH, GATEWAY, "branch.example", "gw.example", initiatorIke),
-                Set.of(DhGroup.ECP_256, DhGroup.ECP_384), settings, scheduler, window);
-        responder = new Side(config("branch", GATEWAY, null, "gw.example", "branch.example", responderIke),
-                responderGroups, settings, scheduler, window);
+        this(settings, responderGroups, initiatorIke, responderIke, window, false);
+    }
+
+    /** @param signatures both ends sign AUTH with in-memory keys certified by the test CA, instead of the PSK */
+    ExchangePair(ExchangeSettings settings, Set<DhGroup> responderGroups, List<String> initiatorIke,
+                 List<String> responderIke, int window, boolean signatures) {
+        ConnectionConfig.AuthKind auth = signatures ? ConnectionConfig.AuthKind.PUBKEY : ConnectionConfig.AuthKind.PSK;
+        initiator = new Side(config("gateway", BRANCH, GATEWAY, "branch.example", "gw.example", initiatorIke, auth),
+                Set.of(DhGroup.ECP_256, DhGroup.ECP_384), settings, scheduler, window,
+                signatures ? new SoftwareSigner("branch.example") : null);
+        responder = new Side(config("branch", GATEWAY, null, "gw.example", "branch.example", responderIke, auth),
+                responderGroups, settings, scheduler, window, signatures ? new SoftwareSigner("gw.example") : null);
         network.attach(new MemoryNetwork.Endpoint(BRANCH, initiator.spis, initiator.gateway.listener()));
         network.attach(new MemoryNetwork.Endpoint(GATEWAY, responder.spis, responder.gateway.listener()));
     }
@@ -127,14 +138,16 @@ final class ExchangePair {
     }
 
     private static ConnectionConfig config(String name, InetSocketAddress local, InetSocketAddress remote,
-                                           String localId, String remoteId, List<String> ike) {
+                                           String localId, String remoteId, List<String> ike,
+                                           ConnectionConfig.AuthKind auth) {
         List<ConfiguredProposal> proposals = new ArrayList<>();
         ike.forEach(p -> proposals.add(ConfiguredProposal.ike(p)));
         ChildConfig child = new ChildConfig("net", List.of(ConfiguredSelector.Dynamic.ANY),
                 List.of(ConfiguredSelector.Dynamic.ANY), List.of(ConfiguredProposal.esp("aes256gcm16")),
                 ChildSaMode.TUNNEL, Duration.ofHours(1));
         return new ConnectionConfig(name, local.getAddress(), remote, IkeIdentity.parse(localId),
-                IkeIdentity.parse(remoteId), ConnectionConfig.AuthKind.PSK, ConnectionConfig.AuthKind.PSK, null, "site",
+                IkeIdentity.parse(remoteId), auth, auth, auth == ConnectionConfig.AuthKind.PUBKEY ? "in-memory" : null,
+                auth == ConnectionConfig.AuthKind.PSK ? "site" : null,
                 proposals, Duration.ofHours(4), false, List.of(child));
     }
 
