@@ -56,14 +56,14 @@ final class IkeAuthInitiator implements InitiatorTask {
         IkeSaInitResult init = sa.init();
         byte[] octets = SignedOctets.initiator(init.message1(), init.nr(), init.suite().prf(), sa.keys().skPi(), idi);
         LocalAuthenticator local = sa.connection().localAuth();
-        local.authenticate(octets, init.suite().prf(), init.peerHashes(), sa.auditContext())
-                .whenCompleteAsync((auth, e) -> {
+        Continuations.on(sa.exec(), local.authenticate(octets, init.suite().prf(), init.peerHashes(),
+                sa.auditContext()), (auth, e) -> {
                     if (e != null) {
                         sa.fail("our AUTH failed: " + IkeKeyDerivation.describe(e));
                     } else if (!sa.isClosed()) {
                         send(auth, local);
                     }
-                }, sa.exec());
+                });
     }
 
     private void send(AuthenticationPayload auth, LocalAuthenticator local) {
@@ -101,8 +101,8 @@ final class IkeAuthInitiator implements InitiatorTask {
         PeerAuthenticator peer = credentials.peerAuthenticator(sa.connection().config());
         byte[] octets = SignedOctets.responder(init.message2(), init.ni(), init.suite().prf(), sa.keys().skPr(),
                 idr.get());
-        peer.verify(idr.get(), m.all(CertificatePayload.class), auth.get(), octets, init.suite().prf(),
-                sa.auditContext()).whenCompleteAsync((outcome, e) -> verified(m, outcome, e), sa.exec());
+        Continuations.on(sa.exec(), peer.verify(idr.get(), m.all(CertificatePayload.class), auth.get(), octets,
+                init.suite().prf(), sa.auditContext()), (outcome, e) -> verified(m, outcome, e));
     }
 
     private void verified(IkeMessage m, AuthOutcome outcome, Throwable e) {
@@ -124,7 +124,7 @@ final class IkeAuthInitiator implements InitiatorTask {
             sa.markEstablished();
             return;
         }
-        negotiation.accept(sa, offer, m, ChildKeying.of(sa)).thenAccept(o -> {
+        Continuations.inline(negotiation.accept(sa, offer, m, ChildKeying.of(sa)), (o, error) -> {
             if (o == null) {
                 return; // the SA closed meanwhile
             }

@@ -66,11 +66,10 @@ final class IkeAuthResponder implements ResponderTask {
         Connection c = claimed == null ? null : choose(claimed, idr.orElse(null));
         if (c == null) {
             IkeIdentity who = claimed;
-            PeerAuthenticator.refused(who, AuthFailure.ID_MISMATCH, "no connection for peer " + who + (idr.isPresent()
+            Continuations.on(sa.exec(), PeerAuthenticator.refused(who, AuthFailure.ID_MISMATCH, "no connection for peer " + who + (idr.isPresent()
                     ? " asking for " + describe(idr.get()) : "") + " among " + sa.candidates().stream()
                     .map(Connection::name).toList(), "AUTH method " + auth.get().method(), credentials.audit(),
-                    sa.auditContext()).whenCompleteAsync((o, e) -> authenticationFailed(h,
-                    "no connection accepts peer " + who), sa.exec());
+                    sa.auditContext()), (o, e) -> authenticationFailed(h, "no connection accepts peer " + who));
             return;
         }
         sa.chooseConnection(c);
@@ -78,8 +77,8 @@ final class IkeAuthResponder implements ResponderTask {
         PeerAuthenticator peer = credentials.peerAuthenticator(c.config());
         byte[] octets = SignedOctets.initiator(init.message1(), init.nr(), init.suite().prf(), sa.keys().skPi(),
                 idi.get());
-        peer.verify(idi.get(), m.all(CertificatePayload.class), auth.get(), octets, init.suite().prf(),
-                sa.auditContext()).whenCompleteAsync((outcome, e) -> verified(m, outcome, e), sa.exec());
+        Continuations.on(sa.exec(), peer.verify(idi.get(), m.all(CertificatePayload.class), auth.get(), octets,
+                init.suite().prf(), sa.auditContext()), (outcome, e) -> verified(m, outcome, e));
     }
 
     /** The first connection (configuration order) whose remote ID and local ID fit, and that allows our suite. */
@@ -129,7 +128,7 @@ final class IkeAuthResponder implements ResponderTask {
                 init.peerHashes(), sa.auditContext());
         CompletableFuture<List<IkePayload>> child = negotiation.respond(sa, m, c.config().children(),
                 ChildKeying.of(sa));
-        ours.thenCombine(child, (a, cp) -> {
+        Continuations.on(sa.exec(), ours.thenCombine(child, (a, cp) -> {
             List<IkePayload> p = new ArrayList<>();
             p.add(idr);
             p.addAll(c.localAuth().certificates());
@@ -137,7 +136,7 @@ final class IkeAuthResponder implements ResponderTask {
             sa.tasks().ourWindow().ifPresent(p::add);
             p.addAll(cp);
             return new Answer(p, c.authUsed(a.method(), init.peerHashes()));
-        }).whenCompleteAsync((answer, err) -> {
+        }), (answer, err) -> {
             if (sa.isClosed()) {
                 return;
             }
@@ -150,7 +149,7 @@ final class IkeAuthResponder implements ResponderTask {
             sa.localAuthUsed(answer.localAuthUsed());
             sa.tasks().respond(h, answer.payloads());
             sa.markEstablished();
-        }, sa.exec());
+        });
     }
 
     private record Answer(List<IkePayload> payloads, String localAuthUsed) {

@@ -18,6 +18,8 @@ final class IkeKeyDerivation {
     }
 
     /**
+     * The IKE SA's keys from IKE_SA_INIT's results and the peer's KE.
+     *
      * @param mine our key share; used up by the key agreement, also on failure
      * @return the keys; fails with the token's exception, or with
      *         {@link io.ikeseal.hsm.api.InvalidPeerValueException} for an invalid KE value (RFC 6989)

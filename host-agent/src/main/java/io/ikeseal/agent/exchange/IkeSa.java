@@ -72,7 +72,6 @@ final class IkeSa implements IkeSaInbox {
                 shared.outputs().counters(), shared.responderWindow());
     }
 
-    // ---- what tasks read ---------------------------------------------------------------------------------------
     SerialExecutor exec() { return exec; }
     TaskManager tasks() { return tasks; }
     boolean originalInitiator() { return originalInitiator; }
@@ -87,21 +86,14 @@ final class IkeSa implements IkeSaInbox {
     IkeSaSecrets keys() { return keys; }
     SkProtection protection() { return protection; }
     FragmentReassembler reassembler() { return reassembler; }
-    List<ChildSaRecord> children() { return List.copyOf(children); }
     ExchangeSettings settings() { return shared.settings(); }
     SaOutputs outputs() { return shared.outputs(); }
+    CompletableFuture<IkeSaInfo> established() { return established; }
+    CompletableFuture<String> closed() { return closed; }
 
     /** Our SPI, under which the SPI table delivers this SA's messages. */
     long ourSpi() {
         return originalInitiator ? spiI : spiR;
-    }
-
-    CompletableFuture<IkeSaInfo> established() {
-        return established;
-    }
-
-    CompletableFuture<String> closed() {
-        return closed;
     }
 
     AuditContext auditContext() {
@@ -125,14 +117,10 @@ final class IkeSa implements IkeSaInbox {
                 shared.outputs().tokenTime().peek(hex(spiI)));
     }
 
-    // ---- receiving: the task manager's ---------------------------------------------------------------------------
-
     @Override
     public void receive(IkeDatagram datagram, IkeSender replies) {
         exec.execute(() -> tasks.onDatagram(datagram, replies));
     }
-
-    // ---- state changes -------------------------------------------------------------------------------------------
 
     void onClose(Runnable r) {
         onClose.add(r);

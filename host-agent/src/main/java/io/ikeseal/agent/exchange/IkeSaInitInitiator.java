@@ -85,7 +85,7 @@ final class IkeSaInitInitiator implements InitiatorTask {
     }
 
     private void withGroup(DhGroup group) {
-        crypto.generateShare(group, sa.auditContext()).whenCompleteAsync((s, e) -> {
+        Continuations.on(sa.exec(), crypto.generateShare(group, sa.auditContext()), (s, e) -> {
             if (e != null) {
                 sa.fail("DH key pair for " + group.proposalName() + " failed: " + IkeKeyDerivation.describe(e));
             } else if (sa.isClosed()) {
@@ -94,7 +94,7 @@ final class IkeSaInitInitiator implements InitiatorTask {
                 share = s;
                 send();
             }
-        }, sa.exec());
+        });
     }
 
     private void send() {
@@ -179,7 +179,7 @@ final class IkeSaInitInitiator implements InitiatorTask {
                 SignatureHashes.announcedBy(m.notifications()), m.all(CertificateRequestPayload.class));
         KeyShare mine = share;
         share = null;
-        IkeKeyDerivation.derive(crypto, sa, result, mine, ke.get()).whenCompleteAsync((keys, e) -> {
+        Continuations.on(sa.exec(), IkeKeyDerivation.derive(crypto, sa, result, mine, ke.get()), (keys, e) -> {
             if (e != null) {
                 sa.fail("key exchange with the responder failed: " + IkeKeyDerivation.describe(e));
                 return;
@@ -193,7 +193,7 @@ final class IkeSaInitInitiator implements InitiatorTask {
                 floatToNatT();
             }
             sa.tasks().queue(authTask.apply(sa));
-        }, sa.exec());
+        });
     }
 
     /**

@@ -102,10 +102,10 @@ final class IkeSaInitResponder implements ResponderTask {
         IkeSaInitResult partial = new IkeSaInitResult(ni.getFirst().nonce(), nr, dg.octets(), null, suite,
                 chosen.get().response(), NatDetection.check(m.notifications(), sa.spiI(), 0, dg.sender(),
                 dg.recipient()), both, SignatureHashes.announcedBy(m.notifications()), List.of());
-        crypto.generateShare(suite.group(), sa.auditContext()).thenCompose(share -> {
+        Continuations.on(sa.exec(), crypto.generateShare(suite.group(), sa.auditContext()).thenCompose(share -> {
             byte[] keData = share.keyExchangeData();
             return IkeKeyDerivation.derive(crypto, sa, partial, share, peerKe).thenApply(k -> new Derived(keData, k));
-        }).whenCompleteAsync((d, e) -> {
+        }), (d, e) -> {
             if (e != null) {
                 Throwable c = e.getCause() != null ? e.getCause() : e;
                 if (c instanceof InvalidPeerValueException) {
@@ -120,7 +120,7 @@ final class IkeSaInitResponder implements ResponderTask {
                 return;
             }
             answer(partial, d, dg, announceHashes);
-        }, sa.exec());
+        });
     }
 
     private void answer(IkeSaInitResult partial, Derived d, IkeDatagram dg, boolean announceHashes) {
@@ -156,7 +156,7 @@ final class IkeSaInitResponder implements ResponderTask {
     /** An unprotected error answer with responder SPI 0 (§1.2, §2.6), and no state kept. */
     private void refuse(IkeDatagram dg, NotifyPayload error, String why) {
         IkeHeader h = IkeHeader.of(sa.spiI(), 0, ExchangeType.IKE_SA_INIT, false, true, 0);
-        sa.path().send(new IkeMessage(h, List.of(error)).encode());
+        sa.path().send(new IkeMessage(h, List.of(error)).encode()).exceptionally(e -> null); // as a lost datagram
         LOG.info("IKE_SA_INIT from {} refused with {}: {}", IkeSaInfo.address(dg.sender()),
                 NotifyType.name(error.notifyType()), why);
         sa.close(NotifyType.name(error.notifyType()), false);

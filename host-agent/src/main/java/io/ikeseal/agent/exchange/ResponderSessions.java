@@ -103,7 +103,7 @@ final class ResponderSessions implements IkeSaInitListener {
             started.remove(key, sa);
             notHalfOpen.run();
         });
-        sa.established().whenComplete((info, e) -> notHalfOpen.run());
+        Continuations.inline(sa.established(), (info, e) -> notHalfOpen.run());
         starter.begin(sa, dg);
     }
 
@@ -124,7 +124,8 @@ final class ResponderSessions implements IkeSaInitListener {
         }
         byte[] cookie = cookies.make(ni.nonce(), ip, spiI);
         IkeHeader h = IkeHeader.of(spiI, 0, ExchangeType.IKE_SA_INIT, false, true, 0);
-        replies.send(new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, cookie))).encode());
+        replies.send(new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, cookie))).encode())
+                .exceptionally(e -> null); // as a lost datagram: the initiator retransmits
         counters.countSa("cookie-sent");
         LOG.debug("COOKIE sent to {} ({} half-open SAs)", IkeSaInfo.address(dg.sender()), halfOpen.get());
         return false;

@@ -11,7 +11,7 @@ import io.ikeseal.agent.wire.ExchangeType;
  * Which requests an IKE SA acts on, by exchange type and state, and the task that answers each (RFC 7296 §1.4:
  * INFORMATIONAL only after the initial exchanges; §1.2: IKE_AUTH once, on the responder, right after IKE_SA_INIT).
  * A request without an entry is dropped and counted, never acted upon: e.g. CREATE_CHILD_SA before the peer
- * authenticated. A new exchange (e.g. rekeying) is one more {@link #on} line where the table is built.
+ * authenticated. A new exchange (e.g. rekeying) is one more {@link Builder#on} line where the table is built.
  */
 final class ResponderTable {
     private record Key(ExchangeType type, IkeSaState state) {

@@ -137,8 +137,8 @@ final class TaskManager {
 
     void onDatagram(IkeDatagram dg, IkeSender replies) {
         IkeHeader h = dg.message().header();
-        if (h.fromInitiator() == sa.originalInitiator() || h.initiatorSpi() != sa.spiI() || sa.spiR() != 0
-                && h.responderSpi() != sa.spiR() && h.exchangeType() != ExchangeType.IKE_SA_INIT.code()) {
+        if (h.fromInitiator() == sa.originalInitiator() || h.initiatorSpi() != sa.spiI() || (sa.spiR() != 0
+                && h.responderSpi() != sa.spiR() && h.exchangeType() != ExchangeType.IKE_SA_INIT.code())) {
             drop("spi-or-role-mismatch", dg);
             return;
         }

@@ -31,6 +31,7 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
         this.privateKey = new AtomicReference<>(privateKey);
     }
 
+    @Override
     public DhGroup group() {
         return group;
     }
@@ -41,6 +42,7 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
     }
 
     /** The public value as the KE payload's Key Exchange Data (a copy). */
+    @Override
     public byte[] keyExchangeData() {
         return keyExchangeData.clone();
     }

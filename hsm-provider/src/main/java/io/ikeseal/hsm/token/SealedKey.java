@@ -48,11 +48,13 @@ public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
     }
 
     /** The role of this secret, e.g. "g^ir", "SKEYSEED", "SK_d"; used as the audit key reference. */
+    @Override
     public String name() {
         return name;
     }
 
     /** Length of the secret in bytes, as the RFC defines it (leading zero octets included). */
+    @Override
     public int length() {
         return length;
     }
