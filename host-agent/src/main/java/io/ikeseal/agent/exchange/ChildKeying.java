@@ -3,7 +3,7 @@ package io.ikeseal.agent.exchange;
 import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.Secret;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 
 /**
  * What a CHILD_SA's KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr) is made from (RFC 7296 §2.17): the IKE SA's PRF and

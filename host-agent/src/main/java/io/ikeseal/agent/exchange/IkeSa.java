@@ -20,7 +20,7 @@ import io.ikeseal.agent.transport.IkeSaInbox;
 import io.ikeseal.agent.transport.IkeSender;
 import io.ikeseal.agent.wire.DecodeLimits;
 import io.ikeseal.hsm.api.IkeSaSecrets;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 
 /**
  * One IKE SA's state (RFC 7296 §1.2, §2.4): SPIs, where its messages go, what IKE_SA_INIT and IKE_AUTH settled, its

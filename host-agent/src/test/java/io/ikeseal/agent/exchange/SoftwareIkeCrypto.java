@@ -34,7 +34,7 @@ import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.api.Secret;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 
 /**
  * The token port in plain JCA (SunEC ECDH, SunJCE HMAC), FOR EXCHANGE UNIT TESTS ONLY: every secret is host

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.sign.AuthMethod;
 import io.ikeseal.hsm.sign.AuthSigner;
 import io.ikeseal.hsm.sign.KeyType;

@@ -3,7 +3,7 @@ package io.ikeseal.hsm.api;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 
 /**
  * The key-exchange token's services as the IKE protocol sees them (compare BouncyCastle's {@code TlsCrypto}): one

@@ -3,7 +3,7 @@ package io.ikeseal.hsm.sign;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 
 /**
  * Our AUTH key as the protocol sees it (RFC 7296 §2.15, RFC 7427): its type and certificate chain, and one audited

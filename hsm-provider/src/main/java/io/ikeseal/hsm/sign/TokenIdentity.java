@@ -10,7 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.token.Pkcs11Uri;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;

@@ -27,7 +27,7 @@ import io.ikeseal.hsm.api.InvalidPeerValueException;
 import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.schedule.KeySchedule;
 import io.ikeseal.hsm.token.SealedKey;
