@@ -78,6 +78,44 @@ class TokenIkeCryptoTest {
     }
 
     @Test
+    void rekeyedIkeSaKeysAndPfsKeymatAgreeOnBothSides() {
+        TokenIkeCrypto c = crypto();
+        DhGroup g = DhGroup.ECP_256;
+        IkeSaKeyInputs first = new IkeSaKeyInputs(Prf.HMAC_SHA2_256, random(32), random(32), IkeSaKeyInputs.spi(1),
+                IkeSaKeyInputs.spi(2), 32, 16);
+        KeyShare i = await(c.generateShare(g, CTX));
+        KeyShare r = await(c.generateShare(g, CTX));
+        byte[] iKe = i.keyExchangeData();
+        IkeSaSecrets a = await(c.ikeSaKeys(i, r.keyExchangeData(), first, CTX));
+        IkeSaSecrets b = await(c.ikeSaKeys(r, iKe, first, CTX));
+
+        // RFC 7296 §2.18: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), new SPIs.
+        IkeSaKeyInputs rekey = new IkeSaKeyInputs(Prf.HMAC_SHA2_256, random(32), random(32), IkeSaKeyInputs.spi(3),
+                IkeSaKeyInputs.spi(4), 32, 16);
+        KeyShare i2 = await(c.generateShare(g, CTX));
+        KeyShare r2 = await(c.generateShare(g, CTX));
+        byte[] i2Ke = i2.keyExchangeData();
+        IkeSaSecrets a2 = await(c.rekeyedIkeSaKeys(a.skD(), Prf.HMAC_SHA2_256, i2, r2.keyExchangeData(), rekey, CTX));
+        IkeSaSecrets b2 = await(c.rekeyedIkeSaKeys(b.skD(), Prf.HMAC_SHA2_256, r2, i2Ke, rekey, CTX));
+        assertArrayEquals(a2.skEr().bytes(), b2.skEr().bytes());
+        assertFalse(java.util.Arrays.equals(a.skEr().bytes(), a2.skEr().bytes()), "new keys");
+        assertFalse(a.skD().isDestroyed(), "the old SK_d stays the caller's");
+
+        // §2.17 with PFS: KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr); the shares are used up.
+        KeyShare i3 = await(c.generateShare(g, CTX));
+        KeyShare r3 = await(c.generateShare(g, CTX));
+        byte[] i3Ke = i3.keyExchangeData();
+        byte[] ni = random(32);
+        byte[] nr = random(32);
+        HostKey ka = await(c.childKeymat(Prf.HMAC_SHA2_256, a2.skD(), i3, r3.keyExchangeData(), ni, nr, 64, CTX));
+        HostKey kb = await(c.childKeymat(Prf.HMAC_SHA2_256, b2.skD(), r3, i3Ke, ni, nr, 64, CTX));
+        assertArrayEquals(ka.bytes(), kb.bytes());
+        assertTrue(i3.isDestroyed() && r3.isDestroyed());
+        HostKey noPfs = await(c.childKeymat(Prf.HMAC_SHA2_256, a2.skD(), null, null, ni, nr, 64, CTX));
+        assertFalse(java.util.Arrays.equals(ka.bytes(), noPfs.bytes()), "PFS changes KEYMAT");
+    }
+
+    @Test
     void anInvalidPeerValueFailsBeforeAnyTokenCall() {
         TokenIkeCrypto c = crypto();
         KeyShare mine = await(c.generateShare(DhGroup.ECP_256, CTX));
