@@ -3,7 +3,7 @@ package io.ikeseal.agent.auth;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
 

@@ -7,14 +7,13 @@ import java.util.concurrent.CompletableFuture;
 
 import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.CertificatePayload;
-import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.AuthMethod;
+import io.ikeseal.hsm.sign.AuthSigner;
 import io.ikeseal.hsm.sign.HashAlgorithm;
 import io.ikeseal.hsm.sign.SignatureScheme;
-import io.ikeseal.hsm.sign.TokenIdentity;
-import io.ikeseal.hsm.sign.TokenSigner;
 
 /**
  * How we prove our identity in IKE_AUTH (RFC 7296 §2.15): by a signature in the identity token, or by a pre-shared
@@ -23,12 +22,12 @@ import io.ikeseal.hsm.sign.TokenSigner;
  */
 public sealed interface LocalAuthenticator {
 
-    static LocalAuthenticator signature(TokenIdentity identity, SignaturePolicy policy) {
+    static LocalAuthenticator signature(AuthSigner identity, SignaturePolicy policy) {
         return new TokenSignature(identity, policy);
     }
 
-    static LocalAuthenticator psk(PresharedKeys keys, String name) {
-        return new TokenPsk(keys, name);
+    static LocalAuthenticator psk(IkeCrypto crypto, String name) {
+        return new TokenPsk(crypto, name);
     }
 
     /**
@@ -49,7 +48,7 @@ public sealed interface LocalAuthenticator {
      * legacy method, 9/10/11 for ECDSA by curve (RFC 4754) or 1 for RSA (PKCS#1 v1.5 with SHA-1, as strongSwan signs
      * and verifies method 1).
      */
-    record TokenSignature(TokenIdentity identity, SignaturePolicy policy) implements LocalAuthenticator {
+    record TokenSignature(AuthSigner identity, SignaturePolicy policy) implements LocalAuthenticator {
         public TokenSignature {
             Objects.requireNonNull(identity, "identity");
             Objects.requireNonNull(policy, "policy");
@@ -74,7 +73,7 @@ public sealed interface LocalAuthenticator {
             } catch (IllegalStateException e) {
                 return CompletableFuture.failedFuture(e);
             }
-            return TokenSigner.sign(identity, s, octets, ctx)
+            return identity.sign(s, octets, ctx)
                     .thenApply(data -> new AuthenticationPayload(s.method().number(), data));
         }
 
@@ -85,16 +84,16 @@ public sealed interface LocalAuthenticator {
     }
 
     /** Shared Key Message Integrity Code (method 2) with a PSK of the key-exchange token. */
-    record TokenPsk(PresharedKeys keys, String name) implements LocalAuthenticator {
+    record TokenPsk(IkeCrypto crypto, String name) implements LocalAuthenticator {
         public TokenPsk {
-            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(crypto, "crypto");
             Objects.requireNonNull(name, "name");
         }
 
         @Override
         public CompletableFuture<AuthenticationPayload> authenticate(byte[] octets, Prf prf,
                                                                      Set<HashAlgorithm> peerHashes, AuditContext ctx) {
-            return PskAuth.compute(keys, prf, name, octets, ctx)
+            return crypto.pskAuth(name, prf, octets, ctx)
                     .thenApply(mac -> new AuthenticationPayload(AuthMethod.SHARED_KEY_MIC.number(), mac));
         }
 

@@ -13,7 +13,7 @@ import java.util.Set;
 
 import io.ikeseal.agent.wire.CertificatePayload;
 import io.ikeseal.agent.wire.CertificateRequestPayload;
-import io.ikeseal.hsm.sign.TokenIdentity;
+import io.ikeseal.hsm.sign.AuthSigner;
 
 /**
  * Our identities' certificates: what we send as CERT (RFC 7296 §3.6) and what a peer must never present as its own.
@@ -35,8 +35,8 @@ public final class OwnCertificates {
     }
 
     /** The end-entity certificates of all our identities. */
-    public static OwnCertificates of(Collection<TokenIdentity> identities) {
-        return new OwnCertificates(identities.stream().map(TokenIdentity::certificate).toList());
+    public static OwnCertificates of(Collection<? extends AuthSigner> identities) {
+        return new OwnCertificates(identities.stream().map(AuthSigner::certificate).toList());
     }
 
     public static OwnCertificates ofCertificates(Collection<X509Certificate> certificates) {
@@ -52,7 +52,7 @@ public final class OwnCertificates {
      * Our CERT payloads for {@code identity}: its end-entity certificate first (its key verifies our AUTH, §3.6), then
      * the intermediate CA certificates of its chain; self-signed roots are left out, the peer has its own anchors.
      */
-    public static List<CertificatePayload> payloads(TokenIdentity identity) {
+    public static List<CertificatePayload> payloads(AuthSigner identity) {
         List<CertificatePayload> out = new ArrayList<>();
         X509Certificate[] chain = identity.chain();
         for (int i = 0; i < chain.length; i++) {
@@ -69,7 +69,7 @@ public final class OwnCertificates {
     }
 
     /** Whether a CERTREQ names a CA certificate of {@code identity}'s chain by its key hash (RFC 7296 §3.7). */
-    public static boolean namesCaOf(List<CertificateRequestPayload> requests, TokenIdentity identity) {
+    public static boolean namesCaOf(List<CertificateRequestPayload> requests, AuthSigner identity) {
         X509Certificate[] chain = identity.chain();
         for (CertificateRequestPayload r : requests) {
             if (r.encoding() != CertificatePayload.X509_SIGNATURE) {

@@ -10,9 +10,9 @@ import java.util.concurrent.CompletionException;
 import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.CertificatePayload;
 import io.ikeseal.agent.wire.IdentificationPayload;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.audit.AuditSink;
-import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.AuthMethod;
 import io.ikeseal.hsm.sign.SignatureVerifier;
@@ -37,7 +37,7 @@ public final class PeerAuthenticator {
     private record Certificates(CertificateValidator validator, SignaturePolicy policy) implements Method {
     }
 
-    private record Psk(PresharedKeys keys, String name) implements Method {
+    private record Psk(IkeCrypto crypto, String name) implements Method {
     }
 
     private PeerAuthenticator(IkeIdentity expected, Method method, AuditSink audit) {
@@ -58,12 +58,12 @@ public final class PeerAuthenticator {
     }
 
     /**
-     * A peer that proves the pre-shared key {@code name} of the key-exchange token {@code keys}.
+     * A peer that proves the pre-shared key {@code name} of the key-exchange token behind {@code crypto}.
      *
      * @param expected the configured remote identity, or null to accept any ID (the PSK alone then authenticates)
      */
-    public static PeerAuthenticator psk(IkeIdentity expected, PresharedKeys keys, String name, AuditSink audit) {
-        return new PeerAuthenticator(expected, new Psk(Objects.requireNonNull(keys, "keys"),
+    public static PeerAuthenticator psk(IkeIdentity expected, IkeCrypto crypto, String name, AuditSink audit) {
+        return new PeerAuthenticator(expected, new Psk(Objects.requireNonNull(crypto, "crypto"),
                 Objects.requireNonNull(name, "name")), audit);
     }
 
@@ -156,7 +156,7 @@ public final class PeerAuthenticator {
             return CompletableFuture.completedFuture(AuthOutcome.failed(peer, AuthFailure.AUTH_METHOD, m + " (method "
                     + m.number() + "), but this peer authenticates with pre-shared key '" + p.name() + "'"));
         }
-        return PskAuth.compute(p.keys(), prf, p.name(), octets, ctx).handle((mine, error) -> {
+        return p.crypto().pskAuth(p.name(), prf, octets, ctx).handle((mine, error) -> {
             if (error != null) {
                 Throwable cause = error instanceof CompletionException && error.getCause() != null
                         ? error.getCause() : error;

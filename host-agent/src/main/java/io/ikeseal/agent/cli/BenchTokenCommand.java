@@ -16,7 +16,7 @@ import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.KeyExchangeData;

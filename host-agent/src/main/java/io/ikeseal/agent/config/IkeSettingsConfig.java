@@ -3,7 +3,6 @@ package io.ikeseal.agent.config;
 import java.time.Duration;
 
 import io.ikeseal.agent.auth.SignaturePolicy;
-import io.ikeseal.agent.exchange.ExchangeSettings;
 import io.ikeseal.hsm.api.ResidencyTier;
 
 /**

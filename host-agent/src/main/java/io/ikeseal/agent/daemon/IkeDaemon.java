@@ -34,8 +34,11 @@ import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.agent.exchange.Connection;
 import io.ikeseal.agent.exchange.Cookies;
-import io.ikeseal.agent.exchange.ExchangeSettings;
-import io.ikeseal.agent.exchange.GatewayServices;
+import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.exchange.Credentials;
+import io.ikeseal.agent.exchange.IkeRandom;
+import io.ikeseal.agent.exchange.SaOutputs;
+import io.ikeseal.agent.exchange.Scheduler;
 import io.ikeseal.agent.exchange.IkeGateway;
 import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.IkeSaInfo;
@@ -47,9 +50,8 @@ import io.ikeseal.agent.transport.IkeSocket;
 import io.ikeseal.agent.transport.IkeSpiTable;
 import io.ikeseal.agent.transport.IkeTransport;
 import io.ikeseal.agent.transport.TransportConfig;
-import io.ikeseal.hsm.kx.KeyExchange;
-import io.ikeseal.hsm.psk.PresharedKeys;
-import io.ikeseal.hsm.schedule.KeySchedule;
+import io.ikeseal.hsm.api.IkeCrypto;
+import io.ikeseal.hsm.port.TokenIkeCrypto;
 import io.ikeseal.hsm.sign.TokenIdentity;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
@@ -130,7 +132,7 @@ public final class IkeDaemon implements AutoCloseable {
             throw new ConfigException(config.file(), "ike.require-tier", "token '" + kx.name() + "' runs at tier "
                     + kx.tier() + ", IKE SAs must be sealed");
         }
-        PresharedKeys psks = new PresharedKeys(kx);
+        IkeCrypto crypto = TokenIkeCrypto.of(kx);
         Map<String, TokenIdentity> identities = new LinkedHashMap<>();
         for (IdentityConfig id : config.identities()) {
             if (config.connections().stream().anyMatch(c -> id.name().equals(c.identity()))) {
@@ -141,7 +143,7 @@ public final class IkeDaemon implements AutoCloseable {
         ExchangeSettings settings = options.settings() != null ? options.settings() : config.ike().exchange();
         Map<String, Connection> connections = new LinkedHashMap<>();
         for (ConnectionConfig c : config.connections()) {
-            connections.put(c.name(), connection(c, identities, psks, settings));
+            connections.put(c.name(), connection(c, identities, crypto, settings));
         }
         List<X509Certificate> anchors = new ArrayList<>();
         for (Path p : config.trust()) {
@@ -156,19 +158,17 @@ public final class IkeDaemon implements AutoCloseable {
         IkeSpiTable spis = new IkeSpiTable();
         DropCounters counters = new DropCounters();
         SecureRandom random = new SecureRandom();
-        IkeTransport[] bound = new IkeTransport[1];
-        GatewayServices services = new GatewayServices(new KeyExchange(kx), KeySchedule.forToken(kx), psks,
-                tokens.audit(), validator, trust, options.installer(), options.events(), settings, spis, counters,
-                workers, timers, random, Clock.systemUTC(), new Cookies(random, Clock.systemUTC()),
-                (local, remote) -> bound[0].socket(local, true).map(s -> s.sender(remote)),
-                List.copyOf(connections.values()), tokens.tokenTime(), GatewayServices.newBudgets());
-        IkeGateway gateway = new IkeGateway(services);
+        IkeGateway gateway = new IkeGateway(crypto, new Credentials(validator, trust, settings.signatures(), crypto,
+                tokens.audit()), new SaOutputs(options.installer(), options.events(), counters, tokens.tokenTime()),
+                settings, Scheduler.of(timers, Clock.systemUTC()), new IkeRandom(random),
+                spis, new Cookies(random, Clock.systemUTC()), List.copyOf(connections.values()), workers, 1);
         int ikePort = options.ikePort() != null ? options.ikePort() : config.ike().port();
         int natTPort = options.natTPort() != null ? options.natTPort() : config.ike().natTPort();
         TransportConfig tc = TransportConfig.of(config.listen()).withPorts(ikePort, natTPort)
                 .withIkePortFraming(ikePort != TransportConfig.IKE_PORT);
+        IkeTransport transport;
         try {
-            bound[0] = IkeTransport.start(tc, spis, gateway.listener(), counters, EspSink.dropping(counters));
+            transport = IkeTransport.start(tc, spis, gateway.listener(), counters, EspSink.dropping(counters));
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
             timers.shutdownNow();
@@ -176,19 +176,19 @@ public final class IkeDaemon implements AutoCloseable {
         }
         LOG.info("ikeseal running: {} connection(s) {}, key exchange on token '{}' (tier {}), listening on {}",
                 connections.size(), connections.keySet(), kx.name(), kx.tier().name().toLowerCase(
-                java.util.Locale.ROOT), bound[0].sockets());
-        return new IkeDaemon(config, bound[0], gateway, connections, workers, timers);
+                java.util.Locale.ROOT), transport.sockets());
+        return new IkeDaemon(config, transport, gateway, connections, workers, timers);
     }
 
     private static Connection connection(ConnectionConfig c, Map<String, TokenIdentity> identities,
-                                         PresharedKeys psks, ExchangeSettings settings) {
+                                         IkeCrypto crypto, ExchangeSettings settings) {
         if (c.localAuth() == ConnectionConfig.AuthKind.PUBKEY) {
             TokenIdentity id = identities.get(c.identity());
             return new Connection(c, LocalAuthenticator.signature(id, settings.signatures()), id.keyType() + " key '"
                     + id.alias() + "' on token " + id.token().name());
         }
-        return new Connection(c, LocalAuthenticator.psk(psks, c.psk()), "PSK '" + c.psk() + "' in token "
-                + psks.token().name());
+        return new Connection(c, LocalAuthenticator.psk(crypto, c.psk()), "PSK '" + c.psk() + "' in token "
+                + crypto.tokenName());
     }
 
     private static ThreadFactory daemonThreads(String name) {

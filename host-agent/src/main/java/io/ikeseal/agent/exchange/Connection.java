@@ -18,15 +18,6 @@ public record Connection(ConnectionConfig config, LocalAuthenticator localAuth, 
         return config.name();
     }
 
-    /** How the peer must authenticate on this connection: its certificate and signature, or the PSK (§2.15). */
-    io.ikeseal.agent.auth.PeerAuthenticator peerAuthenticator(GatewayServices services) {
-        return config.remoteAuth() == io.ikeseal.agent.config.ConnectionConfig.AuthKind.PUBKEY
-                ? io.ikeseal.agent.auth.PeerAuthenticator.certificates(config.remoteId(), services.certificates(),
-                services.settings().signatures(), services.audit())
-                : io.ikeseal.agent.auth.PeerAuthenticator.psk(config.remoteId(), services.psks(), config.psk(),
-                services.audit());
-    }
-
     /** How our AUTH payload was made, for logs: e.g. "EC_P256 key 'gw' on token smartcard, ECDSA_SHA256 (method 14)". */
     String authUsed(int method, java.util.Set<io.ikeseal.hsm.sign.HashAlgorithm> peerHashes) {
         String how = localAuth instanceof LocalAuthenticator.TokenSignature t ? t.scheme(peerHashes).name()

@@ -1,34 +1,88 @@
 package io.ikeseal.agent.exchange;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
+import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.protect.PeerReassemblyBudget;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
+import io.ikeseal.agent.transport.IkeDatagram;
 import io.ikeseal.agent.transport.IkeSaInitListener;
 import io.ikeseal.agent.transport.IkeSender;
+import io.ikeseal.agent.transport.IkeSpiTable;
+import io.ikeseal.agent.wire.ExchangeType;
+import io.ikeseal.hsm.api.IkeCrypto;
 
 /**
  * The IKE SAs of one daemon: those we initiate and those peers start (through {@link #listener()}), and their
- * orderly end. Each SA runs on its own serial executor; this class only starts, lists and stops them.
+ * orderly end. It is where the exchanges are put together: which tasks answer which requests
+ * ({@link ResponderTable}), and what each task is given. Each SA runs on its own serial executor.
  */
 public final class IkeGateway {
-    private final GatewayServices services;
-    private final Set<IkeSession> live = ConcurrentHashMap.newKeySet();
+    private final IkeCrypto crypto;
+    private final Credentials credentials;
+    private final ExchangeSettings settings;
+    private final IkeRandom random;
+    private final IkeSpiTable spis;
+    private final List<Connection> connections;
+    private final ChildSaNegotiation negotiation;
+    private final SaShared shared;
+    private final Set<IkeSa> live = ConcurrentHashMap.newKeySet();
     private final ResponderSessions responders;
 
-    public IkeGateway(GatewayServices services) {
-        this.services = services;
-        this.responders = new ResponderSessions(services, this::track);
+    /**
+     * @param responderWindow how many requests of a peer we work on at once (RFC 7296 §2.3): 1, or more announced
+     *                        with SET_WINDOW_SIZE in IKE_AUTH
+     */
+    public IkeGateway(IkeCrypto crypto, Credentials credentials, SaOutputs outputs, ExchangeSettings settings,
+                      Scheduler scheduler, IkeRandom random, IkeSpiTable spis, Cookies cookies,
+                      List<Connection> connections, Executor workers, int responderWindow) {
+        this.crypto = crypto;
+        this.credentials = credentials;
+        this.settings = settings;
+        this.random = random;
+        this.spis = spis;
+        this.connections = List.copyOf(connections);
+        this.negotiation = new ChildSaNegotiation(crypto, random, outputs, scheduler.clock());
+        Map<InetAddress, PeerReassemblyBudget> budgets = new ConcurrentHashMap<>();
+        this.shared = new SaShared(workers, scheduler, settings, outputs, spis, crypto.tier(),
+                // The reassembly memory one peer address may hold across all its SAs (RFC 7383 §2.6).
+                peer -> budgets.computeIfAbsent(peer, p -> new PeerReassemblyBudget(PeerReassemblyBudget.DEFAULT_BYTES)),
+                responderTable(), responderWindow);
+        this.responders = new ResponderSessions(workers, cookies, settings.cookieThreshold(), outputs.counters(),
+                new ResponderSessions.Starter() {
+                    @Override
+                    public IkeSa create(IkeDatagram request, IkeSender replies) {
+                        return newResponder(request, replies);
+                    }
+
+                    @Override
+                    public void begin(IkeSa sa, IkeDatagram request) {
+                        sa.exec().execute(() -> new IkeSaInitResponder(sa, crypto, random, settings.fragmentation(),
+                                credentials.anchors()).handle(request.message(), request));
+                    }
+                });
     }
 
-    public GatewayServices services() {
-        return services;
+    /** The requests an SA answers, by exchange and state (RFC 7296 §1.2-§1.4); everything else is dropped. */
+    private ResponderTable responderTable() {
+        return ResponderTable.builder()
+                .on(ExchangeType.IKE_AUTH, sa -> sa.originalInitiator() ? null
+                        : new IkeAuthResponder(sa, credentials, negotiation, crypto.dhGroups()), IkeSaState.HALF_OPEN)
+                .on(ExchangeType.INFORMATIONAL, sa -> new InformationalResponder(sa, sa.outputs().installer()),
+                        IkeSaState.ESTABLISHED, IkeSaState.DELETING)
+                .on(ExchangeType.CREATE_CHILD_SA, CreateChildSaResponder::new, IkeSaState.ESTABLISHED)
+                .build();
     }
 
     /** Give this to the transport: it starts responder SAs. */
@@ -40,37 +94,52 @@ public final class IkeGateway {
         return responders.halfOpenCount();
     }
 
+    /** IKE SAs registered under one of our SPIs (established, half-open or lingering after close). */
+    public int registeredSpis() {
+        return spis.size();
+    }
+
+    private IkeSa newResponder(IkeDatagram dg, IkeSender replies) {
+        List<Connection> candidates = connections.stream()
+                .filter(c -> c.matches(dg.recipient().getAddress(), dg.sender())).toList();
+        IkeSa sa = new IkeSa(shared, false, dg.message().header().initiatorSpi(), replies, null, candidates);
+        long spiR;
+        do {
+            spiR = random.ikeSpi();
+            sa.responderSpi(spiR);
+        } while (!spis.register(spiR, sa));
+        track(sa);
+        return sa;
+    }
+
     /**
      * Initiates {@code connection} over {@code path} (our IKE socket to the peer's IKE port). Completes with the
      * established IKE SA (its first CHILD_SA included, or listed as failed through {@link io.ikeseal.agent.sa.SaEvents})
      * or fails with {@link IkeSaFailure} naming the peer's error or our failed check.
      */
     public CompletableFuture<IkeSaInfo> initiate(Connection connection, IkeSender path) {
-        IkeSession s = new IkeSession(services, true, path);
-        s.connection = connection;
+        IkeSa sa;
         do {
-            s.spiI = services.newIkeSpi();
-        } while (!services.spis().register(s.spiI, s));
-        track(s);
-        s.exec.execute(() -> IkeSaInitInitiator.start(s));
-        return s.established;
+            sa = new IkeSa(shared, true, random.ikeSpi(), path, connection, List.of());
+        } while (!spis.register(sa.spiI(), sa));
+        track(sa);
+        IkeSa s = sa;
+        s.exec().execute(() -> s.tasks().queue(new IkeSaInitInitiator(s, crypto, random, settings.fragmentation(),
+                keyed -> new IkeAuthInitiator(keyed, credentials, negotiation))));
+        return s.established();
     }
 
-    private void track(IkeSession s) {
-        live.add(s);
-        Runnable before = s.onClose;
-        s.onClose = () -> {
-            before.run();
-            live.remove(s);
-        };
+    private void track(IkeSa sa) {
+        live.add(sa);
+        sa.onClose(() -> live.remove(sa));
     }
 
     /** Snapshots of the established IKE SAs. */
     public List<IkeSaInfo> established() {
         List<CompletableFuture<IkeSaInfo>> infos = new ArrayList<>();
-        for (IkeSession s : live) {
+        for (IkeSa s : live) {
             CompletableFuture<IkeSaInfo> f = new CompletableFuture<>();
-            s.exec.execute(() -> f.complete(s.state == IkeSaState.ESTABLISHED ? s.info() : null));
+            s.exec().execute(() -> f.complete(s.state() == IkeSaState.ESTABLISHED ? s.info() : null));
             infos.add(f);
         }
         List<IkeSaInfo> out = new ArrayList<>();
@@ -83,17 +152,31 @@ public final class IkeGateway {
         return out;
     }
 
+    /** The live SA with initiator SPI {@code spiI}. */
+    Optional<IkeSa> sa(long spiI) {
+        return live.stream().filter(s -> s.spiI() == spiI).findFirst();
+    }
+
+    /** Checks that the peer of the established SA with initiator SPI {@code spiI} is alive (RFC 7296 §1.4). */
+    CompletableFuture<Boolean> checkLiveness(long spiI) {
+        return sa(spiI).map(s -> {
+            LivenessCheckInitiator check = new LivenessCheckInitiator(s);
+            s.exec().execute(() -> s.tasks().queue(check));
+            return check.alive();
+        }).orElse(CompletableFuture.completedFuture(false));
+    }
+
     /**
      * Deletes every established IKE SA (INFORMATIONAL Delete, §1.4.1) and drops the others, waiting at most
      * {@code timeout} for the peers' answers.
      */
     public void deleteAll(String reason, Duration timeout) {
         List<CompletableFuture<String>> closing = new ArrayList<>();
-        for (IkeSession s : live) {
-            closing.add(s.closed);
-            s.exec.execute(() -> {
-                if (s.state == IkeSaState.ESTABLISHED) {
-                    InformationalExchange.deleteIkeSa(s, reason);
+        for (IkeSa s : live) {
+            closing.add(s.closed());
+            s.exec().execute(() -> {
+                if (s.state() == IkeSaState.ESTABLISHED) {
+                    s.deleteIkeSa(reason);
                 } else {
                     s.fail(reason);
                 }
@@ -103,8 +186,8 @@ public final class IkeGateway {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            for (IkeSession s : live) {
-                s.exec.execute(() -> s.close(reason + " (no answer in time)", true));
+            for (IkeSa s : live) {
+                s.exec().execute(() -> s.close(reason + " (no answer in time)", true));
             }
         }
     }

@@ -4,47 +4,33 @@ import java.util.concurrent.CompletableFuture;
 
 import io.ikeseal.agent.proposal.IkeSuite;
 import io.ikeseal.agent.wire.KeyExchangePayload;
-import io.ikeseal.agent.wire.WireWriter;
-import io.ikeseal.hsm.audit.AuditContext;
-import io.ikeseal.hsm.kx.DhKeyPair;
-import io.ikeseal.hsm.schedule.IkeSaKeys;
-import io.ikeseal.hsm.schedule.KeySchedule;
-import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.api.IkeCrypto;
+import io.ikeseal.hsm.api.IkeSaKeyInputs;
+import io.ikeseal.hsm.api.IkeSaSecrets;
+import io.ikeseal.hsm.api.KeyShare;
 
 /**
- * g^ir → SKEYSEED → {SK_d, SK_a*, SK_e*, SK_p*} (RFC 7296 §2.14), all in the key-exchange token: three token calls,
- * each destroying its sealed input once the next key exists. Shared by both roles of IKE_SA_INIT.
+ * g^ir → SKEYSEED → {SK_d, SK_a*, SK_e*, SK_p*} (RFC 7296 §2.14): one step of the key-exchange token's port, which
+ * destroys each sealed intermediate once the next key exists. Shared by both roles of IKE_SA_INIT.
  */
 final class IkeKeyDerivation {
     private IkeKeyDerivation() {
     }
 
     /**
-     * @param mine our DH pair; used up (destroyed) by the token's key agreement, also on failure
-     * @return the keys; fails with the token's or the peer-value check's exception
-     *         ({@link io.ikeseal.hsm.kx.InvalidKeyExchangeException} for an invalid KE value, RFC 6989)
+     * The IKE SA's keys from IKE_SA_INIT's results and the peer's KE.
+     *
+     * @param mine our key share; used up by the key agreement, also on failure
+     * @return the keys; fails with the token's exception, or with
+     *         {@link io.ikeseal.hsm.api.InvalidPeerValueException} for an invalid KE value (RFC 6989)
      */
-    static CompletableFuture<IkeSaKeys> derive(IkeSession s, DhKeyPair mine, KeyExchangePayload peer, IkeSuite suite) {
-        AuditContext ctx = s.auditContext();
-        KeySchedule ks = s.services.schedule();
-        byte[] ni = s.ni;
-        byte[] nr = s.nr;
-        byte[] spiI = spi(s.spiI);
-        byte[] spiR = spi(s.spiR);
-        CompletableFuture<SealedKey> gir;
-        try {
-            gir = s.services.kx().agree(mine, suite.group(), peer.keyExchangeData(), ctx);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return gir.thenCompose(g -> ks.skeyseed(suite.prf(), ni, nr, g, ctx).whenComplete((k, e) -> g.destroy()))
-                .thenCompose(seed -> ks.ikeSaKeys(suite.prf(), seed, ni, nr, spiI, spiR,
-                        suite.protection().integrityKeyLength(), suite.protection().encryptionKeyLength(), ctx)
-                        .whenComplete((k, e) -> seed.destroy()));
-    }
-
-    static byte[] spi(long spi) {
-        return new WireWriter(8).u64(spi).array();
+    static CompletableFuture<IkeSaSecrets> derive(IkeCrypto crypto, IkeSa sa, IkeSaInitResult init, KeyShare mine,
+                                                  KeyExchangePayload peer) {
+        IkeSuite suite = init.suite();
+        IkeSaKeyInputs in = new IkeSaKeyInputs(suite.prf(), init.ni(), init.nr(), IkeSaKeyInputs.spi(sa.spiI()),
+                IkeSaKeyInputs.spi(sa.spiR()), suite.protection().integrityKeyLength(),
+                suite.protection().encryptionKeyLength());
+        return crypto.ikeSaKeys(mine, peer.keyExchangeData(), in, sa.auditContext());
     }
 
     /** The failure without its CompletionException wrapper, as one line for logs and events. */

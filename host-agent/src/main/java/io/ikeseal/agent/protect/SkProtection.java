@@ -17,7 +17,7 @@ import io.ikeseal.agent.wire.IkePayload;
 import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.PayloadChain;
 import io.ikeseal.agent.wire.WireReader;
-import io.ikeseal.hsm.schedule.IkeSaKeys;
+import io.ikeseal.hsm.api.IkeSaSecrets;
 
 /**
  * Message protection for one IKE SA (RFC 7296 §3.14, RFC 7383): seals what we send with our direction's keys and
@@ -49,12 +49,12 @@ public final class SkProtection implements Destroyable {
     }
 
     /** We are the IKE SA's original initiator: we send with SK_ei/SK_ai, the peer with SK_er/SK_ar. */
-    public static SkProtection originalInitiator(ProtectionSuite suite, IkeSaKeys keys, DecodeLimits limits) {
+    public static SkProtection originalInitiator(ProtectionSuite suite, IkeSaSecrets keys, DecodeLimits limits) {
         return of(suite.newCipher(keys.skEi(), keys.skAi()), suite.newCipher(keys.skEr(), keys.skAr()), limits);
     }
 
     /** We are the IKE SA's original responder: we send with SK_er/SK_ar, the peer with SK_ei/SK_ai. */
-    public static SkProtection originalResponder(ProtectionSuite suite, IkeSaKeys keys, DecodeLimits limits) {
+    public static SkProtection originalResponder(ProtectionSuite suite, IkeSaSecrets keys, DecodeLimits limits) {
         return of(suite.newCipher(keys.skEr(), keys.skAr()), suite.newCipher(keys.skEi(), keys.skAi()), limits);
     }
 

@@ -1,6 +1,7 @@
 package io.ikeseal.agent.transport;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.netty.channel.Channel;
@@ -11,8 +12,16 @@ final class ChannelIkeSender implements IkeSender {
     private final InetSocketAddress local;
     private final InetSocketAddress remote;
     private final boolean natT;
+    /** Our NAT-T socket on the same address, or null. */
+    private final IkeSocket natTSocket;
 
     ChannelIkeSender(Channel channel, InetSocketAddress local, InetSocketAddress remote, boolean natT) {
+        this(channel, local, remote, natT, null);
+    }
+
+    ChannelIkeSender(Channel channel, InetSocketAddress local, InetSocketAddress remote, boolean natT,
+                     IkeSocket natTSocket) {
+        this.natTSocket = natTSocket;
         this.channel = channel;
         this.local = local;
         this.remote = remote;
@@ -32,6 +41,11 @@ final class ChannelIkeSender implements IkeSender {
     @Override
     public boolean natT() {
         return natT;
+    }
+
+    @Override
+    public Optional<IkeSender> toNatT(InetSocketAddress to) {
+        return Optional.ofNullable(natTSocket).map(s -> s.sender(to));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ikeseal.agent.transport;
 
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import io.ikeseal.agent.wire.IkeMessage;
@@ -26,6 +27,14 @@ public interface IkeSender {
      * refused here with IllegalArgumentException (see {@link OutboundIkeDatagram}); a socket error fails the future.
      */
     CompletableFuture<Void> send(byte[] octets);
+
+    /**
+     * A sender from our NAT-T socket on the same local address to {@code remote}, for an initiator that found a NAT
+     * in IKE_SA_INIT (RFC 7296 §2.23); empty when we have none there.
+     */
+    default Optional<IkeSender> toNatT(InetSocketAddress remote) {
+        return Optional.empty();
+    }
 
     default CompletableFuture<Void> send(IkeMessage message) {
         return send(message.encode());

@@ -10,8 +10,11 @@ public final class IkeSocket {
     private final InetSocketAddress local;
     private final boolean natT;
     private final boolean framed;
+    /** The NAT-T socket on the same address (for an IKE-port socket), or null. */
+    private final IkeSocket natTSibling;
 
-    IkeSocket(Channel channel, InetSocketAddress local, boolean natT, boolean framed) {
+    IkeSocket(Channel channel, InetSocketAddress local, boolean natT, boolean framed, IkeSocket natTSibling) {
+        this.natTSibling = natTSibling;
         this.channel = channel;
         this.local = local;
         this.natT = natT;
@@ -33,9 +36,12 @@ public final class IkeSocket {
         return framed;
     }
 
-    /** Sends from this socket to {@code remote}, e.g. an initiator's first request or its move to NAT-T (§2.23). */
+    /**
+     * Sends from this socket to {@code remote}, e.g. an initiator's first request or its move to NAT-T (§2.23); the
+     * sender offers the NAT-T socket on the same address through {@link IkeSender#toNatT}.
+     */
     public IkeSender sender(InetSocketAddress remote) {
-        return new ChannelIkeSender(channel, local, remote, framed);
+        return new ChannelIkeSender(channel, local, remote, framed, natTSibling);
     }
 
     Channel channel() {

@@ -86,10 +86,12 @@ public final class IkeTransport implements AutoCloseable {
         List<IkeSocket> bound = new ArrayList<>();
         try {
             for (InetAddress address : config.addresses()) {
-                bound.add(bind(group, epoll, handlers, config, new InetSocketAddress(address, config.ikePort()),
-                        false));
-                bound.add(bind(group, epoll, handlers, config, new InetSocketAddress(address, config.natTPort()),
-                        true));
+                // NAT-T first: the IKE port's socket offers it to initiators that float (RFC 7296 §2.23).
+                IkeSocket natT = bind(group, epoll, handlers, config, new InetSocketAddress(address,
+                        config.natTPort()), true, null);
+                bound.add(natT);
+                bound.add(bound.size() - 1, bind(group, epoll, handlers, config, new InetSocketAddress(address,
+                        config.ikePort()), false, natT));
             }
         } catch (IOException | RuntimeException e) {
             new IkeTransport(group, epoll, bound, counters).close();
@@ -101,7 +103,8 @@ public final class IkeTransport implements AutoCloseable {
     }
 
     private static IkeSocket bind(EventLoopGroup group, boolean epoll, IkeHandlers handlers, TransportConfig config,
-                                  InetSocketAddress local, boolean natT) throws IOException {
+                                  InetSocketAddress local, boolean natT, IkeSocket natTSibling)
+            throws IOException {
         // IKE behind the non-ESP marker on the NAT-T port (RFC 3948 §2.2), and on the IKE port when configured so.
         boolean framed = natT || config.frameIkePort();
         InternetProtocolFamily family = local.getAddress() instanceof Inet6Address ? InternetProtocolFamily.IPv6
@@ -131,7 +134,7 @@ public final class IkeTransport implements AutoCloseable {
             throw e;
         }
         Channel ch = f.channel();
-        return new IkeSocket(ch, (InetSocketAddress) ch.localAddress(), natT, framed);
+        return new IkeSocket(ch, (InetSocketAddress) ch.localAddress(), natT, framed, natTSibling);
     }
 
     /** Every bound socket, in configuration order: per address its IKE port, then its NAT-T port. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.audit.AuditVerifier;
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
 import io.ikeseal.hsm.startup.TokenStartup;

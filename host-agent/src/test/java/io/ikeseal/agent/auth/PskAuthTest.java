@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,8 +26,9 @@ import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.IdentificationPayload;
 import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.hsm.psk.PresharedKeys;
+import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.Prf;
-import io.ikeseal.hsm.token.SealedKey;
+import io.ikeseal.hsm.port.TokenIkeCrypto;
 import io.ikeseal.testhsm.junit.NssExtension;
 
 /**
@@ -44,14 +44,14 @@ class PskAuthTest {
     /** 32 octets, and one longer than every HMAC block (hashed before use, RFC 2104). */
     static final byte[] SITE_A = new byte[32];
     static final byte[] SITE_B = new byte[200];
-    static PresharedKeys keys;
+    static IkeCrypto keys;
 
     @BeforeAll
     static void importPsks() {
         SecureRandom r = new SecureRandom();
         r.nextBytes(SITE_A);
         r.nextBytes(SITE_B);
-        keys = new PresharedKeys(tokens.hsm());
+        keys = TokenIkeCrypto.of(tokens.hsm());
         await(PresharedKeys.importPsk(tokens.hsm(), "site-a", SITE_A.clone(), false));
         await(PresharedKeys.importPsk(tokens.hsm(), "site-b", SITE_B.clone(), false));
     }
@@ -186,24 +186,6 @@ class PskAuthTest {
         assertFalse(log.contains(hex.formatHex(SITE_A, 0, 12)), "no PSK");
         assertFalse(log.contains(hex.formatHex(sent.auth().data(), 0, 12)), "no MAC");
         assertTrue(tokens.verifyChain().ok());
-    }
-
-    @Test
-    void theKeyPadIsDestroyedOnceTheMacIsOut() throws Exception {
-        Prf prf = Prf.HMAC_SHA2_384;
-        TestSa sa = TestSa.of(prf, "192.0.2.7[500]");
-        byte[] octets = "octets".getBytes(StandardCharsets.US_ASCII);
-        SealedKey pad = await(keys.keyPad(prf, "site-b", sa.ctx()));
-        assertFalse(pad.isDestroyed());
-        byte[] mac = await(PskAuth.macAndDestroy(tokens.hsm(), prf, pad, octets, sa.ctx()));
-        assertTrue(pad.isDestroyed());
-        assertArrayEquals(reference(prf, SITE_B, octets), mac);
-
-        SealedKey again = await(keys.keyPad(prf, "site-b", sa.ctx()));
-        CompletableFuture<byte[]> refused = PskAuth.macAndDestroy(tokens.hsm(), prf, again,
-                new byte[0], sa.ctx());
-        assertTrue(refused.handle((v, e) -> e != null).get(), "empty octets are refused");
-        assertTrue(again.isDestroyed(), "and the pad is gone anyway");
     }
 
     static void assertFailed(AuthFailure why, AuthOutcome outcome, TestSa sa) {

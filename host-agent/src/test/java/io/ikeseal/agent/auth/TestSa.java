@@ -8,7 +8,7 @@ import io.ikeseal.agent.wire.IkeMessageCodec;
 import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.NoncePayload;
 import io.ikeseal.agent.wire.WiresharkCaptures;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.api.Prf;
 

@@ -9,7 +9,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.wire.ExchangeType;
 
 /**

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.agent.auth.SignaturePolicy;
-import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.agent.config.ExchangeSettings;
 
 /**
  * RSA-3072 certificates on both ends with RFC 7427 signature AUTH (method 14): with {@code preferRsaPss} both sign

@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.ikeseal.agent.config.IkesealConfig;
-import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.ChildSaInstaller;

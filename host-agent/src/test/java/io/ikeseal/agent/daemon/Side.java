@@ -39,7 +39,7 @@ record Side(String name, IkeDaemon daemon, EventRecorder events, RecordingInstal
 
     /** IKE SAs registered under one of our SPIs (established, half-open or lingering after close). */
     int spis() {
-        return daemon.gateway().services().spis().size();
+        return daemon.gateway().registeredSpis();
     }
 
     int halfOpen() {

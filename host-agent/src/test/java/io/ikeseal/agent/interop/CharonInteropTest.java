@@ -20,7 +20,7 @@ import io.ikeseal.agent.daemon.CapturingInstaller;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TestDeployment;
 import io.ikeseal.agent.daemon.TokenSet;
-import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.testhsm.IdentitySpec;
 import io.ikeseal.testhsm.KeyKind;

@@ -27,7 +27,7 @@ import io.ikeseal.agent.daemon.CapturingInstaller;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TestDeployment;
 import io.ikeseal.agent.daemon.TokenSet;
-import io.ikeseal.agent.exchange.ExchangeSettings;
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.testhsm.IdentitySpec;
 import io.ikeseal.testhsm.KeyKind;
 import io.ikeseal.testhsm.P11TraceLog;

@@ -29,7 +29,7 @@ import io.ikeseal.agent.wire.PayloadChain;
 import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.agent.wire.VendorIdPayload;
 import io.ikeseal.hsm.api.HostKey;
-import io.ikeseal.hsm.schedule.IkeSaKeys;
+import io.ikeseal.hsm.api.IkeSaSecrets;
 import io.ikeseal.hsm.token.SealedKey;
 
 /** Whole messages: {@code protect} builds them, the codec reads them, {@code unprotect} opens them. */
@@ -141,7 +141,7 @@ class SkProtectionTest {
         Random r = new Random(26);
         // SK_d plays no part in message protection; a software stand-in suffices here.
         SealedKey skD = new SealedKey(null, "SK_d", new SecretKeySpec(Suites.bytes(r, 32), "HKDF"), 32);
-        IkeSaKeys keys = new IkeSaKeys(skD, new HostKey("SK_ai", Suites.bytes(r, 32)),
+        IkeSaSecrets keys = new IkeSaSecrets(skD, new HostKey("SK_ai", Suites.bytes(r, 32)),
                 new HostKey("SK_ar", Suites.bytes(r, 32)), new HostKey("SK_ei", Suites.bytes(r, 16)),
                 new HostKey("SK_er", Suites.bytes(r, 16)), new HostKey("SK_pi", Suites.bytes(r, 32)),
                 new HostKey("SK_pr", Suites.bytes(r, 32)));
@@ -161,7 +161,7 @@ class SkProtectionTest {
         assertThrows(IntegrityException.class, () -> initiator.unprotect(IkeMessageCodec.decode(request), request));
         assertEquals(1, initiator.integrityFailures());
 
-        // The key bytes were copied into the ciphers: destroying the IkeSaKeys does not break the SA's ciphers.
+        // The key bytes were copied into the ciphers: destroying the IkeSaSecrets does not break the SA's ciphers.
         keys.destroy();
         assertEquals(1, responder.unprotect(IkeMessageCodec.decode(request), request).payloads().size());
         initiator.destroy();

@@ -16,6 +16,8 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
 
+import io.ikeseal.hsm.api.AuditContext;
+
 /**
  * One line of the audit log, and the single definition of its bytes (writer and verifier both use it).
  *

@@ -24,6 +24,8 @@ import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import io.ikeseal.hsm.api.AuditContext;
+
 /**
  * Append-only, hash-chained, fsync'd audit log: one JSON line per record (format and canonical form:
  * {@link AuditLine}), {@code seq} from 1, each line's {@code prev} = the previous line's {@code hash}.

@@ -14,7 +14,7 @@ import io.ikeseal.hsm.token.Token;
  * {@link KeyExchange#agree} takes the private key, and destroying the pair drops the handle (SunPKCS11 destroys the
  * session object when the handle is collected).
  */
-public final class DhKeyPair implements Destroyable {
+public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare {
     private final Token token;
     private final DhGroup group;
     private final byte[] keyExchangeData;
@@ -31,6 +31,7 @@ public final class DhKeyPair implements Destroyable {
         this.privateKey = new AtomicReference<>(privateKey);
     }
 
+    @Override
     public DhGroup group() {
         return group;
     }
@@ -41,6 +42,7 @@ public final class DhKeyPair implements Destroyable {
     }
 
     /** The public value as the KE payload's Key Exchange Data (a copy). */
+    @Override
     public byte[] keyExchangeData() {
         return keyExchangeData.clone();
     }

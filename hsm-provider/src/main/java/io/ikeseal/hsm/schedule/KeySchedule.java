@@ -4,7 +4,7 @@ import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.HostKey;
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;

@@ -6,7 +6,7 @@ import static io.ikeseal.hsm.schedule.ScheduleInputs.concat;
 
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;

@@ -10,7 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.token.Pkcs11Uri;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
@@ -21,7 +21,7 @@ import io.ikeseal.hsm.token.TokenOperation;
  * extractable), the certificate chain the token holds for it (leaf first) and the key type.
  */
 public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X509Certificate[] chain,
-                            KeyType keyType) {
+                            KeyType keyType) implements AuthSigner {
     public TokenIdentity {
         chain = chain.clone();
     }
@@ -31,8 +31,15 @@ public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X5
         return chain.clone();
     }
 
+    @Override
     public X509Certificate certificate() {
         return chain[0];
+    }
+
+    /** Signs in the token ({@link TokenSigner#sign}): one audited "sign" call. */
+    @Override
+    public CompletableFuture<byte[]> sign(SignatureScheme scheme, byte[] octets, AuditContext ctx) {
+        return TokenSigner.sign(this, scheme, octets, ctx);
     }
 
     /**

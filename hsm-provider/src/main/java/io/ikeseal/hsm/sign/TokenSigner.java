@@ -4,7 +4,7 @@ import java.security.Signature;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenOperation;
 

@@ -16,7 +16,7 @@ import javax.security.auth.Destroyable;
  * (about once in 256 exchanges), while RFC 7296 §2.14 keeps g^ir at the prime's length. Users put them back as
  * data in front of the key when it is HKDF input (IKM); as an HMAC key (HKDF salt) such a key is refused.
  */
-public final class SealedKey implements Destroyable {
+public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
     private final Token token;
     private final String name;
     private final int length;
@@ -48,11 +48,13 @@ public final class SealedKey implements Destroyable {
     }
 
     /** The role of this secret, e.g. "g^ir", "SKEYSEED", "SK_d"; used as the audit key reference. */
+    @Override
     public String name() {
         return name;
     }
 
     /** Length of the secret in bytes, as the RFC defines it (leading zero octets included). */
+    @Override
     public int length() {
         return length;
     }

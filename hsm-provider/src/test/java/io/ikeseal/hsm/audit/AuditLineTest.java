@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ikeseal.hsm.api.AuditContext;
+
 /** Pins the canonical form: if a Jackson upgrade changes its output, old logs would stop verifying. */
 class AuditLineTest {
     static final AuditRecord GOLDEN = new AuditRecord(Instant.parse("2024-01-02T03:04:05.123456Z"), "tok", "derive",

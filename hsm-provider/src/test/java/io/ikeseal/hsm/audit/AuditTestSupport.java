@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.ikeseal.hsm.api.AuditContext;
+
 final class AuditTestSupport {
     static final long TIMEOUT_S = 30;
 

@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.TestTokens;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;

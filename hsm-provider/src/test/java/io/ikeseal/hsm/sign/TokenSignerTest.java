@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
-import io.ikeseal.hsm.audit.AuditContext;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;

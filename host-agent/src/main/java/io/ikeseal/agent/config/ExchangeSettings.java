@@ -1,4 +1,4 @@
-package io.ikeseal.agent.exchange;
+package io.ikeseal.agent.config;
 
 import java.time.Duration;
 

@@ -1,4 +1,4 @@
-package io.ikeseal.hsm.audit;
+package io.ikeseal.hsm.api;
 
 /**
  * Where a token operation happened, in IKE terms; every field may be null (e.g. at start-up).

@@ -1,0 +1,249 @@
+package io.ikeseal.agent.exchange;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ikeseal.agent.config.ChildConfig;
+import io.ikeseal.agent.proposal.ChildSuite;
+import io.ikeseal.agent.proposal.ConfiguredProposal;
+import io.ikeseal.agent.proposal.ProposalSelection;
+import io.ikeseal.agent.proposal.Selected;
+import io.ikeseal.agent.sa.ChildSaKeys;
+import io.ikeseal.agent.sa.ChildSaMode;
+import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.ts.InitiatorCheck;
+import io.ikeseal.agent.ts.InitiatorOutcome;
+import io.ikeseal.agent.ts.Narrowing;
+import io.ikeseal.agent.ts.NarrowingResult;
+import io.ikeseal.agent.ts.Selector;
+import io.ikeseal.agent.ts.TsPair;
+import io.ikeseal.agent.ts.TsPolicy;
+import io.ikeseal.agent.wire.IkeMessage;
+import io.ikeseal.agent.wire.IkePayload;
+import io.ikeseal.agent.wire.NotifyPayload;
+import io.ikeseal.agent.wire.NotifyType;
+import io.ikeseal.agent.wire.PayloadType;
+import io.ikeseal.agent.wire.Proposal;
+import io.ikeseal.agent.wire.SecurityAssociationPayload;
+import io.ikeseal.agent.wire.TrafficSelectorPayload;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.IkeCrypto;
+
+/**
+ * Creating one CHILD_SA, for any exchange that carries SA, TSi and TSr (IKE_AUTH now, CREATE_CHILD_SA later): our
+ * offer and the check of the answer (initiator), or the choice of proposal, narrowed traffic selectors (§2.9) and
+ * mode (§1.3.1) (responder); then our inbound SPI, KEYMAT from SK_d in the token (§2.17, nonces and PFS share given
+ * by the caller in {@link ChildKeying}), and the hand-over to the installer, after which the keys are destroyed.
+ */
+final class ChildSaNegotiation {
+    private static final Logger LOG = LoggerFactory.getLogger(ChildSaNegotiation.class);
+
+    private final IkeCrypto crypto;
+    private final IkeRandom random;
+    private final SaOutputs outputs;
+    private final Clock clock;
+
+    ChildSaNegotiation(IkeCrypto crypto, IkeRandom random, SaOutputs outputs, Clock clock) {
+        this.crypto = crypto;
+        this.random = random;
+        this.outputs = outputs;
+        this.clock = clock;
+    }
+
+    /** What the initiator proposed, to check the answer against. */
+    record Offer(ChildConfig child, byte[] inboundSpi, List<Proposal> esp, TsPair ts, List<IkePayload> payloads) {
+    }
+
+    /** The initiator's outcome: installed, or failed (and whether the responder holds a half to delete). */
+    record Outcome(ChildSaRecord installed, String failure, boolean deleteAtPeer) {
+        static Outcome failed(String why, boolean deleteAtPeer) {
+            return new Outcome(null, why, deleteAtPeer);
+        }
+    }
+
+    Offer offer(IkeSa sa, ChildConfig child) {
+        List<IkePayload> p = new ArrayList<>();
+        if (child.mode() == ChildSaMode.TRANSPORT) {
+            p.add(NotifyPayload.of(NotifyType.USE_TRANSPORT_MODE));
+        }
+        byte[] inbound = random.espSpi();
+        List<Proposal> esp = new ArrayList<>();
+        for (ConfiguredProposal cp : child.espProposals()) {
+            // No KE payload in IKE_AUTH, so no DH transforms either (the CHILD_SA's keys come from SK_d).
+            esp.add(cp.toWire(esp.size() + 1, inbound, false));
+        }
+        TsPair ts = TsPolicy.resolve(child.remoteTs(), child.localTs(), sa.path().remote().getAddress(),
+                sa.path().local().getAddress()).proposal();
+        p.add(new SecurityAssociationPayload(esp));
+        p.add(ts.tsiPayload());
+        p.add(ts.tsrPayload());
+        return new Offer(child, inbound, esp, ts, p);
+    }
+
+    /** Initiator: checks the responder's answer to {@code offer} and installs the CHILD_SA; completes on the SA. */
+    CompletableFuture<Outcome> accept(IkeSa sa, Offer offer, IkeMessage m, ChildKeying keying) {
+        Optional<NotifyPayload> error = m.error();
+        Optional<SecurityAssociationPayload> saPayload = m.first(SecurityAssociationPayload.class);
+        Optional<TrafficSelectorPayload> tsi = m.trafficSelectors(PayloadType.TSI);
+        Optional<TrafficSelectorPayload> tsr = m.trafficSelectors(PayloadType.TSR);
+        if (error.isPresent() || saPayload.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
+            return done(Outcome.failed(error.map(n -> NotifyType.name(n.notifyType()) + " from the responder")
+                    .orElse("no SA, TSi and TSr in the IKE_AUTH response"), false));
+        }
+        Optional<ChildSuite> suite = ProposalSelection.acceptChild(saPayload.get().proposals(), offer.esp());
+        if (suite.isEmpty()) {
+            return done(Outcome.failed("the responder chose an ESP proposal we did not offer", true));
+        }
+        ChildConfig child = offer.child();
+        boolean transport = m.notification(NotifyType.USE_TRANSPORT_MODE).isPresent();
+        if (transport != (child.mode() == ChildSaMode.TRANSPORT)) {
+            return done(Outcome.failed("the responder " + (transport ? "chose transport mode we did not ask for"
+                    : "refused transport mode"), true));
+        }
+        InitiatorOutcome ts = InitiatorCheck.check(offer.ts(), tsi.get(), tsr.get());
+        if (ts instanceof InitiatorOutcome.Rejected r) {
+            return done(Outcome.failed("traffic selectors: " + r.detail(), true));
+        }
+        TsPair agreed = ((InitiatorOutcome.Accepted) ts).selectors();
+        byte[] outbound = saPayload.get().proposals().getFirst().spi();
+        return keymat(suite.get(), keying).handleAsync((keys, e) -> {
+            if (e != null) {
+                return Outcome.failed("KEYMAT: " + IkeKeyDerivation.describe(e), true);
+            }
+            if (sa.isClosed()) {
+                keys.destroy();
+                return null;
+            }
+            ChildSaRecord r = install(sa, child, suite.get(), child.mode(), offer.inboundSpi(), outbound,
+                    agreed.tsi(), agreed.tsr(), keys);
+            return r == null ? Outcome.failed("the installer refused it", true) : new Outcome(r, null, false);
+        }, sa.exec());
+    }
+
+    /** Responder: the CHILD_SA's payloads for the answer, or the notification that says why there is none. */
+    CompletableFuture<List<IkePayload>> respond(IkeSa sa, IkeMessage m, List<ChildConfig> children,
+                                                ChildKeying keying) {
+        Optional<SecurityAssociationPayload> saPayload = m.first(SecurityAssociationPayload.class);
+        if (saPayload.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of()); // an IKE SA without CHILD_SA (RFC 6023)
+        }
+        Optional<TrafficSelectorPayload> tsi = m.trafficSelectors(PayloadType.TSI);
+        Optional<TrafficSelectorPayload> tsr = m.trafficSelectors(PayloadType.TSR);
+        if (tsi.isEmpty() || tsr.isEmpty() || children.isEmpty()) {
+            // CVE-2009-1958 was an IKE_AUTH with SA but no TSi/TSr: refuse the CHILD_SA, never dereference.
+            return refuse(sa, NotifyType.TS_UNACCEPTABLE, children.isEmpty() ? "no CHILD_SA configured"
+                    : "SA without TSi and TSr");
+        }
+        List<TsPolicy> policies = children.stream().map(c -> TsPolicy.resolve(c.remoteTs(), c.localTs(),
+                sa.path().remote().getAddress(), sa.path().local().getAddress())).toList();
+        NarrowingResult narrowed = Narrowing.respond(tsi.get(), tsr.get(), policies);
+        if (narrowed instanceof NarrowingResult.Unacceptable u) {
+            return refuse(sa, NotifyType.TS_UNACCEPTABLE, u.reason());
+        }
+        NarrowingResult.Accepted a = (NarrowingResult.Accepted) narrowed;
+        ChildConfig child = children.get(a.policyIndex());
+        Optional<Selected<ChildSuite>> chosen = ProposalSelection.selectChild(saPayload.get().proposals(),
+                child.espProposals(), true);
+        if (chosen.isEmpty()) {
+            return refuse(sa, NotifyType.NO_PROPOSAL_CHOSEN, "no ESP proposal acceptable to " + child.name());
+        }
+        boolean transportAsked = m.notification(NotifyType.USE_TRANSPORT_MODE).isPresent();
+        if (child.mode() == ChildSaMode.TRANSPORT && !transportAsked) {
+            return refuse(sa, NotifyType.NO_PROPOSAL_CHOSEN, child.name() + " is transport mode only");
+        }
+        ChildSaMode mode = transportAsked && child.mode() == ChildSaMode.TRANSPORT ? ChildSaMode.TRANSPORT
+                : ChildSaMode.TUNNEL; // §1.3.1: not echoing USE_TRANSPORT_MODE declines it
+        byte[] inbound = random.espSpi();
+        ChildSuite suite = chosen.get().suite();
+        return keymat(suite, keying).thenApplyAsync(keys -> {
+            ChildSaRecord r = install(sa, child, suite, mode, inbound, chosen.get().peerSpi(), a.selectors().tsi(),
+                    a.selectors().tsr(), keys);
+            if (r == null) {
+                outputs.events().childSaFailed(sa.info(), child.name(), "the installer refused it");
+                return List.<IkePayload>of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS));
+            }
+            List<IkePayload> p = new ArrayList<>();
+            if (mode == ChildSaMode.TRANSPORT) {
+                p.add(NotifyPayload.of(NotifyType.USE_TRANSPORT_MODE));
+            }
+            p.add(new SecurityAssociationPayload(List.of(chosen.get().responseWithSpi(inbound))));
+            p.add(a.selectors().tsiPayload());
+            p.add(a.selectors().tsrPayload());
+            if (a.additionalTsPossible()) {
+                p.add(NotifyPayload.of(NotifyType.ADDITIONAL_TS_POSSIBLE));
+            }
+            return p;
+        }, sa.exec());
+    }
+
+    private CompletableFuture<List<IkePayload>> refuse(IkeSa sa, int notify, String why) {
+        LOG.info("{}: CHILD_SA refused with {}: {}", sa.name(), NotifyType.name(notify), why);
+        outputs.events().childSaFailed(sa.info(), "(requested)", NotifyType.name(notify) + ": " + why);
+        return CompletableFuture.completedFuture(List.of(NotifyPayload.of(notify)));
+    }
+
+    private static CompletableFuture<Outcome> done(Outcome o) {
+        return CompletableFuture.completedFuture(o);
+    }
+
+    /**
+     * KEYMAT for {@code suite}: SK_d stays in the token; the host gets only the four ESP keys, initiator to
+     * responder first, encryption key before integrity key in each direction (§2.17).
+     */
+    private CompletableFuture<ChildSaKeys> keymat(ChildSuite suite, ChildKeying k) {
+        int enc = suite.protection().encryptionKeyLength();
+        int integ = suite.protection().integrityKeyLength();
+        return crypto.childKeymat(k.prf(), k.skD(), k.pfsShare(), k.peerKe(), k.ni(), k.nr(), suite.keymatLength(),
+                k.ctx()).thenApply(km -> {
+                    byte[] b = km.bytes();
+                    try {
+                        return new ChildSaKeys(part(b, 0, enc, "ESP encryption I->R"),
+                                part(b, enc, integ, "ESP integrity I->R"), part(b, enc + integ, enc,
+                                "ESP encryption R->I"), part(b, 2 * enc + integ, integ, "ESP integrity R->I"));
+                    } finally {
+                        Arrays.fill(b, (byte) 0);
+                        km.destroy();
+                    }
+                });
+    }
+
+    private static HostKey part(byte[] keymat, int from, int length, String name) {
+        byte[] p = Arrays.copyOfRange(keymat, from, from + length);
+        try {
+            return new HostKey(name, p);
+        } finally {
+            Arrays.fill(p, (byte) 0);
+        }
+    }
+
+    /** Installs the SA (keys destroyed whatever happens); null when the installer refused it. */
+    private ChildSaRecord install(IkeSa sa, ChildConfig child, ChildSuite suite, ChildSaMode mode, byte[] inbound,
+                                  byte[] outbound, List<Selector> tsi, List<Selector> tsr, ChildSaKeys keys) {
+        List<Selector> ours = sa.originalInitiator() ? tsi : tsr;
+        List<Selector> peers = sa.originalInitiator() ? tsr : tsi;
+        ChildSaRecord r = new ChildSaRecord(sa.connection().name(), child.name(), sa.spiI(), sa.spiR(),
+                IkeRandom.espSpiValue(inbound), IkeRandom.espSpiValue(outbound), suite, mode,
+                ours.stream().map(Selector::toWire).toList(), peers.stream().map(Selector::toWire).toList(),
+                sa.path().local(), sa.path().remote(), sa.init().nat().any(), child.lifetime(), Instant.now(clock));
+        try {
+            outputs.installer().install(r, keys);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: installing CHILD_SA {} failed: {}", sa.name(), r.describe(), e.toString());
+            return null;
+        } finally {
+            keys.destroy();
+        }
+        sa.addChild(r);
+        LOG.info("CHILD_SA {} established", r.describe());
+        outputs.events().childSaEstablished(sa.info(), r);
+        return r;
+    }
+}

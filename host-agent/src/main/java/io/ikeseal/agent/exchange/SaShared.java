@@ -1,0 +1,20 @@
+package io.ikeseal.agent.exchange;
+
+import java.net.InetAddress;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.protect.PeerReassemblyBudget;
+import io.ikeseal.agent.transport.IkeSpiTable;
+import io.ikeseal.hsm.api.ResidencyTier;
+
+/**
+ * What every IKE SA of a gateway shares: the pool its serial executor runs on, timers, settings, where results go,
+ * the SPI table, the token's tier (for events), each peer's reassembly budget (RFC 7383 §2.6), the table of
+ * responder tasks, and how many peer requests an SA works on at once (RFC 7296 §2.3).
+ */
+record SaShared(Executor workers, Scheduler scheduler, ExchangeSettings settings, SaOutputs outputs, IkeSpiTable spis,
+                ResidencyTier tier, Function<InetAddress, PeerReassemblyBudget> budgets, ResponderTable responders,
+                int responderWindow) {
+}

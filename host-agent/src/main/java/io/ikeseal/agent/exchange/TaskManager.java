@@ -1,0 +1,267 @@
+package io.ikeseal.agent.exchange;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.protect.FragmentSize;
+import io.ikeseal.agent.sa.IkeSaInfo;
+import io.ikeseal.agent.transport.DropCounters;
+import io.ikeseal.agent.transport.IkeDatagram;
+import io.ikeseal.agent.transport.IkeSender;
+import io.ikeseal.agent.wire.EncryptedFragmentPayload;
+import io.ikeseal.agent.wire.ExchangeType;
+import io.ikeseal.agent.wire.IkeHeader;
+import io.ikeseal.agent.wire.IkeMessage;
+import io.ikeseal.agent.wire.IkePayload;
+import io.ikeseal.agent.wire.NotifyPayload;
+import io.ikeseal.agent.wire.NotifyType;
+
+/**
+ * An IKE SA's message traffic (RFC 7296 §2.1-§2.3): queues the exchanges we start and runs them while the peer's
+ * window ({@link MessageWindow}) has room; matches responses to them; answers the peer's requests through the
+ * {@link ResponderTable}, one task per request, and repeats cached answers ({@link ResponseCache}) to its
+ * retransmissions. Messages are opened and sealed here with the SA's keys. Runs on the SA's executor.
+ */
+final class TaskManager {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
+
+    private final IkeSa sa;
+    private final ResponderTable responders;
+    private final ExchangeSettings settings;
+    private final DropCounters counters;
+    private final MessageWindow window;
+    private final ResponseCache cache;
+    private final Deque<InitiatorTask> queued = new ArrayDeque<>();
+    private final List<InitiatorTask> active = new ArrayList<>();
+    /** Peer requests being worked on (token calls pending); their retransmissions are dropped meanwhile. */
+    private final Set<Long> working = new HashSet<>();
+    /** Tasks that answered a response by preparing another request of their own (e.g. a new key share). */
+    private final Set<InitiatorTask> retrying = new HashSet<>();
+
+    TaskManager(IkeSa sa, ResponderTable responders, ExchangeSettings settings, Scheduler scheduler,
+                DropCounters counters, int responderWindow) {
+        this.sa = sa;
+        this.responders = responders;
+        this.settings = settings;
+        this.counters = counters;
+        this.cache = new ResponseCache(responderWindow);
+        this.window = new MessageWindow(sa::name, sa.exec(), scheduler, settings, d -> sendAll(d, sa.path()), this::gaveUp);
+    }
+
+    // ---- our requests --------------------------------------------------------------------------------------------
+
+    /** Runs {@code task} once the peer's window has room and the tasks before it have started. */
+    void queue(InitiatorTask task) {
+        queued.add(task);
+        startNext();
+    }
+
+    private void startNext() {
+        while (!queued.isEmpty() && active.size() < window.size() && !sa.isClosed()) {
+            InitiatorTask t = queued.poll();
+            active.add(t);
+            t.start();
+        }
+    }
+
+    /** {@code task} will send another request after token work: it keeps its place in the window. */
+    void keepOpen(InitiatorTask task) {
+        retrying.add(task);
+    }
+
+    /** Ends {@code task} without a request (it failed or had nothing to send), letting the next one start. */
+    void finished(InitiatorTask task) {
+        if (active.remove(task)) {
+            startNext();
+        }
+    }
+
+    /** Sends {@code task}'s protected request with the next message ID; its response goes to the task. */
+    void send(InitiatorTask task, ExchangeType type, List<? extends IkePayload> payloads) {
+        long id = window.takeId();
+        window.send(id, type, seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id),
+                payloads), task);
+    }
+
+    /** Sends (or re-sends after COOKIE / INVALID_KE_PAYLOAD) an IKE_SA_INIT request: always message ID 0. */
+    void sendInit(InitiatorTask task, byte[] octets) {
+        window.send(0, ExchangeType.IKE_SA_INIT, List.of(octets), task);
+    }
+
+    /**
+     * A request sent once, without retransmission or a wait for its answer: the INFORMATIONAL that tells the
+     * responder its AUTH failed just before we drop the SA (§2.21.2).
+     */
+    void sendOnce(ExchangeType type, List<? extends IkePayload> payloads) {
+        long id = window.takeId();
+        sendAll(seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id), payloads),
+                sa.path());
+    }
+
+    /** §2.3: the window the peer announced in N(SET_WINDOW_SIZE), if it did. */
+    void peerWindow(IkeMessage m) {
+        m.notification(NotifyType.SET_WINDOW_SIZE).filter(n -> n.data().length == 4)
+                .ifPresent(n -> window.peerWindow(((n.data()[0] & 0xffL) << 24) | ((n.data()[1] & 0xff) << 16)
+                        | ((n.data()[2] & 0xff) << 8) | (n.data()[3] & 0xff)));
+        startNext();
+    }
+
+    /** N(SET_WINDOW_SIZE) for our IKE_AUTH message when we accept more than one request at a time (§2.3). */
+    Optional<NotifyPayload> ourWindow() {
+        int n = cache.capacity();
+        return n == 1 ? Optional.empty() : Optional.of(NotifyPayload.of(NotifyType.SET_WINDOW_SIZE,
+                new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n}));
+    }
+
+    private void gaveUp(MessageWindow.Outstanding o, int n) {
+        String exchange = ExchangeType.name(o.exchange);
+        active.remove(o.task);
+        o.task.onTimeout(exchange, n);
+        if (!sa.isClosed()) {
+            sa.fail("no answer to " + exchange + " #" + o.id + " from " + IkeSaInfo.address(sa.path().remote())
+                    + " after " + n + " retransmissions");
+        }
+    }
+
+    // ---- receiving -----------------------------------------------------------------------------------------------
+
+    void onDatagram(IkeDatagram dg, IkeSender replies) {
+        IkeHeader h = dg.message().header();
+        if (h.fromInitiator() == sa.originalInitiator() || h.initiatorSpi() != sa.spiI() || (sa.spiR() != 0
+                && h.responderSpi() != sa.spiR() && h.exchangeType() != ExchangeType.IKE_SA_INIT.code())) {
+            drop("spi-or-role-mismatch", dg);
+            return;
+        }
+        if (h.isResponse()) {
+            onResponse(dg);
+        } else {
+            onRequest(dg, replies);
+        }
+    }
+
+    private void onResponse(IkeDatagram dg) {
+        IkeHeader h = dg.message().header();
+        MessageWindow.Outstanding o = window.match(h.messageId(), h.exchangeType());
+        if (o == null) {
+            drop("unexpected-response", dg);
+            return;
+        }
+        IkeMessage m = MessageOpener.open(sa, this, dg, false);
+        if (m == null || !window.isInFlight(o)) {
+            return;
+        }
+        window.answered(o);
+        o.task.onResponse(m, dg);
+        if (!window.holds(o.task) && !retrying.remove(o.task)) {
+            finished(o.task);
+        }
+    }
+
+    private void onRequest(IkeDatagram dg, IkeSender replies) {
+        IkeHeader h = dg.message().header();
+        List<byte[]> answer = cache.answer(h.messageId());
+        if (answer != null) {
+            // §2.1: a retransmission; RFC 7383 §2.6.1: for a fragmented request answer on its first fragment only.
+            if (!(dg.message().payloads().getLast() instanceof EncryptedFragmentPayload f) || f.fragmentNumber() == 1) {
+                sendAll(answer, replies);
+                counters.countSa("retransmission-answered");
+            }
+            return;
+        }
+        boolean busy = !working.isEmpty() && (working.contains(h.messageId()) || !cache.acceptable(h.messageId()));
+        if (sa.isClosed() || busy || !cache.acceptable(h.messageId())) {
+            drop(sa.isClosed() ? "sa-closed" : busy ? "request-while-busy" : "unexpected-message-id", dg);
+            return;
+        }
+        IkeMessage m = MessageOpener.open(sa, this, dg, true);
+        if (m == null) {
+            return;
+        }
+        sa.answerVia(replies); // §2.11, §2.23: answer where the request came from, from where it arrived
+        Optional<ResponderTask> task = responders.lookup(sa, h.exchange());
+        if (task.isEmpty()) {
+            // e.g. CREATE_CHILD_SA before the peer authenticated (a historic bug class): never acted upon.
+            drop("exchange-not-allowed-in-" + sa.state().name().toLowerCase(Locale.ROOT), dg);
+            return;
+        }
+        working.add(h.messageId());
+        task.get().handle(m, dg);
+    }
+
+    /** Sends a protected response to {@code request} and caches it for retransmissions (§2.1). */
+    void respond(IkeHeader request, List<? extends IkePayload> payloads) {
+        IkeHeader h = IkeHeader.of(sa.spiI(), sa.spiR(), request.exchange(), sa.originalInitiator(), true,
+                request.messageId());
+        cacheAndSend(request.messageId(), seal(h, payloads));
+    }
+
+    /** Sends an unprotected IKE_SA_INIT response and caches it. */
+    void respondUnprotected(long messageId, byte[] octets) {
+        cacheAndSend(messageId, List.of(octets));
+    }
+
+    private void cacheAndSend(long messageId, List<byte[]> datagrams) {
+        cache.store(messageId, datagrams);
+        working.remove(messageId);
+        sendAll(datagrams, sa.path());
+    }
+
+    /** A retransmitted IKE_SA_INIT request (it still carries responder SPI 0, so the listener hands it here). */
+    void retransmittedInit(IkeDatagram dg, IkeSender replies) {
+        List<byte[]> answer = cache.answer(0);
+        if (answer != null && dg.message().header().messageId() == 0) {
+            sendAll(answer, replies);
+            counters.countSa("retransmission-answered");
+        } else {
+            drop(cache.isEmpty() ? "ike-sa-init-in-progress" : "late-ike-sa-init-retransmission", dg);
+        }
+    }
+
+    boolean hasCachedResponse() {
+        return !cache.isEmpty();
+    }
+
+    /** The SA closed: no more retransmissions, queued tasks are dropped and active ones release what they hold. */
+    void stop() {
+        window.clear();
+        working.clear();
+        queued.clear();
+        retrying.clear();
+        List<InitiatorTask> was = List.copyOf(active);
+        active.clear();
+        was.forEach(InitiatorTask::abandon);
+    }
+
+    void drop(String reason, IkeDatagram dg) {
+        counters.countSa(reason);
+        LOG.debug("{}: dropped {} ({})", sa.name(), dg, reason);
+    }
+
+    /** SK, or SKF fragments once both sides announced RFC 7383 and the message would exceed the fragment size. */
+    private List<byte[]> seal(IkeHeader h, List<? extends IkePayload> payloads) {
+        int limit = settings.fragmentSize() - (sa.path().natT() ? 4 : 0);
+        if (sa.init().fragmentation() && sa.protection().protectedLength(payloads) > limit) {
+            return sa.protection().protectFragments(h, payloads, new FragmentSize(limit));
+        }
+        return List.of(sa.protection().protect(h, payloads));
+    }
+
+    private void sendAll(List<byte[]> datagrams, IkeSender to) {
+        for (byte[] d : datagrams) {
+            to.send(d).exceptionally(e -> {
+                LOG.info("{}: sending to {} failed: {}", sa.name(), to.remote(), e.toString());
+                return null;
+            });
+        }
+    }
+}
