@@ -55,6 +55,18 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("io.ikeseal.agent.exchange..")
             .because("the transport delivers datagrams to a handler the daemon wires in; it does not drive exchanges");
 
+    @ArchTest
+    static final ArchRule protocolReachesTokensThroughThePort = noClasses()
+            .that().resideInAnyPackage("io.ikeseal.agent.wire..", "io.ikeseal.agent.protect..",
+                    "io.ikeseal.agent.ts..", "io.ikeseal.agent.proposal..", "io.ikeseal.agent.transport..",
+                    "io.ikeseal.agent.sa..", "io.ikeseal.agent.auth..", "io.ikeseal.agent.exchange..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.ikeseal.hsm.token..", "io.ikeseal.hsm.kx..",
+                    "io.ikeseal.hsm.schedule..", "io.ikeseal.hsm.psk..", "io.ikeseal.hsm.startup..",
+                    "io.ikeseal.hsm.port..")
+            .because("the protocol layer asks its key-exchange token for work only through the narrow port "
+                    + "(hsm.api's IkeCrypto, and sign's AuthSigner for AUTH signatures), whose handles cannot be "
+                    + "read; only the daemon, the configuration and the CLI build the token-backed implementations");
+
     /** What hands out a token's raw JCA objects or a sealed key's handle: hsm-provider's business only. */
     static final DescribedPredicate<JavaAccess<?>> TOKEN_INTERNALS = DescribedPredicate.describe(
             "SealedKey.key(), Token.provider() or Token.keyStore()",

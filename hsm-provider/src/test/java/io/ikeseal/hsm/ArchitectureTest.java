@@ -44,10 +44,13 @@ class ArchitectureTest {
             .layer("operations").definedBy("io.ikeseal.hsm.kx..", "io.ikeseal.hsm.schedule..", "io.ikeseal.hsm.psk..",
                     "io.ikeseal.hsm.sign..")
             .layer("startup").definedBy("io.ikeseal.hsm.startup..")
+            .layer("port").definedBy("io.ikeseal.hsm.port..")
             .whereLayer("startup").mayNotBeAccessedByAnyLayer()
-            .whereLayer("operations").mayOnlyBeAccessedByLayers("startup")
-            .whereLayer("token").mayOnlyBeAccessedByLayers("operations", "startup")
-            .whereLayer("audit").mayOnlyBeAccessedByLayers("token", "operations", "startup")
+            .whereLayer("port").mayNotBeAccessedByAnyLayer()
+            .whereLayer("operations").mayOnlyBeAccessedByLayers("startup", "port")
+            .whereLayer("token").mayOnlyBeAccessedByLayers("operations", "startup", "port")
+            .whereLayer("audit").mayOnlyBeAccessedByLayers("token", "operations", "startup", "port")
             .because("token must not reach up into the operations built on it (their start-up self-tests are run "
-                    + "by hsm.startup, which opens tokens), and the audit log must not reach into what it records");
+                    + "by hsm.startup, which opens tokens), the operations must not know the protocol's port that "
+                    + "is built on them (hsm.port), and the audit log must not reach into what it records");
 }
