@@ -37,6 +37,9 @@ final class AuthAudit {
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         }
-        return appended.thenApplyAsync(ignored -> outcome);
+        // A record already durable (e.g. a sink that writes synchronously) continues on the caller's thread; one
+        // still pending continues off the audit writer's thread, which must never run the exchange's work.
+        return appended.isDone() ? appended.thenApply(ignored -> outcome)
+                : appended.thenApplyAsync(ignored -> outcome);
     }
 }

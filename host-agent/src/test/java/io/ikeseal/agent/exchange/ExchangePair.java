@@ -36,7 +36,7 @@ import io.ikeseal.testhsm.TestCa;
 /**
  * Two exchange engines joined by a {@link MemoryNetwork}, with the software token port, a manual scheduler and
  * inline executors: the initiator "branch" (192.0.2.1) and the responder "gateway" (192.0.2.2), authenticating with
- * one PSK, one CHILD_SA. Everything but the AUTH audit hop runs on the test's thread.
+ * one PSK, one CHILD_SA. Everything runs on the test's thread.
  */
 final class ExchangePair {
     static final byte[] PSK = "an in-memory pre-shared key of 32".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
