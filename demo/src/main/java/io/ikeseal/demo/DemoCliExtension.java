@@ -17,7 +17,9 @@ public final class DemoCliExtension implements CliExtension {
 
     @Override
     public List<String> footer() {
-        return List.of("", "Start with: ikeseal demo (creates .ikeseal/demo, then runs a gateway and a branch office "
-                + "on loopback)");
+        return List.of(
+                "",
+                "Start with: ikeseal demo (creates .ikeseal/demo, then runs a gateway and a branch office "
+                        + "on loopback)");
     }
 }

@@ -14,10 +14,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import org.slf4j.LoggerFactory;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import io.ikeseal.agent.cli.CliContext;
 import io.ikeseal.agent.cli.ExitCode;
 import io.ikeseal.agent.cli.Main;
@@ -31,14 +33,12 @@ import io.ikeseal.agent.exchange.IkeSaFailure;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.SaEvents;
-import io.ikeseal.hsm.audit.AuditVerifier;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.audit.AuditVerifier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ikeseal demo}: the README's first command. Creates the demo deployment once (as {@code setup-demo}), then
@@ -47,18 +47,27 @@ import picocli.CommandLine.Option;
  * loopback. Prints each side's view of the SA and, from the audit log, which token did what; deletes the SA
  * (INFORMATIONAL Delete), verifies the audit chain, and exits 0 only if all of that worked.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Create the demo deployment (first run; as setup-demo), start its gateway and branch office "
-                + "daemons in this process on UDP loopback, establish an IKE SA with a CHILD_SA between them "
-                + "(certificates both ways, keys in the demo tokens), print both sides' view of it and which token "
-                + "did what, delete it, and verify the audit log's hash chain.",
-            "Exits 0 only if the SAs were established and deleted and the audit chain is intact."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Create the demo deployment (first run; as setup-demo), start its gateway and branch office "
+                    + "daemons in this process on UDP loopback, establish an IKE SA with a CHILD_SA between them "
+                    + "(certificates both ways, keys in the demo tokens), print both sides' view of it and which token "
+                    + "did what, delete it, and verify the audit log's hash chain.",
+            "Exits 0 only if the SAs were established and deleted and the audit chain is intact."
+        })
 final class DemoCommand implements Callable<Integer> {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration DELETE_WAIT = Duration.ofSeconds(5);
 
     private final CliContext ctx;
-    @Option(names = "--dir", defaultValue = ".ikeseal/demo", paramLabel = "DIR",
+
+    @Option(
+            names = "--dir",
+            defaultValue = ".ikeseal/demo",
+            paramLabel = "DIR",
             description = "State directory for the demo tokens, configuration and audit log (default: "
                     + "${DEFAULT-VALUE}).")
     Path dir;
@@ -120,18 +129,25 @@ final class DemoCommand implements Callable<Integer> {
             for (TokenConfig t : gatewayConfig.tokens()) {
                 describe(out, tokens.open(t));
             }
-            try (IkeDaemon gateway = IkeDaemon.start(gatewayConfig, tokens,
-                    IkeDaemon.Options.defaults().withEvents(gatewaySide))) {
+            try (IkeDaemon gateway = IkeDaemon.start(
+                    gatewayConfig, tokens, IkeDaemon.Options.defaults().withEvents(gatewaySide))) {
                 gatewayAddresses = addresses(gateway);
-                out.printf("%-11s responder (ikeseal.yaml, connection '%s'): listening on %s%n", "gateway",
-                        SetupDemoCommand.GATEWAY_CONNECTION, SaLines.sockets(gateway));
-                try (IkeDaemon branch = IkeDaemon.start(branchConfig, tokens,
-                        IkeDaemon.Options.defaults().withEvents(branchSide))) {
+                out.printf(
+                        "%-11s responder (ikeseal.yaml, connection '%s'): listening on %s%n",
+                        "gateway", SetupDemoCommand.GATEWAY_CONNECTION, SaLines.sockets(gateway));
+                try (IkeDaemon branch = IkeDaemon.start(
+                        branchConfig, tokens, IkeDaemon.Options.defaults().withEvents(branchSide))) {
                     branchAddresses = addresses(branch);
-                    out.printf("%-11s initiator (%s, connection '%s'): listening on %s, initiating to %s%n",
-                            "branch", SetupDemoCommand.BRANCH_YAML, SetupDemoCommand.BRANCH_CONNECTION,
-                            SaLines.sockets(branch), IkeSaInfo.address(branchConfig.connection(
-                                    SetupDemoCommand.BRANCH_CONNECTION).orElseThrow().remote()));
+                    out.printf(
+                            "%-11s initiator (%s, connection '%s'): listening on %s, initiating to %s%n",
+                            "branch",
+                            SetupDemoCommand.BRANCH_YAML,
+                            SetupDemoCommand.BRANCH_CONNECTION,
+                            SaLines.sockets(branch),
+                            IkeSaInfo.address(branchConfig
+                                    .connection(SetupDemoCommand.BRANCH_CONNECTION)
+                                    .orElseThrow()
+                                    .remote()));
                     initiator = await(branch.initiate(SetupDemoCommand.BRANCH_CONNECTION), "the initiator");
                     responder = initiator == null ? null : await(gatewaySide.established, "the responder");
                 }
@@ -147,10 +163,16 @@ final class DemoCommand implements Callable<Integer> {
         audit(out, gatewayConfig);
         if (failures.isEmpty()) {
             boolean sealed = initiator.tier() == ResidencyTier.SEALED && responder.tier() == ResidencyTier.SEALED;
-            out.println("result      OK: IKE SA and CHILD_SA established and deleted; " + (sealed
-                    ? "the DH private values, g^ir, SKEYSEED and SK_d never left token '" : "tier compat: g^ir left "
-                    + "token '") + gatewayConfig.tokensWith(TokenRole.KEY_EXCHANGE).getFirst().name() + "', the signing "
-                    + "keys never left token '" + gatewayConfig.tokensWith(TokenRole.IDENTITY).getFirst().name() + "'");
+            out.println("result      OK: IKE SA and CHILD_SA established and deleted; "
+                    + (sealed
+                            ? "the DH private values, g^ir, SKEYSEED and SK_d never left token '"
+                            : "tier compat: g^ir left " + "token '")
+                    + gatewayConfig
+                            .tokensWith(TokenRole.KEY_EXCHANGE)
+                            .getFirst()
+                            .name() + "', the signing "
+                    + "keys never left token '"
+                    + gatewayConfig.tokensWith(TokenRole.IDENTITY).getFirst().name() + "'");
             return ExitCode.OK;
         }
         out.println("result      FAILED: " + String.join(", ", failures));
@@ -164,8 +186,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         boolean old = Files.exists(d.resolve("ikeseal.yaml"));
         if (old) {
-            ctx.out().println("ikeseal demo: " + d + " holds an older demo (no " + SetupDemoCommand.BRANCH_YAML
-                    + "); creating it again");
+            ctx.out()
+                    .println("ikeseal demo: " + d + " holds an older demo (no " + SetupDemoCommand.BRANCH_YAML
+                            + "); creating it again");
         }
         int rc = old ? Main.run(ctx, "setup-demo", "--force", d.toString()) : Main.run(ctx, "setup-demo", d.toString());
         ctx.out().println();
@@ -197,8 +220,13 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("  %-9s NONE%n", "CHILD_SA");
             failures.add("CHILD_SA (" + role + ")");
         }
-        out.printf("  %-9s %s (%d records, %s in tokens%s)%n", "tokens", tokens.describe(), tokens.records(),
-                SaLines.millis(tokens.micros()), tokens.failed() == 0 ? "" : ", " + tokens.failed() + " FAILED");
+        out.printf(
+                "  %-9s %s (%d records, %s in tokens%s)%n",
+                "tokens",
+                tokens.describe(),
+                tokens.records(),
+                SaLines.millis(tokens.micros()),
+                tokens.failed() == 0 ? "" : ", " + tokens.failed() + " FAILED");
         if (tokens.records() == 0 || tokens.failed() > 0) {
             failures.add("token operations (" + role + ")");
         }
@@ -216,8 +244,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private void audit(PrintWriter out, IkesealConfig config) {
         AuditVerifier.Result audit = AuditVerifier.verify(config.audit().log());
-        out.printf("%-11s %s: %s%n", "audit", config.audit().log(), audit.ok() ? audit.reason()
-                : "BROKEN at line " + audit.firstBadLine() + ": " + audit.reason());
+        out.printf(
+                "%-11s %s: %s%n",
+                "audit",
+                config.audit().log(),
+                audit.ok() ? audit.reason() : "BROKEN at line " + audit.firstBadLine() + ": " + audit.reason());
         if (!audit.ok()) {
             failures.add("audit chain");
         }
@@ -237,11 +268,14 @@ final class DemoCommand implements Callable<Integer> {
     private static void describe(PrintWriter out, Token t) {
         var caps = t.capabilities();
         boolean kx = t.spec().roles().contains(TokenRole.KEY_EXCHANGE);
-        String serves = kx ? "tier " + t.tier().configName() + ", DH " + caps.dhGroups().stream()
-                .map(DhGroup::proposalName).toList() + ", PRF " + caps.sealedPrfs().stream().map(Prf::proposalName)
-                .toList() : "signs " + String.join(", ", caps.signatureMethods());
-        out.printf("%-11s %-10s %s '%s' (%s): %s%n", "token", t.name(), t.slot().model(), t.slot().label(),
-                kx ? "key-exchange" : "identity", serves);
+        String serves = kx
+                ? "tier " + t.tier().configName() + ", DH "
+                        + caps.dhGroups().stream().map(DhGroup::proposalName).toList() + ", PRF "
+                        + caps.sealedPrfs().stream().map(Prf::proposalName).toList()
+                : "signs " + String.join(", ", caps.signatureMethods());
+        out.printf(
+                "%-11s %-10s %s '%s' (%s): %s%n",
+                "token", t.name(), t.slot().model(), t.slot().label(), kx ? "key-exchange" : "identity", serves);
     }
 
     /** The summary says what happened; the daemons' INFO lines would repeat it (--debug shows them). */

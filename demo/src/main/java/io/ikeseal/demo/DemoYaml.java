@@ -12,8 +12,7 @@ import io.ikeseal.testhsm.SoftHsmToken;
  * one {@code TokenSet}, and every key is commented, since these files are where a user first reads the format.
  */
 final class DemoYaml {
-    private DemoYaml() {
-    }
+    private DemoYaml() {}
 
     /** What both files share, word for word: the tokens, the PSK name and the trust anchor. */
     static String tokens(Path d, SoftHsmToken smartcard, NssToken hsm, String kxLabel) {
@@ -52,9 +51,16 @@ final class DemoYaml {
 
                 # CA certificates that may certify a peer (its chain is validated with PKIX against these)
                 trust: [ca.pem]
-                """.formatted(DebianTools.libSofthsm2(), SetupDemoCommand.IDENTITY_LABEL, rel(d, smartcard.pinFile()),
-                rel(d, smartcard.conf()), DebianTools.libSoftokn3(), kxLabel, rel(d, hsm.pinFile()),
-                rel(d, hsm.dbDir()), SetupDemoCommand.DEMO_PSK);
+                """.formatted(
+                        DebianTools.libSofthsm2(),
+                        SetupDemoCommand.IDENTITY_LABEL,
+                        rel(d, smartcard.pinFile()),
+                        rel(d, smartcard.conf()),
+                        DebianTools.libSoftokn3(),
+                        kxLabel,
+                        rel(d, hsm.pinFile()),
+                        rel(d, hsm.dbDir()),
+                        SetupDemoCommand.DEMO_PSK);
     }
 
     static String gateway(String tokens) {
@@ -114,9 +120,15 @@ final class DemoYaml {
                         esp-proposals: [aes256gcm16]
                         mode: tunnel
                         lifetime: 1h
-                """.formatted(tokens, SetupDemoCommand.GATEWAY_PORT, SetupDemoCommand.GATEWAY_NAT_T_PORT,
-                SetupDemoCommand.GATEWAY_CONNECTION, SetupDemoCommand.GATEWAY_SAN, SetupDemoCommand.BRANCH_SAN,
-                SetupDemoCommand.DEMO_PSK, SetupDemoCommand.SUITE);
+                """.formatted(
+                        tokens,
+                        SetupDemoCommand.GATEWAY_PORT,
+                        SetupDemoCommand.GATEWAY_NAT_T_PORT,
+                        SetupDemoCommand.GATEWAY_CONNECTION,
+                        SetupDemoCommand.GATEWAY_SAN,
+                        SetupDemoCommand.BRANCH_SAN,
+                        SetupDemoCommand.DEMO_PSK,
+                        SetupDemoCommand.SUITE);
     }
 
     static String branch(String tokens) {
@@ -166,9 +178,16 @@ final class DemoYaml {
                         esp-proposals: [aes256gcm16]
                         mode: tunnel
                         lifetime: 1h
-                """.formatted(SetupDemoCommand.BRANCH_CONNECTION, tokens, SetupDemoCommand.BRANCH_PORT,
-                SetupDemoCommand.BRANCH_NAT_T_PORT, SetupDemoCommand.BRANCH_CONNECTION, SetupDemoCommand.GATEWAY_PORT,
-                SetupDemoCommand.BRANCH_SAN, SetupDemoCommand.GATEWAY_SAN, SetupDemoCommand.SUITE);
+                """.formatted(
+                        SetupDemoCommand.BRANCH_CONNECTION,
+                        tokens,
+                        SetupDemoCommand.BRANCH_PORT,
+                        SetupDemoCommand.BRANCH_NAT_T_PORT,
+                        SetupDemoCommand.BRANCH_CONNECTION,
+                        SetupDemoCommand.GATEWAY_PORT,
+                        SetupDemoCommand.BRANCH_SAN,
+                        SetupDemoCommand.GATEWAY_SAN,
+                        SetupDemoCommand.SUITE);
     }
 
     private static String rel(Path base, Path p) {

@@ -39,7 +39,8 @@ record SaAuditTally(Map<String, Map<String, Integer>> operations, int records, i
         try (BufferedReader r = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
             for (String line; (line = r.readLine()) != null; ) {
                 JsonNode n = JSON.readTree(line);
-                if (!spiI.equals(n.path("spiI").asText(null)) || !peers.contains(n.path("peer").asText(null))) {
+                if (!spiI.equals(n.path("spiI").asText(null))
+                        || !peers.contains(n.path("peer").asText(null))) {
                     continue;
                 }
                 records++;
@@ -58,8 +59,11 @@ record SaAuditTally(Map<String, Map<String, Integer>> operations, int records, i
         if (operations.isEmpty()) {
             return "no audit records";
         }
-        return operations.entrySet().stream().map(t -> t.getKey() + ": " + t.getValue().entrySet().stream()
-                .map(o -> o.getValue() + " " + o.getKey()).collect(Collectors.joining(", ")))
+        return operations.entrySet().stream()
+                .map(t -> t.getKey() + ": "
+                        + t.getValue().entrySet().stream()
+                                .map(o -> o.getValue() + " " + o.getKey())
+                                .collect(Collectors.joining(", ")))
                 .collect(Collectors.joining("; "));
     }
 }

@@ -12,6 +12,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import io.ikeseal.agent.cli.CliContext;
 import io.ikeseal.agent.cli.ExitCode;
 import io.ikeseal.agent.cli.UsageException;
@@ -29,9 +33,6 @@ import io.ikeseal.testhsm.KeyKind;
 import io.ikeseal.testhsm.NssToken;
 import io.ikeseal.testhsm.SoftHsmToken;
 import io.ikeseal.testhsm.TestCa;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ikeseal setup-demo DIR}: a self-contained demo deployment made of software tokens — SoftHSM as the
@@ -39,19 +40,24 @@ import picocli.CommandLine.Parameters;
  * that use them: a gateway (ikeseal.yaml, the responder) and a branch office (branch.yaml, the initiator), on
  * loopback and high ports so that no root is needed.
  */
-@Command(name = "setup-demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Create a demo deployment in DIR with software tokens standing in for real hardware:",
+@Command(
+        name = "setup-demo",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Create a demo deployment in DIR with software tokens standing in for real hardware:",
             "  - a SoftHSM token 'ikeseal-identity' (the smartcard) with the gateway's ECDSA P-256 and RSA-3072 keys "
-                + "and the branch office's ECDSA P-256 key, each with a certificate issued by a new demo CA (ca.pem);",
+                    + "and the branch office's ECDSA P-256 key, each with a certificate issued by a new demo CA (ca.pem);",
             "  - an NSS softoken database (the HSM) that runs Diffie-Hellman and the key schedule sealed, holding "
-                + "the demo pre-shared key 'branch-office' (its value also in branch-office.psk, mode 0600, for a "
-                + "software peer);",
+                    + "the demo pre-shared key 'branch-office' (its value also in branch-office.psk, mode 0600, for a "
+                    + "software peer);",
             "  - ikeseal.yaml, the gateway (responder on 127.0.0.1 ports " + SetupDemoCommand.GATEWAY_PORT + "/"
-                + SetupDemoCommand.GATEWAY_NAT_T_PORT + "), and branch.yaml, the branch office (initiator on ports "
-                + SetupDemoCommand.BRANCH_PORT + "/" + SetupDemoCommand.BRANCH_NAT_T_PORT + "), both on these "
-                + "tokens, with paths relative to DIR; PIN files are mode 0600.",
+                    + SetupDemoCommand.GATEWAY_NAT_T_PORT + "), and branch.yaml, the branch office (initiator on ports "
+                    + SetupDemoCommand.BRANCH_PORT + "/" + SetupDemoCommand.BRANCH_NAT_T_PORT + "), both on these "
+                    + "tokens, with paths relative to DIR; PIN files are mode 0600.",
             "Needs the Debian packages softhsm2 and libnss3-tools. Then run: ikeseal demo --dir DIR, or "
-                + "ikeseal run --config DIR/ikeseal.yaml and ikeseal initiate gateway --config DIR/branch.yaml"})
+                    + "ikeseal run --config DIR/ikeseal.yaml and ikeseal initiate gateway --config DIR/branch.yaml"
+        })
 final class SetupDemoCommand implements Callable<Integer> {
     static final String IDENTITY_LABEL = "ikeseal-identity";
     static final String KX_NAME = "ikeseal-kx";
@@ -62,18 +68,22 @@ final class SetupDemoCommand implements Callable<Integer> {
     static final String BRANCH_SAN = "branch.ikeseal.demo";
     /** The gateway's connection to the branch office (in ikeseal.yaml) and the branch's to the gateway. */
     static final String GATEWAY_CONNECTION = "branch";
+
     static final String BRANCH_CONNECTION = "gateway";
     static final String BRANCH_YAML = "branch.yaml";
     /** Above 1024, so a non-root user can bind them; 500/4500 are for production. */
     static final int GATEWAY_PORT = 15500;
+
     static final int GATEWAY_NAT_T_PORT = 15501;
     static final int BRANCH_PORT = 15600;
     static final int BRANCH_NAT_T_PORT = 15601;
     static final String SUITE = "aes256gcm16-prfsha256-ecp256";
 
     private final CliContext ctx;
+
     @Parameters(paramLabel = "DIR", description = "Where to create the demo (created if missing; must be empty).")
     Path dir;
+
     @Option(names = "--force", description = "Write into a non-empty DIR (replaces its ikeseal.yaml, ca.pem, ...).")
     boolean force;
 
@@ -88,20 +98,24 @@ final class SetupDemoCommand implements Callable<Integer> {
         ca.writePem(d.resolve("ca.pem"));
         // The fixtures stay open: closing them would delete their directories, which are the demo.
         SoftHsmToken smartcard = SoftHsmToken.create(d, IDENTITY_LABEL);
-        IdentityKey ecdsa = smartcard.generateIdentity("ike-ecdsa-p256", KeyKind.EC_P256, ca, GATEWAY_DN,
-                List.of(GATEWAY_SAN));
-        IdentityKey rsa = smartcard.generateIdentity("ike-rsa-3072", KeyKind.RSA_3072, ca, GATEWAY_DN,
-                List.of(GATEWAY_SAN));
+        IdentityKey ecdsa =
+                smartcard.generateIdentity("ike-ecdsa-p256", KeyKind.EC_P256, ca, GATEWAY_DN, List.of(GATEWAY_SAN));
+        IdentityKey rsa =
+                smartcard.generateIdentity("ike-rsa-3072", KeyKind.RSA_3072, ca, GATEWAY_DN, List.of(GATEWAY_SAN));
         // The branch office's key shares the "smartcard" so that one process can run both ends of the demo.
-        IdentityKey branch = smartcard.generateIdentity("branch-ecdsa-p256", KeyKind.EC_P256, ca, BRANCH_DN,
-                List.of(BRANCH_SAN));
-        Files.writeString(d.resolve("gateway-ecdsa-p256.pem"), TestCa.pem(ecdsa.certificate()), StandardCharsets.US_ASCII);
+        IdentityKey branch =
+                smartcard.generateIdentity("branch-ecdsa-p256", KeyKind.EC_P256, ca, BRANCH_DN, List.of(BRANCH_SAN));
+        Files.writeString(
+                d.resolve("gateway-ecdsa-p256.pem"), TestCa.pem(ecdsa.certificate()), StandardCharsets.US_ASCII);
         Files.writeString(d.resolve("gateway-rsa-3072.pem"), TestCa.pem(rsa.certificate()), StandardCharsets.US_ASCII);
-        Files.writeString(d.resolve("branch-ecdsa-p256.pem"), TestCa.pem(branch.certificate()), StandardCharsets.US_ASCII);
+        Files.writeString(
+                d.resolve("branch-ecdsa-p256.pem"), TestCa.pem(branch.certificate()), StandardCharsets.US_ASCII);
         NssToken hsm = NssToken.create(d, KX_NAME);
         // The fixture has initialized its copy of softoken; its key-storage slot is the second one listed.
-        String kxLabel = Pkcs11Module.load(hsm.library(), hsm.nssArgs()).slots()
-                .get(NssToken.KEY_STORAGE_SLOT_INDEX).label();
+        String kxLabel = Pkcs11Module.load(hsm.library(), hsm.nssArgs())
+                .slots()
+                .get(NssToken.KEY_STORAGE_SLOT_INDEX)
+                .label();
         String tokens = DemoYaml.tokens(d, smartcard, hsm, kxLabel);
         Path yaml = d.resolve("ikeseal.yaml");
         Files.writeString(yaml, DemoYaml.gateway(tokens), StandardCharsets.UTF_8);
@@ -111,14 +125,18 @@ final class SetupDemoCommand implements Callable<Integer> {
         IkesealConfig.load(branchYaml);
         importDemoPsk(config, hsm, d.resolve(DEMO_PSK + ".psk"));
         ctx.out().println("demo created in " + d + ":");
-        ctx.out().println("  ikeseal.yaml            the gateway: responder on 127.0.0.1:" + GATEWAY_PORT
-                + ", tokens 'smartcard' (SoftHSM, identity) and 'hsm' (NSS softoken, key-exchange, sealed)");
-        ctx.out().println("  " + BRANCH_YAML + "             the branch office: initiator on 127.0.0.1:" + BRANCH_PORT
-                + ", connection '" + BRANCH_CONNECTION + "', same tokens");
-        ctx.out().println("  ca.pem                  demo CA; gateway-*.pem, branch-*.pem: certificates of "
-                + GATEWAY_SAN + " and " + BRANCH_SAN);
-        ctx.out().println("  " + DEMO_PSK + ".psk       the demo PSK (hex) for a software peer; also sealed in token "
-                + "'hsm'");
+        ctx.out()
+                .println("  ikeseal.yaml            the gateway: responder on 127.0.0.1:" + GATEWAY_PORT
+                        + ", tokens 'smartcard' (SoftHSM, identity) and 'hsm' (NSS softoken, key-exchange, sealed)");
+        ctx.out()
+                .println("  " + BRANCH_YAML + "             the branch office: initiator on 127.0.0.1:" + BRANCH_PORT
+                        + ", connection '" + BRANCH_CONNECTION + "', same tokens");
+        ctx.out()
+                .println("  ca.pem                  demo CA; gateway-*.pem, branch-*.pem: certificates of "
+                        + GATEWAY_SAN + " and " + BRANCH_SAN);
+        ctx.out()
+                .println("  " + DEMO_PSK + ".psk       the demo PSK (hex) for a software peer; also sealed in token "
+                        + "'hsm'");
         ctx.out().println("next: ikeseal demo --dir " + d + "   (or: ikeseal token probe --config " + yaml + ")");
         return ExitCode.OK;
     }
@@ -144,17 +162,27 @@ final class SetupDemoCommand implements Callable<Integer> {
     private static void importDemoPsk(IkesealConfig config, NssToken hsm, Path pskFile) throws IOException {
         TokenConfig tc = config.token("hsm").orElseThrow();
         TokenSpec spec = tc.toTokenSpec();
-        spec = new TokenSpec(spec.name(), hsm.library(), spec.slot(), spec.pin(), spec.nssArgs(), hsm.environment(),
-                spec.roles(), spec.tier(), spec.threads());
+        spec = new TokenSpec(
+                spec.name(),
+                hsm.library(),
+                spec.slot(),
+                spec.pin(),
+                spec.nssArgs(),
+                hsm.environment(),
+                spec.roles(),
+                spec.tier(),
+                spec.threads());
         byte[] psk = new byte[32];
         new SecureRandom().nextBytes(psk);
         try {
             // --force: a new token, so a new PSK; the old file goes rather than keeping a stale value.
             Files.deleteIfExists(pskFile);
-            Files.createFile(pskFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    pskFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(pskFile, "0x" + HexFormat.of().formatHex(psk) + "\n", StandardCharsets.US_ASCII);
-            try (HashChainedAuditLog audit = HashChainedAuditLog.open(config.audit().log());
-                 Token t = TokenStartup.open(spec, audit)) {
+            try (HashChainedAuditLog audit =
+                            HashChainedAuditLog.open(config.audit().log());
+                    Token t = TokenStartup.open(spec, audit)) {
                 Token.await(PresharedKeys.importPsk(t, DEMO_PSK, psk, true));
             }
         } finally {

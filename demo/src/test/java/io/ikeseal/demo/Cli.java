@@ -16,8 +16,7 @@ final class Cli {
         }
     }
 
-    private Cli() {
-    }
+    private Cli() {}
 
     static Result run(String... args) {
         return runWithStdin(new byte[0], args);
@@ -26,8 +25,8 @@ final class Cli {
     static Result runWithStdin(byte[] stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(new ByteArrayInputStream(stdin), new PrintWriter(out), new PrintWriter(err),
-                null);
+        CliContext ctx =
+                new CliContext(new ByteArrayInputStream(stdin), new PrintWriter(out), new PrintWriter(err), null);
         int exit = Main.run(ctx, args);
         return new Result(exit, out.toString(), err.toString());
     }

@@ -18,14 +18,23 @@ class DemoCliExtensionTest {
     void helpListsTheDemoVerbsAfterRunAndInitiate() {
         Cli.Result h = Cli.run("--help");
         assertEquals(0, h.exit(), h.toString());
-        List<String> verbs = h.out().lines().dropWhile(l -> !l.equals("Commands:")).skip(1)
-                .takeWhile(l -> !l.isEmpty()).filter(l -> l.matches("  \\S.*")).map(l -> l.strip().split(" ", -1)[0])
+        List<String> verbs = h.out()
+                .lines()
+                .dropWhile(l -> !l.equals("Commands:"))
+                .skip(1)
+                .takeWhile(l -> !l.isEmpty())
+                .filter(l -> l.matches("  \\S.*"))
+                .map(l -> l.strip().split(" ", -1)[0])
                 .toList();
-        assertEquals(List.of("run", "initiate", "demo", "setup-demo", "token", "audit", "bench", "help"), verbs,
-                h.out());
+        assertEquals(
+                List.of("run", "initiate", "demo", "setup-demo", "token", "audit", "bench", "help"), verbs, h.out());
         // picocli wraps the footer to the terminal's width
-        assertTrue(h.out().replaceAll("\\s+", " ").endsWith(" nothing was attempted Start with: ikeseal demo (creates "
-                + ".ikeseal/demo, then runs a gateway and a branch office on loopback) "), h.out());
+        assertTrue(
+                h.out()
+                        .replaceAll("\\s+", " ")
+                        .endsWith(" nothing was attempted Start with: ikeseal demo (creates "
+                                + ".ikeseal/demo, then runs a gateway and a branch office on loopback) "),
+                h.out());
     }
 
     @Test

@@ -30,9 +30,10 @@ class RuntimeClassPathIT {
     /** The tag of tests that need the packaged modules (see this module's pom: the surefire executions). */
     static final String PACKAGED = "packaged";
 
-    static final Path ROOT = Path.of(System.getProperty("ikeseal.root", "..")).toAbsolutePath().normalize();
-    static final List<String> NEVER_IN_THE_DAEMON = List.of("test-hsm", "ikeseal-demo", "junit", "opentest4j",
-            "apiguardian", "jazzer", "jmh");
+    static final Path ROOT =
+            Path.of(System.getProperty("ikeseal.root", "..")).toAbsolutePath().normalize();
+    static final List<String> NEVER_IN_THE_DAEMON =
+            List.of("test-hsm", "ikeseal-demo", "junit", "opentest4j", "apiguardian", "jazzer", "jmh");
 
     @Test
     void daemonClassPathHoldsNoFixtureTestFrameworkOrDemo() throws Exception {
@@ -42,13 +43,19 @@ class RuntimeClassPathIT {
             assertTrue(NEVER_IN_THE_DAEMON.stream().noneMatch(name::contains), name + " on the daemon's class path");
         }
         try (JarFile jar = new JarFile(daemon.getFirst().toFile())) {
-            assertNull(jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Class-Path"),
+            assertNull(
+                    jar.getManifest() == null
+                            ? null
+                            : jar.getManifest().getMainAttributes().getValue("Class-Path"),
                     "the daemon's jar pulls in nothing through its manifest");
         }
         try (URLClassLoader loader = loader(daemon)) {
             assertLoads(loader, "io.ikeseal.agent.cli.Main");
-            for (String absent : List.of("io.ikeseal.testhsm.TestCa", "io.ikeseal.testhsm.strongswan.Charon",
-                    "io.ikeseal.demo.SetupDemoCommand", "org.junit.jupiter.api.Test")) {
+            for (String absent : List.of(
+                    "io.ikeseal.testhsm.TestCa",
+                    "io.ikeseal.testhsm.strongswan.Charon",
+                    "io.ikeseal.demo.SetupDemoCommand",
+                    "org.junit.jupiter.api.Test")) {
                 assertThrows(ClassNotFoundException.class, () -> Class.forName(absent, false, loader), absent);
             }
             assertEquals(List.of(), extensions(loader));
@@ -60,7 +67,8 @@ class RuntimeClassPathIT {
         try (URLClassLoader loader = loader(demoClassPath())) {
             assertEquals(List.of(DemoCliExtension.class.getName()), extensions(loader));
             assertLoads(loader, "io.ikeseal.testhsm.SoftHsmToken");
-            assertThrows(ClassNotFoundException.class, () -> Class.forName("org.junit.jupiter.api.Test", false, loader));
+            assertThrows(
+                    ClassNotFoundException.class, () -> Class.forName("org.junit.jupiter.api.Test", false, loader));
         }
     }
 
@@ -70,9 +78,13 @@ class RuntimeClassPathIT {
         Run daemonHelp = java(daemonClassPath(), "--help");
         assertEquals(0, daemonHelp.exit(), daemonHelp.toString());
         assertFalse(daemonHelp.out().contains("setup-demo"), daemonHelp.out());
-        Run noSetup = java(daemonClassPath(), "setup-demo", ROOT.resolve("demo/target/never").toString());
+        Run noSetup = java(
+                daemonClassPath(),
+                "setup-demo",
+                ROOT.resolve("demo/target/never").toString());
         assertEquals(2, noSetup.exit(), noSetup.toString());
-        assertTrue(noSetup.err().startsWith("ikeseal: Unmatched arguments from index 0: 'setup-demo', "), noSetup.err());
+        assertTrue(
+                noSetup.err().startsWith("ikeseal: Unmatched arguments from index 0: 'setup-demo', "), noSetup.err());
         assertFalse(Files.exists(ROOT.resolve("demo/target/never")));
 
         Run demoHelp = java(demoClassPath(), "--help");
@@ -97,7 +109,9 @@ class RuntimeClassPathIT {
     }
 
     private static Path jar(Path dir, String prefix) throws IOException {
-        List<Path> found = jars(dir).stream().filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+        List<Path> found = jars(dir).stream()
+                .filter(p -> p.getFileName().toString().startsWith(prefix))
+                .toList();
         assertEquals(1, found.size(), "one packaged " + prefix + "*.jar in " + dir + " (run after package): " + found);
         return found.getFirst();
     }
@@ -105,7 +119,9 @@ class RuntimeClassPathIT {
     private static List<Path> jars(Path dir) throws IOException {
         assertTrue(Files.isDirectory(dir), dir + " is made by package");
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -125,7 +141,9 @@ class RuntimeClassPathIT {
     /** The CliExtension providers the CLI would find, by class name (none is instantiated). */
     private static List<String> extensions(ClassLoader loader) throws ClassNotFoundException {
         Class<?> service = Class.forName("io.ikeseal.agent.cli.CliExtension", false, loader);
-        return ServiceLoader.load(service, loader).stream().map(p -> p.type().getName()).toList();
+        return ServiceLoader.load(service, loader).stream()
+                .map(p -> p.type().getName())
+                .toList();
     }
 
     private record Run(int exit, String out, String err) {
@@ -139,22 +157,31 @@ class RuntimeClassPathIT {
     private static Run java(List<Path> classPath, String... args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-")
-                || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")).forEach(command::add);
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a ->
+                        a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc"))
+                .forEach(command::add);
         command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, classPath.stream().map(Path::toString).toList()));
+        command.add(String.join(
+                java.io.File.pathSeparator,
+                classPath.stream().map(Path::toString).toList()));
         command.add("io.ikeseal.agent.cli.Main");
         command.addAll(List.of(args));
         Path out = Files.createTempFile("ikeseal-cli", ".out");
         Path err = Files.createTempFile("ikeseal-cli", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             try {
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ikeseal " + String.join(" ", args) + " exits in time");
             } finally {
                 p.destroyForcibly();
             }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Run(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);

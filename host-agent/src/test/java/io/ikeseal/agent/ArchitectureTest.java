@@ -10,8 +10,6 @@ import java.util.function.Function;
 
 import javax.crypto.SecretKey;
 
-import org.junit.jupiter.api.Test;
-
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -20,6 +18,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import org.junit.jupiter.api.Test;
 
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -36,32 +35,62 @@ import io.ikeseal.hsm.token.TokenLogin;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule wireKnowsNoTokenLayer = noClasses().that().resideInAPackage("io.ikeseal.agent.wire..")
-            .should().dependOnClassesThat().resideInAPackage("io.ikeseal.hsm..")
+    static final ArchRule wireKnowsNoTokenLayer = noClasses()
+            .that()
+            .resideInAPackage("io.ikeseal.agent.wire..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.ikeseal.hsm..")
             .because("the wire codec parses untrusted octets into plain numbers and records (RFC 7296 §3); mapping "
                     + "numbers to DH groups, PRFs or auth methods is the job of proposal, auth and exchange");
 
     @ArchTest
     static final ArchRule librariesKnowNoDaemon = noClasses()
-            .that().resideInAnyPackage("io.ikeseal.agent.wire..", "io.ikeseal.agent.protect..",
-                    "io.ikeseal.agent.ts..", "io.ikeseal.agent.proposal..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.ikeseal.agent.transport..",
-                    "io.ikeseal.agent.exchange..", "io.ikeseal.agent.daemon..", "io.ikeseal.agent.cli..")
+            .that()
+            .resideInAnyPackage(
+                    "io.ikeseal.agent.wire..",
+                    "io.ikeseal.agent.protect..",
+                    "io.ikeseal.agent.ts..",
+                    "io.ikeseal.agent.proposal..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.ikeseal.agent.transport..",
+                    "io.ikeseal.agent.exchange..",
+                    "io.ikeseal.agent.daemon..",
+                    "io.ikeseal.agent.cli..")
             .because("the codec, message protection, traffic selectors and proposal selection are libraries the "
                     + "exchanges use; each must be testable and fuzzable without sockets, sessions or a daemon");
 
     @ArchTest
-    static final ArchRule transportKnowsNoExchange = noClasses().that().resideInAPackage("io.ikeseal.agent.transport..")
-            .should().dependOnClassesThat().resideInAPackage("io.ikeseal.agent.exchange..")
+    static final ArchRule transportKnowsNoExchange = noClasses()
+            .that()
+            .resideInAPackage("io.ikeseal.agent.transport..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.ikeseal.agent.exchange..")
             .because("the transport delivers datagrams to a handler the daemon wires in; it does not drive exchanges");
 
     @ArchTest
     static final ArchRule protocolReachesTokensThroughThePort = noClasses()
-            .that().resideInAnyPackage("io.ikeseal.agent.wire..", "io.ikeseal.agent.protect..",
-                    "io.ikeseal.agent.ts..", "io.ikeseal.agent.proposal..", "io.ikeseal.agent.transport..",
-                    "io.ikeseal.agent.sa..", "io.ikeseal.agent.auth..", "io.ikeseal.agent.exchange..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.ikeseal.hsm.token..", "io.ikeseal.hsm.kx..",
-                    "io.ikeseal.hsm.schedule..", "io.ikeseal.hsm.psk..", "io.ikeseal.hsm.startup..",
+            .that()
+            .resideInAnyPackage(
+                    "io.ikeseal.agent.wire..",
+                    "io.ikeseal.agent.protect..",
+                    "io.ikeseal.agent.ts..",
+                    "io.ikeseal.agent.proposal..",
+                    "io.ikeseal.agent.transport..",
+                    "io.ikeseal.agent.sa..",
+                    "io.ikeseal.agent.auth..",
+                    "io.ikeseal.agent.exchange..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.ikeseal.hsm.token..",
+                    "io.ikeseal.hsm.kx..",
+                    "io.ikeseal.hsm.schedule..",
+                    "io.ikeseal.hsm.psk..",
+                    "io.ikeseal.hsm.startup..",
                     "io.ikeseal.hsm.port..")
             .because("the protocol layer asks its key-exchange token for work only through the narrow port "
                     + "(hsm.api's IkeCrypto, and sign's AuthSigner for AUTH signatures), whose handles cannot be "
@@ -70,30 +99,42 @@ class ArchitectureTest {
     /** What hands out a token's raw JCA objects or a sealed key's handle: hsm-provider's business only. */
     static final DescribedPredicate<JavaAccess<?>> TOKEN_INTERNALS = DescribedPredicate.describe(
             "SealedKey.key(), Token.provider() or Token.keyStore()",
-            a -> isMethod(a, SealedKey.class, "key") || isMethod(a, Token.class, "provider")
+            a -> isMethod(a, SealedKey.class, "key")
+                    || isMethod(a, Token.class, "provider")
                     || isMethod(a, Token.class, "keyStore"));
 
     @ArchTest
-    static final ArchRule noTokenInternals = noClasses().that().resideInAPackage("io.ikeseal.agent..")
-            .should().accessTargetWhere(TOKEN_INTERNALS)
+    static final ArchRule noTokenInternals = noClasses()
+            .that()
+            .resideInAPackage("io.ikeseal.agent..")
+            .should()
+            .accessTargetWhere(TOKEN_INTERNALS)
             .because("secrets stay behind the token layer's operations: with the provider, the KeyStore or a key "
                     + "handle, IKE code could run token calls outside the audited executor or try to export keys");
 
     @ArchTest
-    static final ArchRule tokensOpenWithSelfTests = noClasses().that().resideInAPackage("io.ikeseal.agent..")
-            .should().dependOnClassesThat().areAssignableTo(TokenLogin.class)
+    static final ArchRule tokensOpenWithSelfTests = noClasses()
+            .that()
+            .resideInAPackage("io.ikeseal.agent..")
+            .should()
+            .dependOnClassesThat()
+            .areAssignableTo(TokenLogin.class)
             .because("host-agent opens tokens with hsm.startup's TokenStartup.open, which self-tests the key-exchange "
                     + "role before the token is used; TokenLogin alone would skip those tests and expose the provider");
 
     private static boolean isMethod(JavaAccess<?> access, Class<?> owner, String name) {
-        return access.getTargetOwner().isEquivalentTo(owner) && access.getTarget().getName().equals(name);
+        return access.getTargetOwner().isEquivalentTo(owner)
+                && access.getTarget().getName().equals(name);
     }
 
     /** The rule sees calls and method references alike (a rule that matched nothing would pass forever). */
     @Test
     void tokenInternalsRuleSeesCallsAndMethodReferences() {
         EvaluationResult result = noTokenInternals.evaluate(new ClassFileImporter().importClasses(Peeker.class));
-        assertEquals(4, result.getFailureReport().getDetails().size(), result.getFailureReport().toString());
+        assertEquals(
+                4,
+                result.getFailureReport().getDetails().size(),
+                result.getFailureReport().toString());
     }
 
     /** Does what IKE code must not; only {@link #tokenInternalsRuleSeesCallsAndMethodReferences} looks at it. */

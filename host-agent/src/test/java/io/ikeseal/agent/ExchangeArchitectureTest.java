@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Test;
-
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaFieldAccess;
@@ -19,6 +17,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
 
 /**
  * The rules the exchange engine rewrite makes true: no package cycles in host-agent (exchange and config refer to
@@ -30,7 +29,9 @@ class ExchangeArchitectureTest {
     static final int MAX_EXCHANGE_LINES = 300;
 
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching("io.ikeseal.agent.(*)..").should().beFreeOfCycles()
+    static final ArchRule noPackageCycles = slices().matching("io.ikeseal.agent.(*)..")
+            .should()
+            .beFreeOfCycles()
             .because("a cycle makes two packages one: config must describe exchanges without knowing the classes "
                     + "that run them");
 
@@ -39,8 +40,11 @@ class ExchangeArchitectureTest {
             "a field of another class", a -> !topLevel(a.getOriginOwner()).equals(topLevel(declaringClass(a))));
 
     @ArchTest
-    static final ArchRule noForeignFieldWrites = noClasses().that().resideInAPackage("io.ikeseal.agent..")
-            .should().setFieldWhere(FIELD_OF_ANOTHER_CLASS)
+    static final ArchRule noForeignFieldWrites = noClasses()
+            .that()
+            .resideInAPackage("io.ikeseal.agent..")
+            .should()
+            .setFieldWhere(FIELD_OF_ANOTHER_CLASS)
             .because("state changes go through the owner's methods, so each state machine (RFC 7296 §2) keeps its "
                     + "invariants in one place and can be tested alone");
 
@@ -51,12 +55,17 @@ class ExchangeArchitectureTest {
         Path exchange = Path.of(System.getProperty("basedir", "."), "src/main/java/io/ikeseal/agent/exchange");
         List<String> tooLong;
         try (Stream<Path> files = Files.walk(exchange)) {
-            tooLong = files.filter(p -> p.toString().endsWith(".java")).sorted()
+            tooLong = files.filter(p -> p.toString().endsWith(".java"))
+                    .sorted()
                     .filter(p -> lines(p) > MAX_EXCHANGE_LINES)
-                    .map(p -> exchange.relativize(p) + " (" + lines(p) + " lines)").toList();
+                    .map(p -> exchange.relativize(p) + " (" + lines(p) + " lines)")
+                    .toList();
         }
-        assertEquals(List.of(), tooLong, "exchange classes over " + MAX_EXCHANGE_LINES + " lines: split them by "
-                + "exchange and role, so each can be read against its RFC section");
+        assertEquals(
+                List.of(),
+                tooLong,
+                "exchange classes over " + MAX_EXCHANGE_LINES + " lines: split them by "
+                        + "exchange and role, so each can be read against its RFC section");
     }
 
     private static long lines(Path file) {

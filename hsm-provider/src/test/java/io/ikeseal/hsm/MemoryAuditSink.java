@@ -39,6 +39,5 @@ public final class MemoryAuditSink implements AuditSink {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -32,8 +32,8 @@ public final class OpenTokenExtension implements BeforeAllCallback, AfterAllCall
     private final MemoryAuditSink audit = TestTokens.memoryAudit();
     private Token token;
 
-    private <F extends BeforeAllCallback & AfterAllCallback> OpenTokenExtension(F fixture,
-                                                                               Function<MemoryAuditSink, Token> open) {
+    private <F extends BeforeAllCallback & AfterAllCallback> OpenTokenExtension(
+            F fixture, Function<MemoryAuditSink, Token> open) {
         this.fixtureStart = fixture;
         this.fixtureEnd = fixture;
         this.open = open;

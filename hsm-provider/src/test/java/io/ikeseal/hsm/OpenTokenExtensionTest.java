@@ -62,7 +62,8 @@ class OpenTokenExtensionTest {
     }
 
     private static void assertClosed(Token t) {
-        TokenException e = assertThrows(TokenException.class,
+        TokenException e = assertThrows(
+                TokenException.class,
                 () -> Token.await(t.call(new TokenOperation("test-closed", "none", "none"), null, () -> null)));
         assertTrue(e.getMessage().contains("is closed"), e.getMessage());
     }

@@ -17,6 +17,7 @@ public final class DebianTools {
     private static final Pattern PLUGIN_NAME = Pattern.compile("[a-z0-9-]+");
     /** NSS's PKCS#11 headers (pkcs11.h with the 3.0 interface and CK_HKDF_PARAMS) and the NSPR types they use. */
     static final Path NSS_INCLUDE = Path.of("/usr/include/nss");
+
     static final Path NSPR_INCLUDE = Path.of("/usr/include/nspr");
     /** strongSwan plugins outside libstrongswan, by the Debian package that ships them. */
     private static final Map<String, String> PLUGIN_PACKAGES = Map.ofEntries(
@@ -50,9 +51,9 @@ public final class DebianTools {
     }
 
     public static Path libSofthsm2() {
-        return locate("softhsm2", List.of(
-                Path.of("/usr/lib/softhsm/libsofthsm2.so"),
-                Path.of(MULTIARCH, "softhsm/libsofthsm2.so")));
+        return locate(
+                "softhsm2",
+                List.of(Path.of("/usr/lib/softhsm/libsofthsm2.so"), Path.of(MULTIARCH, "softhsm/libsofthsm2.so")));
     }
 
     public static Path libSoftokn3() {
@@ -60,9 +61,9 @@ public final class DebianTools {
     }
 
     public static Path pkcs11Spy() {
-        return locate("opensc-pkcs11", List.of(
-                Path.of(MULTIARCH, "pkcs11/pkcs11-spy.so"),
-                Path.of(MULTIARCH, "pkcs11-spy.so")));
+        return locate(
+                "opensc-pkcs11",
+                List.of(Path.of(MULTIARCH, "pkcs11/pkcs11-spy.so"), Path.of(MULTIARCH, "pkcs11-spy.so")));
     }
 
     /** The C compiler that builds the p11trace test module. */
@@ -98,7 +99,8 @@ public final class DebianTools {
         if (!PLUGIN_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("not a strongSwan plugin name: " + name);
         }
-        return locate(strongswanPluginPackage(name), List.of(STRONGSWAN_PLUGINS.resolve("libstrongswan-" + name + ".so")));
+        return locate(
+                strongswanPluginPackage(name), List.of(STRONGSWAN_PLUGINS.resolve("libstrongswan-" + name + ".so")));
     }
 
     /** The Debian package shipping a strongSwan plugin. */
@@ -135,8 +137,11 @@ public final class DebianTools {
         }
         Path found = locate(debianPackage, candidates);
         if (!Files.isExecutable(found)) {
-            throw new MissingPackageException(debianPackage, debianPackage + " is broken: " + found
-                    + " is not executable; run ./check as root or apt-get install --reinstall " + debianPackage);
+            throw new MissingPackageException(
+                    debianPackage,
+                    debianPackage + " is broken: " + found
+                            + " is not executable; run ./check as root or apt-get install --reinstall "
+                            + debianPackage);
         }
         return found;
     }

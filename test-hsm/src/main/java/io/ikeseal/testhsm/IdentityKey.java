@@ -12,8 +12,8 @@ import java.util.List;
  * @param chain       [leaf, CA certificate]
  * @param privateKey  a SunPKCS11 handle: sensitive, non-extractable, getEncoded() is null
  */
-public record IdentityKey(String alias, KeyKind kind, X509Certificate certificate, List<X509Certificate> chain,
-                          PrivateKey privateKey) {
+public record IdentityKey(
+        String alias, KeyKind kind, X509Certificate certificate, List<X509Certificate> chain, PrivateKey privateKey) {
     public IdentityKey {
         chain = List.copyOf(chain);
     }

@@ -68,13 +68,16 @@ final class IdentityProvisioner {
     private static IdentityKey readBack(SoftHsmToken token, IdentitySpec spec) throws GeneralSecurityException {
         KeyStore ks = token.keyStore();
         if (!(ks.getKey(spec.alias(), null) instanceof PrivateKey key)) {
-            throw new IllegalStateException(token + " does not list " + spec.alias() + " as a key entry after setEntry");
+            throw new IllegalStateException(
+                    token + " does not list " + spec.alias() + " as a key entry after setEntry");
         }
         if (key.getEncoded() != null) {
-            throw new IllegalStateException(spec.alias() + " on " + token + " is extractable: getEncoded() returned bytes");
+            throw new IllegalStateException(
+                    spec.alias() + " on " + token + " is extractable: getEncoded() returned bytes");
         }
         List<X509Certificate> chain = Arrays.stream(ks.getCertificateChain(spec.alias()))
-                .map(X509Certificate.class::cast).toList();
+                .map(X509Certificate.class::cast)
+                .toList();
         return new IdentityKey(spec.alias(), spec.kind(), chain.getFirst(), chain, key);
     }
 }

@@ -13,8 +13,10 @@ public enum KeyKind {
     RSA_3072("RSA", new RSAKeyGenParameterSpec(3072, RSAKeyGenParameterSpec.F4), "SHA256withRSA");
 
     private final String algorithm;
+
     @SuppressWarnings("ImmutableEnumChecker") // the JDK's key generation specs have no setters
     private final AlgorithmParameterSpec spec;
+
     private final String signatureAlgorithm;
 
     KeyKind(String algorithm, AlgorithmParameterSpec spec, String signatureAlgorithm) {
@@ -37,5 +39,4 @@ public enum KeyKind {
     public String signatureAlgorithm() {
         return signatureAlgorithm;
     }
-
 }

@@ -1,13 +1,13 @@
 package io.ikeseal.testhsm;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Sets variables in the process's real (libc) environment.
@@ -23,10 +23,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 @SuppressWarnings("restricted") // deliberate: this class exists to call libc
 public final class NativeEnv {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final MethodHandle SETENV = LINKER.downcallHandle(
-            symbol("setenv"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETENV = LINKER.downcallHandle(
-            symbol("getenv"), FunctionDescriptor.of(ADDRESS, ADDRESS));
+    private static final MethodHandle SETENV =
+            LINKER.downcallHandle(symbol("setenv"), FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETENV =
+            LINKER.downcallHandle(symbol("getenv"), FunctionDescriptor.of(ADDRESS, ADDRESS));
 
     private NativeEnv() {}
 
@@ -48,7 +48,9 @@ public final class NativeEnv {
     public static String get(String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment p = (MemorySegment) GETENV.invokeExact(arena.allocateFrom(name));
-            return p.equals(MemorySegment.NULL) ? null : p.reinterpret(Long.MAX_VALUE).getString(0);
+            return p.equals(MemorySegment.NULL)
+                    ? null
+                    : p.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -57,7 +59,6 @@ public final class NativeEnv {
     }
 
     private static MemorySegment symbol(String name) {
-        return LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new IllegalStateException("libc has no " + name));
+        return LINKER.defaultLookup().find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
     }
 }

@@ -41,11 +41,26 @@ public final class NssToken implements AutoCloseable {
     private volatile boolean closed;
 
     /** What sits between SunPKCS11 and the softoken. */
-    private enum Wrapper { NONE, SPY, TRACE }
+    private enum Wrapper {
+        NONE,
+        SPY,
+        TRACE
+    }
 
-    private NssToken(String name, Path dir, Path dbDir, Path softoken, Path library, Path spyLog, Path traceLog,
-                     String nssArgs, char[] pin, Path pinFile, Map<String, String> environment, String config,
-                     Provider provider) {
+    private NssToken(
+            String name,
+            Path dir,
+            Path dbDir,
+            Path softoken,
+            Path library,
+            Path spyLog,
+            Path traceLog,
+            String nssArgs,
+            char[] pin,
+            Path pinFile,
+            Map<String, String> environment,
+            String config,
+            Provider provider) {
         this.name = name;
         this.dir = dir;
         this.dbDir = dbDir;
@@ -89,7 +104,8 @@ public final class NssToken implements AutoCloseable {
             Path dbDir = FixtureFiles.mkdirs(dir.resolve("db"));
             char[] pin = TokenFiles.randomPin();
             Path pinFile = TokenFiles.writeSecret(dir.resolve("nss.pin"), pin);
-            Subprocess.run(List.of(certutil.toString(), "-N", "-d", "sql:" + dbDir, "-f", pinFile.toString()), Map.of());
+            Subprocess.run(
+                    List.of(certutil.toString(), "-N", "-d", "sql:" + dbDir, "-f", pinFile.toString()), Map.of());
             Path softoken = TokenFiles.copyModule(module, dir, "libsoftokn3");
             Path library = softoken;
             Path spyLog = null;
@@ -114,8 +130,9 @@ public final class NssToken implements AutoCloseable {
                     + "  CKA_DERIVE = true\n  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n}\n";
             Provider provider = Pkcs11Modules.load(config, env);
             Pkcs11Modules.keyStore(provider, pin.clone());
-            return new NssToken(name, dir, dbDir, softoken, library, spyLog, traceLog, nssArgs, pin, pinFile, env,
-                    config, provider);
+            return new NssToken(
+                    name, dir, dbDir, softoken, library, spyLog, traceLog, nssArgs, pin, pinFile, env, config,
+                    provider);
         } catch (RuntimeException | Error e) {
             FixtureFiles.deleteTree(dir);
             throw e;

@@ -28,6 +28,7 @@ public final class P11Trace {
     public static final String MODULE_VARIABLE = "P11TRACE_MODULE";
     /** The file the trace appends its lines to. */
     public static final String OUTPUT_VARIABLE = "P11TRACE_OUTPUT";
+
     private static final String SOURCE_RESOURCE = "c/p11trace.c";
     private static final Object BUILD = new Object();
 
@@ -43,8 +44,10 @@ public final class P11Trace {
             return library(Path.of(configured));
         }
         Path target = Path.of("target").toAbsolutePath();
-        return library(Files.isDirectory(target) ? target.resolve("test-hsm")
-                : Path.of(System.getProperty("java.io.tmpdir"), "ikeseal-test-hsm"));
+        return library(
+                Files.isDirectory(target)
+                        ? target.resolve("test-hsm")
+                        : Path.of(System.getProperty("java.io.tmpdir"), "ikeseal-test-hsm"));
     }
 
     /** The compiled module under {@code cacheBase}, built now if missing or stale. */
@@ -52,9 +55,19 @@ public final class P11Trace {
         byte[] source = source();
         Path gcc = DebianTools.gcc();
         DebianTools.nssPkcs11Headers();
-        List<String> flags = List.of("-shared", "-fPIC", "-O2", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
-                "-I" + DebianTools.NSS_INCLUDE, "-I" + DebianTools.NSPR_INCLUDE);
-        String key = HexFormat.of().formatHex(sha256(source, String.join(" ", flags).getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
+        List<String> flags = List.of(
+                "-shared",
+                "-fPIC",
+                "-O2",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-fvisibility=hidden",
+                "-I" + DebianTools.NSS_INCLUDE,
+                "-I" + DebianTools.NSPR_INCLUDE);
+        String key = HexFormat.of()
+                .formatHex(sha256(source, String.join(" ", flags).getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .substring(0, 16);
         Path dir = FixtureFiles.mkdirs(cacheBase.toAbsolutePath().resolve("p11trace-" + key));
         Path lib = dir.resolve("p11trace.so");
         synchronized (BUILD) {
@@ -64,8 +77,9 @@ public final class P11Trace {
             // Written and built under names of our own, then renamed: another JVM building the same key at the
             // same time never sees half a file.
             String unique = TokenFiles.uniqueSuffix();
-            Path src = FixtureFiles.write(dir.resolve("p11trace-" + unique + ".c"), new String(source,
-                    java.nio.charset.StandardCharsets.UTF_8));
+            Path src = FixtureFiles.write(
+                    dir.resolve("p11trace-" + unique + ".c"),
+                    new String(source, java.nio.charset.StandardCharsets.UTF_8));
             Path tmp = dir.resolve("p11trace-" + unique + ".so.tmp");
             List<String> cmd = new ArrayList<>();
             cmd.add(gcc.toString());
@@ -83,8 +97,11 @@ public final class P11Trace {
 
     /** What the trace reads at C_GetInterface/C_GetFunctionList: the real module and the log file. */
     public static Map<String, String> environment(Path realModule, Path output) {
-        return Map.of(MODULE_VARIABLE, realModule.toAbsolutePath().toString(),
-                OUTPUT_VARIABLE, output.toAbsolutePath().toString());
+        return Map.of(
+                MODULE_VARIABLE,
+                realModule.toAbsolutePath().toString(),
+                OUTPUT_VARIABLE,
+                output.toAbsolutePath().toString());
     }
 
     static byte[] source() {

@@ -98,8 +98,8 @@ public final class P11TraceLog {
                 if (value.startsWith("[")) {
                     Matcher m = ATTRIBUTE.matcher(value);
                     while (m.find()) {
-                        buffers.add(new Buffer(c.seq(), c.function(), field + "." + m.group(1),
-                                hex.parseHex(m.group(2))));
+                        buffers.add(
+                                new Buffer(c.seq(), c.function(), field + "." + m.group(1), hex.parseHex(m.group(2))));
                     }
                 } else if (HEX.matcher(value).matches()) {
                     buffers.add(new Buffer(c.seq(), c.function(), field, hex.parseHex(value)));

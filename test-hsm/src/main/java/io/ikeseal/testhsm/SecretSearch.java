@@ -22,19 +22,21 @@ import java.util.Map;
 public final class SecretSearch {
     /** Octets that must match in a row. */
     public static final int WINDOW = 16;
+
     private static final int FILTER_BITS = 22;
 
     private final List<String> names = new ArrayList<>();
     private final List<byte[]> values = new ArrayList<>();
     /** First 8 octets of every window -> (secret index, offset) pairs. */
     private final Map<Long, List<int[]>> windows = new HashMap<>();
+
     private final long[] filter = new long[1 << (FILTER_BITS - 6)];
 
     /** Adds a secret of at least {@value #WINDOW} octets; the name appears in findings. */
     public SecretSearch add(String name, byte[] value) {
         if (value.length < WINDOW) {
-            throw new IllegalArgumentException("secret " + name + " has " + value.length + " octets; at least "
-                    + WINDOW + " are needed to search for it");
+            throw new IllegalArgumentException("secret " + name + " has " + value.length + " octets; at least " + WINDOW
+                    + " are needed to search for it");
         }
         if (names.contains(name)) {
             throw new IllegalArgumentException("secret " + name + " added twice");

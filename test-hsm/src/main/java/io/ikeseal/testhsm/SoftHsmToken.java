@@ -27,8 +27,17 @@ public final class SoftHsmToken implements AutoCloseable {
     private final Provider provider;
     private volatile boolean closed;
 
-    private SoftHsmToken(Path dir, String label, Path conf, Path library, long slot, char[] pin, char[] soPin,
-                         Path pinFile, String config, Provider provider) {
+    private SoftHsmToken(
+            Path dir,
+            String label,
+            Path conf,
+            Path library,
+            long slot,
+            char[] pin,
+            char[] soPin,
+            Path pinFile,
+            String config,
+            Provider provider) {
         this.dir = dir;
         this.label = label;
         this.conf = conf;
@@ -50,15 +59,27 @@ public final class SoftHsmToken implements AutoCloseable {
         try {
             Path tokens = dir.resolve("tokens");
             Path conf = dir.resolve("softhsm2.conf");
-            FixtureFiles.write(conf, "directories.tokendir = " + FixtureFiles.mkdirs(tokens)
-                    + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+            FixtureFiles.write(
+                    conf,
+                    "directories.tokendir = " + FixtureFiles.mkdirs(tokens)
+                            + "\nobjectstore.backend = file\nlog.level = ERROR\n");
             Map<String, String> env = Map.of("SOFTHSM2_CONF", conf.toString());
             char[] pin = TokenFiles.randomPin();
             char[] soPin = TokenFiles.randomPin();
             Path pinFile = TokenFiles.writeSecret(dir.resolve("user.pin"), pin);
             TokenFiles.writeSecret(dir.resolve("so.pin"), soPin);
-            Subprocess.run(List.of(util.toString(), "--init-token", "--free", "--label", label,
-                    "--pin", new String(pin), "--so-pin", new String(soPin)), env);
+            Subprocess.run(
+                    List.of(
+                            util.toString(),
+                            "--init-token",
+                            "--free",
+                            "--label",
+                            label,
+                            "--pin",
+                            new String(pin),
+                            "--so-pin",
+                            new String(soPin)),
+                    env);
             long slot = parseSlot(Subprocess.run(List.of(util.toString(), "--show-slots"), env), label);
             Path library = TokenFiles.copyModule(module, dir, "libsofthsm2");
             String config = "name = softhsm-" + label + "\n"
@@ -86,7 +107,8 @@ public final class SoftHsmToken implements AutoCloseable {
                 return current;
             }
         }
-        throw new IllegalStateException("softhsm2-util --show-slots lists no token labelled " + label + ":\n" + showSlots);
+        throw new IllegalStateException(
+                "softhsm2-util --show-slots lists no token labelled " + label + ":\n" + showSlots);
     }
 
     /**

@@ -42,6 +42,8 @@ final class SubjectAltNames {
 
     private static GeneralName ip(String literal) {
         // ofLiteral never does a DNS lookup
-        return new GeneralName(GeneralName.iPAddress, new DEROctetString(InetAddress.ofLiteral(literal).getAddress()));
+        return new GeneralName(
+                GeneralName.iPAddress,
+                new DEROctetString(InetAddress.ofLiteral(literal).getAddress()));
     }
 }

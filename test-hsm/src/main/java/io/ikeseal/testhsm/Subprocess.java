@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 final class Subprocess {
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     // own threads: a busy common pool must not leave a child blocked on a full pipe
-    private static final Executor DRAIN = r -> Thread.ofVirtual().name("subprocess-drain").start(r);
+    private static final Executor DRAIN =
+            r -> Thread.ofVirtual().name("subprocess-drain").start(r);
 
     private Subprocess() {}
 
@@ -43,8 +44,8 @@ final class Subprocess {
             String stdout = out.get(5, TimeUnit.SECONDS);
             String stderr = err.get(5, TimeUnit.SECONDS);
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(shown + " failed with exit code " + p.exitValue()
-                        + "; stderr: " + stderr.strip() + (stdout.isBlank() ? "" : "; stdout: " + stdout.strip()));
+                throw new IllegalStateException(shown + " failed with exit code " + p.exitValue() + "; stderr: "
+                        + stderr.strip() + (stdout.isBlank() ? "" : "; stdout: " + stdout.strip()));
             }
             return stdout;
         } catch (InterruptedException e) {

@@ -58,8 +58,13 @@ public final class TestCa {
         try {
             X500Name name = x500(dn);
             Instant now = Instant.now();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(BACKDATE)),
-                    Date.from(now.plus(Duration.ofDays(3650))), name, kp.getPublic());
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    name,
+                    serial(),
+                    Date.from(now.minus(BACKDATE)),
+                    Date.from(now.plus(Duration.ofDays(3650))),
+                    name,
+                    kp.getPublic());
             addCaExtensions(b, kp.getPublic());
             return new TestCa(kp, sign(b, kp.getPrivate()));
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
@@ -72,11 +77,17 @@ public final class TestCa {
         KeyPair kp = newKeyPair();
         try {
             Instant now = Instant.now();
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
-                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(DEFAULT_VALIDITY)), new X500Principal(dn),
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    certificate,
+                    serial(),
+                    Date.from(now.minus(BACKDATE)),
+                    Date.from(now.plus(DEFAULT_VALIDITY)),
+                    new X500Principal(dn),
                     kp.getPublic());
             addCaExtensions(b, kp.getPublic());
-            b.addExtension(Extension.authorityKeyIdentifier, false,
+            b.addExtension(
+                    Extension.authorityKeyIdentifier,
+                    false,
                     new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
             return new TestCa(kp, sign(b, keyPair.getPrivate()));
         } catch (GeneralSecurityException | CertIOException | OperatorCreationException e) {
@@ -88,7 +99,8 @@ public final class TestCa {
             throws CertIOException, GeneralSecurityException {
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key));
+        b.addExtension(
+                Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key));
     }
 
     private static KeyPair newKeyPair() {
@@ -126,11 +138,21 @@ public final class TestCa {
      * the future) with the given key usage bits (BouncyCastle {@link KeyUsage} constants; 0 leaves the
      * extension out), for tests of expired certificates and wrong key usage.
      */
-    public X509Certificate issue(PublicKey subjectKey, String subjectDn, List<String> sans, Instant notBefore,
-                                 Instant notAfter, int keyUsage) {
+    public X509Certificate issue(
+            PublicKey subjectKey,
+            String subjectDn,
+            List<String> sans,
+            Instant notBefore,
+            Instant notAfter,
+            int keyUsage) {
         try {
-            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
-                    Date.from(notBefore), Date.from(notAfter), new X500Principal(subjectDn), subjectKey);
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    certificate,
+                    serial(),
+                    Date.from(notBefore),
+                    Date.from(notAfter),
+                    new X500Principal(subjectDn),
+                    subjectKey);
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             if (keyUsage != 0) {
@@ -170,13 +192,16 @@ public final class TestCa {
     /** PEM text of any certificate. */
     public static String pem(X509Certificate cert) throws GeneralSecurityException {
         return "-----BEGIN CERTIFICATE-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(cert.getEncoded())
                 + "\n-----END CERTIFICATE-----\n";
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key)
             throws OperatorCreationException, GeneralSecurityException {
-        var signer = new JcaContentSignerBuilder("SHA256withECDSA").setProvider("SunEC").build(key);
+        var signer = new JcaContentSignerBuilder("SHA256withECDSA")
+                .setProvider("SunEC")
+                .build(key);
         return new JcaX509CertificateConverter().getCertificate(b.build(signer));
     }
 

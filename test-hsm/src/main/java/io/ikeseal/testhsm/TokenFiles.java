@@ -2,16 +2,12 @@ package io.ikeseal.testhsm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** Token directories, PIN files and per-token copies of PKCS#11 modules. */
 final class TokenFiles {

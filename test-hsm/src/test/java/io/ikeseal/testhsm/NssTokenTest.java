@@ -65,7 +65,10 @@ class NssTokenTest {
         SecretKey saltKey = SecretKeyFactory.getInstance("AES", p).translateKey(new SecretKeySpec(salt, "AES"));
         assertNull(saltKey.getEncoded(), "the imported salt key must be sealed too");
         byte[] prk = KDF.getInstance("HKDF-SHA256", p)
-                .deriveData(HKDFParameterSpec.ofExtract().addSalt(saltKey).addIKM(gir).extractOnly());
+                .deriveData(HKDFParameterSpec.ofExtract()
+                        .addSalt(saltKey)
+                        .addIKM(gir)
+                        .extractOnly());
 
         KeyAgreement ref = KeyAgreement.getInstance("ECDH", "SunEC");
         ref.init(theirs.getPrivate());

@@ -56,14 +56,17 @@ class SecretSearchTest {
                 2 C_GetAttributeValue hSession=0x1 hObject=0x5 ask=[0x11:#32] values=[0x11:#32] rv=0x0
                 """);
         long mark = P11TraceLog.mark(log);
-        Files.writeString(log, "3 C_UnwrapKey hSession=0x1 mech=0x1 param=- wrapped=00ff template=[0x0:04000000"
-                + "00000000,0x40000211:[0x11:" + hex + ",0x2:01]] hKey=0x7 rv=0x0\n",
+        Files.writeString(
+                log,
+                "3 C_UnwrapKey hSession=0x1 mech=0x1 param=- wrapped=00ff template=[0x0:04000000"
+                        + "00000000,0x40000211:[0x11:" + hex + ",0x2:01]] hKey=0x7 rv=0x0\n",
                 java.nio.file.StandardOpenOption.APPEND);
         P11TraceLog all = P11TraceLog.read(log);
         assertEquals(3, all.calls().size());
         assertEquals(1, all.count("C_UnwrapKey"));
         P11TraceLog after = P11TraceLog.read(log, mark);
-        assertEquals(List.of("wrapped", "template.0x0", "template.0x11", "template.0x2"),
+        assertEquals(
+                List.of("wrapped", "template.0x0", "template.0x11", "template.0x2"),
                 after.buffers().stream().map(P11TraceLog.Buffer::field).toList());
         assertEquals(Map.of("s", "#3 C_UnwrapKey template.0x11"), after.find(new SecretSearch().add("s", secret)));
         assertEquals("0x7", after.calls().getFirst().field("hKey"));

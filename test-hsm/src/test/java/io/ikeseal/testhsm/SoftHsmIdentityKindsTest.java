@@ -33,21 +33,42 @@ class SoftHsmIdentityKindsTest {
             assertNull(id.privateKey().getEncoded(), id.alias());
             Chains.verify(id.chain(), hsm.ca());
         }
-        assertEquals(521, ((ECPublicKey) hsm.identity("p521").certificate().getPublicKey()).getParams().getCurve()
-                .getField().getFieldSize());
-        assertEquals(3072, ((RSAPublicKey) hsm.identity("rsa3072").certificate().getPublicKey()).getModulus().bitLength());
+        assertEquals(
+                521,
+                ((ECPublicKey) hsm.identity("p521").certificate().getPublicKey())
+                        .getParams()
+                        .getCurve()
+                        .getField()
+                        .getFieldSize());
+        assertEquals(
+                3072,
+                ((RSAPublicKey) hsm.identity("rsa3072").certificate().getPublicKey())
+                        .getModulus()
+                        .bitLength());
     }
 
     @Test
     void pkcs11ToolSeesLabelledNeverExtractableKeysWithCertificates() {
         SoftHsmToken t = hsm.token();
-        List<String> cmd = List.of(DebianTools.pkcs11Tool().toString(), "--module", t.library().toString(),
-                "--slot", Long.toString(t.slot()), "--login", "--pin", new String(t.pin()), "--list-objects");
+        List<String> cmd = List.of(
+                DebianTools.pkcs11Tool().toString(),
+                "--module",
+                t.library().toString(),
+                "--slot",
+                Long.toString(t.slot()),
+                "--login",
+                "--pin",
+                new String(t.pin()),
+                "--list-objects");
         String out = Subprocess.run(cmd, t.environment());
         for (String alias : hsm.identities().keySet()) {
             String key = block(out, "Private Key Object", alias);
             assertTrue(key.contains("never extractable") && key.contains("sensitive"), key);
-            assertTrue(key.contains("ID:         " + java.util.HexFormat.of().formatHex(alias.getBytes(java.nio.charset.StandardCharsets.US_ASCII))), key);
+            assertTrue(
+                    key.contains("ID:         "
+                            + java.util.HexFormat.of()
+                                    .formatHex(alias.getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
+                    key);
             assertTrue(key.contains("sign") && !key.contains("decrypt"), key);
             assertFalse(block(out, "Certificate Object", alias).isEmpty());
         }
@@ -63,9 +84,11 @@ class SoftHsmIdentityKindsTest {
     @Test
     void aliasesMustBeNewAndPlain() {
         SoftHsmToken t = hsm.token();
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> t.generateIdentity("p384", KeyKind.EC_P256, hsm.ca(), "CN=dup", List.of()));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> t.generateIdentity("bad alias", KeyKind.EC_P256, hsm.ca(), "CN=bad", List.of()));
     }
 
@@ -87,7 +110,9 @@ class SoftHsmIdentityKindsTest {
         if (cur != null) {
             blocks.add(cur.toString());
         }
-        return blocks.stream().filter(b -> b.startsWith(type) && b.contains("label:      " + alias + "\n"))
-                .findFirst().orElse("");
+        return blocks.stream()
+                .filter(b -> b.startsWith(type) && b.contains("label:      " + alias + "\n"))
+                .findFirst()
+                .orElse("");
     }
 }

@@ -42,6 +42,9 @@ class SpiedNssTokenTest {
 
     /** Spy entries look like "12: C_DeriveKey". */
     private static long calls(String log, String function) {
-        return Pattern.compile("^\\d+: " + function + "$", Pattern.MULTILINE).matcher(log).results().count();
+        return Pattern.compile("^\\d+: " + function + "$", Pattern.MULTILINE)
+                .matcher(log)
+                .results()
+                .count();
     }
 }

@@ -27,7 +27,9 @@ class TestCaTest {
     void issuesEndEntityCertificatesWithSansAndKeyIds() throws Exception {
         TestCa ca = TestCa.create("CN=unit CA");
         var kp = KeyPairGenerator.getInstance("EC").generateKeyPair();
-        X509Certificate c = ca.issue(kp.getPublic(), "CN=gw,O=ikeseal",
+        X509Certificate c = ca.issue(
+                kp.getPublic(),
+                "CN=gw,O=ikeseal",
                 List.of("gw.example", "dns:alt.example", "ops@example.org", "192.0.2.9", "ip:2001:db8::1"),
                 Duration.ofDays(2));
         assertEquals(-1, c.getBasicConstraints());
@@ -35,8 +37,10 @@ class TestCaTest {
         assertNotNull(c.getExtensionValue("2.5.29.14"), "SKI");
         assertNotNull(c.getExtensionValue("2.5.29.35"), "AKI");
         Set<String> sans = c.getSubjectAlternativeNames().stream()
-                .map(l -> l.get(0) + "=" + l.get(1)).collect(Collectors.toSet());
-        assertEquals(Set.of("2=gw.example", "2=alt.example", "1=ops@example.org", "7=192.0.2.9", "7=2001:db8:0:0:0:0:0:1"),
+                .map(l -> l.get(0) + "=" + l.get(1))
+                .collect(Collectors.toSet());
+        assertEquals(
+                Set.of("2=gw.example", "2=alt.example", "1=ops@example.org", "7=192.0.2.9", "7=2001:db8:0:0:0:0:0:1"),
                 sans);
         assertEquals("CN=gw,O=ikeseal", c.getSubjectX500Principal().getName());
         Chains.verify(List.of(c, ca.certificate()), ca);
@@ -48,7 +52,8 @@ class TestCaTest {
         TestCa root = TestCa.create("CN=unit root");
         TestCa sub = root.intermediate("CN=unit sub,O=ikeseal");
         assertTrue(sub.certificate().getBasicConstraints() >= 0, "a CA");
-        assertEquals(root.certificate().getSubjectX500Principal(), sub.certificate().getIssuerX500Principal());
+        assertEquals(
+                root.certificate().getSubjectX500Principal(), sub.certificate().getIssuerX500Principal());
         var kp = KeyPairGenerator.getInstance("EC").generateKeyPair();
         X509Certificate leaf = sub.issue(kp.getPublic(), "CN=leaf", List.of("leaf.example"));
         Chains.verify(List.of(leaf, sub.certificate(), root.certificate()), root);
@@ -74,7 +79,8 @@ class TestCaTest {
         TestCa ca = TestCa.create("CN=pem CA");
         Path pem = ca.writePem(dir.resolve("ca.pem"));
         try (var in = Files.newInputStream(pem)) {
-            assertEquals(ca.certificate(), CertificateFactory.getInstance("X.509").generateCertificate(in));
+            assertEquals(
+                    ca.certificate(), CertificateFactory.getInstance("X.509").generateCertificate(in));
         }
     }
 }

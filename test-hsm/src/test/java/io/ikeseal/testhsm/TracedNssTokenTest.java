@@ -44,16 +44,22 @@ class TracedNssTokenTest {
 
         P11TraceLog log = P11TraceLog.read(t.traceLog());
         assertEquals(1, log.count("C_Initialize"), "one C_Initialize per module copy");
-        P11TraceLog.Call init = log.calls().stream().filter(c -> c.function().equals("C_Initialize")).findFirst()
+        P11TraceLog.Call init = log.calls().stream()
+                .filter(c -> c.function().equals("C_Initialize"))
+                .findFirst()
                 .orElseThrow();
         assertEquals("0x0", init.field("rv"));
-        assertEquals(HexFormat.of().formatHex(t.nssArgs().getBytes(StandardCharsets.US_ASCII)),
-                init.field("pReserved"), "nssArgs reach the softoken through the trace");
+        assertEquals(
+                HexFormat.of().formatHex(t.nssArgs().getBytes(StandardCharsets.US_ASCII)),
+                init.field("pReserved"),
+                "nssArgs reach the softoken through the trace");
         // JDK 25's SunPKCS11 asks for the PKCS#11 3.0 interface first, so the trace must offer it.
         assertEquals("C_GetInterface", log.calls().getFirst().function());
         assertEquals("0x0", log.calls().getFirst().field("rv"));
 
-        P11TraceLog.Call login = log.calls().stream().filter(c -> c.function().equals("C_Login")).findFirst()
+        P11TraceLog.Call login = log.calls().stream()
+                .filter(c -> c.function().equals("C_Login"))
+                .findFirst()
                 .orElseThrow();
         char[] pin = t.pin();
         assertEquals("<redacted:" + pin.length + ">", login.field("pin"));
@@ -86,7 +92,8 @@ class TracedNssTokenTest {
         byte[] salt = new byte[32];
         RANDOM.nextBytes(salt);
         byte[] prk = KDF.getInstance("HKDF-SHA256", t.provider())
-                .deriveData(HKDFParameterSpec.ofExtract().addSalt(salt).addIKM(gir).extractOnly());
+                .deriveData(
+                        HKDFParameterSpec.ofExtract().addSalt(salt).addIKM(gir).extractOnly());
 
         KeyAgreement ref = KeyAgreement.getInstance("ECDH", "SunEC");
         ref.init(theirs.getPrivate());
@@ -97,10 +104,12 @@ class TracedNssTokenTest {
         assertArrayEquals(hmac.doFinal(shared), prk);
 
         P11TraceLog log = P11TraceLog.read(t.traceLog(), mark);
-        assertTrue(log.calls().stream().anyMatch(c -> c.function().equals("C_DeriveKey")
-                && "0x1050".equals(c.field("mech"))), "ECDH1_DERIVE decoded");
-        Map<String, String> found = log.find(new SecretSearch()
-                .add("salt", salt).add("prk", prk).add("g^ir", shared));
+        assertTrue(
+                log.calls().stream()
+                        .anyMatch(c -> c.function().equals("C_DeriveKey") && "0x1050".equals(c.field("mech"))),
+                "ECDH1_DERIVE decoded");
+        Map<String, String> found =
+                log.find(new SecretSearch().add("salt", salt).add("prk", prk).add("g^ir", shared));
         assertTrue(found.getOrDefault("salt", "").endsWith("C_DeriveKey hkdf.salt"), found.toString());
         assertTrue(found.getOrDefault("prk", "").contains("C_GetAttributeValue values.0x11"), found.toString());
         assertEquals(List.of("salt", "prk"), List.copyOf(found.keySet()), "g^ir stayed in the token");

@@ -18,19 +18,26 @@ final class AuthAudit {
     static final String OK = "peer-auth";
     private static final int MAX_KEY_REF = 256;
 
-    private AuthAudit() {
-    }
+    private AuthAudit() {}
 
     /**
      * Appends the record; the returned future completes with {@code outcome} once the record is durable (off the
      * audit writer's thread), or fails if it cannot be written: then nobody may act on the outcome.
      */
-    static CompletableFuture<AuthOutcome> record(AuditSink sink, AuthOutcome outcome, String mechanism,
-                                                 AuditContext ctx, Instant start, long startNanos) {
-        String peer = outcome.peer() == null ? null : Loggable.text(outcome.peer().toString(), MAX_KEY_REF);
+    static CompletableFuture<AuthOutcome> record(
+            AuditSink sink, AuthOutcome outcome, String mechanism, AuditContext ctx, Instant start, long startNanos) {
+        String peer =
+                outcome.peer() == null ? null : Loggable.text(outcome.peer().toString(), MAX_KEY_REF);
         String result = outcome.authenticated() ? "ok" : outcome.failure().code() + ": " + outcome.detail();
-        AuditRecord r = new AuditRecord(start, null, outcome.authenticated() ? OK : FAILED, mechanism, peer,
-                ctx == null ? AuditContext.NONE : ctx, result, (System.nanoTime() - startNanos) / 1000);
+        AuditRecord r = new AuditRecord(
+                start,
+                null,
+                outcome.authenticated() ? OK : FAILED,
+                mechanism,
+                peer,
+                ctx == null ? AuditContext.NONE : ctx,
+                result,
+                (System.nanoTime() - startNanos) / 1000);
         CompletableFuture<Void> appended;
         try {
             appended = sink.append(r);
@@ -39,7 +46,6 @@ final class AuthAudit {
         }
         // A record already durable (e.g. a sink that writes synchronously) continues on the caller's thread; one
         // still pending continues off the audit writer's thread, which must never run the exchange's work.
-        return appended.isDone() ? appended.thenApply(ignored -> outcome)
-                : appended.thenApplyAsync(ignored -> outcome);
+        return appended.isDone() ? appended.thenApply(ignored -> outcome) : appended.thenApplyAsync(ignored -> outcome);
     }
 }

@@ -49,33 +49,47 @@ public final class CertificateValidator {
 
     /** The outcome carries the validated end-entity certificate, whose key then verifies AUTH. */
     public AuthOutcome validate(IkeIdentity peer, List<CertificatePayload> payloads) {
-        List<byte[]> ders = payloads.stream().filter(p -> p.encoding() == CertificatePayload.X509_SIGNATURE)
-                .map(CertificatePayload::data).toList();
+        List<byte[]> ders = payloads.stream()
+                .filter(p -> p.encoding() == CertificatePayload.X509_SIGNATURE)
+                .map(CertificatePayload::data)
+                .toList();
         if (ders.isEmpty()) {
-            return AuthOutcome.failed(peer, AuthFailure.NO_CERTIFICATE, "no X.509 CERT payload (encoding 4) among "
-                    + payloads.size() + " CERT payloads");
+            return AuthOutcome.failed(
+                    peer,
+                    AuthFailure.NO_CERTIFICATE,
+                    "no X.509 CERT payload (encoding 4) among " + payloads.size() + " CERT payloads");
         }
         if (ders.size() > MAX_CERTIFICATES) {
-            return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_MALFORMED, ders.size()
-                    + " certificates, more than the " + MAX_CERTIFICATES + " a path here may have");
+            return AuthOutcome.failed(
+                    peer,
+                    AuthFailure.CERTIFICATE_MALFORMED,
+                    ders.size() + " certificates, more than the " + MAX_CERTIFICATES + " a path here may have");
         }
         List<X509Certificate> certs = new ArrayList<>();
         for (int i = 0; i < ders.size(); i++) {
             X509Certificate c = parse(ders.get(i));
             if (c == null) {
-                return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_MALFORMED, "CERT payload " + (i + 1)
-                        + " is not exactly one DER X.509 certificate");
+                return AuthOutcome.failed(
+                        peer,
+                        AuthFailure.CERTIFICATE_MALFORMED,
+                        "CERT payload " + (i + 1) + " is not exactly one DER X.509 certificate");
             }
             if (own.isOurs(c)) {
-                return AuthOutcome.failed(peer, AuthFailure.OWN_CERTIFICATE, "CERT payload " + (i + 1) + " is our own "
-                        + "certificate (or certifies our key): " + describe(c));
+                return AuthOutcome.failed(
+                        peer,
+                        AuthFailure.OWN_CERTIFICATE,
+                        "CERT payload " + (i + 1) + " is our own " + "certificate (or certifies our key): "
+                                + describe(c));
             }
             certs.add(c);
         }
         X509Certificate ee = certs.getFirst();
         if (KeyType.of(ee.getPublicKey()).isEmpty()) {
-            return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_KEY_TYPE, describe(ee) + " has a "
-                    + ee.getPublicKey().getAlgorithm() + " key; IKE_AUTH verifies EC P-256/P-384/P-521 and RSA");
+            return AuthOutcome.failed(
+                    peer,
+                    AuthFailure.CERTIFICATE_KEY_TYPE,
+                    describe(ee) + " has a " + ee.getPublicKey().getAlgorithm()
+                            + " key; IKE_AUTH verifies EC P-256/P-384/P-521 and RSA");
         }
         List<X509Certificate> path = path(ee, certs.subList(1, certs.size()));
         AuthOutcome pkix = pkix(peer, path);
@@ -84,12 +98,16 @@ public final class CertificateValidator {
         }
         boolean[] usage = ee.getKeyUsage();
         if (usage != null && !usage[0]) {
-            return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_KEY_USAGE, describe(ee)
-                    + " has key usage without digitalSignature (RFC 5280 §4.2.1.3)");
+            return AuthOutcome.failed(
+                    peer,
+                    AuthFailure.CERTIFICATE_KEY_USAGE,
+                    describe(ee) + " has key usage without digitalSignature (RFC 5280 §4.2.1.3)");
         }
         if (!peer.isNamedIn(ee)) {
-            return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_ID_MISMATCH, "ID " + peer + " is not in "
-                    + describe(ee) + ", which names " + IkeIdentity.ofCertificate(ee));
+            return AuthOutcome.failed(
+                    peer,
+                    AuthFailure.CERTIFICATE_ID_MISMATCH,
+                    "ID " + peer + " is not in " + describe(ee) + ", which names " + IkeIdentity.ofCertificate(ee));
         }
         return AuthOutcome.ok(peer, describe(ee) + ", path of " + path.size() + " to a trust anchor", ee);
     }
@@ -100,8 +118,8 @@ public final class CertificateValidator {
             return null; // CertificateFactory would also accept PEM text
         }
         try {
-            X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
+            X509Certificate c = (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
             return Arrays.equals(OwnCertificates.encoded(c), der) ? c : null;
         } catch (GeneralSecurityException | RuntimeException e) {
             return null;
@@ -119,7 +137,8 @@ public final class CertificateValidator {
         List<X509Certificate> path = new ArrayList<>(List.of(ee));
         while (!rest.isEmpty() && anchors.certificates().stream().noneMatch(a -> issues(a, path.getLast()))) {
             X509Certificate last = path.getLast();
-            Optional<X509Certificate> issuer = rest.stream().filter(c -> issues(c, last)).findFirst();
+            Optional<X509Certificate> issuer =
+                    rest.stream().filter(c -> issues(c, last)).findFirst();
             if (issuer.isEmpty()) {
                 break;
             }
@@ -144,21 +163,28 @@ public final class CertificateValidator {
             return null;
         } catch (CertPathValidatorException e) {
             // no index: the path as a whole, which failed where it should meet an anchor
-            X509Certificate at = path.get(e.getIndex() >= 0 && e.getIndex() < path.size() ? e.getIndex() : path.size() - 1);
+            X509Certificate at =
+                    path.get(e.getIndex() >= 0 && e.getIndex() < path.size() ? e.getIndex() : path.size() - 1);
             String which = describe(at);
             if (e.getReason() == BasicReason.EXPIRED) {
-                return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_EXPIRED, which + " expired "
-                        + at.getNotAfter().toInstant());
+                return AuthOutcome.failed(
+                        peer,
+                        AuthFailure.CERTIFICATE_EXPIRED,
+                        which + " expired " + at.getNotAfter().toInstant());
             }
             if (e.getReason() == BasicReason.NOT_YET_VALID) {
-                return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_NOT_YET_VALID, which + " is valid from "
-                        + at.getNotBefore().toInstant());
+                return AuthOutcome.failed(
+                        peer,
+                        AuthFailure.CERTIFICATE_NOT_YET_VALID,
+                        which + " is valid from " + at.getNotBefore().toInstant());
             }
             return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_UNTRUSTED, which + ": " + e.getMessage());
         } catch (GeneralSecurityException | RuntimeException e) {
             // a peer's certificate must not be able to throw past here (RFC 7296 §2.21.2: AUTHENTICATION_FAILED)
-            return AuthOutcome.failed(peer, AuthFailure.CERTIFICATE_UNTRUSTED, "path validation failed: "
-                    + e.getClass().getSimpleName());
+            return AuthOutcome.failed(
+                    peer,
+                    AuthFailure.CERTIFICATE_UNTRUSTED,
+                    "path validation failed: " + e.getClass().getSimpleName());
         }
     }
 

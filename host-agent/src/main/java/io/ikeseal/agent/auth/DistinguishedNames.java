@@ -27,6 +27,7 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 final class DistinguishedNames {
     /** strongSwan's RDN keywords (identity parsing documentation); the first keyword of an OID is the one printed. */
     private static final Map<String, String> KEYWORDS = new LinkedHashMap<>();
+
     @SuppressWarnings("JdkObsolete") // IETFUtils.appendRDN takes a Hashtable
     private static final Hashtable<ASN1ObjectIdentifier, String> SYMBOLS = new Hashtable<>();
 
@@ -58,8 +59,7 @@ final class DistinguishedNames {
         keyword("UID", "0.9.2342.19200300.100.1.1");
     }
 
-    private DistinguishedNames() {
-    }
+    private DistinguishedNames() {}
 
     private static void keyword(String name, String oid) {
         KEYWORDS.put(name.toUpperCase(Locale.ROOT), oid); // X500Principal looks keywords up in upper case

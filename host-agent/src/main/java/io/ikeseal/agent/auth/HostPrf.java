@@ -15,8 +15,7 @@ import io.ikeseal.hsm.api.Prf;
  * never come here: their AUTH is computed in the key-exchange token.
  */
 public final class HostPrf {
-    private HostPrf() {
-    }
+    private HostPrf() {}
 
     /** prf(key, data); the copy of the key bytes is wiped afterwards. */
     public static byte[] prf(Prf prf, HostKey key, byte[] data) {

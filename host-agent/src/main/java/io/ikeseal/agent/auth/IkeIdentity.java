@@ -34,12 +34,27 @@ public record IkeIdentity(int type, byte[] data) {
     private static final int MAX_SHOWN = 1024;
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     /** strongSwan's explicit type prefixes, e.g. "fqdn:vpn.example" or "keyid:#0a0b". */
-    private static final Map<String, Integer> PREFIXES = Map.of("ipv4", IdentificationPayload.ID_IPV4_ADDR,
-            "ipv6", IdentificationPayload.ID_IPV6_ADDR, "rfc822", IdentificationPayload.ID_RFC822_ADDR,
-            "email", IdentificationPayload.ID_RFC822_ADDR, "userfqdn", IdentificationPayload.ID_RFC822_ADDR,
-            "fqdn", IdentificationPayload.ID_FQDN, "dns", IdentificationPayload.ID_FQDN,
-            "asn1dn", IdentificationPayload.ID_DER_ASN1_DN, "asn1gn", IdentificationPayload.ID_DER_ASN1_GN,
-            "keyid", IdentificationPayload.ID_KEY_ID);
+    private static final Map<String, Integer> PREFIXES = Map.of(
+            "ipv4",
+            IdentificationPayload.ID_IPV4_ADDR,
+            "ipv6",
+            IdentificationPayload.ID_IPV6_ADDR,
+            "rfc822",
+            IdentificationPayload.ID_RFC822_ADDR,
+            "email",
+            IdentificationPayload.ID_RFC822_ADDR,
+            "userfqdn",
+            IdentificationPayload.ID_RFC822_ADDR,
+            "fqdn",
+            IdentificationPayload.ID_FQDN,
+            "dns",
+            IdentificationPayload.ID_FQDN,
+            "asn1dn",
+            IdentificationPayload.ID_DER_ASN1_DN,
+            "asn1gn",
+            IdentificationPayload.ID_DER_ASN1_GN,
+            "keyid",
+            IdentificationPayload.ID_KEY_ID);
     /** strongSwan's ID_ANY spellings: a wildcard, never an identity one sends. */
     private static final Set<String> ANY = Set.of("", "%any", "%any6", "0.0.0.0", "::", "*");
 
@@ -48,7 +63,8 @@ public record IkeIdentity(int type, byte[] data) {
             throw new IllegalArgumentException("ID type is an octet, was " + type);
         }
         data = data.clone();
-        int want = type == IdentificationPayload.ID_IPV4_ADDR ? 4 : type == IdentificationPayload.ID_IPV6_ADDR ? 16 : -1;
+        int want =
+                type == IdentificationPayload.ID_IPV4_ADDR ? 4 : type == IdentificationPayload.ID_IPV6_ADDR ? 16 : -1;
         if (want >= 0 ? data.length != want : data.length == 0 && type != IdentificationPayload.ID_NULL) {
             throw new IllegalArgumentException("ID type " + type + " with " + data.length + " octets");
         }
@@ -79,7 +95,8 @@ public record IkeIdentity(int type, byte[] data) {
 
     public static IkeIdentity address(InetAddress a) {
         byte[] b = a.getAddress();
-        return new IkeIdentity(b.length == 4 ? IdentificationPayload.ID_IPV4_ADDR : IdentificationPayload.ID_IPV6_ADDR, b);
+        return new IkeIdentity(
+                b.length == 4 ? IdentificationPayload.ID_IPV4_ADDR : IdentificationPayload.ID_IPV6_ADDR, b);
     }
 
     /**
@@ -164,7 +181,8 @@ public record IkeIdentity(int type, byte[] data) {
         } catch (IllegalArgumentException e) {
             // named below
         }
-        throw new IllegalArgumentException("identity '" + text + "': '" + digits + "' is not an even number of hex digits");
+        throw new IllegalArgumentException(
+                "identity '" + text + "': '" + digits + "' is not an even number of hex digits");
     }
 
     private static byte[] ascii(String s, String what) {
@@ -202,7 +220,8 @@ public record IkeIdentity(int type, byte[] data) {
         for (List<?> san : sans == null ? List.<List<?>>of() : sans) {
             if (san.get(1) instanceof String value) {
                 IkeIdentity id = switch ((Integer) san.get(0)) {
-                    case 1 -> new IkeIdentity(IdentificationPayload.ID_RFC822_ADDR, value.getBytes(StandardCharsets.UTF_8));
+                    case 1 ->
+                        new IkeIdentity(IdentificationPayload.ID_RFC822_ADDR, value.getBytes(StandardCharsets.UTF_8));
                     case 2 -> new IkeIdentity(IdentificationPayload.ID_FQDN, value.getBytes(StandardCharsets.US_ASCII));
                     case 7 -> sanAddress(value);
                     default -> null;
@@ -254,7 +273,8 @@ public record IkeIdentity(int type, byte[] data) {
 
     private static boolean asciiEqualsIgnoreCase(byte[] a, byte[] b) {
         return new String(a, StandardCharsets.ISO_8859_1).equalsIgnoreCase(new String(b, StandardCharsets.ISO_8859_1))
-                && asciiOnly(a) && asciiOnly(b);
+                && asciiOnly(a)
+                && asciiOnly(b);
     }
 
     private static boolean asciiOnly(byte[] b) {
@@ -276,8 +296,9 @@ public record IkeIdentity(int type, byte[] data) {
             return Arrays.equals(a, b);
         }
         return x.substring(0, i).equals(y.substring(0, j))
-                && asciiEqualsIgnoreCase(x.substring(i + 1).getBytes(StandardCharsets.UTF_8),
-                y.substring(j + 1).getBytes(StandardCharsets.UTF_8));
+                && asciiEqualsIgnoreCase(
+                        x.substring(i + 1).getBytes(StandardCharsets.UTF_8),
+                        y.substring(j + 1).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
@@ -299,10 +320,13 @@ public record IkeIdentity(int type, byte[] data) {
             case IdentificationPayload.ID_RFC822_ADDR -> plainOr("email:", new String(data, StandardCharsets.UTF_8));
             case IdentificationPayload.ID_DER_ASN1_DN -> {
                 String dn = DistinguishedNames.format(data);
-                yield dn != null && equals(safeParse(dn)) ? dn : "asn1dn:#" + HexFormat.of().formatHex(data);
+                yield dn != null && equals(safeParse(dn))
+                        ? dn
+                        : "asn1dn:#" + HexFormat.of().formatHex(data);
             }
             case IdentificationPayload.ID_KEY_ID -> "@#" + HexFormat.of().formatHex(data);
-            case IdentificationPayload.ID_DER_ASN1_GN -> "asn1gn:#" + HexFormat.of().formatHex(data);
+            case IdentificationPayload.ID_DER_ASN1_GN ->
+                "asn1gn:#" + HexFormat.of().formatHex(data);
             case IdentificationPayload.ID_NULL -> "(ID_NULL)";
             default -> "(ID type " + type + ") #" + HexFormat.of().formatHex(data);
         };
@@ -325,7 +349,10 @@ public record IkeIdentity(int type, byte[] data) {
         if (printable && equals(safeParse(value))) {
             return value;
         }
-        return prefix + (printable && !value.startsWith("#") ? value : "#" + HexFormat.of().formatHex(data));
+        return prefix
+                + (printable && !value.startsWith("#")
+                        ? value
+                        : "#" + HexFormat.of().formatHex(data));
     }
 
     private static IkeIdentity safeParse(String s) {

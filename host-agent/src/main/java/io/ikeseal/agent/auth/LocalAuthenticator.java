@@ -37,8 +37,8 @@ public sealed interface LocalAuthenticator {
      * @param peerHashes what the peer announced in SIGNATURE_HASH_ALGORITHMS ({@link SignatureHashes#announcedBy})
      * @return fails with the token's exception, or with IllegalStateException if the policy leaves no way to sign
      */
-    CompletableFuture<AuthenticationPayload> authenticate(byte[] octets, Prf prf, Set<HashAlgorithm> peerHashes,
-                                                          AuditContext ctx);
+    CompletableFuture<AuthenticationPayload> authenticate(
+            byte[] octets, Prf prf, Set<HashAlgorithm> peerHashes, AuditContext ctx);
 
     /** Our CERT payloads to send with this AUTH ({@link OwnCertificates#payloads}); none for PSK. */
     List<CertificatePayload> certificates();
@@ -65,8 +65,8 @@ public sealed interface LocalAuthenticator {
         }
 
         @Override
-        public CompletableFuture<AuthenticationPayload> authenticate(byte[] octets, Prf prf,
-                                                                     Set<HashAlgorithm> peerHashes, AuditContext ctx) {
+        public CompletableFuture<AuthenticationPayload> authenticate(
+                byte[] octets, Prf prf, Set<HashAlgorithm> peerHashes, AuditContext ctx) {
             SignatureScheme s;
             try {
                 s = scheme(peerHashes);
@@ -91,8 +91,8 @@ public sealed interface LocalAuthenticator {
         }
 
         @Override
-        public CompletableFuture<AuthenticationPayload> authenticate(byte[] octets, Prf prf,
-                                                                     Set<HashAlgorithm> peerHashes, AuditContext ctx) {
+        public CompletableFuture<AuthenticationPayload> authenticate(
+                byte[] octets, Prf prf, Set<HashAlgorithm> peerHashes, AuditContext ctx) {
             return crypto.pskAuth(name, prf, octets, ctx)
                     .thenApply(mac -> new AuthenticationPayload(AuthMethod.SHARED_KEY_MIC.number(), mac));
         }

@@ -2,8 +2,7 @@ package io.ikeseal.agent.auth;
 
 /** Text quoted from a peer, made fit for one log line or audit field. */
 final class Loggable {
-    private Loggable() {
-    }
+    private Loggable() {}
 
     /** Control characters (a forged line break, say) become '?'; cut at {@code max} characters. */
     static String text(String s, int max) {

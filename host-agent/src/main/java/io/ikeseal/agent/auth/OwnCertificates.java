@@ -6,8 +6,8 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -36,7 +36,8 @@ public final class OwnCertificates {
 
     /** The end-entity certificates of all our identities. */
     public static OwnCertificates of(Collection<? extends AuthSigner> identities) {
-        return new OwnCertificates(identities.stream().map(AuthSigner::certificate).toList());
+        return new OwnCertificates(
+                identities.stream().map(AuthSigner::certificate).toList());
     }
 
     public static OwnCertificates ofCertificates(Collection<X509Certificate> certificates) {
@@ -45,7 +46,8 @@ public final class OwnCertificates {
 
     /** Whether {@code c} is one of our certificates, or certifies one of our public keys. */
     public boolean isOurs(X509Certificate c) {
-        return certificates.contains(fingerprint(encoded(c))) || publicKeys.contains(fingerprint(c.getPublicKey().getEncoded()));
+        return certificates.contains(fingerprint(encoded(c)))
+                || publicKeys.contains(fingerprint(c.getPublicKey().getEncoded()));
     }
 
     /**
@@ -108,7 +110,8 @@ public final class OwnCertificates {
 
     private static String fingerprint(byte[] der) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256", "SUN").digest(der));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256", "SUN").digest(der));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK without SHA-256", e);
         }

@@ -18,12 +18,12 @@ public final class SignatureHashes {
     private static final List<HashAlgorithm> OURS =
             List.of(HashAlgorithm.SHA2_256, HashAlgorithm.SHA2_384, HashAlgorithm.SHA2_512);
 
-    private SignatureHashes() {
-    }
+    private SignatureHashes() {}
 
     /** Our notification, for the IKE_SA_INIT request or response. */
     public static NotifyPayload announcement() {
-        return NotifyPayload.signatureHashAlgorithms(OURS.stream().map(HashAlgorithm::number).toList());
+        return NotifyPayload.signatureHashAlgorithms(
+                OURS.stream().map(HashAlgorithm::number).toList());
     }
 
     /**

@@ -19,18 +19,17 @@ import io.ikeseal.hsm.api.Prf;
  * is computed here ({@link HostPrf}).
  */
 public final class SignedOctets {
-    private SignedOctets() {
-    }
+    private SignedOctets() {}
 
     /** The octets of the initiator's AUTH: the first IKE_SA_INIT request, the responder's nonce, the MACed IDi. */
-    public static byte[] initiator(byte[] realMessage1, byte[] nonceRData, Prf prf, HostKey skPi,
-                                   IdentificationPayload idi) {
+    public static byte[] initiator(
+            byte[] realMessage1, byte[] nonceRData, Prf prf, HostKey skPi, IdentificationPayload idi) {
         return of(realMessage1, nonceRData, macedId(prf, skPi, "SK_pi", PayloadType.IDI, idi));
     }
 
     /** The octets of the responder's AUTH: the IKE_SA_INIT response, the initiator's nonce, the MACed IDr. */
-    public static byte[] responder(byte[] realMessage2, byte[] nonceIData, Prf prf, HostKey skPr,
-                                   IdentificationPayload idr) {
+    public static byte[] responder(
+            byte[] realMessage2, byte[] nonceIData, Prf prf, HostKey skPr, IdentificationPayload idr) {
         return of(realMessage2, nonceIData, macedId(prf, skPr, "SK_pr", PayloadType.IDR, idr));
     }
 
@@ -48,8 +47,8 @@ public final class SignedOctets {
      */
     private static byte[] macedId(Prf prf, HostKey skP, String keyName, PayloadType kind, IdentificationPayload id) {
         if (!skP.name().equals(keyName)) {
-            throw new IllegalArgumentException("MACed ID for " + kind.rfcName() + " is keyed with " + keyName + ", not "
-                    + skP.name());
+            throw new IllegalArgumentException(
+                    "MACed ID for " + kind.rfcName() + " is keyed with " + keyName + ", not " + skP.name());
         }
         if (id.kind() != kind) {
             throw new IllegalArgumentException("MACed ID with " + keyName + " covers " + kind.rfcName() + ", not "

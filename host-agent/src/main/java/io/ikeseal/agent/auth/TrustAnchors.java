@@ -46,7 +46,8 @@ public final class TrustAnchors {
     public static TrustAnchors load(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return of(CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
-                    .map(X509Certificate.class::cast).toList());
+                    .map(X509Certificate.class::cast)
+                    .toList());
         } catch (IOException | CertificateException | IllegalArgumentException e) {
             throw new IllegalArgumentException("trust anchors " + file + ": " + e.getMessage(), e);
         }
@@ -66,13 +67,15 @@ public final class TrustAnchors {
 
     /** CERTREQ naming every anchor (encoding 4, X.509 Certificate - Signature). */
     public CertificateRequestPayload certificateRequest() {
-        return CertificateRequestPayload.x509(certificates.stream().map(TrustAnchors::keyHash).toList());
+        return CertificateRequestPayload.x509(
+                certificates.stream().map(TrustAnchors::keyHash).toList());
     }
 
     /** SHA-1 of the certificate's DER SubjectPublicKeyInfo (RFC 7296 §3.7). */
     static byte[] keyHash(X509Certificate c) {
         try {
-            return MessageDigest.getInstance("SHA-1", "SUN").digest(c.getPublicKey().getEncoded());
+            return MessageDigest.getInstance("SHA-1", "SUN")
+                    .digest(c.getPublicKey().getEncoded());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("JDK without SHA-1", e);
         }

@@ -3,23 +3,33 @@ package io.ikeseal.agent.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import io.ikeseal.hsm.audit.AuditVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import io.ikeseal.hsm.audit.AuditVerifier;
+
 /** {@code ikeseal audit verify FILE}: checks the hash chain end to end. */
-@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Check an audit log's hash chain end to end (and its .head file when present). Finds edited, "
-                + "deleted, inserted and reordered records and torn lines.",
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Check an audit log's hash chain end to end (and its .head file when present). Finds edited, "
+                    + "deleted, inserted and reordered records and torn lines.",
             "Cutting whole records off the end leaves a valid chain; give --anchor with a (seq, hash) you recorded "
-                + "elsewhere to catch that.",
-            "Prints 'audit log OK: N records' (exit 0) or, on stderr, 'audit log BROKEN at line K: reason' (exit 1)."})
+                    + "elsewhere to catch that.",
+            "Prints 'audit log OK: N records' (exit 0) or, on stderr, 'audit log BROKEN at line K: reason' (exit 1)."
+        })
 final class AuditVerifyCommand implements Callable<Integer> {
     private final CliContext ctx;
+
     @Parameters(paramLabel = "FILE", description = "The audit log (audit.log: in the configuration).")
     Path file;
-    @Option(names = "--anchor", paramLabel = "SEQ:HASH",
+
+    @Option(
+            names = "--anchor",
+            paramLabel = "SEQ:HASH",
             description = "Also require the record with sequence number SEQ to have hash HASH.")
     String anchor;
 

@@ -3,8 +3,10 @@ package io.ikeseal.agent.cli;
 import picocli.CommandLine.Command;
 
 /** {@code ikeseal bench ...}: token throughput, and whole handshakes between two daemons. */
-@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Measure what the configured tokens sustain, and whole IKE SA handshakes on loopback.",
         subcommands = {BenchTokenCommand.class, BenchHandshakeCommand.class})
-final class BenchCommand {
-}
+final class BenchCommand {}

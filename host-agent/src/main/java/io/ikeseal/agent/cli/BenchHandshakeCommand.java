@@ -12,10 +12,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.slf4j.LoggerFactory;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import io.ikeseal.agent.config.AuditConfig;
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
@@ -25,8 +27,6 @@ import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.ChildSaKeys;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.IkeSaInfo;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ikeseal bench handshake}: whole IKE SAs (IKE_SA_INIT and IKE_AUTH with the first CHILD_SA, RFC 7296 §1.2)
@@ -36,31 +36,52 @@ import picocli.CommandLine.Option;
  * instead of the configured ones. Reports the time to establish as the initiator sees it and the token time inside
  * it, median and 99th percentile, and the throughput with K handshakes in flight.
  */
-@Command(name = "handshake", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Establish N IKE SAs with their first CHILD_SA between two ikeseal daemons on loopback, K at a "
-                + "time, on the demo deployment in DIR (ikeseal setup-demo DIR): the gateway of DIR/ikeseal.yaml "
-                + "responds, the branch office of DIR/branch.yaml initiates its first connection with a remote address.",
+@Command(
+        name = "handshake",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Establish N IKE SAs with their first CHILD_SA between two ikeseal daemons on loopback, K at a "
+                    + "time, on the demo deployment in DIR (ikeseal setup-demo DIR): the gateway of DIR/ikeseal.yaml "
+                    + "responds, the branch office of DIR/branch.yaml initiates its first connection with a remote address.",
             "Both daemons run in this process on one set of open tokens, on free ports; CHILD_SAs are installed "
-                + "nowhere. Prints median and p99 time to establish (as the initiator sees it) and the token time "
-                + "inside it (IkeSaInfo.tokenMicros: both ends' token calls, as they share the tokens), and the "
-                + "handshakes per second. SAs stay up until the end, then are deleted."})
+                    + "nowhere. Prints median and p99 time to establish (as the initiator sees it) and the token time "
+                    + "inside it (IkeSaInfo.tokenMicros: both ends' token calls, as they share the tokens), and the "
+                    + "handshakes per second. SAs stay up until the end, then are deleted."
+        })
 final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integer> {
     static final String GATEWAY_YAML = "ikeseal.yaml";
     static final String BRANCH_YAML = "branch.yaml";
 
     private final CliContext ctx;
+
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "A setup-demo directory.")
     Path dir;
-    @Option(names = "--count", defaultValue = "200", paramLabel = "N",
+
+    @Option(
+            names = "--count",
+            defaultValue = "200",
+            paramLabel = "N",
             description = "Handshakes measured (default 200).")
     int count;
-    @Option(names = "--in-flight", defaultValue = "4", paramLabel = "K",
+
+    @Option(
+            names = "--in-flight",
+            defaultValue = "4",
+            paramLabel = "K",
             description = "Handshakes started but not yet established at any time (default 4).")
     int inFlight;
-    @Option(names = "--warmup", defaultValue = "100", paramLabel = "W",
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "100",
+            paramLabel = "W",
             description = "Handshakes run first and not counted, to warm up the JIT and the tokens (default 100).")
     int warmup;
-    @Option(names = "--audit-log", paramLabel = "FILE",
+
+    @Option(
+            names = "--audit-log",
+            paramLabel = "FILE",
             description = "Write the benchmark's audit records here instead of the gateway's audit log.")
     Path auditLog;
 
@@ -69,8 +90,7 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
     }
 
     /** One established handshake: wall time from initiate to established, and its token time. */
-    private record Sample(long nanos, long tokenMicros) {
-    }
+    private record Sample(long nanos, long tokenMicros) {}
 
     @Override
     public Integer call() throws Exception {
@@ -89,14 +109,17 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
             gwConfig = gwConfig.withAudit(new AuditConfig(auditLog.toAbsolutePath()));
         }
         IkesealConfig brConfig = IkesealConfig.load(brFile);
-        ConnectionConfig conn = brConfig.connections().stream().filter(c -> c.remote() != null).findFirst()
-                .orElseThrow(() -> new UsageException(brFile + " has no connection with a remote-address to "
-                        + "initiate"));
+        ConnectionConfig conn = brConfig.connections().stream()
+                .filter(c -> c.remote() != null)
+                .findFirst()
+                .orElseThrow(
+                        () -> new UsageException(brFile + " has no connection with a remote-address to " + "initiate"));
         Level before = quiet();
         try (TokenSet tokens = new TokenSet(gwConfig)) {
-            IkeDaemon.Options options = IkeDaemon.Options.defaults().withPorts(0, 0).withInstaller(NOWHERE);
+            IkeDaemon.Options options =
+                    IkeDaemon.Options.defaults().withPorts(0, 0).withInstaller(NOWHERE);
             try (IkeDaemon gateway = IkeDaemon.start(gwConfig, tokens, options);
-                 IkeDaemon branch = IkeDaemon.start(toPort(brConfig, conn, gateway.ikePort()), tokens, options)) {
+                    IkeDaemon branch = IkeDaemon.start(toPort(brConfig, conn, gateway.ikePort()), tokens, options)) {
                 IkeSaInfo first = branch.initiate(conn.name()).get(30, TimeUnit.SECONDS);
                 run(branch, conn.name(), warmup);
                 long t0 = System.nanoTime();
@@ -137,8 +160,8 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
         }
         // Bounded: an initiator gives up on an unanswered exchange after its retransmissions (well under a minute).
         if (!done.await(60 + n / 10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("handshakes did not finish in time (" + done.getCount() + " of " + n
-                    + " open)");
+            throw new IllegalStateException(
+                    "handshakes did not finish in time (" + done.getCount() + " of " + n + " open)");
         }
         if (failure.get() != null) {
             throw new IllegalStateException("a handshake failed: " + failure.get());
@@ -148,19 +171,25 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
 
     private void print(IkeSaInfo first, ConnectionConfig conn, List<Sample> samples, double seconds) {
         long[] establish = samples.stream().mapToLong(Sample::nanos).sorted().toArray();
-        long[] token = samples.stream().mapToLong(s -> s.tokenMicros() * 1000).sorted().toArray();
+        long[] token =
+                samples.stream().mapToLong(s -> s.tokenMicros() * 1000).sorted().toArray();
         var out = ctx.out();
-        out.printf("bench handshake: %d IKE SA + CHILD_SA handshakes ikeseal <-> ikeseal on %s, %d in flight, "
-                + "after %d warm-up%n", samples.size(), conn.localAddress().getHostAddress(), inFlight, warmup);
-        out.printf("  connection %s: %s%n    initiator: %s%n    responder: %s%n", conn.name(),
-                first.suite().describe(), first.localAuth(), first.remoteAuth());
+        out.printf(
+                "bench handshake: %d IKE SA + CHILD_SA handshakes ikeseal <-> ikeseal on %s, %d in flight, "
+                        + "after %d warm-up%n",
+                samples.size(), conn.localAddress().getHostAddress(), inFlight, warmup);
+        out.printf(
+                "  connection %s: %s%n    initiator: %s%n    responder: %s%n",
+                conn.name(), first.suite().describe(), first.localAuth(), first.remoteAuth());
         out.printf("  %-32s %10s %10s%n", "", "median ms", "p99 ms");
-        out.printf("  %-32s %10.2f %10.2f%n", "time to establish", percentile(establish, 0.5) / 1e6,
-                percentile(establish, 0.99) / 1e6);
-        out.printf("  %-32s %10.2f %10.2f%n", "token time inside (both ends)", percentile(token, 0.5) / 1e6,
-                percentile(token, 0.99) / 1e6);
-        out.printf("  throughput %.1f handshakes/s (%d in %.3f s)%n", samples.size() / seconds, samples.size(),
-                seconds);
+        out.printf(
+                "  %-32s %10.2f %10.2f%n",
+                "time to establish", percentile(establish, 0.5) / 1e6, percentile(establish, 0.99) / 1e6);
+        out.printf(
+                "  %-32s %10.2f %10.2f%n",
+                "token time inside (both ends)", percentile(token, 0.5) / 1e6, percentile(token, 0.99) / 1e6);
+        out.printf(
+                "  throughput %.1f handshakes/s (%d in %.3f s)%n", samples.size() / seconds, samples.size(), seconds);
     }
 
     /** Nearest-rank percentile of sorted values. */
@@ -171,13 +200,25 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
 
     /** The branch configuration with {@code conn} aimed at the gateway's actual IKE port. */
     private static IkesealConfig toPort(IkesealConfig c, ConnectionConfig conn, int port) {
-        ConnectionConfig moved = new ConnectionConfig(conn.name(), conn.localAddress(),
-                new InetSocketAddress(conn.remote().getAddress(), port), conn.localId(), conn.remoteId(),
-                conn.localAuth(), conn.remoteAuth(), conn.identity(), conn.psk(), conn.proposals(), conn.lifetime(),
-                conn.initiate(), conn.children());
-        List<ConnectionConfig> connections = c.connections().stream().map(x -> x.name().equals(conn.name()) ? moved : x).toList();
-        return new IkesealConfig(c.file(), c.audit(), c.tokens(), c.identities(), c.psks(), c.listen(), c.ike(),
-                c.trust(), connections);
+        ConnectionConfig moved = new ConnectionConfig(
+                conn.name(),
+                conn.localAddress(),
+                new InetSocketAddress(conn.remote().getAddress(), port),
+                conn.localId(),
+                conn.remoteId(),
+                conn.localAuth(),
+                conn.remoteAuth(),
+                conn.identity(),
+                conn.psk(),
+                conn.proposals(),
+                conn.lifetime(),
+                conn.initiate(),
+                conn.children());
+        List<ConnectionConfig> connections = c.connections().stream()
+                .map(x -> x.name().equals(conn.name()) ? moved : x)
+                .toList();
+        return new IkesealConfig(
+                c.file(), c.audit(), c.tokens(), c.identities(), c.psks(), c.listen(), c.ike(), c.trust(), connections);
     }
 
     /** A line per SA at INFO would be most of the output and part of the time: WARN unless --debug. */
@@ -197,12 +238,10 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
     /** No data plane: the bench measures the handshake, not an installer. */
     private static final ChildSaInstaller NOWHERE = new ChildSaInstaller() {
         @Override
-        public void install(ChildSaRecord sa, ChildSaKeys keys) {
-        }
+        public void install(ChildSaRecord sa, ChildSaKeys keys) {}
 
         @Override
-        public void remove(ChildSaRecord sa) {
-        }
+        public void remove(ChildSaRecord sa) {}
 
         @Override
         public String toString() {

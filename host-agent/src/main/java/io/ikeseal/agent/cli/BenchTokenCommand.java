@@ -12,17 +12,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-import io.ikeseal.agent.daemon.TokenSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
+import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.KeyExchangeData;
 import io.ikeseal.hsm.kx.ModpGroups;
 import io.ikeseal.hsm.schedule.KeySchedule;
-import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.AuthMethod;
 import io.ikeseal.hsm.sign.SignatureScheme;
 import io.ikeseal.hsm.sign.TokenIdentity;
@@ -30,9 +34,6 @@ import io.ikeseal.hsm.sign.TokenSigner;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code ikeseal bench token}: what each configured token sustains. Per key-exchange token and DH group, one
@@ -40,28 +41,43 @@ import picocli.CommandLine.Option;
  * value, SKEYSEED and the IKE SA keys for AES-GCM-256 with prfsha256 (RFC 7296 §2.14). Per identity, one
  * operation is one AUTH signature, for every RFC 7427 scheme its key fits. Every operation is audited as usual.
  */
-@Command(name = "token", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Measure operations per second on each configured token, with one caller and with as many "
-                + "callers as the token has threads.",
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Measure operations per second on each configured token, with one caller and with as many "
+                    + "callers as the token has threads.",
             "Key-exchange tokens, for DH groups 19, 20, 21 and 14: key pair + g^ir + SKEYSEED + IKE SA keys "
-                + "(AES-GCM-256: SK_e 36 octets, no SK_a; prfsha256).",
+                    + "(AES-GCM-256: SK_e 36 octets, no SK_a; prfsha256).",
             "Identities: signatures of 'the octets' per RFC 7427 scheme that fits the key.",
-            "Every token operation is written to the audit log, as in production (see --audit-log)."})
+            "Every token operation is written to the audit log, as in production (see --audit-log)."
+        })
 final class BenchTokenCommand implements Callable<Integer> {
     static final List<DhGroup> GROUPS = List.of(DhGroup.ECP_256, DhGroup.ECP_384, DhGroup.ECP_521, DhGroup.MODP_2048);
     /** AES-GCM-256 with a 16-octet ICV: a 32-octet key and a 4-octet salt (RFC 5282 §7.1), no integrity key. */
     static final int GCM256_KEY = 36;
+
     static final Prf PRF = Prf.HMAC_SHA2_256;
 
     private final CliContext ctx;
+
     @Mixin
     ConfigOption config;
-    @Option(names = "--seconds", defaultValue = "3", paramLabel = "S",
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "3",
+            paramLabel = "S",
             description = "Time per measurement, warm-up included (default 3).")
     double seconds;
+
     @Option(names = "--json", description = "Print the results as JSON instead of a table.")
     boolean json;
-    @Option(names = "--audit-log", paramLabel = "FILE",
+
+    @Option(
+            names = "--audit-log",
+            paramLabel = "FILE",
             description = "Write the benchmark's audit records here instead of the configured audit log.")
     Path auditLog;
 
@@ -70,8 +86,17 @@ final class BenchTokenCommand implements Callable<Integer> {
     }
 
     /** One measured row; {@code skipped} or {@code error} say why it has no figures. */
-    record Row(String token, String subject, String operation, int threads, long operations, double seconds,
-               double perSecond, double meanMillis, String skipped, String error) {
+    record Row(
+            String token,
+            String subject,
+            String operation,
+            int threads,
+            long operations,
+            double seconds,
+            double perSecond,
+            double meanMillis,
+            String skipped,
+            String error) {
         static Row failed(String token, String subject, String operation, int threads, String error) {
             return new Row(token, subject, operation, threads, 0, 0, 0, 0, null, error);
         }
@@ -108,8 +133,8 @@ final class BenchTokenCommand implements Callable<Integer> {
     private void benchKeyExchange(Token token, DhGroup group, List<Row> rows) throws Exception {
         String what = "keygen+g^ir+SKEYSEED+IKE SA keys";
         if (!token.capabilities().dhGroups().contains(group)) {
-            rows.add(new Row(token.name(), group.proposalName(), what, 0, 0, 0, 0, 0, "group not offered by the token",
-                    null));
+            rows.add(new Row(
+                    token.name(), group.proposalName(), what, 0, 0, 0, 0, 0, "group not offered by the token", null));
             return;
         }
         byte[] peer = peerValue(group);
@@ -125,8 +150,8 @@ final class BenchTokenCommand implements Callable<Integer> {
         KeyExchange kx = new KeyExchange(token);
         KeySchedule schedule = KeySchedule.forToken(token);
         Supplier<CompletableFuture<?>> op = () -> sharedSecret(kx, group, peer)
-                .thenCompose(gir -> schedule.skeyseed(PRF, ni, nr, gir, AuditContext.NONE)
-                        .whenComplete((s, e) -> gir.destroy()))
+                .thenCompose(gir ->
+                        schedule.skeyseed(PRF, ni, nr, gir, AuditContext.NONE).whenComplete((s, e) -> gir.destroy()))
                 .thenCompose(seed -> schedule.ikeSaKeys(PRF, seed, ni, nr, spiI, spiR, 0, GCM256_KEY, AuditContext.NONE)
                         .whenComplete((k, e) -> seed.destroy()))
                 .thenAccept(keys -> keys.destroy());
@@ -145,8 +170,12 @@ final class BenchTokenCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(octets);
         for (SignatureScheme scheme : SignatureScheme.values()) {
             if (scheme.method() == AuthMethod.DIGITAL_SIGNATURE && scheme.fits(identity.keyType())) {
-                measure(token, id.name(), "sign " + scheme.name(),
-                        () -> TokenSigner.sign(identity, scheme, octets, AuditContext.NONE), rows);
+                measure(
+                        token,
+                        id.name(),
+                        "sign " + scheme.name(),
+                        () -> TokenSigner.sign(identity, scheme, octets, AuditContext.NONE),
+                        rows);
             }
         }
     }
@@ -157,8 +186,17 @@ final class BenchTokenCommand implements Callable<Integer> {
         for (int c : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
             try {
                 Throughput.Result r = Throughput.measure(op, c, seconds);
-                rows.add(new Row(token.name(), subject, what, c, r.operations(), r.seconds(), r.perSecond(),
-                        r.meanMillis(), null, null));
+                rows.add(new Row(
+                        token.name(),
+                        subject,
+                        what,
+                        c,
+                        r.operations(),
+                        r.seconds(),
+                        r.perSecond(),
+                        r.meanMillis(),
+                        null,
+                        null));
             } catch (RuntimeException e) {
                 rows.add(Row.failed(token.name(), subject, what, c, Main.message(e)));
                 return;
@@ -193,11 +231,23 @@ final class BenchTokenCommand implements Callable<Integer> {
         ctx.out().printf(fmt, "TOKEN", "SUBJECT", "OPERATION", "THREADS", "OPS/S", "MEAN MS");
         for (Row r : rows) {
             if (r.error() != null || r.skipped() != null) {
-                ctx.out().printf("%-12s %-16s %-34s -- %s%n", r.token(), r.subject(), r.operation(),
-                        r.error() != null ? "FAILED: " + r.error() : r.skipped());
+                ctx.out()
+                        .printf(
+                                "%-12s %-16s %-34s -- %s%n",
+                                r.token(),
+                                r.subject(),
+                                r.operation(),
+                                r.error() != null ? "FAILED: " + r.error() : r.skipped());
             } else {
-                ctx.out().printf(fmt, r.token(), r.subject(), r.operation(), r.threads(),
-                        String.format("%.1f", r.perSecond()), String.format("%.2f", r.meanMillis()));
+                ctx.out()
+                        .printf(
+                                fmt,
+                                r.token(),
+                                r.subject(),
+                                r.operation(),
+                                r.threads(),
+                                String.format("%.1f", r.perSecond()),
+                                String.format("%.2f", r.meanMillis()));
             }
         }
     }

@@ -15,8 +15,13 @@ import java.util.Optional;
 public record CliContext(InputStream in, PrintWriter out, PrintWriter err, Console console) {
 
     public static CliContext system() {
-        Console terminal = Optional.ofNullable(System.console()).filter(Console::isTerminal).orElse(null);
-        return new CliContext(System.in, new PrintWriter(System.out, true, UTF_8),
-                new PrintWriter(System.err, true, UTF_8), terminal);
+        Console terminal = Optional.ofNullable(System.console())
+                .filter(Console::isTerminal)
+                .orElse(null);
+        return new CliContext(
+                System.in,
+                new PrintWriter(System.out, true, UTF_8),
+                new PrintWriter(System.err, true, UTF_8),
+                terminal);
     }
 }

@@ -2,9 +2,10 @@ package io.ikeseal.agent.cli;
 
 import java.time.Duration;
 
-import io.ikeseal.agent.config.Durations;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
+
+import io.ikeseal.agent.config.Durations;
 
 /** Durations on the command line, written as in the configuration: {@code 500ms}, {@code 30s}, {@code 2m}. */
 final class DurationConverter implements ITypeConverter<Duration> {

@@ -12,6 +12,5 @@ public final class ExitCode {
     /** Bad command line or configuration: nothing was attempted. */
     public static final int USAGE = 2;
 
-    private ExitCode() {
-    }
+    private ExitCode() {}
 }

@@ -8,6 +8,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.daemon.IkeDaemon;
@@ -15,31 +20,39 @@ import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.SaEvents;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code ikeseal initiate CONN --config FILE}: a daemon for one connection attempt. Binds the configured listen
  * addresses and ports, initiates CONN, prints the IKE SA and its CHILD_SAs, then deletes the SA (INFORMATIONAL
  * Delete) and exits 0; exits 1 with the reason, e.g. the peer's error notification, when no IKE SA came about.
  */
-@Command(name = "initiate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Establish one configured connection: IKE_SA_INIT and IKE_AUTH with its CHILD_SAs, print "
-                + "the SAs, delete them again and exit 0.",
+@Command(
+        name = "initiate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Establish one configured connection: IKE_SA_INIT and IKE_AUTH with its CHILD_SAs, print "
+                    + "the SAs, delete them again and exit 0.",
             "Exits 1 with the reason (e.g. NO_PROPOSAL_CHOSEN or AUTHENTICATION_FAILED from the responder) when no IKE "
-                + "SA was established in time, or no CHILD_SA when the connection has children. Binds the configured listen addresses and IKE ports, so it cannot "
-                + "run beside an ikeseal run of the same configuration."})
+                    + "SA was established in time, or no CHILD_SA when the connection has children. Binds the configured listen addresses and IKE ports, so it cannot "
+                    + "run beside an ikeseal run of the same configuration."
+        })
 final class InitiateCommand implements Callable<Integer> {
     private static final Duration CHILD_FAILURE_WAIT = Duration.ofSeconds(5);
 
     private final CliContext ctx;
+
     @Parameters(paramLabel = "CONN", description = "The connection's name (connections[].name).")
     String connection;
+
     @Mixin
     ConfigOption config;
-    @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", converter = DurationConverter.class,
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "30s",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
             description = "How long to wait for the IKE SA, e.g. 30s or 500ms (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -50,8 +63,9 @@ final class InitiateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IkesealConfig c = config.load();
-        ConnectionConfig cc = c.connection(connection).orElseThrow(() -> new UsageException("no connection '"
-                + connection + "' in " + c.file() + " (connections: " + String.join(", ", RunCommand.names(c)) + ")"));
+        ConnectionConfig cc = c.connection(connection)
+                .orElseThrow(() -> new UsageException("no connection '" + connection + "' in " + c.file()
+                        + " (connections: " + String.join(", ", RunCommand.names(c)) + ")"));
         if (cc.remote() == null) {
             throw new UsageException("connection '" + connection + "' has remote-address any: it only responds");
         }
@@ -72,7 +86,8 @@ final class InitiateCommand implements Callable<Integer> {
             }
         };
         try (TokenSet tokens = new TokenSet(c);
-             IkeDaemon daemon = IkeDaemon.start(c, tokens, IkeDaemon.Options.defaults().withEvents(events))) {
+                IkeDaemon daemon =
+                        IkeDaemon.start(c, tokens, IkeDaemon.Options.defaults().withEvents(events))) {
             IkeSaInfo sa;
             try {
                 sa = daemon.initiate(connection).get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,31 +6,39 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
 
-import org.slf4j.LoggerFactory;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import io.ikeseal.agent.config.ConfigException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+
+import io.ikeseal.agent.config.ConfigException;
 
 /**
  * The {@code ikeseal} command. Every failure is one line on stderr ({@code ikeseal: ...}; the stack trace only
  * with {@code --debug}) and a non-zero exit code: see {@link ExitCode}. Subcommands of other modules on the class
  * path (the demo's) join through {@link CliExtension}.
  */
-@Command(name = "ikeseal", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "ikeseal",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "IKEv2 daemon whose secrets live in PKCS#11 tokens.%n"
                 + "Private keys, Diffie-Hellman values, g^ir, SKEYSEED, SK_d and PSKs are created and used inside "
                 + "tokens; every token operation is written to a hash-chained audit log.",
         footerHeading = "%nExit codes:%n",
-        footer = {"  0  done", "  1  failed: no IKE SA (the reason names the peer's error or our failed check), a "
-                + "token cannot serve its role, a token operation failed, the audit log is broken",
-            "  2  bad command line or configuration; nothing was attempted"})
+        footer = {
+            "  0  done",
+            "  1  failed: no IKE SA (the reason names the peer's error or our failed check), a "
+                    + "token cannot serve its role, a token operation failed, the audit log is broken",
+            "  2  bad command line or configuration; nothing was attempted"
+        })
 public final class Main {
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--debug",
+            scope = ScopeType.INHERIT,
             description = "Log at DEBUG level and print stack traces of failures.")
     boolean debug;
 
@@ -74,7 +82,8 @@ public final class Main {
         // Added here rather than in @Command so that the extensions' verbs keep their place in --help: after run and
         // initiate.
         List.of(RunCommand.class, InitiateCommand.class).forEach(cl::addSubcommand);
-        List<String> footer = new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
+        List<String> footer =
+                new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
         for (CliExtension extension : ServiceLoader.load(CliExtension.class)) {
             extension.commands(ctx).forEach(cl::addSubcommand);
             footer.addAll(extension.footer());

@@ -30,15 +30,15 @@ final class PskInput {
         BINARY
     }
 
-    private PskInput() {
-    }
+    private PskInput() {}
 
     static byte[] fromFile(Path file, Encoding enc) {
         byte[] raw;
         try {
             raw = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UsageException("cannot read PSK file " + file + ": " + e.getClass().getSimpleName());
+            throw new UsageException(
+                    "cannot read PSK file " + file + ": " + e.getClass().getSimpleName());
         }
         return decode(raw, enc, "file " + file);
     }
@@ -62,7 +62,8 @@ final class PskInput {
                 buf.write(chunk, 0, n);
             }
         } catch (IOException e) {
-            throw new UsageException("cannot read the PSK from stdin: " + e.getClass().getSimpleName());
+            throw new UsageException(
+                    "cannot read the PSK from stdin: " + e.getClass().getSimpleName());
         } finally {
             Arrays.fill(chunk, (byte) 0);
         }

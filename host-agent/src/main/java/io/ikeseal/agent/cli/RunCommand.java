@@ -9,13 +9,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.exchange.IkeSaFailure;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code ikeseal run --config FILE}: the daemon. Opens the configuration's tokens once, binds the listen addresses,
@@ -23,15 +24,21 @@ import picocli.CommandLine.Mixin;
  * per SA event on stdout, and runs until SIGTERM or SIGINT. Stopping deletes the established IKE SAs (INFORMATIONAL
  * Delete, RFC 7296 §1.4.1) before the tokens and the audit log are closed, then exits 0.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Run the IKEv2 daemon until SIGTERM or SIGINT: respond on the listen addresses, initiate "
-                + "connections with initiate: true at start, print one line per SA event (never a key).",
-            "Stopping deletes the IKE SAs (INFORMATIONAL Delete), closes the tokens and the audit log, and exits 0."})
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Run the IKEv2 daemon until SIGTERM or SIGINT: respond on the listen addresses, initiate "
+                    + "connections with initiate: true at start, print one line per SA event (never a key).",
+            "Stopping deletes the IKE SAs (INFORMATIONAL Delete), closes the tokens and the audit log, and exits 0."
+        })
 final class RunCommand implements Callable<Integer> {
     /** How long a stop may take: the Delete exchanges' bounded wait plus closing tokens and the audit log. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(15);
 
     private final CliContext ctx;
+
     @Mixin
     ConfigOption config;
 
@@ -51,25 +58,28 @@ final class RunCommand implements Callable<Integer> {
             closeQuietly(tokens, e);
             throw e;
         }
-        log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on " + SaLines.sockets(daemon));
+        log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on "
+                + SaLines.sockets(daemon));
 
         CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger exit = new AtomicInteger(ExitCode.OK);
-        Thread hook = new Thread(() -> {
-            stopRequested.countDown();
-            try {
-                if (!stopped.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                    exit.set(ExitCode.FAILURE);
-                }
-            } catch (InterruptedException e) {
-                exit.set(ExitCode.FAILURE);
-            }
-            ctx.out().flush();
-            ctx.err().flush();
-            // A stop on request is a clean end: exit as ExitCode says, not with 128 + the signal's number.
-            Runtime.getRuntime().halt(exit.get());
-        }, "ikeseal-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stopRequested.countDown();
+                    try {
+                        if (!stopped.await(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                            exit.set(ExitCode.FAILURE);
+                        }
+                    } catch (InterruptedException e) {
+                        exit.set(ExitCode.FAILURE);
+                    }
+                    ctx.out().flush();
+                    ctx.err().flush();
+                    // A stop on request is a clean end: exit as ExitCode says, not with 128 + the signal's number.
+                    Runtime.getRuntime().halt(exit.get());
+                },
+                "ikeseal-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             for (ConnectionConfig cc : c.connections()) {

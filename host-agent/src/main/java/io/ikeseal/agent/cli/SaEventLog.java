@@ -40,7 +40,8 @@ final class SaEventLog implements SaEvents {
 
     @Override
     public void childSaEstablished(IkeSaInfo ikeSa, ChildSaRecord child) {
-        line("CHILD_SA established: " + child.describe() + ", lifetime " + child.lifetime().toSeconds() + " s");
+        line("CHILD_SA established: " + child.describe() + ", lifetime "
+                + child.lifetime().toSeconds() + " s");
     }
 
     @Override

@@ -10,14 +10,18 @@ import io.ikeseal.agent.sa.IkeSaInfo;
  * here can be a secret. Public for the commands of {@link CliExtension}s.
  */
 public final class SaLines {
-    private SaLines() {
-    }
+    private SaLines() {}
 
     /** For an SA that may not have got far: name, SPIs, role and addresses (IDs and suite may be unknown). */
     public static String brief(IkeSaInfo sa) {
-        return String.format("%s[%016x_i %016x_r] %s %s <-> %s", sa.connection() == null ? "(unnamed)"
-                : sa.connection(), sa.spiI(), sa.spiR(), sa.originalInitiator() ? "initiator" : "responder",
-                IkeSaInfo.address(sa.local()), IkeSaInfo.address(sa.remote()));
+        return String.format(
+                "%s[%016x_i %016x_r] %s %s <-> %s",
+                sa.connection() == null ? "(unnamed)" : sa.connection(),
+                sa.spiI(),
+                sa.spiR(),
+                sa.originalInitiator() ? "initiator" : "responder",
+                IkeSaInfo.address(sa.local()),
+                IkeSaInfo.address(sa.remote()));
     }
 
     /** What an established SA rests on: the residency tier, how each side authenticated, the time spent in tokens. */
@@ -28,8 +32,11 @@ public final class SaLines {
 
     /** Where a daemon listens, e.g. {@code 127.0.0.1:500 (IKE), 127.0.0.1:4500 (NAT-T)}. */
     public static String sockets(IkeDaemon daemon) {
-        return String.join(", ", daemon.transport().sockets().stream().map(s -> IkeSaInfo.address(s.localAddress())
-                + (s.natT() ? " (NAT-T)" : " (IKE)")).toList());
+        return String.join(
+                ", ",
+                daemon.transport().sockets().stream()
+                        .map(s -> IkeSaInfo.address(s.localAddress()) + (s.natT() ? " (NAT-T)" : " (IKE)"))
+                        .toList());
     }
 
     public static String tier(IkeSaInfo sa) {

@@ -20,6 +20,7 @@ import io.ikeseal.hsm.token.Token;
 final class Throughput {
     /** Warm-up share of the budget, at most {@link #MAX_WARMUP_NANOS}. */
     private static final double WARMUP_SHARE = 0.2;
+
     private static final long MAX_WARMUP_NANOS = 1_000_000_000L;
 
     /**
@@ -33,8 +34,7 @@ final class Throughput {
         }
     }
 
-    private Throughput() {
-    }
+    private Throughput() {}
 
     /** Runs {@code op} for {@code seconds} in total (warm-up included); the first failure is thrown. */
     static Result measure(Supplier<CompletableFuture<?>> op, int concurrency, double seconds) throws Exception {
@@ -45,7 +45,8 @@ final class Throughput {
         AtomicLong count = new AtomicLong();
         AtomicLong latency = new AtomicLong();
         AtomicLong lastCounted = new AtomicLong(end);
-        ExecutorService callers = Executors.newFixedThreadPool(concurrency,
+        ExecutorService callers = Executors.newFixedThreadPool(
+                concurrency,
                 Thread.ofPlatform().daemon().name("bench-caller-", 0).factory());
         try {
             List<Future<?>> loops = new ArrayList<>();
@@ -75,6 +76,7 @@ final class Throughput {
             callers.shutdownNow();
         }
         long n = count.get();
-        return new Result(concurrency, n, (lastCounted.get() - measureFrom) / 1e9, n == 0 ? 0 : latency.get() / 1e6 / n);
+        return new Result(
+                concurrency, n, (lastCounted.get() - measureFrom) / 1e9, n == 0 ? 0 : latency.get() / 1e6 / n);
     }
 }

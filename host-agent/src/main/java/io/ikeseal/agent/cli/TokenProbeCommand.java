@@ -14,44 +14,50 @@ import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
-import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.PskConfig;
 import io.ikeseal.agent.config.TokenConfig;
+import io.ikeseal.agent.daemon.TokenSet;
 import io.ikeseal.hsm.api.DhGroup;
-import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.api.Prf;
+import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.sign.SignatureScheme;
 import io.ikeseal.hsm.sign.TokenIdentity;
 import io.ikeseal.hsm.token.Mechanisms;
 import io.ikeseal.hsm.token.Pkcs11Module;
-import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenCapabilities;
 import io.ikeseal.hsm.token.TokenException;
 import io.ikeseal.hsm.token.TokenRole;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code ikeseal token probe}: opens every configured token as the daemon would (load, login, self-test) and
  * prints what each one is and which IKE transforms it serves, as a JSON array.
  */
-@Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = {"Open every configured token as the daemon would (load the module, log in, run the sealed "
-                + "key-schedule self-test) and print, as JSON, what each token is and which IKE transforms it "
-                + "serves for its roles.",
+@Command(
+        name = "probe",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Open every configured token as the daemon would (load the module, log in, run the sealed "
+                    + "key-schedule self-test) and print, as JSON, what each token is and which IKE transforms it "
+                    + "serves for its roles.",
             "Also looks up every configured identity (key and certificate) and pre-shared key name on its token.",
             "A token that cannot serve a role gets an \"error\" naming the missing mechanism (or the missing key); "
-                + "the exit code is then 1. Logins, self-tests and look-ups are written to the configured audit log."})
+                    + "the exit code is then 1. Logins, self-tests and look-ups are written to the configured audit log."
+        })
 final class TokenProbeCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Internal marker: the opened token, removed before printing. */
     private static final String OPENED = "\0token";
 
     private final CliContext ctx;
+
     @Mixin
     ConfigOption config;
 
@@ -96,7 +102,8 @@ final class TokenProbeCommand implements Callable<Integer> {
             // TokenStartup.open has applied the environment and initialized the module if it got that far.
             try {
                 Pkcs11Module m = Pkcs11Module.load(t.module(), t.nssArgs());
-                Pkcs11Module.SlotInfo slot = m.slots().stream().filter(t.slot()::matches).findFirst().orElse(null);
+                Pkcs11Module.SlotInfo slot =
+                        m.slots().stream().filter(t.slot()::matches).findFirst().orElse(null);
                 if (slot != null) {
                     TokenCapabilities caps = TokenCapabilities.from(m.mechanisms(slot.slotId()));
                     describe(r, t, slot, caps);
@@ -141,8 +148,12 @@ final class TokenProbeCommand implements Callable<Integer> {
                 o.put("subject", cert.getSubjectX500Principal().getName());
                 o.put("issuer", cert.getIssuerX500Principal().getName());
                 o.put("not-after", cert.getNotAfter().toInstant().toString());
-                o.put("signature-schemes", Arrays.stream(SignatureScheme.values()).filter(s -> s.fits(ti.keyType()))
-                        .map(SignatureScheme::name).toList());
+                o.put(
+                        "signature-schemes",
+                        Arrays.stream(SignatureScheme.values())
+                                .filter(s -> s.fits(ti.keyType()))
+                                .map(SignatureScheme::name)
+                                .toList());
             } catch (RuntimeException e) {
                 o.put("error", Main.message(e));
                 problems.add("identity '" + id.name() + "': " + Main.message(e));
@@ -152,7 +163,10 @@ final class TokenProbeCommand implements Callable<Integer> {
         if (!ids.isEmpty()) {
             r.put("identities", ids);
         }
-        List<String> psks = cfg.psks().stream().filter(p -> p.token().equals(token.name())).map(PskConfig::name).toList();
+        List<String> psks = cfg.psks().stream()
+                .filter(p -> p.token().equals(token.name()))
+                .map(PskConfig::name)
+                .toList();
         if (!psks.isEmpty()) {
             List<String> present = Token.await(PresharedKeys.list(token));
             r.put("psks", psks);
@@ -168,8 +182,8 @@ final class TokenProbeCommand implements Callable<Integer> {
         }
     }
 
-    private static void describe(Map<String, Object> r, TokenConfig t, Pkcs11Module.SlotInfo slot,
-                                 TokenCapabilities caps) {
+    private static void describe(
+            Map<String, Object> r, TokenConfig t, Pkcs11Module.SlotInfo slot, TokenCapabilities caps) {
         r.put("slot", slot.slotId());
         r.put("label", slot.label());
         r.put("manufacturer", slot.manufacturer());
@@ -184,7 +198,9 @@ final class TokenProbeCommand implements Callable<Integer> {
         r.put("mechanisms", ikeMechanisms(caps));
         Map<String, Object> transforms = new LinkedHashMap<>();
         if (t.hasRole(TokenRole.KEY_EXCHANGE)) {
-            transforms.put("dh-groups", caps.dhGroups().stream().map(DhGroup::proposalName).toList());
+            transforms.put(
+                    "dh-groups",
+                    caps.dhGroups().stream().map(DhGroup::proposalName).toList());
             // compat: the token runs only DH; the host computes every PRF (docs/tokens.md, residency tiers)
             Set<Prf> prfs = t.tier() == ResidencyTier.SEALED ? caps.sealedPrfs() : EnumSet.allOf(Prf.class);
             transforms.put("prfs", prfs.stream().map(Prf::proposalName).toList());

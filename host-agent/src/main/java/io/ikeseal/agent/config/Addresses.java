@@ -10,8 +10,7 @@ final class Addresses {
     private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    private Addresses() {
-    }
+    private Addresses() {}
 
     static InetAddress literal(ConfigSource src, String at, String text) {
         String t = src.requireText(at, text).trim();

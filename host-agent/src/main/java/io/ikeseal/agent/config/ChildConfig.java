@@ -16,8 +16,13 @@ import io.ikeseal.agent.ts.SelectorSyntaxException;
  * @param localTs  our end's traffic selectors ({@code dynamic}: the IKE SA's local address)
  * @param remoteTs the peer's end
  */
-public record ChildConfig(String name, List<ConfiguredSelector> localTs, List<ConfiguredSelector> remoteTs,
-                          List<ConfiguredProposal> espProposals, ChildSaMode mode, Duration lifetime) {
+public record ChildConfig(
+        String name,
+        List<ConfiguredSelector> localTs,
+        List<ConfiguredSelector> remoteTs,
+        List<ConfiguredProposal> espProposals,
+        ChildSaMode mode,
+        Duration lifetime) {
     static final String DEFAULT_ESP = "aes256gcm16";
 
     public ChildConfig {
@@ -53,7 +58,8 @@ public record ChildConfig(String name, List<ConfiguredSelector> localTs, List<Co
                 default -> throw src.error(at + ".mode", "must be tunnel or transport, was '" + raw.mode() + "'");
             };
         }
-        Duration lifetime = raw.lifetime() == null ? Duration.ofHours(1)
+        Duration lifetime = raw.lifetime() == null
+                ? Duration.ofHours(1)
                 : Durations.parse(src, at + ".lifetime", raw.lifetime(), Duration.ofMinutes(1), Duration.ofDays(7));
         return new ChildConfig(name, local, remote, esp, mode, lifetime);
     }

@@ -65,8 +65,9 @@ public record ConfigSource(Path file) {
     public String requireName(String keyPath, String value) {
         String name = requireText(keyPath, value);
         if (!TokenConfig.NAME.matcher(name).matches()) {
-            throw error(keyPath, "must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit), was '"
-                    + name + "'");
+            throw error(
+                    keyPath,
+                    "must be 1..64 of A-Z a-z 0-9 . _ - (starting with a letter or digit), was '" + name + "'");
         }
         return name;
     }

@@ -21,10 +21,20 @@ import io.ikeseal.agent.proposal.ProposalSyntaxException;
  * @param psk        {@code psks[].name} when either side authenticates with the PSK
  * @param initiate   {@code ikeseal run} initiates this connection at start
  */
-public record ConnectionConfig(String name, InetAddress localAddress, InetSocketAddress remote, IkeIdentity localId,
-                               IkeIdentity remoteId, AuthKind localAuth, AuthKind remoteAuth, String identity,
-                               String psk, List<ConfiguredProposal> proposals, Duration lifetime, boolean initiate,
-                               List<ChildConfig> children) {
+public record ConnectionConfig(
+        String name,
+        InetAddress localAddress,
+        InetSocketAddress remote,
+        IkeIdentity localId,
+        IkeIdentity remoteId,
+        AuthKind localAuth,
+        AuthKind remoteAuth,
+        String identity,
+        String psk,
+        List<ConfiguredProposal> proposals,
+        Duration lifetime,
+        boolean initiate,
+        List<ChildConfig> children) {
     static final String DEFAULT_IKE = "aes256gcm16-prfsha256-ecp256";
 
     /** How one side proves its identity (RFC 7296 §2.15). */
@@ -55,13 +65,14 @@ public record ConnectionConfig(String name, InetAddress localAddress, InetSocket
         if (!remoteText.equals("any")) {
             InetAddress r = Addresses.literal(src, at + ".remote-address", remoteText);
             if (r.getAddress().length != local.getAddress().length) {
-                throw src.error(at + ".remote-address", "address family differs from local-address " + local
-                        .getHostAddress());
+                throw src.error(
+                        at + ".remote-address", "address family differs from local-address " + local.getHostAddress());
             }
             remote = new InetSocketAddress(r, port);
         }
         IkeIdentity localId = identity(src, at + ".local-id", src.requireText(at + ".local-id", raw.localId()));
-        IkeIdentity remoteId = raw.remoteId() == null || raw.remoteId().equals("any") ? null
+        IkeIdentity remoteId = raw.remoteId() == null || raw.remoteId().equals("any")
+                ? null
                 : identity(src, at + ".remote-id", raw.remoteId());
         AuthKind localAuth = kind(src, at + ".local-auth", src.requireText(at + ".local-auth", raw.localAuth()));
         AuthKind remoteAuth = raw.remoteAuth() == null ? localAuth : kind(src, at + ".remote-auth", raw.remoteAuth());
@@ -94,7 +105,8 @@ public record ConnectionConfig(String name, InetAddress localAddress, InetSocket
                 throw src.error(ConfigSource.index(at + ".proposals", i), e.getMessage());
             }
         }
-        Duration lifetime = raw.lifetime() == null ? Duration.ofHours(4)
+        Duration lifetime = raw.lifetime() == null
+                ? Duration.ofHours(4)
                 : Durations.parse(src, at + ".lifetime", raw.lifetime(), Duration.ofMinutes(1), Duration.ofDays(30));
         boolean initiate = raw.initiate() != null && raw.initiate();
         if (initiate && remote == null) {
@@ -111,8 +123,20 @@ public record ConnectionConfig(String name, InetAddress localAddress, InetSocket
             }
             children.add(c);
         }
-        return new ConnectionConfig(name, local, remote, localId, remoteId, localAuth, remoteAuth, raw.identity(),
-                raw.psk(), proposals, lifetime, initiate, children);
+        return new ConnectionConfig(
+                name,
+                local,
+                remote,
+                localId,
+                remoteId,
+                localAuth,
+                remoteAuth,
+                raw.identity(),
+                raw.psk(),
+                proposals,
+                lifetime,
+                initiate,
+                children);
     }
 
     private static IkeIdentity identity(ConfigSource src, String at, String text) {

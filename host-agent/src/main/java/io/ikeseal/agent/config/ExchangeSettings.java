@@ -14,17 +14,39 @@ import io.ikeseal.agent.auth.SignaturePolicy;
  * @param closedLinger       how long a closed SA still answers retransmitted requests from its cached response
  * @param fragmentSize       largest IKE message sent unfragmented once both sides support RFC 7383 (IP + UDP excluded)
  */
-public record ExchangeSettings(Duration retransmitTimeout, double retransmitBase, int retransmitTries,
-                               Duration halfOpenTimeout, int cookieThreshold, Duration closedLinger, int fragmentSize,
-                               boolean fragmentation, SignaturePolicy signatures) {
+public record ExchangeSettings(
+        Duration retransmitTimeout,
+        double retransmitBase,
+        int retransmitTries,
+        Duration halfOpenTimeout,
+        int cookieThreshold,
+        Duration closedLinger,
+        int fragmentSize,
+        boolean fragmentation,
+        SignaturePolicy signatures) {
     /** strongSwan's retransmission defaults are 4 s × 1.8^n, 5 tries; a gateway answers sooner on a LAN. */
-    public static final ExchangeSettings DEFAULT = new ExchangeSettings(Duration.ofSeconds(2), 1.8, 5,
-            Duration.ofSeconds(30), 20, Duration.ofSeconds(30), 1280, true, SignaturePolicy.DEFAULT);
+    public static final ExchangeSettings DEFAULT = new ExchangeSettings(
+            Duration.ofSeconds(2),
+            1.8,
+            5,
+            Duration.ofSeconds(30),
+            20,
+            Duration.ofSeconds(30),
+            1280,
+            true,
+            SignaturePolicy.DEFAULT);
 
     public ExchangeSettings {
-        if (retransmitTimeout.isNegative() || retransmitTimeout.isZero() || retransmitBase < 1 || retransmitTries < 0
-                || halfOpenTimeout.isNegative() || halfOpenTimeout.isZero() || cookieThreshold < 0
-                || closedLinger.isNegative() || fragmentSize < 576 || fragmentSize > 65_535) {
+        if (retransmitTimeout.isNegative()
+                || retransmitTimeout.isZero()
+                || retransmitBase < 1
+                || retransmitTries < 0
+                || halfOpenTimeout.isNegative()
+                || halfOpenTimeout.isZero()
+                || cookieThreshold < 0
+                || closedLinger.isNegative()
+                || fragmentSize < 576
+                || fragmentSize > 65_535) {
             throw new IllegalArgumentException("exchange settings out of range");
         }
     }
@@ -44,22 +66,54 @@ public record ExchangeSettings(Duration retransmitTimeout, double retransmitBase
     }
 
     public ExchangeSettings withRetransmit(Duration first, double base, int tries) {
-        return new ExchangeSettings(first, base, tries, halfOpenTimeout, cookieThreshold, closedLinger, fragmentSize,
-                fragmentation, signatures);
+        return new ExchangeSettings(
+                first,
+                base,
+                tries,
+                halfOpenTimeout,
+                cookieThreshold,
+                closedLinger,
+                fragmentSize,
+                fragmentation,
+                signatures);
     }
 
     public ExchangeSettings withHalfOpen(Duration timeout, int threshold) {
-        return new ExchangeSettings(retransmitTimeout, retransmitBase, retransmitTries, timeout, threshold,
-                closedLinger, fragmentSize, fragmentation, signatures);
+        return new ExchangeSettings(
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                timeout,
+                threshold,
+                closedLinger,
+                fragmentSize,
+                fragmentation,
+                signatures);
     }
 
     public ExchangeSettings withFragments(boolean enabled, int size) {
-        return new ExchangeSettings(retransmitTimeout, retransmitBase, retransmitTries, halfOpenTimeout,
-                cookieThreshold, closedLinger, size, enabled, signatures);
+        return new ExchangeSettings(
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                halfOpenTimeout,
+                cookieThreshold,
+                closedLinger,
+                size,
+                enabled,
+                signatures);
     }
 
     public ExchangeSettings withClosedLinger(Duration linger) {
-        return new ExchangeSettings(retransmitTimeout, retransmitBase, retransmitTries, halfOpenTimeout,
-                cookieThreshold, linger, fragmentSize, fragmentation, signatures);
+        return new ExchangeSettings(
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                halfOpenTimeout,
+                cookieThreshold,
+                linger,
+                fragmentSize,
+                fragmentation,
+                signatures);
     }
 }

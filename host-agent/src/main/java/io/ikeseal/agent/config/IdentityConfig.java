@@ -23,8 +23,10 @@ public record IdentityConfig(String name, String token, String key) {
         String key = src.requireText(at + ".key", raw.key());
         if (Pkcs11Uri.looksLikeUri(key)) {
             if (key.toLowerCase(java.util.Locale.ROOT).matches(".*[?&]pin-value=.*")) {
-                throw src.error(at + ".key", "pin-value is refused: a PIN does not belong in configuration; "
-                        + "set pin-file or pin-env on the token");
+                throw src.error(
+                        at + ".key",
+                        "pin-value is refused: a PIN does not belong in configuration; "
+                                + "set pin-file or pin-env on the token");
             }
             Pkcs11Uri uri;
             try {

@@ -11,8 +11,8 @@ import io.ikeseal.hsm.api.ResidencyTier;
  * @param requiredTier the key-exchange tokens' tier must be at least this (compat only when written here)
  */
 public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchange, ResidencyTier requiredTier) {
-    public static final IkeSettingsConfig DEFAULT = new IkeSettingsConfig(500, 4500, ExchangeSettings.DEFAULT,
-            ResidencyTier.SEALED);
+    public static final IkeSettingsConfig DEFAULT =
+            new IkeSettingsConfig(500, 4500, ExchangeSettings.DEFAULT, ResidencyTier.SEALED);
 
     static IkeSettingsConfig from(YamlModel.Ike raw, ConfigSource src) {
         if (raw == null) {
@@ -24,9 +24,14 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
         if (port == natT) {
             throw src.error("ike.nat-t-port", "must differ from ike.port (" + port + ")");
         }
-        Duration timeout = raw.retransmitTimeout() == null ? d.retransmitTimeout()
-                : Durations.parse(src, "ike.retransmit-timeout", raw.retransmitTimeout(), Duration.ofMillis(50),
-                Duration.ofMinutes(1));
+        Duration timeout = raw.retransmitTimeout() == null
+                ? d.retransmitTimeout()
+                : Durations.parse(
+                        src,
+                        "ike.retransmit-timeout",
+                        raw.retransmitTimeout(),
+                        Duration.ofMillis(50),
+                        Duration.ofMinutes(1));
         double base = raw.retransmitBase() == null ? d.retransmitBase() : raw.retransmitBase();
         if (base < 1 || base > 4) {
             throw src.error("ike.retransmit-base", "must be 1..4, was " + base);
@@ -35,9 +40,14 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
         if (tries < 0 || tries > 20) {
             throw src.error("ike.retransmit-tries", "must be 0..20, was " + tries);
         }
-        Duration halfOpen = raw.halfOpenTimeout() == null ? d.halfOpenTimeout()
-                : Durations.parse(src, "ike.half-open-timeout", raw.halfOpenTimeout(), Duration.ofSeconds(1),
-                Duration.ofMinutes(10));
+        Duration halfOpen = raw.halfOpenTimeout() == null
+                ? d.halfOpenTimeout()
+                : Durations.parse(
+                        src,
+                        "ike.half-open-timeout",
+                        raw.halfOpenTimeout(),
+                        Duration.ofSeconds(1),
+                        Duration.ofMinutes(10));
         int cookies = raw.cookieThreshold() == null ? d.cookieThreshold() : raw.cookieThreshold();
         if (cookies < 0 || cookies > 1_000_000) {
             throw src.error("ike.cookie-threshold", "must be 0..1000000 (0: always ask for a cookie), was " + cookies);
@@ -52,12 +62,20 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
             tier = switch (raw.requireTier()) {
                 case "sealed" -> ResidencyTier.SEALED;
                 case "compat" -> ResidencyTier.COMPAT;
-                default -> throw src.error("ike.require-tier", "must be sealed or compat, was '" + raw.requireTier()
-                        + "'");
+                default ->
+                    throw src.error("ike.require-tier", "must be sealed or compat, was '" + raw.requireTier() + "'");
             };
         }
-        ExchangeSettings ex = new ExchangeSettings(timeout, base, tries, halfOpen, cookies, d.closedLinger(),
-                fragmentSize, fragmentation, SignaturePolicy.DEFAULT);
+        ExchangeSettings ex = new ExchangeSettings(
+                timeout,
+                base,
+                tries,
+                halfOpen,
+                cookies,
+                d.closedLinger(),
+                fragmentSize,
+                fragmentation,
+                SignaturePolicy.DEFAULT);
         return new IkeSettingsConfig(port, natT, ex, tier);
     }
 

@@ -19,9 +19,16 @@ import io.ikeseal.hsm.token.TokenRole;
  *
  * @param file the configuration file (absolute); relative paths in it were resolved against its directory
  */
-public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> tokens, List<IdentityConfig> identities,
-                            List<PskConfig> psks, List<InetAddress> listen, IkeSettingsConfig ike, List<Path> trust,
-                            List<ConnectionConfig> connections) {
+public record IkesealConfig(
+        Path file,
+        AuditConfig audit,
+        List<TokenConfig> tokens,
+        List<IdentityConfig> identities,
+        List<PskConfig> psks,
+        List<InetAddress> listen,
+        IkeSettingsConfig ike,
+        List<Path> trust,
+        List<ConnectionConfig> connections) {
 
     public IkesealConfig {
         tokens = List.copyOf(tokens);
@@ -61,8 +68,10 @@ public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> toke
             unique(seen, psk.name(), i, src, at + ".name", "psks");
             TokenConfig t = requireRole(tokens, psk.token(), TokenRole.KEY_EXCHANGE, src, at + ".token");
             if (t.tier() != ResidencyTier.SEALED) {
-                throw src.error(at + ".token", "token '" + t.name() + "' runs at tier compat; pre-shared keys need "
-                        + "the sealed tier (the token computes prf(PSK, ...) with CKM_HKDF_DERIVE)");
+                throw src.error(
+                        at + ".token",
+                        "token '" + t.name() + "' runs at tier compat; pre-shared keys need "
+                                + "the sealed tier (the token computes prf(PSK, ...) with CKM_HKDF_DERIVE)");
             }
             psks.add(psk);
         }
@@ -72,15 +81,19 @@ public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> toke
         for (int i = 0; i < rawTrust.size(); i++) {
             trust.add(src.existingFile(ConfigSource.index("trust", i), rawTrust.get(i)));
         }
-        List<ConnectionConfig> connections = connections(root.connections(), src, tokens, identities, psks, trust,
-                ike);
+        List<ConnectionConfig> connections = connections(root.connections(), src, tokens, identities, psks, trust, ike);
         List<InetAddress> listen = listen(root.listen(), connections, src);
         return new IkesealConfig(src.file(), audit, tokens, identities, psks, listen, ike, trust, connections);
     }
 
-    private static List<ConnectionConfig> connections(List<YamlModel.Connection> raw, ConfigSource src,
-                                                      List<TokenConfig> tokens, List<IdentityConfig> identities,
-                                                      List<PskConfig> psks, List<Path> trust, IkeSettingsConfig ike) {
+    private static List<ConnectionConfig> connections(
+            List<YamlModel.Connection> raw,
+            ConfigSource src,
+            List<TokenConfig> tokens,
+            List<IdentityConfig> identities,
+            List<PskConfig> psks,
+            List<Path> trust,
+            IkeSettingsConfig ike) {
         List<ConnectionConfig> out = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
         List<YamlModel.Connection> list = raw == null ? List.of() : raw;
@@ -88,13 +101,23 @@ public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> toke
             String at = ConfigSource.index("connections", i);
             ConnectionConfig c = ConnectionConfig.from(list.get(i), src, at);
             unique(seen, c.name(), i, src, at + ".name", "connections");
-            if (c.identity() != null && identities.stream().noneMatch(id -> id.name().equals(c.identity()))) {
-                throw src.error(at + ".identity", "unknown identity '" + c.identity() + "' (identities: "
-                        + String.join(", ", identities.stream().map(IdentityConfig::name).toList()) + ")");
+            if (c.identity() != null
+                    && identities.stream().noneMatch(id -> id.name().equals(c.identity()))) {
+                throw src.error(
+                        at + ".identity",
+                        "unknown identity '" + c.identity() + "' (identities: "
+                                + String.join(
+                                        ", ",
+                                        identities.stream()
+                                                .map(IdentityConfig::name)
+                                                .toList()) + ")");
             }
             if (c.psk() != null && psks.stream().noneMatch(p -> p.name().equals(c.psk()))) {
-                throw src.error(at + ".psk", "unknown psk '" + c.psk() + "' (psks: "
-                        + String.join(", ", psks.stream().map(PskConfig::name).toList()) + ")");
+                throw src.error(
+                        at + ".psk",
+                        "unknown psk '" + c.psk() + "' (psks: "
+                                + String.join(
+                                        ", ", psks.stream().map(PskConfig::name).toList()) + ")");
             }
             if (c.remoteAuth() == ConnectionConfig.AuthKind.PUBKEY && trust.isEmpty()) {
                 throw src.error(at + ".remote-auth", "pubkey needs trust: (CA certificates that certify peers)");
@@ -104,10 +127,13 @@ public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> toke
         if (!out.isEmpty()) {
             for (int i = 0; i < tokens.size(); i++) {
                 TokenConfig t = tokens.get(i);
-                if (t.hasRole(TokenRole.KEY_EXCHANGE) && t.tier() == ResidencyTier.COMPAT
+                if (t.hasRole(TokenRole.KEY_EXCHANGE)
+                        && t.tier() == ResidencyTier.COMPAT
                         && ike.requiredTier() == ResidencyTier.SEALED) {
-                    throw src.error(ConfigSource.index("tokens", i) + ".tier", "compat, but IKE SAs must be sealed; "
-                            + "set ike.require-tier: compat to accept a host-side key schedule");
+                    throw src.error(
+                            ConfigSource.index("tokens", i) + ".tier",
+                            "compat, but IKE SAs must be sealed; "
+                                    + "set ike.require-tier: compat to accept a host-side key schedule");
                 }
             }
         }
@@ -124,8 +150,10 @@ public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> toke
             for (int i = 0; i < raw.size(); i++) {
                 InetAddress a = Addresses.literal(src, ConfigSource.index("listen", i), raw.get(i));
                 if (a.isAnyLocalAddress() || a.isMulticastAddress()) {
-                    throw src.error(ConfigSource.index("listen", i), a.getHostAddress() + ": listen on specific "
-                            + "unicast addresses, so replies leave from the address their request arrived on");
+                    throw src.error(
+                            ConfigSource.index("listen", i),
+                            a.getHostAddress() + ": listen on specific "
+                                    + "unicast addresses, so replies leave from the address their request arrived on");
                 }
                 if (out.contains(a)) {
                     throw src.error(ConfigSource.index("listen", i), "duplicate address " + a.getHostAddress());
@@ -134,8 +162,9 @@ public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> toke
             }
             for (int i = 0; i < connections.size(); i++) {
                 if (!out.contains(connections.get(i).localAddress())) {
-                    throw src.error(ConfigSource.index("connections", i) + ".local-address", connections.get(i)
-                            .localAddress().getHostAddress() + " is not among the listen addresses");
+                    throw src.error(
+                            ConfigSource.index("connections", i) + ".local-address",
+                            connections.get(i).localAddress().getHostAddress() + " is not among the listen addresses");
                 }
             }
             return out;
@@ -170,37 +199,49 @@ public record IkesealConfig(Path file, AuditConfig audit, List<TokenConfig> toke
             for (int j = 0; j < tokens.size(); j++) {
                 TokenConfig other = tokens.get(j);
                 // A PKCS#11 module is initialized once per process: the first C_Initialize's arguments win.
-                if (other.module().equals(t.module()) && (!Objects.equals(other.nssArgs(), t.nssArgs())
-                        || !other.environment().equals(t.environment()))) {
-                    throw src.error(at + ".module", "same module as tokens[" + j + "] but different nss-args or "
-                            + "environment; a module is initialized once per process, so use a copy of the library");
+                if (other.module().equals(t.module())
+                        && (!Objects.equals(other.nssArgs(), t.nssArgs())
+                                || !other.environment().equals(t.environment()))) {
+                    throw src.error(
+                            at + ".module",
+                            "same module as tokens[" + j + "] but different nss-args or "
+                                    + "environment; a module is initialized once per process, so use a copy of the library");
                 }
             }
             tokens.add(t);
         }
         if (tokens.stream().noneMatch(t -> t.hasRole(TokenRole.KEY_EXCHANGE))) {
-            throw src.error("tokens", "no token has role key-exchange; one is needed for Diffie-Hellman and the "
-                    + "key schedule");
+            throw src.error(
+                    "tokens",
+                    "no token has role key-exchange; one is needed for Diffie-Hellman and the " + "key schedule");
         }
         return tokens;
     }
 
-    private static void unique(Map<String, Integer> seen, String name, int i, ConfigSource src, String at,
-                               String list) {
+    private static void unique(
+            Map<String, Integer> seen, String name, int i, ConfigSource src, String at, String list) {
         Integer first = seen.putIfAbsent(name, i);
         if (first != null) {
             throw src.error(at, "duplicate name '" + name + "' (also " + list + "[" + first + "])");
         }
     }
 
-    private static TokenConfig requireRole(List<TokenConfig> tokens, String name, TokenRole role, ConfigSource src,
-                                           String at) {
-        TokenConfig t = tokens.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> src.error(at,
-                "unknown token '" + name + "' (tokens: " + String.join(", ", tokens.stream().map(TokenConfig::name)
-                        .toList()) + ")"));
+    private static TokenConfig requireRole(
+            List<TokenConfig> tokens, String name, TokenRole role, ConfigSource src, String at) {
+        TokenConfig t = tokens.stream()
+                .filter(x -> x.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> src.error(
+                        at,
+                        "unknown token '" + name + "' (tokens: "
+                                + String.join(
+                                        ", ",
+                                        tokens.stream().map(TokenConfig::name).toList()) + ")"));
         if (!t.hasRole(role)) {
-            throw src.error(at, "token '" + name + "' does not have role " + role.configName() + " (its roles: "
-                    + String.join(", ", TokenConfig.names(t.roles())) + ")");
+            throw src.error(
+                    at,
+                    "token '" + name + "' does not have role " + role.configName() + " (its roles: "
+                            + String.join(", ", TokenConfig.names(t.roles())) + ")");
         }
         return t;
     }

@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Uri;
-import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.hsm.token.TokenSpec;
@@ -24,13 +24,22 @@ import io.ikeseal.hsm.token.TokenSpec;
  *
  * @param environment variables set before the module's C_Initialize, path values already resolved
  */
-public record TokenConfig(String name, Path module, SlotSelector slot, PinSource pin, String nssArgs,
-                          Map<String, String> environment, Set<TokenRole> roles, ResidencyTier tier, int threads) {
+public record TokenConfig(
+        String name,
+        Path module,
+        SlotSelector slot,
+        PinSource pin,
+        String nssArgs,
+        Map<String, String> environment,
+        Set<TokenRole> roles,
+        ResidencyTier tier,
+        int threads) {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern URI_PIN_VALUE = Pattern.compile("(?i)[?&]pin-value=");
     /** Variables whose value is always a path (relative to the config file); the first two must exist. */
     private static final Set<String> EXISTING_PATH_VARS = Set.of("SOFTHSM2_CONF", "PKCS11SPY");
+
     private static final Set<String> PATH_VARS = Set.of("PKCS11SPY_OUTPUT");
     public static final int MAX_THREADS = 256;
 
@@ -62,8 +71,9 @@ public record TokenConfig(String name, Path module, SlotSelector slot, PinSource
         Set<TokenRole> roles = roles(raw.roles(), src, at + ".roles");
         ResidencyTier tier = tier(raw.tier(), src, at + ".tier");
         if (tier == ResidencyTier.COMPAT && !roles.contains(TokenRole.KEY_EXCHANGE)) {
-            throw src.error(at + ".tier", "compat applies only to the key-exchange role, and this token has roles "
-                    + names(roles));
+            throw src.error(
+                    at + ".tier",
+                    "compat applies only to the key-exchange role, and this token has roles " + names(roles));
         }
         int threads = raw.threads() == null ? 1 : raw.threads();
         if (threads < 1 || threads > MAX_THREADS) {
@@ -75,7 +85,8 @@ public record TokenConfig(String name, Path module, SlotSelector slot, PinSource
     private static Pkcs11Uri parseTokenUri(String text, ConfigSource src, String at) {
         // Checked before parsing: a parse error message quotes the URI, and this one would carry a PIN.
         if (URI_PIN_VALUE.matcher(text).find()) {
-            throw src.error(at, "pin-value is refused: a PIN does not belong in configuration; use pin-file or pin-env");
+            throw src.error(
+                    at, "pin-value is refused: a PIN does not belong in configuration; use pin-file or pin-env");
         }
         Pkcs11Uri uri;
         try {
@@ -84,8 +95,10 @@ public record TokenConfig(String name, Path module, SlotSelector slot, PinSource
             throw src.error(at, e.getMessage());
         }
         if (uri.object() != null || uri.id() != null || uri.type() != null) {
-            throw src.error(at, "names an object (object=, id= or type=); a token's uri selects only the token, "
-                    + "keys are chosen in identities[].key");
+            throw src.error(
+                    at,
+                    "names an object (object=, id= or type=); a token's uri selects only the token, "
+                            + "keys are chosen in identities[].key");
         }
         return uri;
     }
@@ -119,7 +132,10 @@ public record TokenConfig(String name, Path module, SlotSelector slot, PinSource
             }
             return SlotSelector.bySlotId(raw.slotId());
         }
-        if (uri.token() == null && uri.serial() == null && uri.manufacturer() == null && uri.model() == null
+        if (uri.token() == null
+                && uri.serial() == null
+                && uri.manufacturer() == null
+                && uri.model() == null
                 && uri.slotId() == null) {
             throw src.error(at + ".uri", "selects no token: give token=, serial=, manufacturer=, model= or slot-id=");
         }

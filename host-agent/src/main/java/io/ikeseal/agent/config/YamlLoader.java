@@ -39,8 +39,7 @@ final class YamlLoader {
     private static final String EMPTY = "empty configuration (needs at least audit: and tokens:)";
     private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
 
-    private YamlLoader() {
-    }
+    private YamlLoader() {}
 
     static YamlModel.Root read(ConfigSource src) {
         try (InputStream in = Files.newInputStream(src.file())) {
@@ -52,12 +51,19 @@ final class YamlLoader {
         } catch (NoSuchFileException e) {
             throw src.error("", "file not found");
         } catch (UnrecognizedPropertyException e) {
-            String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
-                    .map(String::valueOf).sorted().collect(Collectors.joining(", ", " (expected one of: ", ")"));
+            String known = e.getKnownPropertyIds() == null
+                    ? ""
+                    : e.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .collect(Collectors.joining(", ", " (expected one of: ", ")"));
             throw new ConfigException(src.file(), path(e.getPath()), "unknown key" + known, e);
         } catch (InvalidFormatException e) {
-            throw new ConfigException(src.file(), path(e.getPath()), "expected " + describe(e.getTargetType())
-                    + ", was '" + e.getValue() + "'", e);
+            throw new ConfigException(
+                    src.file(),
+                    path(e.getPath()),
+                    "expected " + describe(e.getTargetType()) + ", was '" + e.getValue() + "'",
+                    e);
         } catch (MismatchedInputException e) {
             if (e.getPath().isEmpty() && String.valueOf(e.getOriginalMessage()).startsWith("No content")) {
                 throw src.error("", EMPTY);
@@ -67,8 +73,11 @@ final class YamlLoader {
             Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
             if (dup.lookingAt()) {
                 String at = path(e.getPath());
-                throw new ConfigException(src.file(), (at.isEmpty() ? "" : at + ".") + dup.group(1),
-                        "duplicate key" + (e.getLocation() == null ? "" : " (" + where(e.getLocation()) + ")"), e);
+                throw new ConfigException(
+                        src.file(),
+                        (at.isEmpty() ? "" : at + ".") + dup.group(1),
+                        "duplicate key" + (e.getLocation() == null ? "" : " (" + where(e.getLocation()) + ")"),
+                        e);
             }
             throw new ConfigException(src.file(), path(e.getPath()), firstLine(e.getOriginalMessage()), e);
         } catch (JacksonYAMLParseException e) {
@@ -76,8 +85,10 @@ final class YamlLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException(src.file(), where(e.getLocation()), firstLine(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw src.error("", "cannot read: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            throw src.error(
+                    "",
+                    "cannot read: " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
     }
 
@@ -85,11 +96,15 @@ final class YamlLoader {
         if (e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
             String problem = m.getProblem() == null ? "malformed" : m.getProblem();
             String context = m.getContext() == null ? "" : " (" + m.getContext() + ")";
-            return new ConfigException(src.file(), "line " + (m.getProblemMark().getLine() + 1) + ", column "
-                    + (m.getProblemMark().getColumn() + 1), "YAML syntax error: " + problem + context, e);
+            return new ConfigException(
+                    src.file(),
+                    "line " + (m.getProblemMark().getLine() + 1) + ", column "
+                            + (m.getProblemMark().getColumn() + 1),
+                    "YAML syntax error: " + problem + context,
+                    e);
         }
-        return new ConfigException(src.file(), where(e.getLocation()), "YAML syntax error: "
-                + firstLine(e.getOriginalMessage()), e);
+        return new ConfigException(
+                src.file(), where(e.getLocation()), "YAML syntax error: " + firstLine(e.getOriginalMessage()), e);
     }
 
     private static String where(JsonLocation loc) {

@@ -9,38 +9,72 @@ import java.util.Map;
  * unknown keys. Each section is validated into {@link IkesealConfig} by its own config class.
  */
 final class YamlModel {
-    private YamlModel() {
-    }
+    private YamlModel() {}
 
-    record Root(Audit audit, List<Token> tokens, List<Identity> identities, List<Psk> psks, List<String> listen,
-                Ike ike, List<String> trust, List<Connection> connections) {
-    }
+    record Root(
+            Audit audit,
+            List<Token> tokens,
+            List<Identity> identities,
+            List<Psk> psks,
+            List<String> listen,
+            Ike ike,
+            List<String> trust,
+            List<Connection> connections) {}
 
-    record Ike(Integer port, Integer natTPort, String retransmitTimeout, Double retransmitBase,
-               Integer retransmitTries, String halfOpenTimeout, Integer cookieThreshold, Boolean fragmentation,
-               Integer fragmentSize, String requireTier) {
-    }
+    record Ike(
+            Integer port,
+            Integer natTPort,
+            String retransmitTimeout,
+            Double retransmitBase,
+            Integer retransmitTries,
+            String halfOpenTimeout,
+            Integer cookieThreshold,
+            Boolean fragmentation,
+            Integer fragmentSize,
+            String requireTier) {}
 
-    record Connection(String name, String localAddress, String remoteAddress, Integer remotePort, String localId,
-                      String remoteId, String localAuth, String remoteAuth, String identity, String psk,
-                      List<String> proposals, String lifetime, Boolean initiate, List<Child> children) {
-    }
+    record Connection(
+            String name,
+            String localAddress,
+            String remoteAddress,
+            Integer remotePort,
+            String localId,
+            String remoteId,
+            String localAuth,
+            String remoteAuth,
+            String identity,
+            String psk,
+            List<String> proposals,
+            String lifetime,
+            Boolean initiate,
+            List<Child> children) {}
 
-    record Child(String name, List<String> localTs, List<String> remoteTs, List<String> espProposals, String mode,
-                 String lifetime) {
-    }
+    record Child(
+            String name,
+            List<String> localTs,
+            List<String> remoteTs,
+            List<String> espProposals,
+            String mode,
+            String lifetime) {}
 
-    record Audit(String log) {
-    }
+    record Audit(String log) {}
 
-    record Token(String name, String module, String token, String uri, Long slotId, String pinFile, String pinEnv,
-                 String nssArgs, String nssDb, Map<String, String> environment, List<String> roles, String tier,
-                 Integer threads) {
-    }
+    record Token(
+            String name,
+            String module,
+            String token,
+            String uri,
+            Long slotId,
+            String pinFile,
+            String pinEnv,
+            String nssArgs,
+            String nssDb,
+            Map<String, String> environment,
+            List<String> roles,
+            String tier,
+            Integer threads) {}
 
-    record Identity(String name, String token, String key) {
-    }
+    record Identity(String name, String token, String key) {}
 
-    record Psk(String name, String token) {
-    }
+    record Psk(String name, String token) {}
 }

@@ -29,17 +29,17 @@ import io.ikeseal.agent.auth.OwnCertificates;
 import io.ikeseal.agent.auth.TrustAnchors;
 import io.ikeseal.agent.config.ConfigException;
 import io.ikeseal.agent.config.ConnectionConfig;
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.agent.exchange.Connection;
 import io.ikeseal.agent.exchange.Cookies;
-import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.exchange.Credentials;
+import io.ikeseal.agent.exchange.IkeGateway;
 import io.ikeseal.agent.exchange.IkeRandom;
 import io.ikeseal.agent.exchange.SaOutputs;
 import io.ikeseal.agent.exchange.Scheduler;
-import io.ikeseal.agent.exchange.IkeGateway;
 import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.RecordingInstaller;
@@ -51,9 +51,9 @@ import io.ikeseal.agent.transport.IkeSpiTable;
 import io.ikeseal.agent.transport.IkeTransport;
 import io.ikeseal.agent.transport.TransportConfig;
 import io.ikeseal.hsm.api.IkeCrypto;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.port.TokenIkeCrypto;
 import io.ikeseal.hsm.sign.TokenIdentity;
-import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
 
@@ -76,8 +76,8 @@ public final class IkeDaemon implements AutoCloseable {
      * @param natTPort  overrides {@code ike.nat-t-port}, or null
      * @param settings  overrides the exchange settings of {@code ike:}, or null
      */
-    public record Options(ChildSaInstaller installer, SaEvents events, Integer ikePort, Integer natTPort,
-                          ExchangeSettings settings) {
+    public record Options(
+            ChildSaInstaller installer, SaEvents events, Integer ikePort, Integer natTPort, ExchangeSettings settings) {
         public static Options defaults() {
             return new Options(new RecordingInstaller(), SaEvents.NONE, null, null, null);
         }
@@ -106,9 +106,13 @@ public final class IkeDaemon implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
 
-    private IkeDaemon(IkesealConfig config, IkeTransport transport, IkeGateway gateway,
-                      Map<String, Connection> connections, ExecutorService workers,
-                      ScheduledExecutorService timers) {
+    private IkeDaemon(
+            IkesealConfig config,
+            IkeTransport transport,
+            IkeGateway gateway,
+            Map<String, Connection> connections,
+            ExecutorService workers,
+            ScheduledExecutorService timers) {
         this.config = config;
         this.transport = transport;
         this.gateway = gateway;
@@ -129,8 +133,10 @@ public final class IkeDaemon implements AutoCloseable {
         TokenConfig kxConfig = config.tokensWith(TokenRole.KEY_EXCHANGE).getFirst();
         Token kx = tokens.open(kxConfig);
         if (kx.tier() == ResidencyTier.COMPAT && config.ike().requiredTier() == ResidencyTier.SEALED) {
-            throw new ConfigException(config.file(), "ike.require-tier", "token '" + kx.name() + "' runs at tier "
-                    + kx.tier() + ", IKE SAs must be sealed");
+            throw new ConfigException(
+                    config.file(),
+                    "ike.require-tier",
+                    "token '" + kx.name() + "' runs at tier " + kx.tier() + ", IKE SAs must be sealed");
         }
         IkeCrypto crypto = TokenIkeCrypto.of(kx);
         Map<String, TokenIdentity> identities = new LinkedHashMap<>();
@@ -140,7 +146,8 @@ public final class IkeDaemon implements AutoCloseable {
                 identities.put(id.name(), TokenIdentity.find(t, id.key()));
             }
         }
-        ExchangeSettings settings = options.settings() != null ? options.settings() : config.ike().exchange();
+        ExchangeSettings settings =
+                options.settings() != null ? options.settings() : config.ike().exchange();
         Map<String, Connection> connections = new LinkedHashMap<>();
         for (ConnectionConfig c : config.connections()) {
             connections.put(c.name(), connection(c, identities, crypto, settings));
@@ -152,19 +159,30 @@ public final class IkeDaemon implements AutoCloseable {
         TrustAnchors trust = TrustAnchors.of(anchors);
         CertificateValidator validator = new CertificateValidator(trust, OwnCertificates.of(identities.values()));
 
-        ExecutorService workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime()
-                .availableProcessors()), daemonThreads("ike-sa"));
+        ExecutorService workers = Executors.newFixedThreadPool(
+                Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("ike-sa"));
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("ike-timer"));
         IkeSpiTable spis = new IkeSpiTable();
         DropCounters counters = new DropCounters();
         SecureRandom random = new SecureRandom();
-        IkeGateway gateway = new IkeGateway(crypto, new Credentials(validator, trust, settings.signatures(), crypto,
-                tokens.audit()), new SaOutputs(options.installer(), options.events(), counters, tokens.tokenTime()),
-                settings, Scheduler.of(timers, Clock.systemUTC()), new IkeRandom(random),
-                spis, new Cookies(random, Clock.systemUTC()), List.copyOf(connections.values()), workers, 1);
-        int ikePort = options.ikePort() != null ? options.ikePort() : config.ike().port();
-        int natTPort = options.natTPort() != null ? options.natTPort() : config.ike().natTPort();
-        TransportConfig tc = TransportConfig.of(config.listen()).withPorts(ikePort, natTPort)
+        IkeGateway gateway = new IkeGateway(
+                crypto,
+                new Credentials(validator, trust, settings.signatures(), crypto, tokens.audit()),
+                new SaOutputs(options.installer(), options.events(), counters, tokens.tokenTime()),
+                settings,
+                Scheduler.of(timers, Clock.systemUTC()),
+                new IkeRandom(random),
+                spis,
+                new Cookies(random, Clock.systemUTC()),
+                List.copyOf(connections.values()),
+                workers,
+                1);
+        int ikePort =
+                options.ikePort() != null ? options.ikePort() : config.ike().port();
+        int natTPort =
+                options.natTPort() != null ? options.natTPort() : config.ike().natTPort();
+        TransportConfig tc = TransportConfig.of(config.listen())
+                .withPorts(ikePort, natTPort)
                 .withIkePortFraming(ikePort != TransportConfig.IKE_PORT);
         IkeTransport transport;
         try {
@@ -174,21 +192,28 @@ public final class IkeDaemon implements AutoCloseable {
             timers.shutdownNow();
             throw e;
         }
-        LOG.info("ikeseal running: {} connection(s) {}, key exchange on token '{}' (tier {}), listening on {}",
-                connections.size(), connections.keySet(), kx.name(), kx.tier().name().toLowerCase(
-                java.util.Locale.ROOT), transport.sockets());
+        LOG.info(
+                "ikeseal running: {} connection(s) {}, key exchange on token '{}' (tier {}), listening on {}",
+                connections.size(),
+                connections.keySet(),
+                kx.name(),
+                kx.tier().name().toLowerCase(java.util.Locale.ROOT),
+                transport.sockets());
         return new IkeDaemon(config, transport, gateway, connections, workers, timers);
     }
 
-    private static Connection connection(ConnectionConfig c, Map<String, TokenIdentity> identities,
-                                         IkeCrypto crypto, ExchangeSettings settings) {
+    private static Connection connection(
+            ConnectionConfig c, Map<String, TokenIdentity> identities, IkeCrypto crypto, ExchangeSettings settings) {
         if (c.localAuth() == ConnectionConfig.AuthKind.PUBKEY) {
             TokenIdentity id = identities.get(c.identity());
-            return new Connection(c, LocalAuthenticator.signature(id, settings.signatures()), id.keyType() + " key '"
-                    + id.alias() + "' on token " + id.token().name());
+            return new Connection(
+                    c,
+                    LocalAuthenticator.signature(id, settings.signatures()),
+                    id.keyType() + " key '" + id.alias() + "' on token "
+                            + id.token().name());
         }
-        return new Connection(c, LocalAuthenticator.psk(crypto, c.psk()), "PSK '" + c.psk() + "' in token "
-                + crypto.tokenName());
+        return new Connection(
+                c, LocalAuthenticator.psk(crypto, c.psk()), "PSK '" + c.psk() + "' in token " + crypto.tokenName());
     }
 
     private static ThreadFactory daemonThreads(String name) {
@@ -204,18 +229,18 @@ public final class IkeDaemon implements AutoCloseable {
     public CompletableFuture<IkeSaInfo> initiate(String name) {
         Connection c = connections.get(name);
         if (c == null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("no connection '" + name
-                    + "' (connections: " + String.join(", ", connections.keySet()) + ")"));
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "no connection '" + name + "' (connections: " + String.join(", ", connections.keySet()) + ")"));
         }
         InetSocketAddress remote = c.config().remote();
         if (remote == null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("connection '" + name
-                    + "' has remote-address any: it only responds"));
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("connection '" + name + "' has remote-address any: it only responds"));
         }
         Optional<IkeSocket> socket = transport.socket(c.config().localAddress(), false);
         if (socket.isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("not listening on "
-                    + c.config().localAddress().getHostAddress()));
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "not listening on " + c.config().localAddress().getHostAddress()));
         }
         return gateway.initiate(c, socket.get().sender(remote));
     }
@@ -238,11 +263,21 @@ public final class IkeDaemon implements AutoCloseable {
 
     /** Our IKE port on {@code address}, e.g. the free port a test got with port 0. */
     public int ikePort() {
-        return transport.sockets().stream().filter(s -> !s.natT()).findFirst().orElseThrow().localAddress().getPort();
+        return transport.sockets().stream()
+                .filter(s -> !s.natT())
+                .findFirst()
+                .orElseThrow()
+                .localAddress()
+                .getPort();
     }
 
     public int natTPort() {
-        return transport.sockets().stream().filter(IkeSocket::natT).findFirst().orElseThrow().localAddress().getPort();
+        return transport.sockets().stream()
+                .filter(IkeSocket::natT)
+                .findFirst()
+                .orElseThrow()
+                .localAddress()
+                .getPort();
     }
 
     @Override

@@ -1,9 +1,9 @@
 package io.ikeseal.agent.exchange;
 
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.Secret;
-import io.ikeseal.hsm.api.AuditContext;
 
 /**
  * What a CHILD_SA's KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr) is made from (RFC 7296 §2.17): the IKE SA's PRF and
@@ -15,7 +15,7 @@ record ChildKeying(Prf prf, Secret skD, byte[] ni, byte[] nr, KeyShare pfsShare,
     /** IKE_AUTH's CHILD_SA: no PFS, the IKE SA's nonces. */
     static ChildKeying of(IkeSa sa) {
         IkeSaInitResult init = sa.init();
-        return new ChildKeying(init.suite().prf(), sa.keys().skD(), init.ni(), init.nr(), null, null,
-                sa.auditContext());
+        return new ChildKeying(
+                init.suite().prf(), sa.keys().skD(), init.ni(), init.nr(), null, null, sa.auditContext());
     }
 }

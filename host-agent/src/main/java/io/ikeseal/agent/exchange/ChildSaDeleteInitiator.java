@@ -30,8 +30,7 @@ final class ChildSaDeleteInitiator implements InitiatorTask {
     }
 
     @Override
-    public void onResponse(IkeMessage response, IkeDatagram datagram) {
-    }
+    public void onResponse(IkeMessage response, IkeDatagram datagram) {}
 
     @Override
     public void onTimeout(String exchange, int tries) {

@@ -59,8 +59,7 @@ final class ChildSaNegotiation {
     }
 
     /** What the initiator proposed, to check the answer against. */
-    record Offer(ChildConfig child, byte[] inboundSpi, List<Proposal> esp, TsPair ts, List<IkePayload> payloads) {
-    }
+    record Offer(ChildConfig child, byte[] inboundSpi, List<Proposal> esp, TsPair ts, List<IkePayload> payloads) {}
 
     /** The initiator's outcome: installed, or failed (and whether the responder holds a half to delete). */
     record Outcome(ChildSaRecord installed, String failure, boolean deleteAtPeer) {
@@ -80,8 +79,12 @@ final class ChildSaNegotiation {
             // No KE payload in IKE_AUTH, so no DH transforms either (the CHILD_SA's keys come from SK_d).
             esp.add(cp.toWire(esp.size() + 1, inbound, false));
         }
-        TsPair ts = TsPolicy.resolve(child.remoteTs(), child.localTs(), sa.path().remote().getAddress(),
-                sa.path().local().getAddress()).proposal();
+        TsPair ts = TsPolicy.resolve(
+                        child.remoteTs(),
+                        child.localTs(),
+                        sa.path().remote().getAddress(),
+                        sa.path().local().getAddress())
+                .proposal();
         p.add(new SecurityAssociationPayload(esp));
         p.add(ts.tsiPayload());
         p.add(ts.tsrPayload());
@@ -95,18 +98,23 @@ final class ChildSaNegotiation {
         Optional<TrafficSelectorPayload> tsi = m.trafficSelectors(PayloadType.TSI);
         Optional<TrafficSelectorPayload> tsr = m.trafficSelectors(PayloadType.TSR);
         if (error.isPresent() || saPayload.isEmpty() || tsi.isEmpty() || tsr.isEmpty()) {
-            return done(Outcome.failed(error.map(n -> NotifyType.name(n.notifyType()) + " from the responder")
-                    .orElse("no SA, TSi and TSr in the IKE_AUTH response"), false));
+            return done(Outcome.failed(
+                    error.map(n -> NotifyType.name(n.notifyType()) + " from the responder")
+                            .orElse("no SA, TSi and TSr in the IKE_AUTH response"),
+                    false));
         }
-        Optional<ChildSuite> suite = ProposalSelection.acceptChild(saPayload.get().proposals(), offer.esp());
+        Optional<ChildSuite> suite =
+                ProposalSelection.acceptChild(saPayload.get().proposals(), offer.esp());
         if (suite.isEmpty()) {
             return done(Outcome.failed("the responder chose an ESP proposal we did not offer", true));
         }
         ChildConfig child = offer.child();
         boolean transport = m.notification(NotifyType.USE_TRANSPORT_MODE).isPresent();
         if (transport != (child.mode() == ChildSaMode.TRANSPORT)) {
-            return done(Outcome.failed("the responder " + (transport ? "chose transport mode we did not ask for"
-                    : "refused transport mode"), true));
+            return done(Outcome.failed(
+                    "the responder "
+                            + (transport ? "chose transport mode we did not ask for" : "refused transport mode"),
+                    true));
         }
         InitiatorOutcome ts = InitiatorCheck.check(offer.ts(), tsi.get(), tsr.get());
         if (ts instanceof InitiatorOutcome.Rejected r) {
@@ -114,23 +122,36 @@ final class ChildSaNegotiation {
         }
         TsPair agreed = ((InitiatorOutcome.Accepted) ts).selectors();
         byte[] outbound = saPayload.get().proposals().getFirst().spi();
-        return keymat(suite.get(), keying).handleAsync((keys, e) -> {
-            if (e != null) {
-                return Outcome.failed("KEYMAT: " + IkeKeyDerivation.describe(e), true);
-            }
-            if (sa.isClosed()) {
-                keys.destroy();
-                return null;
-            }
-            ChildSaRecord r = install(sa, child, suite.get(), child.mode(), offer.inboundSpi(), outbound,
-                    agreed.tsi(), agreed.tsr(), keys);
-            return r == null ? Outcome.failed("the installer refused it", true) : new Outcome(r, null, false);
-        }, sa.exec());
+        return keymat(suite.get(), keying)
+                .handleAsync(
+                        (keys, e) -> {
+                            if (e != null) {
+                                return Outcome.failed("KEYMAT: " + IkeKeyDerivation.describe(e), true);
+                            }
+                            if (sa.isClosed()) {
+                                keys.destroy();
+                                return null;
+                            }
+                            ChildSaRecord r = install(
+                                    sa,
+                                    child,
+                                    suite.get(),
+                                    child.mode(),
+                                    offer.inboundSpi(),
+                                    outbound,
+                                    agreed.tsi(),
+                                    agreed.tsr(),
+                                    keys);
+                            return r == null
+                                    ? Outcome.failed("the installer refused it", true)
+                                    : new Outcome(r, null, false);
+                        },
+                        sa.exec());
     }
 
     /** Responder: the CHILD_SA's payloads for the answer, or the notification that says why there is none. */
-    CompletableFuture<List<IkePayload>> respond(IkeSa sa, IkeMessage m, List<ChildConfig> children,
-                                                ChildKeying keying) {
+    CompletableFuture<List<IkePayload>> respond(
+            IkeSa sa, IkeMessage m, List<ChildConfig> children, ChildKeying keying) {
         Optional<SecurityAssociationPayload> saPayload = m.first(SecurityAssociationPayload.class);
         if (saPayload.isEmpty()) {
             return CompletableFuture.completedFuture(List.of()); // an IKE SA without CHILD_SA (RFC 6023)
@@ -139,19 +160,26 @@ final class ChildSaNegotiation {
         Optional<TrafficSelectorPayload> tsr = m.trafficSelectors(PayloadType.TSR);
         if (tsi.isEmpty() || tsr.isEmpty() || children.isEmpty()) {
             // CVE-2009-1958 was an IKE_AUTH with SA but no TSi/TSr: refuse the CHILD_SA, never dereference.
-            return refuse(sa, NotifyType.TS_UNACCEPTABLE, children.isEmpty() ? "no CHILD_SA configured"
-                    : "SA without TSi and TSr");
+            return refuse(
+                    sa,
+                    NotifyType.TS_UNACCEPTABLE,
+                    children.isEmpty() ? "no CHILD_SA configured" : "SA without TSi and TSr");
         }
-        List<TsPolicy> policies = children.stream().map(c -> TsPolicy.resolve(c.remoteTs(), c.localTs(),
-                sa.path().remote().getAddress(), sa.path().local().getAddress())).toList();
+        List<TsPolicy> policies = children.stream()
+                .map(c -> TsPolicy.resolve(
+                        c.remoteTs(),
+                        c.localTs(),
+                        sa.path().remote().getAddress(),
+                        sa.path().local().getAddress()))
+                .toList();
         NarrowingResult narrowed = Narrowing.respond(tsi.get(), tsr.get(), policies);
         if (narrowed instanceof NarrowingResult.Unacceptable u) {
             return refuse(sa, NotifyType.TS_UNACCEPTABLE, u.reason());
         }
         NarrowingResult.Accepted a = (NarrowingResult.Accepted) narrowed;
         ChildConfig child = children.get(a.policyIndex());
-        Optional<Selected<ChildSuite>> chosen = ProposalSelection.selectChild(saPayload.get().proposals(),
-                child.espProposals(), true);
+        Optional<Selected<ChildSuite>> chosen =
+                ProposalSelection.selectChild(saPayload.get().proposals(), child.espProposals(), true);
         if (chosen.isEmpty()) {
             return refuse(sa, NotifyType.NO_PROPOSAL_CHOSEN, "no ESP proposal acceptable to " + child.name());
         }
@@ -159,29 +187,42 @@ final class ChildSaNegotiation {
         if (child.mode() == ChildSaMode.TRANSPORT && !transportAsked) {
             return refuse(sa, NotifyType.NO_PROPOSAL_CHOSEN, child.name() + " is transport mode only");
         }
-        ChildSaMode mode = transportAsked && child.mode() == ChildSaMode.TRANSPORT ? ChildSaMode.TRANSPORT
+        ChildSaMode mode = transportAsked && child.mode() == ChildSaMode.TRANSPORT
+                ? ChildSaMode.TRANSPORT
                 : ChildSaMode.TUNNEL; // §1.3.1: not echoing USE_TRANSPORT_MODE declines it
         byte[] inbound = random.espSpi();
         ChildSuite suite = chosen.get().suite();
-        return keymat(suite, keying).thenApplyAsync(keys -> {
-            ChildSaRecord r = install(sa, child, suite, mode, inbound, chosen.get().peerSpi(), a.selectors().tsi(),
-                    a.selectors().tsr(), keys);
-            if (r == null) {
-                outputs.events().childSaFailed(sa.info(), child.name(), "the installer refused it");
-                return List.<IkePayload>of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS));
-            }
-            List<IkePayload> p = new ArrayList<>();
-            if (mode == ChildSaMode.TRANSPORT) {
-                p.add(NotifyPayload.of(NotifyType.USE_TRANSPORT_MODE));
-            }
-            p.add(new SecurityAssociationPayload(List.of(chosen.get().responseWithSpi(inbound))));
-            p.add(a.selectors().tsiPayload());
-            p.add(a.selectors().tsrPayload());
-            if (a.additionalTsPossible()) {
-                p.add(NotifyPayload.of(NotifyType.ADDITIONAL_TS_POSSIBLE));
-            }
-            return p;
-        }, sa.exec());
+        return keymat(suite, keying)
+                .thenApplyAsync(
+                        keys -> {
+                            ChildSaRecord r = install(
+                                    sa,
+                                    child,
+                                    suite,
+                                    mode,
+                                    inbound,
+                                    chosen.get().peerSpi(),
+                                    a.selectors().tsi(),
+                                    a.selectors().tsr(),
+                                    keys);
+                            if (r == null) {
+                                outputs.events().childSaFailed(sa.info(), child.name(), "the installer refused it");
+                                return List.<IkePayload>of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS));
+                            }
+                            List<IkePayload> p = new ArrayList<>();
+                            if (mode == ChildSaMode.TRANSPORT) {
+                                p.add(NotifyPayload.of(NotifyType.USE_TRANSPORT_MODE));
+                            }
+                            p.add(new SecurityAssociationPayload(
+                                    List.of(chosen.get().responseWithSpi(inbound))));
+                            p.add(a.selectors().tsiPayload());
+                            p.add(a.selectors().tsrPayload());
+                            if (a.additionalTsPossible()) {
+                                p.add(NotifyPayload.of(NotifyType.ADDITIONAL_TS_POSSIBLE));
+                            }
+                            return p;
+                        },
+                        sa.exec());
     }
 
     private CompletableFuture<List<IkePayload>> refuse(IkeSa sa, int notify, String why) {
@@ -201,13 +242,16 @@ final class ChildSaNegotiation {
     private CompletableFuture<ChildSaKeys> keymat(ChildSuite suite, ChildKeying k) {
         int enc = suite.protection().encryptionKeyLength();
         int integ = suite.protection().integrityKeyLength();
-        return crypto.childKeymat(k.prf(), k.skD(), k.pfsShare(), k.peerKe(), k.ni(), k.nr(), suite.keymatLength(),
-                k.ctx()).thenApply(km -> {
+        return crypto.childKeymat(
+                        k.prf(), k.skD(), k.pfsShare(), k.peerKe(), k.ni(), k.nr(), suite.keymatLength(), k.ctx())
+                .thenApply(km -> {
                     byte[] b = km.bytes();
                     try {
-                        return new ChildSaKeys(part(b, 0, enc, "ESP encryption I->R"),
-                                part(b, enc, integ, "ESP integrity I->R"), part(b, enc + integ, enc,
-                                "ESP encryption R->I"), part(b, 2 * enc + integ, integ, "ESP integrity R->I"));
+                        return new ChildSaKeys(
+                                part(b, 0, enc, "ESP encryption I->R"),
+                                part(b, enc, integ, "ESP integrity I->R"),
+                                part(b, enc + integ, enc, "ESP encryption R->I"),
+                                part(b, 2 * enc + integ, integ, "ESP integrity R->I"));
                     } finally {
                         Arrays.fill(b, (byte) 0);
                         km.destroy();
@@ -225,14 +269,34 @@ final class ChildSaNegotiation {
     }
 
     /** Installs the SA (keys destroyed whatever happens); null when the installer refused it. */
-    private ChildSaRecord install(IkeSa sa, ChildConfig child, ChildSuite suite, ChildSaMode mode, byte[] inbound,
-                                  byte[] outbound, List<Selector> tsi, List<Selector> tsr, ChildSaKeys keys) {
+    private ChildSaRecord install(
+            IkeSa sa,
+            ChildConfig child,
+            ChildSuite suite,
+            ChildSaMode mode,
+            byte[] inbound,
+            byte[] outbound,
+            List<Selector> tsi,
+            List<Selector> tsr,
+            ChildSaKeys keys) {
         List<Selector> ours = sa.originalInitiator() ? tsi : tsr;
         List<Selector> peers = sa.originalInitiator() ? tsr : tsi;
-        ChildSaRecord r = new ChildSaRecord(sa.connection().name(), child.name(), sa.spiI(), sa.spiR(),
-                IkeRandom.espSpiValue(inbound), IkeRandom.espSpiValue(outbound), suite, mode,
-                ours.stream().map(Selector::toWire).toList(), peers.stream().map(Selector::toWire).toList(),
-                sa.path().local(), sa.path().remote(), sa.init().nat().any(), child.lifetime(), Instant.now(clock));
+        ChildSaRecord r = new ChildSaRecord(
+                sa.connection().name(),
+                child.name(),
+                sa.spiI(),
+                sa.spiR(),
+                IkeRandom.espSpiValue(inbound),
+                IkeRandom.espSpiValue(outbound),
+                suite,
+                mode,
+                ours.stream().map(Selector::toWire).toList(),
+                peers.stream().map(Selector::toWire).toList(),
+                sa.path().local(),
+                sa.path().remote(),
+                sa.init().nat().any(),
+                child.lifetime(),
+                Instant.now(clock));
         try {
             outputs.installer().install(r, keys);
         } catch (RuntimeException e) {

@@ -20,7 +20,8 @@ public record Connection(ConnectionConfig config, LocalAuthenticator localAuth, 
 
     /** How our AUTH payload was made, for logs: e.g. "EC_P256 key 'gw' on token smartcard, ECDSA_SHA256 (method 14)". */
     String authUsed(int method, java.util.Set<io.ikeseal.hsm.sign.HashAlgorithm> peerHashes) {
-        String how = localAuth instanceof LocalAuthenticator.TokenSignature t ? t.scheme(peerHashes).name()
+        String how = localAuth instanceof LocalAuthenticator.TokenSignature t
+                ? t.scheme(peerHashes).name()
                 : "shared key MIC";
         return description + ", " + how + " (method " + method + ")";
     }

@@ -14,8 +14,7 @@ import org.slf4j.LoggerFactory;
 final class Continuations {
     private static final Logger LOG = LoggerFactory.getLogger(Continuations.class);
 
-    private Continuations() {
-    }
+    private Continuations() {}
 
     /** Runs {@code then} with the result or failure of {@code f} on {@code exec}, e.g. the SA's serial executor. */
     static <T> void on(Executor exec, CompletableFuture<T> f, BiConsumer<? super T, ? super Throwable> then) {

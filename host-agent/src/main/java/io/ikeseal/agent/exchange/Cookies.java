@@ -25,8 +25,7 @@ public final class Cookies {
     private Secret current;
     private Secret previous;
 
-    private record Secret(int version, byte[] value, Instant created) {
-    }
+    private record Secret(int version, byte[] value, Instant created) {}
 
     public Cookies(SecureRandom random, Clock clock) {
         this.random = random;
@@ -46,7 +45,10 @@ public final class Cookies {
         if (cookie == null || cookie.length < VERSION_LENGTH) {
             return false;
         }
-        int version = ((cookie[0] & 0xff) << 24) | ((cookie[1] & 0xff) << 16) | ((cookie[2] & 0xff) << 8) | (cookie[3] & 0xff);
+        int version = ((cookie[0] & 0xff) << 24)
+                | ((cookie[1] & 0xff) << 16)
+                | ((cookie[2] & 0xff) << 8)
+                | (cookie[3] & 0xff);
         for (Secret s : new Secret[] {current, previous}) {
             if (s != null && s.version == version && MessageDigest.isEqual(cookie, cookie(s, ni, ipi, spiI))) {
                 return true;

@@ -54,10 +54,13 @@ final class IkeAuthInitiator implements InitiatorTask {
     @Override
     public void start() {
         IkeSaInitResult init = sa.init();
-        byte[] octets = SignedOctets.initiator(init.message1(), init.nr(), init.suite().prf(), sa.keys().skPi(), idi);
+        byte[] octets = SignedOctets.initiator(
+                init.message1(), init.nr(), init.suite().prf(), sa.keys().skPi(), idi);
         LocalAuthenticator local = sa.connection().localAuth();
-        Continuations.on(sa.exec(), local.authenticate(octets, init.suite().prf(), init.peerHashes(),
-                sa.auditContext()), (auth, e) -> {
+        Continuations.on(
+                sa.exec(),
+                local.authenticate(octets, init.suite().prf(), init.peerHashes(), sa.auditContext()),
+                (auth, e) -> {
                     if (e != null) {
                         sa.fail("our AUTH failed: " + IkeKeyDerivation.describe(e));
                     } else if (!sa.isClosed()) {
@@ -71,7 +74,8 @@ final class IkeAuthInitiator implements InitiatorTask {
         List<IkePayload> p = new ArrayList<>();
         p.add(idi);
         p.addAll(local.certificates());
-        if (c.remoteAuth() == ConnectionConfig.AuthKind.PUBKEY && !credentials.anchors().certificates().isEmpty()) {
+        if (c.remoteAuth() == ConnectionConfig.AuthKind.PUBKEY
+                && !credentials.anchors().certificates().isEmpty()) {
             p.add(credentials.anchors().certificateRequest());
         }
         if (c.remoteId() != null) {
@@ -99,10 +103,18 @@ final class IkeAuthInitiator implements InitiatorTask {
         }
         IkeSaInitResult init = sa.init();
         PeerAuthenticator peer = credentials.peerAuthenticator(sa.connection().config());
-        byte[] octets = SignedOctets.responder(init.message2(), init.ni(), init.suite().prf(), sa.keys().skPr(),
-                idr.get());
-        Continuations.on(sa.exec(), peer.verify(idr.get(), m.all(CertificatePayload.class), auth.get(), octets,
-                init.suite().prf(), sa.auditContext()), (outcome, e) -> verified(m, outcome, e));
+        byte[] octets = SignedOctets.responder(
+                init.message2(), init.ni(), init.suite().prf(), sa.keys().skPr(), idr.get());
+        Continuations.on(
+                sa.exec(),
+                peer.verify(
+                        idr.get(),
+                        m.all(CertificatePayload.class),
+                        auth.get(),
+                        octets,
+                        init.suite().prf(),
+                        sa.auditContext()),
+                (outcome, e) -> verified(m, outcome, e));
     }
 
     private void verified(IkeMessage m, AuthOutcome outcome, Throwable e) {
@@ -110,11 +122,12 @@ final class IkeAuthInitiator implements InitiatorTask {
             return;
         }
         if (e != null || !outcome.authenticated()) {
-            String why = e != null ? "audit record not written: " + IkeKeyDerivation.describe(e)
+            String why = e != null
+                    ? "audit record not written: " + IkeKeyDerivation.describe(e)
                     : outcome.failure().code() + " " + outcome.peer() + ": " + outcome.detail();
             // §2.21.2: an error on the initiator is reported in a separate INFORMATIONAL exchange.
-            sa.tasks().sendOnce(ExchangeType.INFORMATIONAL, List.of(NotifyPayload.of(
-                    NotifyType.AUTHENTICATION_FAILED)));
+            sa.tasks()
+                    .sendOnce(ExchangeType.INFORMATIONAL, List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)));
             sa.fail("AUTHENTICATION_FAILED: the responder's AUTH: " + why);
             return;
         }
@@ -140,8 +153,9 @@ final class IkeAuthInitiator implements InitiatorTask {
         sa.outputs().events().childSaFailed(sa.info(), child.name(), reason);
         LOG.info("{}: CHILD_SA {} failed: {}", sa.name(), child.name(), reason);
         if (deleteAtPeer) {
-            sa.tasks().queue(new ChildSaDeleteInitiator(sa, new DeletePayload(ProtocolId.ESP,
-                    List.of(offer.inboundSpi()))));
+            sa.tasks()
+                    .queue(new ChildSaDeleteInitiator(
+                            sa, new DeletePayload(ProtocolId.ESP, List.of(offer.inboundSpi()))));
         }
     }
 }

@@ -66,19 +66,37 @@ final class IkeAuthResponder implements ResponderTask {
         Connection c = claimed == null ? null : choose(claimed, idr.orElse(null));
         if (c == null) {
             IkeIdentity who = claimed;
-            Continuations.on(sa.exec(), PeerAuthenticator.refused(who, AuthFailure.ID_MISMATCH, "no connection for peer " + who + (idr.isPresent()
-                    ? " asking for " + describe(idr.get()) : "") + " among " + sa.candidates().stream()
-                    .map(Connection::name).toList(), "AUTH method " + auth.get().method(), credentials.audit(),
-                    sa.auditContext()), (o, e) -> authenticationFailed(h, "no connection accepts peer " + who));
+            Continuations.on(
+                    sa.exec(),
+                    PeerAuthenticator.refused(
+                            who,
+                            AuthFailure.ID_MISMATCH,
+                            "no connection for peer " + who
+                                    + (idr.isPresent() ? " asking for " + describe(idr.get()) : "") + " among "
+                                    + sa.candidates().stream()
+                                            .map(Connection::name)
+                                            .toList(),
+                            "AUTH method " + auth.get().method(),
+                            credentials.audit(),
+                            sa.auditContext()),
+                    (o, e) -> authenticationFailed(h, "no connection accepts peer " + who));
             return;
         }
         sa.chooseConnection(c);
         IkeSaInitResult init = sa.init();
         PeerAuthenticator peer = credentials.peerAuthenticator(c.config());
-        byte[] octets = SignedOctets.initiator(init.message1(), init.nr(), init.suite().prf(), sa.keys().skPi(),
-                idi.get());
-        Continuations.on(sa.exec(), peer.verify(idi.get(), m.all(CertificatePayload.class), auth.get(), octets,
-                init.suite().prf(), sa.auditContext()), (outcome, e) -> verified(m, outcome, e));
+        byte[] octets = SignedOctets.initiator(
+                init.message1(), init.nr(), init.suite().prf(), sa.keys().skPi(), idi.get());
+        Continuations.on(
+                sa.exec(),
+                peer.verify(
+                        idi.get(),
+                        m.all(CertificatePayload.class),
+                        auth.get(),
+                        octets,
+                        init.suite().prf(),
+                        sa.auditContext()),
+                (outcome, e) -> verified(m, outcome, e));
     }
 
     /** The first connection (configuration order) whose remote ID and local ID fit, and that allows our suite. */
@@ -91,8 +109,11 @@ final class IkeAuthResponder implements ResponderTask {
             if (idr != null && !cfg.localId().matches(idr)) {
                 continue;
             }
-            boolean suiteAllowed = ProposalSelection.selectIke(List.of(sa.init().acceptedProposal()),
-                    ServedProposals.usable(served, cfg.proposals()), sa.init().suite().group().id()).isPresent();
+            boolean suiteAllowed = ProposalSelection.selectIke(
+                            List.of(sa.init().acceptedProposal()),
+                            ServedProposals.usable(served, cfg.proposals()),
+                            sa.init().suite().group().id())
+                    .isPresent();
             if (suiteAllowed) {
                 return c;
             }
@@ -114,8 +135,8 @@ final class IkeAuthResponder implements ResponderTask {
             return;
         }
         if (e != null || !outcome.authenticated()) {
-            authenticationFailed(h, e != null ? "audit record not written: " + IkeKeyDerivation.describe(e)
-                    : outcome.toString());
+            authenticationFailed(
+                    h, e != null ? "audit record not written: " + IkeKeyDerivation.describe(e) : outcome.toString());
             return;
         }
         sa.peerAuthenticated(outcome.peer().toString(), outcome.detail());
@@ -123,37 +144,40 @@ final class IkeAuthResponder implements ResponderTask {
         Connection c = sa.connection();
         IkeSaInitResult init = sa.init();
         IdentificationPayload idr = c.config().localId().toPayload(PayloadType.IDR);
-        byte[] octets = SignedOctets.responder(init.message2(), init.ni(), init.suite().prf(), sa.keys().skPr(), idr);
-        CompletableFuture<AuthenticationPayload> ours = c.localAuth().authenticate(octets, init.suite().prf(),
-                init.peerHashes(), sa.auditContext());
-        CompletableFuture<List<IkePayload>> child = negotiation.respond(sa, m, c.config().children(),
-                ChildKeying.of(sa));
-        Continuations.on(sa.exec(), ours.thenCombine(child, (a, cp) -> {
-            List<IkePayload> p = new ArrayList<>();
-            p.add(idr);
-            p.addAll(c.localAuth().certificates());
-            p.add(a);
-            sa.tasks().ourWindow().ifPresent(p::add);
-            p.addAll(cp);
-            return new Answer(p, c.authUsed(a.method(), init.peerHashes()));
-        }), (answer, err) -> {
-            if (sa.isClosed()) {
-                return;
-            }
-            if (err != null) {
-                // Our own token failed us: the peer gets no AUTH we could not make, and the SA goes.
-                sa.tasks().respond(h, List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)));
-                sa.fail("our AUTH failed: " + IkeKeyDerivation.describe(err));
-                return;
-            }
-            sa.localAuthUsed(answer.localAuthUsed());
-            sa.tasks().respond(h, answer.payloads());
-            sa.markEstablished();
-        });
+        byte[] octets = SignedOctets.responder(
+                init.message2(), init.ni(), init.suite().prf(), sa.keys().skPr(), idr);
+        CompletableFuture<AuthenticationPayload> ours =
+                c.localAuth().authenticate(octets, init.suite().prf(), init.peerHashes(), sa.auditContext());
+        CompletableFuture<List<IkePayload>> child =
+                negotiation.respond(sa, m, c.config().children(), ChildKeying.of(sa));
+        Continuations.on(
+                sa.exec(),
+                ours.thenCombine(child, (a, cp) -> {
+                    List<IkePayload> p = new ArrayList<>();
+                    p.add(idr);
+                    p.addAll(c.localAuth().certificates());
+                    p.add(a);
+                    sa.tasks().ourWindow().ifPresent(p::add);
+                    p.addAll(cp);
+                    return new Answer(p, c.authUsed(a.method(), init.peerHashes()));
+                }),
+                (answer, err) -> {
+                    if (sa.isClosed()) {
+                        return;
+                    }
+                    if (err != null) {
+                        // Our own token failed us: the peer gets no AUTH we could not make, and the SA goes.
+                        sa.tasks().respond(h, List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)));
+                        sa.fail("our AUTH failed: " + IkeKeyDerivation.describe(err));
+                        return;
+                    }
+                    sa.localAuthUsed(answer.localAuthUsed());
+                    sa.tasks().respond(h, answer.payloads());
+                    sa.markEstablished();
+                });
     }
 
-    private record Answer(List<IkePayload> payloads, String localAuthUsed) {
-    }
+    private record Answer(List<IkePayload> payloads, String localAuthUsed) {}
 
     private void authenticationFailed(IkeHeader h, String why) {
         if (sa.isClosed()) {

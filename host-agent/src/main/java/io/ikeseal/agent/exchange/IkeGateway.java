@@ -44,9 +44,18 @@ public final class IkeGateway {
      * @param responderWindow how many requests of a peer we work on at once (RFC 7296 §2.3): 1, or more announced
      *                        with SET_WINDOW_SIZE in IKE_AUTH
      */
-    public IkeGateway(IkeCrypto crypto, Credentials credentials, SaOutputs outputs, ExchangeSettings settings,
-                      Scheduler scheduler, IkeRandom random, IkeSpiTable spis, Cookies cookies,
-                      List<Connection> connections, Executor workers, int responderWindow) {
+    public IkeGateway(
+            IkeCrypto crypto,
+            Credentials credentials,
+            SaOutputs outputs,
+            ExchangeSettings settings,
+            Scheduler scheduler,
+            IkeRandom random,
+            IkeSpiTable spis,
+            Cookies cookies,
+            List<Connection> connections,
+            Executor workers,
+            int responderWindow) {
         this.crypto = crypto;
         this.credentials = credentials;
         this.settings = settings;
@@ -55,12 +64,20 @@ public final class IkeGateway {
         this.connections = List.copyOf(connections);
         this.negotiation = new ChildSaNegotiation(crypto, random, outputs, scheduler.clock());
         Map<InetAddress, PeerReassemblyBudget> budgets = new ConcurrentHashMap<>();
-        this.shared = new SaShared(workers, scheduler, settings, outputs, spis, crypto.tier(),
+        this.shared = new SaShared(
+                workers,
+                scheduler,
+                settings,
+                outputs,
+                spis,
+                crypto.tier(),
                 // The reassembly memory one peer address may hold across all its SAs (RFC 7383 §2.6).
-                peer -> budgets.computeIfAbsent(peer, p -> new PeerReassemblyBudget(PeerReassemblyBudget.DEFAULT_BYTES)),
-                responderTable(), responderWindow);
-        this.responders = new ResponderSessions(workers, cookies, settings.cookieThreshold(), outputs.counters(),
-                new ResponderSessions.Starter() {
+                peer -> budgets.computeIfAbsent(
+                        peer, p -> new PeerReassemblyBudget(PeerReassemblyBudget.DEFAULT_BYTES)),
+                responderTable(),
+                responderWindow);
+        this.responders = new ResponderSessions(
+                workers, cookies, settings.cookieThreshold(), outputs.counters(), new ResponderSessions.Starter() {
                     @Override
                     public IkeSa create(IkeDatagram request, IkeSender replies) {
                         return newResponder(request, replies);
@@ -68,8 +85,10 @@ public final class IkeGateway {
 
                     @Override
                     public void begin(IkeSa sa, IkeDatagram request) {
-                        sa.exec().execute(() -> new IkeSaInitResponder(sa, crypto, random, settings.fragmentation(),
-                                credentials.anchors()).handle(request.message(), request));
+                        sa.exec()
+                                .execute(() -> new IkeSaInitResponder(
+                                                sa, crypto, random, settings.fragmentation(), credentials.anchors())
+                                        .handle(request.message(), request));
                     }
                 });
     }
@@ -77,10 +96,17 @@ public final class IkeGateway {
     /** The requests an SA answers, by exchange and state (RFC 7296 §1.2-§1.4); everything else is dropped. */
     private ResponderTable responderTable() {
         return ResponderTable.builder()
-                .on(ExchangeType.IKE_AUTH, sa -> sa.originalInitiator() ? null
-                        : new IkeAuthResponder(sa, credentials, negotiation, crypto.dhGroups()), IkeSaState.HALF_OPEN)
-                .on(ExchangeType.INFORMATIONAL, sa -> new InformationalResponder(sa, sa.outputs().installer()),
-                        IkeSaState.ESTABLISHED, IkeSaState.DELETING)
+                .on(
+                        ExchangeType.IKE_AUTH,
+                        sa -> sa.originalInitiator()
+                                ? null
+                                : new IkeAuthResponder(sa, credentials, negotiation, crypto.dhGroups()),
+                        IkeSaState.HALF_OPEN)
+                .on(
+                        ExchangeType.INFORMATIONAL,
+                        sa -> new InformationalResponder(sa, sa.outputs().installer()),
+                        IkeSaState.ESTABLISHED,
+                        IkeSaState.DELETING)
                 .on(ExchangeType.CREATE_CHILD_SA, CreateChildSaResponder::new, IkeSaState.ESTABLISHED)
                 .build();
     }
@@ -101,7 +127,8 @@ public final class IkeGateway {
 
     private IkeSa newResponder(IkeDatagram dg, IkeSender replies) {
         List<Connection> candidates = connections.stream()
-                .filter(c -> c.matches(dg.recipient().getAddress(), dg.sender())).toList();
+                .filter(c -> c.matches(dg.recipient().getAddress(), dg.sender()))
+                .toList();
         IkeSa sa = new IkeSa(shared, false, dg.message().header().initiatorSpi(), replies, null, candidates);
         long spiR;
         do {
@@ -124,8 +151,14 @@ public final class IkeGateway {
         } while (!spis.register(sa.spiI(), sa));
         track(sa);
         IkeSa s = sa;
-        s.exec().execute(() -> s.tasks().queue(new IkeSaInitInitiator(s, crypto, random, settings.fragmentation(),
-                keyed -> new IkeAuthInitiator(keyed, credentials, negotiation))));
+        s.exec()
+                .execute(() -> s.tasks()
+                        .queue(new IkeSaInitInitiator(
+                                s,
+                                crypto,
+                                random,
+                                settings.fragmentation(),
+                                keyed -> new IkeAuthInitiator(keyed, credentials, negotiation))));
         return s.established();
     }
 
@@ -144,7 +177,8 @@ public final class IkeGateway {
         }
         List<IkeSaInfo> out = new ArrayList<>();
         for (CompletableFuture<IkeSaInfo> f : infos) {
-            IkeSaInfo i = f.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            IkeSaInfo i =
+                    f.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
             if (i != null) {
                 out.add(i);
             }
@@ -160,10 +194,11 @@ public final class IkeGateway {
     /** Checks that the peer of the established SA with initiator SPI {@code spiI} is alive (RFC 7296 §1.4). */
     CompletableFuture<Boolean> checkLiveness(long spiI) {
         return sa(spiI).map(s -> {
-            LivenessCheckInitiator check = new LivenessCheckInitiator(s);
-            s.exec().execute(() -> s.tasks().queue(check));
-            return check.alive();
-        }).orElse(CompletableFuture.completedFuture(false));
+                    LivenessCheckInitiator check = new LivenessCheckInitiator(s);
+                    s.exec().execute(() -> s.tasks().queue(check));
+                    return check.alive();
+                })
+                .orElse(CompletableFuture.completedFuture(false));
     }
 
     /**

@@ -14,8 +14,7 @@ import io.ikeseal.hsm.api.KeyShare;
  * destroys each sealed intermediate once the next key exists. Shared by both roles of IKE_SA_INIT.
  */
 final class IkeKeyDerivation {
-    private IkeKeyDerivation() {
-    }
+    private IkeKeyDerivation() {}
 
     /**
      * The IKE SA's keys from IKE_SA_INIT's results and the peer's KE.
@@ -24,11 +23,16 @@ final class IkeKeyDerivation {
      * @return the keys; fails with the token's exception, or with
      *         {@link io.ikeseal.hsm.api.InvalidPeerValueException} for an invalid KE value (RFC 6989)
      */
-    static CompletableFuture<IkeSaSecrets> derive(IkeCrypto crypto, IkeSa sa, IkeSaInitResult init, KeyShare mine,
-                                                  KeyExchangePayload peer) {
+    static CompletableFuture<IkeSaSecrets> derive(
+            IkeCrypto crypto, IkeSa sa, IkeSaInitResult init, KeyShare mine, KeyExchangePayload peer) {
         IkeSuite suite = init.suite();
-        IkeSaKeyInputs in = new IkeSaKeyInputs(suite.prf(), init.ni(), init.nr(), IkeSaKeyInputs.spi(sa.spiI()),
-                IkeSaKeyInputs.spi(sa.spiR()), suite.protection().integrityKeyLength(),
+        IkeSaKeyInputs in = new IkeSaKeyInputs(
+                suite.prf(),
+                init.ni(),
+                init.nr(),
+                IkeSaKeyInputs.spi(sa.spiI()),
+                IkeSaKeyInputs.spi(sa.spiR()),
+                suite.protection().integrityKeyLength(),
                 suite.protection().encryptionKeyLength());
         return crypto.ikeSaKeys(mine, peer.keyExchangeData(), in, sa.auditContext());
     }
@@ -37,7 +41,8 @@ final class IkeKeyDerivation {
     static String describe(Throwable t) {
         Throwable c = t;
         while ((c instanceof java.util.concurrent.CompletionException
-                || c instanceof java.util.concurrent.ExecutionException) && c.getCause() != null) {
+                        || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
             c = c.getCause();
         }
         return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();

@@ -9,6 +9,7 @@ import io.ikeseal.agent.wire.WireReader;
 public final class IkeRandom {
     /** SPIs 1..255 are reserved by IANA (RFC 4303 §2.1). */
     private static final int MIN_ESP_SPI = 0x100;
+
     private final SecureRandom random;
 
     public IkeRandom(SecureRandom random) {

@@ -19,8 +19,8 @@ import io.ikeseal.agent.transport.IkeDatagram;
 import io.ikeseal.agent.transport.IkeSaInbox;
 import io.ikeseal.agent.transport.IkeSender;
 import io.ikeseal.agent.wire.DecodeLimits;
-import io.ikeseal.hsm.api.IkeSaSecrets;
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.IkeSaSecrets;
 
 /**
  * One IKE SA's state (RFC 7296 §1.2, §2.4): SPIs, where its messages go, what IKE_SA_INIT and IKE_AUTH settled, its
@@ -58,8 +58,13 @@ final class IkeSa implements IkeSaInbox {
      * @param connection initiator: the connection initiated; responder: null until IKE_AUTH picks one of
      *                   {@code candidates}
      */
-    IkeSa(SaShared shared, boolean originalInitiator, long spiI, IkeSender path, Connection connection,
-          List<Connection> candidates) {
+    IkeSa(
+            SaShared shared,
+            boolean originalInitiator,
+            long spiI,
+            IkeSender path,
+            Connection connection,
+            List<Connection> candidates) {
         this.shared = shared;
         this.exec = new SerialExecutor(shared.workers());
         this.originalInitiator = originalInitiator;
@@ -68,28 +73,86 @@ final class IkeSa implements IkeSaInbox {
         this.connection = connection;
         this.candidates = List.copyOf(candidates);
         this.state = originalInitiator ? IkeSaState.CONNECTING : IkeSaState.HALF_OPEN;
-        this.tasks = new TaskManager(this, shared.responders(), shared.settings(), shared.scheduler(),
-                shared.outputs().counters(), shared.responderWindow());
+        this.tasks = new TaskManager(
+                this,
+                shared.responders(),
+                shared.settings(),
+                shared.scheduler(),
+                shared.outputs().counters(),
+                shared.responderWindow());
     }
 
-    SerialExecutor exec() { return exec; }
-    TaskManager tasks() { return tasks; }
-    boolean originalInitiator() { return originalInitiator; }
-    long spiI() { return spiI; }
-    long spiR() { return spiR; }
-    IkeSaState state() { return state; }
-    boolean isClosed() { return state == IkeSaState.CLOSED; }
-    IkeSender path() { return path; }
-    Connection connection() { return connection; }
-    List<Connection> candidates() { return candidates; }
-    IkeSaInitResult init() { return init; }
-    IkeSaSecrets keys() { return keys; }
-    SkProtection protection() { return protection; }
-    FragmentReassembler reassembler() { return reassembler; }
-    ExchangeSettings settings() { return shared.settings(); }
-    SaOutputs outputs() { return shared.outputs(); }
-    CompletableFuture<IkeSaInfo> established() { return established; }
-    CompletableFuture<String> closed() { return closed; }
+    SerialExecutor exec() {
+        return exec;
+    }
+
+    TaskManager tasks() {
+        return tasks;
+    }
+
+    boolean originalInitiator() {
+        return originalInitiator;
+    }
+
+    long spiI() {
+        return spiI;
+    }
+
+    long spiR() {
+        return spiR;
+    }
+
+    IkeSaState state() {
+        return state;
+    }
+
+    boolean isClosed() {
+        return state == IkeSaState.CLOSED;
+    }
+
+    IkeSender path() {
+        return path;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    List<Connection> candidates() {
+        return candidates;
+    }
+
+    IkeSaInitResult init() {
+        return init;
+    }
+
+    IkeSaSecrets keys() {
+        return keys;
+    }
+
+    SkProtection protection() {
+        return protection;
+    }
+
+    FragmentReassembler reassembler() {
+        return reassembler;
+    }
+
+    ExchangeSettings settings() {
+        return shared.settings();
+    }
+
+    SaOutputs outputs() {
+        return shared.outputs();
+    }
+
+    CompletableFuture<IkeSaInfo> established() {
+        return established;
+    }
+
+    CompletableFuture<String> closed() {
+        return closed;
+    }
 
     /** Our SPI, under which the SPI table delivers this SA's messages. */
     long ourSpi() {
@@ -97,8 +160,11 @@ final class IkeSa implements IkeSaInbox {
     }
 
     AuditContext auditContext() {
-        return new AuditContext(hex(spiI), spiR == 0 ? null : hex(spiR), path.remote().getAddress().getHostAddress()
-                + ":" + path.remote().getPort());
+        return new AuditContext(
+                hex(spiI),
+                spiR == 0 ? null : hex(spiR),
+                path.remote().getAddress().getHostAddress() + ":"
+                        + path.remote().getPort());
     }
 
     static String hex(long spi) {
@@ -110,10 +176,22 @@ final class IkeSa implements IkeSaInbox {
     }
 
     IkeSaInfo info() {
-        return new IkeSaInfo(connection == null ? null : connection.name(), originalInitiator, spiI, spiR,
-                path.local(), path.remote(), connection == null ? null : connection.config().localId().toString(),
-                peerId, init == null ? null : init.suite(), localAuthUsed, remoteAuthUsed, shared.tier(),
-                init != null && init.nat().any(), init != null && init.fragmentation(), children,
+        return new IkeSaInfo(
+                connection == null ? null : connection.name(),
+                originalInitiator,
+                spiI,
+                spiR,
+                path.local(),
+                path.remote(),
+                connection == null ? null : connection.config().localId().toString(),
+                peerId,
+                init == null ? null : init.suite(),
+                localAuthUsed,
+                remoteAuthUsed,
+                shared.tier(),
+                init != null && init.nat().any(),
+                init != null && init.fragmentation(),
+                children,
                 shared.outputs().tokenTime().peek(hex(spiI)));
     }
 
@@ -148,16 +226,22 @@ final class IkeSa implements IkeSaInbox {
         protection = originalInitiator
                 ? SkProtection.originalInitiator(result.suite().protection(), derived, DecodeLimits.DEFAULT)
                 : SkProtection.originalResponder(result.suite().protection(), derived, DecodeLimits.DEFAULT);
-        reassembler = new FragmentReassembler(protection, ReassemblyLimits.DEFAULT,
+        reassembler = new FragmentReassembler(
+                protection,
+                ReassemblyLimits.DEFAULT,
                 shared.budgets().apply(path.remote().getAddress()));
         state = IkeSaState.HALF_OPEN;
         if (!originalInitiator) {
             // §2.4: a responder drops the SA if IKE_AUTH does not complete in time.
-            halfOpenTimer = shared.scheduler().schedule(settings().halfOpenTimeout(), () -> exec.execute(() -> {
-                if (state == IkeSaState.HALF_OPEN) {
-                    fail("half-open for " + settings().halfOpenTimeout().toSeconds() + " s without IKE_AUTH");
-                }
-            }));
+            halfOpenTimer = shared.scheduler()
+                    .schedule(
+                            settings().halfOpenTimeout(),
+                            () -> exec.execute(() -> {
+                                if (state == IkeSaState.HALF_OPEN) {
+                                    fail("half-open for "
+                                            + settings().halfOpenTimeout().toSeconds() + " s without IKE_AUTH");
+                                }
+                            }));
         }
     }
 
@@ -187,7 +271,8 @@ final class IkeSa implements IkeSaInbox {
 
     /** Removes and returns our CHILD_SAs whose outbound SPI is {@code peerInbound} (the peer's Delete, §1.4.1). */
     List<ChildSaRecord> removeChildrenSendingTo(int peerInbound) {
-        List<ChildSaRecord> gone = children.stream().filter(c -> c.outboundSpi() == peerInbound).toList();
+        List<ChildSaRecord> gone =
+                children.stream().filter(c -> c.outboundSpi() == peerInbound).toList();
         children.removeAll(gone);
         return gone;
     }
@@ -198,15 +283,23 @@ final class IkeSa implements IkeSaInbox {
         Scheduler.cancel(halfOpenTimer);
         init = init.forgetMessages(); // AUTH is done: the IKE_SA_INIT octets are no longer needed for it
         IkeSaInfo info = info();
-        LOG.info("IKE_SA {} established: {} <-> {} {}, {}", name(), IkeSaInfo.address(path.local()),
-                IkeSaInfo.address(path.remote()), init.suite().describe(), localAuthUsed);
+        LOG.info(
+                "IKE_SA {} established: {} <-> {} {}, {}",
+                name(),
+                IkeSaInfo.address(path.local()),
+                IkeSaInfo.address(path.remote()),
+                init.suite().describe(),
+                localAuthUsed);
         shared.outputs().events().ikeSaEstablished(info);
         established.complete(info);
-        lifetimeTimer = shared.scheduler().schedule(connection.config().lifetime(), () -> exec.execute(() -> {
-            if (state == IkeSaState.ESTABLISHED) {
-                deleteIkeSa("lifetime " + connection.config().lifetime() + " expired");
-            }
-        }));
+        lifetimeTimer = shared.scheduler()
+                .schedule(
+                        connection.config().lifetime(),
+                        () -> exec.execute(() -> {
+                            if (state == IkeSaState.ESTABLISHED) {
+                                deleteIkeSa("lifetime " + connection.config().lifetime() + " expired");
+                            }
+                        }));
     }
 
     /** Deletes the IKE SA with its CHILD_SAs (§1.4.1), or closes it at once when it is not established. */
@@ -266,7 +359,9 @@ final class IkeSa implements IkeSaInbox {
         shared.outputs().tokenTime().take(hex(spiI));
         onClose.forEach(Runnable::run);
         closed.complete(reason);
-        if (settings().closedLinger().isZero() || ourSpi() == 0 || !tasks.hasCachedResponse()
+        if (settings().closedLinger().isZero()
+                || ourSpi() == 0
+                || !tasks.hasCachedResponse()
                 || shared.scheduler().schedule(settings().closedLinger(), this::unregister) == null) {
             unregister();
         }

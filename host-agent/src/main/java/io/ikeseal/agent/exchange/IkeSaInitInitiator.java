@@ -54,8 +54,12 @@ final class IkeSaInitInitiator implements InitiatorTask {
      * @param fragmentation whether we offer RFC 7383 fragmentation
      * @param authTask      the IKE_AUTH initiator to queue once the keys exist
      */
-    IkeSaInitInitiator(IkeSa sa, IkeCrypto crypto, IkeRandom random, boolean fragmentation,
-                       Function<IkeSa, InitiatorTask> authTask) {
+    IkeSaInitInitiator(
+            IkeSa sa,
+            IkeCrypto crypto,
+            IkeRandom random,
+            boolean fragmentation,
+            Function<IkeSa, InitiatorTask> authTask) {
         this.sa = sa;
         this.crypto = crypto;
         this.fragmentation = fragmentation;
@@ -66,8 +70,8 @@ final class IkeSaInitInitiator implements InitiatorTask {
     /** The connection's proposals, those the token serves; fails the SA when none is left. */
     @Override
     public void start() {
-        List<ConfiguredProposal> usable = ServedProposals.usable(crypto.dhGroups(),
-                sa.connection().config().proposals());
+        List<ConfiguredProposal> usable = ServedProposals.usable(
+                crypto.dhGroups(), sa.connection().config().proposals());
         if (usable.isEmpty()) {
             sa.fail("token '" + crypto.tokenName() + "' serves none of the DH groups of "
                     + sa.connection().config().proposals());
@@ -105,7 +109,8 @@ final class IkeSaInitInitiator implements InitiatorTask {
         p.add(new SecurityAssociationPayload(sent));
         p.add(new KeyExchangePayload(share.group().id(), share.keyExchangeData()));
         p.add(new NoncePayload(ni));
-        p.addAll(NatDetection.notifications(sa.spiI(), 0, sa.path().local(), sa.path().remote()));
+        p.addAll(NatDetection.notifications(
+                sa.spiI(), 0, sa.path().local(), sa.path().remote()));
         if (fragmentation) {
             p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
         }
@@ -129,7 +134,9 @@ final class IkeSaInitInitiator implements InitiatorTask {
         Optional<NotifyPayload> ke = m.notification(NotifyType.INVALID_KE_PAYLOAD);
         if (ke.isPresent()) {
             Optional<DhGroup> wanted = DhGroup.byId(ke.get().invalidKeGroup());
-            if (wanted.isEmpty() || !groups.contains(wanted.get()) || wanted.get() == share.group()
+            if (wanted.isEmpty()
+                    || !groups.contains(wanted.get())
+                    || wanted.get() == share.group()
                     || ++retries > MAX_RETRIES) {
                 sa.fail("INVALID_KE_PAYLOAD: responder wants group " + ke.get().invalidKeGroup() + ", we offered "
                         + groups.stream().map(DhGroup::proposalName).toList());
@@ -154,8 +161,8 @@ final class IkeSaInitInitiator implements InitiatorTask {
         Optional<KeyExchangePayload> ke = m.first(KeyExchangePayload.class);
         Optional<NoncePayload> nr = m.first(NoncePayload.class);
         if (saPayload.isEmpty() || ke.isEmpty() || nr.isEmpty() || m.header().responderSpi() == 0) {
-            sa.fail("IKE_SA_INIT response without " + (saPayload.isEmpty() ? "SA" : ke.isEmpty() ? "KE"
-                    : nr.isEmpty() ? "Nr" : "a responder SPI"));
+            sa.fail("IKE_SA_INIT response without "
+                    + (saPayload.isEmpty() ? "SA" : ke.isEmpty() ? "KE" : nr.isEmpty() ? "Nr" : "a responder SPI"));
             return;
         }
         Optional<IkeSuite> suite = ProposalSelection.acceptIke(saPayload.get().proposals(), sent);
@@ -173,10 +180,19 @@ final class IkeSaInitInitiator implements InitiatorTask {
             return;
         }
         sa.responderSpi(m.header().responderSpi());
-        IkeSaInitResult result = new IkeSaInitResult(ni, nr.get().nonce(), message1, dg.octets(), suite.get(), null,
+        IkeSaInitResult result = new IkeSaInitResult(
+                ni,
+                nr.get().nonce(),
+                message1,
+                dg.octets(),
+                suite.get(),
+                null,
                 NatDetection.check(m.notifications(), sa.spiI(), sa.spiR(), dg.sender(), dg.recipient()),
-                fragmentation && m.notification(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent(),
-                SignatureHashes.announcedBy(m.notifications()), m.all(CertificateRequestPayload.class));
+                fragmentation
+                        && m.notification(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED)
+                                .isPresent(),
+                SignatureHashes.announcedBy(m.notifications()),
+                m.all(CertificateRequestPayload.class));
         KeyShare mine = share;
         share = null;
         Continuations.on(sa.exec(), IkeKeyDerivation.derive(crypto, sa, result, mine, ke.get()), (keys, e) -> {

@@ -67,19 +67,28 @@ final class IkeSaInitResponder implements ResponderTask {
         for (Connection c : sa.candidates()) {
             ours.addAll(ServedProposals.usable(crypto.dhGroups(), c.config().proposals()));
         }
-        Optional<Selected<IkeSuite>> chosen = ProposalSelection.selectIke(saPayload.getFirst().proposals(), ours,
-                ke.getFirst().dhGroup());
+        Optional<Selected<IkeSuite>> chosen = ProposalSelection.selectIke(
+                saPayload.getFirst().proposals(), ours, ke.getFirst().dhGroup());
         if (chosen.isEmpty()) {
-            refuse(dg, NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN), sa.candidates().isEmpty()
-                    ? "no connection for " + dg.recipient().getAddress().getHostAddress() + " <-> "
-                    + IkeSaInfo.address(dg.sender())
-                    : "no proposal acceptable to " + sa.candidates().stream().map(Connection::name).toList());
+            refuse(
+                    dg,
+                    NotifyPayload.of(NotifyType.NO_PROPOSAL_CHOSEN),
+                    sa.candidates().isEmpty()
+                            ? "no connection for " + dg.recipient().getAddress().getHostAddress() + " <-> "
+                                    + IkeSaInfo.address(dg.sender())
+                            : "no proposal acceptable to "
+                                    + sa.candidates().stream()
+                                            .map(Connection::name)
+                                            .toList());
             return;
         }
         IkeSuite suite = chosen.get().suite();
         if (ke.getFirst().dhGroup() != suite.group().id()) {
-            refuse(dg, NotifyPayload.invalidKe(suite.group().id()), "KE of group " + ke.getFirst().dhGroup()
-                    + ", we chose " + suite.group().proposalName());
+            refuse(
+                    dg,
+                    NotifyPayload.invalidKe(suite.group().id()),
+                    "KE of group " + ke.getFirst().dhGroup() + ", we chose "
+                            + suite.group().proposalName());
             return;
         }
         if (ni.getFirst().nonce().length < suite.prf().outputLength() / 2) {
@@ -96,31 +105,49 @@ final class IkeSaInitResponder implements ResponderTask {
             sa.close("IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": " + e.getMessage(), false);
             return;
         }
-        byte[] nr = random.bytes(Math.max(IkeSaInitInitiator.NONCE_LENGTH, suite.prf().outputLength()));
-        boolean both = fragmentation && m.notification(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
-        boolean announceHashes = m.notification(NotifyType.SIGNATURE_HASH_ALGORITHMS).isPresent();
-        IkeSaInitResult partial = new IkeSaInitResult(ni.getFirst().nonce(), nr, dg.octets(), null, suite,
-                chosen.get().response(), NatDetection.check(m.notifications(), sa.spiI(), 0, dg.sender(),
-                dg.recipient()), both, SignatureHashes.announcedBy(m.notifications()), List.of());
-        Continuations.on(sa.exec(), crypto.generateShare(suite.group(), sa.auditContext()).thenCompose(share -> {
-            byte[] keData = share.keyExchangeData();
-            return IkeKeyDerivation.derive(crypto, sa, partial, share, peerKe).thenApply(k -> new Derived(keData, k));
-        }), (d, e) -> {
-            if (e != null) {
-                Throwable c = e.getCause() != null ? e.getCause() : e;
-                if (c instanceof InvalidPeerValueException) {
-                    sa.tasks().drop("invalid-ke-value", dg); // checked again by the port's agreement; unanswered
-                }
-                sa.close("IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": " + IkeKeyDerivation.describe(e),
-                        false);
-                return;
-            }
-            if (sa.isClosed()) {
-                d.keys().destroy();
-                return;
-            }
-            answer(partial, d, dg, announceHashes);
-        });
+        byte[] nr = random.bytes(
+                Math.max(IkeSaInitInitiator.NONCE_LENGTH, suite.prf().outputLength()));
+        boolean both = fragmentation
+                && m.notification(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED).isPresent();
+        boolean announceHashes =
+                m.notification(NotifyType.SIGNATURE_HASH_ALGORITHMS).isPresent();
+        IkeSaInitResult partial = new IkeSaInitResult(
+                ni.getFirst().nonce(),
+                nr,
+                dg.octets(),
+                null,
+                suite,
+                chosen.get().response(),
+                NatDetection.check(m.notifications(), sa.spiI(), 0, dg.sender(), dg.recipient()),
+                both,
+                SignatureHashes.announcedBy(m.notifications()),
+                List.of());
+        Continuations.on(
+                sa.exec(),
+                crypto.generateShare(suite.group(), sa.auditContext()).thenCompose(share -> {
+                    byte[] keData = share.keyExchangeData();
+                    return IkeKeyDerivation.derive(crypto, sa, partial, share, peerKe)
+                            .thenApply(k -> new Derived(keData, k));
+                }),
+                (d, e) -> {
+                    if (e != null) {
+                        Throwable c = e.getCause() != null ? e.getCause() : e;
+                        if (c instanceof InvalidPeerValueException) {
+                            sa.tasks()
+                                    .drop("invalid-ke-value", dg); // checked again by the port's agreement; unanswered
+                        }
+                        sa.close(
+                                "IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": "
+                                        + IkeKeyDerivation.describe(e),
+                                false);
+                        return;
+                    }
+                    if (sa.isClosed()) {
+                        d.keys().destroy();
+                        return;
+                    }
+                    answer(partial, d, dg, announceHashes);
+                });
     }
 
     private void answer(IkeSaInitResult partial, Derived d, IkeDatagram dg, boolean announceHashes) {
@@ -142,23 +169,38 @@ final class IkeSaInitResponder implements ResponderTask {
         }
         byte[] octets = new IkeMessage(IkeHeader.of(sa.spiI(), sa.spiR(), ExchangeType.IKE_SA_INIT, false, true, 0), p)
                 .encode();
-        sa.keyed(new IkeSaInitResult(partial.ni(), partial.nr(), partial.message1(), octets, suite,
-                partial.acceptedProposal(), partial.nat(), partial.fragmentation(), partial.peerHashes(), List.of()),
+        sa.keyed(
+                new IkeSaInitResult(
+                        partial.ni(),
+                        partial.nr(),
+                        partial.message1(),
+                        octets,
+                        suite,
+                        partial.acceptedProposal(),
+                        partial.nat(),
+                        partial.fragmentation(),
+                        partial.peerHashes(),
+                        List.of()),
                 d.keys());
         sa.tasks().respondUnprotected(0, octets);
-        LOG.debug("{}: IKE_SA_INIT answered, {}{}", sa.name(), suite.describe(), partial.nat().any()
-                ? ", NAT detected" : "");
+        LOG.debug(
+                "{}: IKE_SA_INIT answered, {}{}",
+                sa.name(),
+                suite.describe(),
+                partial.nat().any() ? ", NAT detected" : "");
     }
 
-    private record Derived(byte[] keData, IkeSaSecrets keys) {
-    }
+    private record Derived(byte[] keData, IkeSaSecrets keys) {}
 
     /** An unprotected error answer with responder SPI 0 (§1.2, §2.6), and no state kept. */
     private void refuse(IkeDatagram dg, NotifyPayload error, String why) {
         IkeHeader h = IkeHeader.of(sa.spiI(), 0, ExchangeType.IKE_SA_INIT, false, true, 0);
         sa.path().send(new IkeMessage(h, List.of(error)).encode()).exceptionally(e -> null); // as a lost datagram
-        LOG.info("IKE_SA_INIT from {} refused with {}: {}", IkeSaInfo.address(dg.sender()),
-                NotifyType.name(error.notifyType()), why);
+        LOG.info(
+                "IKE_SA_INIT from {} refused with {}: {}",
+                IkeSaInfo.address(dg.sender()),
+                NotifyType.name(error.notifyType()),
+                why);
         sa.close(NotifyType.name(error.notifyType()), false);
     }
 }

@@ -14,9 +14,17 @@ import io.ikeseal.hsm.sign.HashAlgorithm;
  *
  * @param acceptedProposal responder: the IKE proposal we answered with (a connection must allow it); else null
  */
-record IkeSaInitResult(byte[] ni, byte[] nr, byte[] message1, byte[] message2, IkeSuite suite,
-                       Proposal acceptedProposal, NatDetection.Result nat, boolean fragmentation,
-                       Set<HashAlgorithm> peerHashes, List<CertificateRequestPayload> peerCertificateRequests) {
+record IkeSaInitResult(
+        byte[] ni,
+        byte[] nr,
+        byte[] message1,
+        byte[] message2,
+        IkeSuite suite,
+        Proposal acceptedProposal,
+        NatDetection.Result nat,
+        boolean fragmentation,
+        Set<HashAlgorithm> peerHashes,
+        List<CertificateRequestPayload> peerCertificateRequests) {
     IkeSaInitResult {
         peerHashes = Set.copyOf(peerHashes);
         peerCertificateRequests = List.copyOf(peerCertificateRequests);
@@ -24,13 +32,13 @@ record IkeSaInitResult(byte[] ni, byte[] nr, byte[] message1, byte[] message2, I
 
     /** After IKE_AUTH: RealMessage1/2 are not needed again. */
     IkeSaInitResult forgetMessages() {
-        return new IkeSaInitResult(ni, nr, null, null, suite, acceptedProposal, nat, fragmentation, peerHashes,
-                peerCertificateRequests);
+        return new IkeSaInitResult(
+                ni, nr, null, null, suite, acceptedProposal, nat, fragmentation, peerHashes, peerCertificateRequests);
     }
 
     /** After the SA closed. */
     IkeSaInitResult forgetMessagesAndNonces() {
-        return new IkeSaInitResult(null, null, null, null, suite, acceptedProposal, nat, fragmentation, peerHashes,
-                List.of());
+        return new IkeSaInitResult(
+                null, null, null, null, suite, acceptedProposal, nat, fragmentation, peerHashes, List.of());
     }
 }

@@ -45,7 +45,9 @@ final class InformationalResponder implements ResponderTask {
                 for (byte[] spi : d.spis()) {
                     for (ChildSaRecord c : sa.removeChildrenSendingTo(IkeRandom.espSpiValue(spi))) {
                         installer.remove(c);
-                        ours.add(new WireWriter(4).u32(c.inboundSpi() & 0xffffffffL).array());
+                        ours.add(new WireWriter(4)
+                                .u32(c.inboundSpi() & 0xffffffffL)
+                                .array());
                         LOG.info("CHILD_SA {} deleted by the peer", c.describe());
                     }
                 }
@@ -59,8 +61,8 @@ final class InformationalResponder implements ResponderTask {
         sa.tasks().respond(m.header(), answer);
         if (deleteIke) {
             sa.close("deleted by the peer", true);
-        } else if (error != null && (error.notifyType() == NotifyType.AUTHENTICATION_FAILED
-                || sa.state() != IkeSaState.ESTABLISHED)) {
+        } else if (error != null
+                && (error.notifyType() == NotifyType.AUTHENTICATION_FAILED || sa.state() != IkeSaState.ESTABLISHED)) {
             sa.fail(NotifyType.name(error.notifyType()) + " from the peer");
         }
     }

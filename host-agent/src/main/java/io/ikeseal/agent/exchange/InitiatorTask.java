@@ -17,10 +17,8 @@ interface InitiatorTask {
     void onResponse(IkeMessage response, IkeDatagram datagram);
 
     /** No response after the last retransmission (§2.1); the manager fails the SA afterwards unless this closed it. */
-    default void onTimeout(String exchange, int tries) {
-    }
+    default void onTimeout(String exchange, int tries) {}
 
     /** The SA closed before this task finished: release what it holds, e.g. a key share. */
-    default void abandon() {
-    }
+    default void abandon() {}
 }

@@ -24,8 +24,7 @@ import io.ikeseal.agent.wire.NotifyType;
 final class MessageOpener {
     private static final Logger LOG = LoggerFactory.getLogger(MessageOpener.class);
 
-    private MessageOpener() {
-    }
+    private MessageOpener() {}
 
     static IkeMessage open(IkeSa sa, TaskManager tasks, IkeDatagram dg, boolean request) {
         IkeMessage sealed = dg.message();
@@ -57,8 +56,12 @@ final class MessageOpener {
             tasks.drop("integrity-" + e.failure().label(), dg);
             return null;
         } catch (MalformedMessageException e) {
-            LOG.info("{}: {} from {} is malformed after its integrity check: {}", sa.name(),
-                    request ? "request" : "response", dg.sender(), e.getMessage());
+            LOG.info(
+                    "{}: {} from {} is malformed after its integrity check: {}",
+                    sa.name(),
+                    request ? "request" : "response",
+                    dg.sender(),
+                    e.getMessage());
             String exchange = ExchangeType.name(sealed.header().exchangeType());
             if (request) {
                 tasks.respond(sealed.header(), List.of(NotifyPayload.of(NotifyType.INVALID_SYNTAX)));

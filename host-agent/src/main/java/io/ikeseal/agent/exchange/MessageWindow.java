@@ -55,8 +55,13 @@ final class MessageWindow {
      * @param transmit sends datagrams to the peer's current address
      * @param giveUp   called with a request and its retransmission count when the last one went unanswered
      */
-    MessageWindow(Supplier<String> name, Executor exec, Scheduler scheduler, ExchangeSettings settings, Consumer<List<byte[]>> transmit,
-                  BiConsumer<Outstanding, Integer> giveUp) {
+    MessageWindow(
+            Supplier<String> name,
+            Executor exec,
+            Scheduler scheduler,
+            ExchangeSettings settings,
+            Consumer<List<byte[]>> transmit,
+            BiConsumer<Outstanding, Integer> giveUp) {
         this.name = name;
         this.exec = exec;
         this.scheduler = scheduler;

@@ -16,13 +16,13 @@ import io.ikeseal.agent.wire.WireWriter;
  * SHA-1 here is a fingerprint the RFC fixes, not a security function.
  */
 public final class NatDetection {
-    private NatDetection() {
-    }
+    private NatDetection() {}
 
     /** The two notifications for a message from {@code local} to {@code remote}. */
-    public static List<NotifyPayload> notifications(long spiI, long spiR, InetSocketAddress local,
-                                                    InetSocketAddress remote) {
-        return List.of(NotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP, hash(spiI, spiR, local)),
+    public static List<NotifyPayload> notifications(
+            long spiI, long spiR, InetSocketAddress local, InetSocketAddress remote) {
+        return List.of(
+                NotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP, hash(spiI, spiR, local)),
                 NotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP, hash(spiI, spiR, remote)));
     }
 
@@ -39,8 +39,12 @@ public final class NatDetection {
      * @param sender    where the message came from, as we see it
      * @param recipient where it arrived, our address as we see it
      */
-    public static Result check(List<NotifyPayload> notifications, long spiI, long spiR, InetSocketAddress sender,
-                               InetSocketAddress recipient) {
+    public static Result check(
+            List<NotifyPayload> notifications,
+            long spiI,
+            long spiR,
+            InetSocketAddress sender,
+            InetSocketAddress recipient) {
         byte[] src = hash(spiI, spiR, sender);
         byte[] dst = hash(spiI, spiR, recipient);
         boolean sawSource = false;

@@ -46,8 +46,7 @@ final class ResponderSessions implements IkeSaInitListener {
     /** Of those, the ones not yet established (RFC 7296 §2.6 counts these for cookies). */
     private final AtomicInteger halfOpen = new AtomicInteger();
 
-    private record HalfOpenKey(long spiI, InetSocketAddress peer) {
-    }
+    private record HalfOpenKey(long spiI, InetSocketAddress peer) {}
 
     /** Makes responder SAs: {@link #create} registers one, {@link #begin} runs IKE_SA_INIT on its executor. */
     interface Starter {
@@ -56,8 +55,7 @@ final class ResponderSessions implements IkeSaInitListener {
         void begin(IkeSa sa, IkeDatagram request);
     }
 
-    ResponderSessions(Executor workers, Cookies cookies, int cookieThreshold, DropCounters counters,
-                      Starter starter) {
+    ResponderSessions(Executor workers, Cookies cookies, int cookieThreshold, DropCounters counters, Starter starter) {
         this.intake = new SerialExecutor(workers);
         this.cookies = cookies;
         this.threshold = cookieThreshold;
@@ -99,10 +97,11 @@ final class ResponderSessions implements IkeSaInitListener {
                 halfOpen.decrementAndGet();
             }
         };
-        sa.onClose(() -> { // before the SA runs anything: its executor publishes this to it
-            started.remove(key, sa);
-            notHalfOpen.run();
-        });
+        sa.onClose(
+                () -> { // before the SA runs anything: its executor publishes this to it
+                    started.remove(key, sa);
+                    notHalfOpen.run();
+                });
         Continuations.inline(sa.established(), (info, e) -> notHalfOpen.run());
         starter.begin(sa, dg);
     }
@@ -118,7 +117,9 @@ final class ResponderSessions implements IkeSaInitListener {
         }
         long spiI = m.header().initiatorSpi();
         var ip = dg.sender().getAddress();
-        if (!p.isEmpty() && p.getFirst() instanceof NotifyPayload n && n.notifyType() == NotifyType.COOKIE
+        if (!p.isEmpty()
+                && p.getFirst() instanceof NotifyPayload n
+                && n.notifyType() == NotifyType.COOKIE
                 && cookies.valid(n.data(), ni.nonce(), ip, spiI)) {
             return true;
         }

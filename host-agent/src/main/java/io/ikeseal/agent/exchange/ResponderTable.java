@@ -14,8 +14,7 @@ import io.ikeseal.agent.wire.ExchangeType;
  * authenticated. A new exchange (e.g. rekeying) is one more {@link Builder#on} line where the table is built.
  */
 final class ResponderTable {
-    private record Key(ExchangeType type, IkeSaState state) {
-    }
+    private record Key(ExchangeType type, IkeSaState state) {}
 
     private final Map<Key, Function<IkeSa, ResponderTask>> entries;
 

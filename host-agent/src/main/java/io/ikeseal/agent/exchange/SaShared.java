@@ -14,7 +14,13 @@ import io.ikeseal.hsm.api.ResidencyTier;
  * the SPI table, the token's tier (for events), each peer's reassembly budget (RFC 7383 §2.6), the table of
  * responder tasks, and how many peer requests an SA works on at once (RFC 7296 §2.3).
  */
-record SaShared(Executor workers, Scheduler scheduler, ExchangeSettings settings, SaOutputs outputs, IkeSpiTable spis,
-                ResidencyTier tier, Function<InetAddress, PeerReassemblyBudget> budgets, ResponderTable responders,
-                int responderWindow) {
-}
+record SaShared(
+        Executor workers,
+        Scheduler scheduler,
+        ExchangeSettings settings,
+        SaOutputs outputs,
+        IkeSpiTable spis,
+        ResidencyTier tier,
+        Function<InetAddress, PeerReassemblyBudget> budgets,
+        ResponderTable responders,
+        int responderWindow) {}

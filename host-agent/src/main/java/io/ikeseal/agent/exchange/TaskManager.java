@@ -48,14 +48,20 @@ final class TaskManager {
     /** Tasks that answered a response by preparing another request of their own (e.g. a new key share). */
     private final Set<InitiatorTask> retrying = new HashSet<>();
 
-    TaskManager(IkeSa sa, ResponderTable responders, ExchangeSettings settings, Scheduler scheduler,
-                DropCounters counters, int responderWindow) {
+    TaskManager(
+            IkeSa sa,
+            ResponderTable responders,
+            ExchangeSettings settings,
+            Scheduler scheduler,
+            DropCounters counters,
+            int responderWindow) {
         this.sa = sa;
         this.responders = responders;
         this.settings = settings;
         this.counters = counters;
         this.cache = new ResponseCache(responderWindow);
-        this.window = new MessageWindow(sa::name, sa.exec(), scheduler, settings, d -> sendAll(d, sa.path()), this::gaveUp);
+        this.window =
+                new MessageWindow(sa::name, sa.exec(), scheduler, settings, d -> sendAll(d, sa.path()), this::gaveUp);
     }
 
     // ---- our requests --------------------------------------------------------------------------------------------
@@ -89,8 +95,11 @@ final class TaskManager {
     /** Sends {@code task}'s protected request with the next message ID; its response goes to the task. */
     void send(InitiatorTask task, ExchangeType type, List<? extends IkePayload> payloads) {
         long id = window.takeId();
-        window.send(id, type, seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id),
-                payloads), task);
+        window.send(
+                id,
+                type,
+                seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id), payloads),
+                task);
     }
 
     /** Sends (or re-sends after COOKIE / INVALID_KE_PAYLOAD) an IKE_SA_INIT request: always message ID 0. */
@@ -104,23 +113,28 @@ final class TaskManager {
      */
     void sendOnce(ExchangeType type, List<? extends IkePayload> payloads) {
         long id = window.takeId();
-        sendAll(seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id), payloads),
-                sa.path());
+        sendAll(seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id), payloads), sa.path());
     }
 
     /** §2.3: the window the peer announced in N(SET_WINDOW_SIZE), if it did. */
     void peerWindow(IkeMessage m) {
-        m.notification(NotifyType.SET_WINDOW_SIZE).filter(n -> n.data().length == 4)
-                .ifPresent(n -> window.peerWindow(((n.data()[0] & 0xffL) << 24) | ((n.data()[1] & 0xff) << 16)
-                        | ((n.data()[2] & 0xff) << 8) | (n.data()[3] & 0xff)));
+        m.notification(NotifyType.SET_WINDOW_SIZE)
+                .filter(n -> n.data().length == 4)
+                .ifPresent(n -> window.peerWindow(((n.data()[0] & 0xffL) << 24)
+                        | ((n.data()[1] & 0xff) << 16)
+                        | ((n.data()[2] & 0xff) << 8)
+                        | (n.data()[3] & 0xff)));
         startNext();
     }
 
     /** N(SET_WINDOW_SIZE) for our IKE_AUTH message when we accept more than one request at a time (§2.3). */
     Optional<NotifyPayload> ourWindow() {
         int n = cache.capacity();
-        return n == 1 ? Optional.empty() : Optional.of(NotifyPayload.of(NotifyType.SET_WINDOW_SIZE,
-                new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n}));
+        return n == 1
+                ? Optional.empty()
+                : Optional.of(NotifyPayload.of(
+                        NotifyType.SET_WINDOW_SIZE,
+                        new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n}));
     }
 
     private void gaveUp(MessageWindow.Outstanding o, int n) {
@@ -128,8 +142,8 @@ final class TaskManager {
         active.remove(o.task);
         o.task.onTimeout(exchange, n);
         if (!sa.isClosed()) {
-            sa.fail("no answer to " + exchange + " #" + o.id + " from " + IkeSaInfo.address(sa.path().remote())
-                    + " after " + n + " retransmissions");
+            sa.fail("no answer to " + exchange + " #" + o.id + " from "
+                    + IkeSaInfo.address(sa.path().remote()) + " after " + n + " retransmissions");
         }
     }
 
@@ -137,8 +151,11 @@ final class TaskManager {
 
     void onDatagram(IkeDatagram dg, IkeSender replies) {
         IkeHeader h = dg.message().header();
-        if (h.fromInitiator() == sa.originalInitiator() || h.initiatorSpi() != sa.spiI() || (sa.spiR() != 0
-                && h.responderSpi() != sa.spiR() && h.exchangeType() != ExchangeType.IKE_SA_INIT.code())) {
+        if (h.fromInitiator() == sa.originalInitiator()
+                || h.initiatorSpi() != sa.spiI()
+                || (sa.spiR() != 0
+                        && h.responderSpi() != sa.spiR()
+                        && h.exchangeType() != ExchangeType.IKE_SA_INIT.code())) {
             drop("spi-or-role-mismatch", dg);
             return;
         }
@@ -200,8 +217,8 @@ final class TaskManager {
 
     /** Sends a protected response to {@code request} and caches it for retransmissions (§2.1). */
     void respond(IkeHeader request, List<? extends IkePayload> payloads) {
-        IkeHeader h = IkeHeader.of(sa.spiI(), sa.spiR(), request.exchange(), sa.originalInitiator(), true,
-                request.messageId());
+        IkeHeader h = IkeHeader.of(
+                sa.spiI(), sa.spiR(), request.exchange(), sa.originalInitiator(), true, request.messageId());
         cacheAndSend(request.messageId(), seal(h, payloads));
     }
 

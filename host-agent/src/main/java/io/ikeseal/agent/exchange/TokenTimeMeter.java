@@ -24,7 +24,8 @@ public final class TokenTimeMeter implements AuditSink {
     public CompletableFuture<Void> append(AuditRecord record) {
         CompletableFuture<Void> written = log.append(record);
         if (record.context() != null && record.context().ikeSpiI() != null && record.token() != null) {
-            micros.computeIfAbsent(record.context().ikeSpiI(), k -> new LongAdder()).add(record.durationMicros());
+            micros.computeIfAbsent(record.context().ikeSpiI(), k -> new LongAdder())
+                    .add(record.durationMicros());
         }
         return written;
     }

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.ikeseal.agent.proposal.ConfiguredProposal.Encryption;
 import io.ikeseal.agent.protect.EncryptionAlgorithm;
 import io.ikeseal.agent.protect.IntegrityAlgorithm;
-import io.ikeseal.agent.proposal.ConfiguredProposal.Encryption;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.Prf;
 
@@ -14,8 +14,7 @@ import io.ikeseal.hsm.api.Prf;
 final class AlgorithmNames {
     private static final int[] AES_BITS = {128, 192, 256};
 
-    private AlgorithmNames() {
-    }
+    private AlgorithmNames() {}
 
     /** aes128 (CBC), aes256gcm16 / aes256gcm128 (ICV in octets or bits), aes128gcm (= gcm16), chacha20poly1305. */
     static Encryption encryption(String t) {

@@ -25,8 +25,8 @@ public record ChildSuite(ProtectionSuite protection, DhGroup pfsGroup, boolean e
     }
 
     public String describe() {
-        StringBuilder b = new StringBuilder(AlgorithmNames.name(new ConfiguredProposal.Encryption(
-                protection.encryption(), protection.keyLengthBits())));
+        StringBuilder b = new StringBuilder(AlgorithmNames.name(
+                new ConfiguredProposal.Encryption(protection.encryption(), protection.keyLengthBits())));
         if (protection.integrity() != IntegrityAlgorithm.NONE) {
             b.append('-').append(AlgorithmNames.name(protection.integrity()));
         }

@@ -24,8 +24,14 @@ import io.ikeseal.hsm.api.Prf;
  * {@code aes128-sha256-modp2048} is AES-CBC-128, HMAC-SHA2-256-128, PRF-HMAC-SHA2-256, group 14. AEAD proposals
  * name a PRF and no integrity (RFC 5282 §8). ESP: a DH group asks for PFS on rekeys; ESN defaults to none.
  */
-public record ConfiguredProposal(int protocolId, List<Encryption> encryption, List<IntegrityAlgorithm> integrity,
-                                 List<Prf> prfs, List<DhGroup> groups, List<Boolean> esn, String text) {
+public record ConfiguredProposal(
+        int protocolId,
+        List<Encryption> encryption,
+        List<IntegrityAlgorithm> integrity,
+        List<Prf> prfs,
+        List<DhGroup> groups,
+        List<Boolean> esn,
+        String text) {
 
     /** An encryption transform with its key length in bits. */
     public record Encryption(EncryptionAlgorithm algorithm, int keyLengthBits) {
@@ -101,16 +107,16 @@ public record ConfiguredProposal(int protocolId, List<Encryption> encryption, Li
                 integ.add(i);
             } else if (p != null) {
                 if (protocol != ProtocolId.IKE) {
-                    throw new ProposalSyntaxException("'" + token + "' in ESP proposal '" + text
-                            + "': a PRF belongs to IKE proposals");
+                    throw new ProposalSyntaxException(
+                            "'" + token + "' in ESP proposal '" + text + "': a PRF belongs to IKE proposals");
                 }
                 prfs.add(p);
             } else if (g != null) {
                 groups.add(g);
             } else if (token.equals("esn") || token.equals("noesn")) {
                 if (protocol != ProtocolId.ESP) {
-                    throw new ProposalSyntaxException("'" + token + "' in IKE proposal '" + text
-                            + "': extended sequence numbers are for ESP");
+                    throw new ProposalSyntaxException(
+                            "'" + token + "' in IKE proposal '" + text + "': extended sequence numbers are for ESP");
                 }
                 esn.add(token.equals("esn"));
             } else {
@@ -127,33 +133,39 @@ public record ConfiguredProposal(int protocolId, List<Encryption> encryption, Li
                     + "them as two proposals (RFC 5282 §8)");
         }
         if (aead && !integ.isEmpty()) {
-            throw new ProposalSyntaxException("proposal '" + text + "': an AEAD cipher takes no integrity "
-                    + "algorithm (RFC 5282 §8)");
+            throw new ProposalSyntaxException(
+                    "proposal '" + text + "': an AEAD cipher takes no integrity " + "algorithm (RFC 5282 §8)");
         }
         if (!aead && integ.isEmpty()) {
-            throw new ProposalSyntaxException("proposal '" + text + "': " + AlgorithmNames.name(enc.iterator().next())
-                    + " needs an integrity algorithm, e.g. sha256");
+            throw new ProposalSyntaxException("proposal '" + text + "': "
+                    + AlgorithmNames.name(enc.iterator().next()) + " needs an integrity algorithm, e.g. sha256");
         }
         if (protocol == ProtocolId.IKE) {
             if (prfs.isEmpty()) {
                 if (aead) {
-                    throw new ProposalSyntaxException("proposal '" + text + "': an AEAD IKE proposal needs a PRF, "
-                            + "e.g. prfsha256");
+                    throw new ProposalSyntaxException(
+                            "proposal '" + text + "': an AEAD IKE proposal needs a PRF, " + "e.g. prfsha256");
                 }
                 for (IntegrityAlgorithm i : integ) {
                     prfs.add(AlgorithmNames.prfFor(i));
                 }
             }
             if (groups.isEmpty()) {
-                throw new ProposalSyntaxException("IKE proposal '" + text + "' names no Diffie-Hellman group, "
-                        + "e.g. ecp256 or modp2048");
+                throw new ProposalSyntaxException(
+                        "IKE proposal '" + text + "' names no Diffie-Hellman group, " + "e.g. ecp256 or modp2048");
             }
         }
         if (protocol == ProtocolId.ESP && esn.isEmpty()) {
             esn.add(false);
         }
-        return new ConfiguredProposal(protocol, new ArrayList<>(enc), new ArrayList<>(integ), new ArrayList<>(prfs),
-                new ArrayList<>(groups), new ArrayList<>(esn), text.trim());
+        return new ConfiguredProposal(
+                protocol,
+                new ArrayList<>(enc),
+                new ArrayList<>(integ),
+                new ArrayList<>(prfs),
+                new ArrayList<>(groups),
+                new ArrayList<>(esn),
+                text.trim());
     }
 
     @Override

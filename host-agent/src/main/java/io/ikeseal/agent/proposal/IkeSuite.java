@@ -10,12 +10,16 @@ public record IkeSuite(ProtectionSuite protection, Prf prf, DhGroup group) {
 
     /** In proposal notation, e.g. {@code aes256gcm16-prfsha256-ecp256}. */
     public String describe() {
-        StringBuilder b = new StringBuilder(AlgorithmNames.name(new ConfiguredProposal.Encryption(
-                protection.encryption(), protection.keyLengthBits())));
+        StringBuilder b = new StringBuilder(AlgorithmNames.name(
+                new ConfiguredProposal.Encryption(protection.encryption(), protection.keyLengthBits())));
         if (protection.integrity() != IntegrityAlgorithm.NONE) {
             b.append('-').append(AlgorithmNames.name(protection.integrity()));
         }
-        return b.append('-').append(prf.proposalName()).append('-').append(group.proposalName()).toString();
+        return b.append('-')
+                .append(prf.proposalName())
+                .append('-')
+                .append(group.proposalName())
+                .toString();
     }
 
     @Override

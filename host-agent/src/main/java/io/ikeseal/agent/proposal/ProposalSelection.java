@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.ikeseal.agent.proposal.ConfiguredProposal.Encryption;
 import io.ikeseal.agent.protect.EncryptionAlgorithm;
 import io.ikeseal.agent.protect.IntegrityAlgorithm;
 import io.ikeseal.agent.protect.ProtectionSuite;
-import io.ikeseal.agent.proposal.ConfiguredProposal.Encryption;
 import io.ikeseal.agent.wire.Proposal;
 import io.ikeseal.agent.wire.ProtocolId;
 import io.ikeseal.agent.wire.Transform;
@@ -22,15 +22,14 @@ import io.ikeseal.hsm.api.Prf;
  * missing a mandatory type, is unacceptable (§3.3.6); a transform with an unknown attribute is skipped.
  */
 public final class ProposalSelection {
-    private ProposalSelection() {
-    }
+    private ProposalSelection() {}
 
     /**
      * IKE_SA_INIT responder. When the initiator's KE group is acceptable within the chosen proposal it is taken,
      * so no INVALID_KE_PAYLOAD round trip is needed (§1.2).
      */
-    public static Optional<Selected<IkeSuite>> selectIke(List<Proposal> offered, List<ConfiguredProposal> ours,
-                                                         int keGroup) {
+    public static Optional<Selected<IkeSuite>> selectIke(
+            List<Proposal> offered, List<ConfiguredProposal> ours, int keGroup) {
         for (ConfiguredProposal c : ours) {
             for (Proposal p : offered) {
                 Optional<Selected<IkeSuite>> s = ike(p, c, keGroup);
@@ -46,8 +45,8 @@ public final class ProposalSelection {
      * CHILD_SA responder. In IKE_AUTH there is no KE payload, so DH transforms in the offer are ignored and none
      * is returned ({@code inIkeAuth}); in CREATE_CHILD_SA a PFS group must match our configuration.
      */
-    public static Optional<Selected<ChildSuite>> selectChild(List<Proposal> offered, List<ConfiguredProposal> ours,
-                                                             boolean inIkeAuth) {
+    public static Optional<Selected<ChildSuite>> selectChild(
+            List<Proposal> offered, List<ConfiguredProposal> ours, boolean inIkeAuth) {
         for (ConfiguredProposal c : ours) {
             for (Proposal p : offered) {
                 Optional<Selected<ChildSuite>> s = child(p, c, inIkeAuth);
@@ -70,12 +69,18 @@ public final class ProposalSelection {
             return Optional.empty();
         }
         Picked t = Picked.of(chosen.get());
-        if (t == null || t.encryption == null || t.prf == null || t.group == null || t.esn != null
+        if (t == null
+                || t.encryption == null
+                || t.prf == null
+                || t.group == null
+                || t.esn != null
                 || t.encryption.algorithm().isAead() != (t.integrity == IntegrityAlgorithm.NONE)) {
             return Optional.empty();
         }
-        return Optional.of(new IkeSuite(new ProtectionSuite(t.encryption.algorithm(), t.encryption.keyLengthBits(),
-                t.integrity), t.prf, t.group));
+        return Optional.of(new IkeSuite(
+                new ProtectionSuite(t.encryption.algorithm(), t.encryption.keyLengthBits(), t.integrity),
+                t.prf,
+                t.group));
     }
 
     /** Initiator: the responder's CHILD_SA answer, by the same rules; its SPI must be 4 octets. */
@@ -85,12 +90,16 @@ public final class ProposalSelection {
             return Optional.empty();
         }
         Picked t = Picked.of(chosen.get());
-        if (t == null || t.encryption == null || t.prf != null
+        if (t == null
+                || t.encryption == null
+                || t.prf != null
                 || t.encryption.algorithm().isAead() != (t.integrity == IntegrityAlgorithm.NONE)) {
             return Optional.empty();
         }
-        return Optional.of(new ChildSuite(new ProtectionSuite(t.encryption.algorithm(), t.encryption.keyLengthBits(),
-                t.integrity), t.group, Boolean.TRUE.equals(t.esn)));
+        return Optional.of(new ChildSuite(
+                new ProtectionSuite(t.encryption.algorithm(), t.encryption.keyLengthBits(), t.integrity),
+                t.group,
+                Boolean.TRUE.equals(t.esn)));
     }
 
     private static Optional<Proposal> accepted(List<Proposal> answer, List<Proposal> sent, int protocol) {
@@ -98,13 +107,16 @@ public final class ProposalSelection {
             return Optional.empty();
         }
         Proposal a = answer.getFirst();
-        Proposal ours = sent.stream().filter(s -> s.number() == a.number()).findFirst().orElse(null);
+        Proposal ours =
+                sent.stream().filter(s -> s.number() == a.number()).findFirst().orElse(null);
         if (ours == null || ours.protocolId() != protocol) {
             return Optional.empty();
         }
         boolean[] seen = new boolean[6];
         for (Transform t : a.transforms()) {
-            if (t.type() < Transform.ENCR || t.type() > Transform.ESN || seen[t.type()]
+            if (t.type() < Transform.ENCR
+                    || t.type() > Transform.ESN
+                    || seen[t.type()]
                     || ours.transforms().stream().noneMatch(o -> sameTransform(o, t))) {
                 return Optional.empty();
             }
@@ -114,7 +126,9 @@ public final class ProposalSelection {
     }
 
     private static boolean sameTransform(Transform a, Transform b) {
-        return a.type() == b.type() && a.id() == b.id() && a.keyLength().equals(b.keyLength())
+        return a.type() == b.type()
+                && a.id() == b.id()
+                && a.keyLength().equals(b.keyLength())
                 && a.attributes().size() == b.attributes().size();
     }
 
@@ -125,12 +139,16 @@ public final class ProposalSelection {
         }
         Encryption e = o.pickEncryption(c.encryption());
         Prf prf = o.pick(Transform.PRF, c.prfs(), Prf::id);
-        DhGroup group = c.groups().stream().filter(g -> g.id() == keGroup).filter(g -> o.offers(Transform.DH, g.id()))
-                .findFirst().orElseGet(() -> o.pick(Transform.DH, c.groups(), DhGroup::id));
+        DhGroup group = c.groups().stream()
+                .filter(g -> g.id() == keGroup)
+                .filter(g -> o.offers(Transform.DH, g.id()))
+                .findFirst()
+                .orElseGet(() -> o.pick(Transform.DH, c.groups(), DhGroup::id));
         if (e == null || prf == null || group == null) {
             return Optional.empty();
         }
-        IntegrityAlgorithm integ = e.algorithm().isAead() ? IntegrityAlgorithm.NONE
+        IntegrityAlgorithm integ = e.algorithm().isAead()
+                ? IntegrityAlgorithm.NONE
                 : o.pick(Transform.INTEG, c.integrity(), IntegrityAlgorithm::id);
         if (integ == null) {
             return Optional.empty();
@@ -143,8 +161,8 @@ public final class ProposalSelection {
         }
         answer.add(new Transform(Transform.DH, group.id()));
         IkeSuite suite = new IkeSuite(new ProtectionSuite(e.algorithm(), e.keyLengthBits(), integ), prf, group);
-        return Optional.of(new Selected<>(suite, new Proposal(p.number(), ProtocolId.IKE, new byte[0], answer),
-                p.spi()));
+        return Optional.of(
+                new Selected<>(suite, new Proposal(p.number(), ProtocolId.IKE, new byte[0], answer), p.spi()));
     }
 
     private static Optional<Selected<ChildSuite>> child(Proposal p, ConfiguredProposal c, boolean inIkeAuth) {
@@ -156,7 +174,8 @@ public final class ProposalSelection {
         if (e == null) {
             return Optional.empty();
         }
-        IntegrityAlgorithm integ = e.algorithm().isAead() ? IntegrityAlgorithm.NONE
+        IntegrityAlgorithm integ = e.algorithm().isAead()
+                ? IntegrityAlgorithm.NONE
                 : o.pick(Transform.INTEG, c.integrity(), IntegrityAlgorithm::id);
         if (integ == null) {
             return Optional.empty();
@@ -191,8 +210,8 @@ public final class ProposalSelection {
             answer.add(new Transform(Transform.ESN, esn ? 1 : 0));
         }
         ChildSuite suite = new ChildSuite(new ProtectionSuite(e.algorithm(), e.keyLengthBits(), integ), pfs, esn);
-        return Optional.of(new Selected<>(suite, new Proposal(p.number(), ProtocolId.ESP, new byte[0], answer),
-                p.spi()));
+        return Optional.of(
+                new Selected<>(suite, new Proposal(p.number(), ProtocolId.ESP, new byte[0], answer), p.spi()));
     }
 
     /** The usable transforms of one offered proposal, by type. */
@@ -206,7 +225,8 @@ public final class ProposalSelection {
                 if (t.type() < Transform.ENCR || t.type() > Transform.ESN) {
                     return null; // §3.3.6: an unknown transform type makes the whole proposal unacceptable
                 }
-                boolean knownAttributes = t.attributes().stream().allMatch(a -> a.type() == TransformAttribute.KEY_LENGTH);
+                boolean knownAttributes =
+                        t.attributes().stream().allMatch(a -> a.type() == TransformAttribute.KEY_LENGTH);
                 if (knownAttributes) {
                     usable.add(t);
                 }

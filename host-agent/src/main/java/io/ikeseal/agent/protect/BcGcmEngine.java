@@ -46,8 +46,8 @@ final class BcGcmEngine implements AeadEngine {
         } catch (InvalidCipherTextException e) {
             // BC decrypts as it goes: what it wrote before the tag check must not survive.
             Arrays.fill(out, (byte) 0);
-            throw new IntegrityException(IntegrityFailure.ICV_MISMATCH, "AES-GCM tag of " + tagBits
-                    + " bits did not verify");
+            throw new IntegrityException(
+                    IntegrityFailure.ICV_MISMATCH, "AES-GCM tag of " + tagBits + " bits did not verify");
         }
     }
 

@@ -37,10 +37,11 @@ final class CbcHmacCipher extends SkCipher {
             String macName = suite.integrity().jcaName();
             Mac hmac = Mac.getInstance(macName);
             hmac.init(new SecretKeySpec(a, macName));
-            return new CbcHmacCipher(suite, Cipher.getInstance("AES/CBC/NoPadding"), new SecretKeySpec(e, "AES"), hmac,
-                    octets);
+            return new CbcHmacCipher(
+                    suite, Cipher.getInstance("AES/CBC/NoPadding"), new SecretKeySpec(e, "AES"), hmac, octets);
         } catch (GeneralSecurityException ex) {
-            throw new IllegalStateException(suite + " is not available: " + ex.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    suite + " is not available: " + ex.getClass().getSimpleName());
         } finally {
             Arrays.fill(e, (byte) 0);
             Arrays.fill(a, (byte) 0);
@@ -61,7 +62,8 @@ final class CbcHmacCipher extends SkCipher {
             aes.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(content, 0, iv));
             aes.doFinal(padded, 0, padded.length, content, iv);
         } catch (GeneralSecurityException ex) {
-            throw new IllegalStateException("AES-CBC sealing failed: " + ex.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "AES-CBC sealing failed: " + ex.getClass().getSimpleName());
         }
         byte[] icv = icv(associatedData, content, iv + padded.length);
         System.arraycopy(icv, 0, content, iv + padded.length, icv.length);
@@ -80,7 +82,8 @@ final class CbcHmacCipher extends SkCipher {
             aes.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(content, 0, iv));
             return aes.doFinal(content, iv, authenticated - iv);
         } catch (GeneralSecurityException ex) {
-            throw new IllegalStateException("AES-CBC opening failed: " + ex.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "AES-CBC opening failed: " + ex.getClass().getSimpleName());
         }
     }
 

@@ -23,6 +23,7 @@ public enum EncryptionAlgorithm {
     private final int ivLength;
     private final int icvLength;
     private final int blockSize;
+
     @SuppressWarnings("ImmutableEnumChecker") // an unmodifiable copy (Set.copyOf)
     private final Set<Integer> keyLengths;
 

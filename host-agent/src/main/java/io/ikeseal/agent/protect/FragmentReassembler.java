@@ -36,8 +36,8 @@ public final class FragmentReassembler {
     }
 
     /** With a clock of nanoseconds: tests step it instead of waiting. */
-    FragmentReassembler(SkProtection protection, ReassemblyLimits limits, PeerReassemblyBudget budget,
-                        LongSupplier nanoClock) {
+    FragmentReassembler(
+            SkProtection protection, ReassemblyLimits limits, PeerReassemblyBudget budget, LongSupplier nanoClock) {
         this.protection = protection;
         this.limits = limits;
         this.budget = budget;

@@ -24,7 +24,9 @@ public record FragmentSize(int maxMessageLength) {
 
     /** For datagrams of {@code ipDatagramLength} octets, IP header included. */
     public static FragmentSize forDatagram(int ipDatagramLength, boolean ipv6, boolean nonEspMarker) {
-        return new FragmentSize(ipDatagramLength - (ipv6 ? IPV6_HEADER : IPV4_HEADER) - UDP_HEADER
+        return new FragmentSize(ipDatagramLength
+                - (ipv6 ? IPV6_HEADER : IPV4_HEADER)
+                - UDP_HEADER
                 - (nonEspMarker ? NON_ESP_MARKER : 0));
     }
 

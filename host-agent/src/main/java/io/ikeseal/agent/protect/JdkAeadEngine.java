@@ -31,13 +31,13 @@ final class JdkAeadEngine implements AeadEngine {
     }
 
     static JdkAeadEngine gcm(byte[] keyBytes, int keyLength, int icvLength) {
-        return new JdkAeadEngine("AES/GCM/NoPadding", new SecretKeySpec(keyBytes, 0, keyLength, "AES"), icvLength * 8,
-                true);
+        return new JdkAeadEngine(
+                "AES/GCM/NoPadding", new SecretKeySpec(keyBytes, 0, keyLength, "AES"), icvLength * 8, true);
     }
 
     static JdkAeadEngine chaCha20Poly1305(byte[] keyBytes, int keyLength) {
-        return new JdkAeadEngine("ChaCha20-Poly1305", new SecretKeySpec(keyBytes, 0, keyLength, "ChaCha20"), 128,
-                false);
+        return new JdkAeadEngine(
+                "ChaCha20-Poly1305", new SecretKeySpec(keyBytes, 0, keyLength, "ChaCha20"), 128, false);
     }
 
     private AlgorithmParameterSpec params(byte[] nonce) {
@@ -51,7 +51,8 @@ final class JdkAeadEngine implements AeadEngine {
             cipher.updateAAD(associatedData);
             cipher.doFinal(plaintext, 0, plaintext.length, out, offset);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(cipher.getAlgorithm() + " sealing failed: " + e.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    cipher.getAlgorithm() + " sealing failed: " + e.getClass().getSimpleName());
         }
     }
 
@@ -63,10 +64,12 @@ final class JdkAeadEngine implements AeadEngine {
             cipher.updateAAD(associatedData);
             return cipher.doFinal(in, offset, length);
         } catch (AEADBadTagException e) {
-            throw new IntegrityException(IntegrityFailure.ICV_MISMATCH, cipher.getAlgorithm() + " tag of " + tagBits
-                    + " bits did not verify");
+            throw new IntegrityException(
+                    IntegrityFailure.ICV_MISMATCH,
+                    cipher.getAlgorithm() + " tag of " + tagBits + " bits did not verify");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(cipher.getAlgorithm() + " opening failed: " + e.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    cipher.getAlgorithm() + " opening failed: " + e.getClass().getSimpleName());
         }
     }
 

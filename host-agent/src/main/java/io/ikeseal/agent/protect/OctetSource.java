@@ -32,8 +32,7 @@ interface OctetSource {
     final class Random {
         static final SecureRandom DRBG = new SecureRandom();
 
-        private Random() {
-        }
+        private Random() {}
     }
 
     /** The AEAD IV counter. Synchronized: the sealing cipher's lock already orders its callers. */

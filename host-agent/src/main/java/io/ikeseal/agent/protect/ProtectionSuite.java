@@ -91,15 +91,16 @@ public record ProtectionSuite(EncryptionAlgorithm encryption, int keyLengthBits,
     /** With the IVs (and CBC padding) taken from {@code octets}: tests replay captured messages through this. */
     SkCipher newCipher(HostKey skE, HostKey skA, OctetSource octets) {
         if (skE.length() != encryptionKeyLength()) {
-            throw new IllegalArgumentException(this + " needs a " + encryptionKeyLength() + "-octet SK_e, got "
-                    + skE.length());
+            throw new IllegalArgumentException(
+                    this + " needs a " + encryptionKeyLength() + "-octet SK_e, got " + skE.length());
         }
         int aLength = skA == null ? 0 : skA.length();
         if (aLength != integrityKeyLength()) {
-            throw new IllegalArgumentException(this + " needs a " + integrityKeyLength() + "-octet SK_a, got "
-                    + aLength);
+            throw new IllegalArgumentException(
+                    this + " needs a " + integrityKeyLength() + "-octet SK_a, got " + aLength);
         }
-        return encryption.isAead() ? AeadCipher.create(this, skE, octets)
+        return encryption.isAead()
+                ? AeadCipher.create(this, skE, octets)
                 : CbcHmacCipher.create(this, skE, skA, octets);
     }
 

@@ -18,7 +18,10 @@ public record ReassemblyLimits(int maxFragments, int maxMessageBytes, Duration t
     public static final ReassemblyLimits DEFAULT = new ReassemblyLimits(64, 32_768, Duration.ofSeconds(30));
 
     public ReassemblyLimits {
-        if (maxFragments < 1 || maxFragments > 0xffff || maxMessageBytes < 1 || timeout.isNegative()
+        if (maxFragments < 1
+                || maxFragments > 0xffff
+                || maxMessageBytes < 1
+                || timeout.isNegative()
                 || timeout.isZero()) {
             throw new IllegalArgumentException("reassembly limits must allow one fragment for some time");
         }

@@ -90,21 +90,23 @@ public abstract sealed class SkCipher implements Destroyable permits AeadCipher,
         checkUsable();
         int minimum = ivLength() + icvLength() + 1;
         if (content.length < minimum) {
-            throw new IntegrityException(IntegrityFailure.TOO_SHORT, content.length
-                    + " octets of content, less than IV + ICV + 1 = " + minimum);
+            throw new IntegrityException(
+                    IntegrityFailure.TOO_SHORT,
+                    content.length + " octets of content, less than IV + ICV + 1 = " + minimum);
         }
         int ciphertext = content.length - ivLength() - icvLength();
         if (ciphertext % blockSize() != 0) {
-            throw new IntegrityException(IntegrityFailure.NOT_BLOCK_ALIGNED, ciphertext
-                    + " octets of ciphertext, not a multiple of " + blockSize());
+            throw new IntegrityException(
+                    IntegrityFailure.NOT_BLOCK_ALIGNED,
+                    ciphertext + " octets of ciphertext, not a multiple of " + blockSize());
         }
         byte[] padded = openPadded(associatedData, content);
         try {
             int padLength = padded[padded.length - 1] & 0xff;
             // §3.14: any Pad Length that keeps the alignment must be accepted; it just has to fit.
             if (padLength > padded.length - 1) {
-                throw MalformedMessageException.syntax("SK: Pad Length " + padLength + " with " + padded.length
-                        + " octets of plaintext");
+                throw MalformedMessageException.syntax(
+                        "SK: Pad Length " + padLength + " with " + padded.length + " octets of plaintext");
             }
             return Arrays.copyOf(padded, padded.length - 1 - padLength);
         } finally {
@@ -119,8 +121,7 @@ public abstract sealed class SkCipher implements Destroyable permits AeadCipher,
     abstract byte[] openPadded(byte[] associatedData, byte[] content) throws IntegrityException;
 
     /** Fills {@code length} Padding octets; AEAD suites never pad, so only AES-CBC overrides this. */
-    void fillPadding(byte[] buf, int offset, int length) {
-    }
+    void fillPadding(byte[] buf, int offset, int length) {}
 
     /** Wipes what key material this object holds (the JCA's own copies go with the garbage collector). */
     abstract void destroyKeys();

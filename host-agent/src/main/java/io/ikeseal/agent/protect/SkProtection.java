@@ -69,7 +69,8 @@ public final class SkProtection implements Destroyable {
 
     /** Octets of the message {@link #protect} would produce: to decide whether it must be fragmented. */
     public int protectedLength(List<? extends IkePayload> inner) {
-        return IkeHeader.LENGTH + PayloadChain.GENERIC_HEADER_LENGTH
+        return IkeHeader.LENGTH
+                + PayloadChain.GENERIC_HEADER_LENGTH
                 + outbound.contentLength(PayloadChain.length(inner));
     }
 
@@ -97,8 +98,8 @@ public final class SkProtection implements Destroyable {
         if (inner.isEmpty()) {
             throw new IllegalArgumentException("no inner payloads to fragment");
         }
-        int piece = outbound.maxPlaintextLength(size.maxMessageLength() - IkeHeader.LENGTH
-                - PayloadChain.GENERIC_HEADER_LENGTH - FRAGMENT_NUMBERS);
+        int piece = outbound.maxPlaintextLength(
+                size.maxMessageLength() - IkeHeader.LENGTH - PayloadChain.GENERIC_HEADER_LENGTH - FRAGMENT_NUMBERS);
         if (piece < 1) {
             throw new IllegalArgumentException(size + " leaves no room for " + suite() + " fragments");
         }
@@ -137,7 +138,8 @@ public final class SkProtection implements Destroyable {
                     + " octets does not fit a datagram: fragment it");
         }
         byte[] placeholder = new byte[contentLength];
-        IkePayload payload = fragmentNumber == 0 ? new EncryptedPayload(firstInner, placeholder)
+        IkePayload payload = fragmentNumber == 0
+                ? new EncryptedPayload(firstInner, placeholder)
                 : new EncryptedFragmentPayload(firstInner, fragmentNumber, totalFragments, placeholder);
         byte[] message = IkeMessageCodec.encode(new IkeMessage(header, List.of(payload)));
         int associated = message.length - contentLength;
@@ -158,7 +160,8 @@ public final class SkProtection implements Destroyable {
             throw new IllegalArgumentException("not an SK message: " + sealed);
         }
         byte[] chain = open(sealed, raw, sk.content());
-        List<IkePayload> payloads = new ArrayList<>(sealed.payloads().subList(0, sealed.payloads().size() - 1));
+        List<IkePayload> payloads =
+                new ArrayList<>(sealed.payloads().subList(0, sealed.payloads().size() - 1));
         payloads.addAll(decodeInner(sealed.header(), sk.firstInnerPayload(), chain));
         return new IkeMessage(sealed.header(), payloads);
     }
@@ -168,12 +171,16 @@ public final class SkProtection implements Destroyable {
         if (!(sealed.payloads().getLast() instanceof EncryptedFragmentPayload skf)) {
             throw new IllegalArgumentException("not an SKF message: " + sealed);
         }
-        return new OpenedFragment(sealed.header(), skf.fragmentNumber(), skf.totalFragments(), skf.firstInnerPayload(),
+        return new OpenedFragment(
+                sealed.header(),
+                skf.fragmentNumber(),
+                skf.totalFragments(),
+                skf.firstInnerPayload(),
                 open(sealed, raw, skf.content()));
     }
 
-    private byte[] open(IkeMessage sealed, byte[] raw, byte[] content) throws IntegrityException,
-            MalformedMessageException {
+    private byte[] open(IkeMessage sealed, byte[] raw, byte[] content)
+            throws IntegrityException, MalformedMessageException {
         if (raw.length != sealed.header().length() || content.length > raw.length) {
             throw new IllegalArgumentException("raw octets do not belong to " + sealed);
         }

@@ -10,8 +10,12 @@ import io.ikeseal.hsm.api.HostKey;
  * that created the CHILD_SA. The installer reads them during {@link ChildSaInstaller#install} and the caller destroys
  * them right after.
  */
-public record ChildSaKeys(HostKey encryptionInitiator, HostKey integrityInitiator, HostKey encryptionResponder,
-                          HostKey integrityResponder) implements Destroyable {
+public record ChildSaKeys(
+        HostKey encryptionInitiator,
+        HostKey integrityInitiator,
+        HostKey encryptionResponder,
+        HostKey integrityResponder)
+        implements Destroyable {
 
     @Override
     public void destroy() {

@@ -17,10 +17,22 @@ import io.ikeseal.agent.wire.TrafficSelector;
  * @param outboundSpi      the peer's SPI: we send ESP with it
  * @param udpEncapsulation ESP in UDP on the NAT-T ports, because a NAT was detected (RFC 3948, RFC 7296 §2.23)
  */
-public record ChildSaRecord(String connection, String name, long ikeSpiI, long ikeSpiR, int inboundSpi,
-                            int outboundSpi, ChildSuite suite, ChildSaMode mode, List<TrafficSelector> localTs,
-                            List<TrafficSelector> remoteTs, InetSocketAddress local, InetSocketAddress remote,
-                            boolean udpEncapsulation, Duration lifetime, Instant established) {
+public record ChildSaRecord(
+        String connection,
+        String name,
+        long ikeSpiI,
+        long ikeSpiR,
+        int inboundSpi,
+        int outboundSpi,
+        ChildSuite suite,
+        ChildSaMode mode,
+        List<TrafficSelector> localTs,
+        List<TrafficSelector> remoteTs,
+        InetSocketAddress local,
+        InetSocketAddress remote,
+        boolean udpEncapsulation,
+        Duration lifetime,
+        Instant established) {
 
     public ChildSaRecord {
         localTs = List.copyOf(localTs);
@@ -29,8 +41,16 @@ public record ChildSaRecord(String connection, String name, long ikeSpiI, long i
 
     /** One line for logs and the CLI. */
     public String describe() {
-        return String.format("%s{%s} SPIs %08x_i %08x_o %s %s %s === %s%s", connection, name, inboundSpi, outboundSpi,
-                suite.describe(), mode.configName(), join(localTs), join(remoteTs),
+        return String.format(
+                "%s{%s} SPIs %08x_i %08x_o %s %s %s === %s%s",
+                connection,
+                name,
+                inboundSpi,
+                outboundSpi,
+                suite.describe(),
+                mode.configName(),
+                join(localTs),
+                join(remoteTs),
                 udpEncapsulation ? " (UDP-encapsulated)" : "");
     }
 

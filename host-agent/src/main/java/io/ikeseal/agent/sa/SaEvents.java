@@ -5,22 +5,16 @@ package io.ikeseal.agent.sa;
  * Nothing passed here carries a key.
  */
 public interface SaEvents {
-    SaEvents NONE = new SaEvents() {
-    };
+    SaEvents NONE = new SaEvents() {};
 
-    default void ikeSaEstablished(IkeSaInfo sa) {
-    }
+    default void ikeSaEstablished(IkeSaInfo sa) {}
 
     /** Before it was established: the reason names the peer's notification or our check that failed. */
-    default void ikeSaFailed(IkeSaInfo sa, String reason) {
-    }
+    default void ikeSaFailed(IkeSaInfo sa, String reason) {}
 
-    default void ikeSaDeleted(IkeSaInfo sa, String reason) {
-    }
+    default void ikeSaDeleted(IkeSaInfo sa, String reason) {}
 
-    default void childSaEstablished(IkeSaInfo ikeSa, ChildSaRecord child) {
-    }
+    default void childSaEstablished(IkeSaInfo ikeSa, ChildSaRecord child) {}
 
-    default void childSaFailed(IkeSaInfo ikeSa, String child, String reason) {
-    }
+    default void childSaFailed(IkeSaInfo ikeSa, String child, String reason) {}
 }

@@ -19,8 +19,8 @@ final class ChannelIkeSender implements IkeSender {
         this(channel, local, remote, natT, null);
     }
 
-    ChannelIkeSender(Channel channel, InetSocketAddress local, InetSocketAddress remote, boolean natT,
-                     IkeSocket natTSocket) {
+    ChannelIkeSender(
+            Channel channel, InetSocketAddress local, InetSocketAddress remote, boolean natT, IkeSocket natTSocket) {
         this.natTSocket = natTSocket;
         this.channel = channel;
         this.local = local;

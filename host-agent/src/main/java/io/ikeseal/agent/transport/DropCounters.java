@@ -16,8 +16,9 @@ import io.ikeseal.agent.wire.NotifyType;
  */
 public final class DropCounters {
     /** The only notifications the transport sends on its own, outside any SA. */
-    static final int[] ANSWER_TYPES = {NotifyType.INVALID_MAJOR_VERSION, NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD,
-            NotifyType.INVALID_IKE_SPI};
+    static final int[] ANSWER_TYPES = {
+        NotifyType.INVALID_MAJOR_VERSION, NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD, NotifyType.INVALID_IKE_SPI
+    };
 
     private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
     private final Map<MalformedReason, LongAdder> malformed = new EnumMap<>(MalformedReason.class);

@@ -15,8 +15,8 @@ import io.ikeseal.agent.wire.IkeMessage;
  * @param recipient our address and port the datagram was received on; replies leave from there
  * @param natT      received on the NAT-T port behind a non-ESP marker (RFC 3948 §2.2, RFC 7296 §2.23)
  */
-public record IkeDatagram(IkeMessage message, byte[] octets, InetSocketAddress sender, InetSocketAddress recipient,
-                          boolean natT) {
+public record IkeDatagram(
+        IkeMessage message, byte[] octets, InetSocketAddress sender, InetSocketAddress recipient, boolean natT) {
 
     public IkeDatagram {
         Objects.requireNonNull(message, "message");

@@ -2,19 +2,19 @@ package io.ikeseal.agent.transport;
 
 import java.net.InetSocketAddress;
 
-import io.ikeseal.agent.wire.DecodeLimits;
-import io.ikeseal.agent.wire.IkeHeader;
-import io.ikeseal.agent.wire.IkeMessage;
-import io.ikeseal.agent.wire.IkeMessageCodec;
-import io.ikeseal.agent.wire.MalformedMessageException;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.ikeseal.agent.wire.DecodeLimits;
+import io.ikeseal.agent.wire.IkeHeader;
+import io.ikeseal.agent.wire.IkeMessage;
+import io.ikeseal.agent.wire.IkeMessageCodec;
+import io.ikeseal.agent.wire.MalformedMessageException;
 
 /**
  * Decodes each {@link DatagramPacket} into an {@link IkeDatagram}. A datagram that breaks RFC 7296's syntax is
@@ -64,8 +64,8 @@ public final class IkeDatagramDecoder extends ChannelInboundHandlerAdapter {
             counters.count(e.reason());
             IkeHeader h = e.header();
             if (h != null && h.isRequest() && e.notifyType() != 0) {
-                return new MalformedIkeRequest(h, e.reason(), e.notifyType(), e.notifyData(), octets, sender,
-                        recipient, natT);
+                return new MalformedIkeRequest(
+                        h, e.reason(), e.notifyType(), e.notifyData(), octets, sender, recipient, natT);
             }
             return null;
         } catch (RuntimeException e) {

@@ -32,8 +32,10 @@ public final class IkeDatagramEncoder extends ChannelOutboundHandlerAdapter {
         }
         ByteBuf content;
         if (natT) {
-            content = ctx.alloc().buffer(NatTFramer.NON_ESP_MARKER_LENGTH + out.octets().length)
-                    .writeInt(0).writeBytes(out.octets());
+            content = ctx.alloc()
+                    .buffer(NatTFramer.NON_ESP_MARKER_LENGTH + out.octets().length)
+                    .writeInt(0)
+                    .writeBytes(out.octets());
         } else {
             content = Unpooled.wrappedBuffer(out.octets());
         }

@@ -2,15 +2,15 @@ package io.ikeseal.agent.transport;
 
 import java.net.InetSocketAddress;
 
-import io.ikeseal.agent.wire.ExchangeType;
-import io.ikeseal.agent.wire.IkeHeader;
-import io.ikeseal.agent.wire.NotifyType;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.ikeseal.agent.wire.ExchangeType;
+import io.ikeseal.agent.wire.IkeHeader;
+import io.ikeseal.agent.wire.NotifyType;
 
 /**
  * Routes decoded messages by our SPI (see {@link IkeSpiTable#ourSpi}): to the SA registered under it, IKE_SA_INIT
@@ -32,8 +32,8 @@ public final class IkeDispatcher extends ChannelInboundHandlerAdapter {
     private final boolean answerInvalidIkeSpi;
 
     /** @param answerInvalidIkeSpi answer protected requests under unknown SPIs (a MAY of RFC 7296 §2.21.4) */
-    public IkeDispatcher(IkeSpiTable spis, IkeSaInitListener initListener, DropCounters counters,
-                         boolean answerInvalidIkeSpi) {
+    public IkeDispatcher(
+            IkeSpiTable spis, IkeSaInitListener initListener, DropCounters counters, boolean answerInvalidIkeSpi) {
         this.spis = spis;
         this.initListener = initListener;
         this.counters = counters;
@@ -80,8 +80,10 @@ public final class IkeDispatcher extends ChannelInboundHandlerAdapter {
             // We cannot read the message, so no SA of ours can: answer whatever the exchange (§2.5).
             ctx.fireChannelRead(new UnprotectedNotify(h, r.notifyType(), r.notifyData(), r.sender()));
         } else if (isInitRequest(h)) {
-            if (r.notifyType() == NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD && h.initiatorSpi() != 0
-                    && h.responderSpi() == 0 && h.fromInitiator()) {
+            if (r.notifyType() == NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD
+                    && h.initiatorSpi() != 0
+                    && h.responderSpi() == 0
+                    && h.fromInitiator()) {
                 ctx.fireChannelRead(new UnprotectedNotify(h, r.notifyType(), r.notifyData(), r.sender()));
             }
             // INVALID_SYNTAX before any SA exists: dropped, as counted by the decoder (§3.10.1).
@@ -98,8 +100,8 @@ public final class IkeDispatcher extends ChannelInboundHandlerAdapter {
         return h.exchangeType() == ExchangeType.IKE_SA_INIT.code() && h.isRequest();
     }
 
-    private static IkeSender replies(ChannelHandlerContext ctx, InetSocketAddress peer, InetSocketAddress local,
-                                     boolean natT) {
+    private static IkeSender replies(
+            ChannelHandlerContext ctx, InetSocketAddress peer, InetSocketAddress local, boolean natT) {
         return new ChannelIkeSender(ctx.channel(), local, peer, natT);
     }
 

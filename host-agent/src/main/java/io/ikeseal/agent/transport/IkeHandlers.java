@@ -1,7 +1,8 @@
 package io.ikeseal.agent.transport;
 
-import io.ikeseal.agent.wire.DecodeLimits;
 import io.netty.channel.ChannelPipeline;
+
+import io.ikeseal.agent.wire.DecodeLimits;
 
 /**
  * The stateless handlers all sockets share, and the order they go in. Inbound: [NAT-T framer], decoder,
@@ -17,8 +18,14 @@ final class IkeHandlers {
     private final IkeDispatcher dispatcher;
     private final UnprotectedResponder responder;
 
-    IkeHandlers(DropCounters counters, EspSink esp, IkeSpiTable spis, IkeSaInitListener initListener,
-                TokenBucket answers, boolean answerInvalidIkeSpi, DecodeLimits limits) {
+    IkeHandlers(
+            DropCounters counters,
+            EspSink esp,
+            IkeSpiTable spis,
+            IkeSaInitListener initListener,
+            TokenBucket answers,
+            boolean answerInvalidIkeSpi,
+            DecodeLimits limits) {
         framer = new NatTFramer(counters, esp);
         ikeDecoder = new IkeDatagramDecoder(counters, false, limits);
         natTDecoder = new IkeDatagramDecoder(counters, true, limits);

@@ -22,6 +22,5 @@ public interface IkeSaInbox {
      * INVALID_SYNTAX). An SA may verify the ICV over {@link MalformedIkeRequest#octets()} and only then answer,
      * protected (RFC 7296 §2.5, §3.10.1); by default the request is ignored, as the transport has counted it.
      */
-    default void receiveMalformed(MalformedIkeRequest request, IkeSender replies) {
-    }
+    default void receiveMalformed(MalformedIkeRequest request, IkeSender replies) {}
 }

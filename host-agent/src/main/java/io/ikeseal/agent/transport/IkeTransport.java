@@ -25,7 +25,6 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +40,7 @@ public final class IkeTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IkeTransport.class);
     /** Larger than any UDP payload (65,527 octets over IPv6): a datagram is never cut short on receive. */
     static final int RECEIVE_ALLOCATION = 65_536;
+
     private static final long BIND_TIMEOUT_SECONDS = 10;
     private static final long CLOSE_TIMEOUT_SECONDS = 5;
 
@@ -67,8 +67,13 @@ public final class IkeTransport implements AutoCloseable {
      * Binds all sockets or none: if one address cannot be bound, those already bound are closed and the
      * BindException names the address and port.
      */
-    public static IkeTransport start(TransportConfig config, IkeSpiTable spis, IkeSaInitListener initListener,
-                                     DropCounters counters, EspSink esp) throws IOException {
+    public static IkeTransport start(
+            TransportConfig config,
+            IkeSpiTable spis,
+            IkeSaInitListener initListener,
+            DropCounters counters,
+            EspSink esp)
+            throws IOException {
         boolean epoll = config.preferEpoll() && Epoll.isAvailable();
         if (epoll) {
             LOG.info("IKE transport: native epoll");
@@ -78,20 +83,34 @@ public final class IkeTransport implements AutoCloseable {
             LOG.info("IKE transport: NIO (configured)");
         }
         DefaultThreadFactory threads = new DefaultThreadFactory("ike-udp", true);
-        EventLoopGroup group = epoll ? new EpollEventLoopGroup(config.eventLoopThreads(), threads)
+        EventLoopGroup group = epoll
+                ? new EpollEventLoopGroup(config.eventLoopThreads(), threads)
                 : new NioEventLoopGroup(config.eventLoopThreads(), threads);
-        IkeHandlers handlers = new IkeHandlers(counters, esp, spis, initListener,
-                new TokenBucket(config.answersPerSecond(), config.answerBurst()), config.answerInvalidIkeSpi(),
+        IkeHandlers handlers = new IkeHandlers(
+                counters,
+                esp,
+                spis,
+                initListener,
+                new TokenBucket(config.answersPerSecond(), config.answerBurst()),
+                config.answerInvalidIkeSpi(),
                 config.limits());
         List<IkeSocket> bound = new ArrayList<>();
         try {
             for (InetAddress address : config.addresses()) {
                 // NAT-T first: the IKE port's socket offers it to initiators that float (RFC 7296 §2.23).
-                IkeSocket natT = bind(group, epoll, handlers, config, new InetSocketAddress(address,
-                        config.natTPort()), true, null);
+                IkeSocket natT = bind(
+                        group, epoll, handlers, config, new InetSocketAddress(address, config.natTPort()), true, null);
                 bound.add(natT);
-                bound.add(bound.size() - 1, bind(group, epoll, handlers, config, new InetSocketAddress(address,
-                        config.ikePort()), false, natT));
+                bound.add(
+                        bound.size() - 1,
+                        bind(
+                                group,
+                                epoll,
+                                handlers,
+                                config,
+                                new InetSocketAddress(address, config.ikePort()),
+                                false,
+                                natT));
             }
         } catch (IOException | RuntimeException e) {
             new IkeTransport(group, epoll, bound, counters).close();
@@ -102,14 +121,21 @@ public final class IkeTransport implements AutoCloseable {
         return transport;
     }
 
-    private static IkeSocket bind(EventLoopGroup group, boolean epoll, IkeHandlers handlers, TransportConfig config,
-                                  InetSocketAddress local, boolean natT, IkeSocket natTSibling)
+    private static IkeSocket bind(
+            EventLoopGroup group,
+            boolean epoll,
+            IkeHandlers handlers,
+            TransportConfig config,
+            InetSocketAddress local,
+            boolean natT,
+            IkeSocket natTSibling)
             throws IOException {
         // IKE behind the non-ESP marker on the NAT-T port (RFC 3948 §2.2), and on the IKE port when configured so.
         boolean framed = natT || config.frameIkePort();
-        InternetProtocolFamily family = local.getAddress() instanceof Inet6Address ? InternetProtocolFamily.IPv6
-                : InternetProtocolFamily.IPv4;
-        Bootstrap b = new Bootstrap().group(group)
+        InternetProtocolFamily family =
+                local.getAddress() instanceof Inet6Address ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
+        Bootstrap b = new Bootstrap()
+                .group(group)
                 .channelFactory(() -> epoll ? new EpollDatagramChannel(family) : new NioDatagramChannel(family))
                 // No SO_REUSEADDR: UDP has no TIME_WAIT to skip, and on Linux it would let a second daemon (or a
                 // running charon) share port 500 silently, each getting part of the traffic.

@@ -16,9 +16,15 @@ import io.ikeseal.agent.wire.NotifyType;
  * @param notifyData the notification's data, e.g. the unsupported payload type; treat as read-only
  * @param octets     the datagram as received, without any non-ESP marker; treat as read-only
  */
-public record MalformedIkeRequest(IkeHeader header, MalformedReason reason, int notifyType, byte[] notifyData,
-                                  byte[] octets, InetSocketAddress sender, InetSocketAddress recipient,
-                                  boolean natT) {
+public record MalformedIkeRequest(
+        IkeHeader header,
+        MalformedReason reason,
+        int notifyType,
+        byte[] notifyData,
+        byte[] octets,
+        InetSocketAddress sender,
+        InetSocketAddress recipient,
+        boolean natT) {
 
     public MalformedIkeRequest {
         Objects.requireNonNull(header, "header");

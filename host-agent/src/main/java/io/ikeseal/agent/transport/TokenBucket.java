@@ -44,7 +44,8 @@ public final class TokenBucket {
         long elapsed = now - last; // differences of nanoTime values are meaningful across wrap-around
         if (elapsed > 0) {
             // Clamp before multiplying: an idle hour must fill the bucket, not overflow it.
-            credits = elapsed >= (capacity - credits) / perSecond + 1 ? capacity
+            credits = elapsed >= (capacity - credits) / perSecond + 1
+                    ? capacity
                     : Math.min(capacity, credits + elapsed * perSecond);
             last = now;
         }

@@ -25,13 +25,23 @@ import io.ikeseal.agent.wire.DecodeLimits;
  *                           NAT-T port, but strongSwan frames every port other than 500, so two peers on
  *                           non-standard ports interoperate only with this set (docs/strongswan-peer.md)
  */
-public record TransportConfig(List<InetAddress> addresses, int ikePort, int natTPort, boolean preferEpoll,
-                              int eventLoopThreads, int receiveBufferBytes, int answersPerSecond, int answerBurst,
-                              boolean answerInvalidIkeSpi, DecodeLimits limits, boolean frameIkePort) {
+public record TransportConfig(
+        List<InetAddress> addresses,
+        int ikePort,
+        int natTPort,
+        boolean preferEpoll,
+        int eventLoopThreads,
+        int receiveBufferBytes,
+        int answersPerSecond,
+        int answerBurst,
+        boolean answerInvalidIkeSpi,
+        DecodeLimits limits,
+        boolean frameIkePort) {
     public static final int IKE_PORT = 500;
     public static final int NAT_T_PORT = 4500;
     /** 1 MiB: bursts of IKE_SA_INIT requests wait in the kernel rather than being dropped there. */
     public static final int DEFAULT_RECEIVE_BUFFER = 1 << 20;
+
     public static final int DEFAULT_ANSWERS_PER_SECOND = 10;
     public static final int DEFAULT_ANSWER_BURST = 20;
 
@@ -47,7 +57,10 @@ public record TransportConfig(List<InetAddress> addresses, int ikePort, int natT
                         + "replies leave from the address their request arrived on");
             }
         }
-        if (ikePort < 0 || ikePort > 0xffff || natTPort < 0 || natTPort > 0xffff
+        if (ikePort < 0
+                || ikePort > 0xffff
+                || natTPort < 0
+                || natTPort > 0xffff
                 || (ikePort == natTPort && ikePort != 0)) {
             throw new IllegalArgumentException("IKE port " + ikePort + " and NAT-T port " + natTPort
                     + " must be distinct UDP ports (or 0 for any free one)");
@@ -59,28 +72,79 @@ public record TransportConfig(List<InetAddress> addresses, int ikePort, int natT
 
     /** Ports 500 and 4500 on {@code addresses}, epoll preferred, one thread per socket up to the core count. */
     public static TransportConfig of(List<InetAddress> addresses) {
-        int threads = Math.max(1, Math.min(2 * addresses.size(), Runtime.getRuntime().availableProcessors()));
-        return new TransportConfig(addresses, IKE_PORT, NAT_T_PORT, true, threads, DEFAULT_RECEIVE_BUFFER,
-                DEFAULT_ANSWERS_PER_SECOND, DEFAULT_ANSWER_BURST, true, DecodeLimits.DEFAULT, false);
+        int threads =
+                Math.max(1, Math.min(2 * addresses.size(), Runtime.getRuntime().availableProcessors()));
+        return new TransportConfig(
+                addresses,
+                IKE_PORT,
+                NAT_T_PORT,
+                true,
+                threads,
+                DEFAULT_RECEIVE_BUFFER,
+                DEFAULT_ANSWERS_PER_SECOND,
+                DEFAULT_ANSWER_BURST,
+                true,
+                DecodeLimits.DEFAULT,
+                false);
     }
 
     public TransportConfig withPorts(int ike, int natT) {
-        return new TransportConfig(addresses, ike, natT, preferEpoll, eventLoopThreads, receiveBufferBytes,
-                answersPerSecond, answerBurst, answerInvalidIkeSpi, limits, frameIkePort);
+        return new TransportConfig(
+                addresses,
+                ike,
+                natT,
+                preferEpoll,
+                eventLoopThreads,
+                receiveBufferBytes,
+                answersPerSecond,
+                answerBurst,
+                answerInvalidIkeSpi,
+                limits,
+                frameIkePort);
     }
 
     public TransportConfig withEpoll(boolean prefer) {
-        return new TransportConfig(addresses, ikePort, natTPort, prefer, eventLoopThreads, receiveBufferBytes,
-                answersPerSecond, answerBurst, answerInvalidIkeSpi, limits, frameIkePort);
+        return new TransportConfig(
+                addresses,
+                ikePort,
+                natTPort,
+                prefer,
+                eventLoopThreads,
+                receiveBufferBytes,
+                answersPerSecond,
+                answerBurst,
+                answerInvalidIkeSpi,
+                limits,
+                frameIkePort);
     }
 
     public TransportConfig withIkePortFraming(boolean frame) {
-        return new TransportConfig(addresses, ikePort, natTPort, preferEpoll, eventLoopThreads, receiveBufferBytes,
-                answersPerSecond, answerBurst, answerInvalidIkeSpi, limits, frame);
+        return new TransportConfig(
+                addresses,
+                ikePort,
+                natTPort,
+                preferEpoll,
+                eventLoopThreads,
+                receiveBufferBytes,
+                answersPerSecond,
+                answerBurst,
+                answerInvalidIkeSpi,
+                limits,
+                frame);
     }
 
     public TransportConfig withAnswers(int perSecond, int burst, boolean invalidIkeSpi) {
-        return new TransportConfig(addresses, ikePort, natTPort, preferEpoll, eventLoopThreads, receiveBufferBytes,
-                perSecond, burst, invalidIkeSpi, limits, frameIkePort);
+        return new TransportConfig(
+                addresses,
+                ikePort,
+                natTPort,
+                preferEpoll,
+                eventLoopThreads,
+                receiveBufferBytes,
+                perSecond,
+                burst,
+                invalidIkeSpi,
+                limits,
+                frameIkePort);
     }
 }

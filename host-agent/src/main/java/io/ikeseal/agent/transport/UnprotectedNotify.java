@@ -38,8 +38,16 @@ public record UnprotectedNotify(IkeHeader request, int notifyType, byte[] notify
     /** The answer as a message: header per §1.5, one notify payload about no particular SA (§3.10). */
     public IkeMessage message() {
         int flags = IkeHeader.FLAG_RESPONSE | (request.fromInitiator() ? 0 : IkeHeader.FLAG_INITIATOR);
-        IkeHeader h = new IkeHeader(request.initiatorSpi(), request.responderSpi(), 0, IkeHeader.MAJOR_VERSION,
-                IkeHeader.MINOR_VERSION, request.exchangeType(), flags, request.messageId(), 0);
+        IkeHeader h = new IkeHeader(
+                request.initiatorSpi(),
+                request.responderSpi(),
+                0,
+                IkeHeader.MAJOR_VERSION,
+                IkeHeader.MINOR_VERSION,
+                request.exchangeType(),
+                flags,
+                request.messageId(),
+                0);
         return new IkeMessage(h, List.of(NotifyPayload.of(notifyType, notifyData)));
     }
 

@@ -9,8 +9,7 @@ import java.util.Locale;
  * resolved. Errors quote the whole selector {@code text}.
  */
 final class AddressText {
-    private AddressText() {
-    }
+    private AddressText() {}
 
     private static SelectorSyntaxException error(String text, String problem) {
         return SelectorNotation.error(text, problem);

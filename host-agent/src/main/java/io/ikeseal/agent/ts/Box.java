@@ -11,8 +11,14 @@ import java.util.List;
  * 65536..65536, and any other wire range a..b is just a..b. Boxes come out of subtraction that no selector can
  * express (0..65535 without OPAQUE, protocols 3..5); {@link #toSelector()} says which ones a selector can.
  */
-record Box(AddressFamily family, BigInteger addressLow, BigInteger addressHigh, int protocolLow, int protocolHigh,
-           int portLow, int portHigh) {
+record Box(
+        AddressFamily family,
+        BigInteger addressLow,
+        BigInteger addressHigh,
+        int protocolLow,
+        int protocolHigh,
+        int portLow,
+        int portHigh) {
     static final int OPAQUE = 0x10000;
 
     static Box of(Selector s) {
@@ -78,9 +84,13 @@ record Box(AddressFamily family, BigInteger addressLow, BigInteger addressHigh, 
     }
 
     boolean contains(Box o) {
-        return family == o.family && addressLow.compareTo(o.addressLow) <= 0
-                && addressHigh.compareTo(o.addressHigh) >= 0 && protocolLow <= o.protocolLow
-                && protocolHigh >= o.protocolHigh && portLow <= o.portLow && portHigh >= o.portHigh;
+        return family == o.family
+                && addressLow.compareTo(o.addressLow) <= 0
+                && addressHigh.compareTo(o.addressHigh) >= 0
+                && protocolLow <= o.protocolLow
+                && protocolHigh >= o.protocolHigh
+                && portLow <= o.portLow
+                && portHigh >= o.portHigh;
     }
 
     /** This box without {@code o}: at most six disjoint boxes, cut first along addresses, then protocol, then port. */

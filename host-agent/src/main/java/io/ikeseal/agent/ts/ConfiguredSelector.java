@@ -33,8 +33,7 @@ public sealed interface ConfiguredSelector {
      * {@code dynamic[icmp]} on an IPv6 IKE SA is a selector that matches nothing; it is not an error.
      */
     record Dynamic(int protocol, int startPort, int endPort) implements ConfiguredSelector {
-        public static final Dynamic ANY = new Dynamic(IpProtocol.ANY, Selector.ANY_START_PORT,
-                Selector.ANY_END_PORT);
+        public static final Dynamic ANY = new Dynamic(IpProtocol.ANY, Selector.ANY_START_PORT, Selector.ANY_END_PORT);
 
         public Dynamic {
             Selector.checkProtocolAndPorts(protocol, startPort, endPort);
@@ -72,8 +71,10 @@ public sealed interface ConfiguredSelector {
             try {
                 out.add(SelectorNotation.parse(parts[i]));
             } catch (SelectorSyntaxException e) {
-                throw parts.length == 1 ? e : new SelectorSyntaxException("entry " + (i + 1) + " of "
-                        + parts.length + ": " + e.getMessage());
+                throw parts.length == 1
+                        ? e
+                        : new SelectorSyntaxException(
+                                "entry " + (i + 1) + " of " + parts.length + ": " + e.getMessage());
             }
         }
         return List.copyOf(out);

@@ -14,8 +14,7 @@ import io.ikeseal.agent.wire.TrafficSelectorPayload;
  * 10.0.0.0/24). Anything wider would let the peer route traffic our policy never offered.
  */
 public final class InitiatorCheck {
-    private InitiatorCheck() {
-    }
+    private InitiatorCheck() {}
 
     /**
      * The check of the TSi and TSr payloads as received. We propose only address ranges, so a selector of any other
@@ -24,8 +23,10 @@ public final class InitiatorCheck {
     public static InitiatorOutcome check(TsPair proposed, TrafficSelectorPayload tsi, TrafficSelectorPayload tsr) {
         for (TrafficSelectorPayload p : List.of(tsi, tsr)) {
             if (p.unknownSelectors() > 0) {
-                return new Rejected(Problem.WIDER_THAN_PROPOSED, p.kind().rfcName() + " holds "
-                        + p.unknownSelectors() + " selector(s) of a TS type we did not propose");
+                return new Rejected(
+                        Problem.WIDER_THAN_PROPOSED,
+                        p.kind().rfcName() + " holds " + p.unknownSelectors()
+                                + " selector(s) of a TS type we did not propose");
             }
         }
         return check(proposed, TsPair.fromPayloads(tsi, tsr));
@@ -48,7 +49,8 @@ public final class InitiatorCheck {
         // Narrowed unless the answer covers all that could carry traffic; a test the peer's selectors make too
         // costly counts as narrowed, which is only informational.
         SelectorSets.Budget budget = new SelectorSets.Budget(SelectorSets.PEER_BUDGET);
-        boolean whole = wanted != null && SelectorSets.coversAll(usable.tsi(), wanted.tsi(), budget)
+        boolean whole = wanted != null
+                && SelectorSets.coversAll(usable.tsi(), wanted.tsi(), budget)
                 && SelectorSets.coversAll(usable.tsr(), wanted.tsr(), budget);
         return new Accepted(usable, !whole);
     }

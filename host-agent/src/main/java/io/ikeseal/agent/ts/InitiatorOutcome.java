@@ -11,8 +11,7 @@ public sealed interface InitiatorOutcome {
      * @param narrowed  the responder took less than was proposed; with an ADDITIONAL_TS_POSSIBLE notification the
      *                  rest may be asked for in another CREATE_CHILD_SA
      */
-    record Accepted(TsPair selectors, boolean narrowed) implements InitiatorOutcome {
-    }
+    record Accepted(TsPair selectors, boolean narrowed) implements InitiatorOutcome {}
 
     /** Why a response is refused; the CHILD_SA is then deleted. */
     enum Problem {
@@ -27,6 +26,5 @@ public sealed interface InitiatorOutcome {
      *
      * @param detail for the log: the offending selector and what was proposed
      */
-    record Rejected(Problem problem, String detail) implements InitiatorOutcome {
-    }
+    record Rejected(Problem problem, String detail) implements InitiatorOutcome {}
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 public final class IpProtocol {
     /** Protocol 0 in a selector: any protocol (§3.13.1). */
     public static final int ANY = 0;
+
     public static final int ICMP = 1;
     public static final int TCP = 6;
     public static final int UDP = 17;
@@ -33,12 +34,19 @@ public final class IpProtocol {
     }
 
     private static final Map<String, Integer> BY_NAME = Map.ofEntries(
-            Map.entry("icmp", ICMP), Map.entry("tcp", TCP), Map.entry("udp", UDP), Map.entry("dccp", DCCP),
-            Map.entry("gre", GRE), Map.entry("esp", ESP), Map.entry("ah", AH), Map.entry("ipv6-icmp", IPV6_ICMP),
-            Map.entry("icmpv6", IPV6_ICMP), Map.entry("sctp", SCTP), Map.entry("udplite", UDPLITE));
+            Map.entry("icmp", ICMP),
+            Map.entry("tcp", TCP),
+            Map.entry("udp", UDP),
+            Map.entry("dccp", DCCP),
+            Map.entry("gre", GRE),
+            Map.entry("esp", ESP),
+            Map.entry("ah", AH),
+            Map.entry("ipv6-icmp", IPV6_ICMP),
+            Map.entry("icmpv6", IPV6_ICMP),
+            Map.entry("sctp", SCTP),
+            Map.entry("udplite", UDPLITE));
 
-    private IpProtocol() {
-    }
+    private IpProtocol() {}
 
     /** The protocol named {@code name} (case-insensitive; "icmpv6" is an alias of "ipv6-icmp"), or -1. */
     public static int byName(String name) {

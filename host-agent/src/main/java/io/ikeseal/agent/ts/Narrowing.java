@@ -21,15 +21,14 @@ import io.ikeseal.agent.wire.TrafficSelectorPayload;
  * traffic this one leaves out.
  */
 public final class Narrowing {
-    private Narrowing() {
-    }
+    private Narrowing() {}
 
     /**
      * Narrowing of the TSi and TSr payloads as received. Selectors of TS types we do not know were skipped on
      * decode and are ignored, as §2.9 asks; a side left with none is TS_UNACCEPTABLE.
      */
-    public static NarrowingResult respond(TrafficSelectorPayload tsi, TrafficSelectorPayload tsr,
-                                          List<TsPolicy> policies) {
+    public static NarrowingResult respond(
+            TrafficSelectorPayload tsi, TrafficSelectorPayload tsr, List<TsPolicy> policies) {
         for (TrafficSelectorPayload p : List.of(tsi, tsr)) {
             if (p.selectors().isEmpty()) {
                 return new Unacceptable(p.kind().rfcName() + " holds only selectors of TS types we do not know ("
@@ -106,7 +105,8 @@ public final class Narrowing {
             }
         }
         TsPair answer = fitPayloads(chosen.tsi, chosen.tsr);
-        boolean truncated = answer.tsi().size() < chosen.tsi.size() || answer.tsr().size() < chosen.tsr.size();
+        boolean truncated =
+                answer.tsi().size() < chosen.tsi.size() || answer.tsr().size() < chosen.tsr.size();
         // §2.9: ADDITIONAL_TS_POSSIBLE "asserts that the responder narrowed the proposed Traffic Selectors but that
         // other Traffic Selectors would also have been acceptable, though only in a separate SA".
         boolean additional = truncated;

@@ -29,8 +29,7 @@ public sealed interface NarrowingResult {
      *                             response MAY carry an ADDITIONAL_TS_POSSIBLE notification (§2.9)
      */
     record Accepted(int policyIndex, TsPair selectors, Rule rule, boolean additionalTsPossible)
-            implements NarrowingResult {
-    }
+            implements NarrowingResult {}
 
     /**
      * "If the responder's policy does not allow it to accept any part of the proposed Traffic Selectors, it

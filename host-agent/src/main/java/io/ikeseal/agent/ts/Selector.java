@@ -17,8 +17,8 @@ import io.ikeseal.agent.wire.TrafficSelector;
  * @param start the first address as an unsigned number
  * @param end   the last address, {@code >= start}
  */
-public record Selector(AddressFamily family, BigInteger start, BigInteger end, int protocol, int startPort,
-                       int endPort) {
+public record Selector(
+        AddressFamily family, BigInteger start, BigInteger end, int protocol, int startPort, int endPort) {
     public static final int ANY_START_PORT = 0;
     public static final int ANY_END_PORT = 0xffff;
     public static final int OPAQUE_START_PORT = 0xffff;
@@ -50,8 +50,8 @@ public record Selector(AddressFamily family, BigInteger start, BigInteger end, i
         if (end.getAddress().length != f.octets()) {
             throw new IllegalArgumentException("a range's ends are of one family: " + start + ", " + end);
         }
-        return new Selector(f, f.toNumber(start.getAddress()), f.toNumber(end.getAddress()), protocol, startPort,
-                endPort);
+        return new Selector(
+                f, f.toNumber(start.getAddress()), f.toNumber(end.getAddress()), protocol, startPort, endPort);
     }
 
     /** One address, any protocol, any port. */
@@ -65,8 +65,7 @@ public record Selector(AddressFamily family, BigInteger start, BigInteger end, i
 
     /** Every address of a family, any protocol and port: 0.0.0.0/0 or ::/0. */
     public static Selector all(AddressFamily family) {
-        return new Selector(family, BigInteger.ZERO, family.maxAddress(), IpProtocol.ANY, ANY_START_PORT,
-                ANY_END_PORT);
+        return new Selector(family, BigInteger.ZERO, family.maxAddress(), IpProtocol.ANY, ANY_START_PORT, ANY_END_PORT);
     }
 
     /**
@@ -79,13 +78,18 @@ public record Selector(AddressFamily family, BigInteger start, BigInteger end, i
         if (f == null) {
             throw new IllegalArgumentException("TS type " + ts.tsType() + " is not an address range");
         }
-        return new Selector(f, f.toNumber(ts.startAddress()), f.toNumber(ts.endAddress()), ts.ipProtocol(),
-                ts.startPort(), ts.endPort());
+        return new Selector(
+                f,
+                f.toNumber(ts.startAddress()),
+                f.toNumber(ts.endAddress()),
+                ts.ipProtocol(),
+                ts.startPort(),
+                ts.endPort());
     }
 
     public TrafficSelector toWire() {
-        return new TrafficSelector(family.tsType(), protocol, startPort, endPort, family.toOctets(start),
-                family.toOctets(end));
+        return new TrafficSelector(
+                family.tsType(), protocol, startPort, endPort, family.toOctets(start), family.toOctets(end));
     }
 
     public InetAddress startAddress() {

@@ -30,8 +30,7 @@ public final class SelectorNotation {
     static final String DYNAMIC = "dynamic";
     private static final String OPAQUE = "%opaque";
 
-    private SelectorNotation() {
-    }
+    private SelectorNotation() {}
 
     /** Parses one selector; see the class comment. */
     public static ConfiguredSelector parse(String raw) {
@@ -61,8 +60,9 @@ public final class SelectorNotation {
             throw error(text, "']' without '['");
         }
         if (addresses.isEmpty()) {
-            throw error(text, "no addresses before '['; write e.g. 0.0.0.0/0" + text + ", ::/0" + text
-                    + " or dynamic" + text);
+            throw error(
+                    text,
+                    "no addresses before '['; write e.g. 0.0.0.0/0" + text + ", ::/0" + text + " or dynamic" + text);
         }
         if (addresses.equalsIgnoreCase(DYNAMIC)) {
             int[] pp = suffix == null ? ANY : parseSuffix(text, suffix, null);
@@ -75,8 +75,7 @@ public final class SelectorNotation {
 
     private static final int[] ANY = {IpProtocol.ANY, Selector.ANY_START_PORT, Selector.ANY_END_PORT};
 
-    private record Range(AddressFamily family, BigInteger low, BigInteger high) {
-    }
+    private record Range(AddressFamily family, BigInteger low, BigInteger high) {}
 
     private static Range parseAddresses(String text, String a) {
         int slash = a.indexOf('/');
@@ -98,8 +97,10 @@ public final class SelectorNotation {
             BigInteger hostBits = BigInteger.ONE.shiftLeft(bits - len).subtract(BigInteger.ONE);
             BigInteger network = host.low.andNot(hostBits);
             if (!network.equals(host.low)) {
-                throw error(text, "address has bits set after the /" + len + " prefix; the network is "
-                        + AddressText.format(host.family, network) + "/" + len);
+                throw error(
+                        text,
+                        "address has bits set after the /" + len + " prefix; the network is "
+                                + AddressText.format(host.family, network) + "/" + len);
             }
             return new Range(host.family, network, network.or(hostBits));
         }
@@ -151,8 +152,10 @@ public final class SelectorNotation {
         } else {
             protocol = IpProtocol.byName(p);
             if (protocol < 0) {
-                throw error(text, "unknown protocol '" + p + "'; use tcp, udp, icmp, ipv6-icmp, sctp, dccp, "
-                        + "udplite, gre, esp, ah or a number 0..255");
+                throw error(
+                        text,
+                        "unknown protocol '" + p + "'; use tcp, udp, icmp, ipv6-icmp, sctp, dccp, "
+                                + "udplite, gre, esp, ah or a number 0..255");
             }
         }
         if (family == AddressFamily.IPV6 && protocol == IpProtocol.ICMP) {
@@ -167,10 +170,12 @@ public final class SelectorNotation {
         String ports = suffix.substring(slash + 1).strip();
         IpProtocol.PortKind kind = IpProtocol.portKind(protocol);
         if (kind == IpProtocol.PortKind.NONE) {
-            throw error(text, protocol == IpProtocol.ANY
-                    ? "ports need a protocol, e.g. [tcp/" + ports + "]"
-                    : "protocol " + IpProtocol.name(protocol) + " has no ports (RFC 7296 §3.13.1: they must be "
-                            + "0-65535)");
+            throw error(
+                    text,
+                    protocol == IpProtocol.ANY
+                            ? "ports need a protocol, e.g. [tcp/" + ports + "]"
+                            : "protocol " + IpProtocol.name(protocol) + " has no ports (RFC 7296 §3.13.1: they must be "
+                                    + "0-65535)");
         }
         if (ports.isEmpty()) {
             throw error(text, "ports missing after '/'");
@@ -191,8 +196,8 @@ public final class SelectorNotation {
             end = typeCode(text, hi, true);
         }
         if (start > end) {
-            throw error(text, (kind == IpProtocol.PortKind.PORTS ? "port" : "type/code")
-                    + " range starts above its end");
+            throw error(
+                    text, (kind == IpProtocol.PortKind.PORTS ? "port" : "type/code") + " range starts above its end");
         }
         return new int[] {protocol, start, end};
     }
@@ -207,8 +212,11 @@ public final class SelectorNotation {
     /** TYPE or TYPE/CODE; a bare TYPE is code 0 at the start of a range and code 255 at its end. */
     private static int typeCode(String text, String s, boolean upper) {
         int slash = s.indexOf('/');
-        int type = octet(text, "ICMP type", slash < 0 ? s : s.substring(0, slash).strip());
-        int code = slash < 0 ? (upper ? 0xff : 0) : octet(text, "ICMP code", s.substring(slash + 1).strip());
+        int type =
+                octet(text, "ICMP type", slash < 0 ? s : s.substring(0, slash).strip());
+        int code = slash < 0
+                ? (upper ? 0xff : 0)
+                : octet(text, "ICMP code", s.substring(slash + 1).strip());
         return type << 8 | code;
     }
 
@@ -234,8 +242,7 @@ public final class SelectorNotation {
 
     /** The notation of a selector; see the class comment. */
     public static String format(Selector s) {
-        return formatAddresses(s.family(), s.start(), s.end())
-                + formatSuffix(s.protocol(), s.startPort(), s.endPort());
+        return formatAddresses(s.family(), s.start(), s.end()) + formatSuffix(s.protocol(), s.startPort(), s.endPort());
     }
 
     static String formatAddresses(AddressFamily f, BigInteger lo, BigInteger hi) {

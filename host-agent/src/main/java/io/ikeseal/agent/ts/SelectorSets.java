@@ -29,7 +29,11 @@ public final class SelectorSets {
     static final long PEER_BUDGET = 1 << 16;
 
     /** Whether a set covers a selector: yes, no, or not decided within the budget. */
-    enum Coverage { YES, NO, UNDECIDED }
+    enum Coverage {
+        YES,
+        NO,
+        UNDECIDED
+    }
 
     /** Work left for coverage tests, shared by all the tests of one check. */
     static final class Budget {
@@ -49,8 +53,7 @@ public final class SelectorSets {
         }
     }
 
-    private SelectorSets() {
-    }
+    private SelectorSets() {}
 
     /**
      * The traffic both sets match: every pairwise intersection, {@linkplain #normalize normalized}. Selectors that
@@ -146,10 +149,24 @@ public final class SelectorSets {
         while (true) {
             int before = work.size();
             work = dropContained(work);
-            work = join(work, e -> List.of(e.box.family(), e.box.protocolLow(), e.box.protocolHigh(), e.box.portLow(),
-                    e.box.portHigh()), Comparator.comparing(e -> e.box.addressLow()));
-            work = join(work, e -> List.of(e.box.family(), e.box.addressLow(), e.box.addressHigh(),
-                    e.box.protocolLow(), e.box.protocolHigh()), Comparator.comparingInt(e -> e.box.portLow()));
+            work = join(
+                    work,
+                    e -> List.of(
+                            e.box.family(),
+                            e.box.protocolLow(),
+                            e.box.protocolHigh(),
+                            e.box.portLow(),
+                            e.box.portHigh()),
+                    Comparator.comparing(e -> e.box.addressLow()));
+            work = join(
+                    work,
+                    e -> List.of(
+                            e.box.family(),
+                            e.box.addressLow(),
+                            e.box.addressHigh(),
+                            e.box.protocolLow(),
+                            e.box.protocolHigh()),
+                    Comparator.comparingInt(e -> e.box.portLow()));
             if (work.size() == before) {
                 break; // every round that changes something removes an entry, so this ends
             }
@@ -162,8 +179,7 @@ public final class SelectorSets {
         return List.copyOf(out);
     }
 
-    private record Entry(Box box, int order) {
-    }
+    private record Entry(Box box, int order) {}
 
     /**
      * Drops entries inside another one (of equal entries the first stays). A kept entry takes the earliest position
@@ -260,7 +276,8 @@ public final class SelectorSets {
 
     /** A TSi or TSr payload of 1..255 selectors. */
     public static TrafficSelectorPayload toPayload(PayloadType kind, List<Selector> selectors) {
-        return new TrafficSelectorPayload(kind, selectors.stream().map(Selector::toWire).toList());
+        return new TrafficSelectorPayload(
+                kind, selectors.stream().map(Selector::toWire).toList());
     }
 
     /** The selectors in notation, comma-separated. */

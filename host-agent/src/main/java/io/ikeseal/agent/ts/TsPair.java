@@ -25,8 +25,8 @@ public record TsPair(List<Selector> tsi, List<Selector> tsr) {
 
     private static void check(String what, List<Selector> s) {
         if (s.isEmpty() || s.size() > TrafficSelectorPayload.MAX_SELECTORS) {
-            throw new IllegalArgumentException(what + " needs 1.." + TrafficSelectorPayload.MAX_SELECTORS
-                    + " selectors, not " + s.size());
+            throw new IllegalArgumentException(
+                    what + " needs 1.." + TrafficSelectorPayload.MAX_SELECTORS + " selectors, not " + s.size());
         }
     }
 

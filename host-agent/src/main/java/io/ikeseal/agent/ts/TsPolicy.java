@@ -21,9 +21,13 @@ public record TsPolicy(List<Selector> remote, List<Selector> local) {
      * Resolves configured selectors for one IKE SA: remote {@code dynamic} becomes the peer's address (or its
      * virtual IP), local {@code dynamic} ours.
      */
-    public static TsPolicy resolve(List<ConfiguredSelector> remote, List<ConfiguredSelector> local,
-                                   InetAddress remoteAddress, InetAddress localAddress) {
-        return new TsPolicy(ConfiguredSelector.resolveAll(remote, remoteAddress),
+    public static TsPolicy resolve(
+            List<ConfiguredSelector> remote,
+            List<ConfiguredSelector> local,
+            InetAddress remoteAddress,
+            InetAddress localAddress) {
+        return new TsPolicy(
+                ConfiguredSelector.resolveAll(remote, remoteAddress),
                 ConfiguredSelector.resolveAll(local, localAddress));
     }
 

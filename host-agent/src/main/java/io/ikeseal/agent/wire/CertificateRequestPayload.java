@@ -56,8 +56,8 @@ public record CertificateRequestPayload(int encoding, byte[] authorities) implem
         int encoding = r.u8();
         byte[] authorities = r.rest();
         if (encoding == CertificatePayload.X509_SIGNATURE && authorities.length % SHA1_LENGTH != 0) {
-            throw MalformedMessageException.syntax("CERTREQ: " + authorities.length
-                    + " octets of CA hashes is not a multiple of 20");
+            throw MalformedMessageException.syntax(
+                    "CERTREQ: " + authorities.length + " octets of CA hashes is not a multiple of 20");
         }
         return new CertificateRequestPayload(encoding, authorities);
     }

@@ -33,8 +33,8 @@ public record ConfigurationAttribute(int type, byte[] value) {
         int type = r.u16() & 0x7fff; // the R bit is reserved: ignored on receipt
         int length = r.u16();
         if (length > r.remaining()) {
-            throw MalformedMessageException.length("CP attribute " + type + " length " + length + " with "
-                    + r.remaining() + " octets left");
+            throw MalformedMessageException.length(
+                    "CP attribute " + type + " length " + length + " with " + r.remaining() + " octets left");
         }
         return new ConfigurationAttribute(type, r.bytes(length));
     }

@@ -50,8 +50,8 @@ public record ConfigurationPayload(int cfgType, List<ConfigurationAttribute> att
         List<ConfigurationAttribute> attributes = new ArrayList<>();
         while (r.remaining() > 0) {
             if (attributes.size() == MAX_ATTRIBUTES) {
-                throw new MalformedMessageException(MalformedReason.TOO_MANY, "CP: more than " + MAX_ATTRIBUTES
-                        + " attributes");
+                throw new MalformedMessageException(
+                        MalformedReason.TOO_MANY, "CP: more than " + MAX_ATTRIBUTES + " attributes");
             }
             attributes.add(ConfigurationAttribute.read(r));
         }

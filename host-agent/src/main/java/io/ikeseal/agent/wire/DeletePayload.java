@@ -17,8 +17,8 @@ public record DeletePayload(int protocolId, List<byte[]> spis) implements IkePay
         }
         for (byte[] s : spis) {
             if (s.length != size) {
-                throw new IllegalArgumentException("Delete: SPI of " + s.length + " octets for "
-                        + ProtocolId.name(protocolId));
+                throw new IllegalArgumentException(
+                        "Delete: SPI of " + s.length + " octets for " + ProtocolId.name(protocolId));
             }
         }
     }
@@ -62,12 +62,12 @@ public record DeletePayload(int protocolId, List<byte[]> spis) implements IkePay
             throw MalformedMessageException.syntax("D: protocol " + protocol);
         }
         if (spiSize != want || (protocol == ProtocolId.IKE) != (count == 0)) {
-            throw MalformedMessageException.syntax("D: " + ProtocolId.name(protocol) + " with SPI size " + spiSize
-                    + " and " + count + " SPIs");
+            throw MalformedMessageException.syntax(
+                    "D: " + ProtocolId.name(protocol) + " with SPI size " + spiSize + " and " + count + " SPIs");
         }
         if (r.remaining() != count * spiSize) {
-            throw MalformedMessageException.length("D: " + count + " SPIs of " + spiSize + " octets in "
-                    + r.remaining() + " octets");
+            throw MalformedMessageException.length(
+                    "D: " + count + " SPIs of " + spiSize + " octets in " + r.remaining() + " octets");
         }
         List<byte[]> spis = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

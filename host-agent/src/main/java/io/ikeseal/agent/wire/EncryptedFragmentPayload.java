@@ -12,7 +12,9 @@ public record EncryptedFragmentPayload(int firstInnerPayload, int fragmentNumber
         if (totalFragments < 1 || totalFragments > 0xffff || fragmentNumber < 1 || fragmentNumber > totalFragments) {
             throw new IllegalArgumentException("fragment " + fragmentNumber + " of " + totalFragments);
         }
-        if (firstInnerPayload < 0 || firstInnerPayload > 255 || (fragmentNumber == 1) == (firstInnerPayload == 0)
+        if (firstInnerPayload < 0
+                || firstInnerPayload > 255
+                || (fragmentNumber == 1) == (firstInnerPayload == 0)
                 || content.length == 0) {
             throw new IllegalArgumentException("only fragment 1 names the first inner payload, and content is needed");
         }

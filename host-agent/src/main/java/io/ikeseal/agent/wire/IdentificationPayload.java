@@ -33,8 +33,8 @@ public record IdentificationPayload(PayloadType kind, int idType, byte[] data) i
     }
 
     public static IdentificationPayload address(PayloadType kind, InetAddress a) {
-        return new IdentificationPayload(kind, a.getAddress().length == 4 ? ID_IPV4_ADDR : ID_IPV6_ADDR,
-                a.getAddress());
+        return new IdentificationPayload(
+                kind, a.getAddress().length == 4 ? ID_IPV4_ADDR : ID_IPV6_ADDR, a.getAddress());
     }
 
     /**
@@ -84,8 +84,8 @@ public record IdentificationPayload(PayloadType kind, int idType, byte[] data) i
             default -> -1;
         };
         if (want >= 0 ? data.length != want : data.length == 0) {
-            throw MalformedMessageException.syntax(kind.rfcName() + ": ID type " + type + " with " + data.length
-                    + " octets");
+            throw MalformedMessageException.syntax(
+                    kind.rfcName() + ": ID type " + type + " with " + data.length + " octets");
         }
         return new IdentificationPayload(kind, type, data);
     }

@@ -5,8 +5,16 @@ package io.ikeseal.agent.wire;
  * message is encoded, {@code nextPayload} and {@code length} are computed from its payloads, so the values held
  * here matter only for decoded messages.
  */
-public record IkeHeader(long initiatorSpi, long responderSpi, int nextPayload, int majorVersion, int minorVersion,
-                        int exchangeType, int flags, long messageId, long length) {
+public record IkeHeader(
+        long initiatorSpi,
+        long responderSpi,
+        int nextPayload,
+        int majorVersion,
+        int minorVersion,
+        int exchangeType,
+        int flags,
+        long messageId,
+        long length) {
 
     public static final int LENGTH = 28;
     public static final int MAJOR_VERSION = 2;
@@ -29,11 +37,24 @@ public record IkeHeader(long initiatorSpi, long responderSpi, int nextPayload, i
     }
 
     /** A header for a message we send: version 2.0; next payload and length are filled in by the encoder. */
-    public static IkeHeader of(long initiatorSpi, long responderSpi, ExchangeType exchange, boolean fromInitiator,
-                               boolean response, long messageId) {
+    public static IkeHeader of(
+            long initiatorSpi,
+            long responderSpi,
+            ExchangeType exchange,
+            boolean fromInitiator,
+            boolean response,
+            long messageId) {
         int flags = (fromInitiator ? FLAG_INITIATOR : 0) | (response ? FLAG_RESPONSE : 0);
-        return new IkeHeader(initiatorSpi, responderSpi, PayloadType.NONE, MAJOR_VERSION, MINOR_VERSION,
-                exchange.code(), flags, messageId, 0);
+        return new IkeHeader(
+                initiatorSpi,
+                responderSpi,
+                PayloadType.NONE,
+                MAJOR_VERSION,
+                MINOR_VERSION,
+                exchange.code(),
+                flags,
+                messageId,
+                0);
     }
 
     public boolean isResponse() {
@@ -54,14 +75,28 @@ public record IkeHeader(long initiatorSpi, long responderSpi, int nextPayload, i
     }
 
     public IkeHeader withLengthAndNext(int nextPayloadType, long totalLength) {
-        return new IkeHeader(initiatorSpi, responderSpi, nextPayloadType, majorVersion, minorVersion, exchangeType,
-                flags, messageId, totalLength);
+        return new IkeHeader(
+                initiatorSpi,
+                responderSpi,
+                nextPayloadType,
+                majorVersion,
+                minorVersion,
+                exchangeType,
+                flags,
+                messageId,
+                totalLength);
     }
 
     /** Writes all 28 octets. */
     public void write(WireWriter w) {
-        w.u64(initiatorSpi).u64(responderSpi).u8(nextPayload).u8((majorVersion << 4) | (minorVersion & 0x0f))
-                .u8(exchangeType).u8(flags).u32(messageId).u32(length);
+        w.u64(initiatorSpi)
+                .u64(responderSpi)
+                .u8(nextPayload)
+                .u8((majorVersion << 4) | (minorVersion & 0x0f))
+                .u8(exchangeType)
+                .u8(flags)
+                .u32(messageId)
+                .u32(length);
     }
 
     static IkeHeader read(WireReader r) throws MalformedMessageException {
@@ -78,8 +113,13 @@ public record IkeHeader(long initiatorSpi, long responderSpi, int nextPayload, i
 
     @Override
     public String toString() {
-        return String.format("%s %s #%d SPIi %016x SPIr %016x%s", ExchangeType.name(exchangeType),
-                isResponse() ? "response" : "request", messageId, initiatorSpi, responderSpi,
+        return String.format(
+                "%s %s #%d SPIi %016x SPIr %016x%s",
+                ExchangeType.name(exchangeType),
+                isResponse() ? "response" : "request",
+                messageId,
+                initiatorSpi,
+                responderSpi,
                 fromInitiator() ? " I" : "");
     }
 }

@@ -6,8 +6,7 @@ package io.ikeseal.agent.wire;
  * chain and every payload's own structure. Encoding computes all Length and Next Payload fields.
  */
 public final class IkeMessageCodec {
-    private IkeMessageCodec() {
-    }
+    private IkeMessageCodec() {}
 
     public static IkeMessage decode(byte[] datagram) throws MalformedMessageException {
         return decode(datagram, 0, datagram.length, DecodeLimits.DEFAULT);
@@ -19,8 +18,8 @@ public final class IkeMessageCodec {
             throw new MalformedMessageException(MalformedReason.TRUNCATED, length + " octets, less than an IKE header");
         }
         if (length > limits.maxMessageLength()) {
-            throw new MalformedMessageException(MalformedReason.TOO_LARGE, length + " octets, more than "
-                    + limits.maxMessageLength());
+            throw new MalformedMessageException(
+                    MalformedReason.TOO_LARGE, length + " octets, more than " + limits.maxMessageLength());
         }
         WireReader r = new WireReader(buf, offset, length);
         IkeHeader header = IkeHeader.read(r);
@@ -29,8 +28,9 @@ public final class IkeMessageCodec {
                 throw MalformedMessageException.version(header.majorVersion());
             }
             if (header.length() != length) {
-                throw new MalformedMessageException(MalformedReason.LENGTH_MISMATCH, "header Length "
-                        + header.length() + " in a datagram of " + length + " octets");
+                throw new MalformedMessageException(
+                        MalformedReason.LENGTH_MISMATCH,
+                        "header Length " + header.length() + " in a datagram of " + length + " octets");
             }
             return new IkeMessage(header, PayloadChain.decode(header.nextPayload(), r, limits, false));
         } catch (MalformedMessageException e) {
@@ -45,7 +45,9 @@ public final class IkeMessageCodec {
             throw new IllegalArgumentException("message too large");
         }
         WireWriter w = new WireWriter((int) total);
-        m.header().withLengthAndNext(PayloadChain.firstType(m.payloads()), total).write(w);
+        m.header()
+                .withLengthAndNext(PayloadChain.firstType(m.payloads()), total)
+                .write(w);
         PayloadChain.write(m.payloads(), w);
         return w.array();
     }

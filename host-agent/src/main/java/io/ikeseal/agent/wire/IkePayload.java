@@ -5,10 +5,23 @@ package io.ikeseal.agent.wire;
  * that (next payload, critical bit, length). Each type is a small immutable record with its own decoder. Arrays
  * returned by accessors are the payload's own: treat them as read-only.
  */
-public sealed interface IkePayload permits SecurityAssociationPayload, KeyExchangePayload, IdentificationPayload,
-        CertificatePayload, CertificateRequestPayload, AuthenticationPayload, NoncePayload, NotifyPayload,
-        DeletePayload, VendorIdPayload, TrafficSelectorPayload, ConfigurationPayload, EapPayload, EncryptedPayload,
-        EncryptedFragmentPayload, UnknownPayload {
+public sealed interface IkePayload
+        permits SecurityAssociationPayload,
+                KeyExchangePayload,
+                IdentificationPayload,
+                CertificatePayload,
+                CertificateRequestPayload,
+                AuthenticationPayload,
+                NoncePayload,
+                NotifyPayload,
+                DeletePayload,
+                VendorIdPayload,
+                TrafficSelectorPayload,
+                ConfigurationPayload,
+                EapPayload,
+                EncryptedPayload,
+                EncryptedFragmentPayload,
+                UnknownPayload {
 
     /** The payload type number in the generic header that precedes this payload. */
     int typeCode();

@@ -34,8 +34,10 @@ public final class MalformedMessageException extends Exception {
 
     /** RFC 7296 §2.5: the notification's data is the one-octet type of the payload not understood. */
     public static MalformedMessageException unsupportedCritical(int payloadType) {
-        return new MalformedMessageException(MalformedReason.UNSUPPORTED_CRITICAL_PAYLOAD,
-                NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD, new byte[] {(byte) payloadType},
+        return new MalformedMessageException(
+                MalformedReason.UNSUPPORTED_CRITICAL_PAYLOAD,
+                NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD,
+                new byte[] {(byte) payloadType},
                 "critical payload type " + payloadType + " not understood");
     }
 
@@ -43,8 +45,10 @@ public final class MalformedMessageException extends Exception {
      * RFC 7296 §2.5: a higher major version is answered with INVALID_MAJOR_VERSION; a lower one (IKEv1) is dropped.
      */
     public static MalformedMessageException version(int major) {
-        return new MalformedMessageException(MalformedReason.UNSUPPORTED_VERSION,
-                major > IkeHeader.MAJOR_VERSION ? NotifyType.INVALID_MAJOR_VERSION : 0, new byte[0],
+        return new MalformedMessageException(
+                MalformedReason.UNSUPPORTED_VERSION,
+                major > IkeHeader.MAJOR_VERSION ? NotifyType.INVALID_MAJOR_VERSION : 0,
+                new byte[0],
                 "major version " + major);
     }
 

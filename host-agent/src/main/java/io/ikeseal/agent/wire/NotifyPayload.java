@@ -111,8 +111,8 @@ public record NotifyPayload(int protocolId, byte[] spi, int notifyType, byte[] d
         int spiSize = r.u8();
         int type = r.u16();
         if (spiSize > r.remaining()) {
-            throw MalformedMessageException.length("N(" + NotifyType.name(type) + "): SPI size " + spiSize
-                    + " with " + r.remaining() + " octets left");
+            throw MalformedMessageException.length("N(" + NotifyType.name(type) + "): SPI size " + spiSize + " with "
+                    + r.remaining() + " octets left");
         }
         byte[] spi = r.bytes(spiSize);
         byte[] data = r.rest();
@@ -126,9 +126,9 @@ public record NotifyPayload(int protocolId, byte[] spi, int notifyType, byte[] d
             case NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD -> data.length == 1;
             case NotifyType.INVALID_KE_PAYLOAD -> data.length == 2;
             case NotifyType.INVALID_MESSAGE_ID, NotifyType.SET_WINDOW_SIZE, NotifyType.AUTH_LIFETIME ->
-                    data.length == 4;
+                data.length == 4;
             case NotifyType.NAT_DETECTION_SOURCE_IP, NotifyType.NAT_DETECTION_DESTINATION_IP ->
-                    data.length == NAT_DETECTION_LENGTH;
+                data.length == NAT_DETECTION_LENGTH;
             case NotifyType.COOKIE -> data.length >= 1 && data.length <= MAX_COOKIE_LENGTH;
             case NotifyType.SIGNATURE_HASH_ALGORITHMS -> data.length >= 2 && data.length % 2 == 0;
             case NotifyType.IKEV2_FRAGMENTATION_SUPPORTED -> data.length == 0; // RFC 7383 §2.3
@@ -142,8 +142,8 @@ public record NotifyPayload(int protocolId, byte[] spi, int notifyType, byte[] d
             default -> true;
         };
         if (!ok) {
-            throw MalformedMessageException.syntax("N(" + NotifyType.name(type) + "): " + data.length
-                    + " octets of data");
+            throw MalformedMessageException.syntax(
+                    "N(" + NotifyType.name(type) + "): " + data.length + " octets of data");
         }
     }
 }

@@ -53,6 +53,7 @@ public final class NotifyType {
     public static final int ANOTHER_AUTH_FOLLOWS = 16405;
     /** RFC 5685 §4. */
     public static final int REDIRECT_SUPPORTED = 16406;
+
     public static final int REDIRECT = 16407;
     public static final int REDIRECTED_FROM = 16408;
     public static final int EAP_ONLY_AUTHENTICATION = 16417;
@@ -115,8 +116,7 @@ public final class NotifyType {
             Map.entry(IKEV2_FRAGMENTATION_SUPPORTED, "IKEV2_FRAGMENTATION_SUPPORTED"),
             Map.entry(SIGNATURE_HASH_ALGORITHMS, "SIGNATURE_HASH_ALGORITHMS"));
 
-    private NotifyType() {
-    }
+    private NotifyType() {}
 
     public static boolean isError(int type) {
         return type < FIRST_STATUS;

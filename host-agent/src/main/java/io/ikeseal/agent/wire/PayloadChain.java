@@ -12,8 +12,7 @@ public final class PayloadChain {
     public static final int GENERIC_HEADER_LENGTH = 4;
     private static final int CRITICAL = 0x80;
 
-    private PayloadChain() {
-    }
+    private PayloadChain() {}
 
     /**
      * Decodes payloads from {@code r} until the chain ends; {@code r} must then be exhausted.
@@ -26,19 +25,20 @@ public final class PayloadChain {
         int type = firstType;
         while (type != PayloadType.NONE) {
             if (out.size() == limits.maxPayloads()) {
-                throw new MalformedMessageException(MalformedReason.TOO_MANY, "more than " + limits.maxPayloads()
-                        + " payloads");
+                throw new MalformedMessageException(
+                        MalformedReason.TOO_MANY, "more than " + limits.maxPayloads() + " payloads");
             }
             if (r.remaining() < GENERIC_HEADER_LENGTH) {
-                throw new MalformedMessageException(MalformedReason.TRUNCATED, "chain names "
-                        + PayloadType.name(type) + " but " + r.remaining() + " octets are left");
+                throw new MalformedMessageException(
+                        MalformedReason.TRUNCATED,
+                        "chain names " + PayloadType.name(type) + " but " + r.remaining() + " octets are left");
             }
             int next = r.u8();
             boolean critical = (r.u8() & CRITICAL) != 0; // the other 7 bits are reserved: ignored on receipt
             int length = r.u16();
             if (length < GENERIC_HEADER_LENGTH || length - GENERIC_HEADER_LENGTH > r.remaining()) {
-                throw MalformedMessageException.length(PayloadType.name(type) + " Payload Length " + length
-                        + " with " + (r.remaining() + GENERIC_HEADER_LENGTH) + " octets left");
+                throw MalformedMessageException.length(PayloadType.name(type) + " Payload Length " + length + " with "
+                        + (r.remaining() + GENERIC_HEADER_LENGTH) + " octets left");
             }
             WireReader body = r.slice(length - GENERIC_HEADER_LENGTH);
             PayloadType known = PayloadType.of(type);
@@ -47,11 +47,13 @@ public final class PayloadChain {
                     throw MalformedMessageException.syntax(known.rfcName() + " inside an SK payload");
                 }
                 if (r.remaining() != 0) {
-                    throw MalformedMessageException.syntax(known.rfcName() + " must be the last payload; "
-                            + r.remaining() + " octets follow it");
+                    throw MalformedMessageException.syntax(
+                            known.rfcName() + " must be the last payload; " + r.remaining() + " octets follow it");
                 }
-                out.add(known == PayloadType.SK ? EncryptedPayload.decode(next, body)
-                        : EncryptedFragmentPayload.decode(next, body));
+                out.add(
+                        known == PayloadType.SK
+                                ? EncryptedPayload.decode(next, body)
+                                : EncryptedFragmentPayload.decode(next, body));
                 return out;
             }
             if (known == null) {

@@ -34,16 +34,21 @@ public record Proposal(int number, int protocolId, byte[] spi, List<Transform> t
     }
 
     void write(WireWriter w, boolean last) {
-        w.u8(last ? LAST : MORE).u8(0).u16(length()).u8(number).u8(protocolId).u8(spi.length)
-                .u8(transforms.size()).bytes(spi);
+        w.u8(last ? LAST : MORE)
+                .u8(0)
+                .u16(length())
+                .u8(number)
+                .u8(protocolId)
+                .u8(spi.length)
+                .u8(transforms.size())
+                .bytes(spi);
         for (int i = 0; i < transforms.size(); i++) {
             transforms.get(i).write(w, i == transforms.size() - 1);
         }
     }
 
     /** A decoded proposal and whether its Last Substruc field said it was the last. */
-    record Read(Proposal proposal, boolean lastSubstructure) {
-    }
+    record Read(Proposal proposal, boolean lastSubstructure) {}
 
     static Read read(WireReader in) throws MalformedMessageException {
         int lastSubstruc = in.u8();
@@ -53,8 +58,8 @@ public record Proposal(int number, int protocolId, byte[] spi, List<Transform> t
             throw MalformedMessageException.syntax("proposal: Last Substruc must be 0 or 2, was " + lastSubstruc);
         }
         if (length < HEADER_LENGTH || length - 4 > in.remaining()) {
-            throw MalformedMessageException.length("proposal length " + length + " with " + (in.remaining() + 4)
-                    + " octets left");
+            throw MalformedMessageException.length(
+                    "proposal length " + length + " with " + (in.remaining() + 4) + " octets left");
         }
         WireReader r = in.slice(length - 4);
         int number = r.u8();
@@ -70,15 +75,15 @@ public record Proposal(int number, int protocolId, byte[] spi, List<Transform> t
         boolean last = count == 0;
         while (!last) {
             if (r.remaining() == 0) {
-                throw MalformedMessageException.syntax("proposal " + number + ": transform "
-                        + (transforms.size() + 1) + " announced but the proposal ends");
+                throw MalformedMessageException.syntax("proposal " + number + ": transform " + (transforms.size() + 1)
+                        + " announced but the proposal ends");
             }
             Transform.Read t = Transform.read(r);
             transforms.add(t.transform());
             last = t.lastSubstructure();
             if (transforms.size() > count || (last && transforms.size() != count)) {
-                throw MalformedMessageException.syntax("proposal " + number + " says " + count
-                        + " transforms, holds " + (last ? transforms.size() : "more"));
+                throw MalformedMessageException.syntax("proposal " + number + " says " + count + " transforms, holds "
+                        + (last ? transforms.size() : "more"));
             }
         }
         r.expectEnd("proposal " + number);
@@ -92,8 +97,8 @@ public record Proposal(int number, int protocolId, byte[] spi, List<Transform> t
             default -> true; // unknown protocol: the proposal is unacceptable, not malformed (§3.3.6)
         };
         if (!ok) {
-            throw MalformedMessageException.syntax("proposal: SPI size " + spiSize + " for "
-                    + ProtocolId.name(protocol));
+            throw MalformedMessageException.syntax(
+                    "proposal: SPI size " + spiSize + " for " + ProtocolId.name(protocol));
         }
     }
 }

@@ -4,12 +4,12 @@ package io.ikeseal.agent.wire;
 public final class ProtocolId {
     /** Not about an SA (notify payloads only, §3.10). */
     public static final int NONE = 0;
+
     public static final int IKE = 1;
     public static final int AH = 2;
     public static final int ESP = 3;
 
-    private ProtocolId() {
-    }
+    private ProtocolId() {}
 
     public static String name(int id) {
         return switch (id) {

@@ -36,7 +36,8 @@ public record RedirectGateway(int identityType, byte[] identity, byte[] nonce) {
         byte[] identity = r.bytes(length);
         byte[] nonce = r.rest();
         if ((!mayCarryNonce && nonce.length > 0)
-                || (nonce.length > 0 && (nonce.length < NoncePayload.MIN_LENGTH || nonce.length > NoncePayload.MAX_LENGTH))) {
+                || (nonce.length > 0
+                        && (nonce.length < NoncePayload.MIN_LENGTH || nonce.length > NoncePayload.MAX_LENGTH))) {
             throw MalformedMessageException.syntax("redirect gateway: " + nonce.length + " trailing octets");
         }
         return new RedirectGateway(type, identity, nonce);

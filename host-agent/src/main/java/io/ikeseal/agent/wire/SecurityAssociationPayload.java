@@ -41,20 +41,22 @@ public record SecurityAssociationPayload(List<Proposal> proposals) implements Ik
         boolean last = false;
         while (!last) {
             if (proposals.size() == MAX_PROPOSALS) {
-                throw new MalformedMessageException(MalformedReason.TOO_MANY, "more than " + MAX_PROPOSALS
-                        + " proposals");
+                throw new MalformedMessageException(
+                        MalformedReason.TOO_MANY, "more than " + MAX_PROPOSALS + " proposals");
             }
             if (r.remaining() == 0) {
-                throw MalformedMessageException.syntax("SA: proposal " + (proposals.size() + 1)
-                        + " announced but the payload ends");
+                throw MalformedMessageException.syntax(
+                        "SA: proposal " + (proposals.size() + 1) + " announced but the payload ends");
             }
             Proposal.Read p = Proposal.read(r);
             last = p.lastSubstructure();
             // A request numbers its proposals 1, 2, 3...; a response carries the one accepted, with its number.
-            if (!proposals.isEmpty() && (proposals.getFirst().number() != 1
-                    || p.proposal().number() != proposals.getLast().number() + 1)) {
+            if (!proposals.isEmpty()
+                    && (proposals.getFirst().number() != 1
+                            || p.proposal().number() != proposals.getLast().number() + 1)) {
                 throw MalformedMessageException.syntax("SA: proposal numbers must be 1, 2, 3...; got "
-                        + p.proposal().number() + " after " + proposals.getLast().number());
+                        + p.proposal().number() + " after "
+                        + proposals.getLast().number());
             }
             proposals.add(p.proposal());
         }

@@ -9,18 +9,22 @@ import java.util.Arrays;
  * decode: the selector length fits its type, start address ≤ end address, and start port ≤ end port except for
  * OPAQUE ports (start 65535, end 0; RFC 4301 §4.4.1.1).
  */
-public record TrafficSelector(int tsType, int ipProtocol, int startPort, int endPort, byte[] startAddress,
-                              byte[] endAddress) {
+public record TrafficSelector(
+        int tsType, int ipProtocol, int startPort, int endPort, byte[] startAddress, byte[] endAddress) {
     public static final int TS_IPV4_ADDR_RANGE = 7;
     public static final int TS_IPV6_ADDR_RANGE = 8;
 
     public TrafficSelector {
         int alen = addressLength(tsType);
         if (alen < 0 || startAddress.length != alen || endAddress.length != alen) {
-            throw new IllegalArgumentException("TS type " + tsType + " with addresses of " + startAddress.length
-                    + "/" + endAddress.length + " octets");
+            throw new IllegalArgumentException("TS type " + tsType + " with addresses of " + startAddress.length + "/"
+                    + endAddress.length + " octets");
         }
-        if (ipProtocol < 0 || ipProtocol > 255 || startPort < 0 || startPort > 0xffff || endPort < 0
+        if (ipProtocol < 0
+                || ipProtocol > 255
+                || startPort < 0
+                || startPort > 0xffff
+                || endPort < 0
                 || endPort > 0xffff) {
             throw new IllegalArgumentException("protocol is an octet, ports two octets");
         }
@@ -56,7 +60,13 @@ public record TrafficSelector(int tsType, int ipProtocol, int startPort, int end
     }
 
     void write(WireWriter w) {
-        w.u8(tsType).u8(ipProtocol).u16(length()).u16(startPort).u16(endPort).bytes(startAddress).bytes(endAddress);
+        w.u8(tsType)
+                .u8(ipProtocol)
+                .u16(length())
+                .u16(startPort)
+                .u16(endPort)
+                .bytes(startAddress)
+                .bytes(endAddress);
     }
 
     /**
@@ -70,15 +80,15 @@ public record TrafficSelector(int tsType, int ipProtocol, int startPort, int end
         int alen = addressLength(type);
         if (alen < 0) {
             if (length < 4) {
-                throw MalformedMessageException.length("TS type " + type + " with Selector Length " + length
-                        + ", shorter than its header");
+                throw MalformedMessageException.length(
+                        "TS type " + type + " with Selector Length " + length + ", shorter than its header");
             }
             in.skip(length - 4);
             return null;
         }
         if (length != 8 + 2 * alen) {
-            throw MalformedMessageException.length("TS type " + type + " with Selector Length " + length
-                    + ", must be " + (8 + 2 * alen));
+            throw MalformedMessageException.length(
+                    "TS type " + type + " with Selector Length " + length + ", must be " + (8 + 2 * alen));
         }
         WireReader r = in.slice(length - 4);
         int startPort = r.u16();
@@ -105,9 +115,12 @@ public record TrafficSelector(int tsType, int ipProtocol, int startPort, int end
 
     @Override
     public String toString() {
-        String ports = isOpaquePorts() ? "opaque" : startPort == 0 && endPort == 0xffff ? "any"
-                : startPort == endPort ? Integer.toString(startPort) : startPort + "-" + endPort;
-        return start().getHostAddress() + ".." + end().getHostAddress() + "[" + (ipProtocol == 0 ? "any"
-                : ipProtocol) + "/" + ports + "]";
+        String ports = isOpaquePorts()
+                ? "opaque"
+                : startPort == 0 && endPort == 0xffff
+                        ? "any"
+                        : startPort == endPort ? Integer.toString(startPort) : startPort + "-" + endPort;
+        return start().getHostAddress() + ".." + end().getHostAddress() + "[" + (ipProtocol == 0 ? "any" : ipProtocol)
+                + "/" + ports + "]";
     }
 }

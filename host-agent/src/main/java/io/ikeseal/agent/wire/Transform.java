@@ -14,6 +14,7 @@ public record Transform(int type, int id, List<TransformAttribute> attributes) {
     public static final int INTEG = 3;
     /** "Diffie-Hellman group" in RFC 7296, "Key Exchange Method" since RFC 9370. */
     public static final int DH = 4;
+
     public static final int ESN = 5;
 
     static final int HEADER_LENGTH = 8;
@@ -72,8 +73,7 @@ public record Transform(int type, int id, List<TransformAttribute> attributes) {
         }
     }
 
-    record Read(Transform transform, boolean lastSubstructure) {
-    }
+    record Read(Transform transform, boolean lastSubstructure) {}
 
     static Read read(WireReader in) throws MalformedMessageException {
         int lastSubstruc = in.u8();
@@ -83,8 +83,8 @@ public record Transform(int type, int id, List<TransformAttribute> attributes) {
             throw MalformedMessageException.syntax("transform: Last Substruc must be 0 or 3, was " + lastSubstruc);
         }
         if (length < HEADER_LENGTH || length - 4 > in.remaining()) {
-            throw MalformedMessageException.length("transform length " + length + " with " + (in.remaining() + 4)
-                    + " octets left");
+            throw MalformedMessageException.length(
+                    "transform length " + length + " with " + (in.remaining() + 4) + " octets left");
         }
         WireReader r = in.slice(length - 4);
         int type = r.u8();
@@ -95,8 +95,8 @@ public record Transform(int type, int id, List<TransformAttribute> attributes) {
             TransformAttribute a = TransformAttribute.read(r);
             for (TransformAttribute seen : attributes) {
                 if (seen.type() == a.type()) {
-                    throw MalformedMessageException.syntax("transform " + typeName(type) + " " + id
-                            + ": attribute " + a.type() + " twice");
+                    throw MalformedMessageException.syntax(
+                            "transform " + typeName(type) + " " + id + ": attribute " + a.type() + " twice");
                 }
             }
             attributes.add(a);

@@ -51,8 +51,8 @@ public record TransformAttribute(int type, int tvValue, byte[] tlvValue) {
         }
         int length = r.u16();
         if (length > r.remaining()) {
-            throw MalformedMessageException.length("attribute length " + length + " with " + r.remaining()
-                    + " octets left");
+            throw MalformedMessageException.length(
+                    "attribute length " + length + " with " + r.remaining() + " octets left");
         }
         return new TransformAttribute(type, 0, r.bytes(length));
     }

@@ -52,7 +52,9 @@ public final class WireReader {
 
     public long u32() throws MalformedMessageException {
         need(4);
-        long v = ((long) (buf[pos] & 0xff) << 24) | ((buf[pos + 1] & 0xff) << 16) | ((buf[pos + 2] & 0xff) << 8)
+        long v = ((long) (buf[pos] & 0xff) << 24)
+                | ((buf[pos + 1] & 0xff) << 16)
+                | ((buf[pos + 2] & 0xff) << 8)
                 | (buf[pos + 3] & 0xff);
         pos += 4;
         return v;
@@ -96,8 +98,8 @@ public final class WireReader {
 
     private void need(int n) throws MalformedMessageException {
         if (n < 0 || end - pos < n) {
-            throw new MalformedMessageException(MalformedReason.TRUNCATED,
-                    "needed " + n + " octets, " + (end - pos) + " left");
+            throw new MalformedMessageException(
+                    MalformedReason.TRUNCATED, "needed " + n + " octets, " + (end - pos) + " left");
         }
     }
 }

@@ -12,20 +12,19 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.audit.AuditVerifier;
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
 import io.ikeseal.hsm.startup.TokenStartup;
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Module;
-import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
@@ -70,17 +69,38 @@ final class AuthFixture implements BeforeAllCallback, AfterAllCallback {
         for (SoftHsmExtension card : smartcards) {
             card.beforeAll(context);
             var t = card.token();
-            identityTokens.add(TokenStartup.open(new TokenSpec("card-" + t.label(), t.library(),
-                    SlotSelector.byLabel(t.label()), PinSource.file(t.pinFile()), null, Map.of(),
-                    Set.of(TokenRole.IDENTITY), ResidencyTier.SEALED, 2), audit));
+            identityTokens.add(TokenStartup.open(
+                    new TokenSpec(
+                            "card-" + t.label(),
+                            t.library(),
+                            SlotSelector.byLabel(t.label()),
+                            PinSource.file(t.pinFile()),
+                            null,
+                            Map.of(),
+                            Set.of(TokenRole.IDENTITY),
+                            ResidencyTier.SEALED,
+                            2),
+                    audit));
         }
         if (hsmFixture != null) {
             hsmFixture.beforeAll(context);
             NssToken t = hsmFixture.token();
-            long slot = Pkcs11Module.load(t.library(), t.nssArgs()).slots().get(NssToken.KEY_STORAGE_SLOT_INDEX).slotId();
-            hsm = TokenStartup.open(new TokenSpec("hsm-" + t.name(), t.library(), SlotSelector.bySlotId(slot),
-                    PinSource.file(t.pinFile()), t.nssArgs(), t.environment(), Set.of(TokenRole.KEY_EXCHANGE),
-                    ResidencyTier.SEALED, 2), audit);
+            long slot = Pkcs11Module.load(t.library(), t.nssArgs())
+                    .slots()
+                    .get(NssToken.KEY_STORAGE_SLOT_INDEX)
+                    .slotId();
+            hsm = TokenStartup.open(
+                    new TokenSpec(
+                            "hsm-" + t.name(),
+                            t.library(),
+                            SlotSelector.bySlotId(slot),
+                            PinSource.file(t.pinFile()),
+                            t.nssArgs(),
+                            t.environment(),
+                            Set.of(TokenRole.KEY_EXCHANGE),
+                            ResidencyTier.SEALED,
+                            2),
+                    audit);
         }
     }
 
@@ -130,7 +150,8 @@ final class AuthFixture implements BeforeAllCallback, AfterAllCallback {
         try {
             for (String line : Files.readAllLines(auditFile())) {
                 JsonNode n = JSON.readTree(line);
-                if (n.get("op").asText().equals(operation) && n.get("spiI").asText().equals(ctx.ikeSpiI())) {
+                if (n.get("op").asText().equals(operation)
+                        && n.get("spiI").asText().equals(ctx.ikeSpiI())) {
                     out.add(n);
                 }
             }

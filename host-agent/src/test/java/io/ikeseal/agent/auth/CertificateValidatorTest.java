@@ -1,5 +1,6 @@
 package io.ikeseal.agent.auth;
 
+import static org.bouncycastle.util.Arrays.concatenate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,8 +43,6 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import static org.bouncycastle.util.Arrays.concatenate;
-
 import org.junit.jupiter.api.Test;
 
 import io.ikeseal.agent.wire.CertificatePayload;
@@ -60,9 +59,10 @@ class CertificateValidatorTest {
     static final TestCa OTHER = TestCa.create("CN=somebody else's root");
     static final TrustAnchors ANCHORS = TrustAnchors.of(List.of(ROOT.certificate()));
     static final KeyPair OUR_KEY = ecKey();
-    static final X509Certificate OURS = ROOT.issue(OUR_KEY.getPublic(), "CN=our gateway", List.of("dns:gw.ours.example"));
-    static final CertificateValidator VALIDATOR = new CertificateValidator(ANCHORS,
-            OwnCertificates.ofCertificates(List.of(OURS)));
+    static final X509Certificate OURS =
+            ROOT.issue(OUR_KEY.getPublic(), "CN=our gateway", List.of("dns:gw.ours.example"));
+    static final CertificateValidator VALIDATOR =
+            new CertificateValidator(ANCHORS, OwnCertificates.ofCertificates(List.of(OURS)));
     static final IkeIdentity PEER = IkeIdentity.parse("peer.example");
 
     static KeyPair ecKey() {
@@ -93,15 +93,18 @@ class CertificateValidatorTest {
 
     @Test
     void validChainWithMatchingSubjectAltName() throws Exception {
-        X509Certificate ee = peerCert(ROOT, "dns:peer.example", "email:ops@peer.example", "ip:192.0.2.7",
-                "ip:2001:db8::7");
+        X509Certificate ee =
+                peerCert(ROOT, "dns:peer.example", "email:ops@peer.example", "ip:192.0.2.7", "ip:2001:db8::7");
         AuthOutcome ok = VALIDATOR.validate(PEER, cert(ee));
         assertTrue(ok.authenticated(), ok.toString());
         assertSame(PEER, ok.peer());
         assertEquals(ee, ok.certificate());
-        assertEquals("certificate \"O=ikeseal, CN=peer\" issued by \"O=ikeseal, CN=auth test root\", path of 1 to a "
-                + "trust anchor", ok.detail());
-        for (String id : List.of("PEER.Example", "ops@peer.example", "192.0.2.7", "2001:db8::7", "O=ikeseal, CN=peer")) {
+        assertEquals(
+                "certificate \"O=ikeseal, CN=peer\" issued by \"O=ikeseal, CN=auth test root\", path of 1 to a "
+                        + "trust anchor",
+                ok.detail());
+        for (String id :
+                List.of("PEER.Example", "ops@peer.example", "192.0.2.7", "2001:db8::7", "O=ikeseal, CN=peer")) {
             assertTrue(VALIDATOR.validate(IkeIdentity.parse(id), cert(ee)).authenticated(), id);
         }
     }
@@ -109,11 +112,18 @@ class CertificateValidatorTest {
     @Test
     void certificateMustNameThePeersId() throws Exception {
         X509Certificate ee = peerCert(ROOT, "dns:peer.example", "ip:192.0.2.7");
-        for (String id : List.of("other.example", "peer.example.evil", "192.0.2.8", "ops@peer.example",
-                "CN=peer, O=ikeseal", "fqdn:192.0.2.7", "@#00")) {
+        for (String id : List.of(
+                "other.example",
+                "peer.example.evil",
+                "192.0.2.8",
+                "ops@peer.example",
+                "CN=peer, O=ikeseal",
+                "fqdn:192.0.2.7",
+                "@#00")) {
             AuthOutcome out = VALIDATOR.validate(IkeIdentity.parse(id), cert(ee));
             fails(AuthFailure.CERTIFICATE_ID_MISMATCH, out);
-            assertTrue(out.detail().contains("which names [peer.example, 192.0.2.7, O=ikeseal, CN=peer]"), out.detail());
+            assertTrue(
+                    out.detail().contains("which names [peer.example, 192.0.2.7, O=ikeseal, CN=peer]"), out.detail());
         }
         X509Certificate cnOnly = ROOT.issue(ecKey().getPublic(), "CN=peer.example", List.of());
         fails(AuthFailure.CERTIFICATE_ID_MISMATCH, VALIDATOR.validate(PEER, cert(cnOnly)));
@@ -122,10 +132,14 @@ class CertificateValidatorTest {
     @Test
     void dnIdMatchesTheSubject() throws Exception {
         X509Certificate ee = ROOT.issue(ecKey().getPublic(), "CN=peer gateway,OU=VPN,O=Example,C=DE", List.of());
-        assertTrue(VALIDATOR.validate(IkeIdentity.parse("C=DE, O=Example, OU=VPN, CN=peer gateway"), cert(ee))
+        assertTrue(VALIDATOR
+                .validate(IkeIdentity.parse("C=DE, O=Example, OU=VPN, CN=peer gateway"), cert(ee))
                 .authenticated());
-        assertTrue(VALIDATOR.validate(IkeIdentity.dn(ee.getSubjectX500Principal()), cert(ee)).authenticated());
-        fails(AuthFailure.CERTIFICATE_ID_MISMATCH,
+        assertTrue(VALIDATOR
+                .validate(IkeIdentity.dn(ee.getSubjectX500Principal()), cert(ee))
+                .authenticated());
+        fails(
+                AuthFailure.CERTIFICATE_ID_MISMATCH,
                 VALIDATOR.validate(IkeIdentity.parse("C=DE, O=Example, CN=peer gateway"), cert(ee)));
     }
 
@@ -133,17 +147,29 @@ class CertificateValidatorTest {
     void expiredAndNotYetValid() throws Exception {
         Instant now = Instant.now();
         PublicKey key = ecKey().getPublic();
-        X509Certificate expired = ROOT.issue(key, "CN=peer", List.of("peer.example"), now.minus(Duration.ofDays(30)),
-                now.minus(Duration.ofDays(1)), KeyUsage.digitalSignature);
+        X509Certificate expired = ROOT.issue(
+                key,
+                "CN=peer",
+                List.of("peer.example"),
+                now.minus(Duration.ofDays(30)),
+                now.minus(Duration.ofDays(1)),
+                KeyUsage.digitalSignature);
         AuthOutcome e = VALIDATOR.validate(PEER, cert(expired));
         fails(AuthFailure.CERTIFICATE_EXPIRED, e);
         assertTrue(e.detail().contains("expired " + expired.getNotAfter().toInstant()), e.detail());
-        X509Certificate future = ROOT.issue(key, "CN=peer", List.of("peer.example"), now.plus(Duration.ofDays(1)),
-                now.plus(Duration.ofDays(30)), KeyUsage.digitalSignature);
+        X509Certificate future = ROOT.issue(
+                key,
+                "CN=peer",
+                List.of("peer.example"),
+                now.plus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)),
+                KeyUsage.digitalSignature);
         fails(AuthFailure.CERTIFICATE_NOT_YET_VALID, VALIDATOR.validate(PEER, cert(future)));
 
         X509Certificate valid = peerCert(ROOT, "peer.example");
-        CertificateValidator later = new CertificateValidator(ANCHORS, OwnCertificates.NONE,
+        CertificateValidator later = new CertificateValidator(
+                ANCHORS,
+                OwnCertificates.NONE,
                 Clock.fixed(valid.getNotAfter().toInstant().plusSeconds(1), ZoneOffset.UTC));
         fails(AuthFailure.CERTIFICATE_EXPIRED, later.validate(PEER, cert(valid)));
     }
@@ -170,7 +196,10 @@ class CertificateValidatorTest {
     @Test
     void ourOwnCertificateIsRefusedThoughItChains() throws Exception {
         IkeIdentity us = IkeIdentity.parse("gw.ours.example");
-        assertTrue(new CertificateValidator(ANCHORS, OwnCertificates.NONE).validate(us, cert(OURS)).authenticated(),
+        assertTrue(
+                new CertificateValidator(ANCHORS, OwnCertificates.NONE)
+                        .validate(us, cert(OURS))
+                        .authenticated(),
                 "it chains and names the ID");
         AuthOutcome mirrored = VALIDATOR.validate(us, cert(OURS));
         fails(AuthFailure.OWN_CERTIFICATE, mirrored);
@@ -186,11 +215,16 @@ class CertificateValidatorTest {
     void keyUsageWithoutDigitalSignature() throws Exception {
         Instant now = Instant.now();
         PublicKey key = ecKey().getPublic();
-        X509Certificate encipherOnly = ROOT.issue(key, "CN=peer", List.of("peer.example"), now.minusSeconds(60),
-                now.plus(Duration.ofDays(1)), KeyUsage.keyEncipherment | KeyUsage.keyAgreement);
+        X509Certificate encipherOnly = ROOT.issue(
+                key,
+                "CN=peer",
+                List.of("peer.example"),
+                now.minusSeconds(60),
+                now.plus(Duration.ofDays(1)),
+                KeyUsage.keyEncipherment | KeyUsage.keyAgreement);
         fails(AuthFailure.CERTIFICATE_KEY_USAGE, VALIDATOR.validate(PEER, cert(encipherOnly)));
-        X509Certificate noExtension = ROOT.issue(key, "CN=peer", List.of("peer.example"), now.minusSeconds(60),
-                now.plus(Duration.ofDays(1)), 0);
+        X509Certificate noExtension = ROOT.issue(
+                key, "CN=peer", List.of("peer.example"), now.minusSeconds(60), now.plus(Duration.ofDays(1)), 0);
         assertTrue(VALIDATOR.validate(PEER, cert(noExtension)).authenticated(), "no key usage limits nothing");
     }
 
@@ -201,7 +235,10 @@ class CertificateValidatorTest {
         assertTrue(ok.authenticated(), ok.toString());
         assertTrue(ok.detail().endsWith("path of 2 to a trust anchor"), ok.detail());
         X509Certificate unrelated = peerCert(OTHER, "x.example");
-        assertTrue(VALIDATOR.validate(PEER, cert(ee, unrelated, ROOT.certificate(), SUB.certificate())).authenticated(),
+        assertTrue(
+                VALIDATOR
+                        .validate(PEER, cert(ee, unrelated, ROOT.certificate(), SUB.certificate()))
+                        .authenticated(),
                 "extra and anchor certificates are passed over");
         fails(AuthFailure.CERTIFICATE_UNTRUSTED, VALIDATOR.validate(PEER, cert(ee)));
         // the first certificate is the one whose key signed AUTH (RFC 7296 §3.6): here the CA's
@@ -214,8 +251,9 @@ class CertificateValidatorTest {
         byte[] trailing = Arrays.copyOf(der, der.length + 1);
         byte[] pem = TestCa.pem(peerCert(ROOT, "peer.example")).getBytes(StandardCharsets.US_ASCII);
         for (byte[] bad : List.of(new byte[] {0x30, 0x03, 0x02, 0x01, 0x00}, trailing, pem, Arrays.copyOf(der, 100))) {
-            fails(AuthFailure.CERTIFICATE_MALFORMED, VALIDATOR.validate(PEER,
-                    List.of(new CertificatePayload(CertificatePayload.X509_SIGNATURE, bad))));
+            fails(
+                    AuthFailure.CERTIFICATE_MALFORMED,
+                    VALIDATOR.validate(PEER, List.of(new CertificatePayload(CertificatePayload.X509_SIGNATURE, bad))));
         }
         List<CertificatePayload> nine = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
@@ -223,8 +261,9 @@ class CertificateValidatorTest {
         }
         fails(AuthFailure.CERTIFICATE_MALFORMED, VALIDATOR.validate(PEER, nine));
         fails(AuthFailure.NO_CERTIFICATE, VALIDATOR.validate(PEER, List.of()));
-        fails(AuthFailure.NO_CERTIFICATE, VALIDATOR.validate(PEER,
-                List.of(new CertificatePayload(CertificatePayload.CRL, der))));
+        fails(
+                AuthFailure.NO_CERTIFICATE,
+                VALIDATOR.validate(PEER, List.of(new CertificatePayload(CertificatePayload.CRL, der))));
     }
 
     @Test
@@ -250,10 +289,13 @@ class CertificateValidatorTest {
             AuthOutcome out = VALIDATOR.validate(PEER, cert(forged));
             fails(AuthFailure.CERTIFICATE_UNTRUSTED, out);
             assertTrue(out.detail().contains("issued by \"O=ikeseal, CN=auth test root\""), out.detail());
-            byte[] hashAndUrl = concatenate(MessageDigest.getInstance("SHA-1").digest(forged.getEncoded()),
+            byte[] hashAndUrl = concatenate(
+                    MessageDigest.getInstance("SHA-1").digest(forged.getEncoded()),
                     url.getBytes(StandardCharsets.US_ASCII));
-            fails(AuthFailure.NO_CERTIFICATE, VALIDATOR.validate(PEER,
-                    List.of(new CertificatePayload(CertificatePayload.HASH_AND_URL_X509, hashAndUrl))));
+            fails(
+                    AuthFailure.NO_CERTIFICATE,
+                    VALIDATOR.validate(
+                            PEER, List.of(new CertificatePayload(CertificatePayload.HASH_AND_URL_X509, hashAndUrl))));
             assertNull(listener.accept(), "no connection was attempted");
         }
     }
@@ -262,18 +304,26 @@ class CertificateValidatorTest {
     private static X509Certificate forgedWithFetchUrls(String url) throws Exception {
         GeneralName where = new GeneralName(GeneralName.uniformResourceIdentifier, url);
         Instant now = Instant.now();
-        var b = new JcaX509v3CertificateBuilder(ROOT.certificate(), BigInteger.valueOf(now.toEpochMilli()),
-                Date.from(now.minusSeconds(60)), Date.from(now.plus(Duration.ofDays(1))),
-                new X500Principal("CN=peer"), ecKey().getPublic());
-        b.addExtension(Extension.subjectAlternativeName, false,
+        var b = new JcaX509v3CertificateBuilder(
+                ROOT.certificate(),
+                BigInteger.valueOf(now.toEpochMilli()),
+                Date.from(now.minusSeconds(60)),
+                Date.from(now.plus(Duration.ofDays(1))),
+                new X500Principal("CN=peer"),
+                ecKey().getPublic());
+        b.addExtension(
+                Extension.subjectAlternativeName,
+                false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, "peer.example")));
         b.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {
-            new DistributionPoint(new DistributionPointName(new GeneralNames(where)), null, null)}));
+            new DistributionPoint(new DistributionPointName(new GeneralNames(where)), null, null)
+        }));
         b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(new AccessDescription[] {
             new AccessDescription(AccessDescription.id_ad_ocsp, where),
-            new AccessDescription(AccessDescription.id_ad_caIssuers, where)}));
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ecKey().getPrivate())));
+            new AccessDescription(AccessDescription.id_ad_caIssuers, where)
+        }));
+        return new JcaX509CertificateConverter()
+                .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(ecKey().getPrivate())));
     }
 
     @Test
@@ -285,10 +335,13 @@ class CertificateValidatorTest {
         assertEquals(2, hashes.size());
         for (int i = 0; i < 2; i++) {
             X509Certificate ca = two.certificates().get(i);
-            byte[] spki = SubjectPublicKeyInfo.getInstance(ca.getPublicKey().getEncoded()).getEncoded();
+            byte[] spki = SubjectPublicKeyInfo.getInstance(ca.getPublicKey().getEncoded())
+                    .getEncoded();
             assertArrayEquals(MessageDigest.getInstance("SHA-1").digest(spki), hashes.get(i));
-            byte[] ski = DEROctetString.getInstance(DEROctetString.getInstance(
-                    ca.getExtensionValue(Extension.subjectKeyIdentifier.getId())).getOctets()).getOctets();
+            byte[] ski = DEROctetString.getInstance(
+                            DEROctetString.getInstance(ca.getExtensionValue(Extension.subjectKeyIdentifier.getId()))
+                                    .getOctets())
+                    .getOctets();
             assertFalse(Arrays.equals(ski, hashes.get(i)), "not the subjectKeyIdentifier (RFC 5280 method 1)");
         }
     }

@@ -41,17 +41,19 @@ class IkeIdentityTest {
      * independent implementation. The DN is C=US, O=Android, CN=... in DER order; strongSwan writes it that way.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "192.0.2.100 | 01000000c0000264",
-        "10.80.80.13 | 010000000a50500d",
-        "0:2001:0:db8::1 | 050000000000200100000db80000000000000001",
-        "ike.android.net | 02000000696b652e616e64726f69642e6e6574",
-        "androidike@example.com | 03000000616e64726f6964696b65406578616d706c652e636f6d",
-        "keyid:androidIkeKeyId | 0b000000616e64726f6964496b654b65794964",
-        "@#616e64726f6964496b654b65794964 | 0b000000616e64726f6964496b654b65794964",
-        "'C=US, O=Android, CN=small.server.test.android.net' | 090000003047310b30090603550406130255533110300e060355"
-                + "040a1307416e64726f6964312630240603550403131d736d616c6c2e7365727665722e746573742e616e64726f69642e6e6574",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "192.0.2.100 | 01000000c0000264",
+                "10.80.80.13 | 010000000a50500d",
+                "0:2001:0:db8::1 | 050000000000200100000db80000000000000001",
+                "ike.android.net | 02000000696b652e616e64726f69642e6e6574",
+                "androidike@example.com | 03000000616e64726f6964696b65406578616d706c652e636f6d",
+                "keyid:androidIkeKeyId | 0b000000616e64726f6964496b654b65794964",
+                "@#616e64726f6964496b654b65794964 | 0b000000616e64726f6964496b654b65794964",
+                "'C=US, O=Android, CN=small.server.test.android.net' | 090000003047310b30090603550406130255533110300e060355"
+                        + "040a1307416e64726f6964312630240603550403131d736d616c6c2e7365727665722e746573742e616e64726f69642e6e6574",
+            })
     void encodesAsAnIndependentImplementationDoes(String configured, String restOfPayload) {
         IdentificationPayload idi = IkeIdentity.parse(configured).toPayload(PayloadType.IDI);
         assertEquals(restOfPayload, HEX.formatHex(idi.restOfPayload()));
@@ -64,7 +66,9 @@ class IkeIdentityTest {
         // AOSP's test names the same DN in X500Principal's (RFC 4514) order, last RDN first
         X500Principal rfc4514 = new X500Principal("CN=small.server.test.android.net, O=Android, C=US");
         assertTrue(strongSwanStyle.matches(IkeIdentity.dn(rfc4514)));
-        assertFalse(strongSwanStyle.matches(IkeIdentity.dn(new X500Principal("C=US, O=Android, CN=small.server.test.android.net"))),
+        assertFalse(
+                strongSwanStyle.matches(
+                        IkeIdentity.dn(new X500Principal("C=US, O=Android, CN=small.server.test.android.net"))),
                 "the same RDNs in the other order are another DN");
         assertEquals("C=US, O=Android, CN=small.server.test.android.net", strongSwanStyle.toString());
         assertEquals(strongSwanStyle, IkeIdentity.parse("/C=US/O=Android/CN=small.server.test.android.net"));
@@ -73,35 +77,42 @@ class IkeIdentityTest {
     @Test
     void dnMatchingIgnoresStringTypesAndCaseAsX500PrincipalDoes() throws Exception {
         // UTF8String values where the JDK (and strongSwan) would write PrintableString
-        byte[] utf8 = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, "DE").addRDN(BCStyle.O, "Example GmbH")
-                .addRDN(BCStyle.CN, "gw.example").build().getEncoded(ASN1Encoding.DER);
+        byte[] utf8 = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.C, "DE")
+                .addRDN(BCStyle.O, "Example GmbH")
+                .addRDN(BCStyle.CN, "gw.example")
+                .build()
+                .getEncoded(ASN1Encoding.DER);
         IkeIdentity received = new IkeIdentity(ID_DER_ASN1_DN, utf8);
         IkeIdentity configured = IkeIdentity.parse("C=DE, O=example gmbh, CN=GW.example");
         assertFalse(configured.equals(received), "other octets");
         assertTrue(configured.matches(received));
         assertFalse(IkeIdentity.parse("C=DE, O=Example GmbH").matches(received), "a prefix is not the DN");
-        assertFalse(new IkeIdentity(ID_DER_ASN1_DN, HEX.parseHex("090000001010101010")).matches(received),
+        assertFalse(
+                new IkeIdentity(ID_DER_ASN1_DN, HEX.parseHex("090000001010101010")).matches(received),
                 "AOSP's malformed DN never matches");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "@gw.example | 2 | gw.example",
-        "gw.example | 2 | gw.example",
-        "fqdn:user@odd.example | 2 | fqdn:user@odd.example",
-        "dns:a=b | 2 | fqdn:a=b",
-        "@@branch | 3 | email:branch",
-        "ops@example.org | 3 | ops@example.org",
-        "email:ops | 3 | email:ops",
-        "userfqdn:ops@example.org | 3 | ops@example.org",
-        "ipv4:192.0.2.1 | 1 | 192.0.2.1",
-        "2001:db8::1 | 5 | 2001:db8:0:0:0:0:0:1",
-        "1.2.3.4.example | 2 | 1.2.3.4.example",
-        "keyid:#0a0B | 11 | @#0a0b",
-        "asn1gn:#8207612e6578616d | 10 | asn1gn:#8207612e6578616d",
-        "'CN=a\\, b, O=x' | 9 | 'CN=a\\, b, O=x'",
-        "'E=ops@example.org, SN=1234, CN=x' | 9 | 'E=ops@example.org, SN=1234, CN=x'",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "@gw.example | 2 | gw.example",
+                "gw.example | 2 | gw.example",
+                "fqdn:user@odd.example | 2 | fqdn:user@odd.example",
+                "dns:a=b | 2 | fqdn:a=b",
+                "@@branch | 3 | email:branch",
+                "ops@example.org | 3 | ops@example.org",
+                "email:ops | 3 | email:ops",
+                "userfqdn:ops@example.org | 3 | ops@example.org",
+                "ipv4:192.0.2.1 | 1 | 192.0.2.1",
+                "2001:db8::1 | 5 | 2001:db8:0:0:0:0:0:1",
+                "1.2.3.4.example | 2 | 1.2.3.4.example",
+                "keyid:#0a0B | 11 | @#0a0b",
+                "asn1gn:#8207612e6578616d | 10 | asn1gn:#8207612e6578616d",
+                "'CN=a\\, b, O=x' | 9 | 'CN=a\\, b, O=x'",
+                "'E=ops@example.org, SN=1234, CN=x' | 9 | 'E=ops@example.org, SN=1234, CN=x'",
+            })
     void parsesLikeStrongSwanAndPrintsBack(String configured, int type, String printed) {
         IkeIdentity id = IkeIdentity.parse(configured);
         assertEquals(type, id.type());
@@ -119,9 +130,30 @@ class IkeIdentityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "%any", "%any6", "*", "0.0.0.0", "::", "1.2.3.999", "fe80::zz", "ipv4:2001:db8::1",
-        "ipv6:192.0.2.1", "@#abc", "@#", "@#xyz0", "CN=x, garbage", "/CN=x/", "gw example", "fqdn:", "@",
-        "fqdn:caf\u00e9.example", "email:a\nb", "asn1gn:text"})
+    @ValueSource(
+            strings = {
+                "",
+                "%any",
+                "%any6",
+                "*",
+                "0.0.0.0",
+                "::",
+                "1.2.3.999",
+                "fe80::zz",
+                "ipv4:2001:db8::1",
+                "ipv6:192.0.2.1",
+                "@#abc",
+                "@#",
+                "@#xyz0",
+                "CN=x, garbage",
+                "/CN=x/",
+                "gw example",
+                "fqdn:",
+                "@",
+                "fqdn:caf\u00e9.example",
+                "email:a\nb",
+                "asn1gn:text"
+            })
     void refusesWhatStrongSwanWouldTurnIntoSomethingElse(String configured) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> IkeIdentity.parse(configured));
         assertFalse(e.getMessage().isBlank());
@@ -165,8 +197,10 @@ class IkeIdentityTest {
         assertTrue(IkeIdentity.parse("2001:db8::1").matches(IkeIdentity.parse("2001:0db8:0::0:1")));
         assertFalse(IkeIdentity.parse("@#0a").matches(IkeIdentity.parse("@#0A0A")));
         assertFalse(IkeIdentity.parse("gw.example").matches((IkeIdentity) null));
-        assertFalse(new IkeIdentity(ID_FQDN, "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1))
-                .matches(new IkeIdentity(ID_FQDN, "CAF\u00c9".getBytes(StandardCharsets.ISO_8859_1))), "ASCII case only");
+        assertFalse(
+                new IkeIdentity(ID_FQDN, "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1))
+                        .matches(new IkeIdentity(ID_FQDN, "CAF\u00c9".getBytes(StandardCharsets.ISO_8859_1))),
+                "ASCII case only");
     }
 
     @Test
@@ -184,10 +218,17 @@ class IkeIdentityTest {
     void certificateVouchesForItsSubjectAltNamesAndSubject() throws Exception {
         TestCa ca = TestCa.create("CN=identity test CA");
         var key = KeyPairGenerator.getInstance("EC").generateKeyPair().getPublic();
-        X509Certificate c = ca.issue(key, "CN=gw,O=ikeseal", List.of("dns:gw.example", "email:ops@example.org",
-                "ip:192.0.2.9", "ip:2001:db8::9"));
-        assertEquals(List.of(IkeIdentity.parse("gw.example"), IkeIdentity.parse("ops@example.org"),
-                IkeIdentity.parse("192.0.2.9"), IkeIdentity.parse("2001:db8::9"), IkeIdentity.parse("O=ikeseal, CN=gw")),
+        X509Certificate c = ca.issue(
+                key,
+                "CN=gw,O=ikeseal",
+                List.of("dns:gw.example", "email:ops@example.org", "ip:192.0.2.9", "ip:2001:db8::9"));
+        assertEquals(
+                List.of(
+                        IkeIdentity.parse("gw.example"),
+                        IkeIdentity.parse("ops@example.org"),
+                        IkeIdentity.parse("192.0.2.9"),
+                        IkeIdentity.parse("2001:db8::9"),
+                        IkeIdentity.parse("O=ikeseal, CN=gw")),
                 IkeIdentity.ofCertificate(c));
         assertTrue(IkeIdentity.parse("GW.example").isNamedIn(c));
         assertFalse(IkeIdentity.parse("gw").isNamedIn(c), "the CN is not a dNSName");

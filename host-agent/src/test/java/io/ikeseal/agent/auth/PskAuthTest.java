@@ -14,21 +14,20 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.IdentificationPayload;
 import io.ikeseal.agent.wire.PayloadType;
-import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.port.TokenIkeCrypto;
+import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.testhsm.junit.NssExtension;
 
 /**
@@ -38,11 +37,13 @@ import io.ikeseal.testhsm.junit.NssExtension;
  */
 class PskAuthTest {
     static final NssExtension nss = NssExtension.create().withName("authpsk");
+
     @RegisterExtension
     static final AuthFixture tokens = AuthFixture.hsm(nss);
 
     /** 32 octets, and one longer than every HMAC block (hashed before use, RFC 2104). */
     static final byte[] SITE_A = new byte[32];
+
     static final byte[] SITE_B = new byte[200];
     static IkeCrypto keys;
 
@@ -58,8 +59,8 @@ class PskAuthTest {
 
     /** What a peer holding the PSK in software computes. */
     static byte[] reference(Prf prf, byte[] psk, byte[] octets) throws Exception {
-        byte[] pad = SignedOctetsTest.hmac(prf.macAlgorithm(), psk,
-                "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII));
+        byte[] pad =
+                SignedOctetsTest.hmac(prf.macAlgorithm(), psk, "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII));
         return SignedOctetsTest.hmac(prf.macAlgorithm(), pad, octets);
     }
 
@@ -67,10 +68,14 @@ class PskAuthTest {
     record Sent(TestSa sa, IdentificationPayload id, byte[] octets, AuthenticationPayload auth) {
         static Sent by(String name, Prf prf, String id, boolean initiator) {
             TestSa sa = TestSa.of(prf, "192.0.2.7[500]");
-            IdentificationPayload payload = IkeIdentity.parse(id).toPayload(initiator ? PayloadType.IDI : PayloadType.IDR);
+            IdentificationPayload payload =
+                    IkeIdentity.parse(id).toPayload(initiator ? PayloadType.IDI : PayloadType.IDR);
             byte[] octets = initiator ? sa.initiatorOctets(payload) : sa.responderOctets(payload);
-            return new Sent(sa, payload, octets, await(LocalAuthenticator.psk(keys, name).authenticate(octets, prf,
-                    Set.of(), sa.ctx())));
+            return new Sent(
+                    sa,
+                    payload,
+                    octets,
+                    await(LocalAuthenticator.psk(keys, name).authenticate(octets, prf, Set.of(), sa.ctx())));
         }
 
         AuthOutcome checkedBy(PeerAuthenticator peer) {
@@ -94,27 +99,33 @@ class PskAuthTest {
             LocalAuthenticator responder = LocalAuthenticator.psk(keys, name);
             assertEquals(List.of(), initiator.certificates());
 
-            AuthenticationPayload authI = await(initiator.authenticate(sa.initiatorOctets(idi), prf, Set.of(), sa.ctx()));
-            AuthenticationPayload authR = await(responder.authenticate(sa.responderOctets(idr), prf, Set.of(), sa.ctx()));
+            AuthenticationPayload authI =
+                    await(initiator.authenticate(sa.initiatorOctets(idi), prf, Set.of(), sa.ctx()));
+            AuthenticationPayload authR =
+                    await(responder.authenticate(sa.responderOctets(idr), prf, Set.of(), sa.ctx()));
             assertEquals(2, authI.method());
             assertArrayEquals(reference(prf, psk, sa.initiatorOctets(idi)), authI.data(), name + " " + prf);
             assertArrayEquals(reference(prf, psk, sa.responderOctets(idr)), authR.data(), name + " " + prf);
             assertFalse(Arrays.equals(authI.data(), authR.data()), "the two directions never share an AUTH");
 
-            PeerAuthenticator responderChecks = PeerAuthenticator.psk(IkeIdentity.parse("branch.example"), keys, name,
-                    tokens.audit());
-            PeerAuthenticator initiatorChecks = PeerAuthenticator.psk(IkeIdentity.parse("192.0.2.1"), keys, name,
-                    tokens.audit());
-            AuthOutcome i = await(responderChecks.verify(idi, List.of(), authI, sa.initiatorOctets(idi), prf, sa.ctx()));
-            AuthOutcome r = await(initiatorChecks.verify(idr, List.of(), authR, sa.responderOctets(idr), prf, sa.ctx()));
+            PeerAuthenticator responderChecks =
+                    PeerAuthenticator.psk(IkeIdentity.parse("branch.example"), keys, name, tokens.audit());
+            PeerAuthenticator initiatorChecks =
+                    PeerAuthenticator.psk(IkeIdentity.parse("192.0.2.1"), keys, name, tokens.audit());
+            AuthOutcome i =
+                    await(responderChecks.verify(idi, List.of(), authI, sa.initiatorOctets(idi), prf, sa.ctx()));
+            AuthOutcome r =
+                    await(initiatorChecks.verify(idr, List.of(), authR, sa.responderOctets(idr), prf, sa.ctx()));
             assertTrue(i.authenticated(), i.toString());
             assertTrue(r.authenticated(), r.toString());
             assertNull(i.certificate());
             assertEquals("pre-shared key '" + name + "'", i.detail());
 
             // a responder AUTH replayed as the initiator's (reflection) fails
-            assertFailed(AuthFailure.PSK_MISMATCH, await(responderChecks.verify(idi, List.of(), authR,
-                    sa.initiatorOctets(idi), prf, sa.ctx())), sa);
+            assertFailed(
+                    AuthFailure.PSK_MISMATCH,
+                    await(responderChecks.verify(idi, List.of(), authR, sa.initiatorOctets(idi), prf, sa.ctx())),
+                    sa);
         }
     }
 
@@ -129,34 +140,48 @@ class PskAuthTest {
         changed[7] ^= 0x01;
         assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(peer, sent.auth(), changed), sa);
         IdentificationPayload otherId = IkeIdentity.parse("ops@branch.examplf").toPayload(PayloadType.IDI);
-        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(otherId, List.of(), sent.auth(),
-                sa.initiatorOctets(otherId), sa.prf(), sa.ctx())), sa);
+        assertFailed(
+                AuthFailure.PSK_MISMATCH,
+                await(peer.verify(otherId, List.of(), sent.auth(), sa.initiatorOctets(otherId), sa.prf(), sa.ctx())),
+                sa);
         byte[] nr = sa.nr().clone();
         nr[nr.length - 1] ^= 0x01;
         byte[] otherNonce = SignedOctets.initiator(sa.message1(), nr, sa.prf(), sa.skPi(), sent.id());
         assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(peer, sent.auth(), otherNonce), sa);
         byte[] mac = sent.auth().data().clone();
         mac[0] ^= 0x01;
-        assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(peer, new AuthenticationPayload(2, mac), sent.octets()), sa);
-        assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(peer,
-                new AuthenticationPayload(2, Arrays.copyOf(sent.auth().data(), 16)), sent.octets()), sa);
-        assertFailed(AuthFailure.PSK_MISMATCH, await(peer.verify(sent.id(), List.of(), sent.auth(), sent.octets(),
-                Prf.HMAC_SHA2_384, sa.ctx())), sa);
+        assertFailed(
+                AuthFailure.PSK_MISMATCH, sent.checkedBy(peer, new AuthenticationPayload(2, mac), sent.octets()), sa);
+        assertFailed(
+                AuthFailure.PSK_MISMATCH,
+                sent.checkedBy(
+                        peer,
+                        new AuthenticationPayload(2, Arrays.copyOf(sent.auth().data(), 16)),
+                        sent.octets()),
+                sa);
+        assertFailed(
+                AuthFailure.PSK_MISMATCH,
+                await(peer.verify(sent.id(), List.of(), sent.auth(), sent.octets(), Prf.HMAC_SHA2_384, sa.ctx())),
+                sa);
     }
 
     @Test
     void anotherPskAnotherIdOrAnotherMethodFails() {
         Sent sent = Sent.by("site-b", Prf.HMAC_SHA2_512, "@hub.example", false);
         TestSa sa = sent.sa();
-        assertFailed(AuthFailure.PSK_MISMATCH, sent.checkedBy(PeerAuthenticator.psk(null, keys, "site-a",
-                tokens.audit())), sa);
-        AuthOutcome wrongId = sent.checkedBy(PeerAuthenticator.psk(IkeIdentity.parse("@spoke.example"), keys, "site-b",
-                tokens.audit()));
+        assertFailed(
+                AuthFailure.PSK_MISMATCH,
+                sent.checkedBy(PeerAuthenticator.psk(null, keys, "site-a", tokens.audit())),
+                sa);
+        AuthOutcome wrongId = sent.checkedBy(
+                PeerAuthenticator.psk(IkeIdentity.parse("@spoke.example"), keys, "site-b", tokens.audit()));
         assertFailed(AuthFailure.ID_MISMATCH, wrongId, sa);
         assertEquals("IDr hub.example is not the configured spoke.example", wrongId.detail());
         PeerAuthenticator right = PeerAuthenticator.psk(null, keys, "site-b", tokens.audit());
-        assertFailed(AuthFailure.AUTH_METHOD, sent.checkedBy(right, new AuthenticationPayload(14, sent.auth().data()),
-                sent.octets()), sa);
+        assertFailed(
+                AuthFailure.AUTH_METHOD,
+                sent.checkedBy(right, new AuthenticationPayload(14, sent.auth().data()), sent.octets()),
+                sa);
         AuthOutcome missing = sent.checkedBy(PeerAuthenticator.psk(null, keys, "never-imported", tokens.audit()));
         assertFailed(AuthFailure.TOKEN, missing, sa);
         assertTrue(missing.detail().contains("no pre-shared key 'never-imported'"), missing.detail());

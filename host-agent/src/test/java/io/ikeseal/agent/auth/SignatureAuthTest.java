@@ -23,13 +23,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.ikeseal.agent.wire.AuthenticationPayload;
 import io.ikeseal.agent.wire.CertificatePayload;
@@ -38,9 +37,9 @@ import io.ikeseal.agent.wire.IdentificationPayload;
 import io.ikeseal.agent.wire.IkeMessageCodec;
 import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.agent.wire.WiresharkCaptures;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
-import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.sign.HashAlgorithm;
 import io.ikeseal.hsm.sign.SignatureScheme;
 import io.ikeseal.hsm.sign.TokenIdentity;
@@ -57,10 +56,16 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
 class SignatureAuthTest {
     static final TestCa SUB = TestCa.shared().intermediate("CN=ikeseal test sub CA,O=ikeseal");
     static final SoftHsmExtension card = SoftHsmExtension.withIdentities(
-            spec("ec256", KeyKind.EC_P256), spec("ec384", KeyKind.EC_P384), spec("ec521", KeyKind.EC_P521),
-            spec("rsa2048", KeyKind.RSA_2048), spec("rsa3072", KeyKind.RSA_3072)).withLabel("authcard");
+                    spec("ec256", KeyKind.EC_P256),
+                    spec("ec384", KeyKind.EC_P384),
+                    spec("ec521", KeyKind.EC_P521),
+                    spec("rsa2048", KeyKind.RSA_2048),
+                    spec("rsa3072", KeyKind.RSA_3072))
+            .withLabel("authcard");
     static final SoftHsmExtension subCard = SoftHsmExtension.withIdentities(spec("sub256", KeyKind.EC_P256))
-            .withCa(SUB).withLabel("authsub");
+            .withCa(SUB)
+            .withLabel("authsub");
+
     @RegisterExtension
     static final AuthFixture tokens = AuthFixture.smartcards(card, subCard);
 
@@ -69,7 +74,11 @@ class SignatureAuthTest {
     static final Set<HashAlgorithm> NONE = Set.of();
 
     static IdentitySpec spec(String alias, KeyKind kind) {
-        return IdentitySpec.of(alias, kind, "CN=" + alias + ".gw.example,O=ikeseal", "dns:" + alias + ".gw.example",
+        return IdentitySpec.of(
+                alias,
+                kind,
+                "CN=" + alias + ".gw.example,O=ikeseal",
+                "dns:" + alias + ".gw.example",
                 "email:" + alias + "@gw.example");
     }
 
@@ -86,16 +95,19 @@ class SignatureAuthTest {
     }
 
     /** What one side received: ID, certificates, AUTH; and which octets it checks them against. */
-    record Received(IdentificationPayload id, List<CertificatePayload> certificates, AuthenticationPayload auth,
-                    byte[] octets) {
+    record Received(
+            IdentificationPayload id,
+            List<CertificatePayload> certificates,
+            AuthenticationPayload auth,
+            byte[] octets) {
         Received withOctets(byte[] other) {
             return new Received(id, certificates, auth, other);
         }
     }
 
     /** The signer's half: our AUTH over the octets of our role, as the peer receives it. */
-    static Received signed(String alias, TestSa sa, boolean initiator, Set<HashAlgorithm> peerHashes,
-                           SignaturePolicy policy) {
+    static Received signed(
+            String alias, TestSa sa, boolean initiator, Set<HashAlgorithm> peerHashes, SignaturePolicy policy) {
         LocalAuthenticator me = LocalAuthenticator.signature(identity(alias), policy);
         IdentificationPayload ours = id(alias).toPayload(initiator ? PayloadType.IDI : PayloadType.IDR);
         byte[] octets = initiator ? sa.initiatorOctets(ours) : sa.responderOctets(ours);
@@ -130,14 +142,15 @@ class SignatureAuthTest {
 
     @Test
     void everySchemeIsCovered() {
-        assertEquals(EnumSet.allOf(SignatureScheme.class),
+        assertEquals(
+                EnumSet.allOf(SignatureScheme.class),
                 schemes().map(a -> (SignatureScheme) a.get()[3]).collect(Collectors.toSet()));
     }
 
     @ParameterizedTest(name = "{0}, peer hashes {1}, PSS {2}: {3}")
     @MethodSource("schemes")
-    void signsInTheTokenAndThePeerVerifiesBothWays(String alias, Set<HashAlgorithm> peerHashes, boolean pss,
-                                                   SignatureScheme expected) {
+    void signsInTheTokenAndThePeerVerifiesBothWays(
+            String alias, Set<HashAlgorithm> peerHashes, boolean pss, SignatureScheme expected) {
         SignaturePolicy policy = new SignaturePolicy(pss, true);
         for (boolean initiator : new boolean[] {true, false}) {
             TestSa sa = TestSa.of(Prf.HMAC_SHA2_256, "192.0.2.7[500]");
@@ -148,7 +161,9 @@ class SignatureAuthTest {
             AuthOutcome ok = check(peer, r, sa);
             assertTrue(ok.authenticated(), ok.toString());
             assertEquals(identity(alias).certificate(), ok.certificate());
-            assertTrue(ok.detail().startsWith(expected + " signature by certificate \"O=ikeseal, CN=" + alias), ok.detail());
+            assertTrue(
+                    ok.detail().startsWith(expected + " signature by certificate \"O=ikeseal, CN=" + alias),
+                    ok.detail());
 
             List<JsonNode> signs = tokens.audited("sign", sa.ctx());
             assertEquals(1, signs.size(), "one token signature, with the SA's context");
@@ -164,19 +179,35 @@ class SignatureAuthTest {
             assertFailed(AuthFailure.SIGNATURE, check(peer, r.withOctets(octets), sa), sa);
             byte[] nonce = (initiator ? sa.nr() : sa.ni()).clone();
             nonce[0] ^= 0x01;
-            TestSa otherNonce = initiator ? new TestSa(sa.prf(), sa.message1(), sa.message2(), sa.ni(), nonce, sa.skPi(),
-                    sa.skPr(), sa.ctx()) : new TestSa(sa.prf(), sa.message1(), sa.message2(), nonce, sa.nr(), sa.skPi(),
-                    sa.skPr(), sa.ctx());
-            assertFailed(AuthFailure.SIGNATURE, check(peer, r.withOctets(octetsOf(otherNonce, initiator, r.id())), sa), sa);
+            TestSa otherNonce = initiator
+                    ? new TestSa(sa.prf(), sa.message1(), sa.message2(), sa.ni(), nonce, sa.skPi(), sa.skPr(), sa.ctx())
+                    : new TestSa(
+                            sa.prf(), sa.message1(), sa.message2(), nonce, sa.nr(), sa.skPi(), sa.skPr(), sa.ctx());
+            assertFailed(
+                    AuthFailure.SIGNATURE, check(peer, r.withOctets(octetsOf(otherNonce, initiator, r.id())), sa), sa);
             // an ID that still matches and that the certificate still names, one octet changed (DNS case)
             IdentificationPayload shouted = IkeIdentity.parse(alias.toUpperCase(java.util.Locale.ROOT) + ".gw.example")
                     .toPayload(r.id().kind());
-            assertFailed(AuthFailure.SIGNATURE, check(peer, new Received(shouted, r.certificates(), r.auth(),
-                    octetsOf(sa, initiator, shouted)), sa), sa);
+            assertFailed(
+                    AuthFailure.SIGNATURE,
+                    check(
+                            peer,
+                            new Received(shouted, r.certificates(), r.auth(), octetsOf(sa, initiator, shouted)),
+                            sa),
+                    sa);
             byte[] sig = r.auth().data().clone();
             sig[sig.length - 1] ^= 0x01;
-            assertFailed(AuthFailure.SIGNATURE, check(peer, new Received(r.id(), r.certificates(),
-                    new AuthenticationPayload(r.auth().method(), sig), r.octets()), sa), sa);
+            assertFailed(
+                    AuthFailure.SIGNATURE,
+                    check(
+                            peer,
+                            new Received(
+                                    r.id(),
+                                    r.certificates(),
+                                    new AuthenticationPayload(r.auth().method(), sig),
+                                    r.octets()),
+                            sa),
+                    sa);
         }
     }
 
@@ -198,9 +229,11 @@ class SignatureAuthTest {
         var request = IkeMessageCodec.decode(WiresharkCaptures.frame(TestSa.CAPTURE, 1));
         assertEquals(ALL, SignatureHashes.announcedBy(request.notifications()));
         assertEquals(NONE, SignatureHashes.announcedBy(List.of()));
-        assertEquals("000200030004", HexFormat.of().formatHex(SignatureHashes.announcement().data()));
-        var local = (LocalAuthenticator.TokenSignature) LocalAuthenticator.signature(identity("ec384"),
-                SignaturePolicy.DEFAULT);
+        assertEquals(
+                "000200030004",
+                HexFormat.of().formatHex(SignatureHashes.announcement().data()));
+        var local = (LocalAuthenticator.TokenSignature)
+                LocalAuthenticator.signature(identity("ec384"), SignaturePolicy.DEFAULT);
         assertEquals(SignatureScheme.ECDSA_SHA384, local.scheme(SignatureHashes.announcedBy(request.notifications())));
     }
 
@@ -220,21 +253,27 @@ class SignatureAuthTest {
         PeerAuthenticator anyId = verifier(null, OwnCertificates.NONE, SignaturePolicy.DEFAULT);
         List<CertificatePayload> ec384Certs = LocalAuthenticator.signature(identity("ec384"), SignaturePolicy.DEFAULT)
                 .certificates();
-        assertFailed(AuthFailure.CERTIFICATE_ID_MISMATCH, check(anyId, new Received(ec256.id(), ec384Certs,
-                ec256.auth(), ec256.octets()), sa), sa);
+        assertFailed(
+                AuthFailure.CERTIFICATE_ID_MISMATCH,
+                check(anyId, new Received(ec256.id(), ec384Certs, ec256.auth(), ec256.octets()), sa),
+                sa);
 
         // ec384's AUTH over octets naming ec256: its certificate does not certify the signing key
         IdentificationPayload claimed = ec256.id();
         byte[] octets = sa.initiatorOctets(claimed);
         AuthenticationPayload byEc384 = await(LocalAuthenticator.signature(identity("ec384"), SignaturePolicy.DEFAULT)
                 .authenticate(octets, sa.prf(), ALL, sa.ctx()));
-        assertFailed(AuthFailure.SIGNATURE, check(anyId, new Received(claimed, ec256.certificates(), byEc384, octets),
-                sa), sa);
+        assertFailed(
+                AuthFailure.SIGNATURE,
+                check(anyId, new Received(claimed, ec256.certificates(), byEc384, octets), sa),
+                sa);
 
         // the e-mail address is certified too, but AUTH covered the FQDN's MACed ID
         IdentificationPayload mail = IkeIdentity.parse("ec256@gw.example").toPayload(PayloadType.IDI);
-        assertFailed(AuthFailure.SIGNATURE, check(anyId, new Received(mail, ec256.certificates(), ec256.auth(),
-                sa.initiatorOctets(mail)), sa), sa);
+        assertFailed(
+                AuthFailure.SIGNATURE,
+                check(anyId, new Received(mail, ec256.certificates(), ec256.auth(), sa.initiatorOctets(mail)), sa),
+                sa);
     }
 
     @Test
@@ -246,9 +285,10 @@ class SignatureAuthTest {
         byte[] octets = sa.responderOctets(idr);
         LocalAuthenticator me = LocalAuthenticator.signature(identity("rsa2048"), SignaturePolicy.DEFAULT);
         AuthenticationPayload auth = await(me.authenticate(octets, sa.prf(), ALL, sa.ctx()));
-        PeerAuthenticator peer = verifier(IkeIdentity.parse("O=ikeseal, CN=rsa2048.gw.example"), OwnCertificates.NONE,
-                SignaturePolicy.DEFAULT);
-        assertTrue(check(peer, new Received(idr, me.certificates(), auth, octets), sa).authenticated());
+        PeerAuthenticator peer = verifier(
+                IkeIdentity.parse("O=ikeseal, CN=rsa2048.gw.example"), OwnCertificates.NONE, SignaturePolicy.DEFAULT);
+        assertTrue(check(peer, new Received(idr, me.certificates(), auth, octets), sa)
+                .authenticated());
     }
 
     @Test
@@ -257,7 +297,9 @@ class SignatureAuthTest {
         // the peer replays our ID, certificate and a signature our own token made
         Received mirror = signed("ec256", sa, false, ALL, SignaturePolicy.DEFAULT);
         OwnCertificates ours = OwnCertificates.of(List.of(identity("ec256"), identity("rsa2048")));
-        assertTrue(check(verifier(null, OwnCertificates.NONE, SignaturePolicy.DEFAULT), mirror, sa).authenticated(),
+        assertTrue(
+                check(verifier(null, OwnCertificates.NONE, SignaturePolicy.DEFAULT), mirror, sa)
+                        .authenticated(),
                 "everything else about it is valid");
         AuthOutcome refused = check(verifier(null, ours, SignaturePolicy.DEFAULT), mirror, sa);
         assertFailed(AuthFailure.OWN_CERTIFICATE, refused, sa);
@@ -273,8 +315,10 @@ class SignatureAuthTest {
         AuthOutcome ok = check(peer, r, sa);
         assertTrue(ok.authenticated(), ok.toString());
         assertTrue(ok.detail().endsWith("path of 2 to a trust anchor"), ok.detail());
-        assertFailed(AuthFailure.CERTIFICATE_UNTRUSTED, check(peer, new Received(r.id(), r.certificates().subList(0, 1),
-                r.auth(), r.octets()), sa), sa);
+        assertFailed(
+                AuthFailure.CERTIFICATE_UNTRUSTED,
+                check(peer, new Received(r.id(), r.certificates().subList(0, 1), r.auth(), r.octets()), sa),
+                sa);
     }
 
     @Test
@@ -284,28 +328,36 @@ class SignatureAuthTest {
         List<CertificatePayload> rootIssued = OwnCertificates.payloads(ec256);
         assertEquals(1, rootIssued.size(), "the self-signed root stays home");
         assertEquals(CertificatePayload.X509_SIGNATURE, rootIssued.get(0).encoding());
-        assertEquals(HexFormat.of().formatHex(ec256.certificate().getEncoded()),
+        assertEquals(
+                HexFormat.of().formatHex(ec256.certificate().getEncoded()),
                 HexFormat.of().formatHex(rootIssued.get(0).data()));
         List<CertificatePayload> subIssued = OwnCertificates.payloads(sub256);
-        assertEquals(List.of(sub256.certificate(), SUB.certificate()), subIssued.stream().map(p -> parse(p.data())).toList());
+        assertEquals(
+                List.of(sub256.certificate(), SUB.certificate()),
+                subIssued.stream().map(p -> parse(p.data())).toList());
 
         CertificateRequestPayload forRoot = ANCHORS.certificateRequest();
-        CertificateRequestPayload forSub = TrustAnchors.of(List.of(SUB.certificate())).certificateRequest();
-        CertificateRequestPayload forOther = TrustAnchors.of(List.of(TestCa.create("CN=other").certificate()))
+        CertificateRequestPayload forSub =
+                TrustAnchors.of(List.of(SUB.certificate())).certificateRequest();
+        CertificateRequestPayload forOther = TrustAnchors.of(
+                        List.of(TestCa.create("CN=other").certificate()))
                 .certificateRequest();
         assertTrue(OwnCertificates.namesCaOf(List.of(forOther, forRoot), ec256));
         assertFalse(OwnCertificates.namesCaOf(List.of(forOther), ec256));
         assertTrue(OwnCertificates.namesCaOf(List.of(forSub), sub256));
         assertFalse(OwnCertificates.namesCaOf(List.of(forRoot), sub256), "the token holds no root for sub256's chain");
-        assertTrue(OwnCertificates.requested(List.of(CertificateRequestPayload.x509(List.of()))), "empty CERTREQ asks too");
+        assertTrue(
+                OwnCertificates.requested(List.of(CertificateRequestPayload.x509(List.of()))),
+                "empty CERTREQ asks too");
         assertFalse(OwnCertificates.requested(List.of()));
-        assertFalse(OwnCertificates.requested(List.of(new CertificateRequestPayload(CertificatePayload.CRL, new byte[0]))));
+        assertFalse(
+                OwnCertificates.requested(List.of(new CertificateRequestPayload(CertificatePayload.CRL, new byte[0]))));
     }
 
     static X509Certificate parse(byte[] der) {
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(der));
+            return (X509Certificate)
+                    CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException e) {
             throw new IllegalStateException(e);
         }
@@ -317,11 +369,15 @@ class SignatureAuthTest {
         SignaturePolicy strict = new SignaturePolicy(true, false);
         LocalAuthenticator rsa = LocalAuthenticator.signature(identity("rsa2048"), strict);
         byte[] octets = sa.initiatorOctets(id("rsa2048").toPayload(PayloadType.IDI));
-        ExecutionException e = assertThrows(ExecutionException.class,
+        ExecutionException e = assertThrows(
+                ExecutionException.class,
                 () -> rsa.authenticate(octets, sa.prf(), NONE, sa.ctx()).get(10, TimeUnit.SECONDS));
         assertInstanceOf(IllegalStateException.class, e.getCause());
         assertTrue(e.getCause().getMessage().contains("method 1 (RSA with SHA-1) is not allowed"), e.getMessage());
-        assertEquals(14, await(rsa.authenticate(octets, sa.prf(), Set.of(HashAlgorithm.SHA2_256), sa.ctx())).method(),
+        assertEquals(
+                14,
+                await(rsa.authenticate(octets, sa.prf(), Set.of(HashAlgorithm.SHA2_256), sa.ctx()))
+                        .method(),
                 "method 14 still works");
 
         Received legacy = signed("rsa2048", sa, true, NONE, SignaturePolicy.DEFAULT);
@@ -334,16 +390,34 @@ class SignatureAuthTest {
         TestSa sa = TestSa.of(Prf.HMAC_SHA2_256, "192.0.2.7[500]");
         Received r = signed("ec256", sa, true, ALL, SignaturePolicy.DEFAULT);
         PeerAuthenticator peer = verifier(null, OwnCertificates.NONE, SignaturePolicy.DEFAULT);
-        AuthOutcome psk = check(peer, new Received(r.id(), r.certificates(), new AuthenticationPayload(2, new byte[32]),
-                r.octets()), sa);
-        assertFailed(AuthFailure.AUTH_METHOD, psk, sa);
-        assertEquals("SHARED_KEY_MIC", tokens.audited(AuthAudit.FAILED, sa.ctx()).getLast().get("mechanism").asText());
-        AuthOutcome unknown = check(peer, new Received(r.id(), r.certificates(),
-                new AuthenticationPayload(200, r.auth().data()), r.octets()), sa);
-        assertFailed(AuthFailure.AUTH_METHOD, unknown, sa);
-        assertEquals("AUTH method 200", tokens.audited(AuthAudit.FAILED, sa.ctx()).getLast().get("mechanism").asText());
-        assertFailed(AuthFailure.NO_CERTIFICATE, check(peer, new Received(r.id(), List.of(), r.auth(), r.octets()), sa),
+        AuthOutcome psk = check(
+                peer,
+                new Received(r.id(), r.certificates(), new AuthenticationPayload(2, new byte[32]), r.octets()),
                 sa);
+        assertFailed(AuthFailure.AUTH_METHOD, psk, sa);
+        assertEquals(
+                "SHARED_KEY_MIC",
+                tokens.audited(AuthAudit.FAILED, sa.ctx())
+                        .getLast()
+                        .get("mechanism")
+                        .asText());
+        AuthOutcome unknown = check(
+                peer,
+                new Received(
+                        r.id(),
+                        r.certificates(),
+                        new AuthenticationPayload(200, r.auth().data()),
+                        r.octets()),
+                sa);
+        assertFailed(AuthFailure.AUTH_METHOD, unknown, sa);
+        assertEquals(
+                "AUTH method 200",
+                tokens.audited(AuthAudit.FAILED, sa.ctx())
+                        .getLast()
+                        .get("mechanism")
+                        .asText());
+        assertFailed(
+                AuthFailure.NO_CERTIFICATE, check(peer, new Received(r.id(), List.of(), r.auth(), r.octets()), sa), sa);
     }
 
     @Test
@@ -352,15 +426,26 @@ class SignatureAuthTest {
         Received r = signed("rsa3072", sa, true, ALL, SignaturePolicy.DEFAULT);
         byte[] sig = r.auth().data().clone();
         sig[20] ^= 1;
-        check(verifier(null, OwnCertificates.NONE, SignaturePolicy.DEFAULT), new Received(r.id(), r.certificates(),
-                new AuthenticationPayload(r.auth().method(), sig), r.octets()), sa);
+        check(
+                verifier(null, OwnCertificates.NONE, SignaturePolicy.DEFAULT),
+                new Received(
+                        r.id(),
+                        r.certificates(),
+                        new AuthenticationPayload(r.auth().method(), sig),
+                        r.octets()),
+                sa);
         String log = tokens.auditText();
         HexFormat hex = HexFormat.of();
         byte[] cert = identity("rsa3072").certificate().getEncoded();
-        for (String secretish : List.of(hex.formatHex(sig, 40, 56), hex.formatHex(r.auth().data(), 40, 56),
-                hex.formatHex(cert, 100, 116), Base64.getEncoder().encodeToString(cert).substring(100, 120),
+        for (String secretish : List.of(
+                hex.formatHex(sig, 40, 56),
+                hex.formatHex(r.auth().data(), 40, 56),
+                hex.formatHex(cert, 100, 116),
+                Base64.getEncoder().encodeToString(cert).substring(100, 120),
                 hex.formatHex(r.octets(), r.octets().length - 16, r.octets().length))) {
-            assertFalse(log.toLowerCase(java.util.Locale.ROOT).contains(secretish.toLowerCase(java.util.Locale.ROOT)), secretish);
+            assertFalse(
+                    log.toLowerCase(java.util.Locale.ROOT).contains(secretish.toLowerCase(java.util.Locale.ROOT)),
+                    secretish);
         }
         assertTrue(tokens.verifyChain().ok(), "auth records are links of the same hash chain");
     }
@@ -376,13 +461,14 @@ class SignatureAuthTest {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
-        PeerAuthenticator peer = PeerAuthenticator.certificates(null, new CertificateValidator(ANCHORS,
-                OwnCertificates.NONE), SignaturePolicy.DEFAULT, broken);
-        ExecutionException e = assertThrows(ExecutionException.class, () -> peer.verify(r.id(), r.certificates(),
-                r.auth(), r.octets(), sa.prf(), sa.ctx()).get(10, TimeUnit.SECONDS));
+        PeerAuthenticator peer = PeerAuthenticator.certificates(
+                null, new CertificateValidator(ANCHORS, OwnCertificates.NONE), SignaturePolicy.DEFAULT, broken);
+        ExecutionException e = assertThrows(
+                ExecutionException.class,
+                () -> peer.verify(r.id(), r.certificates(), r.auth(), r.octets(), sa.prf(), sa.ctx())
+                        .get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage().contains("disk full"), e.getMessage());
     }
 }

@@ -1,5 +1,6 @@
 package io.ikeseal.agent.auth;
 
+import static org.bouncycastle.util.Arrays.concatenate;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,8 +13,6 @@ import java.util.HexFormat;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-
-import static org.bouncycastle.util.Arrays.concatenate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,8 +66,10 @@ class SignedOctetsTest {
         byte[] i = sa.initiatorOctets(idi);
         byte[] r = sa.responderOctets(idr);
 
-        assertArrayEquals(concatenate(sa.message1(), sa.nr(), hmac(prf, sa.skPi().bytes(), idi.restOfPayload())), i);
-        assertArrayEquals(concatenate(sa.message2(), sa.ni(), hmac(prf, sa.skPr().bytes(), idr.restOfPayload())), r);
+        assertArrayEquals(
+                concatenate(sa.message1(), sa.nr(), hmac(prf, sa.skPi().bytes(), idi.restOfPayload())), i);
+        assertArrayEquals(
+                concatenate(sa.message2(), sa.ni(), hmac(prf, sa.skPr().bytes(), idr.restOfPayload())), r);
         assertEquals(sa.message1().length + sa.nr().length + prf.outputLength(), i.length);
     }
 
@@ -94,15 +95,20 @@ class SignedOctetsTest {
         TestSa sa = TestSa.of(Prf.HMAC_SHA2_384, "192.0.2.7");
         IdentificationPayload idi = IkeIdentity.parse("@i.example").toPayload(PayloadType.IDI);
         IdentificationPayload idr = IkeIdentity.parse("@r.example").toPayload(PayloadType.IDR);
-        IllegalArgumentException swapped = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException swapped = assertThrows(
+                IllegalArgumentException.class,
                 () -> SignedOctets.initiator(sa.message1(), sa.nr(), sa.prf(), sa.skPr(), idi));
         assertTrue(swapped.getMessage().contains("keyed with SK_pi, not SK_pr"), swapped.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SignedOctets.responder(sa.message2(), sa.ni(), sa.prf(), sa.skPr(), idi));
-        IllegalArgumentException shortKey = assertThrows(IllegalArgumentException.class,
-                () -> SignedOctets.responder(sa.message2(), sa.ni(), sa.prf(), new HostKey("SK_pr", new byte[32]), idr));
+        IllegalArgumentException shortKey = assertThrows(
+                IllegalArgumentException.class,
+                () -> SignedOctets.responder(
+                        sa.message2(), sa.ni(), sa.prf(), new HostKey("SK_pr", new byte[32]), idr));
         assertTrue(shortKey.getMessage().contains("prfsha384 keys it with 48"), shortKey.getMessage());
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> SignedOctets.responder(new byte[0], sa.ni(), sa.prf(), sa.skPr(), idr));
     }
 

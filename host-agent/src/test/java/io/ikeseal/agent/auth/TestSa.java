@@ -17,28 +17,31 @@ import io.ikeseal.hsm.api.Prf;
  * frames 1 and 2, with their nonces) and fresh SK_pi/SK_pr of the PRF's length, as the key schedule hands them to
  * the host.
  */
-record TestSa(Prf prf, byte[] message1, byte[] message2, byte[] ni, byte[] nr, HostKey skPi, HostKey skPr,
-              AuditContext ctx) {
+record TestSa(
+        Prf prf, byte[] message1, byte[] message2, byte[] ni, byte[] nr, HostKey skPi, HostKey skPr, AuditContext ctx) {
     static final String CAPTURE = "ikev2-decrypt-aes256gcm16";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     static TestSa of(Prf prf, String peer) {
         byte[] m1 = WiresharkCaptures.frame(CAPTURE, 1);
         byte[] m2 = WiresharkCaptures.frame(CAPTURE, 2);
-        return new TestSa(prf, m1, m2, nonce(m1), nonce(m2), key("SK_pi", prf), key("SK_pr", prf),
-                newSa(peer));
+        return new TestSa(prf, m1, m2, nonce(m1), nonce(m2), key("SK_pi", prf), key("SK_pr", prf), newSa(peer));
     }
 
     /** A fresh SA's audit context (random SPIs), so each test finds its own audit records. */
     static AuditContext newSa(String peer) {
         byte[] spis = new byte[16];
         RANDOM.nextBytes(spis);
-        return new AuditContext(HexFormat.of().formatHex(spis, 0, 8), HexFormat.of().formatHex(spis, 8, 16), peer);
+        return new AuditContext(
+                HexFormat.of().formatHex(spis, 0, 8), HexFormat.of().formatHex(spis, 8, 16), peer);
     }
 
     private static byte[] nonce(byte[] message) {
         try {
-            return IkeMessageCodec.decode(message).first(NoncePayload.class).orElseThrow().nonce();
+            return IkeMessageCodec.decode(message)
+                    .first(NoncePayload.class)
+                    .orElseThrow()
+                    .nonce();
         } catch (MalformedMessageException e) {
             throw new IllegalStateException(e);
         }

@@ -45,8 +45,10 @@ class CliBasicsTest {
         assertEquals(2, Cli.run("token").exit(), "a group without its subcommand");
         Cli.Result t = Cli.run("initiate", "gw", "--config", "x.yaml", "--timeout", "30 seconds");
         assertEquals(2, t.exit(), t.toString());
-        assertEquals("ikeseal: Invalid value for option '--timeout': '30 seconds' is not a duration (write e.g. 500ms, "
-                + "30s, 4h, 1h30m)\nTry 'ikeseal initiate --help'.\n", t.err());
+        assertEquals(
+                "ikeseal: Invalid value for option '--timeout': '30 seconds' is not a duration (write e.g. 500ms, "
+                        + "30s, 4h, 1h30m)\nTry 'ikeseal initiate --help'.\n",
+                t.err());
         assertEquals(2, Cli.run("initiate", "--config", "x.yaml").exit(), "CONN is required");
     }
 
@@ -63,7 +65,8 @@ class CliBasicsTest {
                 """);
         Cli.Result r = Cli.run("token", "probe", "--config", cfg.toString());
         assertEquals(2, r.exit(), r.toString());
-        assertEquals("ikeseal: " + cfg.toAbsolutePath() + ": tokens[0].module: file not found: /usr/lib/x.so\n", r.err());
+        assertEquals(
+                "ikeseal: " + cfg.toAbsolutePath() + ": tokens[0].module: file not found: /usr/lib/x.so\n", r.err());
         assertEquals("", r.out());
 
         Cli.Result debug = Cli.run("token", "probe", "--config", cfg.toString(), "--debug");
@@ -74,9 +77,15 @@ class CliBasicsTest {
     /** host-agent alone is the daemon: demo and setup-demo come from the demo module (a CliExtension). */
     @Test
     void theDaemonAloneHasNoDemoVerbs() {
-        assertEquals(List.of("run", "initiate", "token", "audit", "bench", "help"),
-                List.copyOf(Main.commandLine(new CliContext(InputStream.nullInputStream(), new PrintWriter(
-                        new StringWriter()), new PrintWriter(new StringWriter()), null)).getSubcommands().keySet()));
+        assertEquals(
+                List.of("run", "initiate", "token", "audit", "bench", "help"),
+                List.copyOf(Main.commandLine(new CliContext(
+                                InputStream.nullInputStream(),
+                                new PrintWriter(new StringWriter()),
+                                new PrintWriter(new StringWriter()),
+                                null))
+                        .getSubcommands()
+                        .keySet()));
         Cli.Result r = Cli.run("setup-demo", dir.toString());
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().startsWith("ikeseal: Unmatched argument"), r.err());
@@ -87,8 +96,16 @@ class CliBasicsTest {
         Path log = dir.resolve("audit.log");
         try (HashChainedAuditLog audit = HashChainedAuditLog.open(log)) {
             for (int i = 0; i < 5; i++) {
-                audit.append(new AuditRecord(Instant.now(), "hsm", "kx-derive", "CKM_ECDH1_DERIVE", null,
-                        AuditContext.NONE, "ok", 100 + i)).get();
+                audit.append(new AuditRecord(
+                                Instant.now(),
+                                "hsm",
+                                "kx-derive",
+                                "CKM_ECDH1_DERIVE",
+                                null,
+                                AuditContext.NONE,
+                                "ok",
+                                100 + i))
+                        .get();
             }
         }
         Cli.Result ok = Cli.run("audit", "verify", log.toString());

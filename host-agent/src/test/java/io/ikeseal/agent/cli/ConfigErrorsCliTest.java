@@ -25,8 +25,11 @@ class ConfigErrorsCliTest {
     @BeforeEach
     void files() throws IOException {
         for (String pin : new String[] {"smartcard.pin", "hsm.pin"}) {
-            Files.writeString(Files.createFile(dir.resolve(pin), PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rw-------"))), "1234");
+            Files.writeString(
+                    Files.createFile(
+                            dir.resolve(pin),
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                    "1234");
         }
         Files.writeString(dir.resolve("softhsm2.conf"), "directories.tokendir = /nonexistent\n");
         Files.createDirectories(dir.resolve("nssdb"));
@@ -87,8 +90,8 @@ class ConfigErrorsCliTest {
     private void assertRefused(String yaml, String key, String problem) throws IOException {
         Path f = write(yaml).toAbsolutePath().normalize();
         String line = "ikeseal: " + f + ": " + key + ": " + problem + "\n";
-        for (String[] args : new String[][] {{"run", "--config", f.toString()},
-            {"initiate", "branch", "--config", f.toString()}}) {
+        for (String[] args :
+                new String[][] {{"run", "--config", f.toString()}, {"initiate", "branch", "--config", f.toString()}}) {
             Cli.Result r = Cli.run(args);
             assertEquals(2, r.exit(), r.toString());
             assertEquals(line, r.err(), args[0]);
@@ -108,62 +111,84 @@ class ConfigErrorsCliTest {
 
     @Test
     void unknownKeyInAChild() throws IOException {
-        Path f = write(valid().replace("esp-proposals:", "esp-proposal:")).toAbsolutePath().normalize();
+        Path f = write(valid().replace("esp-proposals:", "esp-proposal:"))
+                .toAbsolutePath()
+                .normalize();
         Cli.Result r = Cli.run("run", "--config", f.toString());
         assertEquals(2, r.exit(), r.toString());
-        assertTrue(r.err().startsWith("ikeseal: " + f + ": connections[0].children[0].esp-proposal: unknown key "
-                + "(expected one of: "), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("ikeseal: " + f + ": connections[0].children[0].esp-proposal: unknown key "
+                                + "(expected one of: "),
+                r.err());
         assertTrue(r.err().contains("esp-proposals"), r.err());
         assertEquals(1, r.err().lines().count());
     }
 
     @Test
     void badDuration() throws IOException {
-        assertRefused(valid().replace("lifetime: 4h", "lifetime: 4hours"), "connections[0].lifetime",
+        assertRefused(
+                valid().replace("lifetime: 4h", "lifetime: 4hours"),
+                "connections[0].lifetime",
                 "'4hours' is not a duration (write e.g. 500ms, 30s, 4h, 1h30m)");
     }
 
     @Test
     void badAddress() throws IOException {
-        assertRefused(valid().replace("remote-address: 127.0.0.1", "remote-address: gateway.example.com"),
+        assertRefused(
+                valid().replace("remote-address: 127.0.0.1", "remote-address: gateway.example.com"),
                 "connections[0].remote-address",
                 "'gateway.example.com' is not an IP address literal (host names are not resolved)");
-        assertRefused(valid().replace("listen: [127.0.0.1]", "listen: [127.0.0.256]"), "listen[0]",
+        assertRefused(
+                valid().replace("listen: [127.0.0.1]", "listen: [127.0.0.256]"),
+                "listen[0]",
                 "'127.0.0.256' is not an IP address literal (host names are not resolved)");
     }
 
     @Test
     void pskWithoutRemoteId() throws IOException {
-        assertRefused(valid().replace("    remote-id: branch.ikeseal.test\n", "").replace("local-auth: pubkey",
-                "local-auth: pubkey\n    remote-auth: psk\n    psk: branch-office"), "connections[0].remote-id",
+        assertRefused(
+                valid().replace("    remote-id: branch.ikeseal.test\n", "")
+                        .replace(
+                                "local-auth: pubkey",
+                                "local-auth: pubkey\n    remote-auth: psk\n    psk: branch-office"),
+                "connections[0].remote-id",
                 "required with remote-auth: psk");
     }
 
     @Test
     void unknownIdentity() throws IOException {
-        assertRefused(valid().replace("identity: gateway\n", "identity: gateway-ecdsa\n"), "connections[0].identity",
+        assertRefused(
+                valid().replace("identity: gateway\n", "identity: gateway-ecdsa\n"),
+                "connections[0].identity",
                 "unknown identity 'gateway-ecdsa' (identities: gateway)");
     }
 
     @Test
     void compatTokenWithoutRequireTierCompat() throws IOException {
         String compat = valid().replace("roles: [identity]", "roles: [identity, key-exchange]\n    tier: compat");
-        assertRefused(compat, "tokens[0].tier", "compat, but IKE SAs must be sealed; set ike.require-tier: compat to "
-                + "accept a host-side key schedule");
+        assertRefused(
+                compat,
+                "tokens[0].tier",
+                "compat, but IKE SAs must be sealed; set ike.require-tier: compat to "
+                        + "accept a host-side key schedule");
     }
 
     @Test
     void badProposal() throws IOException {
-        assertRefused(valid().replace("aes256gcm16-prfsha256-ecp256", "aes256gcm16-prfsha256-ecp999"),
-                "connections[0].proposals[0]", "unknown algorithm 'ecp999' in proposal 'aes256gcm16-prfsha256-ecp999' "
-                + "(known: aes128, aes128gcm16, aes192, aes192gcm16, aes256, aes256gcm16, aesnnngcm8/gcm12, "
-                + "chacha20poly1305, sha256/384/512, prfsha256, prfsha384, prfsha512, modp2048, modp3072, modp4096, "
-                + "ecp256, ecp384, ecp521)");
+        assertRefused(
+                valid().replace("aes256gcm16-prfsha256-ecp256", "aes256gcm16-prfsha256-ecp999"),
+                "connections[0].proposals[0]",
+                "unknown algorithm 'ecp999' in proposal 'aes256gcm16-prfsha256-ecp999' "
+                        + "(known: aes128, aes128gcm16, aes192, aes192gcm16, aes256, aes256gcm16, aesnnngcm8/gcm12, "
+                        + "chacha20poly1305, sha256/384/512, prfsha256, prfsha384, prfsha512, modp2048, modp3072, modp4096, "
+                        + "ecp256, ecp384, ecp521)");
     }
 
     @Test
     void badSelector() throws IOException {
-        assertRefused(valid().replace("local-ts: [10.1.0.0/16]", "local-ts: [10.1.0.1/16]"),
+        assertRefused(
+                valid().replace("local-ts: [10.1.0.0/16]", "local-ts: [10.1.0.1/16]"),
                 "connections[0].children[0].local-ts[0]",
                 "'10.1.0.1/16': address has bits set after the /16 prefix; the network is 10.1.0.0/16");
     }

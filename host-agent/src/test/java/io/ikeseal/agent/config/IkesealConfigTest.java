@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ikeseal.agent.sa.ChildSaMode;
-import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.hsm.token.TokenSpec;
@@ -32,6 +32,7 @@ import io.ikeseal.testhsm.DebianTools;
 class IkesealConfigTest {
     @TempDir
     Path dir;
+
     String softhsm;
     String softoken;
 
@@ -46,8 +47,8 @@ class IkesealConfigTest {
     }
 
     private void secret(String name) throws IOException {
-        Path p = Files.createFile(dir.resolve(name),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Path p = Files.createFile(
+                dir.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(p, "1234");
     }
 
@@ -105,16 +106,29 @@ class IkesealConfigTest {
     @Test
     void loadsAValidConfigAndMapsTokensToSpecs() throws IOException {
         IkesealConfig c = IkesealConfig.load(write(valid()));
-        assertEquals(dir.resolve("logs/audit.log").toAbsolutePath().normalize(), c.audit().log());
+        assertEquals(
+                dir.resolve("logs/audit.log").toAbsolutePath().normalize(),
+                c.audit().log());
         assertEquals(2, c.tokens().size());
 
         TokenSpec sc = c.token("smartcard").orElseThrow().toTokenSpec();
         assertEquals("smartcard", sc.name());
         assertEquals(Path.of(softhsm), sc.library());
         assertEquals(SlotSelector.byLabel("ikeseal-identity"), sc.slot());
-        assertEquals(PinSource.file(dir.resolve("smartcard.pin").toAbsolutePath().normalize()), sc.pin());
-        assertEquals(Map.of("SOFTHSM2_CONF", dir.resolve("softhsm2.conf").toAbsolutePath().normalize().toString(),
-                "OTHER", dir.resolve("x").toAbsolutePath().normalize().toString(), "PLAIN", "value"), sc.environment());
+        assertEquals(
+                PinSource.file(dir.resolve("smartcard.pin").toAbsolutePath().normalize()), sc.pin());
+        assertEquals(
+                Map.of(
+                        "SOFTHSM2_CONF",
+                        dir.resolve("softhsm2.conf")
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString(),
+                        "OTHER",
+                        dir.resolve("x").toAbsolutePath().normalize().toString(),
+                        "PLAIN",
+                        "value"),
+                sc.environment());
         assertEquals(Set.of(TokenRole.IDENTITY), sc.roles());
         assertEquals(ResidencyTier.SEALED, sc.tier(), "sealed unless compat is explicit");
         assertEquals(1, sc.threads(), "one thread by default");
@@ -123,20 +137,24 @@ class IkesealConfigTest {
         TokenSpec hsm = c.token("hsm").orElseThrow().toTokenSpec();
         assertEquals(new SlotSelector("NSS Certificate DB", null, "Mozilla Foundation", null, null), hsm.slot());
         assertEquals(PinSource.env("IKESEAL_HSM_PIN"), hsm.pin());
-        assertEquals("configdir='sql:" + dir.resolve("nssdb").toAbsolutePath().normalize()
-                + "' certPrefix='' keyPrefix='' secmod='secmod.db' flags='optimizeSpace'", hsm.nssArgs());
+        assertEquals(
+                "configdir='sql:" + dir.resolve("nssdb").toAbsolutePath().normalize()
+                        + "' certPrefix='' keyPrefix='' secmod='secmod.db' flags='optimizeSpace'",
+                hsm.nssArgs());
         assertEquals(Set.of(TokenRole.KEY_EXCHANGE, TokenRole.IDENTITY), hsm.roles());
         assertEquals(4, hsm.threads());
 
-        assertEquals(new IdentityConfig("gateway", "smartcard", "ike-ecdsa-p256"), c.identities().get(0));
+        assertEquals(
+                new IdentityConfig("gateway", "smartcard", "ike-ecdsa-p256"),
+                c.identities().get(0));
         assertTrue(c.identities().get(1).keyIsUri());
         assertEquals(new PskConfig("branch-office", "hsm"), c.psks().get(0));
     }
 
     @Test
     void compatTierForKeyExchangeWhenExplicit() throws IOException {
-        IkesealConfig c = IkesealConfig.load(write(valid().replace("roles: [identity]\n",
-                "roles: [identity, key-exchange]\n    tier: compat\n")));
+        IkesealConfig c = IkesealConfig.load(
+                write(valid().replace("roles: [identity]\n", "roles: [identity, key-exchange]\n    tier: compat\n")));
         assertEquals(ResidencyTier.COMPAT, c.token("smartcard").orElseThrow().tier());
     }
 
@@ -147,24 +165,33 @@ class IkesealConfigTest {
 
     @Test
     void relativeFilesAreResolvedAgainstTheConfigDirectory() throws IOException {
-        assertFails(valid().replace("pin-file: smartcard.pin", "pin-file: missing.pin"), "tokens[0].pin-file",
+        assertFails(
+                valid().replace("pin-file: smartcard.pin", "pin-file: missing.pin"),
+                "tokens[0].pin-file",
                 "file not found: " + dir.resolve("missing.pin").toAbsolutePath().normalize());
     }
 
     @Test
     void badTier() throws IOException {
-        assertFails(valid().replace("tier: sealed", "tier: seal"), "tokens[1].tier", "must be sealed or compat, was 'seal'");
+        assertFails(
+                valid().replace("tier: sealed", "tier: seal"),
+                "tokens[1].tier",
+                "must be sealed or compat, was 'seal'");
     }
 
     @Test
     void compatOnlyForKeyExchange() throws IOException {
-        assertFails(valid().replace("roles: [identity]\n", "roles: [identity]\n    tier: compat\n"), "tokens[0].tier",
+        assertFails(
+                valid().replace("roles: [identity]\n", "roles: [identity]\n    tier: compat\n"),
+                "tokens[0].tier",
                 "compat applies only to the key-exchange role, and this token has roles [identity]");
     }
 
     @Test
     void badRole() throws IOException {
-        assertFails(valid().replace("[key-exchange, identity]", "[key-exchange, signing]"), "tokens[1].roles[1]",
+        assertFails(
+                valid().replace("[key-exchange, identity]", "[key-exchange, signing]"),
+                "tokens[1].roles[1]",
                 "must be identity or key-exchange, was 'signing'");
     }
 
@@ -185,40 +212,53 @@ class IkesealConfigTest {
 
     @Test
     void duplicateTokenNames() throws IOException {
-        assertFails(valid().replace("name: hsm", "name: smartcard"), "tokens[1].name",
+        assertFails(
+                valid().replace("name: hsm", "name: smartcard"),
+                "tokens[1].name",
                 "duplicate name 'smartcard' (also tokens[0])");
     }
 
     @Test
     void identityNamingAnUnknownToken() throws IOException {
-        assertFails(valid().replace("token: smartcard\n    key:", "token: smartcrad\n    key:"), "identities[0].token",
+        assertFails(
+                valid().replace("token: smartcard\n    key:", "token: smartcrad\n    key:"),
+                "identities[0].token",
                 "unknown token 'smartcrad' (tokens: smartcard, hsm)");
     }
 
     @Test
     void identityOnATokenWithoutTheIdentityRole() throws IOException {
-        assertFails(valid().replace("[key-exchange, identity]", "[key-exchange]"), "identities[1].token",
+        assertFails(
+                valid().replace("[key-exchange, identity]", "[key-exchange]"),
+                "identities[1].token",
                 "token 'hsm' does not have role identity (its roles: key-exchange)");
     }
 
     @Test
     void keyExchangeRoleMissing() throws IOException {
         String noKx = valid().substring(0, valid().indexOf("psks:")).replace("[key-exchange, identity]", "[identity]");
-        assertFails(noKx, "tokens", "no token has role key-exchange; one is needed for Diffie-Hellman and the key schedule");
+        assertFails(
+                noKx,
+                "tokens",
+                "no token has role key-exchange; one is needed for Diffie-Hellman and the key schedule");
     }
 
     @Test
     void pskOnATokenWithoutTheKeyExchangeRole() throws IOException {
-        assertFails(valid().replace("token: hsm\n", "token: smartcard\n"), "psks[0].token",
+        assertFails(
+                valid().replace("token: hsm\n", "token: smartcard\n"),
+                "psks[0].token",
                 "token 'smartcard' does not have role key-exchange (its roles: identity)");
     }
 
     @Test
     void pinValueInAUriIsRefusedWithoutEchoingIt() throws IOException {
-        ConfigException e = fails(valid().replace("manufacturer=Mozilla%20Foundation\"",
-                "manufacturer=Mozilla%20Foundation?pin-value=s3cr3t-pin;bogus\""));
+        ConfigException e = fails(valid().replace(
+                        "manufacturer=Mozilla%20Foundation\"",
+                        "manufacturer=Mozilla%20Foundation?pin-value=s3cr3t-pin;bogus\""));
         assertEquals("tokens[1].uri", e.keyPath());
-        assertEquals("pin-value is refused: a PIN does not belong in configuration; use pin-file or pin-env", e.problem());
+        assertEquals(
+                "pin-value is refused: a PIN does not belong in configuration; use pin-file or pin-env", e.problem());
         assertFalse(e.getMessage().contains("s3cr3t"));
         assertFalse(String.valueOf(e.getCause()).contains("s3cr3t"));
     }
@@ -239,9 +279,13 @@ class IkesealConfigTest {
 
     @Test
     void exactlyOneSlotSelector() throws IOException {
-        assertFails(valid().replace("token: ikeseal-identity", "token: ikeseal-identity\n    slot-id: 3"), "tokens[0]",
+        assertFails(
+                valid().replace("token: ikeseal-identity", "token: ikeseal-identity\n    slot-id: 3"),
+                "tokens[0]",
                 "give exactly one of token, uri and slot-id");
-        assertFails(valid().replace("    token: ikeseal-identity\n", ""), "tokens[0].token",
+        assertFails(
+                valid().replace("    token: ikeseal-identity\n", ""),
+                "tokens[0].token",
                 "required: the token label (or instead uri or slot-id)");
     }
 
@@ -261,8 +305,8 @@ class IkesealConfigTest {
 
     @Test
     void wrongValueType() throws IOException {
-        assertFails(valid().replace("threads: 4", "threads: four"), "tokens[1].threads",
-                "expected an integer, was 'four'");
+        assertFails(
+                valid().replace("threads: 4", "threads: four"), "tokens[1].threads", "expected an integer, was 'four'");
         assertFails(valid().replace("roles: [identity]", "roles: identity"), "tokens[0].roles", "expected a list");
     }
 
@@ -274,23 +318,31 @@ class IkesealConfigTest {
     @Test
     void worldReadablePinFileIsRefused() throws IOException {
         Files.setPosixFilePermissions(dir.resolve("smartcard.pin"), PosixFilePermissions.fromString("rw-r--r--"));
-        assertFails(valid(), "tokens[0].pin-file", "PIN file " + dir.resolve("smartcard.pin").toAbsolutePath().normalize()
-                + " is readable by others; chmod o-rwx it");
+        assertFails(
+                valid(),
+                "tokens[0].pin-file",
+                "PIN file " + dir.resolve("smartcard.pin").toAbsolutePath().normalize()
+                        + " is readable by others; chmod o-rwx it");
     }
 
     @Test
     void oneModuleCannotBeInitializedTwoWays() throws IOException {
         String yaml = valid().replace(softoken, softhsm).replace("    nss-db: nssdb\n", "");
-        assertFails(yaml, "tokens[1].module", "same module as tokens[0] but different nss-args or environment; a module "
-                + "is initialized once per process, so use a copy of the library");
+        assertFails(
+                yaml,
+                "tokens[1].module",
+                "same module as tokens[0] but different nss-args or environment; a module "
+                        + "is initialized once per process, so use a copy of the library");
     }
 
     @Test
     void missingAuditSectionAndEmptyFile() throws IOException {
         assertFails(valid().replace("audit:\n  log: logs/audit.log\n", ""), "audit", "required (audit: { log: FILE })");
         ConfigException e = fails("# nothing\n");
-        assertEquals(dir.resolve("ikeseal.yaml").toAbsolutePath().normalize()
-                + ": empty configuration (needs at least audit: and tokens:)", e.getMessage());
+        assertEquals(
+                dir.resolve("ikeseal.yaml").toAbsolutePath().normalize()
+                        + ": empty configuration (needs at least audit: and tokens:)",
+                e.getMessage());
     }
 
     @Test
@@ -317,7 +369,8 @@ class IkesealConfigTest {
             try {
                 return IkesealConfig.load(copy);
             } catch (ConfigException e) {
-                Matcher missing = Pattern.compile("(file|directory) not found: (.*)").matcher(e.problem());
+                Matcher missing =
+                        Pattern.compile("(file|directory) not found: (.*)").matcher(e.problem());
                 assertTrue(missing.matches(), "only missing files may stop an example: " + e.getMessage());
                 Path p = Path.of(missing.group(2));
                 assertTrue(p.startsWith(dir), e.getMessage());
@@ -325,8 +378,8 @@ class IkesealConfigTest {
                     Files.createDirectories(p);
                 } else {
                     Files.createDirectories(p.getParent());
-                    Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                            "rw-------")));
+                    Files.createFile(
+                            p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 }
             }
         }
@@ -337,9 +390,12 @@ class IkesealConfigTest {
     void productionExampleLoads() throws IOException {
         Files.createDirectories(dir.resolve("example"));
         IkesealConfig c = loadExample("ikeseal.example.yaml");
-        assertEquals(List.of("smartcard", "hsm"), c.tokens().stream().map(TokenConfig::name).toList());
-        assertEquals(List.of("192.0.2.1", "2001:db8:0:0:0:0:0:1"), c.listen().stream().map(InetAddress::getHostAddress)
-                .toList());
+        assertEquals(
+                List.of("smartcard", "hsm"),
+                c.tokens().stream().map(TokenConfig::name).toList());
+        assertEquals(
+                List.of("192.0.2.1", "2001:db8:0:0:0:0:0:1"),
+                c.listen().stream().map(InetAddress::getHostAddress).toList());
         assertEquals(500, c.ike().port());
         assertEquals(4500, c.ike().natTPort());
         assertEquals(ResidencyTier.SEALED, c.ike().requiredTier());
@@ -370,13 +426,15 @@ class IkesealConfigTest {
     void softwareTokensExampleLoads() throws IOException {
         Files.createDirectories(dir.resolve("example"));
         IkesealConfig c = loadExample("ikeseal.software-tokens.yaml");
-        assertEquals(List.of("gateway-ecdsa", "gateway-rsa"), c.identities().stream().map(IdentityConfig::name)
-                .toList());
+        assertEquals(
+                List.of("gateway-ecdsa", "gateway-rsa"),
+                c.identities().stream().map(IdentityConfig::name).toList());
         assertEquals(15500, c.ike().port());
         assertEquals(15501, c.ike().natTPort());
         ConnectionConfig branch = c.connection("branch").orElseThrow();
         assertEquals("branch.ikeseal.demo", branch.remoteId().toString());
-        assertEquals("aes256gcm16-prfsha256-ecp256", branch.proposals().getFirst().text());
+        assertEquals(
+                "aes256gcm16-prfsha256-ecp256", branch.proposals().getFirst().text());
         assertEquals(Duration.ofHours(1), branch.children().getFirst().lifetime());
     }
 }

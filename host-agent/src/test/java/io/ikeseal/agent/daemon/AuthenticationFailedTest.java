@@ -21,7 +21,7 @@ class AuthenticationFailedTest {
     @Test
     void peerIdIsNotTheConfiguredRemoteId() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().remoteId("someone-else.ikeseal.test"));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw))) {
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw))) {
             refused(br, gw, "id-mismatch");
         }
     }
@@ -29,16 +29,15 @@ class AuthenticationFailedTest {
     @Test
     void initiatorAsksForAnotherResponderId() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).remoteId("other-gateway.ikeseal.test"))) {
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw).remoteId("other-gateway.ikeseal.test"))) {
             refused(br, gw, "id-mismatch");
         }
     }
 
     @Test
     void certificateFromACaWeDoNotTrust() throws Exception {
-        try (Side gw = scenario.start("gateway", List.of(Scenario.OTHER_CA), ConnectionYaml.gateway(),
-                Scenario.FAST);
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw))) {
+        try (Side gw = scenario.start("gateway", List.of(Scenario.OTHER_CA), ConnectionYaml.gateway(), Scenario.FAST);
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw))) {
             refused(br, gw, "certificate-untrusted");
         }
     }
@@ -46,7 +45,7 @@ class AuthenticationFailedTest {
     @Test
     void pskOfAnotherValue() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().pskAuth(Scenario.OTHER_PSK));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).pskAuth(TestDeployment.PSK))) {
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw).pskAuth(TestDeployment.PSK))) {
             refused(br, gw, "psk-mismatch");
         }
     }
@@ -54,8 +53,9 @@ class AuthenticationFailedTest {
     @Test
     void ourOwnCertificatePresentedBackToUs() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().remoteId(null));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).signWith("gateway-ecdsa")
-                     .localId(TestDeployment.GATEWAY))) {
+                Side br = scenario.start(
+                        "branch",
+                        ConnectionYaml.branch(gw).signWith("gateway-ecdsa").localId(TestDeployment.GATEWAY))) {
             refused(br, gw, "own-certificate");
         }
     }
@@ -70,13 +70,19 @@ class AuthenticationFailedTest {
         assertTrue(gw.events().of(EventRecorder.Kind.ESTABLISHED).isEmpty());
         assertTrue(br.events().of(EventRecorder.Kind.ESTABLISHED).isEmpty());
         List<Scenario.Audited> records = scenario.audit(failed.spiI());
-        List<Scenario.Audited> refusals = records.stream().filter(a -> a.op().equals("auth-failed")).toList();
+        List<Scenario.Audited> refusals =
+                records.stream().filter(a -> a.op().equals("auth-failed")).toList();
         assertEquals(1, refusals.size(), records.toString());
         assertEquals(br.asPeer(), refusals.getFirst().peer());
-        assertTrue(refusals.getFirst().result().startsWith(code + ": "), refusals.getFirst().result());
+        assertTrue(
+                refusals.getFirst().result().startsWith(code + ": "),
+                refusals.getFirst().result());
         // The responder did no work for a peer it refused: no signature, no CHILD_SA keys.
-        assertTrue(records.stream().noneMatch(a -> a.peer().equals(br.asPeer()) && (a.op().equals("sign")
-                || a.op().equals("child-keymat"))), records.toString());
+        assertTrue(
+                records.stream()
+                        .noneMatch(a -> a.peer().equals(br.asPeer())
+                                && (a.op().equals("sign") || a.op().equals("child-keymat"))),
+                records.toString());
         assertTrue(br.installer().installed().isEmpty());
         assertTrue(gw.installer().installed().isEmpty());
         Scenario.await("the responder to drop the SA", () -> gw.spis() == 0 && gw.halfOpen() == 0);

@@ -17,8 +17,7 @@ import io.ikeseal.agent.sa.ChildSaRecord;
  */
 public final class CapturingInstaller implements ChildSaInstaller {
     /** One installed SA and hex copies of its keys ("initiator" = the exchange's initiator). */
-    public record Installed(ChildSaRecord sa, String encI, String integI, String encR, String integR) {
-    }
+    public record Installed(ChildSaRecord sa, String encI, String integI, String encR, String integR) {}
 
     private final BlockingQueue<Installed> installed = new LinkedBlockingQueue<>();
     public final List<ChildSaRecord> removed = new CopyOnWriteArrayList<>();
@@ -26,8 +25,11 @@ public final class CapturingInstaller implements ChildSaInstaller {
     @Override
     public void install(ChildSaRecord sa, ChildSaKeys k) {
         HexFormat h = HexFormat.of();
-        installed.add(new Installed(sa, h.formatHex(k.encryptionInitiator().bytes()),
-                h.formatHex(k.integrityInitiator().bytes()), h.formatHex(k.encryptionResponder().bytes()),
+        installed.add(new Installed(
+                sa,
+                h.formatHex(k.encryptionInitiator().bytes()),
+                h.formatHex(k.integrityInitiator().bytes()),
+                h.formatHex(k.encryptionResponder().bytes()),
                 h.formatHex(k.integrityResponder().bytes())));
     }
 

@@ -18,7 +18,7 @@ class ChildSaKeysAgreeTest {
     @Test
     void aesGcmKeysAgree() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw))) {
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             assertEquals("aes256gcm16-prfsha256-ecp256", sa.initiator().suite().describe());
             CapturingInstaller.Installed mine = br.keys().next();
@@ -37,11 +37,12 @@ class ChildSaKeysAgreeTest {
     @Test
     void cbcAndHmacKeysAgree() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().esp("aes128-sha256"));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).esp("aes128-sha256"))) {
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw).esp("aes128-sha256"))) {
             Scenario.establish(br, gw);
             CapturingInstaller.Installed mine = br.keys().next();
             CapturingInstaller.Installed theirs = gw.keys().next();
-            assertEquals(mine.encI() + mine.integI() + mine.encR() + mine.integR(),
+            assertEquals(
+                    mine.encI() + mine.integI() + mine.encR() + mine.integR(),
                     theirs.encI() + theirs.integI() + theirs.encR() + theirs.integR());
             assertEquals(2 * 16, mine.encI().length(), "AES-128 key");
             assertEquals(2 * 32, mine.integI().length(), "HMAC-SHA2-256-128 key (RFC 4868 §2.1.2)");

@@ -15,6 +15,7 @@ final class ConnectionYaml {
     private String remote;
     /** remote-port, 0 to leave it out. */
     private int port;
+
     private String localId;
     private String remoteId;
     private String localAuth = "pubkey";
@@ -28,8 +29,8 @@ final class ConnectionYaml {
     private String mode;
     private final List<String> ike = new ArrayList<>();
 
-    private ConnectionYaml(String name, String address, String remote, int port, String localId, String remoteId,
-                           String identity) {
+    private ConnectionYaml(
+            String name, String address, String remote, int port, String localId, String remoteId, String identity) {
         this.name = name;
         this.address = address;
         this.remote = remote;
@@ -41,8 +42,8 @@ final class ConnectionYaml {
 
     /** The gateway's connection "branch": any address, ECDSA both ways, the branch office's ID. */
     static ConnectionYaml gateway() {
-        return new ConnectionYaml("branch", "127.0.0.1", "any", 0, TestDeployment.GATEWAY, TestDeployment.BRANCH,
-                "gateway-ecdsa");
+        return new ConnectionYaml(
+                "branch", "127.0.0.1", "any", 0, TestDeployment.GATEWAY, TestDeployment.BRANCH, "gateway-ecdsa");
     }
 
     /** The branch office's connection "gateway" to {@code gateway}'s IKE socket. */
@@ -56,8 +57,8 @@ final class ConnectionYaml {
     }
 
     static ConnectionYaml branch(String address, int port) {
-        return new ConnectionYaml("gateway", address, address, port, TestDeployment.BRANCH, TestDeployment.GATEWAY,
-                "branch-ecdsa");
+        return new ConnectionYaml(
+                "gateway", address, address, port, TestDeployment.BRANCH, TestDeployment.GATEWAY, "branch-ecdsa");
     }
 
     /** Local (and, for an initiator, remote) address {@code a}, e.g. "::1". */

@@ -26,29 +26,37 @@ class CookieChallengeTest {
     @Test
     void initiatorRetriesWithTheCookieAndSucceeds() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().ike("cookie-threshold: 0"));
-             UdpRelay relay = new UdpRelay(gw.ike(), UdpRelay.forwardAll());
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
+                UdpRelay relay = new UdpRelay(gw.ike(), UdpRelay.forwardAll());
+                Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             Scenario.assertOneChildEach(br, gw);
             assertEquals(1, gw.counters().getSa("cookie-sent"));
 
-            List<IkeMessage> requests = relay.seen().stream().filter(d -> d.is(UdpRelay.Direction.TO_RESPONDER,
-                    ExchangeType.IKE_SA_INIT, false)).map(UdpRelay.Datagram::message).toList();
-            List<IkeMessage> answers = relay.seen().stream().filter(d -> d.is(UdpRelay.Direction.TO_INITIATOR,
-                    ExchangeType.IKE_SA_INIT, true)).map(UdpRelay.Datagram::message).toList();
+            List<IkeMessage> requests = relay.seen().stream()
+                    .filter(d -> d.is(UdpRelay.Direction.TO_RESPONDER, ExchangeType.IKE_SA_INIT, false))
+                    .map(UdpRelay.Datagram::message)
+                    .toList();
+            List<IkeMessage> answers = relay.seen().stream()
+                    .filter(d -> d.is(UdpRelay.Direction.TO_INITIATOR, ExchangeType.IKE_SA_INIT, true))
+                    .map(UdpRelay.Datagram::message)
+                    .toList();
             assertEquals(2, requests.size());
             assertEquals(2, answers.size());
             IkeMessage challenge = answers.getFirst();
             assertEquals(0, challenge.header().responderSpi());
             assertEquals(1, challenge.payloads().size());
-            byte[] cookie = challenge.notification(NotifyType.COOKIE).orElseThrow().data();
+            byte[] cookie =
+                    challenge.notification(NotifyType.COOKIE).orElseThrow().data();
             assertTrue(requests.getFirst().notification(NotifyType.COOKIE).isEmpty());
             NotifyPayload first = (NotifyPayload) requests.getLast().payloads().getFirst();
             assertEquals(NotifyType.COOKIE, first.notifyType());
             assertArrayEquals(cookie, first.data());
             // The challenge cost the responder nothing: one key pair, for the request that carried the cookie.
-            assertEquals(1, scenario.audit(sa.initiator().spiI()).stream().filter(a -> a.op().equals("dh-keygen")
-                    && a.peer().equals(relay.asSeenByResponder())).count());
+            assertEquals(
+                    1,
+                    scenario.audit(sa.initiator().spiI()).stream()
+                            .filter(a -> a.op().equals("dh-keygen") && a.peer().equals(relay.asSeenByResponder()))
+                            .count());
         }
     }
 }

@@ -27,7 +27,7 @@ class CraftedInitRequestTest {
     @Test
     void keOfAnUnknownGroupIsAnsweredWithTheGroupWeChose() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             RawInitiator raw = new RawInitiator(gw.ike())) {
+                RawInitiator raw = new RawInitiator(gw.ike())) {
             raw.sendInitWithKe(0x4242, new byte[64]);
             IkeMessage answer = raw.receive(Scenario.WAIT).orElseThrow(() -> new AssertionError("no answer"));
             assertEquals(ExchangeType.IKE_SA_INIT.code(), answer.header().exchangeType());
@@ -46,7 +46,7 @@ class CraftedInitRequestTest {
     @Test
     void dhValueOfTheWrongLengthIsDropped() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             RawInitiator raw = new RawInitiator(gw.ike())) {
+                RawInitiator raw = new RawInitiator(gw.ike())) {
             byte[] shortValue = java.util.Arrays.copyOf(raw.publicValue(), 63);
             raw.sendInitWithKe(DhGroup.ECP_256.id(), shortValue);
             raw.assertNoAnswer();
@@ -60,7 +60,7 @@ class CraftedInitRequestTest {
     @Test
     void pointNotOnTheCurveIsDropped() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             RawInitiator raw = new RawInitiator(gw.ike())) {
+                RawInitiator raw = new RawInitiator(gw.ike())) {
             byte[] offCurve = new byte[64];
             offCurve[31] = 1; // (1, 1): 1 != 1 - 3 + b mod p
             offCurve[63] = 1;

@@ -9,11 +9,16 @@ import io.ikeseal.agent.sa.SaEvents;
 
 /** Keeps every SA event of one daemon, so a test can wait for the one of an SA (by its initiator SPI). */
 final class EventRecorder implements SaEvents {
-    enum Kind { ESTABLISHED, FAILED, DELETED, CHILD_ESTABLISHED, CHILD_FAILED }
+    enum Kind {
+        ESTABLISHED,
+        FAILED,
+        DELETED,
+        CHILD_ESTABLISHED,
+        CHILD_FAILED
+    }
 
     /** @param detail the reason of a failure or deletion, the child's name for CHILD_FAILED otherwise null */
-    record Event(Kind kind, IkeSaInfo sa, String detail, ChildSaRecord child) {
-    }
+    record Event(Kind kind, IkeSaInfo sa, String detail, ChildSaRecord child) {}
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
 
@@ -63,7 +68,10 @@ final class EventRecorder implements SaEvents {
     }
 
     private Event find(Kind kind, long spiI) {
-        return events.stream().filter(e -> e.kind() == kind && e.sa().spiI() == spiI).findFirst().orElse(null);
+        return events.stream()
+                .filter(e -> e.kind() == kind && e.sa().spiI() == spiI)
+                .findFirst()
+                .orElse(null);
     }
 
     @Override

@@ -19,16 +19,17 @@ import io.ikeseal.agent.wire.ExchangeType;
 class HalfOpenExpiryTest {
     @RegisterExtension
     static final Scenario scenario = new Scenario();
-    static final UnaryOperator<ExchangeSettings> SHORT = s -> Scenario.FAST.apply(s).withHalfOpen(Duration.ofSeconds(1),
-            s.cookieThreshold());
+
+    static final UnaryOperator<ExchangeSettings> SHORT =
+            s -> Scenario.FAST.apply(s).withHalfOpen(Duration.ofSeconds(1), s.cookieThreshold());
 
     @Test
     void initiatorStoppedBetweenTheExchanges() throws Exception {
-        UdpRelay.Rule loseIkeAuth = (d, r) -> d.message() == null
-                || d.message().header().exchangeType() != ExchangeType.IKE_AUTH.code();
+        UdpRelay.Rule loseIkeAuth =
+                (d, r) -> d.message() == null || d.message().header().exchangeType() != ExchangeType.IKE_AUTH.code();
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway(), SHORT);
-             UdpRelay relay = new UdpRelay(gw.ike(), loseIkeAuth);
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay), RetransmissionTest.IMPATIENT)) {
+                UdpRelay relay = new UdpRelay(gw.ike(), loseIkeAuth);
+                Side br = scenario.start("branch", ConnectionYaml.branch(relay), RetransmissionTest.IMPATIENT)) {
             var attempt = br.initiate("gateway");
             Scenario.await("a half-open SA at the gateway", () -> gw.halfOpen() == 1);
             String why = Scenario.failure(attempt);
@@ -39,15 +40,15 @@ class HalfOpenExpiryTest {
             assertEquals(0, gw.halfOpen());
             Scenario.await("the gateway to forget the SPI", () -> gw.spis() == 0);
             assertEquals(3, relay.count(UdpRelay.Direction.TO_RESPONDER, ExchangeType.IKE_AUTH, false));
-            assertTrue(scenario.audit(spiI).stream().noneMatch(a -> a.op().equals("sign")
-                    && a.peer().equals(relay.asSeenByResponder())));
+            assertTrue(scenario.audit(spiI).stream()
+                    .noneMatch(a -> a.op().equals("sign") && a.peer().equals(relay.asSeenByResponder())));
         }
     }
 
     @Test
     void rawPeerThatNeverSendsIkeAuth() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway(), SHORT);
-             RawInitiator raw = new RawInitiator(gw.ike())) {
+                RawInitiator raw = new RawInitiator(gw.ike())) {
             raw.completeInit();
             assertEquals(1, gw.halfOpen());
             EventRecorder.Event expired = gw.events().await(EventRecorder.Kind.FAILED, raw.spiI);

@@ -17,7 +17,7 @@ class Ipv6LoopbackTest {
     @Test
     void ikeSaAndChildSaOverIpv6() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().onAddress("::1"));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).onAddress("::1"))) {
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw).onAddress("::1"))) {
             InetAddress v6 = InetAddress.ofLiteral("::1");
             Scenario.Established sa = Scenario.establish(br, gw);
             assertEquals(v6, sa.initiator().remote().getAddress());
@@ -25,7 +25,9 @@ class Ipv6LoopbackTest {
             assertEquals(false, sa.initiator().natDetected() || sa.responder().natDetected());
             Scenario.assertOneChildEach(br, gw);
             ChildSaRecord child = br.installer().installed().getFirst();
-            assertEquals("[0:0:0:0:0:0:0:1..0:0:0:0:0:0:0:1[any/any]]", child.localTs().toString());
+            assertEquals(
+                    "[0:0:0:0:0:0:0:1..0:0:0:0:0:0:0:1[any/any]]",
+                    child.localTs().toString());
             assertEquals(v6, child.remote().getAddress());
         }
     }

@@ -20,8 +20,10 @@ class NoProposalChosenTest {
     @Test
     void noCommonProposalFailsTheInitiatorAndLeavesTheResponderWithoutState() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).proposals("aes128gcm16-prfsha384-ecp384",
-                     "aes128-sha512-modp2048"))) {
+                Side br = scenario.start(
+                        "branch",
+                        ConnectionYaml.branch(gw)
+                                .proposals("aes128gcm16-prfsha384-ecp384", "aes128-sha512-modp2048"))) {
             String why = Scenario.failure(br.initiate("gateway"));
             assertTrue(why.contains("NO_PROPOSAL_CHOSEN"), why);
             EventRecorder.Event failed = br.events().awaitOnly(EventRecorder.Kind.FAILED);
@@ -29,8 +31,11 @@ class NoProposalChosenTest {
             Scenario.await("both ends to drop the SA", () -> gw.spis() == 0 && gw.halfOpen() == 0 && br.spis() == 0);
             assertTrue(gw.events().of(EventRecorder.Kind.ESTABLISHED).isEmpty());
             // The initiator made its key pair; the responder made no token call at all.
-            assertEquals(List.of("dh-keygen " + gw.asPeer()), scenario.audit(failed.sa().spiI()).stream()
-                    .map(a -> a.op() + " " + a.peer()).toList());
+            assertEquals(
+                    List.of("dh-keygen " + gw.asPeer()),
+                    scenario.audit(failed.sa().spiI()).stream()
+                            .map(a -> a.op() + " " + a.peer())
+                            .toList());
         }
     }
 }

@@ -34,8 +34,8 @@ import io.ikeseal.agent.wire.NoncePayload;
 import io.ikeseal.agent.wire.Proposal;
 import io.ikeseal.agent.wire.SecurityAssociationPayload;
 import io.ikeseal.hsm.api.DhGroup;
-import io.ikeseal.hsm.kx.KeyExchangeData;
 import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.kx.KeyExchangeData;
 
 /**
  * An IKE initiator made of a bare DatagramSocket and the wire package, to put exact (and wrong) requests on the wire
@@ -115,10 +115,14 @@ final class RawInitiator implements AutoCloseable {
      */
     long completeInit() throws IOException, GeneralSecurityException {
         sendInit(initPayloads());
-        IkeMessage answer = receive(Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no IKE_SA_INIT "
-                + "answer"));
-        IkeSuite suite = ProposalSelection.acceptIke(answer.first(SecurityAssociationPayload.class).orElseThrow()
-                .proposals(), offered).orElseThrow();
+        IkeMessage answer =
+                receive(Duration.ofSeconds(5)).orElseThrow(() -> new AssertionError("no IKE_SA_INIT " + "answer"));
+        IkeSuite suite = ProposalSelection.acceptIke(
+                        answer.first(SecurityAssociationPayload.class)
+                                .orElseThrow()
+                                .proposals(),
+                        offered)
+                .orElseThrow();
         KeyExchangePayload ke = answer.first(KeyExchangePayload.class).orElseThrow();
         byte[] nr = answer.first(NoncePayload.class).orElseThrow().nonce();
         spiR = answer.header().responderSpi();

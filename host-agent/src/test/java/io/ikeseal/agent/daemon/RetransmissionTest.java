@@ -25,17 +25,18 @@ class RetransmissionTest {
     @RegisterExtension
     static final Scenario scenario = new Scenario();
     /** 100 ms, ×1.5, 2 retransmissions: gives up after about half a second. */
-    static final UnaryOperator<ExchangeSettings> IMPATIENT = s -> Scenario.FAST.apply(s)
-            .withRetransmit(Duration.ofMillis(100), 1.5, 2);
+    static final UnaryOperator<ExchangeSettings> IMPATIENT =
+            s -> Scenario.FAST.apply(s).withRetransmit(Duration.ofMillis(100), 1.5, 2);
 
     @Test
     void lostResponsesAreAnsweredFromTheCacheWhenTheRequestIsRetransmitted() throws Exception {
         Set<ExchangeType> lost = ConcurrentHashMap.newKeySet();
         UdpRelay.Rule loseFirstResponses = (d, r) -> !(d.direction() == UdpRelay.Direction.TO_INITIATOR
-                && d.message() != null && lost.add(d.message().header().exchange()));
+                && d.message() != null
+                && lost.add(d.message().header().exchange()));
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             UdpRelay relay = new UdpRelay(gw.ike(), loseFirstResponses);
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
+                UdpRelay relay = new UdpRelay(gw.ike(), loseFirstResponses);
+                Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             Scenario.assertOneChildEach(br, gw);
             assertEquals(Set.of(ExchangeType.IKE_SA_INIT, ExchangeType.IKE_AUTH), lost);
@@ -44,7 +45,8 @@ class RetransmissionTest {
                 assertEquals(2, relay.count(UdpRelay.Direction.TO_INITIATOR, t, true), t + " responses");
             }
             assertEquals(2, gw.counters().getSa("retransmission-answered"));
-            assertEquals(Map.of("dh-keygen", 1L, "dh-derive", 1L, "sign", 1L, "child-keymat", 1L),
+            assertEquals(
+                    Map.of("dh-keygen", 1L, "dh-derive", 1L, "sign", 1L, "child-keymat", 1L),
                     tokenWork(scenario.audit(sa.initiator().spiI()), relay.asSeenByResponder()));
         }
     }
@@ -66,17 +68,19 @@ class RetransmissionTest {
             return true;
         };
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             UdpRelay relay = new UdpRelay(gw.ike(), repeatEachRequestOnce);
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
+                UdpRelay relay = new UdpRelay(gw.ike(), repeatEachRequestOnce);
+                Side br = scenario.start("branch", ConnectionYaml.branch(relay))) {
             Scenario.Established sa = Scenario.establish(br, gw);
-            Scenario.await("the repeated answers to reach the initiator", () ->
-                    br.counters().getSa("unexpected-response") == 2);
+            Scenario.await(
+                    "the repeated answers to reach the initiator",
+                    () -> br.counters().getSa("unexpected-response") == 2);
             assertEquals(2, gw.counters().getSa("retransmission-answered"));
             for (ExchangeType t : List.of(ExchangeType.IKE_SA_INIT, ExchangeType.IKE_AUTH)) {
                 assertEquals(2, relay.count(UdpRelay.Direction.TO_INITIATOR, t, true), t + " responses");
             }
             Scenario.assertOneChildEach(br, gw);
-            assertEquals(Map.of("dh-keygen", 1L, "dh-derive", 1L, "sign", 1L, "child-keymat", 1L),
+            assertEquals(
+                    Map.of("dh-keygen", 1L, "dh-derive", 1L, "sign", 1L, "child-keymat", 1L),
                     tokenWork(scenario.audit(sa.initiator().spiI()), relay.asSeenByResponder()));
         }
     }
@@ -86,9 +90,10 @@ class RetransmissionTest {
         Side gone = scenario.start("gateway", ConnectionYaml.gateway());
         gone.close();
         try (UdpRelay relay = new UdpRelay(gone.ike(), UdpRelay.forwardAll());
-             Side br = scenario.start("branch", ConnectionYaml.branch(relay), IMPATIENT)) {
+                Side br = scenario.start("branch", ConnectionYaml.branch(relay), IMPATIENT)) {
             String why = Scenario.failure(br.initiate("gateway"));
-            assertTrue(why.startsWith("no answer to IKE_SA_INIT #0 from ") && why.endsWith("after 2 retransmissions"),
+            assertTrue(
+                    why.startsWith("no answer to IKE_SA_INIT #0 from ") && why.endsWith("after 2 retransmissions"),
                     why);
             assertEquals(why, br.events().awaitOnly(EventRecorder.Kind.FAILED).detail());
             assertEquals(3, relay.count(UdpRelay.Direction.TO_RESPONDER, ExchangeType.IKE_SA_INIT, false));
@@ -99,8 +104,11 @@ class RetransmissionTest {
 
     /** How often each costly token operation ran at the end that names {@code peer}. */
     static Map<String, Long> tokenWork(List<Scenario.Audited> records, String peer) {
-        return records.stream().filter(a -> a.peer().equals(peer) && Set.of("dh-keygen", "dh-derive", "sign",
-                "child-keymat").contains(a.op())).collect(java.util.stream.Collectors.groupingBy(
-                Scenario.Audited::op, java.util.stream.Collectors.counting()));
+        return records.stream()
+                .filter(a -> a.peer().equals(peer)
+                        && Set.of("dh-keygen", "dh-derive", "sign", "child-keymat")
+                                .contains(a.op()))
+                .collect(java.util.stream.Collectors.groupingBy(
+                        Scenario.Audited::op, java.util.stream.Collectors.counting()));
     }
 }

@@ -23,19 +23,17 @@ import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.ExchangeSettings;
-import io.ikeseal.agent.sa.ChildSaRecord;
-import io.ikeseal.agent.sa.IkeSaInfo;
+import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.ChildSaKeys;
 import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.RecordingInstaller;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.token.Token;
@@ -51,8 +49,8 @@ import io.ikeseal.testhsm.TestCa;
 final class Scenario implements BeforeAllCallback {
     static final Duration WAIT = Duration.ofSeconds(10);
     /** First retransmission after 500 ms, then ×1.5, 3 times: an initiator gives up after about 4 s. */
-    static final UnaryOperator<ExchangeSettings> FAST = s -> s.withRetransmit(Duration.ofMillis(500), 1.5, 3)
-            .withClosedLinger(Duration.ofSeconds(1));
+    static final UnaryOperator<ExchangeSettings> FAST =
+            s -> s.withRetransmit(Duration.ofMillis(500), 1.5, 3).withClosedLinger(Duration.ofSeconds(1));
     /** A PSK of the HSM other than {@link TestDeployment#PSK}, with another value. */
     static final String OTHER_PSK = "other-psk";
     /** A CA certificate that issued none of the deployment's identities. */
@@ -66,8 +64,7 @@ final class Scenario implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        shared = context.getRoot().getStore(NS).getOrComputeIfAbsent(Shared.class, k -> Shared.create(),
-                Shared.class);
+        shared = context.getRoot().getStore(NS).getOrComputeIfAbsent(Shared.class, k -> Shared.create(), Shared.class);
     }
 
     /** The deployment and its tokens, created on first use and closed when the whole test run ends. */
@@ -98,7 +95,8 @@ final class Scenario implements BeforeAllCallback {
             } finally {
                 deployment.close();
                 try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    files.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
         }
@@ -126,8 +124,11 @@ final class Scenario implements BeforeAllCallback {
         String file = name + "-" + DAEMONS.incrementAndGet();
         Path cfg = shared.dir().resolve(file + ".yaml");
         // The audit log named here is never opened: the shared TokenSet already writes its own.
-        Files.writeString(cfg, shared.deployment().tokenSections(file + "-audit.log",
-                List.of(TestDeployment.PSK, OTHER_PSK), trust) + yaml.yaml(), StandardCharsets.UTF_8);
+        Files.writeString(
+                cfg,
+                shared.deployment().tokenSections(file + "-audit.log", List.of(TestDeployment.PSK, OTHER_PSK), trust)
+                        + yaml.yaml(),
+                StandardCharsets.UTF_8);
         IkesealConfig config = IkesealConfig.load(cfg);
         EventRecorder events = new EventRecorder();
         RecordingInstaller installer = new RecordingInstaller();
@@ -145,8 +146,14 @@ final class Scenario implements BeforeAllCallback {
                 keys.remove(sa);
             }
         };
-        IkeDaemon d = IkeDaemon.start(config, shared.tokens(), IkeDaemon.Options.defaults().withPorts(0, 0)
-                .withInstaller(both).withEvents(events).withSettings(settings.apply(config.ike().exchange())));
+        IkeDaemon d = IkeDaemon.start(
+                config,
+                shared.tokens(),
+                IkeDaemon.Options.defaults()
+                        .withPorts(0, 0)
+                        .withInstaller(both)
+                        .withEvents(events)
+                        .withSettings(settings.apply(config.ike().exchange())));
         return new Side(name, d, events, installer, keys);
     }
 
@@ -162,8 +169,15 @@ final class Scenario implements BeforeAllCallback {
         try {
             for (String line : Files.readAllLines(shared.auditLog(), StandardCharsets.UTF_8)) {
                 JsonNode n = JSON.readTree(line);
-                out.add(new Audited(text(n, "op"), text(n, "token"), text(n, "mechanism"), text(n, "key"),
-                        text(n, "spiI"), text(n, "spiR"), text(n, "peer"), text(n, "result")));
+                out.add(new Audited(
+                        text(n, "op"),
+                        text(n, "token"),
+                        text(n, "mechanism"),
+                        text(n, "key"),
+                        text(n, "spiI"),
+                        text(n, "spiR"),
+                        text(n, "peer"),
+                        text(n, "result")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -172,9 +186,15 @@ final class Scenario implements BeforeAllCallback {
     }
 
     /** One audit record, as the log has it ({@code token} null for the records of peer authentication). */
-    record Audited(String op, String token, String mechanism, String key, String spiI, String spiR, String peer,
-                   String result) {
-    }
+    record Audited(
+            String op,
+            String token,
+            String mechanism,
+            String key,
+            String spiI,
+            String spiR,
+            String peer,
+            String result) {}
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
@@ -186,8 +206,7 @@ final class Scenario implements BeforeAllCallback {
     }
 
     /** The two ends' views of one IKE SA. */
-    record Established(IkeSaInfo initiator, IkeSaInfo responder) {
-    }
+    record Established(IkeSaInfo initiator, IkeSaInfo responder) {}
 
     /**
      * Initiates {@code initiator}'s connection "gateway" and waits until both ends report the IKE SA established:
@@ -195,7 +214,10 @@ final class Scenario implements BeforeAllCallback {
      */
     static Established establish(Side initiator, Side responder) throws Exception {
         IkeSaInfo i = get(initiator.initiate("gateway"));
-        IkeSaInfo r = responder.events().await(EventRecorder.Kind.ESTABLISHED, i.spiI()).sa();
+        IkeSaInfo r = responder
+                .events()
+                .await(EventRecorder.Kind.ESTABLISHED, i.spiI())
+                .sa();
         assertEquals(i.spiR(), r.spiR());
         assertTrue(i.originalInitiator());
         assertFalse(r.originalInitiator());
@@ -223,8 +245,12 @@ final class Scenario implements BeforeAllCallback {
         assertEquals(mine.getFirst().outboundSpi(), theirs.getFirst().inboundSpi());
         assertEquals(mine.getFirst().suite(), theirs.getFirst().suite());
         assertEquals(mine.getFirst().mode(), theirs.getFirst().mode());
-        assertEquals(mine.getFirst().localTs().toString(), theirs.getFirst().remoteTs().toString());
-        assertEquals(mine.getFirst().remoteTs().toString(), theirs.getFirst().localTs().toString());
+        assertEquals(
+                mine.getFirst().localTs().toString(),
+                theirs.getFirst().remoteTs().toString());
+        assertEquals(
+                mine.getFirst().remoteTs().toString(),
+                theirs.getFirst().localTs().toString());
     }
 
     /** Waits at most {@link #WAIT} for {@code condition}, checking every 10 ms. */

@@ -21,36 +21,57 @@ class SharedKeyAuthTest {
     @Test
     void pskOnBothEndsWithAes256Sha384Ecp384() throws Exception {
         String suite = "aes256-sha384-ecp384";
-        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().pskAuth(TestDeployment.PSK)
-                .proposals(suite));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).pskAuth(TestDeployment.PSK)
-                     .proposals(suite))) {
+        try (Side gw = scenario.start(
+                        "gateway",
+                        ConnectionYaml.gateway().pskAuth(TestDeployment.PSK).proposals(suite));
+                Side br = scenario.start(
+                        "branch",
+                        ConnectionYaml.branch(gw).pskAuth(TestDeployment.PSK).proposals(suite))) {
             Scenario.Established sa = Scenario.establish(br, gw);
-            assertEquals("aes256-sha384-prfsha384-ecp384", sa.initiator().suite().describe());
-            assertEquals("PSK 'branch-psk' in token hsm, shared key MIC (method 2)", sa.initiator().localAuth());
-            assertEquals("PSK 'branch-psk' in token hsm, shared key MIC (method 2)", sa.responder().localAuth());
+            assertEquals(
+                    "aes256-sha384-prfsha384-ecp384", sa.initiator().suite().describe());
+            assertEquals(
+                    "PSK 'branch-psk' in token hsm, shared key MIC (method 2)",
+                    sa.initiator().localAuth());
+            assertEquals(
+                    "PSK 'branch-psk' in token hsm, shared key MIC (method 2)",
+                    sa.responder().localAuth());
             Scenario.assertOneChildEach(br, gw);
             List<Scenario.Audited> records = scenario.audit(sa.initiator().spiI());
             // No signature anywhere; each end keyed its AUTH and checked the other's with the PSK in the HSM.
             assertTrue(records.stream().noneMatch(a -> a.op().equals("sign")));
             // Each end keys the PSK twice: once for its own AUTH, once to check the peer's.
-            assertEquals(Map.of(gw.asPeer(), 2L, br.asPeer(), 2L), records.stream()
-                    .filter(a -> a.op().equals("psk-keypad") && a.key().equals(TestDeployment.PSK))
-                    .collect(Collectors.groupingBy(Scenario.Audited::peer, Collectors.counting())));
-            assertEquals(2, records.stream().filter(a -> a.op().equals("peer-auth") && a.result().equals("ok")
-                    && a.mechanism().startsWith("SHARED_KEY_MIC")).count());
+            assertEquals(
+                    Map.of(gw.asPeer(), 2L, br.asPeer(), 2L),
+                    records.stream()
+                            .filter(a -> a.op().equals("psk-keypad") && a.key().equals(TestDeployment.PSK))
+                            .collect(Collectors.groupingBy(Scenario.Audited::peer, Collectors.counting())));
+            assertEquals(
+                    2,
+                    records.stream()
+                            .filter(a -> a.op().equals("peer-auth")
+                                    && a.result().equals("ok")
+                                    && a.mechanism().startsWith("SHARED_KEY_MIC"))
+                            .count());
         }
     }
 
     @Test
     void initiatorSignsResponderProvesThePsk() throws Exception {
-        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().pskAuth(TestDeployment.PSK)
-                .peerPubkey());
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).peerPsk(TestDeployment.PSK))) {
+        try (Side gw = scenario.start(
+                        "gateway",
+                        ConnectionYaml.gateway().pskAuth(TestDeployment.PSK).peerPubkey());
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw).peerPsk(TestDeployment.PSK))) {
             Scenario.Established sa = Scenario.establish(br, gw);
-            assertEquals("EC_P256 key 'branch-ecdsa' on token smartcard, ECDSA_SHA256 (method 14)", sa.initiator().localAuth());
-            assertEquals("PSK 'branch-psk' in token hsm, shared key MIC (method 2)", sa.responder().localAuth());
-            assertTrue(sa.responder().remoteAuth().startsWith("ECDSA"), sa.responder().remoteAuth());
+            assertEquals(
+                    "EC_P256 key 'branch-ecdsa' on token smartcard, ECDSA_SHA256 (method 14)",
+                    sa.initiator().localAuth());
+            assertEquals(
+                    "PSK 'branch-psk' in token hsm, shared key MIC (method 2)",
+                    sa.responder().localAuth());
+            assertTrue(
+                    sa.responder().remoteAuth().startsWith("ECDSA"),
+                    sa.responder().remoteAuth());
             Scenario.assertOneChildEach(br, gw);
             List<Scenario.Audited> records = scenario.audit(sa.initiator().spiI());
             assertEquals(List.of(gw.asPeer()), peersOf(records, "sign"));
@@ -59,6 +80,9 @@ class SharedKeyAuthTest {
 
     /** The peers named by records of {@code op}, in log order. */
     static List<String> peersOf(List<Scenario.Audited> records, String op) {
-        return records.stream().filter(a -> a.op().equals(op)).map(Scenario.Audited::peer).toList();
+        return records.stream()
+                .filter(a -> a.op().equals(op))
+                .map(Scenario.Audited::peer)
+                .toList();
     }
 }

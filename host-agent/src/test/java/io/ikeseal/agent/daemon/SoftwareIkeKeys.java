@@ -16,8 +16,7 @@ import io.ikeseal.agent.wire.WireWriter;
 final class SoftwareIkeKeys {
     private static final String HMAC = "HmacSHA256";
 
-    private SoftwareIkeKeys() {
-    }
+    private SoftwareIkeKeys() {}
 
     /** The first {@code length} octets of {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}. */
     static byte[] keymat(byte[] gir, byte[] ni, byte[] nr, long spiI, long spiR, int length)

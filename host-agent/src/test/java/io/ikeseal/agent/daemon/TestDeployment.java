@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.startup.TokenStartup;
 import io.ikeseal.hsm.token.PinSource;
 import io.ikeseal.hsm.token.Pkcs11Module;
-import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
@@ -68,22 +68,34 @@ public final class TestDeployment implements AutoCloseable {
         SoftHsmToken smartcard = SoftHsmToken.create(dir, "ids");
         for (String who : List.of("gateway", "branch")) {
             String name = who + ".ikeseal.test";
-            smartcard.generateIdentity(who + "-ecdsa", KeyKind.EC_P256, ca, "CN=" + name + ",O=ikeseal test",
-                    List.of(name));
-            smartcard.generateIdentity(who + "-rsa", KeyKind.RSA_3072, ca, "CN=" + name + ",O=ikeseal test",
-                    List.of(name));
+            smartcard.generateIdentity(
+                    who + "-ecdsa", KeyKind.EC_P256, ca, "CN=" + name + ",O=ikeseal test", List.of(name));
+            smartcard.generateIdentity(
+                    who + "-rsa", KeyKind.RSA_3072, ca, "CN=" + name + ",O=ikeseal test", List.of(name));
         }
         NssToken hsm = traced ? NssToken.createTraced(dir, "kx") : NssToken.create(dir, "kx");
-        String kxLabel = Pkcs11Module.load(hsm.library(), hsm.nssArgs()).slots()
-                .get(NssToken.KEY_STORAGE_SLOT_INDEX).label();
+        String kxLabel = Pkcs11Module.load(hsm.library(), hsm.nssArgs())
+                .slots()
+                .get(NssToken.KEY_STORAGE_SLOT_INDEX)
+                .label();
         byte[] psk = new byte[32];
         new SecureRandom().nextBytes(psk);
-        long slot = Pkcs11Module.load(hsm.library(), hsm.nssArgs()).slots().get(NssToken.KEY_STORAGE_SLOT_INDEX)
+        long slot = Pkcs11Module.load(hsm.library(), hsm.nssArgs())
+                .slots()
+                .get(NssToken.KEY_STORAGE_SLOT_INDEX)
                 .slotId();
-        TokenSpec spec = new TokenSpec("hsm", hsm.library(), SlotSelector.bySlotId(slot), PinSource.file(hsm.pinFile()),
-                hsm.nssArgs(), hsm.environment(), Set.of(TokenRole.KEY_EXCHANGE), ResidencyTier.SEALED, 2);
+        TokenSpec spec = new TokenSpec(
+                "hsm",
+                hsm.library(),
+                SlotSelector.bySlotId(slot),
+                PinSource.file(hsm.pinFile()),
+                hsm.nssArgs(),
+                hsm.environment(),
+                Set.of(TokenRole.KEY_EXCHANGE),
+                ResidencyTier.SEALED,
+                2);
         try (HashChainedAuditLog audit = HashChainedAuditLog.open(dir.resolve("setup-audit.log"));
-             Token t = TokenStartup.open(spec, audit)) {
+                Token t = TokenStartup.open(spec, audit)) {
             Token.await(PresharedKeys.importPsk(t, PSK, psk.clone(), true));
         }
         return new TestDeployment(dir, ca, smartcard, hsm, psk, kxLabel);
@@ -156,9 +168,19 @@ public final class TestDeployment implements AutoCloseable {
                   - {name: branch-rsa, token: smartcard, key: branch-rsa}
                 psks:
                 %strust: [%s]
-                """.formatted(auditLog, smartcard.library(), smartcard.label(), smartcard.pinFile(), smartcard.conf(),
-                hsm.library(), kxLabel, hsm.pinFile(), hsm.nssArgs().replace("\"", "\\\""), hsmEnvironment(),
-                pskLines, String.join(", ", trust));
+                """.formatted(
+                        auditLog,
+                        smartcard.library(),
+                        smartcard.label(),
+                        smartcard.pinFile(),
+                        smartcard.conf(),
+                        hsm.library(),
+                        kxLabel,
+                        hsm.pinFile(),
+                        hsm.nssArgs().replace("\"", "\\\""),
+                        hsmEnvironment(),
+                        pskLines,
+                        String.join(", ", trust));
     }
 
     /** The HSM's environment block (p11trace's variables for a traced HSM), indented for its token entry. */
@@ -167,8 +189,9 @@ public final class TestDeployment implements AutoCloseable {
             return "";
         }
         StringBuilder b = new StringBuilder("    environment:\n");
-        new java.util.TreeMap<>(hsm.environment()).forEach((k, v) -> b.append("      ").append(k).append(": ")
-                .append(v).append('\n'));
+        new java.util.TreeMap<>(hsm.environment())
+                .forEach((k, v) ->
+                        b.append("      ").append(k).append(": ").append(v).append('\n'));
         return b.toString();
     }
 

@@ -22,31 +22,38 @@ class TrafficSelectorTest {
 
     @Test
     void responderNarrowsTheInitiatorsSubnet() throws Exception {
-        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway()
-                .selectors(List.of("10.1.0.0/16"), List.of("10.0.1.0/24")));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw)
-                     .selectors(List.of("10.0.0.0/16"), List.of("10.1.0.0/16")))) {
+        try (Side gw = scenario.start(
+                        "gateway", ConnectionYaml.gateway().selectors(List.of("10.1.0.0/16"), List.of("10.0.1.0/24")));
+                Side br = scenario.start(
+                        "branch",
+                        ConnectionYaml.branch(gw).selectors(List.of("10.0.0.0/16"), List.of("10.1.0.0/16")))) {
             Scenario.establish(br, gw);
             Scenario.assertOneChildEach(br, gw);
             ChildSaRecord mine = br.installer().installed().getFirst();
             assertEquals("[10.0.1.0..10.0.1.255[any/any]]", mine.localTs().toString());
             assertEquals("[10.1.0.0..10.1.255.255[any/any]]", mine.remoteTs().toString());
-            assertEquals("[10.0.1.0..10.0.1.255[any/any]]", gw.installer().installed().getFirst().remoteTs()
-                    .toString());
+            assertEquals(
+                    "[10.0.1.0..10.0.1.255[any/any]]",
+                    gw.installer().installed().getFirst().remoteTs().toString());
         }
     }
 
     @Test
     void disjointSelectorsLeaveTheIkeSaWithoutChildSa() throws Exception {
-        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway()
-                .selectors(List.of("10.1.0.0/16"), List.of("10.0.1.0/24")));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw)
-                     .selectors(List.of("192.168.7.0/24"), List.of("10.1.0.0/16")))) {
+        try (Side gw = scenario.start(
+                        "gateway", ConnectionYaml.gateway().selectors(List.of("10.1.0.0/16"), List.of("10.0.1.0/24")));
+                Side br = scenario.start(
+                        "branch",
+                        ConnectionYaml.branch(gw).selectors(List.of("192.168.7.0/24"), List.of("10.1.0.0/16")))) {
             Scenario.Established sa = Scenario.establish(br, gw);
             assertEquals(List.of(), sa.initiator().children());
             assertEquals(List.of(), sa.responder().children());
-            String mine = br.events().await(EventRecorder.Kind.CHILD_FAILED, sa.initiator().spiI()).detail();
-            String theirs = gw.events().await(EventRecorder.Kind.CHILD_FAILED, sa.initiator().spiI()).detail();
+            String mine = br.events()
+                    .await(EventRecorder.Kind.CHILD_FAILED, sa.initiator().spiI())
+                    .detail();
+            String theirs = gw.events()
+                    .await(EventRecorder.Kind.CHILD_FAILED, sa.initiator().spiI())
+                    .detail();
             assertTrue(mine.startsWith("net: TS_UNACCEPTABLE from the responder"), mine);
             assertTrue(theirs.contains("TS_UNACCEPTABLE"), theirs);
             assertEquals(List.of(), br.installer().installed());
@@ -59,11 +66,13 @@ class TrafficSelectorTest {
     @Test
     void transportModeOnBothEnds() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().mode("transport"));
-             Side br = scenario.start("branch", ConnectionYaml.branch(gw).mode("transport"))) {
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw).mode("transport"))) {
             Scenario.establish(br, gw);
             Scenario.assertOneChildEach(br, gw);
-            assertEquals(ChildSaMode.TRANSPORT, br.installer().installed().getFirst().mode());
-            assertEquals(ChildSaMode.TRANSPORT, gw.installer().installed().getFirst().mode());
+            assertEquals(
+                    ChildSaMode.TRANSPORT, br.installer().installed().getFirst().mode());
+            assertEquals(
+                    ChildSaMode.TRANSPORT, gw.installer().installed().getFirst().mode());
         }
     }
 }

@@ -23,12 +23,17 @@ import io.ikeseal.agent.wire.MalformedMessageException;
  * moves to its NAT-T port: with the relay's ports in between, both ends see a NAT, RFC 7296 §2.23).
  */
 final class UdpRelay implements AutoCloseable {
-    enum Direction { TO_RESPONDER, TO_INITIATOR }
+    enum Direction {
+        TO_RESPONDER,
+        TO_INITIATOR
+    }
 
     /** One datagram through the relay; {@code message} is null when it is not an IKE message. */
     record Datagram(Direction direction, byte[] octets, IkeMessage message, boolean forwarded) {
         boolean is(Direction d, ExchangeType type, boolean response) {
-            return direction == d && message != null && message.header().exchangeType() == type.code()
+            return direction == d
+                    && message != null
+                    && message.header().exchangeType() == type.code()
                     && message.header().isResponse() == response;
         }
 
@@ -62,8 +67,8 @@ final class UdpRelay implements AutoCloseable {
         this.back = new DatagramSocket(new InetSocketAddress(responder.getAddress(), 0));
         front.setSoTimeout(100);
         back.setSoTimeout(100);
-        threads = List.of(Thread.ofPlatform().daemon().name("relay-front").start(() -> pump(front,
-                        Direction.TO_RESPONDER)),
+        threads = List.of(
+                Thread.ofPlatform().daemon().name("relay-front").start(() -> pump(front, Direction.TO_RESPONDER)),
                 Thread.ofPlatform().daemon().name("relay-back").start(() -> pump(back, Direction.TO_INITIATOR)));
     }
 

@@ -31,7 +31,7 @@ class UnauthenticatedExchangeTest {
     @Test
     void unprotectedInformationalAfterIkeSaInitIsDropped() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             RawInitiator raw = new RawInitiator(gw.ike())) {
+                RawInitiator raw = new RawInitiator(gw.ike())) {
             raw.completeInit();
             raw.sendUnprotected(ExchangeType.INFORMATIONAL, 1, List.of(DeletePayload.ikeSa()));
             raw.assertNoAnswer();
@@ -44,12 +44,12 @@ class UnauthenticatedExchangeTest {
     @Test
     void createChildSaBeforeAuthenticationIsNeverActedUpon() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             RawInitiator raw = new RawInitiator(gw.ike())) {
+                RawInitiator raw = new RawInitiator(gw.ike())) {
             raw.completeInit();
             InetAddress lo = gw.address();
             List<IkePayload> child = List.of(
-                    new SecurityAssociationPayload(List.of(ConfiguredProposal.esp("aes256gcm16")
-                            .toWire(1, new byte[] {1, 2, 3, 4}, false))),
+                    new SecurityAssociationPayload(
+                            List.of(ConfiguredProposal.esp("aes256gcm16").toWire(1, new byte[] {1, 2, 3, 4}, false))),
                     new NoncePayload(raw.ni),
                     new TrafficSelectorPayload(PayloadType.TSI, List.of(TrafficSelector.of(lo, lo, 0, 0, 65535))),
                     new TrafficSelectorPayload(PayloadType.TSR, List.of(TrafficSelector.of(lo, lo, 0, 0, 65535))));
@@ -65,7 +65,7 @@ class UnauthenticatedExchangeTest {
     @Test
     void protectedInformationalBeforeAuthenticationIsNotActedUpon() throws Exception {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
-             RawInitiator raw = new RawInitiator(gw.ike())) {
+                RawInitiator raw = new RawInitiator(gw.ike())) {
             raw.completeInit();
             raw.sendProtected(ExchangeType.INFORMATIONAL, 1, List.of(DeletePayload.ikeSa()));
             raw.assertNoAnswer();
@@ -78,8 +78,10 @@ class UnauthenticatedExchangeTest {
     /** The raw peer's SA is still there, half-open, and nothing was done for it beyond IKE_SA_INIT. */
     private static void assertStillHalfOpen(Side gw, RawInitiator raw) {
         assertEquals(1, gw.halfOpen());
-        assertTrue(gw.events().of(EventRecorder.Kind.FAILED).isEmpty(), gw.events().toString());
-        assertEquals(List.of("dh-keygen", "dh-derive", "skeyseed", "sk_d", "prf+"),
+        assertTrue(
+                gw.events().of(EventRecorder.Kind.FAILED).isEmpty(), gw.events().toString());
+        assertEquals(
+                List.of("dh-keygen", "dh-derive", "skeyseed", "sk_d", "prf+"),
                 scenario.audit(raw.spiI).stream().map(Scenario.Audited::op).toList());
         assertTrue(gw.installer().installed().isEmpty());
     }

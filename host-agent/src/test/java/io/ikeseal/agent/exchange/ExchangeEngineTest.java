@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.List;
@@ -80,8 +79,13 @@ class ExchangeEngineTest {
         ExchangePair pair = new ExchangePair();
         IkeSaInfo info = established(pair);
 
-        assertEquals(List.of("IKE_SA_INIT #0 request", "IKE_SA_INIT #0 response", "IKE_AUTH #1 request",
-                "IKE_AUTH #1 response"), pair.network.log().stream().map(MemoryNetwork.Packet::toString).toList());
+        assertEquals(
+                List.of(
+                        "IKE_SA_INIT #0 request",
+                        "IKE_SA_INIT #0 response",
+                        "IKE_AUTH #1 request",
+                        "IKE_AUTH #1 response"),
+                pair.network.log().stream().map(MemoryNetwork.Packet::toString).toList());
         ChildSaRecord mine = pair.initiator.installer.installed().getFirst();
         ChildSaRecord theirs = pair.responder.installer.installed().getFirst();
         assertEquals(mine.inboundSpi(), theirs.outboundSpi());
@@ -98,8 +102,13 @@ class ExchangeEngineTest {
 
     @Test
     void aSignatureHandshakeChecksCertificatesBothWays() throws Exception {
-        ExchangePair pair = new ExchangePair(SETTINGS, Set.of(DhGroup.ECP_256), List.of("aes256gcm16-prfsha256-ecp256"),
-                List.of("aes256gcm16-prfsha256-ecp256"), 1, true);
+        ExchangePair pair = new ExchangePair(
+                SETTINGS,
+                Set.of(DhGroup.ECP_256),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                1,
+                true);
         IkeSaInfo info = established(pair);
         assertEquals("gw.example", info.remoteId());
         assertTrue(info.remoteAuth().contains("signature"), info.remoteAuth());
@@ -145,14 +154,18 @@ class ExchangeEngineTest {
         IkeSaInfo info = established(pair);
         assertEquals(2, pair.responder.crypto.calls("pskAuth"), "one check of the peer's AUTH, one AUTH of ours");
         // The copy finds the first still worked on (the audit hop), or already answered: never worked on twice.
-        expect("the copy dropped or answered from the cache", () -> pair.responder.counters.getSa("request-while-busy")
-                + pair.responder.counters.getSa("retransmission-answered") == 1);
+        expect(
+                "the copy dropped or answered from the cache",
+                () -> pair.responder.counters.getSa("request-while-busy")
+                                + pair.responder.counters.getSa("retransmission-answered")
+                        == 1);
 
         // Once answered, a copy gets the cached answer (§2.1).
         long answered = pair.responder.counters.getSa("retransmission-answered");
         pair.network.on(p -> p.is(ExchangeType.INFORMATIONAL, false), 1, MemoryNetwork.Action.DUPLICATE);
         assertTrue(get(pair.initiator.gateway.checkLiveness(info.spiI())));
-        expect("the copy answered from the cache",
+        expect(
+                "the copy answered from the cache",
                 () -> pair.responder.counters.getSa("retransmission-answered") == answered + 1);
         assertEquals(2, pair.network.count(p -> p.is(ExchangeType.INFORMATIONAL, true)));
     }
@@ -165,8 +178,12 @@ class ExchangeEngineTest {
         pair.scheduler.advance(SETTINGS.giveUpAfter().plusSeconds(1));
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> get(f));
         assertInstanceOf(IkeSaFailure.class, e.getCause());
-        assertTrue(e.getCause().getMessage().startsWith("no answer to IKE_SA_INIT #0 from 192.0.2.2:500 after "
-                + SETTINGS.retransmitTries() + " retransmissions"), e.getCause().getMessage());
+        assertTrue(
+                e.getCause()
+                        .getMessage()
+                        .startsWith("no answer to IKE_SA_INIT #0 from 192.0.2.2:500 after " + SETTINGS.retransmitTries()
+                                + " retransmissions"),
+                e.getCause().getMessage());
         assertEquals(SETTINGS.retransmitTries() + 1, pair.network.count(p -> p.is(ExchangeType.IKE_SA_INIT, false)));
         assertEquals(0, pair.scheduler.pending());
     }
@@ -187,11 +204,15 @@ class ExchangeEngineTest {
         ExchangePair pair = new ExchangePair();
         pair.network.on(p -> p.is(ExchangeType.IKE_AUTH, false), 1, MemoryNetwork.Action.DROP);
         CompletableFuture<IkeSaInfo> f = pair.initiate();
-        IkeSa half = pair.initiator.gateway.sa(pair.network.log().getFirst().header().initiatorSpi()).orElseThrow();
+        IkeSa half = pair.initiator
+                .gateway
+                .sa(pair.network.log().getFirst().header().initiatorSpi())
+                .orElseThrow();
         // Message ID 1 as CREATE_CHILD_SA, sealed with the SA's keys: authentic, but the peer is not authenticated.
         IkeHeader h = IkeHeader.of(half.spiI(), half.spiR(), ExchangeType.CREATE_CHILD_SA, true, false, 1);
-        get(pair.network.sender(ExchangePair.BRANCH, ExchangePair.GATEWAY).send(half.protection().protect(h,
-                List.of())));
+        get(pair.network
+                .sender(ExchangePair.BRANCH, ExchangePair.GATEWAY)
+                .send(half.protection().protect(h, List.of())));
         assertEquals(1, pair.responder.counters.getSa("exchange-not-allowed-in-half_open"));
         assertEquals(0, pair.network.count(p -> p.is(ExchangeType.CREATE_CHILD_SA, true)));
 
@@ -209,7 +230,9 @@ class ExchangeEngineTest {
                 answer.complete(response);
             }
         });
-        assertEquals(NotifyType.NO_ADDITIONAL_SAS, get(answer).error().map(NotifyPayload::notifyType).orElse(0));
+        assertEquals(
+                NotifyType.NO_ADDITIONAL_SAS,
+                get(answer).error().map(NotifyPayload::notifyType).orElse(0));
     }
 
     @Test
@@ -224,7 +247,8 @@ class ExchangeEngineTest {
         expect("the check sent", () -> pair.network.count(p -> p.is(ExchangeType.INFORMATIONAL, false)) == 2);
         pair.scheduler.advance(SETTINGS.giveUpAfter().plusSeconds(1));
         assertFalse(get(alive));
-        assertTrue(pair.initiator.events.getLast().startsWith("deleted: no answer to INFORMATIONAL #3"),
+        assertTrue(
+                pair.initiator.events.getLast().startsWith("deleted: no answer to INFORMATIONAL #3"),
                 pair.initiator.events.toString());
         assertTrue(pair.initiator.installer.installed().isEmpty());
     }
@@ -247,8 +271,9 @@ class ExchangeEngineTest {
         ChildSaRecord mine = pair.initiator.installer.installed().getFirst();
         CompletableFuture<IkeMessage> answer = new CompletableFuture<>();
         IkeSa sa = sa(pair.initiator, info);
-        DeletePayload delete = new DeletePayload(ProtocolId.ESP, List.of(new WireWriter(4)
-                .u32(mine.inboundSpi() & 0xffffffffL).array()));
+        DeletePayload delete = new DeletePayload(
+                ProtocolId.ESP,
+                List.of(new WireWriter(4).u32(mine.inboundSpi() & 0xffffffffL).array()));
         queue(sa, new InitiatorTask() {
             @Override
             public void start() {
@@ -267,8 +292,12 @@ class ExchangeEngineTest {
 
     @Test
     void aWindowOfTwoKeepsTwoRequestsInFlightAndAnswersThemInAnyOrder() throws Exception {
-        ExchangePair pair = new ExchangePair(SETTINGS, Set.of(DhGroup.ECP_256), List.of("aes256gcm16-prfsha256-ecp256"),
-                List.of("aes256gcm16-prfsha256-ecp256"), 2);
+        ExchangePair pair = new ExchangePair(
+                SETTINGS,
+                Set.of(DhGroup.ECP_256),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                2);
         IkeSaInfo info = established(pair);
         pair.network.on(p -> p.is(ExchangeType.INFORMATIONAL, false), 2, MemoryNetwork.Action.HOLD);
         CompletableFuture<Boolean> first = pair.initiator.gateway.checkLiveness(info.spiI());
@@ -276,8 +305,12 @@ class ExchangeEngineTest {
         expect("both requests in flight", () -> pair.network.count(p -> p.is(ExchangeType.INFORMATIONAL, false)) == 2);
         pair.network.release(true); // #3 reaches the responder before #2
         assertTrue(get(first) && get(second));
-        assertEquals(List.of(3L, 2L), pair.network.log().stream().filter(p -> p.is(ExchangeType.INFORMATIONAL, true))
-                .map(p -> p.header().messageId()).toList());
+        assertEquals(
+                List.of(3L, 2L),
+                pair.network.log().stream()
+                        .filter(p -> p.is(ExchangeType.INFORMATIONAL, true))
+                        .map(p -> p.header().messageId())
+                        .toList());
 
         // With the default window of 1 the second waits for the first.
         ExchangePair one = new ExchangePair();
@@ -293,8 +326,12 @@ class ExchangeEngineTest {
 
     @Test
     void invalidKePayloadIsRetriedInTheGroupTheResponderNames() throws Exception {
-        ExchangePair pair = new ExchangePair(SETTINGS, Set.of(DhGroup.ECP_256, DhGroup.ECP_384),
-                List.of("aes256gcm16-prfsha256-ecp256-ecp384"), List.of("aes256gcm16-prfsha256-ecp384"), 1);
+        ExchangePair pair = new ExchangePair(
+                SETTINGS,
+                Set.of(DhGroup.ECP_256, DhGroup.ECP_384),
+                List.of("aes256gcm16-prfsha256-ecp256-ecp384"),
+                List.of("aes256gcm16-prfsha256-ecp384"),
+                1);
         IkeSaInfo info = established(pair);
         assertEquals(DhGroup.ECP_384, info.suite().group());
         assertEquals(2, pair.initiator.crypto.calls("generateShare"));
@@ -304,9 +341,12 @@ class ExchangeEngineTest {
 
     @Test
     void aCookieIsDemandedAboveTheThresholdAndTheRetryCostsOneKeyShare() throws Exception {
-        ExchangePair pair = new ExchangePair(SETTINGS.withHalfOpen(SETTINGS.halfOpenTimeout(), 0),
-                Set.of(DhGroup.ECP_256), List.of("aes256gcm16-prfsha256-ecp256"),
-                List.of("aes256gcm16-prfsha256-ecp256"), 1);
+        ExchangePair pair = new ExchangePair(
+                SETTINGS.withHalfOpen(SETTINGS.halfOpenTimeout(), 0),
+                Set.of(DhGroup.ECP_256),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                1);
         established(pair);
         assertEquals(1, pair.responder.counters.getSa("cookie-sent"));
         assertEquals(2, pair.network.count(p -> p.is(ExchangeType.IKE_SA_INIT, false)));

@@ -59,13 +59,20 @@ final class ExchangePair {
         final Connection connection;
 
         /** PSK when {@code signer} is null, else signatures by it. */
-        Side(ConnectionConfig config, Set<DhGroup> groups, ExchangeSettings settings, Scheduler scheduler,
-             int window, SoftwareSigner signer) {
+        Side(
+                ConnectionConfig config,
+                Set<DhGroup> groups,
+                ExchangeSettings settings,
+                Scheduler scheduler,
+                int window,
+                SoftwareSigner signer) {
             crypto = new SoftwareIkeCrypto(groups).withPsk("site", PSK);
             connection = signer == null
                     ? new Connection(config, LocalAuthenticator.psk(crypto, "site"), "PSK 'site' in token software")
-                    : new Connection(config, LocalAuthenticator.signature(signer, SignaturePolicy.DEFAULT),
-                    "EC_P256 key in memory");
+                    : new Connection(
+                            config,
+                            LocalAuthenticator.signature(signer, SignaturePolicy.DEFAULT),
+                            "EC_P256 key in memory");
             AuditSink audit = new AuditSink() {
                 @Override
                 public CompletableFuture<Void> append(AuditRecord record) {
@@ -73,8 +80,7 @@ final class ExchangePair {
                 }
 
                 @Override
-                public void close() {
-                }
+                public void close() {}
             };
             TrustAnchors anchors = TrustAnchors.of(List.of(TestCa.shared().certificate()));
             SaEvents recorder = new SaEvents() {
@@ -103,32 +109,67 @@ final class ExchangePair {
                     events.add("child failed: " + reason);
                 }
             };
-            gateway = new IkeGateway(crypto, new Credentials(new CertificateValidator(anchors, OwnCertificates.NONE),
-                    anchors, SignaturePolicy.DEFAULT, crypto, audit), new SaOutputs(installer, recorder, counters,
-                    new TokenTimeMeter(audit)), settings, scheduler, new IkeRandom(new SecureRandom()), spis,
-                    new Cookies(new SecureRandom(), scheduler.clock()), List.of(connection), Runnable::run, window);
+            gateway = new IkeGateway(
+                    crypto,
+                    new Credentials(
+                            new CertificateValidator(anchors, OwnCertificates.NONE),
+                            anchors,
+                            SignaturePolicy.DEFAULT,
+                            crypto,
+                            audit),
+                    new SaOutputs(installer, recorder, counters, new TokenTimeMeter(audit)),
+                    settings,
+                    scheduler,
+                    new IkeRandom(new SecureRandom()),
+                    spis,
+                    new Cookies(new SecureRandom(), scheduler.clock()),
+                    List.of(connection),
+                    Runnable::run,
+                    window);
         }
     }
 
     ExchangePair() {
-        this(ExchangeSettings.DEFAULT, Set.of(DhGroup.ECP_256, DhGroup.ECP_384), List.of("aes256gcm16-prfsha256-ecp256"),
-                List.of("aes256gcm16-prfsha256-ecp256"), 1);
+        this(
+                ExchangeSettings.DEFAULT,
+                Set.of(DhGroup.ECP_256, DhGroup.ECP_384),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                1);
     }
 
-    ExchangePair(ExchangeSettings settings, Set<DhGroup> responderGroups, List<String> initiatorIke,
-                 List<String> responderIke, int window) {
+    ExchangePair(
+            ExchangeSettings settings,
+            Set<DhGroup> responderGroups,
+            List<String> initiatorIke,
+            List<String> responderIke,
+            int window) {
         this(settings, responderGroups, initiatorIke, responderIke, window, false);
     }
 
     /** @param signatures both ends sign AUTH with in-memory keys certified by the test CA, instead of the PSK */
-    ExchangePair(ExchangeSettings settings, Set<DhGroup> responderGroups, List<String> initiatorIke,
-                 List<String> responderIke, int window, boolean signatures) {
+    ExchangePair(
+            ExchangeSettings settings,
+            Set<DhGroup> responderGroups,
+            List<String> initiatorIke,
+            List<String> responderIke,
+            int window,
+            boolean signatures) {
         ConnectionConfig.AuthKind auth = signatures ? ConnectionConfig.AuthKind.PUBKEY : ConnectionConfig.AuthKind.PSK;
-        initiator = new Side(config("gateway", BRANCH, GATEWAY, "branch.example", "gw.example", initiatorIke, auth),
-                Set.of(DhGroup.ECP_256, DhGroup.ECP_384), settings, scheduler, window,
+        initiator = new Side(
+                config("gateway", BRANCH, GATEWAY, "branch.example", "gw.example", initiatorIke, auth),
+                Set.of(DhGroup.ECP_256, DhGroup.ECP_384),
+                settings,
+                scheduler,
+                window,
                 signatures ? new SoftwareSigner("branch.example") : null);
-        responder = new Side(config("branch", GATEWAY, null, "gw.example", "branch.example", responderIke, auth),
-                responderGroups, settings, scheduler, window, signatures ? new SoftwareSigner("gw.example") : null);
+        responder = new Side(
+                config("branch", GATEWAY, null, "gw.example", "branch.example", responderIke, auth),
+                responderGroups,
+                settings,
+                scheduler,
+                window,
+                signatures ? new SoftwareSigner("gw.example") : null);
         network.attach(new MemoryNetwork.Endpoint(BRANCH, initiator.spis, initiator.gateway.listener()));
         network.attach(new MemoryNetwork.Endpoint(GATEWAY, responder.spis, responder.gateway.listener()));
     }
@@ -137,18 +178,37 @@ final class ExchangePair {
         return initiator.gateway.initiate(initiator.connection, network.sender(BRANCH, GATEWAY));
     }
 
-    private static ConnectionConfig config(String name, InetSocketAddress local, InetSocketAddress remote,
-                                           String localId, String remoteId, List<String> ike,
-                                           ConnectionConfig.AuthKind auth) {
+    private static ConnectionConfig config(
+            String name,
+            InetSocketAddress local,
+            InetSocketAddress remote,
+            String localId,
+            String remoteId,
+            List<String> ike,
+            ConnectionConfig.AuthKind auth) {
         List<ConfiguredProposal> proposals = new ArrayList<>();
         ike.forEach(p -> proposals.add(ConfiguredProposal.ike(p)));
-        ChildConfig child = new ChildConfig("net", List.of(ConfiguredSelector.Dynamic.ANY),
-                List.of(ConfiguredSelector.Dynamic.ANY), List.of(ConfiguredProposal.esp("aes256gcm16")),
-                ChildSaMode.TUNNEL, Duration.ofHours(1));
-        return new ConnectionConfig(name, local.getAddress(), remote, IkeIdentity.parse(localId),
-                IkeIdentity.parse(remoteId), auth, auth, auth == ConnectionConfig.AuthKind.PUBKEY ? "in-memory" : null,
+        ChildConfig child = new ChildConfig(
+                "net",
+                List.of(ConfiguredSelector.Dynamic.ANY),
+                List.of(ConfiguredSelector.Dynamic.ANY),
+                List.of(ConfiguredProposal.esp("aes256gcm16")),
+                ChildSaMode.TUNNEL,
+                Duration.ofHours(1));
+        return new ConnectionConfig(
+                name,
+                local.getAddress(),
+                remote,
+                IkeIdentity.parse(localId),
+                IkeIdentity.parse(remoteId),
+                auth,
+                auth,
+                auth == ConnectionConfig.AuthKind.PUBKEY ? "in-memory" : null,
                 auth == ConnectionConfig.AuthKind.PSK ? "site" : null,
-                proposals, Duration.ofHours(4), false, List.of(child));
+                proposals,
+                Duration.ofHours(4),
+                false,
+                List.of(child));
     }
 
     private static InetSocketAddress address(String a) {

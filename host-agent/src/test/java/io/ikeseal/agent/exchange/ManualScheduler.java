@@ -51,7 +51,8 @@ final class ManualScheduler implements Scheduler {
             Entry next;
             synchronized (this) {
                 timers.removeIf(t -> t.cancelled);
-                next = timers.stream().filter(t -> !t.due.isAfter(until))
+                next = timers.stream()
+                        .filter(t -> !t.due.isAfter(until))
                         .min(Comparator.<Entry, Instant>comparing(t -> t.due).thenComparingLong(t -> t.order))
                         .orElse(null);
                 if (next == null) {

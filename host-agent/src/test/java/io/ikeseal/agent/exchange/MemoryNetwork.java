@@ -30,24 +30,26 @@ final class MemoryNetwork {
 
         @Override
         public String toString() {
-            return ExchangeType.name(header.exchangeType()) + " #"
-                    + header.messageId() + (header.isResponse() ? " response" : " request");
+            return ExchangeType.name(header.exchangeType()) + " #" + header.messageId()
+                    + (header.isResponse() ? " response" : " request");
         }
     }
 
     /** One side: its address, its SPI table and where its new SAs start. */
-    record Endpoint(InetSocketAddress address, IkeSpiTable spis, IkeSaInitListener listener) {
-    }
+    record Endpoint(InetSocketAddress address, IkeSpiTable spis, IkeSaInitListener listener) {}
 
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final List<Packet> log = new ArrayList<>();
     private final List<Packet> held = new ArrayList<>();
     private final List<Rule> rules = new ArrayList<>();
 
-    private record Rule(Predicate<Packet> match, int times, Action action, int[] used) {
-    }
+    private record Rule(Predicate<Packet> match, int times, Action action, int[] used) {}
 
-    enum Action { DROP, DUPLICATE, HOLD }
+    enum Action {
+        DROP,
+        DUPLICATE,
+        HOLD
+    }
 
     void attach(Endpoint e) {
         endpoints.add(e);
@@ -135,7 +137,10 @@ final class MemoryNetwork {
     }
 
     private void deliver(Packet p) {
-        Endpoint to = endpoints.stream().filter(e -> e.address().equals(p.to())).findFirst().orElseThrow();
+        Endpoint to = endpoints.stream()
+                .filter(e -> e.address().equals(p.to()))
+                .findFirst()
+                .orElseThrow();
         IkeDatagram dg;
         try {
             dg = new IkeDatagram(IkeMessageCodec.decode(p.octets()), p.octets(), p.from(), p.to(), false);

@@ -24,6 +24,7 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.api.IkeCrypto;
@@ -34,7 +35,6 @@ import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.api.Secret;
-import io.ikeseal.hsm.api.AuditContext;
 
 /**
  * The token port in plain JCA (SunEC ECDH, SunJCE HMAC), FOR EXCHANGE UNIT TESTS ONLY: every secret is host
@@ -99,8 +99,8 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     }
 
     @Override
-    public CompletableFuture<IkeSaSecrets> ikeSaKeys(KeyShare mine, byte[] peerKe, IkeSaKeyInputs in,
-                                                     AuditContext ctx) {
+    public CompletableFuture<IkeSaSecrets> ikeSaKeys(
+            KeyShare mine, byte[] peerKe, IkeSaKeyInputs in, AuditContext ctx) {
         count("ikeSaKeys");
         try {
             byte[] seed = prf(in.prf(), concat(in.ni(), in.nr()), agree(mine, peerKe));
@@ -111,8 +111,8 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     }
 
     @Override
-    public CompletableFuture<IkeSaSecrets> rekeyedIkeSaKeys(Secret oldSkD, Prf oldPrf, KeyShare mine, byte[] peerKe,
-                                                            IkeSaKeyInputs in, AuditContext ctx) {
+    public CompletableFuture<IkeSaSecrets> rekeyedIkeSaKeys(
+            Secret oldSkD, Prf oldPrf, KeyShare mine, byte[] peerKe, IkeSaKeyInputs in, AuditContext ctx) {
         count("rekeyedIkeSaKeys");
         try {
             byte[] seed = prf(oldPrf, ((Bytes) oldSkD).value(), concat(agree(mine, peerKe), in.ni(), in.nr()));
@@ -123,12 +123,19 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     }
 
     @Override
-    public CompletableFuture<HostKey> childKeymat(Prf prf, Secret skD, KeyShare mineOrNull, byte[] peerKeOrNull,
-                                                  byte[] ni, byte[] nr, int length, AuditContext ctx) {
+    public CompletableFuture<HostKey> childKeymat(
+            Prf prf,
+            Secret skD,
+            KeyShare mineOrNull,
+            byte[] peerKeOrNull,
+            byte[] ni,
+            byte[] nr,
+            int length,
+            AuditContext ctx) {
         count("childKeymat");
         byte[] s = mineOrNull == null ? concat(ni, nr) : concat(agree(mineOrNull, peerKeOrNull), ni, nr);
-        return CompletableFuture.completedFuture(HostKey.adopt("KEYMAT", prfPlus(prf, ((Bytes) skD).value(), s,
-                length)));
+        return CompletableFuture.completedFuture(
+                HostKey.adopt("KEYMAT", prfPlus(prf, ((Bytes) skD).value(), s, length)));
     }
 
     @Override
@@ -149,8 +156,14 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         int e = in.encrKeyLength();
         byte[] k = prfPlus(in.prf(), seed, concat(in.ni(), in.nr(), in.spiI(), in.spiR()), 3 * p + 2 * a + 2 * e);
         int[] at = {0};
-        return new IkeSaSecrets(new Bytes("SK_d", take(k, at, p)), host("SK_ai", k, at, a), host("SK_ar", k, at, a),
-                host("SK_ei", k, at, e), host("SK_er", k, at, e), host("SK_pi", k, at, p), host("SK_pr", k, at, p));
+        return new IkeSaSecrets(
+                new Bytes("SK_d", take(k, at, p)),
+                host("SK_ai", k, at, a),
+                host("SK_ar", k, at, a),
+                host("SK_ei", k, at, e),
+                host("SK_er", k, at, e),
+                host("SK_pi", k, at, p),
+                host("SK_pr", k, at, p));
     }
 
     private static HostKey host(String name, byte[] k, int[] at, int n) {
@@ -225,12 +238,15 @@ final class SoftwareIkeCrypto implements IkeCrypto {
             ap.init(new ECGenParameterSpec(group.curve()));
             ECParameterSpec spec = ap.getParameterSpec(ECParameterSpec.class);
             BigInteger p = ((ECFieldFp) spec.getCurve().getField()).getP();
-            BigInteger rhs = x.pow(3).add(spec.getCurve().getA().multiply(x)).add(spec.getCurve().getB()).mod(p);
+            BigInteger rhs = x.pow(3)
+                    .add(spec.getCurve().getA().multiply(x))
+                    .add(spec.getCurve().getB())
+                    .mod(p);
             if (x.compareTo(p) >= 0 || y.compareTo(p) >= 0 || !y.pow(2).mod(p).equals(rhs)) {
                 throw new InvalidPeerValueException("not on the curve of " + group.proposalName(), null);
             }
-            return (ECPublicKey) KeyFactory.getInstance("EC", "SunEC")
-                    .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), spec));
+            return (ECPublicKey)
+                    KeyFactory.getInstance("EC", "SunEC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), spec));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

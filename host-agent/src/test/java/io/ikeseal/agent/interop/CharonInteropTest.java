@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.daemon.CapturingInstaller;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TestDeployment;
 import io.ikeseal.agent.daemon.TokenSet;
-import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.testhsm.IdentitySpec;
 import io.ikeseal.testhsm.KeyKind;
@@ -42,14 +42,17 @@ import io.ikeseal.testhsm.strongswan.SwanctlConf;
  */
 class CharonInteropTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
-    private static final ExchangeSettings FAST = ExchangeSettings.DEFAULT.withRetransmit(Duration.ofMillis(500), 1.5, 3)
+    private static final ExchangeSettings FAST = ExchangeSettings.DEFAULT
+            .withRetransmit(Duration.ofMillis(500), 1.5, 3)
             .withClosedLinger(Duration.ofSeconds(2));
     static final String CHARON_ID = "charon.ikeseal.test";
 
     @RegisterExtension
     static CharonExtension peer = CharonExtension.named("peer");
+
     @TempDir
     static Path dir;
+
     static TestDeployment deployment;
     static TokenSet tokens;
     static String charonEcdsaCert;
@@ -61,10 +64,12 @@ class CharonInteropTest {
         deployment = TestDeployment.create(dir);
         Charon c = peer.charon();
         c.trust(deployment.ca());
-        charonEcdsaCert = c.install(CharonIdentity.generate(IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256,
-                "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID), deployment.ca()));
-        charonRsaCert = c.install(CharonIdentity.generate(IdentitySpec.of("charon-rsa", KeyKind.RSA_3072,
-                "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID), deployment.ca()));
+        charonEcdsaCert = c.install(CharonIdentity.generate(
+                IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256, "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID),
+                deployment.ca()));
+        charonRsaCert = c.install(CharonIdentity.generate(
+                IdentitySpec.of("charon-rsa", KeyKind.RSA_3072, "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID),
+                deployment.ca()));
         tokens = new TokenSet(IkesealConfig.load(deployment.writeConfig("tokens", "audit.log", "")));
     }
 
@@ -95,9 +100,16 @@ class CharonInteropTest {
                 listen: [127.0.0.1]
                 connections:
                 %s
-                """.formatted(connection.indent(2).replace("CHARON_PORT", Integer.toString(peer.charon().ikePort()))));
-        daemon = IkeDaemon.start(IkesealConfig.load(cfg), tokens, IkeDaemon.Options.defaults().withPorts(0, 0)
-                .withInstaller(installed).withSettings(FAST));
+                """.formatted(connection
+                .indent(2)
+                .replace("CHARON_PORT", Integer.toString(peer.charon().ikePort()))));
+        daemon = IkeDaemon.start(
+                IkesealConfig.load(cfg),
+                tokens,
+                IkeDaemon.Options.defaults()
+                        .withPorts(0, 0)
+                        .withInstaller(installed)
+                        .withSettings(FAST));
         return daemon;
     }
 
@@ -138,14 +150,21 @@ class CharonInteropTest {
                   children:
                     - name: net
                       esp-proposals: [%s]
-                """.formatted(initiator ? "  remote-address: 127.0.0.1\n  remote-port: CHARON_PORT\n"
-                : "  remote-address: any\n", initiator ? TestDeployment.BRANCH : TestDeployment.GATEWAY, localAuth,
-                extra, proposals, esp);
+                """.formatted(
+                initiator ? "  remote-address: 127.0.0.1\n  remote-port: CHARON_PORT\n" : "  remote-address: any\n",
+                initiator ? TestDeployment.BRANCH : TestDeployment.GATEWAY,
+                localAuth,
+                extra,
+                proposals,
+                esp);
     }
 
     /** charon's connection "ikeseal", to {@code ikesealPort} when charon initiates. */
     private static Connection charonSide(Auth local, Auth remote, String proposals, String esp, Integer ikesealPort) {
-        Connection c = Connection.named("ikeseal").proposals(proposals).local(local).remote(remote)
+        Connection c = Connection.named("ikeseal")
+                .proposals(proposals)
+                .local(local)
+                .remote(remote)
                 .child(Child.named("net").espProposals(esp));
         return ikesealPort == null ? c : c.remotePort(ikesealPort);
     }
@@ -160,8 +179,9 @@ class CharonInteropTest {
      * Starts our responder with {@code ours}, loads charon's side (built for our port by {@code theirs}), lets
      * charon initiate, and returns our view of the established IKE SA.
      */
-    private IkeSaInfo charonInitiates(String name, String ours, java.util.function.IntFunction<SwanctlConf> theirs,
-                                      CapturingInstaller installed) throws Exception {
+    private IkeSaInfo charonInitiates(
+            String name, String ours, java.util.function.IntFunction<SwanctlConf> theirs, CapturingInstaller installed)
+            throws Exception {
         IkeDaemon d = daemon(name, ours, installed);
         peer.charon().load(theirs.apply(d.ikePort()));
         peer.charon().initiate("net", TIMEOUT).orThrow();
@@ -183,10 +203,16 @@ class CharonInteropTest {
     @Test
     void ecdsaCharonInitiatesToIkeseal() throws Exception {
         CapturingInstaller installed = new CapturingInstaller();
-        IkeSaInfo sa = charonInitiates("ecdsa-r", fromCharon("pubkey", "  identity: gateway-ecdsa\n",
-                "aes256gcm16-prfsha256-ecp256", "aes256gcm16"), port -> SwanctlConf.of(charonSide(
-                Auth.pubkey(CHARON_ID).certs(charonEcdsaCert), Auth.pubkey(TestDeployment.GATEWAY),
-                "aes256gcm16-prfsha256-ecp256", "aes256gcm16", port)), installed);
+        IkeSaInfo sa = charonInitiates(
+                "ecdsa-r",
+                fromCharon("pubkey", "  identity: gateway-ecdsa\n", "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
+                port -> SwanctlConf.of(charonSide(
+                        Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
+                        Auth.pubkey(TestDeployment.GATEWAY),
+                        "aes256gcm16-prfsha256-ecp256",
+                        "aes256gcm16",
+                        port)),
+                installed);
         assertEquals("aes256gcm16-prfsha256-ecp256", sa.suite().describe());
         assertEquals(CHARON_ID, sa.remoteId());
         assertTrue(sa.natDetected(), "kernel-libipsec makes charon fake a NAT (docs/strongswan-peer.md)");
@@ -195,39 +221,57 @@ class CharonInteropTest {
 
     @Test
     void rsaPssIkesealInitiatesToCharon() throws Exception {
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.rsaPss(CHARON_ID).certs(charonRsaCert),
-                Auth.rsaPss(TestDeployment.BRANCH), "aes128-sha256-modp2048", "aes128-sha256", null)));
+        peer.charon()
+                .load(SwanctlConf.of(charonSide(
+                        Auth.rsaPss(CHARON_ID).certs(charonRsaCert),
+                        Auth.rsaPss(TestDeployment.BRANCH),
+                        "aes128-sha256-modp2048",
+                        "aes128-sha256",
+                        null)));
         CapturingInstaller installed = new CapturingInstaller();
-        IkeSaInfo sa = ikesealInitiates(toCharon("pubkey", "  identity: branch-rsa\n", "aes128-sha256-modp2048",
-                "aes128-sha256"), installed);
+        IkeSaInfo sa = ikesealInitiates(
+                toCharon("pubkey", "  identity: branch-rsa\n", "aes128-sha256-modp2048", "aes128-sha256"), installed);
         assertEquals("aes128-sha256-prfsha256-modp2048", sa.suite().describe());
         assertTrue(sa.fragmentation(), "both announced RFC 7383");
         assertChildKeysAgree(installed.next(), true);
-        assertTrue(peer.charon().log().contains("authentication of '" + TestDeployment.BRANCH
-                + "' with RSA_EMSA_PSS"), () -> peer.charon().logTail(80));
+        assertTrue(
+                peer.charon().log().contains("authentication of '" + TestDeployment.BRANCH + "' with RSA_EMSA_PSS"),
+                () -> peer.charon().logTail(80));
     }
 
     @Test
     void rsaPssCharonInitiatesToIkeseal() throws Exception {
         CapturingInstaller installed = new CapturingInstaller();
-        IkeSaInfo sa = charonInitiates("rsa-r", fromCharon("pubkey", "  identity: gateway-rsa\n",
-                "aes128-sha256-modp2048", "aes128-sha256"), port -> SwanctlConf.of(charonSide(
-                Auth.rsaPss(CHARON_ID).certs(charonRsaCert), Auth.rsaPss(TestDeployment.GATEWAY),
-                "aes128-sha256-modp2048", "aes128-sha256", port)), installed);
+        IkeSaInfo sa = charonInitiates(
+                "rsa-r",
+                fromCharon("pubkey", "  identity: gateway-rsa\n", "aes128-sha256-modp2048", "aes128-sha256"),
+                port -> SwanctlConf.of(charonSide(
+                        Auth.rsaPss(CHARON_ID).certs(charonRsaCert),
+                        Auth.rsaPss(TestDeployment.GATEWAY),
+                        "aes128-sha256-modp2048",
+                        "aes128-sha256",
+                        port)),
+                installed);
         assertEquals("aes128-sha256-prfsha256-modp2048", sa.suite().describe());
         assertChildKeysAgree(installed.next(), false);
-        assertTrue(peer.charon().log().contains("authentication of '" + TestDeployment.GATEWAY
-                + "' with RSA_EMSA_PSS"), () -> peer.charon().logTail(80));
+        assertTrue(
+                peer.charon().log().contains("authentication of '" + TestDeployment.GATEWAY + "' with RSA_EMSA_PSS"),
+                () -> peer.charon().logTail(80));
     }
 
     @Test
     void pskIkesealInitiatesToCharon() throws Exception {
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.psk(CHARON_ID), Auth.psk(TestDeployment.BRANCH),
-                "aes256-sha384-ecp384", "aes256-sha384", null)).psk(deployment.psk(), CHARON_ID,
-                TestDeployment.BRANCH));
+        peer.charon()
+                .load(SwanctlConf.of(charonSide(
+                                Auth.psk(CHARON_ID),
+                                Auth.psk(TestDeployment.BRANCH),
+                                "aes256-sha384-ecp384",
+                                "aes256-sha384",
+                                null))
+                        .psk(deployment.psk(), CHARON_ID, TestDeployment.BRANCH));
         CapturingInstaller installed = new CapturingInstaller();
-        IkeSaInfo sa = ikesealInitiates(toCharon("psk", "  psk: branch-psk\n", "aes256-sha384-ecp384",
-                "aes256-sha384"), installed);
+        IkeSaInfo sa = ikesealInitiates(
+                toCharon("psk", "  psk: branch-psk\n", "aes256-sha384-ecp384", "aes256-sha384"), installed);
         assertEquals("aes256-sha384-prfsha384-ecp384", sa.suite().describe());
         assertChildKeysAgree(installed.next(), true);
     }
@@ -235,10 +279,17 @@ class CharonInteropTest {
     @Test
     void pskCharonInitiatesToIkeseal() throws Exception {
         CapturingInstaller installed = new CapturingInstaller();
-        IkeSaInfo sa = charonInitiates("psk-r", fromCharon("psk", "  psk: branch-psk\n", "aes256-sha384-ecp384",
-                "aes256-sha384"), port -> SwanctlConf.of(charonSide(Auth.psk(CHARON_ID),
-                Auth.psk(TestDeployment.GATEWAY), "aes256-sha384-ecp384", "aes256-sha384", port))
-                .psk(deployment.psk(), CHARON_ID, TestDeployment.GATEWAY), installed);
+        IkeSaInfo sa = charonInitiates(
+                "psk-r",
+                fromCharon("psk", "  psk: branch-psk\n", "aes256-sha384-ecp384", "aes256-sha384"),
+                port -> SwanctlConf.of(charonSide(
+                                Auth.psk(CHARON_ID),
+                                Auth.psk(TestDeployment.GATEWAY),
+                                "aes256-sha384-ecp384",
+                                "aes256-sha384",
+                                port))
+                        .psk(deployment.psk(), CHARON_ID, TestDeployment.GATEWAY),
+                installed);
         assertEquals("aes256-sha384-prfsha384-ecp384", sa.suite().describe());
         assertChildKeysAgree(installed.next(), false);
     }
@@ -246,47 +297,81 @@ class CharonInteropTest {
     @Test
     void invalidKeRetryIkesealInitiates() throws Exception {
         // Our KE is ecp256 (first group); charon accepts only ecp384 and answers INVALID_KE_PAYLOAD.
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
-                Auth.pubkey(TestDeployment.BRANCH), "aes256gcm16-prfsha256-ecp384", "aes256gcm16", null)));
+        peer.charon()
+                .load(SwanctlConf.of(charonSide(
+                        Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
+                        Auth.pubkey(TestDeployment.BRANCH),
+                        "aes256gcm16-prfsha256-ecp384",
+                        "aes256gcm16",
+                        null)));
         CapturingInstaller installed = new CapturingInstaller();
-        IkeSaInfo sa = ikesealInitiates(toCharon("pubkey", PUBKEY_ECDSA_BRANCH, "aes256gcm16-prfsha256-ecp256-ecp384",
-                "aes256gcm16"), installed);
+        IkeSaInfo sa = ikesealInitiates(
+                toCharon("pubkey", PUBKEY_ECDSA_BRANCH, "aes256gcm16-prfsha256-ecp256-ecp384", "aes256gcm16"),
+                installed);
         assertEquals("ecp384", sa.suite().group().proposalName());
         assertChildKeysAgree(installed.next(), true);
-        assertTrue(peer.charon().log().contains("IKE_SA_INIT response 0 [ N(INVAL_KE) ]"), () -> peer.charon().logTail(60));
+        assertTrue(
+                peer.charon().log().contains("IKE_SA_INIT response 0 [ N(INVAL_KE) ]"),
+                () -> peer.charon().logTail(60));
     }
 
     @Test
     void invalidKeRetryCharonInitiates() throws Exception {
         CapturingInstaller installed = new CapturingInstaller();
-        IkeSaInfo sa = charonInitiates("ke-r", fromCharon("pubkey", "  identity: gateway-ecdsa\n",
-                "aes256gcm16-prfsha256-ecp384", "aes256gcm16"), port -> SwanctlConf.of(charonSide(
-                Auth.pubkey(CHARON_ID).certs(charonEcdsaCert), Auth.pubkey(TestDeployment.GATEWAY),
-                "aes256gcm16-prfsha256-ecp256-ecp384", "aes256gcm16", port)), installed);
+        IkeSaInfo sa = charonInitiates(
+                "ke-r",
+                fromCharon("pubkey", "  identity: gateway-ecdsa\n", "aes256gcm16-prfsha256-ecp384", "aes256gcm16"),
+                port -> SwanctlConf.of(charonSide(
+                        Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
+                        Auth.pubkey(TestDeployment.GATEWAY),
+                        "aes256gcm16-prfsha256-ecp256-ecp384",
+                        "aes256gcm16",
+                        port)),
+                installed);
         assertEquals("ecp384", sa.suite().group().proposalName());
         assertChildKeysAgree(installed.next(), false);
-        assertTrue(peer.charon().log().contains("parsed IKE_SA_INIT response 0 [ N(INVAL_KE) ]"),
+        assertTrue(
+                peer.charon().log().contains("parsed IKE_SA_INIT response 0 [ N(INVAL_KE) ]"),
                 () -> peer.charon().logTail(60));
     }
 
     @Test
     void proposalMismatchIkesealInitiates() throws Exception {
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
-                Auth.pubkey(TestDeployment.BRANCH), "aes128-sha256-modp2048", "aes128-sha256", null)));
-        var f = daemon("np-i", toCharon("pubkey", PUBKEY_ECDSA_BRANCH, "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
-                new CapturingInstaller()).initiate("charon");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-        assertTrue(e.getCause().getMessage().contains("NO_PROPOSAL_CHOSEN"), e.getCause().getMessage());
-        assertTrue(peer.charon().log().contains("IKE_SA_INIT response 0 [ N(NO_PROP) ]"), () -> peer.charon().logTail(60));
+        peer.charon()
+                .load(SwanctlConf.of(charonSide(
+                        Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
+                        Auth.pubkey(TestDeployment.BRANCH),
+                        "aes128-sha256-modp2048",
+                        "aes128-sha256",
+                        null)));
+        var f = daemon(
+                        "np-i",
+                        toCharon("pubkey", PUBKEY_ECDSA_BRANCH, "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
+                        new CapturingInstaller())
+                .initiate("charon");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(
+                e.getCause().getMessage().contains("NO_PROPOSAL_CHOSEN"),
+                e.getCause().getMessage());
+        assertTrue(
+                peer.charon().log().contains("IKE_SA_INIT response 0 [ N(NO_PROP) ]"),
+                () -> peer.charon().logTail(60));
     }
 
     @Test
     void proposalMismatchCharonInitiates() throws Exception {
-        IkeDaemon d = daemon("np-r", fromCharon("pubkey", "  identity: gateway-ecdsa\n",
-                "aes256gcm16-prfsha256-ecp256", "aes256gcm16"), new CapturingInstaller());
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
-                Auth.pubkey(TestDeployment.GATEWAY), "aes128-sha256-modp2048", "aes128-sha256", d.ikePort())));
+        IkeDaemon d = daemon(
+                "np-r",
+                fromCharon("pubkey", "  identity: gateway-ecdsa\n", "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
+                new CapturingInstaller());
+        peer.charon()
+                .load(SwanctlConf.of(charonSide(
+                        Auth.pubkey(CHARON_ID).certs(charonEcdsaCert),
+                        Auth.pubkey(TestDeployment.GATEWAY),
+                        "aes128-sha256-modp2048",
+                        "aes128-sha256",
+                        d.ikePort())));
         var r = peer.charon().initiate("net", TIMEOUT);
         assertTrue(!r.success() && r.notifyErrors().contains("NO_PROPOSAL_CHOSEN"), r.toString());
         assertEquals(0, d.gateway().halfOpenCount(), "the refusal keeps no state");
@@ -294,31 +379,53 @@ class CharonInteropTest {
 
     @Test
     void untrustedCharonCertificateIkesealInitiates() throws Exception {
-        String rogue = peer.charon().install(CharonIdentity.generate(IdentitySpec.of("rogue-i", KeyKind.EC_P256,
-                "CN=" + CHARON_ID, CHARON_ID), io.ikeseal.testhsm.TestCa.create("CN=rogue CA")));
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.pubkey(CHARON_ID).certs(rogue),
-                Auth.pubkey(TestDeployment.BRANCH), "aes256gcm16-prfsha256-ecp256", "aes256gcm16", null)));
-        var f = daemon("af-i", toCharon("pubkey", PUBKEY_ECDSA_BRANCH, "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
-                new CapturingInstaller()).initiate("charon");
-        var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
-                () -> f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-        assertTrue(e.getCause().getMessage().contains("AUTHENTICATION_FAILED"), e.getCause().getMessage());
+        String rogue = peer.charon()
+                .install(CharonIdentity.generate(
+                        IdentitySpec.of("rogue-i", KeyKind.EC_P256, "CN=" + CHARON_ID, CHARON_ID),
+                        io.ikeseal.testhsm.TestCa.create("CN=rogue CA")));
+        peer.charon()
+                .load(SwanctlConf.of(charonSide(
+                        Auth.pubkey(CHARON_ID).certs(rogue),
+                        Auth.pubkey(TestDeployment.BRANCH),
+                        "aes256gcm16-prfsha256-ecp256",
+                        "aes256gcm16",
+                        null)));
+        var f = daemon(
+                        "af-i",
+                        toCharon("pubkey", PUBKEY_ECDSA_BRANCH, "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
+                        new CapturingInstaller())
+                .initiate("charon");
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> f.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertTrue(
+                e.getCause().getMessage().contains("AUTHENTICATION_FAILED"),
+                e.getCause().getMessage());
         long end = System.nanoTime() + TIMEOUT.toNanos();
         while (!peer.charon().log().contains("[ N(AUTH_FAILED) ]") && System.nanoTime() < end) {
             Thread.sleep(50);
         }
-        assertTrue(peer.charon().log().contains("parsed INFORMATIONAL request 2 [ N(AUTH_FAILED) ]"),
+        assertTrue(
+                peer.charon().log().contains("parsed INFORMATIONAL request 2 [ N(AUTH_FAILED) ]"),
                 () -> peer.charon().logTail(60));
     }
 
     @Test
     void untrustedCharonCertificateCharonInitiates() throws Exception {
-        IkeDaemon d = daemon("af-r", fromCharon("pubkey", "  identity: gateway-ecdsa\n",
-                "aes256gcm16-prfsha256-ecp256", "aes256gcm16"), new CapturingInstaller());
-        String rogue = peer.charon().install(CharonIdentity.generate(IdentitySpec.of("rogue-r", KeyKind.EC_P256,
-                "CN=" + CHARON_ID, CHARON_ID), io.ikeseal.testhsm.TestCa.create("CN=rogue CA")));
-        peer.charon().load(SwanctlConf.of(charonSide(Auth.pubkey(CHARON_ID).certs(rogue),
-                Auth.pubkey(TestDeployment.GATEWAY), "aes256gcm16-prfsha256-ecp256", "aes256gcm16", d.ikePort())));
+        IkeDaemon d = daemon(
+                "af-r",
+                fromCharon("pubkey", "  identity: gateway-ecdsa\n", "aes256gcm16-prfsha256-ecp256", "aes256gcm16"),
+                new CapturingInstaller());
+        String rogue = peer.charon()
+                .install(CharonIdentity.generate(
+                        IdentitySpec.of("rogue-r", KeyKind.EC_P256, "CN=" + CHARON_ID, CHARON_ID),
+                        io.ikeseal.testhsm.TestCa.create("CN=rogue CA")));
+        peer.charon()
+                .load(SwanctlConf.of(charonSide(
+                        Auth.pubkey(CHARON_ID).certs(rogue),
+                        Auth.pubkey(TestDeployment.GATEWAY),
+                        "aes256gcm16-prfsha256-ecp256",
+                        "aes256gcm16",
+                        d.ikePort())));
         var r = peer.charon().initiate("net", TIMEOUT);
         assertTrue(!r.success() && r.notifyErrors().contains("AUTHENTICATION_FAILED"), r.toString());
         assertTrue(d.gateway().established().isEmpty());
@@ -326,9 +433,12 @@ class CharonInteropTest {
 
     @Test
     void ecdsaIkesealInitiatesToCharon() throws Exception {
-        peer.charon().load(SwanctlConf.of(Connection.named("ikeseal").proposals("aes256gcm16-prfsha256-ecp256")
-                .local(Auth.pubkey(CHARON_ID).certs(charonEcdsaCert)).remote(Auth.pubkey(TestDeployment.BRANCH))
-                .child(Child.named("net").espProposals("aes256gcm16"))));
+        peer.charon()
+                .load(SwanctlConf.of(Connection.named("ikeseal")
+                        .proposals("aes256gcm16-prfsha256-ecp256")
+                        .local(Auth.pubkey(CHARON_ID).certs(charonEcdsaCert))
+                        .remote(Auth.pubkey(TestDeployment.BRANCH))
+                        .child(Child.named("net").espProposals("aes256gcm16"))));
         CapturingInstaller installed = new CapturingInstaller();
         IkeDaemon d = daemon("ecdsa-i", """
                 - name: charon
@@ -348,7 +458,8 @@ class CharonInteropTest {
         assertEquals("aes256gcm16-prfsha256-ecp256", sa.suite().describe());
         assertEquals(CHARON_ID, sa.remoteId());
         assertChildKeysAgree(installed.next(), true);
-        assertTrue(peer.charon().log().contains("authentication of '" + TestDeployment.BRANCH + "' with ECDSA"),
+        assertTrue(
+                peer.charon().log().contains("authentication of '" + TestDeployment.BRANCH + "' with ECDSA"),
                 () -> peer.charon().logTail(60));
     }
 }

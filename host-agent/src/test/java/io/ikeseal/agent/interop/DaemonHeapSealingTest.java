@@ -55,8 +55,10 @@ class DaemonHeapSealingTest {
 
     @RegisterExtension
     static CharonExtension peer = CharonExtension.named("heap");
+
     @TempDir
     static Path dir;
+
     static TestDeployment deployment;
     static String charonCert;
     private Process daemon;
@@ -66,8 +68,9 @@ class DaemonHeapSealingTest {
         deployment = TestDeployment.create(dir);
         Charon c = peer.charon();
         c.trust(deployment.ca());
-        charonCert = c.install(CharonIdentity.generate(IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256,
-                "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID), deployment.ca()));
+        charonCert = c.install(CharonIdentity.generate(
+                IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256, "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID),
+                deployment.ca()));
     }
 
     @AfterEach
@@ -94,9 +97,12 @@ class DaemonHeapSealingTest {
 
     @Test
     void certificateDaemonHeapHoldsNoSecret() throws Exception {
-        peer.charon().load(SwanctlConf.of(Connection.named("ikeseal").proposals("aes256gcm16-prfsha256-ecp256")
-                .local(Auth.pubkey(CHARON_ID).certs(charonCert)).remote(Auth.pubkey(TestDeployment.BRANCH))
-                .child(Child.named("net").espProposals("aes256gcm16"))));
+        peer.charon()
+                .load(SwanctlConf.of(Connection.named("ikeseal")
+                        .proposals("aes256gcm16-prfsha256-ecp256")
+                        .local(Auth.pubkey(CHARON_ID).certs(charonCert))
+                        .remote(Auth.pubkey(TestDeployment.BRANCH))
+                        .child(Child.named("net").espProposals("aes256gcm16"))));
         runAndSearch("cert", """
                   local-id: %s
                   local-auth: pubkey
@@ -107,20 +113,25 @@ class DaemonHeapSealingTest {
 
     @Test
     void pskDaemonHeapHoldsNoSecret() throws Exception {
-        peer.charon().load(SwanctlConf.of(Connection.named("ikeseal").proposals("aes256-sha384-modp2048")
-                .local(Auth.psk(CHARON_ID)).remote(Auth.psk(TestDeployment.BRANCH))
-                .child(Child.named("net").espProposals("aes256-sha384")))
-                .psk(deployment.psk(), CHARON_ID, TestDeployment.BRANCH));
+        peer.charon()
+                .load(SwanctlConf.of(Connection.named("ikeseal")
+                                .proposals("aes256-sha384-modp2048")
+                                .local(Auth.psk(CHARON_ID))
+                                .remote(Auth.psk(TestDeployment.BRANCH))
+                                .child(Child.named("net").espProposals("aes256-sha384")))
+                        .psk(deployment.psk(), CHARON_ID, TestDeployment.BRANCH));
         byte[] psk = deployment.psk();
         Mac prf = Mac.getInstance("HmacSHA384");
         prf.init(new SecretKeySpec(psk, "HmacSHA384"));
-        runAndSearch("psk", """
+        runAndSearch(
+                "psk",
+                """
                   local-id: %s
                   local-auth: psk
                   psk: %s
                   proposals: [aes256-sha384-modp2048]
-                """.formatted(TestDeployment.BRANCH, TestDeployment.PSK), Map.of("PSK", psk,
-                "key pad", prf.doFinal("Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII))));
+                """.formatted(TestDeployment.BRANCH, TestDeployment.PSK),
+                Map.of("PSK", psk, "key pad", prf.doFinal("Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII))));
     }
 
     /** Runs the daemon with one connection to charon (initiated at start), dumps its heap and searches it. */
@@ -141,18 +152,33 @@ class DaemonHeapSealingTest {
                     children:
                       - name: net
                         esp-proposals: [%s]
-                """.formatted(ports[0], ports[1], peer.charon().ikePort(), CHARON_ID, auth.indent(2),
-                name.equals("psk") ? "aes256-sha384" : "aes256gcm16"));
+                """.formatted(
+                        ports[0],
+                        ports[1],
+                        peer.charon().ikePort(),
+                        CHARON_ID,
+                        auth.indent(2),
+                        name.equals("psk") ? "aes256-sha384" : "aes256gcm16"));
         Path out = dir.resolve("heap-" + name + ".stdout");
         Path err = dir.resolve("heap-" + name + ".stderr");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream().filter(a -> a.startsWith("--add-")
-                || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
-                || a.startsWith("-Dsun.security")).forEach(command::add);
-        command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run",
-                "--config", config.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-")
+                        || a.startsWith("--enable-native-access")
+                        || a.startsWith("--sun-misc")
+                        || a.startsWith("-Dsun.security"))
+                .forEach(command::add);
+        command.addAll(List.of(
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "run",
+                "--config",
+                config.toString()));
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().putAll(deployment.environment());
         daemon = pb.start();
         awaitLine(out, err, "IKE_SA established");
@@ -200,8 +226,8 @@ class DaemonHeapSealingTest {
 
     /** The JDK's jcmd against another JVM of this user; fails with its output. */
     private static void jcmd(long pid, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid)));
+        List<String> cmd = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -211,8 +237,10 @@ class DaemonHeapSealingTest {
     }
 
     private static int[] freeUdpPorts() throws Exception {
-        try (DatagramSocket a = new DatagramSocket(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
-             DatagramSocket b = new DatagramSocket(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))) {
+        try (DatagramSocket a =
+                        new DatagramSocket(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+                DatagramSocket b =
+                        new DatagramSocket(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))) {
             return new int[] {a.getLocalPort(), b.getLocalPort()};
         }
     }

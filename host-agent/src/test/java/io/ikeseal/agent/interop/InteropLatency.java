@@ -40,13 +40,12 @@ import io.ikeseal.testhsm.strongswan.SwanctlConf;
  * Run with scripts/bench-interop [handshakes-per-direction [audit-log-directory]]; not part of ./check.
  */
 public final class InteropLatency {
-    private static final Pattern INITIATING = Pattern.compile(
-            "^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*<to-ikeseal\\|(\\d+)> initiating IKE_SA");
+    private static final Pattern INITIATING =
+            Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*<to-ikeseal\\|(\\d+)> initiating IKE_SA");
     private static final Pattern ESTABLISHED = Pattern.compile(
             "^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*<to-ikeseal\\|(\\d+)> CHILD_SA net-i\\{\\d+} established");
 
-    private InteropLatency() {
-    }
+    private InteropLatency() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -54,13 +53,16 @@ public final class InteropLatency {
         Path auditDir = args.length > 1 ? Files.createTempDirectory(Path.of(args[1]), "audit") : null;
         Path dir = Files.createTempDirectory("interop-latency");
         try (TestDeployment deployment = TestDeployment.create(dir);
-             Charon charon = Charon.start(dir, "bench", CharonOptions.defaults().withKeyLogLevel(1))) {
+                Charon charon =
+                        Charon.start(dir, "bench", CharonOptions.defaults().withKeyLogLevel(1))) {
             TestCa ca = deployment.ca();
             charon.trust(ca);
-            String cert = charon.install(CharonIdentity.generate(IdentitySpec.of("charon", KeyKind.EC_P256,
-                    "CN=charon.ikeseal.test", "charon.ikeseal.test"), ca));
+            String cert = charon.install(CharonIdentity.generate(
+                    IdentitySpec.of("charon", KeyKind.EC_P256, "CN=charon.ikeseal.test", "charon.ikeseal.test"), ca));
             List<IkeSaInfo> responderSas = new CopyOnWriteArrayList<>();
-            String auditLog = auditDir == null ? "audit.log" : auditDir.resolve("audit.log").toString();
+            String auditLog = auditDir == null
+                    ? "audit.log"
+                    : auditDir.resolve("audit.log").toString();
             Path cfg = deployment.writeConfig("bench", auditLog, """
                     listen: [127.0.0.1]
                     connections:
@@ -84,23 +86,32 @@ public final class InteropLatency {
                     """.formatted(charon.ikePort()));
             IkesealConfig config = IkesealConfig.load(cfg);
             try (TokenSet tokens = new TokenSet(config);
-                 IkeDaemon daemon = IkeDaemon.start(config, tokens, IkeDaemon.Options.defaults().withPorts(0, 0)
-                         .withInstaller(new RecordingInstaller()).withEvents(new SaEvents() {
-                             @Override
-                             public void ikeSaEstablished(IkeSaInfo sa) {
-                                 if (!sa.originalInitiator()) {
-                                     responderSas.add(sa);
-                                 }
-                             }
-                         }))) {
-                String certI = charon.install(CharonIdentity.generate(IdentitySpec.of("charon-i", KeyKind.EC_P256,
-                        "CN=charon-i.ikeseal.test", "charon-i.ikeseal.test"), ca));
+                    IkeDaemon daemon = IkeDaemon.start(
+                            config,
+                            tokens,
+                            IkeDaemon.Options.defaults()
+                                    .withPorts(0, 0)
+                                    .withInstaller(new RecordingInstaller())
+                                    .withEvents(new SaEvents() {
+                                        @Override
+                                        public void ikeSaEstablished(IkeSaInfo sa) {
+                                            if (!sa.originalInitiator()) {
+                                                responderSas.add(sa);
+                                            }
+                                        }
+                                    }))) {
+                String certI = charon.install(CharonIdentity.generate(
+                        IdentitySpec.of(
+                                "charon-i", KeyKind.EC_P256, "CN=charon-i.ikeseal.test", "charon-i.ikeseal.test"),
+                        ca));
                 charon.load(SwanctlConf.of(
-                        Connection.named("ikeseal").proposals("aes256gcm16-prfsha256-ecp256")
+                        Connection.named("ikeseal")
+                                .proposals("aes256gcm16-prfsha256-ecp256")
                                 .local(Auth.pubkey("charon.ikeseal.test").certs(cert))
                                 .remote(Auth.pubkey(TestDeployment.BRANCH))
                                 .child(Child.named("net").espProposals("aes256gcm16")),
-                        Connection.named("to-ikeseal").proposals("aes256gcm16-prfsha256-ecp256")
+                        Connection.named("to-ikeseal")
+                                .proposals("aes256gcm16-prfsha256-ecp256")
                                 .remotePort(daemon.ikePort())
                                 .local(Auth.pubkey("charon-i.ikeseal.test").certs(certI))
                                 .remote(Auth.pubkey(TestDeployment.GATEWAY))
@@ -134,8 +145,10 @@ public final class InteropLatency {
                 for (IkeSaInfo sa : responderSas.subList(Math.min(10, responderSas.size()), responderSas.size())) {
                     tokenFromCharon.add(sa.tokenMicros());
                 }
-                System.out.println("IKE SA + CHILD SA on loopback, aes256gcm16-prfsha256-ecp256, ECDSA P-256, sequential,"
-                        + " " + n + " per direction after 10 warm-up; audit log " + config.audit().log());
+                System.out.println(
+                        "IKE SA + CHILD SA on loopback, aes256gcm16-prfsha256-ecp256, ECDSA P-256, sequential," + " "
+                                + n + " per direction after 10 warm-up; audit log "
+                                + config.audit().log());
                 print("ikeseal -> charon (initiate() to established)", toCharon);
                 print("  ikeseal token time inside", tokenToCharon);
                 print("charon -> ikeseal (charon log: initiating to CHILD_SA established)", fromCharon);
@@ -161,8 +174,11 @@ public final class InteropLatency {
             }
             m = ESTABLISHED.matcher(line);
             if (m.find() && start.containsKey(m.group(2)) && !out.containsKey(m.group(2))) {
-                out.put(m.group(2), Duration.between(start.get(m.group(2)), LocalTime.parse(m.group(1))).toNanos()
-                        / 1000);
+                out.put(
+                        m.group(2),
+                        Duration.between(start.get(m.group(2)), LocalTime.parse(m.group(1)))
+                                        .toNanos()
+                                / 1000);
             }
         }
         return out;
@@ -175,14 +191,21 @@ public final class InteropLatency {
             System.out.printf(Locale.ROOT, "%-72s no samples%n", what);
             return;
         }
-        System.out.printf(Locale.ROOT, "%-72s n=%d median %.2f ms  p99 %.2f ms  min %.2f  max %.2f%n", what, s.size(),
-                s.get(s.size() / 2) / 1000.0, s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1))
-                        / 1000.0, s.getFirst() / 1000.0, s.getLast() / 1000.0);
+        System.out.printf(
+                Locale.ROOT,
+                "%-72s n=%d median %.2f ms  p99 %.2f ms  min %.2f  max %.2f%n",
+                what,
+                s.size(),
+                s.get(s.size() / 2) / 1000.0,
+                s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.99) - 1)) / 1000.0,
+                s.getFirst() / 1000.0,
+                s.getLast() / 1000.0);
     }
 
     private static void deleteTree(Path p) throws java.io.IOException {
         try (var w = Files.walk(p)) {
-            w.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            w.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(f -> f.toFile().delete());
         }
     }
 }

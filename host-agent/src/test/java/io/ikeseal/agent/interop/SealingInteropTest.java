@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.daemon.CapturingInstaller;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TestDeployment;
 import io.ikeseal.agent.daemon.TokenSet;
-import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.testhsm.IdentitySpec;
 import io.ikeseal.testhsm.KeyKind;
 import io.ikeseal.testhsm.P11TraceLog;
@@ -51,14 +51,17 @@ import io.ikeseal.testhsm.strongswan.SwanctlConf;
  */
 class SealingInteropTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
-    private static final ExchangeSettings FAST = ExchangeSettings.DEFAULT.withRetransmit(Duration.ofMillis(500), 1.5, 3)
+    private static final ExchangeSettings FAST = ExchangeSettings.DEFAULT
+            .withRetransmit(Duration.ofMillis(500), 1.5, 3)
             .withClosedLinger(Duration.ofSeconds(2));
     private static final String CHARON_ID = "charon.ikeseal.test";
 
     @RegisterExtension
     static CharonExtension peer = CharonExtension.named("sealing");
+
     @TempDir
     static Path dir;
+
     static TestDeployment deployment;
     static TokenSet tokens;
     static String charonCert;
@@ -69,8 +72,9 @@ class SealingInteropTest {
         deployment = TestDeployment.createTraced(dir);
         Charon c = peer.charon();
         c.trust(deployment.ca());
-        charonCert = c.install(CharonIdentity.generate(IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256,
-                "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID), deployment.ca()));
+        charonCert = c.install(CharonIdentity.generate(
+                IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256, "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID),
+                deployment.ca()));
         tokens = new TokenSet(IkesealConfig.load(deployment.writeConfig("tokens", "audit.log", "")));
     }
 
@@ -99,9 +103,12 @@ class SealingInteropTest {
     /** Certificates (ECDSA on the SoftHSM smartcard), ECP-256, ikeseal initiating. */
     @Test
     void certificateHandshakeIkesealInitiates() throws Exception {
-        peer.charon().load(SwanctlConf.of(Connection.named("ikeseal").proposals("aes256gcm16-prfsha256-ecp256")
-                .local(Auth.pubkey(CHARON_ID).certs(charonCert)).remote(Auth.pubkey(TestDeployment.BRANCH))
-                .child(Child.named("net").espProposals("aes256gcm16"))));
+        peer.charon()
+                .load(SwanctlConf.of(Connection.named("ikeseal")
+                        .proposals("aes256gcm16-prfsha256-ecp256")
+                        .local(Auth.pubkey(CHARON_ID).certs(charonCert))
+                        .remote(Auth.pubkey(TestDeployment.BRANCH))
+                        .child(Child.named("net").espProposals("aes256gcm16"))));
         long mark = P11TraceLog.mark(deployment.hsmTraceLog());
         daemon("cert-i", """
                 - name: charon
@@ -117,7 +124,8 @@ class SealingInteropTest {
                     - name: net
                       esp-proposals: [aes256gcm16]
                 """.formatted(peer.charon().ikePort(), TestDeployment.BRANCH, CHARON_ID))
-                .initiate("charon").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                .initiate("charon")
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertSealed(mark, Map.of());
     }
 
@@ -137,24 +145,34 @@ class SealingInteropTest {
                     - name: net
                       esp-proposals: [aes256-sha384]
                 """.formatted(TestDeployment.GATEWAY, CHARON_ID, TestDeployment.PSK));
-        peer.charon().load(SwanctlConf.of(Connection.named("ikeseal").proposals("aes256-sha384-modp2048")
-                .local(Auth.psk(CHARON_ID)).remote(Auth.psk(TestDeployment.GATEWAY)).remotePort(d.ikePort())
-                .child(Child.named("net").espProposals("aes256-sha384")))
-                .psk(deployment.psk(), CHARON_ID, TestDeployment.GATEWAY));
+        peer.charon()
+                .load(SwanctlConf.of(Connection.named("ikeseal")
+                                .proposals("aes256-sha384-modp2048")
+                                .local(Auth.psk(CHARON_ID))
+                                .remote(Auth.psk(TestDeployment.GATEWAY))
+                                .remotePort(d.ikePort())
+                                .child(Child.named("net").espProposals("aes256-sha384")))
+                        .psk(deployment.psk(), CHARON_ID, TestDeployment.GATEWAY));
         long mark = P11TraceLog.mark(deployment.hsmTraceLog());
         peer.charon().initiate("net", TIMEOUT).orThrow();
         byte[] psk = deployment.psk();
         Mac prf = Mac.getInstance("HmacSHA384");
         prf.init(new SecretKeySpec(psk, "HmacSHA384"));
-        assertSealed(mark, Map.of("PSK", psk,
-                "key pad", prf.doFinal("Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII))));
+        assertSealed(
+                mark,
+                Map.of("PSK", psk, "key pad", prf.doFinal("Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII))));
     }
 
     private IkeDaemon daemon(String name, String connection) throws Exception {
-        Path cfg = deployment.writeConfig(name, "audit.log", "listen: [127.0.0.1]\nconnections:\n"
-                + connection.indent(2));
-        daemon = IkeDaemon.start(IkesealConfig.load(cfg), tokens, IkeDaemon.Options.defaults().withPorts(0, 0)
-                .withInstaller(new CapturingInstaller()).withSettings(FAST));
+        Path cfg =
+                deployment.writeConfig(name, "audit.log", "listen: [127.0.0.1]\nconnections:\n" + connection.indent(2));
+        daemon = IkeDaemon.start(
+                IkesealConfig.load(cfg),
+                tokens,
+                IkeDaemon.Options.defaults()
+                        .withPorts(0, 0)
+                        .withInstaller(new CapturingInstaller())
+                        .withSettings(FAST));
         return daemon;
     }
 
@@ -177,14 +195,16 @@ class SealingInteropTest {
                 hostKeys.add(k.name());
             }
         }
-        Map<String, String> found = P11TraceLog.read(deployment.hsmTraceLog(), mark).find(search);
+        Map<String, String> found =
+                P11TraceLog.read(deployment.hsmTraceLog(), mark).find(search);
         Map<String, String> leaked = new LinkedHashMap<>(found);
         leaked.keySet().retainAll(secrets.keySet());
         assertEquals(Map.of(), leaked, "secrets charon logged that crossed the HSM's PKCS#11 boundary");
         List<String> missing = new ArrayList<>(hostKeys);
         missing.removeAll(found.keySet());
         assertEquals(List.of(), missing, "host keys not found in the trace, so it proves nothing");
-        assertTrue(hostKeys.containsAll(List.of("SK_EI", "SK_ER", "SK_PI", "SK_PR")),
+        assertTrue(
+                hostKeys.containsAll(List.of("SK_EI", "SK_ER", "SK_PI", "SK_PR")),
                 "charon logged the SA's SK_e and SK_p: " + hostKeys);
     }
 }

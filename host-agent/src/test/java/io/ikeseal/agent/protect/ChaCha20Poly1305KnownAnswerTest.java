@@ -24,8 +24,8 @@ import io.ikeseal.hsm.api.HostKey;
  */
 class ChaCha20Poly1305KnownAnswerTest {
     private static final HexFormat HEX = HexFormat.of();
-    private static final byte[] SK_E = HEX.parseHex(
-            "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" + "a0a1a2a3");
+    private static final byte[] SK_E =
+            HEX.parseHex("808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" + "a0a1a2a3");
     private static final byte[] IV = HEX.parseHex("1011121314151617");
     private static final String AAD = "c0c1c2c3c4c5c6c7d0d1d2d3d4d5d6d7" + "2e202500000000090000004529000029";
     private static final String PLAINTEXT = "0000000c000040010000000a" + "00";
@@ -34,8 +34,8 @@ class ChaCha20Poly1305KnownAnswerTest {
     private static final byte[] MESSAGE = HEX.parseHex(AAD + "1011121314151617" + CIPHERTEXT + ICV);
 
     private static final ProtectionSuite SUITE = ProtectionSuite.of(28, 0, 0);
-    private static final IkeHeader HEADER = IkeHeader.of(0xc0c1c2c3c4c5c6c7L, 0xd0d1d2d3d4d5d6d7L,
-            ExchangeType.INFORMATIONAL, false, false, 9);
+    private static final IkeHeader HEADER =
+            IkeHeader.of(0xc0c1c2c3c4c5c6c7L, 0xd0d1d2d3d4d5d6d7L, ExchangeType.INFORMATIONAL, false, false, 9);
 
     private static SkProtection protection(OctetSource ivs) {
         HostKey skE = new HostKey("SK_e", SK_E);
@@ -46,8 +46,8 @@ class ChaCha20Poly1305KnownAnswerTest {
     @Test
     void sealsTheRfcMessage() {
         byte[] window = {0, 0, 0, 10};
-        byte[] sealed = protection(new ScriptedOctets(IV)).protect(HEADER,
-                List.of(NotifyPayload.of(NotifyType.SET_WINDOW_SIZE, window)));
+        byte[] sealed = protection(new ScriptedOctets(IV))
+                .protect(HEADER, List.of(NotifyPayload.of(NotifyType.SET_WINDOW_SIZE, window)));
         assertEquals(HEX.formatHex(MESSAGE), HEX.formatHex(sealed));
     }
 

@@ -44,8 +44,10 @@ public class EncryptedIkeAuthBenchmark {
     public void load() throws Exception {
         raw = WiresharkCaptures.frame(capture, 3);
         IkeMessage sealed = IkeMessageCodec.decode(raw);
-        WiresharkCaptures.Keys k = WiresharkCaptures.keys(String.format("%016x", sealed.header().initiatorSpi()));
-        ProtectionSuite suite = capture.endsWith("gcm16") ? ProtectionSuite.of(20, 256, 0) : ProtectionSuite.of(12, 256, 12);
+        WiresharkCaptures.Keys k =
+                WiresharkCaptures.keys(String.format("%016x", sealed.header().initiatorSpi()));
+        ProtectionSuite suite =
+                capture.endsWith("gcm16") ? ProtectionSuite.of(20, 256, 0) : ProtectionSuite.of(12, 256, 12);
         HostKey e = new HostKey("SK_ei", k.skEi());
         HostKey a = new HostKey("SK_ai", k.skAi());
         // The initiator's keys both ways: what it sends we open, and what we seal is that request again.

@@ -26,8 +26,12 @@ import io.ikeseal.agent.wire.PayloadType;
 class FragmentReassemblerTest {
     private static final ProtectionSuite SUITE = ProtectionSuite.of(20, 256, 0);
     /** 5 fragments at {@link #SIZE}: pieces of 189 octets for 4 Nonces of 191. */
-    private static final List<IkePayload> INNER = List.of(new NoncePayload(new byte[191]),
-            new NoncePayload(filled(191, 1)), new NoncePayload(filled(191, 2)), new NoncePayload(filled(191, 3)));
+    private static final List<IkePayload> INNER = List.of(
+            new NoncePayload(new byte[191]),
+            new NoncePayload(filled(191, 1)),
+            new NoncePayload(filled(191, 2)),
+            new NoncePayload(filled(191, 3)));
+
     private static final FragmentSize SIZE = new FragmentSize(250);
     private static final long SECOND = 1_000_000_000L;
 
@@ -99,8 +103,8 @@ class FragmentReassemblerTest {
             byte[] bad = raw.clone();
             bad[33] = (byte) numbers[0];
             bad[35] = (byte) numbers[1];
-            MalformedMessageException e = assertThrows(MalformedMessageException.class,
-                    () -> IkeMessageCodec.decode(bad));
+            MalformedMessageException e =
+                    assertThrows(MalformedMessageException.class, () -> IkeMessageCodec.decode(bad));
             assertEquals(NotifyType.INVALID_SYNTAX, e.notifyType()); // unauthenticated: the transport drops it
         }
         FragmentReassembler few = reassembler(peer, new ReassemblyLimits(4, 32_768, Duration.ofSeconds(30)), budget);
@@ -210,12 +214,16 @@ class FragmentReassemblerTest {
     @Test
     void olderMessagesAndRetransmissions() throws Exception {
         offerAll(r, fragments(peer, request(5), SIZE));
-        assertDropped(FragmentDrop.OLDER_MESSAGE, offer(r, fragments(peer, request(4), SIZE).get(0)));
+        assertDropped(
+                FragmentDrop.OLDER_MESSAGE,
+                offer(r, fragments(peer, request(4), SIZE).get(0)));
         byte[] again = fragments(peer, request(5), SIZE).get(0);
         Reassembly.Retransmitted re = assertInstanceOf(Reassembly.Retransmitted.class, offer(r, again));
         assertEquals(5, re.header().messageId());
         assertEquals(1, re.fragmentNumber());
-        assertDropped(FragmentDrop.INTEGRITY, offer(r, fragments(forger, request(5), SIZE).get(0)));
+        assertDropped(
+                FragmentDrop.INTEGRITY,
+                offer(r, fragments(forger, request(5), SIZE).get(0)));
 
         // A newer message abandons an incomplete older one once it is authentic.
         List<byte[]> six = fragments(peer, request(6), SIZE);
@@ -246,10 +254,12 @@ class FragmentReassemblerTest {
     @Test
     void conflictingHeadersForOneMessageIdAreDropped() throws Exception {
         List<byte[]> f = fragments(peer, request(1), SIZE);
-        IkeHeader other = IkeHeader.of(0xa1a2a3a4a5a6a7a8L, 0xb1b2b3b4b5b6b7b8L, ExchangeType.CREATE_CHILD_SA, true,
-                false, 1);
+        IkeHeader other =
+                IkeHeader.of(0xa1a2a3a4a5a6a7a8L, 0xb1b2b3b4b5b6b7b8L, ExchangeType.CREATE_CHILD_SA, true, false, 1);
         offer(r, f.get(0));
-        assertDropped(FragmentDrop.CONFLICTING, offer(r, peer.protectFragments(other, INNER, SIZE).get(1)));
+        assertDropped(
+                FragmentDrop.CONFLICTING,
+                offer(r, peer.protectFragments(other, INNER, SIZE).get(1)));
         offerAll(r, f.subList(1, 5));
     }
 
@@ -260,8 +270,8 @@ class FragmentReassemblerTest {
         SkProtection receiver = k.protection();
         FragmentReassembler to = reassembler(receiver, ReassemblyLimits.DEFAULT, budget);
         // Two pieces that concatenate to a Nonce payload whose length field overshoots the chain.
-        byte[] first = SealedMessages.skf(sender, request(1), PayloadType.NONCE.code(), 1, 2,
-                new byte[] {0, 0, 0x01, 0});
+        byte[] first =
+                SealedMessages.skf(sender, request(1), PayloadType.NONCE.code(), 1, 2, new byte[] {0, 0, 0x01, 0});
         byte[] second = SealedMessages.skf(sender, request(1), 0, 2, 2, new byte[20]);
         assertEquals(new Reassembly.Pending(1, 2), offer(to, first));
         MalformedMessageException e = assertThrows(MalformedMessageException.class, () -> offer(to, second));

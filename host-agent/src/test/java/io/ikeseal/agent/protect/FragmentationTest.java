@@ -24,8 +24,8 @@ import io.ikeseal.agent.wire.PayloadType;
 
 /** Sending side of RFC 7383: sizes, numbering, and that what is split reassembles in any order. */
 class FragmentationTest {
-    private static final IkeHeader REQUEST = IkeHeader.of(0x0102030405060708L, 0x1112131415161718L,
-            ExchangeType.IKE_AUTH, true, false, 1);
+    private static final IkeHeader REQUEST =
+            IkeHeader.of(0x0102030405060708L, 0x1112131415161718L, ExchangeType.IKE_AUTH, true, false, 1);
 
     static List<ProtectionSuite> suites() {
         return Suites.all();
@@ -46,8 +46,11 @@ class FragmentationTest {
     void fragmentsFitAndReassemble(ProtectionSuite s) throws Exception {
         SkProtection p = Suites.loopback(s, 30);
         List<IkePayload> inner = Suites.randomChain(new Random(31), 30);
-        for (FragmentSize size : List.of(FragmentSize.ipv4Default(true), FragmentSize.ipv4Default(false),
-                FragmentSize.ipv6Default(true), new FragmentSize(200))) {
+        for (FragmentSize size : List.of(
+                FragmentSize.ipv4Default(true),
+                FragmentSize.ipv4Default(false),
+                FragmentSize.ipv6Default(true),
+                new FragmentSize(200))) {
             List<byte[]> fragments = p.protectFragments(REQUEST, inner, size);
             assertTrue(fragments.size() > 1, "a test chain longer than one fragment");
             FragmentReassembler r = new FragmentReassembler(p, ReassemblyLimits.DEFAULT, new PeerReassemblyBudget());
@@ -61,7 +64,8 @@ class FragmentationTest {
                 IkeMessage m = IkeMessageCodec.decode(raw);
                 assertEquals(PayloadType.SKF.code(), m.header().nextPayload());
                 assertEquals(REQUEST.withLengthAndNext(PayloadType.SKF.code(), raw.length), m.header());
-                EncryptedFragmentPayload skf = (EncryptedFragmentPayload) m.payloads().getFirst();
+                EncryptedFragmentPayload skf =
+                        (EncryptedFragmentPayload) m.payloads().getFirst();
                 assertEquals(i + 1, skf.fragmentNumber());
                 assertEquals(fragments.size(), skf.totalFragments());
                 assertEquals(i == 0 ? inner.getFirst().typeCode() : 0, skf.firstInnerPayload());
@@ -80,22 +84,28 @@ class FragmentationTest {
         for (ProtectionSuite s : List.of(ProtectionSuite.of(20, 256, 0), ProtectionSuite.of(12, 256, 14))) {
             SkProtection p = Suites.loopback(s, 32);
             // 780 octets: five pieces of 189 (GCM) or 159 (CBC, HMAC-SHA2-512-256) octets.
-            List<IkePayload> inner = List.of(new NoncePayload(new byte[191]), new NoncePayload(new byte[191]),
-                    new NoncePayload(new byte[191]), new NoncePayload(new byte[191]));
+            List<IkePayload> inner = List.of(
+                    new NoncePayload(new byte[191]),
+                    new NoncePayload(new byte[191]),
+                    new NoncePayload(new byte[191]),
+                    new NoncePayload(new byte[191]));
             List<byte[]> fragments = p.protectFragments(REQUEST, inner, new FragmentSize(250));
             assertEquals(5, fragments.size());
             int orders = 0;
             for (List<Integer> order : permutations(List.of(0, 1, 2, 3, 4))) {
-                FragmentReassembler r = new FragmentReassembler(p, ReassemblyLimits.DEFAULT,
-                        new PeerReassemblyBudget());
+                FragmentReassembler r =
+                        new FragmentReassembler(p, ReassemblyLimits.DEFAULT, new PeerReassemblyBudget());
                 for (int k = 0; k < 4; k++) {
                     byte[] raw = fragments.get(order.get(k));
                     assertEquals(new Reassembly.Pending(k + 1, 5), r.offer(IkeMessageCodec.decode(raw), raw));
                 }
                 byte[] raw = fragments.get(order.get(4));
                 Reassembly done = r.offer(IkeMessageCodec.decode(raw), raw);
-                assertEquals(Suites.encoded(inner),
-                        Suites.encoded(assertInstanceOf(Reassembly.Complete.class, done).message().payloads()));
+                assertEquals(
+                        Suites.encoded(inner),
+                        Suites.encoded(assertInstanceOf(Reassembly.Complete.class, done)
+                                .message()
+                                .payloads()));
                 orders++;
             }
             assertEquals(120, orders);
@@ -119,7 +129,8 @@ class FragmentationTest {
         List<IkePayload> inner = List.of(new NoncePayload(new byte[32]));
         // 28 + 8 + IV 16 + ICV 32 + one block: 100 octets leave no room.
         assertThrows(IllegalArgumentException.class, () -> p.protectFragments(REQUEST, inner, new FragmentSize(90)));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> p.protectFragments(REQUEST, List.of(), FragmentSize.ipv4Default(false)));
     }
 

@@ -79,7 +79,7 @@ class IndependentImplementationTest {
                 yield Arrays.copyOf(jdk.doFinal(padded), padded.length + 8);
             }
             case ENCR_AES_GCM_12, ENCR_AES_GCM_16 ->
-                    bc(GCMBlockCipher.newInstance(AESEngine.newInstance()), key, s.icvLength(), nonce, padded);
+                bc(GCMBlockCipher.newInstance(AESEngine.newInstance()), key, s.icvLength(), nonce, padded);
             case ENCR_CHACHA20_POLY1305 -> bc(new ChaCha20Poly1305(), key, 16, nonce, padded);
             case ENCR_AES_CBC -> {
                 CBCBlockCipher cbc = (CBCBlockCipher) CBCBlockCipher.newInstance(AESEngine.newInstance());
@@ -100,8 +100,7 @@ class IndependentImplementationTest {
         };
     }
 
-    private static byte[] bc(AEADCipher aead, byte[] key, int tagLength, byte[] nonce, byte[] padded)
-            throws Exception {
+    private static byte[] bc(AEADCipher aead, byte[] key, int tagLength, byte[] nonce, byte[] padded) throws Exception {
         aead.init(true, new AEADParameters(new KeyParameter(key), tagLength * 8, nonce, AD));
         byte[] out = new byte[aead.getOutputSize(padded.length)];
         int n = aead.processBytes(padded, 0, padded.length, out, 0);

@@ -12,8 +12,7 @@ import io.ikeseal.agent.wire.IkePayload;
 
 /** Messages sealed around arbitrary plaintext, e.g. an inner chain no payload record could encode. */
 final class SealedMessages {
-    private SealedMessages() {
-    }
+    private SealedMessages() {}
 
     /** {@code header, SK{plaintext}} with a valid ICV; {@code firstInner} as the SK's Next Payload. */
     static byte[] sk(SkCipher c, IkeHeader header, int firstInner, byte[] plaintext) {
@@ -24,12 +23,16 @@ final class SealedMessages {
     /** One SKF fragment with a valid ICV around {@code plaintext}. */
     static byte[] skf(SkCipher c, IkeHeader header, int firstInner, int number, int total, byte[] plaintext) {
         int contentLength = c.contentLength(plaintext.length);
-        return seal(c, header, new EncryptedFragmentPayload(firstInner, number, total, new byte[contentLength]),
-                plaintext, contentLength);
+        return seal(
+                c,
+                header,
+                new EncryptedFragmentPayload(firstInner, number, total, new byte[contentLength]),
+                plaintext,
+                contentLength);
     }
 
-    private static byte[] seal(SkCipher c, IkeHeader header, IkePayload placeholder, byte[] plaintext,
-                               int contentLength) {
+    private static byte[] seal(
+            SkCipher c, IkeHeader header, IkePayload placeholder, byte[] plaintext, int contentLength) {
         byte[] m = IkeMessageCodec.encode(new IkeMessage(header, List.of(placeholder)));
         int ad = m.length - contentLength;
         System.arraycopy(c.seal(Arrays.copyOf(m, ad), plaintext), 0, m, ad, contentLength);

@@ -24,8 +24,8 @@ import io.ikeseal.hsm.api.HostKey;
 
 /** SkCipher for every supported suite: round trips, lengths, and every way a sealed content can be refused. */
 class SkCipherTest {
-    private static final byte[] AD = HexFormat.of().parseHex(
-            "00112233445566778899aabbccddeeff2e202508000000010000006423000048");
+    private static final byte[] AD =
+            HexFormat.of().parseHex("00112233445566778899aabbccddeeff2e202508000000010000006423000048");
 
     static List<ProtectionSuite> suites() {
         return Suites.all();
@@ -93,10 +93,15 @@ class SkCipherTest {
         int minimum = s.ivLength() + s.icvLength() + 1;
         for (int len = 0; len < content.length; len++) {
             byte[] cut = Arrays.copyOf(content, len);
-            IntegrityFailure expected = len < minimum ? IntegrityFailure.TOO_SHORT
-                    : (len - s.ivLength() - s.icvLength()) % s.blockSize() != 0 ? IntegrityFailure.NOT_BLOCK_ALIGNED
-                    : IntegrityFailure.ICV_MISMATCH;
-            assertEquals(expected, assertThrows(IntegrityException.class, () -> c.open(AD, cut)).failure(),
+            IntegrityFailure expected = len < minimum
+                    ? IntegrityFailure.TOO_SHORT
+                    : (len - s.ivLength() - s.icvLength()) % s.blockSize() != 0
+                            ? IntegrityFailure.NOT_BLOCK_ALIGNED
+                            : IntegrityFailure.ICV_MISMATCH;
+            assertEquals(
+                    expected,
+                    assertThrows(IntegrityException.class, () -> c.open(AD, cut))
+                            .failure(),
                     "length " + len);
         }
     }
@@ -130,8 +135,10 @@ class SkCipherTest {
     @MethodSource("suites")
     void wrongKeyFailsIntegrity(ProtectionSuite s) throws Exception {
         byte[] content = cipher(s, 9).seal(AD, new byte[64]);
-        assertEquals(IntegrityFailure.ICV_MISMATCH,
-                assertThrows(IntegrityException.class, () -> cipher(s, 10).open(AD, content)).failure());
+        assertEquals(
+                IntegrityFailure.ICV_MISMATCH,
+                assertThrows(IntegrityException.class, () -> cipher(s, 10).open(AD, content))
+                        .failure());
         if (!s.encryption().isAead()) {
             // Right SK_e, wrong SK_a: still refused, and before decryption.
             Random r = new Random(9);

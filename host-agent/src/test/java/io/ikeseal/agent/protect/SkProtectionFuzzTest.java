@@ -5,10 +5,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import io.ikeseal.agent.wire.DecodeLimits;
 import io.ikeseal.agent.wire.EncryptedPayload;
@@ -47,6 +46,7 @@ class SkProtectionFuzzTest {
 
     /** Opens what each capture's initiator (index 0) and responder (index 1) sent. */
     private static final SkProtection[] GCM16_RECEIVERS = receivers(GCM16, ProtectionSuite.of(20, 256, 0));
+
     private static final SkProtection[] CBC_RECEIVERS = receivers(CBC, ProtectionSuite.of(12, 256, 12));
     /** Seals as the AES-GCM-16 capture's initiator: what {@code GCM16_RECEIVERS[0]} opens. */
     private static final SkCipher GCM16_INITIATOR = cipher(GCM16, ProtectionSuite.of(20, 256, 0), true);
@@ -85,7 +85,8 @@ class SkProtectionFuzzTest {
 
     private static void asReceived(byte[] datagram) {
         IkeMessage sealed = FuzzOracle.decode(datagram);
-        if (sealed == null || sealed.payloads().isEmpty()
+        if (sealed == null
+                || sealed.payloads().isEmpty()
                 || !(sealed.payloads().getLast() instanceof EncryptedPayload)) {
             return;
         }
@@ -121,15 +122,17 @@ class SkProtectionFuzzTest {
         SkCipher initiator = cipher(capture, suite, true);
         SkCipher responder = cipher(capture, suite, false);
         return new SkProtection[] {
-                SkProtection.of(cipher(capture, suite, false), initiator, DecodeLimits.DEFAULT),
-                SkProtection.of(cipher(capture, suite, true), responder, DecodeLimits.DEFAULT)};
+            SkProtection.of(cipher(capture, suite, false), initiator, DecodeLimits.DEFAULT),
+            SkProtection.of(cipher(capture, suite, true), responder, DecodeLimits.DEFAULT)
+        };
     }
 
     /** A cipher under the keys the capture's initiator (SK_ei, SK_ai) or responder (SK_er, SK_ar) sends with. */
     private static SkCipher cipher(String capture, ProtectionSuite suite, boolean initiator) {
         byte[] frame1 = WiresharkCaptures.frame(capture, 1);
         WiresharkCaptures.Keys k = WiresharkCaptures.keys(HexFormat.of().formatHex(frame1, 0, 8));
-        return initiator ? suite.newCipher(new HostKey("SK_ei", k.skEi()), new HostKey("SK_ai", k.skAi()))
+        return initiator
+                ? suite.newCipher(new HostKey("SK_ei", k.skEi()), new HostKey("SK_ai", k.skAi()))
                 : suite.newCipher(new HostKey("SK_er", k.skEr()), new HostKey("SK_ar", k.skAr()));
     }
 }

@@ -34,8 +34,8 @@ import io.ikeseal.hsm.token.SealedKey;
 
 /** Whole messages: {@code protect} builds them, the codec reads them, {@code unprotect} opens them. */
 class SkProtectionTest {
-    private static final IkeHeader REQUEST = IkeHeader.of(0x1122334455667788L, 0x99aabbccddeeff00L,
-            ExchangeType.IKE_AUTH, true, false, 1);
+    private static final IkeHeader REQUEST =
+            IkeHeader.of(0x1122334455667788L, 0x99aabbccddeeff00L, ExchangeType.IKE_AUTH, true, false, 1);
 
     static List<ProtectionSuite> suites() {
         return Suites.all();
@@ -107,13 +107,14 @@ class SkProtectionTest {
         byte[] shortNonce = PayloadChain.encode(List.of(new VendorIdPayload(new byte[3])));
         byte[] skInside = PayloadChain.encode(List.of(new io.ikeseal.agent.wire.EncryptedPayload(0, new byte[8])));
         for (byte[][] c : new byte[][][] {
-                {{(byte) PayloadType.NONCE.code()}, shortNonce}, // a 3-octet Nonce
-                {{(byte) PayloadType.SK.code()}, skInside}, // SK inside SK
-                {{(byte) PayloadType.NONCE.code()}, new byte[2]}, // a chain that names a payload it lacks
-                {{(byte) PayloadType.VENDOR_ID.code()}, HexFormat.of().parseHex("0000000601020304")}}) {
+            {{(byte) PayloadType.NONCE.code()}, shortNonce}, // a 3-octet Nonce
+            {{(byte) PayloadType.SK.code()}, skInside}, // SK inside SK
+            {{(byte) PayloadType.NONCE.code()}, new byte[2]}, // a chain that names a payload it lacks
+            {{(byte) PayloadType.VENDOR_ID.code()}, HexFormat.of().parseHex("0000000601020304")}
+        }) {
             byte[] raw = SealedMessages.sk(out, REQUEST, c[0][0] & 0xff, c[1]);
-            MalformedMessageException ex = assertThrows(MalformedMessageException.class,
-                    () -> p.unprotect(IkeMessageCodec.decode(raw), raw));
+            MalformedMessageException ex =
+                    assertThrows(MalformedMessageException.class, () -> p.unprotect(IkeMessageCodec.decode(raw), raw));
             assertEquals(NotifyType.INVALID_SYNTAX, ex.notifyType(), ex.getMessage());
             assertEquals(REQUEST.messageId(), ex.header().messageId());
         }
@@ -126,11 +127,14 @@ class SkProtectionTest {
         Random r = new Random(25);
         HostKey e = Suites.skE(s, r);
         SkProtection p = SkProtection.of(s.newCipher(e, null), s.newCipher(e, null), new DecodeLimits(65_535, 3));
-        List<IkePayload> four = List.of(new NoncePayload(new byte[16]), new NoncePayload(new byte[16]),
-                new NoncePayload(new byte[16]), new NoncePayload(new byte[16]));
+        List<IkePayload> four = List.of(
+                new NoncePayload(new byte[16]),
+                new NoncePayload(new byte[16]),
+                new NoncePayload(new byte[16]),
+                new NoncePayload(new byte[16]));
         byte[] raw = p.protect(REQUEST, four);
-        MalformedMessageException ex = assertThrows(MalformedMessageException.class,
-                () -> p.unprotect(IkeMessageCodec.decode(raw), raw));
+        MalformedMessageException ex =
+                assertThrows(MalformedMessageException.class, () -> p.unprotect(IkeMessageCodec.decode(raw), raw));
         assertEquals(MalformedReason.TOO_MANY, ex.reason());
     }
 
@@ -141,21 +145,33 @@ class SkProtectionTest {
         Random r = new Random(26);
         // SK_d plays no part in message protection; a software stand-in suffices here.
         SealedKey skD = new SealedKey(null, "SK_d", new SecretKeySpec(Suites.bytes(r, 32), "HKDF"), 32);
-        IkeSaSecrets keys = new IkeSaSecrets(skD, new HostKey("SK_ai", Suites.bytes(r, 32)),
-                new HostKey("SK_ar", Suites.bytes(r, 32)), new HostKey("SK_ei", Suites.bytes(r, 16)),
-                new HostKey("SK_er", Suites.bytes(r, 16)), new HostKey("SK_pi", Suites.bytes(r, 32)),
+        IkeSaSecrets keys = new IkeSaSecrets(
+                skD,
+                new HostKey("SK_ai", Suites.bytes(r, 32)),
+                new HostKey("SK_ar", Suites.bytes(r, 32)),
+                new HostKey("SK_ei", Suites.bytes(r, 16)),
+                new HostKey("SK_er", Suites.bytes(r, 16)),
+                new HostKey("SK_pi", Suites.bytes(r, 32)),
                 new HostKey("SK_pr", Suites.bytes(r, 32)));
         SkProtection initiator = SkProtection.originalInitiator(s, keys, DecodeLimits.DEFAULT);
         SkProtection responder = SkProtection.originalResponder(s, keys, DecodeLimits.DEFAULT);
         List<IkePayload> inner = List.of(new NoncePayload(new byte[32]));
 
         byte[] request = initiator.protect(REQUEST, inner);
-        assertEquals(Suites.encoded(inner),
-                Suites.encoded(responder.unprotect(IkeMessageCodec.decode(request), request).payloads()));
-        IkeHeader response = IkeHeader.of(REQUEST.initiatorSpi(), REQUEST.responderSpi(), ExchangeType.IKE_AUTH,
-                false, true, 1);
+        assertEquals(
+                Suites.encoded(inner),
+                Suites.encoded(responder
+                        .unprotect(IkeMessageCodec.decode(request), request)
+                        .payloads()));
+        IkeHeader response =
+                IkeHeader.of(REQUEST.initiatorSpi(), REQUEST.responderSpi(), ExchangeType.IKE_AUTH, false, true, 1);
         byte[] answer = responder.protect(response, inner);
-        assertEquals(1, initiator.unprotect(IkeMessageCodec.decode(answer), answer).payloads().size());
+        assertEquals(
+                1,
+                initiator
+                        .unprotect(IkeMessageCodec.decode(answer), answer)
+                        .payloads()
+                        .size());
 
         // Reflected back at its sender, a message fails: the directions' keys differ.
         assertThrows(IntegrityException.class, () -> initiator.unprotect(IkeMessageCodec.decode(request), request));
@@ -163,7 +179,12 @@ class SkProtectionTest {
 
         // The key bytes were copied into the ciphers: destroying the IkeSaSecrets does not break the SA's ciphers.
         keys.destroy();
-        assertEquals(1, responder.unprotect(IkeMessageCodec.decode(request), request).payloads().size());
+        assertEquals(
+                1,
+                responder
+                        .unprotect(IkeMessageCodec.decode(request), request)
+                        .payloads()
+                        .size());
         initiator.destroy();
         assertTrue(initiator.isDestroyed());
         assertThrows(IllegalStateException.class, () -> initiator.protect(REQUEST, inner));
@@ -175,8 +196,8 @@ class SkProtectionTest {
         byte[] raw = p.protect(REQUEST, List.of(new NoncePayload(new byte[16])));
         IkeMessage sealed = IkeMessageCodec.decode(raw);
         assertThrows(IllegalArgumentException.class, () -> p.unprotect(sealed, java.util.Arrays.copyOf(raw, 40)));
-        List<byte[]> fragments = p.protectFragments(REQUEST, List.of(new NoncePayload(new byte[16])),
-                FragmentSize.ipv4Default(false));
+        List<byte[]> fragments =
+                p.protectFragments(REQUEST, List.of(new NoncePayload(new byte[16])), FragmentSize.ipv4Default(false));
         IkeMessage skf = IkeMessageCodec.decode(fragments.getFirst());
         assertThrows(IllegalArgumentException.class, () -> p.unprotect(skf, fragments.getFirst()));
         List<IkePayload> huge = List.of(new VendorIdPayload(new byte[65_500]));

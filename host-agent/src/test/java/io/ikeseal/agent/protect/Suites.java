@@ -18,8 +18,7 @@ import io.ikeseal.hsm.api.HostKey;
 
 /** Every supported suite, random keys for them, and random inner payload chains; all from seeded Randoms. */
 final class Suites {
-    private Suites() {
-    }
+    private Suites() {}
 
     static List<ProtectionSuite> all() {
         List<ProtectionSuite> out = new ArrayList<>();
@@ -48,15 +47,14 @@ final class Suites {
     }
 
     /** A bare sealing cipher and a protection that opens what it seals, all under the same random keys. */
-    record Keyed(SkCipher cipher, SkProtection protection) {
-    }
+    record Keyed(SkCipher cipher, SkProtection protection) {}
 
     static Keyed keyed(ProtectionSuite s, long seed) {
         Random r = new Random(seed);
         HostKey e = skE(s, r);
         HostKey a = skA(s, r);
-        return new Keyed(s.newCipher(e, a), SkProtection.of(s.newCipher(e, a), s.newCipher(e, a),
-                DecodeLimits.DEFAULT));
+        return new Keyed(
+                s.newCipher(e, a), SkProtection.of(s.newCipher(e, a), s.newCipher(e, a), DecodeLimits.DEFAULT));
     }
 
     static SkProtection loopback(ProtectionSuite s, long seed) {
@@ -74,14 +72,15 @@ final class Suites {
         int n = 1 + r.nextInt(max);
         List<IkePayload> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(switch (r.nextInt(6)) {
-                case 0 -> NotifyPayload.of(40960 + r.nextInt(1000), bytes(r, r.nextInt(200)));
-                case 1 -> new VendorIdPayload(bytes(r, 1 + r.nextInt(300)));
-                case 2 -> new NoncePayload(bytes(r, 16 + r.nextInt(241)));
-                case 3 -> new AuthenticationPayload(1 + r.nextInt(14), bytes(r, 1 + r.nextInt(512)));
-                case 4 -> IdentificationPayload.fqdn(PayloadType.IDI, "gw" + r.nextInt(1000) + ".example.org");
-                default -> DeletePayload.ikeSa();
-            });
+            out.add(
+                    switch (r.nextInt(6)) {
+                        case 0 -> NotifyPayload.of(40960 + r.nextInt(1000), bytes(r, r.nextInt(200)));
+                        case 1 -> new VendorIdPayload(bytes(r, 1 + r.nextInt(300)));
+                        case 2 -> new NoncePayload(bytes(r, 16 + r.nextInt(241)));
+                        case 3 -> new AuthenticationPayload(1 + r.nextInt(14), bytes(r, 1 + r.nextInt(512)));
+                        case 4 -> IdentificationPayload.fqdn(PayloadType.IDI, "gw" + r.nextInt(1000) + ".example.org");
+                        default -> DeletePayload.ikeSa();
+                    });
         }
         return out;
     }

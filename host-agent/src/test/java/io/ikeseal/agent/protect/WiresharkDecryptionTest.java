@@ -62,13 +62,16 @@ class WiresharkDecryptionTest {
     }
 
     static Stream<Arguments> skFrames() {
-        return Stream.of(GCM16, GCM8, CBC).flatMap(c -> WiresharkCaptures.all().get(c).stream()
-                .filter(f -> f.number() >= 3).map(f -> Arguments.of(c, f.number())));
+        return Stream.of(GCM16, GCM8, CBC)
+                .flatMap(c -> WiresharkCaptures.all().get(c).stream()
+                        .filter(f -> f.number() >= 3)
+                        .map(f -> Arguments.of(c, f.number())));
     }
 
     /** The sender's keys for one frame: the I flag says which direction it travelled (RFC 7296 §2.14). */
     private static HostKey[] senderKeys(IkeMessage m) {
-        WiresharkCaptures.Keys k = WiresharkCaptures.keys(String.format("%016x", m.header().initiatorSpi()));
+        WiresharkCaptures.Keys k =
+                WiresharkCaptures.keys(String.format("%016x", m.header().initiatorSpi()));
         return m.header().fromInitiator()
                 ? new HostKey[] {new HostKey("SK_ei", k.skEi()), new HostKey("SK_ai", k.skAi())}
                 : new HostKey[] {new HostKey("SK_er", k.skEr()), new HostKey("SK_ar", k.skAr())};
@@ -99,11 +102,12 @@ class WiresharkDecryptionTest {
         ProtectionSuite suite = suite(capture);
         byte[] iv = Arrays.copyOf(content, suite.ivLength());
         // SkCipher.seal draws the CBC padding, then the IV.
-        OctetSource captured = suite.encryption().isAead() ? new ScriptedOctets(iv)
+        OctetSource captured = suite.encryption().isAead()
+                ? new ScriptedOctets(iv)
                 : new ScriptedOctets(cbcPadding(sealed, content), iv);
         HostKey[] k = senderKeys(sealed);
-        SkProtection sender = SkProtection.of(suite.newCipher(k[0], k[1], captured), suite.newCipher(k[0], k[1]),
-                DecodeLimits.DEFAULT);
+        SkProtection sender = SkProtection.of(
+                suite.newCipher(k[0], k[1], captured), suite.newCipher(k[0], k[1]), DecodeLimits.DEFAULT);
         assertArrayEquals(raw, sender.protect(opened.header(), opened.payloads()), capture + " frame " + frame);
         assertEquals(raw.length, sender.protectedLength(opened.payloads()));
     }
@@ -111,7 +115,9 @@ class WiresharkDecryptionTest {
     /** The captured Padding octets, read with a plain JDK AES-CBC decryption independent of the code under test. */
     private static byte[] cbcPadding(IkeMessage sealed, byte[] content) throws Exception {
         Cipher aes = Cipher.getInstance("AES/CBC/NoPadding");
-        aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(senderKeys(sealed)[0].bytes(), "AES"),
+        aes.init(
+                Cipher.DECRYPT_MODE,
+                new SecretKeySpec(senderKeys(sealed)[0].bytes(), "AES"),
                 new IvParameterSpec(content, 0, 16));
         byte[] padded = aes.doFinal(content, 16, content.length - 16 - 16);
         int padLength = padded[padded.length - 1];
@@ -123,8 +129,18 @@ class WiresharkDecryptionTest {
         IkeMessage m = open(GCM16, 3);
         assertEquals(ExchangeType.IKE_AUTH, m.header().exchange());
         assertEquals(1, m.header().messageId());
-        assertEquals(List.of(PayloadType.IDI, PayloadType.NOTIFY, PayloadType.IDR, PayloadType.AUTH, PayloadType.SA,
-                PayloadType.TSI, PayloadType.TSR, PayloadType.NOTIFY, PayloadType.NOTIFY), types(m));
+        assertEquals(
+                List.of(
+                        PayloadType.IDI,
+                        PayloadType.NOTIFY,
+                        PayloadType.IDR,
+                        PayloadType.AUTH,
+                        PayloadType.SA,
+                        PayloadType.TSI,
+                        PayloadType.TSR,
+                        PayloadType.NOTIFY,
+                        PayloadType.NOTIFY),
+                types(m));
 
         IdentificationPayload idi = m.identification(PayloadType.IDI).orElseThrow();
         assertEquals(IdentificationPayload.ID_IPV4_ADDR, idi.idType());
@@ -133,7 +149,10 @@ class WiresharkDecryptionTest {
         assertEquals(IdentificationPayload.ID_IPV4_ADDR, idr.idType());
         assertArrayEquals(InetAddress.getByName("192.168.1.14").getAddress(), idr.data());
 
-        assertEquals(List.of(NotifyType.INITIAL_CONTACT, NotifyType.MULTIPLE_AUTH_SUPPORTED,
+        assertEquals(
+                List.of(
+                        NotifyType.INITIAL_CONTACT,
+                        NotifyType.MULTIPLE_AUTH_SUPPORTED,
                         NotifyType.EAP_ONLY_AUTHENTICATION),
                 m.notifications().stream().map(NotifyPayload::notifyType).toList());
         assertTrue(m.notifications().stream().allMatch(n -> n.data().length == 0 && n.spi().length == 0));
@@ -142,13 +161,19 @@ class WiresharkDecryptionTest {
         assertEquals(2, auth.method());
         assertEquals("bc404a4c66a36c59a0b3fd700bbc5597176ad2c5e5df5bba82c4a6b6b4ef8b31", HEX.formatHex(auth.data()));
 
-        Proposal esp = m.first(SecurityAssociationPayload.class).orElseThrow().proposals().getFirst();
+        Proposal esp = m.first(SecurityAssociationPayload.class)
+                .orElseThrow()
+                .proposals()
+                .getFirst();
         assertEquals(1, esp.number());
         assertEquals(ProtocolId.ESP, esp.protocolId());
         assertEquals("cfc3e387", HEX.formatHex(esp.spi()));
-        assertEquals(List.of(Transform.ENCR, Transform.INTEG, Transform.PRF, Transform.ESN),
+        assertEquals(
+                List.of(Transform.ENCR, Transform.INTEG, Transform.PRF, Transform.ESN),
                 esp.transforms().stream().map(Transform::type).toList());
-        assertEquals(List.of(12, 12, 5, 0), esp.transforms().stream().map(Transform::id).toList());
+        assertEquals(
+                List.of(12, 12, 5, 0),
+                esp.transforms().stream().map(Transform::id).toList());
         assertEquals(256, esp.transforms().getFirst().keyLength().orElseThrow());
 
         assertSingleHostSelector(m.trafficSelectors(PayloadType.TSI).orElseThrow(), "192.168.1.2");
@@ -187,32 +212,53 @@ class WiresharkDecryptionTest {
     }
 
     private static String authData(String capture, int frame) throws Exception {
-        return HEX.formatHex(open(capture, frame).first(AuthenticationPayload.class).orElseThrow().data());
+        return HEX.formatHex(open(capture, frame)
+                .first(AuthenticationPayload.class)
+                .orElseThrow()
+                .data());
     }
 
     @Test
     void responsesAndInformationalsOpen() throws Exception {
         for (String capture : List.of(GCM16, GCM8)) {
             IkeMessage authResponse = open(capture, 4);
-            assertEquals(List.of(PayloadType.IDR, PayloadType.AUTH, PayloadType.SA, PayloadType.TSI, PayloadType.TSR,
-                    PayloadType.NOTIFY), types(authResponse));
-            assertEquals(NotifyType.AUTH_LIFETIME, authResponse.notifications().getFirst().notifyType());
+            assertEquals(
+                    List.of(
+                            PayloadType.IDR,
+                            PayloadType.AUTH,
+                            PayloadType.SA,
+                            PayloadType.TSI,
+                            PayloadType.TSR,
+                            PayloadType.NOTIFY),
+                    types(authResponse));
+            assertEquals(
+                    NotifyType.AUTH_LIFETIME,
+                    authResponse.notifications().getFirst().notifyType());
 
             IkeMessage delete = open(capture, 5);
             assertEquals(ExchangeType.INFORMATIONAL, delete.header().exchange());
             assertEquals(List.of(PayloadType.DELETE), types(delete));
-            assertEquals(ProtocolId.IKE, delete.first(DeletePayload.class).orElseThrow().protocolId());
+            assertEquals(
+                    ProtocolId.IKE,
+                    delete.first(DeletePayload.class).orElseThrow().protocolId());
 
             IkeMessage empty = open(capture, 6); // the answer to a Delete of the IKE SA: an empty SK (§1.4.1)
             assertTrue(empty.header().isResponse());
             assertEquals(List.of(), empty.payloads());
         }
         IkeMessage cbcResponse = open(CBC, 4);
-        assertEquals("ebbc48efe986d5058f0d52a71f34986d1ab78f63c0fdde69164cd57638b1b048",
-                HEX.formatHex(cbcResponse.first(AuthenticationPayload.class).orElseThrow().data()));
+        assertEquals(
+                "ebbc48efe986d5058f0d52a71f34986d1ab78f63c0fdde69164cd57638b1b048",
+                HEX.formatHex(cbcResponse
+                        .first(AuthenticationPayload.class)
+                        .orElseThrow()
+                        .data()));
     }
 
     private static List<PayloadType> types(IkeMessage m) {
-        return m.payloads().stream().map(IkePayload::typeCode).map(PayloadType::of).toList();
+        return m.payloads().stream()
+                .map(IkePayload::typeCode)
+                .map(PayloadType::of)
+                .toList();
     }
 }

@@ -14,6 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.socket.DatagramPacket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.ikeseal.agent.wire.DecodeLimits;
 import io.ikeseal.agent.wire.ExchangeType;
 import io.ikeseal.agent.wire.IkeHeader;
@@ -21,17 +26,12 @@ import io.ikeseal.agent.wire.IkeMessage;
 import io.ikeseal.agent.wire.MalformedReason;
 import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.socket.DatagramPacket;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /** DatagramPacket to IkeDatagram, and every way that can fail: a counted drop, a MalformedIkeRequest at most. */
 class IkeDatagramDecoderTest {
     private final DropCounters counters = new DropCounters();
-    private final EmbeddedChannel ch = new EmbeddedChannel(new IkeDatagramDecoder(counters, false,
-            DecodeLimits.DEFAULT));
+    private final EmbeddedChannel ch =
+            new EmbeddedChannel(new IkeDatagramDecoder(counters, false, DecodeLimits.DEFAULT));
 
     @AfterEach
     void nothingEscaped() {
@@ -95,8 +95,7 @@ class IkeDatagramDecoderTest {
 
     @Test
     void overTheSizeLimitIsCountedTooLarge() {
-        EmbeddedChannel small = new EmbeddedChannel(new IkeDatagramDecoder(counters, false,
-                new DecodeLimits(200, 8)));
+        EmbeddedChannel small = new EmbeddedChannel(new IkeDatagramDecoder(counters, false, new DecodeLimits(200, 8)));
         small.writeInbound(Vectors.packet(Vectors.initRequest())); // 248 octets
         assertNull(small.readInbound());
         assertEquals(1, counters.get(MalformedReason.TOO_LARGE));
@@ -132,8 +131,8 @@ class IkeDatagramDecoderTest {
 
     @Test
     void unknownCriticalPayloadNamesItsType() {
-        MalformedIkeRequest r = assertInstanceOf(MalformedIkeRequest.class,
-                decode(Vectors.withUnknownCriticalPayload(Vectors.initRequest())));
+        MalformedIkeRequest r = assertInstanceOf(
+                MalformedIkeRequest.class, decode(Vectors.withUnknownCriticalPayload(Vectors.initRequest())));
         assertEquals(MalformedReason.UNSUPPORTED_CRITICAL_PAYLOAD, r.reason());
         assertEquals(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD, r.notifyType());
         assertArrayEquals(new byte[] {(byte) Vectors.UNKNOWN_PAYLOAD}, r.notifyData());
@@ -150,7 +149,8 @@ class IkeDatagramDecoderTest {
     @Test
     void invalidSyntaxGoesOnForTheDispatcherToKeepOutsideAnySa() {
         // A COOKIE notification without data (RFC 7296 §2.6: 1 to 64 octets).
-        IkeMessage m = new IkeMessage(IkeHeader.of(SPI_I, 0, ExchangeType.IKE_SA_INIT, true, false, 0),
+        IkeMessage m = new IkeMessage(
+                IkeHeader.of(SPI_I, 0, ExchangeType.IKE_SA_INIT, true, false, 0),
                 List.of(NotifyPayload.of(NotifyType.COOKIE, new byte[0])));
         MalformedIkeRequest r = assertInstanceOf(MalformedIkeRequest.class, decode(m.encode()));
         assertEquals(MalformedReason.INVALID_SYNTAX, r.reason());

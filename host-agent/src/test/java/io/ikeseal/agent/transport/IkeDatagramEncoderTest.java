@@ -14,7 +14,6 @@ import java.util.Arrays;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
-
 import org.junit.jupiter.api.Test;
 
 /** Outbound IKE: to its recipient, from the socket's own address, behind the marker on the NAT-T socket. */
@@ -58,9 +57,10 @@ class IkeDatagramEncoderTest {
         byte[] init = Vectors.initResponse();
         assertThrows(IllegalArgumentException.class, () -> new OutboundIkeDatagram(Arrays.copyOf(init, 27), PEER));
         assertThrows(IllegalArgumentException.class, () -> new OutboundIkeDatagram(Arrays.copyOf(init, 100), PEER));
-        assertThrows(IllegalArgumentException.class, () -> new OutboundIkeDatagram(Vectors.concat(init,
-                new byte[1]), PEER));
-        assertThrows(IllegalArgumentException.class, () -> new OutboundIkeDatagram(init,
-                InetSocketAddress.createUnresolved("peer.example", 500)));
+        assertThrows(
+                IllegalArgumentException.class, () -> new OutboundIkeDatagram(Vectors.concat(init, new byte[1]), PEER));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new OutboundIkeDatagram(init, InetSocketAddress.createUnresolved("peer.example", 500)));
     }
 }

@@ -17,21 +17,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.ikeseal.agent.wire.DecodeLimits;
 import io.ikeseal.agent.wire.ExchangeType;
 import io.ikeseal.agent.wire.IkeHeader;
 import io.ikeseal.agent.wire.IkeMessage;
 import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
-import io.netty.channel.embedded.EmbeddedChannel;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /** Routing by our SPI (RFC 7296 §2.6), IKE_SA_INIT to the listener, and what may be answered outside any SA. */
 class IkeDispatcherTest {
-    record Delivery(Object message, IkeSender replies) {
-    }
+    record Delivery(Object message, IkeSender replies) {}
 
     /** Records what it gets, like an SA that queues work for its executor. */
     static final class RecordingInbox implements IkeSaInbox {
@@ -54,8 +53,8 @@ class IkeDispatcherTest {
     private final EmbeddedChannel ch = channel(true);
 
     private EmbeddedChannel channel(boolean answerInvalidIkeSpi) {
-        return new EmbeddedChannel(new IkeDispatcher(spis, (d, s) -> inits.add(new Delivery(d, s)), counters,
-                answerInvalidIkeSpi));
+        return new EmbeddedChannel(
+                new IkeDispatcher(spis, (d, s) -> inits.add(new Delivery(d, s)), counters, answerInvalidIkeSpi));
     }
 
     @AfterEach
@@ -105,18 +104,15 @@ class IkeDispatcherTest {
 
     @Test
     void ikeSaInitRequestsMustHaveResponderSpiZeroAndTheIFlag() {
-        ch.writeInbound(datagram(IkeHeader.of(SPI_I, SPI_R, ExchangeType.IKE_SA_INIT, true,
-                false, 0)));
-        ch.writeInbound(datagram(IkeHeader.of(SPI_I, 0, ExchangeType.IKE_SA_INIT, false,
-                false, 0)));
+        ch.writeInbound(datagram(IkeHeader.of(SPI_I, SPI_R, ExchangeType.IKE_SA_INIT, true, false, 0)));
+        ch.writeInbound(datagram(IkeHeader.of(SPI_I, 0, ExchangeType.IKE_SA_INIT, false, false, 0)));
         assertEquals(List.of(), inits);
         assertEquals(2, counters.get(DropReason.INIT_REQUEST_HEADER));
     }
 
     @Test
     void initiatorSpiZeroIsDropped() {
-        ch.writeInbound(datagram(IkeHeader.of(0, 0, ExchangeType.IKE_SA_INIT, true, false,
-                0)));
+        ch.writeInbound(datagram(IkeHeader.of(0, 0, ExchangeType.IKE_SA_INIT, true, false, 0)));
         assertEquals(1, counters.get(DropReason.ZERO_INITIATOR_SPI));
         assertEquals(List.of(), inits);
     }
@@ -165,8 +161,7 @@ class IkeDispatcherTest {
     @Test
     void unknownSpiResponsesAndUnprotectedRequestsAreOnlyCounted() {
         ch.writeInbound(datagram(Vectors.authResponse(), false));
-        ch.writeInbound(datagram(IkeHeader.of(SPI_I, SPI_R, ExchangeType.INFORMATIONAL, true,
-                false, 2)));
+        ch.writeInbound(datagram(IkeHeader.of(SPI_I, SPI_R, ExchangeType.INFORMATIONAL, true, false, 2)));
         assertNull(ch.readInbound());
         assertEquals(2, counters.get(DropReason.UNKNOWN_SPI));
     }
@@ -194,8 +189,8 @@ class IkeDispatcherTest {
     }
 
     private static MalformedIkeRequest malformed(byte[] octets) {
-        EmbeddedChannel decoder = new EmbeddedChannel(new IkeDatagramDecoder(new DropCounters(), false,
-                DecodeLimits.DEFAULT));
+        EmbeddedChannel decoder =
+                new EmbeddedChannel(new IkeDatagramDecoder(new DropCounters(), false, DecodeLimits.DEFAULT));
         decoder.writeInbound(Vectors.packet(octets));
         return assertInstanceOf(MalformedIkeRequest.class, decoder.readInbound());
     }
@@ -242,8 +237,9 @@ class IkeDispatcherTest {
 
     @Test
     void invalidSyntaxIsNeverAnsweredOutsideAnSa() {
-        IkeMessage m = new IkeMessage(IkeHeader.of(SPI_I, 0, ExchangeType.IKE_SA_INIT, true,
-                false, 0), List.of(NotifyPayload.of(NotifyType.COOKIE, new byte[0])));
+        IkeMessage m = new IkeMessage(
+                IkeHeader.of(SPI_I, 0, ExchangeType.IKE_SA_INIT, true, false, 0),
+                List.of(NotifyPayload.of(NotifyType.COOKIE, new byte[0])));
         ch.writeInbound(malformed(m.encode()));
         assertNull(ch.readInbound());
         assertEquals(List.of(), inits);

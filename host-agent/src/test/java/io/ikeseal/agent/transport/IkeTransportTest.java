@@ -22,25 +22,27 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.ikeseal.agent.transport.LoopbackSide.Delivery;
-import io.ikeseal.agent.wire.NotifyPayload;
-import io.ikeseal.agent.wire.NotifyType;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.socket.DatagramPacket;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.ikeseal.agent.transport.LoopbackSide.Delivery;
+import io.ikeseal.agent.wire.NotifyPayload;
+import io.ikeseal.agent.wire.NotifyType;
+
 /** Two transports on real UDP sockets, 127.0.0.1 and ::1, kernel-chosen free ports, over epoll and NIO. */
 class IkeTransportTest {
 
     static Stream<Arguments> paths() {
-        return Stream.of(true, false).flatMap(epoll -> Stream.of(V4, V6).flatMap(address -> Stream.of(false, true)
-                .map(natT -> Arguments.of(epoll ? "epoll" : "nio", address, natT))));
+        return Stream.of(true, false)
+                .flatMap(epoll -> Stream.of(V4, V6)
+                        .flatMap(address -> Stream.of(false, true)
+                                .map(natT -> Arguments.of(epoll ? "epoll" : "nio", address, natT))));
     }
 
     @ParameterizedTest(name = "{0} {1} NAT-T {2}")
@@ -48,7 +50,8 @@ class IkeTransportTest {
     void twoEndpointsRunIkeSaInitAndIkeAuthShapedExchanges(String io, InetAddress address, boolean natT)
             throws Exception {
         boolean epoll = io.equals("epoll");
-        try (LoopbackSide a = new LoopbackSide(epoll); LoopbackSide b = new LoopbackSide(epoll)) {
+        try (LoopbackSide a = new LoopbackSide(epoll);
+                LoopbackSide b = new LoopbackSide(epoll)) {
             assertEquals(epoll, a.transport.nativeEpoll());
             IkeSocket sa = a.socket(address, natT);
             IkeSocket sb = b.socket(address, natT);
@@ -91,7 +94,8 @@ class IkeTransportTest {
     @ValueSource(strings = {"127.0.0.1", "::1"})
     void natTPortFramesIkeWithTheMarkerAndSortsKeepalivesAndEsp(String literal) throws Exception {
         InetAddress address = InetAddress.getByName(literal);
-        try (LoopbackSide b = new LoopbackSide(true); Peer peer = new Peer(address)) {
+        try (LoopbackSide b = new LoopbackSide(true);
+                Peer peer = new Peer(address)) {
             InetSocketAddress natT = b.socket(address, true).localAddress();
             peer.send(Vectors.withMarker(Vectors.initRequest()), natT);
             Delivery init = next(b.inits);
@@ -120,16 +124,20 @@ class IkeTransportTest {
     @ValueSource(strings = {"127.0.0.1", "::1"})
     void unknownSpiIsAnsweredOnlyForProtectedRequests(String literal) throws Exception {
         InetAddress address = InetAddress.getByName(literal);
-        try (LoopbackSide b = new LoopbackSide(true); Peer peer = new Peer(address)) {
+        try (LoopbackSide b = new LoopbackSide(true);
+                Peer peer = new Peer(address)) {
             InetSocketAddress ike = b.socket(address, false).localAddress();
             peer.send(Vectors.authRequest(), ike);
-            assertEquals("0158b8fb90b7623d13514610cea16160" + "29202320" + "00000001" + "00000024"
-                    + "00000008" + "0000" + "0004", HexFormat.of().formatHex(peer.receive()));
+            assertEquals(
+                    "0158b8fb90b7623d13514610cea16160" + "29202320" + "00000001" + "00000024" + "00000008" + "0000"
+                            + "0004",
+                    HexFormat.of().formatHex(peer.receive()));
 
             peer.send(Vectors.authResponse(), ike); // a response: never answered
             peer.send(Vectors.withMajorVersion(Vectors.initRequest(), 3), ike);
             byte[] next = peer.receive();
-            assertEquals(NotifyType.INVALID_MAJOR_VERSION,
+            assertEquals(
+                    NotifyType.INVALID_MAJOR_VERSION,
                     ((NotifyPayload) Vectors.decode(next).payloads().getFirst()).notifyType(),
                     "the response got no INVALID_IKE_SPI");
             assertEquals(2, b.counters.get(DropReason.UNKNOWN_SPI));
@@ -140,9 +148,11 @@ class IkeTransportTest {
 
     @Test
     void epollIsAvailableOnLinuxX86_64() {
-        if (System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64")) {
-            assertTrue(Epoll.isAvailable(), () -> "netty-transport-native-epoll did not load: "
-                    + Epoll.unavailabilityCause());
+        if (System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").equals("amd64")) {
+            assertTrue(
+                    Epoll.isAvailable(),
+                    () -> "netty-transport-native-epoll did not load: " + Epoll.unavailabilityCause());
         }
     }
 
@@ -151,10 +161,17 @@ class IkeTransportTest {
         int[] ports = Peer.freePorts(2);
         TransportConfig config = TransportConfig.of(List.of(V4, V6)).withPorts(ports[0], ports[1]);
         try (LoopbackSide side = new LoopbackSide(config)) {
-            assertEquals(List.of(new InetSocketAddress(V4, ports[0]), new InetSocketAddress(V4, ports[1]),
-                            new InetSocketAddress(V6, ports[0]), new InetSocketAddress(V6, ports[1])),
-                    side.transport.sockets().stream().map(IkeSocket::localAddress).toList());
-            assertEquals(List.of(false, true, false, true),
+            assertEquals(
+                    List.of(
+                            new InetSocketAddress(V4, ports[0]),
+                            new InetSocketAddress(V4, ports[1]),
+                            new InetSocketAddress(V6, ports[0]),
+                            new InetSocketAddress(V6, ports[1])),
+                    side.transport.sockets().stream()
+                            .map(IkeSocket::localAddress)
+                            .toList());
+            assertEquals(
+                    List.of(false, true, false, true),
                     side.transport.sockets().stream().map(IkeSocket::natT).toList());
         }
         // Closed means released: the ports can be bound again at once.
@@ -169,21 +186,25 @@ class IkeTransportTest {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(V6, 0))) {
             int port = taken.getLocalPort();
             TransportConfig config = TransportConfig.of(List.of(V4, V6)).withPorts(port, 0);
-            BindException e = assertThrows(BindException.class, () -> IkeTransport.start(config, new IkeSpiTable(),
-                    (d, s) -> { }));
-            assertTrue(e.getMessage().contains(":" + port) && e.getMessage().contains("0:0:0:0:0:0:0:1"),
-                    e.getMessage());
+            BindException e = assertThrows(
+                    BindException.class, () -> IkeTransport.start(config, new IkeSpiTable(), (d, s) -> {}));
+            assertTrue(
+                    e.getMessage().contains(":" + port) && e.getMessage().contains("0:0:0:0:0:0:0:1"), e.getMessage());
             new DatagramSocket(new InetSocketAddress(V4, port)).close(); // 127.0.0.1 had been bound, then closed
         }
     }
 
     @Test
     void wildcardAndDuplicateAddressesAreRefused() throws Exception {
-        assertThrows(IllegalArgumentException.class, () -> TransportConfig.of(List.of(InetAddress.getByName(
-                "0.0.0.0"))));
+        assertThrows(
+                IllegalArgumentException.class, () -> TransportConfig.of(List.of(InetAddress.getByName("0.0.0.0"))));
         assertThrows(IllegalArgumentException.class, () -> TransportConfig.of(List.of(InetAddress.getByName("::"))));
         assertThrows(IllegalArgumentException.class, () -> TransportConfig.of(List.of(V4, V4)));
-        assertThrows(IllegalArgumentException.class, () -> TransportConfig.of(List.of(V4)).withPorts(4500, 4500));
-        assertNotEquals(TransportConfig.of(List.of(V4)).ikePort(), TransportConfig.of(List.of(V4)).natTPort());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> TransportConfig.of(List.of(V4)).withPorts(4500, 4500));
+        assertNotEquals(
+                TransportConfig.of(List.of(V4)).ikePort(),
+                TransportConfig.of(List.of(V4)).natTPort());
     }
 }

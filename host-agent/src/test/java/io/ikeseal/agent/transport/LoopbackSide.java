@@ -23,8 +23,7 @@ final class LoopbackSide implements AutoCloseable {
     static final InetAddress V6 = address("::1");
     static final long WAIT_SECONDS = 5;
 
-    record Delivery(IkeDatagram datagram, IkeSender replies) {
-    }
+    record Delivery(IkeDatagram datagram, IkeSender replies) {}
 
     final IkeSpiTable spis = new IkeSpiTable();
     final DropCounters counters = new DropCounters();
@@ -38,8 +37,7 @@ final class LoopbackSide implements AutoCloseable {
 
     LoopbackSide(TransportConfig config) {
         try {
-            transport = IkeTransport.start(config, spis, (d, s) -> inits.add(new Delivery(d, s)), counters,
-                    esp::add);
+            transport = IkeTransport.start(config, spis, (d, s) -> inits.add(new Delivery(d, s)), counters, esp::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,13 +12,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.ikeseal.agent.wire.DecodeLimits;
-import io.ikeseal.agent.wire.IkeHeader;
-import io.ikeseal.agent.wire.IkeMessage;
-import io.ikeseal.agent.wire.MalformedReason;
-import io.ikeseal.agent.wire.NotifyPayload;
-import io.ikeseal.agent.wire.NotifyType;
-import io.ikeseal.agent.wire.ProtocolId;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -26,9 +19,16 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import io.ikeseal.agent.wire.DecodeLimits;
+import io.ikeseal.agent.wire.IkeHeader;
+import io.ikeseal.agent.wire.IkeMessage;
+import io.ikeseal.agent.wire.MalformedReason;
+import io.ikeseal.agent.wire.NotifyPayload;
+import io.ikeseal.agent.wire.NotifyType;
+import io.ikeseal.agent.wire.ProtocolId;
 
 /**
  * The whole socket pipeline, byte vectors in and out: the unprotected answers RFC 7296 prescribes outside any SA
@@ -40,8 +40,14 @@ class UnprotectedAnswersTest {
     private final DropCounters counters = new DropCounters();
     private final AtomicLong clock = new AtomicLong();
     private final List<IkeDatagram> inits = new ArrayList<>();
-    private final IkeHandlers handlers = new IkeHandlers(counters, EspSink.dropping(counters), new IkeSpiTable(),
-            (d, s) -> inits.add(d), new TokenBucket(1, 2, clock::get), true, DecodeLimits.DEFAULT);
+    private final IkeHandlers handlers = new IkeHandlers(
+            counters,
+            EspSink.dropping(counters),
+            new IkeSpiTable(),
+            (d, s) -> inits.add(d),
+            new TokenBucket(1, 2, clock::get),
+            true,
+            DecodeLimits.DEFAULT);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private int expectedPipelineErrors;
 
@@ -83,8 +89,10 @@ class UnprotectedAnswersTest {
         String a = answer(ch);
         // SPIi and SPIr copied; Next Payload N; version 2.0; IKE_SA_INIT; R set, I clear (we would be the
         // responder); Message ID copied; Length 36. Then N: no SPI, protocol 0, INVALID_MAJOR_VERSION, no data.
-        assertEquals("0158b8fb90b7623d" + "0000000000000000" + "29" + "20" + "22" + "20" + "00000000" + "00000024"
-                + "00000008" + "0000" + "0005", a);
+        assertEquals(
+                "0158b8fb90b7623d" + "0000000000000000" + "29" + "20" + "22" + "20" + "00000000" + "00000024"
+                        + "00000008" + "0000" + "0005",
+                a);
         IkeMessage m = Vectors.decode(HEX.parseHex(a));
         IkeHeader h = m.header();
         assertEquals(2, h.majorVersion());
@@ -112,8 +120,10 @@ class UnprotectedAnswersTest {
         EmbeddedChannel ch = socket(false);
         ch.writeInbound(Vectors.packet(Vectors.withUnknownCriticalPayload(Vectors.initRequest())));
         // Responder SPI 0, as in the request (§3.1); data: the payload type, 200 = 0xc8.
-        assertEquals("0158b8fb90b7623d" + "0000000000000000" + "29" + "20" + "22" + "20" + "00000000" + "00000025"
-                + "00000009" + "0000" + "0001" + "c8", answer(ch));
+        assertEquals(
+                "0158b8fb90b7623d" + "0000000000000000" + "29" + "20" + "22" + "20" + "00000000" + "00000025"
+                        + "00000009" + "0000" + "0001" + "c8",
+                answer(ch));
         assertEquals(1, counters.answers(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD));
         assertEquals(List.of(), inits);
     }
@@ -123,12 +133,16 @@ class UnprotectedAnswersTest {
         EmbeddedChannel ch = socket(false);
         ch.writeInbound(Vectors.packet(Vectors.authRequest()));
         // IKE_AUTH (35 = 0x23), Message ID 1, both SPIs copied.
-        assertEquals("0158b8fb90b7623d" + "13514610cea16160" + "29" + "20" + "23" + "20" + "00000001" + "00000024"
-                + "00000008" + "0000" + "0004", answer(ch));
+        assertEquals(
+                "0158b8fb90b7623d" + "13514610cea16160" + "29" + "20" + "23" + "20" + "00000001" + "00000024"
+                        + "00000008" + "0000" + "0004",
+                answer(ch));
         ch.writeInbound(Vectors.packet(Vectors.informationalFromResponder()));
         // Its sender claims to be the original responder, so we answer as the original initiator: I and R set.
-        assertEquals("0158b8fb90b7623d" + "13514610cea16160" + "29" + "20" + "25" + "28" + "00000000" + "00000024"
-                + "00000008" + "0000" + "0004", answer(ch));
+        assertEquals(
+                "0158b8fb90b7623d" + "13514610cea16160" + "29" + "20" + "25" + "28" + "00000000" + "00000024"
+                        + "00000008" + "0000" + "0004",
+                answer(ch));
         assertEquals(2, counters.answers(NotifyType.INVALID_IKE_SPI));
         assertEquals(2, counters.get(DropReason.UNKNOWN_SPI));
     }
@@ -137,8 +151,10 @@ class UnprotectedAnswersTest {
     void onTheNatTPortAnswersCarryTheNonEspMarker() {
         EmbeddedChannel ch = socket(true);
         ch.writeInbound(Vectors.packet(Vectors.withMarker(Vectors.withMajorVersion(Vectors.initRequest(), 3))));
-        assertEquals("00000000" + "0158b8fb90b7623d" + "0000000000000000" + "29202220" + "00000000" + "00000024"
-                + "00000008" + "0000" + "0005", answer(ch));
+        assertEquals(
+                "00000000" + "0158b8fb90b7623d" + "0000000000000000" + "29202220" + "00000000" + "00000024" + "00000008"
+                        + "0000" + "0005",
+                answer(ch));
     }
 
     @Test

@@ -5,14 +5,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.DatagramPacket;
+
 import io.ikeseal.agent.wire.IkeMessage;
 import io.ikeseal.agent.wire.IkeMessageCodec;
 import io.ikeseal.agent.wire.IkePayload;
 import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.UnknownPayload;
 import io.ikeseal.agent.wire.WiresharkCaptures;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.socket.DatagramPacket;
 
 /**
  * Byte vectors for the transport tests: the IKE messages of Wireshark's AES-256-GCM-16 capture (public test data,
@@ -22,18 +23,19 @@ final class Vectors {
     static final String CAPTURE = "ikev2-decrypt-aes256gcm16";
     /** The capture's SPIs. */
     static final long SPI_I = 0x0158b8fb90b7623dL;
+
     static final long SPI_R = 0x13514610cea16160L;
     /** An unassigned payload type, sent with the critical bit. */
     static final int UNKNOWN_PAYLOAD = 200;
     /** Offsets in the IKE header (RFC 7296 §3.1). */
     static final int VERSION_OFFSET = 17;
+
     static final int FLAGS_OFFSET = 19;
 
     static final InetSocketAddress PEER = new InetSocketAddress("192.0.2.1", 500);
     static final InetSocketAddress LOCAL = new InetSocketAddress("198.51.100.7", 500);
 
-    private Vectors() {
-    }
+    private Vectors() {}
 
     /** IKE_SA_INIT request: SA, KE, Ni, N(NAT_DETECTION_SOURCE_IP), N(NAT_DETECTION_DESTINATION_IP), N(...). */
     static byte[] initRequest() {

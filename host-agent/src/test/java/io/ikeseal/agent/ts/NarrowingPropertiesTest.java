@@ -97,10 +97,16 @@ class NarrowingPropertiesTest {
         // within the proposal and the chosen policy, and all of that policy's share
         assertTrue(subset(answerI, packets(proposal.tsi())) && subset(answerR, packets(proposal.tsr())), what);
         assertTrue(subset(answerI, packets(chosen.remote())) && subset(answerR, packets(chosen.local())), what);
-        Share share = acceptable.stream().filter(s -> s.index == a.policyIndex()).findFirst().orElseThrow();
+        Share share = acceptable.stream()
+                .filter(s -> s.index == a.policyIndex())
+                .findFirst()
+                .orElseThrow();
         assertEquals(share.tsi, answerI, what + ": TSi is the policy's whole share");
         assertEquals(share.tsr, answerR, what + ": TSr is the policy's whole share");
-        assertEquals(SelectorSets.families(a.selectors().tsi()), SelectorSets.families(a.selectors().tsr()), what);
+        assertEquals(
+                SelectorSets.families(a.selectors().tsi()),
+                SelectorSets.families(a.selectors().tsr()),
+                what);
 
         // §2.9's rules, in order
         Share expected = null;
@@ -117,14 +123,18 @@ class NarrowingPropertiesTest {
         boolean firstPair = firstI.family() == firstR.family();
         for (Share s : acceptable) {
             TsPolicy p = policies.get(s.index);
-            if (expected == null && firstPair && subset(packets(firstI), packets(p.remote()))
+            if (expected == null
+                    && firstPair
+                    && subset(packets(firstI), packets(p.remote()))
                     && subset(packets(firstR), packets(p.local()))) {
                 expected = s;
                 rule = Rule.FIRST_SELECTORS;
             }
         }
         for (Share s : acceptable) {
-            if (expected == null && firstPair && !and(s.tsi, packets(firstI)).isEmpty()
+            if (expected == null
+                    && firstPair
+                    && !and(s.tsi, packets(firstI)).isEmpty()
                     && !and(s.tsr, packets(firstR)).isEmpty()) {
                 expected = s;
                 rule = Rule.ACCEPTABLE_SUBSET;
@@ -144,30 +154,43 @@ class NarrowingPropertiesTest {
         SEEN.merge("additional " + additional, 1, Integer::sum);
 
         // the initiator accepts the answer, narrowed unless it is all it asked for
-        InitiatorOutcome.Accepted back = assertInstanceOf(InitiatorOutcome.Accepted.class,
-                InitiatorCheck.check(proposal, a.selectors()), what);
+        InitiatorOutcome.Accepted back =
+                assertInstanceOf(InitiatorOutcome.Accepted.class, InitiatorCheck.check(proposal, a.selectors()), what);
         assertEquals(a.selectors(), back.selectors(), what);
         assertEquals(!(answerI.equals(wantedI) && answerR.equals(wantedR)), back.narrowed(), what);
 
         // ... and refuses it widened by a selector outside the proposal
         Selector extra = r.selector();
         boolean onTsi = r.rnd.nextBoolean();
-        List<Selector> side = new ArrayList<>(onTsi ? a.selectors().tsi() : a.selectors().tsr());
+        List<Selector> side =
+                new ArrayList<>(onTsi ? a.selectors().tsi() : a.selectors().tsr());
         if (side.size() < 255) {
             side.add(extra);
-            TsPair widened = onTsi ? new TsPair(side, a.selectors().tsr()) : new TsPair(a.selectors().tsi(), side);
+            TsPair widened = onTsi
+                    ? new TsPair(side, a.selectors().tsr())
+                    : new TsPair(a.selectors().tsi(), side);
             boolean outside = !subset(packets(extra), packets(onTsi ? proposal.tsi() : proposal.tsr()));
             InitiatorOutcome o = InitiatorCheck.check(proposal, widened);
             SEEN.merge("widened " + outside, 1, Integer::sum);
-            assertEquals(outside, o instanceof InitiatorOutcome.Rejected rej
-                    && rej.problem() == InitiatorOutcome.Problem.WIDER_THAN_PROPOSED, what + " widened by " + extra);
+            assertEquals(
+                    outside,
+                    o instanceof InitiatorOutcome.Rejected rej
+                            && rej.problem() == InitiatorOutcome.Problem.WIDER_THAN_PROPOSED,
+                    what + " widened by " + extra);
         }
     }
 
     @AfterAll
     static void everyOutcomeCameUp() {
-        for (String k : List.of("TS_UNACCEPTABLE", "ENTIRE_PROPOSAL", "FIRST_SELECTORS", "ACCEPTABLE_SUBSET",
-                "additional true", "additional false", "widened true", "widened false")) {
+        for (String k : List.of(
+                "TS_UNACCEPTABLE",
+                "ENTIRE_PROPOSAL",
+                "FIRST_SELECTORS",
+                "ACCEPTABLE_SUBSET",
+                "additional true",
+                "additional false",
+                "widened true",
+                "widened false")) {
             assertTrue(SEEN.getOrDefault(k, 0) >= 10, () -> k + " came up too rarely: " + SEEN);
         }
     }

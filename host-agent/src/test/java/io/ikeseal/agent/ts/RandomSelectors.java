@@ -21,8 +21,7 @@ final class RandomSelectors {
     private static final int OPAQUE = -1;
 
     /** One packet as a selector sees it; {@code port} is OPAQUE when the packet has none available. */
-    record Packet(AddressFamily family, BigInteger address, int protocol, int port) {
-    }
+    record Packet(AddressFamily family, BigInteger address, int protocol, int port) {}
 
     static final List<Packet> GRID = grid();
 
@@ -157,8 +156,7 @@ final class RandomSelectors {
                     sp = rnd.nextInt(0x10000);
                     ep = sp + rnd.nextInt(0x10000 - sp);
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         return new Selector(f, a, b, protocol, sp, ep);
@@ -175,7 +173,9 @@ final class RandomSelectors {
 
     /** §3.13.1 read directly: protocol 0 is any; ports 0..65535 are ANY, including a packet without ports. */
     static boolean matches(Selector s, Packet p) {
-        if (s.family() != p.family || s.start().compareTo(p.address) > 0 || s.end().compareTo(p.address) < 0) {
+        if (s.family() != p.family
+                || s.start().compareTo(p.address) > 0
+                || s.end().compareTo(p.address) < 0) {
             return false;
         }
         if (s.protocol() != 0 && s.protocol() != p.protocol) {

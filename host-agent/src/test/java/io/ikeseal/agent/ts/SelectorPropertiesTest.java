@@ -27,10 +27,14 @@ class SelectorPropertiesTest {
             Selector s = i % 2 == 0 ? r.wild() : r.selector();
             String text = s.toString();
             if (configurable(s)) {
-                assertEquals(s, ((ConfiguredSelector.Fixed) ConfiguredSelector.parse(text)).selector(),
+                assertEquals(
+                        s,
+                        ((ConfiguredSelector.Fixed) ConfiguredSelector.parse(text)).selector(),
                         () -> "seed " + seed(rep, 1) + ": " + text);
             } else { // what a peer may send but a user may not write is refused, never read as something else
-                assertThrows(SelectorSyntaxException.class, () -> ConfiguredSelector.parse(text),
+                assertThrows(
+                        SelectorSyntaxException.class,
+                        () -> ConfiguredSelector.parse(text),
                         () -> "seed " + seed(rep, 1) + ": " + text);
             }
             assertEquals(s, Selector.fromWire(s.toWire()), () -> "seed " + seed(rep, 1) + ": " + text);
@@ -67,7 +71,9 @@ class SelectorPropertiesTest {
         BitSet union = packets(set);
         for (int i = 0; i < 10; i++) {
             Selector s = r.selector();
-            assertEquals(subset(packets(s), union), SelectorSets.covers(set, s),
+            assertEquals(
+                    subset(packets(s), union),
+                    SelectorSets.covers(set, s),
                     () -> "seed " + seed(rep, 3) + ": " + SelectorSets.format(set) + " covers " + s);
         }
         List<Selector> n = SelectorSets.normalize(set);

@@ -12,8 +12,7 @@ import java.util.List;
  * cannot be encoded at all.
  */
 public final class FuzzOracle {
-    private FuzzOracle() {
-    }
+    private FuzzOracle() {}
 
     /**
      * Decodes a datagram as the transport does: null when it is refused with {@link MalformedMessageException}, the
@@ -55,8 +54,8 @@ public final class FuzzOracle {
         assertLength(decoded, decodedLength, once);
         List<IkePayload> again;
         try {
-            again = PayloadChain.decode(PayloadChain.firstType(decoded), new WireReader(once), DecodeLimits.DEFAULT,
-                    true);
+            again = PayloadChain.decode(
+                    PayloadChain.firstType(decoded), new WireReader(once), DecodeLimits.DEFAULT, true);
         } catch (MalformedMessageException e) {
             throw new AssertionError("the encoding of an accepted inner chain is refused: " + e.getMessage(), e);
         }
@@ -65,14 +64,16 @@ public final class FuzzOracle {
 
     private static void assertLength(List<IkePayload> decoded, int decodedLength, byte[] encoded) {
         // Reserved bits are dropped on encoding, octets never, but for skipped traffic selectors.
-        boolean skipped = decoded.stream().anyMatch(p -> p instanceof TrafficSelectorPayload ts
-                && ts.unknownSelectors() > 0);
+        boolean skipped =
+                decoded.stream().anyMatch(p -> p instanceof TrafficSelectorPayload ts && ts.unknownSelectors() > 0);
         if (decodedLength >= 0 && !skipped) {
             assertEquals(decodedLength, encoded.length, "re-encoding changed the length");
         }
     }
 
     private static boolean encodable(List<IkePayload> decoded) {
-        return decoded.stream().noneMatch(p -> p instanceof TrafficSelectorPayload ts && ts.selectors().isEmpty());
+        return decoded.stream()
+                .noneMatch(p ->
+                        p instanceof TrafficSelectorPayload ts && ts.selectors().isEmpty());
     }
 }

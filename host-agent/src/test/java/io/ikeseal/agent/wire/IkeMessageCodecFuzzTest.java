@@ -5,10 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzz target: {@link IkeMessageCodec#decode(byte[])} on arbitrary octets, as a datagram from anyone on the network
@@ -28,8 +27,8 @@ class IkeMessageCodecFuzzTest {
     private static final long SEED = 0x5EED;
 
     static Stream<Arguments> seeds() {
-        Stream<byte[]> captured = WiresharkCaptures.all().values().stream().flatMap(List::stream)
-                .map(WiresharkCaptures.Frame::message);
+        Stream<byte[]> captured =
+                WiresharkCaptures.all().values().stream().flatMap(List::stream).map(WiresharkCaptures.Frame::message);
         // Past IKE_SA_INIT the captures are sealed, so IDi, AUTH, TSi, CP and the like never appear in the clear:
         // one small message per payload type gives the fuzzer every payload decoder to start from.
         RandomPayloads random = new RandomPayloads(SEED);

@@ -17,10 +17,15 @@ class KeyExchangeDataLengthTest {
 
     @Test
     void sameGroupsNamesAndLengthsAsDhGroup() {
-        Map<Integer, String> wire = Arrays.stream(KeyExchangeDataLength.values()).collect(Collectors.toMap(
-                KeyExchangeDataLength::dhGroup, l -> l.groupName() + "/" + l.octets(), (a, b) -> a, TreeMap::new));
-        Map<Integer, String> token = Arrays.stream(DhGroup.values()).collect(Collectors.toMap(
-                DhGroup::id, g -> g.proposalName() + "/" + g.publicValueLength(), (a, b) -> a, TreeMap::new));
+        Map<Integer, String> wire = Arrays.stream(KeyExchangeDataLength.values())
+                .collect(Collectors.toMap(
+                        KeyExchangeDataLength::dhGroup,
+                        l -> l.groupName() + "/" + l.octets(),
+                        (a, b) -> a,
+                        TreeMap::new));
+        Map<Integer, String> token = Arrays.stream(DhGroup.values())
+                .collect(Collectors.toMap(
+                        DhGroup::id, g -> g.proposalName() + "/" + g.publicValueLength(), (a, b) -> a, TreeMap::new));
         assertEquals(token, wire);
     }
 

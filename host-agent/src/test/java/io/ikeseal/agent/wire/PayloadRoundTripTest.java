@@ -23,8 +23,16 @@ class PayloadRoundTripTest {
         RandomPayloads random = new RandomPayloads(seed);
         List<IkePayload> payloads = new ArrayList<>(random.oneOfEach());
         java.util.Collections.shuffle(payloads, new java.util.Random(seed));
-        roundTrip(IkeHeader.of(seed, ~seed, ExchangeType.IKE_AUTH, rep.getCurrentRepetition() % 2 == 0, false,
-                rep.getCurrentRepetition()), payloads, "seed " + seed);
+        roundTrip(
+                IkeHeader.of(
+                        seed,
+                        ~seed,
+                        ExchangeType.IKE_AUTH,
+                        rep.getCurrentRepetition() % 2 == 0,
+                        false,
+                        rep.getCurrentRepetition()),
+                payloads,
+                "seed " + seed);
     }
 
     @RepeatedTest(50)
@@ -46,8 +54,8 @@ class PayloadRoundTripTest {
     void innerChainRoundTripsAsSkContent() throws Exception {
         List<IkePayload> inner = new RandomPayloads(42).oneOfEach();
         byte[] chain = PayloadChain.encode(inner);
-        List<IkePayload> back = PayloadChain.decode(PayloadChain.firstType(inner), new WireReader(chain),
-                DecodeLimits.DEFAULT, true);
+        List<IkePayload> back =
+                PayloadChain.decode(PayloadChain.firstType(inner), new WireReader(chain), DecodeLimits.DEFAULT, true);
         RecordAssert.assertSameFields(inner, back, "inner");
         assertArrayEquals(chain, PayloadChain.encode(back));
     }

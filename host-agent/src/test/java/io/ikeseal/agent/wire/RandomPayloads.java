@@ -26,8 +26,23 @@ final class RandomPayloads {
 
     /** One random payload of each type RFC 7296 and RFC 7383 define, plus an unknown non-critical one. */
     List<IkePayload> oneOfEach() {
-        return List.of(sa(), ke(), id(PayloadType.IDI), id(PayloadType.IDR), cert(), certreq(), auth(), nonce(),
-                notification(), delete(), vendorId(), ts(PayloadType.TSI), ts(PayloadType.TSR), cp(), eap(), unknown());
+        return List.of(
+                sa(),
+                ke(),
+                id(PayloadType.IDI),
+                id(PayloadType.IDR),
+                cert(),
+                certreq(),
+                auth(),
+                nonce(),
+                notification(),
+                delete(),
+                vendorId(),
+                ts(PayloadType.TSI),
+                ts(PayloadType.TSR),
+                cp(),
+                eap(),
+                unknown());
     }
 
     SecurityAssociationPayload sa() {
@@ -144,8 +159,13 @@ final class RandomPayloads {
                 p1 = 0xffff;
                 p2 = 0;
             }
-            selectors.add(new TrafficSelector(v6 ? TrafficSelector.TS_IPV6_ADDR_RANGE
-                    : TrafficSelector.TS_IPV4_ADDR_RANGE, between(0, 255), p1, p2, a, b));
+            selectors.add(new TrafficSelector(
+                    v6 ? TrafficSelector.TS_IPV6_ADDR_RANGE : TrafficSelector.TS_IPV4_ADDR_RANGE,
+                    between(0, 255),
+                    p1,
+                    p2,
+                    a,
+                    b));
         }
         return new TrafficSelectorPayload(kind, selectors);
     }

@@ -71,8 +71,15 @@ final class RawMessage {
         byte[] body = payloads.toByteArray();
         long length = lengthOverride != null ? lengthOverride : IkeHeader.LENGTH + body.length;
         WireWriter w = new WireWriter(IkeHeader.LENGTH + body.length);
-        w.u64(0x1122334455667788L).u64(responderSpi).u8(firstPayload).u8(version).u8(exchange).u8(flags).u32(0)
-                .u32(length).bytes(body);
+        w.u64(0x1122334455667788L)
+                .u64(responderSpi)
+                .u8(firstPayload)
+                .u8(version)
+                .u8(exchange)
+                .u8(flags)
+                .u32(0)
+                .u32(length)
+                .bytes(body);
         return w.array();
     }
 }

@@ -8,8 +8,7 @@ import java.util.List;
 
 /** Field-by-field equality of payload records, comparing arrays by content and lists element-wise. */
 final class RecordAssert {
-    private RecordAssert() {
-    }
+    private RecordAssert() {}
 
     static void assertSameFields(Object expected, Object actual, String path) {
         if (expected instanceof byte[] e) {
@@ -24,8 +23,8 @@ final class RecordAssert {
             assertEquals(expected.getClass(), actual.getClass(), path);
             for (RecordComponent c : expected.getClass().getRecordComponents()) {
                 try {
-                    assertSameFields(c.getAccessor().invoke(expected), c.getAccessor().invoke(actual),
-                            path + "." + c.getName());
+                    assertSameFields(
+                            c.getAccessor().invoke(expected), c.getAccessor().invoke(actual), path + "." + c.getName());
                 } catch (ReflectiveOperationException ex) {
                     throw new LinkageError(path + "." + c.getName(), ex);
                 }

@@ -17,19 +17,23 @@ import java.util.Map;
  */
 public final class WiresharkCaptures {
     /** One frame: its number in the capture and its UDP payload. */
-    public record Frame(int number, byte[] message) {
-    }
+    public record Frame(int number, byte[] message) {}
 
     /** One row of the decryption table: SPIs, SK_ei, SK_er, cipher name, SK_ai, SK_ar, integrity name. */
-    public record Keys(String spiI, String spiR, byte[] skEi, byte[] skEr, String cipher, byte[] skAi, byte[] skAr,
-                       String integrity) {
-    }
+    public record Keys(
+            String spiI,
+            String spiR,
+            byte[] skEi,
+            byte[] skEr,
+            String cipher,
+            byte[] skAi,
+            byte[] skAr,
+            String integrity) {}
 
     private static final Map<String, List<Frame>> CAPTURES = loadCaptures();
     private static final List<Keys> KEYS = loadKeys();
 
-    private WiresharkCaptures() {
-    }
+    private WiresharkCaptures() {}
 
     /** Capture name (e.g. "ikev2-decrypt-aes256gcm16") to frames, in file order. */
     public static Map<String, List<Frame>> all() {
@@ -97,7 +101,9 @@ public final class WiresharkCaptures {
             if (in == null) {
                 throw new IllegalStateException("test resource " + resource + " missing");
             }
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().toList();
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII)
+                    .lines()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -25,8 +25,8 @@ class WiresharkCapturesTest {
     private static final String GCM16 = "ikev2-decrypt-aes256gcm16";
 
     static Stream<Arguments> frames() {
-        return WiresharkCaptures.all().entrySet().stream().flatMap(e -> e.getValue().stream()
-                .map(f -> Arguments.of(e.getKey(), f.number(), f.message())));
+        return WiresharkCaptures.all().entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(f -> Arguments.of(e.getKey(), f.number(), f.message())));
     }
 
     @ParameterizedTest(name = "{0} frame {1}")
@@ -54,17 +54,22 @@ class WiresharkCapturesTest {
         assertTrue(h.fromInitiator());
         assertEquals(0, h.messageId());
         assertEquals(248, h.length());
-        assertEquals(List.of(33, 34, 40, 41, 41, 41), m.payloads().stream().map(IkePayload::typeCode).toList());
+        assertEquals(
+                List.of(33, 34, 40, 41, 41, 41),
+                m.payloads().stream().map(IkePayload::typeCode).toList());
 
-        SecurityAssociationPayload sa = (SecurityAssociationPayload) m.payloads().get(0);
+        SecurityAssociationPayload sa =
+                (SecurityAssociationPayload) m.payloads().get(0);
         assertEquals(1, sa.proposals().size());
         Proposal p = sa.proposals().getFirst();
         assertEquals(1, p.number());
         assertEquals(ProtocolId.IKE, p.protocolId());
         assertEquals(0, p.spi().length);
-        assertEquals(List.of(Transform.ENCR, Transform.PRF, Transform.DH),
+        assertEquals(
+                List.of(Transform.ENCR, Transform.PRF, Transform.DH),
                 p.transforms().stream().map(Transform::type).toList());
-        assertEquals(List.of(20, 5, 19), p.transforms().stream().map(Transform::id).toList());
+        assertEquals(
+                List.of(20, 5, 19), p.transforms().stream().map(Transform::id).toList());
         assertEquals(256, p.transforms().get(0).keyLength().orElseThrow());
         assertTrue(p.transforms().get(0).attributes().getFirst().isTv());
         assertFalse(p.transforms().get(1).keyLength().isPresent());
@@ -85,7 +90,8 @@ class WiresharkCapturesTest {
         NotifyPayload natDst = (NotifyPayload) m.payloads().get(4);
         assertEquals(NotifyType.NAT_DETECTION_DESTINATION_IP, natDst.notifyType());
         assertEquals("beb343655a8d3eef79ec25ff5f1a1799935d1a56", HEX.formatHex(natDst.data()));
-        NotifyPayload sigHash = m.notification(NotifyType.SIGNATURE_HASH_ALGORITHMS).orElseThrow();
+        NotifyPayload sigHash =
+                m.notification(NotifyType.SIGNATURE_HASH_ALGORITHMS).orElseThrow();
         assertEquals(List.of(1, 2, 3, 4), sigHash.signatureHashAlgorithmIds());
         assertFalse(sigHash.isError());
     }
@@ -98,15 +104,28 @@ class WiresharkCapturesTest {
         assertTrue(m.header().isResponse());
         assertFalse(m.header().fromInitiator());
         assertEquals(240, m.header().length());
-        Proposal p = m.first(SecurityAssociationPayload.class).orElseThrow().proposals().getFirst();
-        assertEquals(List.of(20, 5, 19), p.transforms().stream().map(Transform::id).toList());
-        assertEquals("70a74777b174d5253154fad7d744b09f2b511c40accfee9ef5efc781cf89b226",
+        Proposal p = m.first(SecurityAssociationPayload.class)
+                .orElseThrow()
+                .proposals()
+                .getFirst();
+        assertEquals(
+                List.of(20, 5, 19), p.transforms().stream().map(Transform::id).toList());
+        assertEquals(
+                "70a74777b174d5253154fad7d744b09f2b511c40accfee9ef5efc781cf89b226",
                 HEX.formatHex(m.first(NoncePayload.class).orElseThrow().nonce()));
-        assertEquals("dc558243837555d5f49fb9e075c18469cb9c0fd8",
-                HEX.formatHex(m.notification(NotifyType.NAT_DETECTION_SOURCE_IP).orElseThrow().data()));
-        assertEquals("dbfc1de542e8b4c38e29faf422ca07beecda3e41",
-                HEX.formatHex(m.notification(NotifyType.NAT_DETECTION_DESTINATION_IP).orElseThrow().data()));
-        assertEquals(0, m.notification(NotifyType.MULTIPLE_AUTH_SUPPORTED).orElseThrow().data().length);
+        assertEquals(
+                "dc558243837555d5f49fb9e075c18469cb9c0fd8",
+                HEX.formatHex(m.notification(NotifyType.NAT_DETECTION_SOURCE_IP)
+                        .orElseThrow()
+                        .data()));
+        assertEquals(
+                "dbfc1de542e8b4c38e29faf422ca07beecda3e41",
+                HEX.formatHex(m.notification(NotifyType.NAT_DETECTION_DESTINATION_IP)
+                        .orElseThrow()
+                        .data()));
+        assertEquals(
+                0,
+                m.notification(NotifyType.MULTIPLE_AUTH_SUPPORTED).orElseThrow().data().length);
     }
 
     @Test
@@ -115,7 +134,8 @@ class WiresharkCapturesTest {
         assertEquals(ExchangeType.IKE_AUTH, m.header().exchange());
         assertEquals(1, m.header().messageId());
         assertEquals(245, m.header().length());
-        EncryptedPayload sk = assertInstanceOf(EncryptedPayload.class, m.payloads().getFirst());
+        EncryptedPayload sk =
+                assertInstanceOf(EncryptedPayload.class, m.payloads().getFirst());
         assertEquals(PayloadType.IDI.code(), sk.firstInnerPayload());
         assertEquals(217 - 4, sk.content().length);
         assertEquals("b93999e854851745", HEX.formatHex(sk.content(), 0, 8)); // the 8-octet GCM IV

@@ -14,7 +14,10 @@ public enum DhGroup {
     ECP_384(20, "ecp384", Kind.ECP, 384, "secp384r1"),
     ECP_521(21, "ecp521", Kind.ECP, 521, "secp521r1");
 
-    public enum Kind { MODP, ECP }
+    public enum Kind {
+        MODP,
+        ECP
+    }
 
     private final int id;
     private final String proposalName;

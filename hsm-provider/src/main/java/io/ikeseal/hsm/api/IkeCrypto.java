@@ -3,8 +3,6 @@ package io.ikeseal.hsm.api;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import io.ikeseal.hsm.api.AuditContext;
-
 /**
  * The key-exchange token's services as the IKE protocol sees them (compare BouncyCastle's {@code TlsCrypto}): one
  * call per protocol step, handles in and out, no token, provider or key object in sight. Every method is audited
@@ -41,15 +39,22 @@ public interface IkeCrypto {
      * The rekeyed IKE SA's keys (§2.18): SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) with the old SA's PRF,
      * then prf+ with the new SA's. Consumes {@code mine}; the old SK_d stays the caller's.
      */
-    CompletableFuture<IkeSaSecrets> rekeyedIkeSaKeys(Secret oldSkD, Prf oldPrf, KeyShare mine, byte[] peerKe,
-                                                     IkeSaKeyInputs in, AuditContext ctx);
+    CompletableFuture<IkeSaSecrets> rekeyedIkeSaKeys(
+            Secret oldSkD, Prf oldPrf, KeyShare mine, byte[] peerKe, IkeSaKeyInputs in, AuditContext ctx);
 
     /**
      * CHILD_SA KEYMAT = prf+(SK_d, Ni | Nr), or prf+(SK_d, g^ir (new) | Ni | Nr) with PFS when {@code mineOrNull}
      * and {@code peerKeOrNull} are given (§2.17); consumes the share.
      */
-    CompletableFuture<HostKey> childKeymat(Prf prf, Secret skD, KeyShare mineOrNull, byte[] peerKeOrNull, byte[] ni,
-                                           byte[] nr, int length, AuditContext ctx);
+    CompletableFuture<HostKey> childKeymat(
+            Prf prf,
+            Secret skD,
+            KeyShare mineOrNull,
+            byte[] peerKeOrNull,
+            byte[] ni,
+            byte[] nr,
+            int length,
+            AuditContext ctx);
 
     /**
      * AUTH = prf(prf(PSK, "Key Pad for IKEv2"), octets) (§2.15) for the pre-shared key {@code pskName}: one step,

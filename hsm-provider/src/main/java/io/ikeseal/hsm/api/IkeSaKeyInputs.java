@@ -11,8 +11,8 @@ import java.util.Objects;
  * @param integKeyLength SK_ai/SK_ar length, 0 with an AEAD cipher
  * @param encrKeyLength  SK_ei/SK_er length including any salt
  */
-public record IkeSaKeyInputs(Prf prf, byte[] ni, byte[] nr, byte[] spiI, byte[] spiR, int integKeyLength,
-                             int encrKeyLength) {
+public record IkeSaKeyInputs(
+        Prf prf, byte[] ni, byte[] nr, byte[] spiI, byte[] spiR, int integKeyLength, int encrKeyLength) {
     public IkeSaKeyInputs {
         Objects.requireNonNull(prf, "prf");
         ni = ni.clone();

@@ -7,8 +7,9 @@ import javax.security.auth.Destroyable;
  * and the IKE SA rekey); the six keys that protect and authenticate IKE messages are host keys. The owner destroys
  * them all when the IKE SA is deleted or rekeyed.
  */
-public record IkeSaSecrets(Secret skD, HostKey skAi, HostKey skAr, HostKey skEi, HostKey skEr, HostKey skPi,
-                           HostKey skPr) implements Destroyable {
+public record IkeSaSecrets(
+        Secret skD, HostKey skAi, HostKey skAr, HostKey skEi, HostKey skEr, HostKey skPi, HostKey skPr)
+        implements Destroyable {
 
     /** Drops SK_d's handle and zeroizes the six host keys. */
     @Override

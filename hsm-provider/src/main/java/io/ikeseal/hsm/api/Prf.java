@@ -19,8 +19,14 @@ public enum Prf {
     private final int outputLength;
     private final int blockLength;
 
-    Prf(int id, String proposalName, String kdfAlgorithm, String macAlgorithm, String digestAlgorithm,
-        int outputLength, int blockLength) {
+    Prf(
+            int id,
+            String proposalName,
+            String kdfAlgorithm,
+            String macAlgorithm,
+            String digestAlgorithm,
+            int outputLength,
+            int blockLength) {
         this.id = id;
         this.proposalName = proposalName;
         this.kdfAlgorithm = kdfAlgorithm;

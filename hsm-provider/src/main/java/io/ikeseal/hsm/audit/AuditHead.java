@@ -1,14 +1,14 @@
 package io.ikeseal.hsm.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The {@code <log>.head} side file: {@code {"seq":N,"hash":"..."}} of the last committed record. A chain
@@ -45,8 +45,12 @@ record AuditHead(long seq, String hash) {
             JsonNode n = MAPPER.readTree(b);
             JsonNode seq = n == null ? null : n.get("seq");
             JsonNode hash = n == null ? null : n.get("hash");
-            if (seq != null && seq.isIntegralNumber() && seq.canConvertToLong() && seq.longValue() >= 0
-                    && hash != null && AuditLine.isHash(hash.textValue())) {
+            if (seq != null
+                    && seq.isIntegralNumber()
+                    && seq.canConvertToLong()
+                    && seq.longValue() >= 0
+                    && hash != null
+                    && AuditLine.isHash(hash.textValue())) {
                 return new AuditHead(seq.longValue(), hash.textValue());
             }
         } catch (IOException e) {

@@ -1,10 +1,5 @@
 package io.ikeseal.hsm.audit;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +10,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.HexFormat;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.ikeseal.hsm.api.AuditContext;
 
@@ -41,8 +41,20 @@ import io.ikeseal.hsm.api.AuditContext;
  * (no duplicate keys, reordered fields or alternative escapes that a reader might interpret differently).
  * {@code AuditLineTest} pins a golden vector so a Jackson upgrade that changes escaping is caught.
  */
-record AuditLine(long seq, String time, String token, String op, String mechanism, String key, String spiI,
-                 String spiR, String peer, String result, long durationUs, String prev, String hash) {
+record AuditLine(
+        long seq,
+        String time,
+        String token,
+        String op,
+        String mechanism,
+        String key,
+        String spiI,
+        String spiR,
+        String peer,
+        String result,
+        long durationUs,
+        String prev,
+        String hash) {
 
     static final String GENESIS = "0".repeat(64);
     /** Far above any real record (&lt; 1 KiB); bounds what the verifier and the tail reader buffer. */
@@ -56,9 +68,20 @@ record AuditLine(long seq, String time, String token, String op, String mechanis
     /** The next record of a chain: computes its hash. */
     static AuditLine next(long seq, String prev, AuditRecord r) {
         AuditContext c = r.context() == null ? AuditContext.NONE : r.context();
-        AuditLine unhashed = new AuditLine(seq, r.time().toString(), clean(r.token()), clean(r.operation()),
-                clean(r.mechanism()), clean(r.keyRef()), clean(c.ikeSpiI()), clean(c.ikeSpiR()),
-                clean(c.peer()), clean(r.result()), r.durationMicros(), prev, null);
+        AuditLine unhashed = new AuditLine(
+                seq,
+                r.time().toString(),
+                clean(r.token()),
+                clean(r.operation()),
+                clean(r.mechanism()),
+                clean(r.keyRef()),
+                clean(c.ikeSpiI()),
+                clean(c.ikeSpiR()),
+                clean(c.peer()),
+                clean(r.result()),
+                r.durationMicros(),
+                prev,
+                null);
         return unhashed.withHash(sha256Hex(unhashed.canonical()));
     }
 
@@ -66,8 +89,9 @@ record AuditLine(long seq, String time, String token, String op, String mechanis
     static long maxEncodedLength(AuditRecord r) {
         AuditContext c = r.context() == null ? AuditContext.NONE : r.context();
         long n = 512;
-        for (String s : new String[] {r.token(), r.operation(), r.mechanism(), r.keyRef(), c.ikeSpiI(),
-                c.ikeSpiR(), c.peer(), r.result()}) {
+        for (String s : new String[] {
+            r.token(), r.operation(), r.mechanism(), r.keyRef(), c.ikeSpiI(), c.ikeSpiR(), c.peer(), r.result()
+        }) {
             n += s == null ? 4 : 6L * s.length();
         }
         return n;
@@ -129,9 +153,20 @@ record AuditLine(long seq, String time, String token, String op, String mechanis
             throw bad("is not valid JSON (garbage or a torn write)");
         }
         if (n == null || !n.isObject()) throw bad("is not a JSON object");
-        AuditLine l = new AuditLine(num(n, "seq"), str(n, "time"), str(n, "token"), str(n, "op"),
-                str(n, "mechanism"), str(n, "key"), str(n, "spiI"), str(n, "spiR"), str(n, "peer"),
-                str(n, "result"), num(n, "durationUs"), str(n, "prev"), str(n, "hash"));
+        AuditLine l = new AuditLine(
+                num(n, "seq"),
+                str(n, "time"),
+                str(n, "token"),
+                str(n, "op"),
+                str(n, "mechanism"),
+                str(n, "key"),
+                str(n, "spiI"),
+                str(n, "spiR"),
+                str(n, "peer"),
+                str(n, "result"),
+                num(n, "durationUs"),
+                str(n, "prev"),
+                str(n, "hash"));
         if (l.seq < 1) throw bad("has seq < 1");
         if (!isHash(l.prev)) throw bad("has a malformed prev (want 64 lowercase hex)");
         if (!isHash(l.hash)) throw bad("has a malformed hash (want 64 lowercase hex)");

@@ -1,11 +1,11 @@
 package io.ikeseal.hsm.audit;
 
+import static java.nio.file.StandardOpenOption.READ;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-
-import static java.nio.file.StandardOpenOption.READ;
 
 /**
  * The end of a log as {@link HashChainedAuditLog#open} needs it, read backwards so cost does not grow with
@@ -23,16 +23,18 @@ record AuditTail(long keep, long torn, AuditLine last) {
             long floor = Math.max(0, nl - AuditLine.MAX_LINE_BYTES - 1);
             long start = lastNewline(rd, nl, floor) + 1;
             if (start == 0 && floor > 0) {
-                throw new AuditException("cannot continue audit log " + file + ": its last complete line is longer than "
-                        + AuditLine.MAX_LINE_BYTES + " bytes; inspect it with AuditVerifier");
+                throw new AuditException(
+                        "cannot continue audit log " + file + ": its last complete line is longer than "
+                                + AuditLine.MAX_LINE_BYTES + " bytes; inspect it with AuditVerifier");
             }
             ByteBuffer line = ByteBuffer.allocate((int) (nl - start));
             readFully(rd, line, start);
             try {
                 return new AuditTail(nl + 1, size - nl - 1, AuditLine.parse(line.array(), line.capacity()));
             } catch (AuditException e) {
-                throw new AuditException("cannot continue audit log " + file + ": its last complete line " + e.getMessage()
-                        + "; that is not a torn append (it has its newline), so refusing to chain onto it; inspect with AuditVerifier");
+                throw new AuditException(
+                        "cannot continue audit log " + file + ": its last complete line " + e.getMessage()
+                                + "; that is not a torn append (it has its newline), so refusing to chain onto it; inspect with AuditVerifier");
             }
         }
     }

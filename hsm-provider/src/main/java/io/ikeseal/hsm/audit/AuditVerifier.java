@@ -44,8 +44,10 @@ public final class AuditVerifier {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             return check(file, in, expectedLastSeq, expectedLastHash);
         } catch (IOException e) {
-            throw new AuditException("cannot read audit log " + file + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
+            throw new AuditException(
+                    "cannot read audit log " + file + ": " + e.getClass().getSimpleName()
+                            + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"),
+                    e);
         }
     }
 
@@ -71,7 +73,12 @@ public final class AuditVerifier {
             }
             if (len == 0 && !newline) break; // clean end of file
             lineNo++;
-            if (!newline) return bad(seq, lineNo, "line " + lineNo + " has no trailing newline: a torn write (crash) or truncation; opening the log recovers it");
+            if (!newline)
+                return bad(
+                        seq,
+                        lineNo,
+                        "line " + lineNo
+                                + " has no trailing newline: a torn write (crash) or truncation; opening the log recovers it");
             AuditLine l;
             try {
                 l = AuditLine.parse(buf, len);
@@ -79,12 +86,19 @@ public final class AuditVerifier {
                 return bad(seq, lineNo, "line " + lineNo + " " + e.getMessage());
             }
             if (l.seq() != seq + 1) {
-                return bad(seq, lineNo, "line " + lineNo + " has seq " + l.seq() + " but follows seq " + seq
-                        + ": records deleted, inserted or reordered");
+                return bad(
+                        seq,
+                        lineNo,
+                        "line " + lineNo + " has seq " + l.seq() + " but follows seq " + seq
+                                + ": records deleted, inserted or reordered");
             }
             if (!l.prev().equals(prev)) {
-                return bad(seq, lineNo, "line " + lineNo + " (seq " + l.seq() + ") has a prev that is not the hash of "
-                        + (seq == 0 ? "the genesis value" : "seq " + seq) + ": records deleted, replaced or reordered");
+                return bad(
+                        seq,
+                        lineNo,
+                        "line " + lineNo + " (seq " + l.seq() + ") has a prev that is not the hash of "
+                                + (seq == 0 ? "the genesis value" : "seq " + seq)
+                                + ": records deleted, replaced or reordered");
             }
             seq = l.seq();
             prev = l.hash();
@@ -99,21 +113,38 @@ public final class AuditVerifier {
             }
         }
         if (head != null && head.seq() > seq) {
-            return bad(seq, lineNo + 1, "log ends at seq " + seq + " but head file says " + head.seq() + ": records removed from its end");
+            return bad(
+                    seq,
+                    lineNo + 1,
+                    "log ends at seq " + seq + " but head file says " + head.seq() + ": records removed from its end");
         }
         if (head != null && head.seq() > 0 && !head.hash().equals(headSeen)) {
-            return bad(seq, headLine, "record seq " + head.seq() + " (line " + headLine + ") does not have the hash the head file recorded");
+            return bad(
+                    seq,
+                    headLine,
+                    "record seq " + head.seq() + " (line " + headLine
+                            + ") does not have the hash the head file recorded");
         }
         if (anchorSeq >= 0 && anchorSeq > seq) {
-            return bad(seq, lineNo + 1, "log ends at seq " + seq + " but the anchor says " + anchorSeq + ": records removed from its end");
+            return bad(
+                    seq,
+                    lineNo + 1,
+                    "log ends at seq " + seq + " but the anchor says " + anchorSeq + ": records removed from its end");
         }
         if (anchorSeq > 0 && !String.valueOf(anchorHash).equals(anchorSeen)) {
-            return bad(seq, anchorLine, "record seq " + anchorSeq + " (line " + anchorLine + ") does not have the anchored hash");
+            return bad(
+                    seq,
+                    anchorLine,
+                    "record seq " + anchorSeq + " (line " + anchorLine + ") does not have the anchored hash");
         }
-        return new Result(true, seq, 0, seq + " records, chain intact"
-                + (recovered > 0 ? ", " + recovered + " crash recovery marker(s)" : "")
-                + (head == null ? ", no head file" : ", head file consistent")
-                + (anchorSeq >= 0 ? ", anchor consistent" : ""));
+        return new Result(
+                true,
+                seq,
+                0,
+                seq + " records, chain intact"
+                        + (recovered > 0 ? ", " + recovered + " crash recovery marker(s)" : "")
+                        + (head == null ? ", no head file" : ", head file consistent")
+                        + (anchorSeq >= 0 ? ", anchor consistent" : ""));
     }
 
     private static Result bad(long checked, long line, String reason) {

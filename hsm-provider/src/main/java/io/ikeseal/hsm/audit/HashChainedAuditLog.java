@@ -1,7 +1,8 @@
 package io.ikeseal.hsm.audit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.WRITE;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,9 +21,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import static java.nio.file.StandardOpenOption.APPEND;
-import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.WRITE;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.ikeseal.hsm.api.AuditContext;
 
@@ -84,8 +84,8 @@ public final class HashChainedAuditLog implements AuditSink {
 
     private final Object mon = new Object();
     private List<Pending> queue = new ArrayList<>(); // guarded by mon
-    private boolean closed;                          // guarded by mon
-    private AuditException failure;                  // guarded by mon
+    private boolean closed; // guarded by mon
+    private AuditException failure; // guarded by mon
 
     // Writer-thread confined after start (set before Thread.start, which publishes them).
     private long seq;
@@ -100,7 +100,10 @@ public final class HashChainedAuditLog implements AuditSink {
         this.registryKey = registryKey;
         this.lockChannel = lockChannel;
         this.out = out;
-        this.writer = Thread.ofPlatform().daemon(true).name("audit-writer-" + file.getFileName()).unstarted(this::run);
+        this.writer = Thread.ofPlatform()
+                .daemon(true)
+                .name("audit-writer-" + file.getFileName())
+                .unstarted(this::run);
     }
 
     /**
@@ -122,10 +125,12 @@ public final class HashChainedAuditLog implements AuditSink {
                 }
                 key = lockFile.toRealPath();
             } catch (IOException e) {
-                throw new AuditException("cannot open audit log " + log + ": cannot create lock file: " + describe(e), e);
+                throw new AuditException(
+                        "cannot open audit log " + log + ": cannot create lock file: " + describe(e), e);
             }
             if (!OPEN_IN_THIS_JVM.add(key)) {
-                throw new AuditException("audit log " + log + " is already open in this process; a second writer would interleave its chain");
+                throw new AuditException("audit log " + log
+                        + " is already open in this process; a second writer would interleave its chain");
             }
         }
         FileChannel lockChannel = null;
@@ -140,8 +145,8 @@ public final class HashChainedAuditLog implements AuditSink {
                 lock = null;
             }
             if (lock == null) {
-                throw new AuditException("audit log " + log + " is already open by another process (lock on "
-                        + lockFile + " is held); a second writer would interleave its chain");
+                throw new AuditException("audit log " + log + " is already open by another process (lock on " + lockFile
+                        + " is held); a second writer would interleave its chain");
             }
             out = FileChannel.open(log, CREATE, WRITE, APPEND);
             HashChainedAuditLog l = new HashChainedAuditLog(log, key, lockChannel, out);
@@ -174,17 +179,27 @@ public final class HashChainedAuditLog implements AuditSink {
                     + AuditLine.MAX_LINE_BYTES + " bytes); not written"));
         }
         if (record.time() == null) {
-            record = new AuditRecord(Instant.now(), record.token(), record.operation(), record.mechanism(),
-                    record.keyRef(), record.context(), record.result(), record.durationMicros());
+            record = new AuditRecord(
+                    Instant.now(),
+                    record.token(),
+                    record.operation(),
+                    record.mechanism(),
+                    record.keyRef(),
+                    record.context(),
+                    record.result(),
+                    record.durationMicros());
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (mon) {
             if (failure != null) {
-                return CompletableFuture.failedFuture(new AuditException("audit log " + file
-                        + " is unusable after an earlier failure; record not written: " + failure.getMessage(), failure));
+                return CompletableFuture.failedFuture(new AuditException(
+                        "audit log " + file + " is unusable after an earlier failure; record not written: "
+                                + failure.getMessage(),
+                        failure));
             }
             if (closed) {
-                return CompletableFuture.failedFuture(new AuditException("audit log " + file + " is closed; record not written"));
+                return CompletableFuture.failedFuture(
+                        new AuditException("audit log " + file + " is closed; record not written"));
             }
             queue.add(new Pending(record, done));
             if (queue.size() == 1) mon.notifyAll();
@@ -225,12 +240,23 @@ public final class HashChainedAuditLog implements AuditSink {
         }
         checkHead();
         if (t.torn() > 0) {
-            LOG.warn("audit log {}: truncating a torn last line of {} bytes (never acknowledged) after seq {}", file, t.torn(), seq);
+            LOG.warn(
+                    "audit log {}: truncating a torn last line of {} bytes (never acknowledged) after seq {}",
+                    file,
+                    t.torn(),
+                    seq);
             out.truncate(t.keep());
             // No force between truncate and the marker: one crash-safe point is enough, since the cut bytes
             // were never acknowledged; a crash here just makes the next open recover again.
-            write(List.of(new AuditRecord(Instant.now(), null, RECOVERED_OPERATION, null, null, AuditContext.NONE,
-                    "truncated " + t.torn() + " bytes", 0)));
+            write(List.of(new AuditRecord(
+                    Instant.now(),
+                    null,
+                    RECOVERED_OPERATION,
+                    null,
+                    null,
+                    AuditContext.NONE,
+                    "truncated " + t.torn() + " bytes",
+                    0)));
         }
         writeHead();
         writer.start();
@@ -246,8 +272,9 @@ public final class HashChainedAuditLog implements AuditSink {
         }
         if (h == null) return; // first open, or deleted: nothing to compare
         if (h.seq() > seq) {
-            throw new AuditException("audit log " + file + " ends at seq " + seq + " but head file says " + h.seq()
-                    + ": records were removed from its end; refusing to chain over the gap (restore the log, or move log and head aside)");
+            throw new AuditException(
+                    "audit log " + file + " ends at seq " + seq + " but head file says " + h.seq()
+                            + ": records were removed from its end; refusing to chain over the gap (restore the log, or move log and head aside)");
         }
         if (h.seq() == seq && !h.hash().equals(prev)) {
             throw new AuditException("audit log " + file + ": record seq " + seq
@@ -305,8 +332,10 @@ public final class HashChainedAuditLog implements AuditSink {
 
     private void fail(Throwable cause, List<Pending> batch) {
         List<Pending> rest;
-        AuditException e = new AuditException("audit log " + file + " failed writing after seq " + seq + ": "
-                + describe(cause) + "; these records are not durable and the log accepts no more", cause);
+        AuditException e = new AuditException(
+                "audit log " + file + " failed writing after seq " + seq + ": " + describe(cause)
+                        + "; these records are not durable and the log accepts no more",
+                cause);
         synchronized (mon) {
             failure = e;
             rest = queue;

@@ -1,11 +1,11 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import java.security.PrivateKey;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.security.auth.Destroyable;
 
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.token.Token;
 
 /**

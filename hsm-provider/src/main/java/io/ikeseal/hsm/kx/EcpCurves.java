@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.spec.ECFieldFp;
@@ -8,6 +7,8 @@ import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.util.EnumMap;
 import java.util.Map;
+
+import io.ikeseal.hsm.api.DhGroup;
 
 /** Domain parameters of the ECP groups 19-21 (RFC 5903 §3), as the JDK's SunEC provider defines the curves. */
 final class EcpCurves {
@@ -27,8 +28,7 @@ final class EcpCurves {
         }
     }
 
-    private EcpCurves() {
-    }
+    private EcpCurves() {}
 
     static ECParameterSpec parameters(DhGroup group) {
         ECParameterSpec p = PARAMS.get(group);

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -15,15 +14,17 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
+import sun.security.util.KeyUtil;
+
 import io.ikeseal.hsm.api.AuditContext;
-import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
-import sun.security.util.KeyUtil;
 
 /**
  * Diffie-Hellman on a key-exchange token: key pairs are generated inside the token, the peer's value is validated
@@ -49,12 +50,12 @@ public final class KeyExchange {
     public CompletableFuture<DhKeyPair> generate(DhGroup group, AuditContext ctx) {
         Objects.requireNonNull(group, "group");
         if (!token.capabilities().dhGroups().contains(group)) {
-            throw new IllegalArgumentException("token '" + token.name() + "' cannot do DH group "
-                    + group.proposalName() + " (supports " + token.capabilities().dhGroups() + ")");
+            throw new IllegalArgumentException("token '" + token.name() + "' cannot do DH group " + group.proposalName()
+                    + " (supports " + token.capabilities().dhGroups() + ")");
         }
         boolean modp = group.kind() == DhGroup.Kind.MODP;
-        TokenOperation op = new TokenOperation("dh-keygen", modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN",
-                "dh-" + group.proposalName());
+        TokenOperation op = new TokenOperation(
+                "dh-keygen", modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN", "dh-" + group.proposalName());
         return token.call(op, ctx, () -> {
             KeyPairGenerator g = KeyPairGenerator.getInstance(modp ? "DH" : "EC", token.provider());
             if (modp) {
@@ -83,13 +84,15 @@ public final class KeyExchange {
         Objects.requireNonNull(mine, "mine");
         if (mine.token() != token) {
             mine.destroy();
-            throw new IllegalArgumentException("key pair lives on token '" + mine.token().name() + "', not '"
-                    + token.name() + "'");
+            throw new IllegalArgumentException(
+                    "key pair lives on token '" + mine.token().name() + "', not '" + token.name() + "'");
         }
         DhGroup group = mine.group();
         PrivateKey k = mine.take(); // single use: the pair is destroyed from here on, also if validation fails
         if (peerGroup != group) {
-            throw new InvalidKeyExchangeException(group, Reason.GROUP_MISMATCH,
+            throw new InvalidKeyExchangeException(
+                    group,
+                    Reason.GROUP_MISMATCH,
                     "peer sent " + (peerGroup == null ? "no group" : peerGroup.proposalName()));
         }
         PublicKey peer = KeyExchangeData.decode(group, peerKeData);
@@ -99,7 +102,9 @@ public final class KeyExchange {
             KeyAgreement ka = KeyAgreement.getInstance(modp ? "DH" : "ECDH", token.provider());
             ka.init(k);
             ka.doPhase(peer, true);
-            return token.tier() == ResidencyTier.COMPAT ? readOut(ka, group) : sealed(ka.generateSecret("Generic"), group);
+            return token.tier() == ResidencyTier.COMPAT
+                    ? readOut(ka, group)
+                    : sealed(ka.generateSecret("Generic"), group);
         });
     }
 
@@ -118,8 +123,8 @@ public final class KeyExchange {
         }
         int got = (bits + 7) / 8;
         if (got > len) {
-            throw new TokenException("token '" + token.name() + "': g^ir for " + group.proposalName() + " has "
-                    + got + " octets, expected " + len);
+            throw new TokenException("token '" + token.name() + "': g^ir for " + group.proposalName() + " has " + got
+                    + " octets, expected " + len);
         }
         return new SealedKey(token, "g^ir", key, len, len - got);
     }
@@ -132,14 +137,21 @@ public final class KeyExchange {
         } catch (ProviderException e) {
             String ckr = io.ikeseal.hsm.token.Pkcs11Module.ckrOf(e);
             if ("CKR_ATTRIBUTE_SENSITIVE".equals(ckr)) {
-                throw new TokenException("token '" + token.name() + "': g^ir cannot be read out in the compat tier ("
-                        + ckr + "); derived secret keys must be created with CKA_EXTRACTABLE=true", ckr, e);
+                throw new TokenException(
+                        "token '" + token.name() + "': g^ir cannot be read out in the compat tier (" + ckr
+                                + "); derived secret keys must be created with CKA_EXTRACTABLE=true",
+                        ckr,
+                        e);
             }
             if ("CKR_TEMPLATE_INCOMPLETE".equals(ckr) && group.kind() == DhGroup.Kind.MODP) {
                 // SoftHSM 2.6 wants CKA_VALUE_LEN for CKM_DH_PKCS_DERIVE; SunPKCS11's DH KeyAgreement never sets it.
-                throw new TokenException("token '" + token.name() + "': CKM_DH_PKCS_DERIVE for "
-                        + group.proposalName() + " failed (" + ckr + "): the token requires CKA_VALUE_LEN, which "
-                        + "SunPKCS11 does not send; use an ECP group with this token", ckr, e);
+                throw new TokenException(
+                        "token '" + token.name() + "': CKM_DH_PKCS_DERIVE for "
+                                + group.proposalName() + " failed (" + ckr
+                                + "): the token requires CKA_VALUE_LEN, which "
+                                + "SunPKCS11 does not send; use an ECP group with this token",
+                        ckr,
+                        e);
             }
             throw e;
         }

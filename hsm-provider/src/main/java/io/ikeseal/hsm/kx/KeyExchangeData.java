@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -15,6 +14,7 @@ import java.util.Arrays;
 import javax.crypto.interfaces.DHPublicKey;
 import javax.crypto.spec.DHPublicKeySpec;
 
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 
 /**
@@ -23,8 +23,7 @@ import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
  * Decoding validates as RFC 6989 §2 asks for groups 14-16 (safe primes: range only) and 19-21 (on the curve).
  */
 public final class KeyExchangeData {
-    private KeyExchangeData() {
-    }
+    private KeyExchangeData() {}
 
     /** Encodes a public key of {@code group} (from the token or from software) as Key Exchange Data. */
     public static byte[] encode(DhGroup group, PublicKey key) {
@@ -46,8 +45,10 @@ public final class KeyExchangeData {
      */
     public static PublicKey decode(DhGroup group, byte[] data) {
         if (data == null || data.length != group.publicValueLength()) {
-            throw new InvalidKeyExchangeException(group, Reason.WRONG_LENGTH, "expected " + group.publicValueLength()
-                    + " octets, got " + (data == null ? "none" : data.length));
+            throw new InvalidKeyExchangeException(
+                    group,
+                    Reason.WRONG_LENGTH,
+                    "expected " + group.publicValueLength() + " octets, got " + (data == null ? "none" : data.length));
         }
         return group.kind() == DhGroup.Kind.MODP ? modp(group, data) : ecp(group, data);
     }
@@ -70,7 +71,9 @@ public final class KeyExchangeData {
     private static PublicKey ecp(DhGroup group, byte[] data) {
         int f = group.sharedSecretLength();
         if (allZero(data)) {
-            throw new InvalidKeyExchangeException(group, Reason.POINT_AT_INFINITY,
+            throw new InvalidKeyExchangeException(
+                    group,
+                    Reason.POINT_AT_INFINITY,
                     "all-zero point; RFC 5903 §7 has no encoding for the point at infinity");
         }
         BigInteger x = new BigInteger(1, Arrays.copyOfRange(data, 0, f));
@@ -83,7 +86,11 @@ public final class KeyExchangeData {
         // RFC 6989 §2.3: y^2 = x^3 + ax + b mod p (a = -3 mod p for groups 19-21).
         EllipticCurve c = params.getCurve();
         BigInteger lhs = y.multiply(y).mod(p);
-        BigInteger rhs = x.multiply(x).multiply(x).add(c.getA().multiply(x)).add(c.getB()).mod(p);
+        BigInteger rhs = x.multiply(x)
+                .multiply(x)
+                .add(c.getA().multiply(x))
+                .add(c.getB())
+                .mod(p);
         if (!lhs.equals(rhs)) {
             throw new InvalidKeyExchangeException(group, Reason.NOT_ON_CURVE, "y^2 != x^3 + ax + b mod p");
         }

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.ResidencyTier;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
@@ -13,6 +12,7 @@ import javax.crypto.KeyAgreement;
 import javax.crypto.SecretKey;
 
 import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.Pkcs11Module;
 
 /**
@@ -25,8 +25,7 @@ public final class KeyExchangeSelfTest {
     /** Software peers are public throw-away keys; one per group per process keeps start-up cheap. */
     private static final Map<DhGroup, KeyPair> PEERS = new ConcurrentHashMap<>();
 
-    private KeyExchangeSelfTest() {
-    }
+    private KeyExchangeSelfTest() {}
 
     /** Returns null when the group works, else the CKR code or exception name that stopped it. */
     public static String run(Provider token, DhGroup group, ResidencyTier tier) {

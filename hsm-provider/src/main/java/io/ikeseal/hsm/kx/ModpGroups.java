@@ -1,9 +1,10 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import java.math.BigInteger;
 
 import javax.crypto.spec.DHParameterSpec;
+
+import io.ikeseal.hsm.api.DhGroup;
 
 /**
  * The MODP groups of RFC 3526 that ikeseal serves (groups 14, 15, 16; generator 2). The primes are copied from
@@ -72,8 +73,7 @@ public final class ModpGroups {
             93B4EA98 8D8FDDC1 86FFB7DC 90A6C08F 4DF435C9 34063199
             FFFFFFFF FFFFFFFF""");
 
-    private ModpGroups() {
-    }
+    private ModpGroups() {}
 
     /** The prime p of a MODP group. */
     public static BigInteger prime(DhGroup group) {

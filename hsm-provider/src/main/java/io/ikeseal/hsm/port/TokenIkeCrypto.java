@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.api.IkeCrypto;
@@ -16,7 +17,6 @@ import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.api.Secret;
-import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.kx.DhKeyPair;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException;
 import io.ikeseal.hsm.kx.KeyExchange;
@@ -81,17 +81,17 @@ public final class TokenIkeCrypto implements IkeCrypto {
     }
 
     @Override
-    public CompletableFuture<IkeSaSecrets> ikeSaKeys(KeyShare mine, byte[] peerKe, IkeSaKeyInputs in,
-                                                     AuditContext ctx) {
+    public CompletableFuture<IkeSaSecrets> ikeSaKeys(
+            KeyShare mine, byte[] peerKe, IkeSaKeyInputs in, AuditContext ctx) {
         return guarded(() -> agree(mine, peerKe, ctx)
-                .thenCompose(gir -> schedule.skeyseed(in.prf(), in.ni(), in.nr(), gir, ctx)
-                        .whenComplete((k, e) -> gir.destroy()))
+                .thenCompose(gir ->
+                        schedule.skeyseed(in.prf(), in.ni(), in.nr(), gir, ctx).whenComplete((k, e) -> gir.destroy()))
                 .thenCompose(seed -> keys(in, seed, ctx)));
     }
 
     @Override
-    public CompletableFuture<IkeSaSecrets> rekeyedIkeSaKeys(Secret oldSkD, Prf oldPrf, KeyShare mine, byte[] peerKe,
-                                                            IkeSaKeyInputs in, AuditContext ctx) {
+    public CompletableFuture<IkeSaSecrets> rekeyedIkeSaKeys(
+            Secret oldSkD, Prf oldPrf, KeyShare mine, byte[] peerKe, IkeSaKeyInputs in, AuditContext ctx) {
         return guarded(() -> {
             SealedKey skD = sealed(oldSkD);
             return agree(mine, peerKe, ctx)
@@ -102,28 +102,36 @@ public final class TokenIkeCrypto implements IkeCrypto {
     }
 
     @Override
-    public CompletableFuture<HostKey> childKeymat(Prf prf, Secret skD, KeyShare mineOrNull, byte[] peerKeOrNull,
-                                                  byte[] ni, byte[] nr, int length, AuditContext ctx) {
+    public CompletableFuture<HostKey> childKeymat(
+            Prf prf,
+            Secret skD,
+            KeyShare mineOrNull,
+            byte[] peerKeOrNull,
+            byte[] ni,
+            byte[] nr,
+            int length,
+            AuditContext ctx) {
         return guarded(() -> {
             SealedKey d = sealed(skD);
             if (mineOrNull == null) {
                 return schedule.childKeymat(prf, d, null, ni, nr, length, ctx);
             }
-            return agree(mineOrNull, peerKeOrNull, ctx).thenCompose(gir -> schedule
-                    .childKeymat(prf, d, gir, ni, nr, length, ctx).whenComplete((k, e) -> gir.destroy()));
+            return agree(mineOrNull, peerKeOrNull, ctx)
+                    .thenCompose(gir -> schedule.childKeymat(prf, d, gir, ni, nr, length, ctx)
+                            .whenComplete((k, e) -> gir.destroy()));
         });
     }
 
     @Override
     public CompletableFuture<byte[]> pskAuth(String pskName, Prf prf, byte[] octets, AuditContext ctx) {
         byte[] data = octets.clone();
-        return guarded(() -> psks.keyPad(prf, pskName, ctx)
-                .thenCompose(pad -> macAndDestroy(schedule, prf, pad, data, ctx)));
+        return guarded(
+                () -> psks.keyPad(prf, pskName, ctx).thenCompose(pad -> macAndDestroy(schedule, prf, pad, data, ctx)));
     }
 
     /** prf(pad, octets) in the token; the key pad is destroyed whatever happens. */
-    static CompletableFuture<byte[]> macAndDestroy(KeySchedule schedule, Prf prf, SealedKey pad, byte[] octets,
-                                                   AuditContext ctx) {
+    static CompletableFuture<byte[]> macAndDestroy(
+            KeySchedule schedule, Prf prf, SealedKey pad, byte[] octets, AuditContext ctx) {
         CompletableFuture<byte[]> mac;
         try {
             mac = schedule.prf(prf, pad, octets, ctx);
@@ -137,8 +145,16 @@ public final class TokenIkeCrypto implements IkeCrypto {
     private CompletableFuture<IkeSaSecrets> keys(IkeSaKeyInputs in, SealedKey seed, AuditContext ctx) {
         CompletableFuture<IkeSaKeys> keys;
         try {
-            keys = schedule.ikeSaKeys(in.prf(), seed, in.ni(), in.nr(), in.spiI(), in.spiR(), in.integKeyLength(),
-                    in.encrKeyLength(), ctx);
+            keys = schedule.ikeSaKeys(
+                    in.prf(),
+                    seed,
+                    in.ni(),
+                    in.nr(),
+                    in.spiI(),
+                    in.spiR(),
+                    in.integKeyLength(),
+                    in.encrKeyLength(),
+                    ctx);
         } catch (RuntimeException e) {
             seed.destroy();
             return CompletableFuture.failedFuture(e);
@@ -175,8 +191,8 @@ public final class TokenIkeCrypto implements IkeCrypto {
         try {
             return step.get();
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e instanceof CompletionException c && c.getCause() != null
-                    ? c.getCause() : e);
+            return CompletableFuture.failedFuture(
+                    e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
         }
     }
 }

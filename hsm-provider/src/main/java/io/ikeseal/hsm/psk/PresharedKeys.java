@@ -46,6 +46,7 @@ import io.ikeseal.hsm.token.TokenOperation;
 public final class PresharedKeys {
     /** Below this many octets a PSK cannot carry 256 bits, the strength of the strongest key usually negotiated. */
     public static final int RECOMMENDED_MIN_LENGTH = 32;
+
     static final String PREFIX = "ikeseal-psk/";
     private static final byte[] KEY_PAD = "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:+=-]{1,128}");
@@ -162,7 +163,9 @@ public final class PresharedKeys {
     /** Whether a PSK of that name is on the token. Operation "psk-exists". */
     public static CompletableFuture<Boolean> exists(Token token, String name) {
         checkName(name);
-        return token.call(new TokenOperation("psk-exists", "C_FindObjects", name), AuditContext.NONE,
+        return token.call(
+                new TokenOperation("psk-exists", "C_FindObjects", name),
+                AuditContext.NONE,
                 () -> !aliasesOf(token.keyStore(), name).isEmpty());
     }
 
@@ -197,7 +200,10 @@ public final class PresharedKeys {
 
     private static List<String> aliasesOf(KeyStore ks, String name) throws Exception {
         String prefix = PREFIX + name + "/";
-        return Collections.list(ks.aliases()).stream().filter(a -> a.startsWith(prefix)).sorted().toList();
+        return Collections.list(ks.aliases()).stream()
+                .filter(a -> a.startsWith(prefix))
+                .sorted()
+                .toList();
     }
 
     static String alias(String name, Prf prf, int i) {
@@ -206,9 +212,10 @@ public final class PresharedKeys {
 
     private static void requireSealed(Token token) {
         if (token.tier() != ResidencyTier.SEALED) {
-            throw new TokenException("token '" + token.name() + "' runs at tier " + token.tier().configName()
-                    + ": pre-shared keys need the sealed tier, where the token computes prf(PSK, ...) itself with "
-                    + "CKM_HKDF_DERIVE so the key never leaves it");
+            throw new TokenException(
+                    "token '" + token.name() + "' runs at tier " + token.tier().configName()
+                            + ": pre-shared keys need the sealed tier, where the token computes prf(PSK, ...) itself with "
+                            + "CKM_HKDF_DERIVE so the key never leaves it");
         }
     }
 

@@ -17,8 +17,7 @@ import io.ikeseal.hsm.api.Prf;
 final class PskChunks {
     static final int CHUNK = 32;
 
-    private PskChunks() {
-    }
+    private PskChunks() {}
 
     /** The chunks for {@code prf}; the caller wipes them. */
     static byte[][] of(Prf prf, byte[] psk) {

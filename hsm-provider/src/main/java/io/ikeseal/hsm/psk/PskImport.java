@@ -9,5 +9,4 @@ package io.ikeseal.hsm.psk;
  * @param weak    shorter than {@value PresharedKeys#RECOMMENDED_MIN_LENGTH} octets: RFC 7296 §2.15 wants a PSK as
  *                unpredictable as the strongest negotiated key, which a shorter one cannot be; warn, don't refuse
  */
-public record PskImport(String name, int length, boolean replaced, boolean weak) {
-}
+public record PskImport(String name, int length, boolean replaced, boolean weak) {}

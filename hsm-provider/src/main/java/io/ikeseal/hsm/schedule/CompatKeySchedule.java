@@ -1,7 +1,5 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
-import io.ikeseal.hsm.api.HostKey;
 import static io.ikeseal.hsm.schedule.ScheduleInputs.concat;
 
 import java.security.GeneralSecurityException;
@@ -12,6 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -43,8 +43,8 @@ final class CompatKeySchedule extends KeyScheduleTier {
     }
 
     @Override
-    CompletableFuture<IkeSaKeys> computeIkeSaKeys(Prf prf, SealedKey skeyseed, byte[] s, KeyLayout layout,
-                                                  AuditContext ctx) {
+    CompletableFuture<IkeSaKeys> computeIkeSaKeys(
+            Prf prf, SealedKey skeyseed, byte[] s, KeyLayout layout, AuditContext ctx) {
         return call("prf+", MECHANISM, skeyseed, ctx, () -> {
             byte[] k = bytesOf(skeyseed);
             byte[] all = prfPlus(prf, k, s, layout.totalLength());
@@ -60,8 +60,8 @@ final class CompatKeySchedule extends KeyScheduleTier {
     }
 
     @Override
-    CompletableFuture<SealedKey> computeRekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] nonces,
-                                                      AuditContext ctx) {
+    CompletableFuture<SealedKey> computeRekeySkeyseed(
+            Prf prf, SealedKey skDOld, SealedKey girNew, byte[] nonces, AuditContext ctx) {
         return call("rekey-skeyseed", MECHANISM, skDOld, ctx, () -> {
             byte[] d = bytesOf(skDOld);
             byte[] g = valueOf(girNew);
@@ -75,8 +75,8 @@ final class CompatKeySchedule extends KeyScheduleTier {
     }
 
     @Override
-    CompletableFuture<HostKey> computeChildKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] nonces,
-                                                  int length, AuditContext ctx) {
+    CompletableFuture<HostKey> computeChildKeymat(
+            Prf prf, SealedKey skD, SealedKey girOrNull, byte[] nonces, int length, AuditContext ctx) {
         return call("child-keymat", MECHANISM, skD, ctx, () -> {
             byte[] d = bytesOf(skD);
             byte[] g = girOrNull == null ? new byte[0] : valueOf(girOrNull);
@@ -97,8 +97,7 @@ final class CompatKeySchedule extends KeyScheduleTier {
     }
 
     @Override
-    CompletableFuture<SealedKey> computeDeriveKey(Prf prf, SealedKey key, byte[] data, String name,
-                                                  AuditContext ctx) {
+    CompletableFuture<SealedKey> computeDeriveKey(Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
         return call("prf", MECHANISM, key, ctx, () -> hostSealed(name, prf, macUnder(prf, key, data)));
     }
 

@@ -1,8 +1,8 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.HostKey;
 import javax.security.auth.Destroyable;
 
+import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.token.SealedKey;
 
 /**
@@ -22,8 +22,9 @@ import io.ikeseal.hsm.token.SealedKey;
  * @param skPi SK_pi, prf output length
  * @param skPr SK_pr
  */
-public record IkeSaKeys(SealedKey skD, HostKey skAi, HostKey skAr, HostKey skEi, HostKey skEr, HostKey skPi,
-                        HostKey skPr) implements Destroyable {
+public record IkeSaKeys(
+        SealedKey skD, HostKey skAi, HostKey skAr, HostKey skEi, HostKey skEr, HostKey skPi, HostKey skPr)
+        implements Destroyable {
 
     /** Drops SK_d's handle and zeroizes the six host keys. */
     @Override

@@ -1,9 +1,9 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
-import io.ikeseal.hsm.api.HostKey;
 import java.util.Arrays;
 
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.token.SealedKey;
 
 /**
@@ -40,13 +40,19 @@ record KeyLayout(Prf prf, int integ, int encr) {
     /** Splits the bytes after SK_d into host keys and wipes {@code rest}. */
     IkeSaKeys split(SealedKey skD, byte[] rest) {
         if (rest.length != hostLength()) {
-            throw new IllegalStateException("prf+ gave " + rest.length + " octets after SK_d, expected " + hostLength());
+            throw new IllegalStateException(
+                    "prf+ gave " + rest.length + " octets after SK_d, expected " + hostLength());
         }
         int p = prf.outputLength();
         int[] off = {0};
         try {
-            return new IkeSaKeys(skD, take(rest, off, "SK_ai", integ), take(rest, off, "SK_ar", integ),
-                    take(rest, off, "SK_ei", encr), take(rest, off, "SK_er", encr), take(rest, off, "SK_pi", p),
+            return new IkeSaKeys(
+                    skD,
+                    take(rest, off, "SK_ai", integ),
+                    take(rest, off, "SK_ar", integ),
+                    take(rest, off, "SK_ei", encr),
+                    take(rest, off, "SK_er", encr),
+                    take(rest, off, "SK_pi", p),
                     take(rest, off, "SK_pr", p));
         } finally {
             Arrays.fill(rest, (byte) 0);

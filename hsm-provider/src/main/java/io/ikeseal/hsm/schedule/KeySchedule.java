@@ -1,10 +1,10 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
-import io.ikeseal.hsm.api.HostKey;
 import java.util.concurrent.CompletableFuture;
 
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -50,15 +50,23 @@ public interface KeySchedule {
      * @param integKeyLength SK_ai/SK_ar length, 0 with an AEAD cipher
      * @param encrKeyLength  SK_ei/SK_er length including any salt (e.g. 36 for AES-256-GCM-16)
      */
-    CompletableFuture<IkeSaKeys> ikeSaKeys(Prf prf, SealedKey skeyseed, byte[] ni, byte[] nr, byte[] spiI, byte[] spiR,
-                                           int integKeyLength, int encrKeyLength, AuditContext ctx);
+    CompletableFuture<IkeSaKeys> ikeSaKeys(
+            Prf prf,
+            SealedKey skeyseed,
+            byte[] ni,
+            byte[] nr,
+            byte[] spiI,
+            byte[] spiR,
+            int integKeyLength,
+            int encrKeyLength,
+            AuditContext ctx);
 
     /**
      * The rekeyed IKE SA's SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) (§2.18), with the old IKE SA's PRF;
      * feed it to {@link #ikeSaKeys} with the new SA's PRF and SPIs. Operation "rekey-skeyseed".
      */
-    CompletableFuture<SealedKey> rekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni, byte[] nr,
-                                               AuditContext ctx);
+    CompletableFuture<SealedKey> rekeySkeyseed(
+            Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni, byte[] nr, AuditContext ctx);
 
     /**
      * CHILD SA KEYMAT = prf+(SK_d, Ni | Nr), or prf+(SK_d, g^ir (new) | Ni | Nr) with PFS (§2.17).
@@ -66,8 +74,8 @@ public interface KeySchedule {
      *
      * @param girOrNull the CREATE_CHILD_SA exchange's new shared secret, or null without PFS
      */
-    CompletableFuture<HostKey> childKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr,
-                                           int length, AuditContext ctx);
+    CompletableFuture<HostKey> childKeymat(
+            Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr, int length, AuditContext ctx);
 
     /**
      * A public PRF output computed under a sealed key, e.g. AUTH = prf(prf(PSK, "Key Pad for IKEv2"), octets)

@@ -1,12 +1,12 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
-import io.ikeseal.hsm.api.HostKey;
 import static io.ikeseal.hsm.schedule.ScheduleInputs.concat;
 
 import java.util.concurrent.CompletableFuture;
 
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -37,8 +37,7 @@ abstract sealed class KeyScheduleTier implements KeySchedule permits CompatKeySc
     }
 
     @Override
-    public final CompletableFuture<SealedKey> skeyseed(Prf prf, byte[] ni, byte[] nr, SealedKey gir,
-                                                       AuditContext ctx) {
+    public final CompletableFuture<SealedKey> skeyseed(Prf prf, byte[] ni, byte[] nr, SealedKey gir, AuditContext ctx) {
         ScheduleInputs.nonce("Ni", ni);
         ScheduleInputs.nonce("Nr", nr);
         ScheduleInputs.key(token, "g^ir", gir);
@@ -46,17 +45,24 @@ abstract sealed class KeyScheduleTier implements KeySchedule permits CompatKeySc
     }
 
     @Override
-    public final CompletableFuture<IkeSaKeys> ikeSaKeys(Prf prf, SealedKey skeyseed, byte[] ni, byte[] nr,
-                                                        byte[] spiI, byte[] spiR, int integKeyLength,
-                                                        int encrKeyLength, AuditContext ctx) {
+    public final CompletableFuture<IkeSaKeys> ikeSaKeys(
+            Prf prf,
+            SealedKey skeyseed,
+            byte[] ni,
+            byte[] nr,
+            byte[] spiI,
+            byte[] spiR,
+            int integKeyLength,
+            int encrKeyLength,
+            AuditContext ctx) {
         ScheduleInputs.hmacKey(token, "SKEYSEED", skeyseed);
         KeyLayout layout = KeyLayout.of(prf, ni, nr, spiI, spiR, integKeyLength, encrKeyLength);
         return computeIkeSaKeys(prf, skeyseed, concat(ni, nr, spiI, spiR), layout, ctx);
     }
 
     @Override
-    public final CompletableFuture<SealedKey> rekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni,
-                                                            byte[] nr, AuditContext ctx) {
+    public final CompletableFuture<SealedKey> rekeySkeyseed(
+            Prf prf, SealedKey skDOld, SealedKey girNew, byte[] ni, byte[] nr, AuditContext ctx) {
         ScheduleInputs.hmacKey(token, "SK_d (old)", skDOld);
         ScheduleInputs.key(token, "g^ir (new)", girNew);
         ScheduleInputs.nonce("Ni", ni);
@@ -65,8 +71,8 @@ abstract sealed class KeyScheduleTier implements KeySchedule permits CompatKeySc
     }
 
     @Override
-    public final CompletableFuture<HostKey> childKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni,
-                                                        byte[] nr, int length, AuditContext ctx) {
+    public final CompletableFuture<HostKey> childKeymat(
+            Prf prf, SealedKey skD, SealedKey girOrNull, byte[] ni, byte[] nr, int length, AuditContext ctx) {
         ScheduleInputs.hmacKey(token, "SK_d", skD);
         if (girOrNull != null) {
             ScheduleInputs.key(token, "g^ir (new)", girOrNull);
@@ -85,8 +91,8 @@ abstract sealed class KeyScheduleTier implements KeySchedule permits CompatKeySc
     }
 
     @Override
-    public final CompletableFuture<SealedKey> deriveKey(Prf prf, SealedKey key, byte[] data, String name,
-                                                        AuditContext ctx) {
+    public final CompletableFuture<SealedKey> deriveKey(
+            Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
         ScheduleInputs.hmacKey(token, "key", key);
         ScheduleInputs.data("data", data);
         ScheduleInputs.name(name);
@@ -97,27 +103,27 @@ abstract sealed class KeyScheduleTier implements KeySchedule permits CompatKeySc
     abstract CompletableFuture<SealedKey> computeSkeyseed(Prf prf, byte[] nonces, SealedKey gir, AuditContext ctx);
 
     /** prf+(SKEYSEED, s) with s = Ni | Nr | SPIi | SPIr, split by {@code layout} (§2.14). */
-    abstract CompletableFuture<IkeSaKeys> computeIkeSaKeys(Prf prf, SealedKey skeyseed, byte[] s, KeyLayout layout,
-                                                           AuditContext ctx);
+    abstract CompletableFuture<IkeSaKeys> computeIkeSaKeys(
+            Prf prf, SealedKey skeyseed, byte[] s, KeyLayout layout, AuditContext ctx);
 
     /** prf(SK_d (old), g^ir (new) | Ni | Nr) (§2.18). */
-    abstract CompletableFuture<SealedKey> computeRekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew,
-                                                               byte[] nonces, AuditContext ctx);
+    abstract CompletableFuture<SealedKey> computeRekeySkeyseed(
+            Prf prf, SealedKey skDOld, SealedKey girNew, byte[] nonces, AuditContext ctx);
 
     /** prf+(SK_d, [g^ir (new) |] Ni | Nr) (§2.17). */
-    abstract CompletableFuture<HostKey> computeChildKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] nonces,
-                                                           int length, AuditContext ctx);
+    abstract CompletableFuture<HostKey> computeChildKeymat(
+            Prf prf, SealedKey skD, SealedKey girOrNull, byte[] nonces, int length, AuditContext ctx);
 
     /** prf(key, data); {@code data} is the schedule's own copy. */
     abstract CompletableFuture<byte[]> computePrf(Prf prf, SealedKey key, byte[] data, AuditContext ctx);
 
     /** prf(key, data) kept sealed as {@code name}; {@code data} is the schedule's own copy. */
-    abstract CompletableFuture<SealedKey> computeDeriveKey(Prf prf, SealedKey key, byte[] data, String name,
-                                                           AuditContext ctx);
+    abstract CompletableFuture<SealedKey> computeDeriveKey(
+            Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx);
 
     /** One audited token call whose record names {@code input}. */
-    final <T> CompletableFuture<T> call(String operation, String mechanism, SealedKey input, AuditContext ctx,
-                                        TokenCall<T> body) {
+    final <T> CompletableFuture<T> call(
+            String operation, String mechanism, SealedKey input, AuditContext ctx, TokenCall<T> body) {
         return token.call(new TokenOperation(operation, mechanism, input.name()), ctx, body);
     }
 }

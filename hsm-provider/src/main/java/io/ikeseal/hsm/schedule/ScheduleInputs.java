@@ -1,8 +1,8 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
 import java.util.Objects;
 
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 
@@ -10,20 +10,20 @@ import io.ikeseal.hsm.token.Token;
 final class ScheduleInputs {
     /** RFC 7296 §3.9: "The size of the Nonce Data MUST be between 16 and 256 octets, inclusive." */
     static final int MIN_NONCE = 16;
+
     static final int MAX_NONCE = 256;
     /** IKE SA SPIs are 8 octets (§3.1). */
     static final int IKE_SPI_LENGTH = 8;
     /** prf+ counts blocks in one octet (§2.13), so at most 255 blocks. */
     static final int MAX_BLOCKS = 255;
 
-    private ScheduleInputs() {
-    }
+    private ScheduleInputs() {}
 
     static void nonce(String which, byte[] n) {
         Objects.requireNonNull(n, which);
         if (n.length < MIN_NONCE || n.length > MAX_NONCE) {
-            throw new IllegalArgumentException(which + " must be " + MIN_NONCE + ".." + MAX_NONCE
-                    + " octets (RFC 7296 §3.9), was " + n.length);
+            throw new IllegalArgumentException(
+                    which + " must be " + MIN_NONCE + ".." + MAX_NONCE + " octets (RFC 7296 §3.9), was " + n.length);
         }
     }
 
@@ -46,8 +46,8 @@ final class ScheduleInputs {
     static void key(Token token, String which, SealedKey key) {
         Objects.requireNonNull(key, which);
         if (key.token() != token) {
-            throw new IllegalArgumentException(which + " (" + key.name() + ") lives on token '" + key.token().name()
-                    + "', not on the schedule's token '" + token.name() + "'");
+            throw new IllegalArgumentException(which + " (" + key.name() + ") lives on token '"
+                    + key.token().name() + "', not on the schedule's token '" + token.name() + "'");
         }
         if (key.isDestroyed()) {
             throw new IllegalArgumentException(which + " (" + key.name() + ") was destroyed");

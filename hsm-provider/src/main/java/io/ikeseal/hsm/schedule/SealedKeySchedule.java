@@ -1,7 +1,5 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
-import io.ikeseal.hsm.api.HostKey;
 import static io.ikeseal.hsm.schedule.ScheduleInputs.concat;
 
 import java.security.GeneralSecurityException;
@@ -15,6 +13,8 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -39,22 +39,45 @@ final class SealedKeySchedule extends KeyScheduleTier {
     @Override
     CompletableFuture<SealedKey> computeSkeyseed(Prf prf, byte[] nonces, SealedKey gir, AuditContext ctx) {
         // prf(Ni | Nr, g^ir): the nonces are the HMAC key (salt as data), g^ir the token key as IKM.
-        return call("skeyseed", DERIVE, gir, ctx, () -> sealed("SKEYSEED", prf,
-                kdf(prf).deriveKey(GENERIC, addIkm(HKDFParameterSpec.ofExtract().addSalt(nonces), gir).extractOnly())));
+        return call(
+                "skeyseed",
+                DERIVE,
+                gir,
+                ctx,
+                () -> sealed(
+                        "SKEYSEED",
+                        prf,
+                        kdf(prf).deriveKey(
+                                        GENERIC,
+                                        addIkm(HKDFParameterSpec.ofExtract().addSalt(nonces), gir)
+                                                .extractOnly())));
     }
 
     @Override
-    CompletableFuture<IkeSaKeys> computeIkeSaKeys(Prf prf, SealedKey skeyseed, byte[] s, KeyLayout layout,
-                                                  AuditContext ctx) {
+    CompletableFuture<IkeSaKeys> computeIkeSaKeys(
+            Prf prf, SealedKey skeyseed, byte[] s, KeyLayout layout, AuditContext ctx) {
         int h = prf.outputLength();
         // SK_d = T1 = HKDF-Expand(SKEYSEED, S, hashLen): a whole block, derived to a token key.
-        CompletableFuture<SealedKey> skD = call("sk_d", DERIVE, skeyseed, ctx,
-                () -> sealed("SK_d", prf, kdf(prf).deriveKey(GENERIC,
-                        HKDFParameterSpec.expandOnly(skeyseed.key(), s, h))));
+        CompletableFuture<SealedKey> skD = call(
+                "sk_d",
+                DERIVE,
+                skeyseed,
+                ctx,
+                () -> sealed(
+                        "SK_d", prf, kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.expandOnly(skeyseed.key(), s, h))));
         // T2.. = prf(SKEYSEED, T(k-1) | S | k) with T1 given as the token key SK_d, later T as data.
-        return skD.thenCompose(d -> call("prf+", DATA, skeyseed, ctx,
-                () -> blocks(kdf(prf), skeyseed.key(), 2, layout.hostLength(),
-                        (b, prev, k) -> (prev == null ? b.addIKM(d.key()) : b.addIKM(prev)).addIKM(concat(s, k))))
+        return skD.thenCompose(d -> call(
+                        "prf+",
+                        DATA,
+                        skeyseed,
+                        ctx,
+                        () -> blocks(
+                                kdf(prf),
+                                skeyseed.key(),
+                                2,
+                                layout.hostLength(),
+                                (b, prev, k) ->
+                                        (prev == null ? b.addIKM(d.key()) : b.addIKM(prev)).addIKM(concat(s, k))))
                 .handle((rest, err) -> {
                     if (err != null) {
                         d.destroy();
@@ -65,41 +88,88 @@ final class SealedKeySchedule extends KeyScheduleTier {
     }
 
     @Override
-    CompletableFuture<SealedKey> computeRekeySkeyseed(Prf prf, SealedKey skDOld, SealedKey girNew, byte[] nonces,
-                                                      AuditContext ctx) {
-        return call("rekey-skeyseed", DERIVE, skDOld, ctx, () -> sealed("SKEYSEED", prf,
-                kdf(prf).deriveKey(GENERIC, addIkm(HKDFParameterSpec.ofExtract().addSalt(skDOld.key()), girNew)
-                        .addIKM(nonces).extractOnly())));
+    CompletableFuture<SealedKey> computeRekeySkeyseed(
+            Prf prf, SealedKey skDOld, SealedKey girNew, byte[] nonces, AuditContext ctx) {
+        return call(
+                "rekey-skeyseed",
+                DERIVE,
+                skDOld,
+                ctx,
+                () -> sealed(
+                        "SKEYSEED",
+                        prf,
+                        kdf(prf).deriveKey(
+                                        GENERIC,
+                                        addIkm(HKDFParameterSpec.ofExtract().addSalt(skDOld.key()), girNew)
+                                                .addIKM(nonces)
+                                                .extractOnly())));
     }
 
     @Override
-    CompletableFuture<HostKey> computeChildKeymat(Prf prf, SealedKey skD, SealedKey girOrNull, byte[] nonces,
-                                                  int length, AuditContext ctx) {
+    CompletableFuture<HostKey> computeChildKeymat(
+            Prf prf, SealedKey skD, SealedKey girOrNull, byte[] nonces, int length, AuditContext ctx) {
         if (girOrNull == null) {
             // Without PFS, prf+(SK_d, Ni | Nr) is exactly HKDF-Expand(SK_d, Ni | Nr, L). SunPKCS11 refuses outputs
             // under 40 bits ("Key length was 8 but must be between 40 and ..."); a longer Expand has the shorter
             // one as its prefix, so ask for at least one block and truncate.
             int asked = Math.max(length, prf.outputLength());
-            return call("child-keymat", DATA, skD, ctx, () -> HostKey.adopt("KEYMAT",
-                    truncate(kdf(prf).deriveData(HKDFParameterSpec.expandOnly(skD.key(), nonces, asked)), length)));
+            return call(
+                    "child-keymat",
+                    DATA,
+                    skD,
+                    ctx,
+                    () -> HostKey.adopt(
+                            "KEYMAT",
+                            truncate(
+                                    kdf(prf).deriveData(HKDFParameterSpec.expandOnly(skD.key(), nonces, asked)),
+                                    length)));
         }
         // With PFS the info g^ir | Ni | Nr holds a token key, so each block is an Extract with mixed input.
-        return call("child-keymat", DATA, skD, ctx, () -> HostKey.adopt("KEYMAT",
-                blocks(kdf(prf), skD.key(), 1, length, (b, prev, k) ->
-                        addIkm(prev == null ? b : b.addIKM(prev), girOrNull).addIKM(concat(nonces, k)))));
+        return call(
+                "child-keymat",
+                DATA,
+                skD,
+                ctx,
+                () -> HostKey.adopt(
+                        "KEYMAT",
+                        blocks(
+                                kdf(prf),
+                                skD.key(),
+                                1,
+                                length,
+                                (b, prev, k) -> addIkm(prev == null ? b : b.addIKM(prev), girOrNull)
+                                        .addIKM(concat(nonces, k)))));
     }
 
     @Override
     CompletableFuture<byte[]> computePrf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
-        return call("prf", DATA, key, ctx, () -> kdf(prf).deriveData(
-                HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(data).extractOnly()));
+        return call(
+                "prf",
+                DATA,
+                key,
+                ctx,
+                () -> kdf(prf).deriveData(HKDFParameterSpec.ofExtract()
+                        .addSalt(key.key())
+                        .addIKM(data)
+                        .extractOnly()));
     }
 
     @Override
-    CompletableFuture<SealedKey> computeDeriveKey(Prf prf, SealedKey key, byte[] data, String name,
-                                                  AuditContext ctx) {
-        return call("prf", DERIVE, key, ctx, () -> sealed(name, prf, kdf(prf).deriveKey(GENERIC,
-                HKDFParameterSpec.ofExtract().addSalt(key.key()).addIKM(data).extractOnly())));
+    CompletableFuture<SealedKey> computeDeriveKey(Prf prf, SealedKey key, byte[] data, String name, AuditContext ctx) {
+        return call(
+                "prf",
+                DERIVE,
+                key,
+                ctx,
+                () -> sealed(
+                        name,
+                        prf,
+                        kdf(prf).deriveKey(
+                                        GENERIC,
+                                        HKDFParameterSpec.ofExtract()
+                                                .addSalt(key.key())
+                                                .addIKM(data)
+                                                .extractOnly())));
     }
 
     /**
@@ -114,7 +184,8 @@ final class SealedKeySchedule extends KeyScheduleTier {
     /** Fills in the IKM of block k; prev is T(k-1) as bytes, or null for the first block computed. */
     @FunctionalInterface
     interface BlockInput {
-        HKDFParameterSpec.Builder add(HKDFParameterSpec.Builder b, byte[] prev, byte[] k) throws GeneralSecurityException;
+        HKDFParameterSpec.Builder add(HKDFParameterSpec.Builder b, byte[] prev, byte[] k)
+                throws GeneralSecurityException;
     }
 
     /** prf+ blocks first.. as Extracts with {@code key} as salt: T(k) = prf(key, IKM(T(k-1), k)). */
@@ -124,8 +195,8 @@ final class SealedKeySchedule extends KeyScheduleTier {
         byte[] prev = null;
         int off = 0;
         for (int k = first; off < length; k++) {
-            HKDFParameterSpec.Builder b = input.add(HKDFParameterSpec.ofExtract().addSalt(key), prev,
-                    new byte[] {(byte) k});
+            HKDFParameterSpec.Builder b =
+                    input.add(HKDFParameterSpec.ofExtract().addSalt(key), prev, new byte[] {(byte) k});
             byte[] t = kdf.deriveData(b.extractOnly());
             System.arraycopy(t, 0, out, off, Math.min(t.length, length - off));
             off += t.length;
@@ -153,8 +224,11 @@ final class SealedKeySchedule extends KeyScheduleTier {
         try {
             return KDF.getInstance(prf.kdfAlgorithm(), token.provider());
         } catch (NoSuchAlgorithmException e) {
-            throw new TokenException("token '" + token.name() + "' offers no " + prf.kdfAlgorithm()
-                    + " (CKM_HKDF_DERIVE, CKM_HKDF_DATA): the sealed key schedule cannot run on it", null, e);
+            throw new TokenException(
+                    "token '" + token.name() + "' offers no " + prf.kdfAlgorithm()
+                            + " (CKM_HKDF_DERIVE, CKM_HKDF_DATA): the sealed key schedule cannot run on it",
+                    null,
+                    e);
         }
     }
 

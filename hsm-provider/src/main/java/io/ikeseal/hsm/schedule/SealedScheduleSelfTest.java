@@ -26,37 +26,46 @@ public final class SealedScheduleSelfTest {
     private static final byte[] D1 = {1, 2, 3};
     private static final byte[] D2 = {4, 5, 6, 7};
 
-    private SealedScheduleSelfTest() {
-    }
+    private SealedScheduleSelfTest() {}
 
     /** Throws TokenException naming the step that failed. */
     public static void run(Provider token, Prf prf) {
         String step = "HKDF-Extract to a key (CKM_HKDF_DERIVE)";
         try {
             KDF kdf = KDF.getInstance(prf.kdfAlgorithm(), token);
-            SecretKey k = kdf.deriveKey("Generic", HKDFParameterSpec.ofExtract().addSalt(SALT).addIKM(IKM).extractOnly());
+            SecretKey k = kdf.deriveKey(
+                    "Generic",
+                    HKDFParameterSpec.ofExtract().addSalt(SALT).addIKM(IKM).extractOnly());
             byte[] kRef = mac(prf, SALT, IKM);
             step = "HKDF-Extract with a key salt and key/data input (CKM_HKDF_DATA, CKM_CONCATENATE_*)";
-            byte[] mixed = kdf.deriveData(HKDFParameterSpec.ofExtract().addSalt(k).addIKM(D1).addIKM(k).addIKM(D2)
+            byte[] mixed = kdf.deriveData(HKDFParameterSpec.ofExtract()
+                    .addSalt(k)
+                    .addIKM(D1)
+                    .addIKM(k)
+                    .addIKM(D2)
                     .extractOnly());
             if (!MessageDigest.isEqual(mixed, mac(prf, kRef, D1, kRef, D2))) {
-                throw new TokenException("sealed schedule self-test of " + prf.kdfAlgorithm() + " gave a wrong result at: "
-                        + step);
+                throw new TokenException(
+                        "sealed schedule self-test of " + prf.kdfAlgorithm() + " gave a wrong result at: " + step);
             }
             step = "HKDF-Expand to a key (CKM_HKDF_DERIVE)";
             SecretKey t1 = kdf.deriveKey("Generic", HKDFParameterSpec.expandOnly(k, D1, prf.outputLength()));
-            byte[] viaT1 = kdf.deriveData(HKDFParameterSpec.ofExtract().addSalt(t1).addIKM(D2).extractOnly());
+            byte[] viaT1 = kdf.deriveData(
+                    HKDFParameterSpec.ofExtract().addSalt(t1).addIKM(D2).extractOnly());
             byte[] t1Ref = mac(prf, kRef, D1, new byte[] {1});
             if (!MessageDigest.isEqual(viaT1, mac(prf, t1Ref, D2))) {
-                throw new TokenException("sealed schedule self-test of " + prf.kdfAlgorithm() + " gave a wrong result at: "
-                        + step);
+                throw new TokenException(
+                        "sealed schedule self-test of " + prf.kdfAlgorithm() + " gave a wrong result at: " + step);
             }
         } catch (TokenException e) {
             throw e;
         } catch (Exception e) {
             String ckr = Pkcs11Module.ckrOf(e);
-            throw new TokenException("sealed schedule self-test of " + prf.kdfAlgorithm() + " failed at " + step + ": "
-                    + (ckr != null ? ckr : e.getClass().getSimpleName() + ": " + e.getMessage()), ckr, e);
+            throw new TokenException(
+                    "sealed schedule self-test of " + prf.kdfAlgorithm() + " failed at " + step + ": "
+                            + (ckr != null ? ckr : e.getClass().getSimpleName() + ": " + e.getMessage()),
+                    ckr,
+                    e);
         }
     }
 

@@ -16,8 +16,7 @@ import org.bouncycastle.util.BigIntegers;
  * and RFC 4754's r|s with each half as long as the curve's field. Conversion only; no arithmetic.
  */
 final class EcdsaSignatureEncoding {
-    private EcdsaSignatureEncoding() {
-    }
+    private EcdsaSignatureEncoding() {}
 
     /**
      * Parses a DER ECDSA-Sig-Value strictly: one SEQUENCE of two positive INTEGERs that fit the field, in DER
@@ -32,8 +31,10 @@ final class EcdsaSignatureEncoding {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("ECDSA signature is not DER: " + e.getMessage());
         }
-        if (!(p instanceof ASN1Sequence seq) || seq.size() != 2
-                || !(seq.getObjectAt(0) instanceof ASN1Integer r) || !(seq.getObjectAt(1) instanceof ASN1Integer s)) {
+        if (!(p instanceof ASN1Sequence seq)
+                || seq.size() != 2
+                || !(seq.getObjectAt(0) instanceof ASN1Integer r)
+                || !(seq.getObjectAt(1) instanceof ASN1Integer s)) {
             throw new IllegalArgumentException("ECDSA signature is not SEQUENCE { INTEGER r, INTEGER s }");
         }
         byte[] again;
@@ -66,8 +67,10 @@ final class EcdsaSignatureEncoding {
         int half = raw.length / 2;
         try {
             return new DERSequence(new ASN1Integer[] {
-                new ASN1Integer(new BigInteger(1, raw, 0, half)),
-                new ASN1Integer(new BigInteger(1, raw, half, half))}).getEncoded(ASN1Encoding.DER);
+                        new ASN1Integer(new BigInteger(1, raw, 0, half)),
+                        new ASN1Integer(new BigInteger(1, raw, half, half))
+                    })
+                    .getEncoded(ASN1Encoding.DER);
         } catch (IOException e) {
             throw new IllegalStateException("DER encoding failed", e);
         }

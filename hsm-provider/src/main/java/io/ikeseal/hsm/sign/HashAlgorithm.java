@@ -16,6 +16,7 @@ public enum HashAlgorithm {
     private final int number;
     private final String jcaName;
     private final int length;
+
     @SuppressWarnings("ImmutableEnumChecker") // never written after construction, handed out as a copy
     private final byte[] digestInfoPrefix;
 

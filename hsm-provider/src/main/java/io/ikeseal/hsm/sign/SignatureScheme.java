@@ -21,23 +21,47 @@ public enum SignatureScheme {
     ECDSA_P384_SHA384(AuthMethod.ECDSA_SHA384_P384, HashAlgorithm.SHA2_384, Family.ECDSA, KeyType.EC_P384, null),
     ECDSA_P521_SHA512(AuthMethod.ECDSA_SHA512_P521, HashAlgorithm.SHA2_512, Family.ECDSA, KeyType.EC_P521, null),
     /** Method 14, sha256WithRSAEncryption (1.2.840.113549.1.1.11, NULL parameters; RFC 7427 A.1). */
-    RSA_PKCS1_SHA256(AuthMethod.DIGITAL_SIGNATURE, HashAlgorithm.SHA2_256, Family.RSA_PKCS1, null,
+    RSA_PKCS1_SHA256(
+            AuthMethod.DIGITAL_SIGNATURE,
+            HashAlgorithm.SHA2_256,
+            Family.RSA_PKCS1,
+            null,
             "300d06092a864886f70d01010b0500"),
-    RSA_PKCS1_SHA384(AuthMethod.DIGITAL_SIGNATURE, HashAlgorithm.SHA2_384, Family.RSA_PKCS1, null,
+    RSA_PKCS1_SHA384(
+            AuthMethod.DIGITAL_SIGNATURE,
+            HashAlgorithm.SHA2_384,
+            Family.RSA_PKCS1,
+            null,
             "300d06092a864886f70d01010c0500"),
-    RSA_PKCS1_SHA512(AuthMethod.DIGITAL_SIGNATURE, HashAlgorithm.SHA2_512, Family.RSA_PKCS1, null,
+    RSA_PKCS1_SHA512(
+            AuthMethod.DIGITAL_SIGNATURE,
+            HashAlgorithm.SHA2_512,
+            Family.RSA_PKCS1,
+            null,
             "300d06092a864886f70d01010d0500"),
     /**
      * Method 14, id-RSASSA-PSS with RSASSA-PSS-params: hash, MGF1 with the same hash, salt length = hash
      * length, trailer field 1 (the DER default, so omitted). The SHA-256 form is RFC 7427 A.4.3.
      */
-    RSA_PSS_SHA256(AuthMethod.DIGITAL_SIGNATURE, HashAlgorithm.SHA2_256, Family.RSA_PSS, null,
+    RSA_PSS_SHA256(
+            AuthMethod.DIGITAL_SIGNATURE,
+            HashAlgorithm.SHA2_256,
+            Family.RSA_PSS,
+            null,
             "304106092a864886f70d01010a3034a00f300d06096086480165030402010500a11c301a06092a864886f70d010108"
                     + "300d06096086480165030402010500a203020120"),
-    RSA_PSS_SHA384(AuthMethod.DIGITAL_SIGNATURE, HashAlgorithm.SHA2_384, Family.RSA_PSS, null,
+    RSA_PSS_SHA384(
+            AuthMethod.DIGITAL_SIGNATURE,
+            HashAlgorithm.SHA2_384,
+            Family.RSA_PSS,
+            null,
             "304106092a864886f70d01010a3034a00f300d06096086480165030402020500a11c301a06092a864886f70d010108"
                     + "300d06096086480165030402020500a203020130"),
-    RSA_PSS_SHA512(AuthMethod.DIGITAL_SIGNATURE, HashAlgorithm.SHA2_512, Family.RSA_PSS, null,
+    RSA_PSS_SHA512(
+            AuthMethod.DIGITAL_SIGNATURE,
+            HashAlgorithm.SHA2_512,
+            Family.RSA_PSS,
+            null,
             "304106092a864886f70d01010a3034a00f300d06096086480165030402030500a11c301a06092a864886f70d010108"
                     + "300d06096086480165030402030500a203020140"),
     /** Method 14, ecdsa-with-SHA256 (1.2.840.10045.4.3.2, absent parameters; RFC 7427 A.3); DER ECDSA-Sig-Value. */
@@ -47,7 +71,9 @@ public enum SignatureScheme {
 
     /** How the signature is computed. */
     public enum Family {
-        RSA_PKCS1, RSA_PSS, ECDSA
+        RSA_PKCS1,
+        RSA_PSS,
+        ECDSA
     }
 
     /** RFC 7427 hashes in the order we prefer them for RSA keys. */
@@ -58,6 +84,7 @@ public enum SignatureScheme {
     private final HashAlgorithm hash;
     private final Family family;
     private final KeyType curve;
+
     @SuppressWarnings("ImmutableEnumChecker") // never written after construction, handed out as a copy
     private final byte[] algorithmIdentifier;
 
@@ -109,7 +136,11 @@ public enum SignatureScheme {
         if (family != Family.RSA_PSS) {
             return null;
         }
-        return new PSSParameterSpec(hash.jcaName(), "MGF1", new MGF1ParameterSpec(hash.jcaName()), hash.length(),
+        return new PSSParameterSpec(
+                hash.jcaName(),
+                "MGF1",
+                new MGF1ParameterSpec(hash.jcaName()),
+                hash.length(),
                 PSSParameterSpec.TRAILER_FIELD_BC);
     }
 
@@ -154,7 +185,8 @@ public enum SignatureScheme {
         for (HashAlgorithm h : RSA_HASH_ORDER) {
             if (peerHashes.contains(h)) {
                 for (SignatureScheme s : values()) {
-                    if (s.method == AuthMethod.DIGITAL_SIGNATURE && s.hash == h
+                    if (s.method == AuthMethod.DIGITAL_SIGNATURE
+                            && s.hash == h
                             && s.family == (preferRsaPss ? Family.RSA_PSS : Family.RSA_PKCS1)) {
                         return s;
                     }

@@ -20,8 +20,7 @@ public final class SignatureVerifier {
     /** Minimum FF octets in EMSA-PKCS1-v1_5 padding (RFC 8017 §9.2 step 3: PS length at least 8). */
     private static final int MIN_PS = 8;
 
-    private SignatureVerifier() {
-    }
+    private SignatureVerifier() {}
 
     /** The outcome; {@code scheme} is the scheme the AUTH data named, when it got that far. */
     public record Result(boolean valid, SignatureScheme scheme, String reason) {
@@ -47,7 +46,8 @@ public final class SignatureVerifier {
             return Result.bad(null, "auth method " + method + " is not a signature");
         }
         if (method != AuthMethod.DIGITAL_SIGNATURE) {
-            SignatureScheme scheme = SignatureScheme.forLegacyMethod(method, type).orElse(null);
+            SignatureScheme scheme =
+                    SignatureScheme.forLegacyMethod(method, type).orElse(null);
             if (scheme == null) {
                 return Result.bad(null, "auth method " + method.number() + " does not fit a " + type + " key");
             }
@@ -69,8 +69,8 @@ public final class SignatureVerifier {
         return verifySignature(scheme, key, type, octets, Arrays.copyOfRange(authData, 1 + len, authData.length));
     }
 
-    private static Result verifySignature(SignatureScheme scheme, PublicKey key, KeyType type, byte[] octets,
-                                          byte[] sig) {
+    private static Result verifySignature(
+            SignatureScheme scheme, PublicKey key, KeyType type, byte[] octets, byte[] sig) {
         try {
             return switch (scheme.family()) {
                 case RSA_PKCS1 -> rsaPkcs1(scheme, (RSAPublicKey) key, octets, sig);

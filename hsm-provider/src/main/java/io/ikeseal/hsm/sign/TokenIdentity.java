@@ -20,8 +20,8 @@ import io.ikeseal.hsm.token.TokenOperation;
  * A signing key in an identity token: its KeyStore alias (CKA_LABEL), the private key handle (never
  * extractable), the certificate chain the token holds for it (leaf first) and the key type.
  */
-public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X509Certificate[] chain,
-                            KeyType keyType) implements AuthSigner {
+public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X509Certificate[] chain, KeyType keyType)
+        implements AuthSigner {
     public TokenIdentity {
         chain = chain.clone();
     }
@@ -48,8 +48,8 @@ public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X5
      */
     public static CompletableFuture<TokenIdentity> lookup(Token token, String keyRef, AuditContext context) {
         String shown = Pkcs11Uri.looksLikeUri(keyRef) ? Pkcs11Uri.parse(keyRef).toString() : keyRef;
-        return token.call(new TokenOperation("key-lookup", "C_FindObjects", shown), context,
-                () -> resolve(token, keyRef, shown));
+        return token.call(
+                new TokenOperation("key-lookup", "C_FindObjects", shown), context, () -> resolve(token, keyRef, shown));
     }
 
     /** Blocking {@link #lookup}, for start-up and configuration; never on an event loop. */
@@ -67,8 +67,8 @@ public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X5
                         + token.name() + "' is labelled '" + token.slot().label() + "'");
             }
             if (uri.type() != null && !uri.type().equals("private")) {
-                throw new TokenException("key reference " + shown + " has type=" + uri.type()
-                        + "; a signing key is type=private");
+                throw new TokenException(
+                        "key reference " + shown + " has type=" + uri.type() + "; a signing key is type=private");
             }
             if (uri.object() == null && uri.id() == null) {
                 throw new TokenException("key reference " + shown + " names neither object= nor id=");
@@ -99,10 +99,13 @@ public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X5
         if (certs == null || certs.length == 0) {
             throw new TokenException("token '" + token.name() + "': key '" + alias + "' has no certificate");
         }
-        X509Certificate[] chain = Arrays.stream(certs).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
-        KeyType type = KeyType.of(chain[0].getPublicKey()).orElseThrow(() -> new TokenException("token '"
-                + token.name() + "': key '" + alias + "' is " + chain[0].getPublicKey().getAlgorithm()
-                + " on an unsupported curve or type; IKE_AUTH signs with EC P-256/P-384/P-521 or RSA"));
+        X509Certificate[] chain =
+                Arrays.stream(certs).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
+        KeyType type = KeyType.of(chain[0].getPublicKey())
+                .orElseThrow(() -> new TokenException("token '"
+                        + token.name() + "': key '" + alias + "' is "
+                        + chain[0].getPublicKey().getAlgorithm()
+                        + " on an unsupported curve or type; IKE_AUTH signs with EC P-256/P-384/P-521 or RSA"));
         return new TokenIdentity(token, alias, key, chain, type);
     }
 

@@ -17,8 +17,7 @@ import io.ikeseal.hsm.token.Token;
 final class TokenObjects {
     private static final int MAX_OBJECTS = 256;
 
-    private TokenObjects() {
-    }
+    private TokenObjects() {}
 
     /** CKA_LABELs of the certificates whose CKA_ID is {@code id}; the KeyStore aliases of their key entries. */
     static List<String> certificateLabelsWithId(Token token, byte[] id) throws Exception {
@@ -27,7 +26,8 @@ final class TokenObjects {
         try {
             p11.C_FindObjectsInit(session, new CK_ATTRIBUTE[] {
                 new CK_ATTRIBUTE(PKCS11Constants.CKA_CLASS, PKCS11Constants.CKO_CERTIFICATE),
-                new CK_ATTRIBUTE(PKCS11Constants.CKA_ID, id)});
+                new CK_ATTRIBUTE(PKCS11Constants.CKA_ID, id)
+            });
             long[] handles;
             try {
                 handles = p11.C_FindObjects(session, MAX_OBJECTS);

@@ -14,15 +14,14 @@ import io.ikeseal.hsm.token.TokenOperation;
  * for method 14 the AlgorithmIdentifier's length octet, the AlgorithmIdentifier and the signature (RFC 7427 §3).
  */
 public final class TokenSigner {
-    private TokenSigner() {
-    }
+    private TokenSigner() {}
 
     /** One audited "sign" token call; the audit record names the key by alias and carries no data. */
-    public static CompletableFuture<byte[]> sign(TokenIdentity identity, SignatureScheme scheme, byte[] octets,
-                                                 AuditContext context) {
+    public static CompletableFuture<byte[]> sign(
+            TokenIdentity identity, SignatureScheme scheme, byte[] octets, AuditContext context) {
         if (!scheme.fits(identity.keyType())) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("scheme " + scheme + " does not fit "
-                    + identity.keyType() + " key '" + identity.alias() + "'"));
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "scheme " + scheme + " does not fit " + identity.keyType() + " key '" + identity.alias() + "'"));
         }
         byte[] data = octets.clone();
         Token token = identity.token();
@@ -62,13 +61,13 @@ public final class TokenSigner {
             Set<String> mechs = token.capabilities().mechanisms();
             String hu = scheme.hash().jcaName().replace("-", "");
             return switch (scheme.family()) {
-                case ECDSA -> new Route(scheme.jcaSignatureName(),
-                        pick(mechs, "CKM_ECDSA_" + hu, "CKM_ECDSA"));
-                case RSA_PKCS1 -> new Route(scheme.jcaSignatureName(),
-                        pick(mechs, "CKM_" + hu + "_RSA_PKCS", "CKM_RSA_PKCS"));
-                case RSA_PSS -> mechs.contains("CKM_" + hu + "_RSA_PKCS_PSS")
-                        ? new Route(scheme.jcaSignatureName(), "CKM_" + hu + "_RSA_PKCS_PSS")
-                        : new Route("RSASSA-PSS", "CKM_RSA_PKCS_PSS");
+                case ECDSA -> new Route(scheme.jcaSignatureName(), pick(mechs, "CKM_ECDSA_" + hu, "CKM_ECDSA"));
+                case RSA_PKCS1 ->
+                    new Route(scheme.jcaSignatureName(), pick(mechs, "CKM_" + hu + "_RSA_PKCS", "CKM_RSA_PKCS"));
+                case RSA_PSS ->
+                    mechs.contains("CKM_" + hu + "_RSA_PKCS_PSS")
+                            ? new Route(scheme.jcaSignatureName(), "CKM_" + hu + "_RSA_PKCS_PSS")
+                            : new Route("RSASSA-PSS", "CKM_RSA_PKCS_PSS");
             };
         }
 

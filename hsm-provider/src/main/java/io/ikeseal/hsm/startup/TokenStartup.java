@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.startup;
 
-import io.ikeseal.hsm.api.ResidencyTier;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
@@ -10,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.Prf;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.audit.AuditSink;
 import io.ikeseal.hsm.kx.KeyExchangeSelfTest;
 import io.ikeseal.hsm.schedule.SealedScheduleSelfTest;
@@ -28,8 +28,7 @@ import io.ikeseal.hsm.token.TokenSpec;
 public final class TokenStartup {
     private static final Logger LOG = LoggerFactory.getLogger(Token.class);
 
-    private TokenStartup() {
-    }
+    private TokenStartup() {}
 
     /**
      * Loads the module, chooses the slot, checks the token can serve its roles, logs in once and self-tests the
@@ -56,8 +55,10 @@ public final class TokenStartup {
                 SealedScheduleSelfTest.run(login.provider(), prf);
             } catch (TokenException e) {
                 login.record(start, "self-test", prf.kdfAlgorithm(), e.ckr() != null ? e.ckr() : "failed", t0);
-                throw new TokenException("token '" + name + "' cannot serve role key-exchange at tier sealed: "
-                        + e.getMessage(), e.ckr(), e);
+                throw new TokenException(
+                        "token '" + name + "' cannot serve role key-exchange at tier sealed: " + e.getMessage(),
+                        e.ckr(),
+                        e);
             }
             login.record(start, "self-test", prf.kdfAlgorithm(), "ok", t0);
         }
@@ -69,14 +70,20 @@ public final class TokenStartup {
         for (DhGroup g : caps.dhGroups()) {
             long t0 = System.nanoTime();
             Instant start = Instant.now();
-            String failure = KeyExchangeSelfTest.run(login.provider(), g, login.spec().tier());
+            String failure =
+                    KeyExchangeSelfTest.run(login.provider(), g, login.spec().tier());
             String mech = g.kind() == DhGroup.Kind.ECP ? "CKM_ECDH1_DERIVE" : "CKM_DH_PKCS_DERIVE";
             login.record(start, "self-test", mech + "/" + g.proposalName(), failure == null ? "ok" : failure, t0);
             if (failure == null) {
                 served.add(g);
             } else {
-                LOG.warn("token '{}' lists {} but cannot complete a {} exchange ({}); not offering {}", name, mech,
-                        g.proposalName(), failure, g.proposalName());
+                LOG.warn(
+                        "token '{}' lists {} but cannot complete a {} exchange ({}); not offering {}",
+                        name,
+                        mech,
+                        g.proposalName(),
+                        failure,
+                        g.proposalName());
             }
         }
         if (served.isEmpty()) {

@@ -24,6 +24,5 @@ public final class Mechanisms {
     public static final long CKM_HKDF_DERIVE = 0x402AL;
     public static final long CKM_HKDF_DATA = 0x402BL;
 
-    private Mechanisms() {
-    }
+    private Mechanisms() {}
 }

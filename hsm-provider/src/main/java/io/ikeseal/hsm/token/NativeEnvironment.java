@@ -15,12 +15,13 @@ import java.lang.invoke.MethodHandle;
 final class NativeEnvironment {
     // setenv is a restricted (native) call by nature; the JVMs run with --enable-native-access=ALL-UNNAMED.
     @SuppressWarnings("restricted")
-    private static final MethodHandle SETENV = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle SETENV = Linker.nativeLinker()
+            .downcallHandle(
+                    Linker.nativeLinker().defaultLookup().find("setenv").orElseThrow(),
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
-    private NativeEnvironment() {
-    }
+    private NativeEnvironment() {}
 
     static synchronized void set(String name, String value) {
         try (Arena arena = Arena.ofConfined()) {

@@ -44,7 +44,8 @@ public sealed interface PinSource {
                 Arrays.fill(chars.array(), '\0');
                 return pin;
             } catch (IOException e) {
-                throw new TokenException("cannot read PIN file " + file + ": " + e.getClass().getSimpleName());
+                throw new TokenException(
+                        "cannot read PIN file " + file + ": " + e.getClass().getSimpleName());
             }
         }
 

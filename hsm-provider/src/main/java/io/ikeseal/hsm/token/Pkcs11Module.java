@@ -44,8 +44,7 @@ public final class Pkcs11Module {
     }
 
     /** Key size limits and flags of one mechanism (C_GetMechanismInfo). */
-    public record MechanismInfo(long mechanism, String name, long minKeySize, long maxKeySize, long flags) {
-    }
+    public record MechanismInfo(long mechanism, String name, long minKeySize, long maxKeySize, long flags) {}
 
     /**
      * Loads and initializes a module. {@code nssArgs} is NSS softoken's C_Initialize pReserved string, or null.
@@ -62,8 +61,8 @@ public final class Pkcs11Module {
         try {
             return new Pkcs11Module(library, PKCS11.getInstance(library.toString(), "C_GetFunctionList", args, false));
         } catch (PKCS11Exception e) {
-            throw new TokenException("cannot initialize PKCS#11 module " + library + ": " + e.getMessage(),
-                    e.getMessage(), e);
+            throw new TokenException(
+                    "cannot initialize PKCS#11 module " + library + ": " + e.getMessage(), e.getMessage(), e);
         } catch (java.io.IOException | RuntimeException e) {
             throw new TokenException("cannot load PKCS#11 module " + library + ": " + e.getMessage(), null, e);
         }
@@ -79,8 +78,13 @@ public final class Pkcs11Module {
             List<SlotInfo> out = new ArrayList<>();
             for (long slot : p11.C_GetSlotList(true)) {
                 CK_TOKEN_INFO ti = p11.C_GetTokenInfo(slot);
-                out.add(new SlotInfo(slot, trim(ti.label), trim(ti.manufacturerID), trim(ti.model),
-                        trim(ti.serialNumber), ti.flags));
+                out.add(new SlotInfo(
+                        slot,
+                        trim(ti.label),
+                        trim(ti.manufacturerID),
+                        trim(ti.model),
+                        trim(ti.serialNumber),
+                        ti.flags));
             }
             return out;
         } catch (PKCS11Exception e) {
@@ -89,7 +93,9 @@ public final class Pkcs11Module {
     }
 
     public SlotInfo slot(long slotId) {
-        return slots().stream().filter(s -> s.slotId() == slotId).findFirst()
+        return slots().stream()
+                .filter(s -> s.slotId() == slotId)
+                .findFirst()
                 .orElseThrow(() -> new TokenException("no token in slot " + slotId + " of " + library));
     }
 
@@ -102,8 +108,10 @@ public final class Pkcs11Module {
             }
             return out;
         } catch (PKCS11Exception e) {
-            throw new TokenException("cannot list mechanisms of slot " + slotId + " of " + library + ": "
-                    + e.getMessage(), e.getMessage(), e);
+            throw new TokenException(
+                    "cannot list mechanisms of slot " + slotId + " of " + library + ": " + e.getMessage(),
+                    e.getMessage(),
+                    e);
         }
     }
 
@@ -116,7 +124,8 @@ public final class Pkcs11Module {
     public static String ckrOf(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof PKCS11Exception p) {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("CKR_[A-Z0-9_]+").matcher(p.getMessage());
+                java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile("CKR_[A-Z0-9_]+").matcher(p.getMessage());
                 return m.find() ? m.group() : p.getMessage();
             }
             if (c instanceof TokenException te && te.ckr() != null) {

@@ -13,9 +13,20 @@ import java.util.Set;
  * Only parses; attribute meaning is applied by {@link SlotSelector} and the key lookups.
  */
 public final class Pkcs11Uri {
-    private static final Set<String> PATH_ATTRS = Set.of("library-description", "library-manufacturer",
-            "library-version", "manufacturer", "model", "serial", "token", "slot-description", "slot-id",
-            "slot-manufacturer", "id", "object", "type");
+    private static final Set<String> PATH_ATTRS = Set.of(
+            "library-description",
+            "library-manufacturer",
+            "library-version",
+            "manufacturer",
+            "model",
+            "serial",
+            "token",
+            "slot-description",
+            "slot-id",
+            "slot-manufacturer",
+            "id",
+            "object",
+            "type");
     private static final Set<String> QUERY_ATTRS = Set.of("pin-source", "pin-value", "module-name", "module-path");
 
     private final String text;

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.token;
 
-import io.ikeseal.hsm.api.ResidencyTier;
 import java.security.AuthProvider;
 import java.security.KeyStore;
 import java.security.Provider;
@@ -20,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
 
@@ -45,8 +45,13 @@ public final class Token implements AutoCloseable {
     private final AuditSink audit;
     private final TokenExecutor executor;
 
-    Token(TokenSpec spec, Pkcs11Module.SlotInfo slot, TokenCapabilities capabilities, Provider provider,
-                  KeyStore keyStore, AuditSink audit) {
+    Token(
+            TokenSpec spec,
+            Pkcs11Module.SlotInfo slot,
+            TokenCapabilities capabilities,
+            Provider provider,
+            KeyStore keyStore,
+            AuditSink audit) {
         this.spec = spec;
         this.slot = slot;
         this.capabilities = capabilities;
@@ -95,17 +100,22 @@ public final class Token implements AutoCloseable {
             logged = CompletableFuture.failedFuture(e);
         }
         // The callback completes result on every path; its own future carries nothing more.
-        var _ = logged.whenCompleteAsync((ignored, auditError) -> {
-            if (auditError != null) {
-                destroyQuietly(v);
-                result.completeExceptionally(new TokenException("token '" + name() + "': " + op.operation()
-                        + " result withheld because its audit record could not be written", null, auditError));
-            } else if (err != null) {
-                result.completeExceptionally(wrap(op, err));
-            } else {
-                result.complete(v);
-            }
-        }, COMPLETIONS);
+        var _ = logged.whenCompleteAsync(
+                (ignored, auditError) -> {
+                    if (auditError != null) {
+                        destroyQuietly(v);
+                        result.completeExceptionally(new TokenException(
+                                "token '" + name() + "': " + op.operation()
+                                        + " result withheld because its audit record could not be written",
+                                null,
+                                auditError));
+                    } else if (err != null) {
+                        result.completeExceptionally(wrap(op, err));
+                    } else {
+                        result.complete(v);
+                    }
+                },
+                COMPLETIONS);
     }
 
     private TokenException wrap(TokenOperation op, Throwable t) {
@@ -113,9 +123,13 @@ public final class Token implements AutoCloseable {
             return te;
         }
         String ckr = Pkcs11Module.ckrOf(t);
-        return new TokenException("token '" + name() + "': " + op.operation() + " (" + op.mechanism() + ") failed: "
-                + (ckr != null ? ckr : t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "")),
-                ckr, t);
+        return new TokenException(
+                "token '" + name() + "': " + op.operation() + " (" + op.mechanism() + ") failed: "
+                        + (ckr != null
+                                ? ckr
+                                : t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "")),
+                ckr,
+                t);
     }
 
     private static String outcomeOf(Throwable t) {
@@ -187,8 +201,17 @@ public final class Token implements AutoCloseable {
     }
 
     public Map<String, Object> describe() {
-        return Map.of("name", name(), "library", spec.library().toString(), "slot", slot.slotId(),
-                "label", slot.label(), "tier", tier().configName());
+        return Map.of(
+                "name",
+                name(),
+                "library",
+                spec.library().toString(),
+                "slot",
+                slot.slotId(),
+                "label",
+                slot.label(),
+                "tier",
+                tier().configName());
     }
 
     @Override

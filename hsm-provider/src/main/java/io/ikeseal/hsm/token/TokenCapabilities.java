@@ -1,6 +1,7 @@
 package io.ikeseal.hsm.token;
 
-import io.ikeseal.hsm.api.ResidencyTier;
+import static io.ikeseal.hsm.token.Mechanisms.*;
+
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -11,8 +12,7 @@ import java.util.TreeMap;
 
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.Prf;
-
-import static io.ikeseal.hsm.token.Mechanisms.*;
+import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
  * What a token can do, in IKE terms, derived from its mechanism list (C_GetMechanismList/Info).
@@ -22,8 +22,12 @@ import static io.ikeseal.hsm.token.Mechanisms.*;
  * @param sealedPrfs       PRFs it can run sealed (HKDF inside the token)
  * @param signatureMethods IKE_AUTH signature methods it can produce (RFC 7296 §3.8, RFC 7427)
  */
-public record TokenCapabilities(Set<String> mechanisms, Set<DhGroup> dhGroups, Set<Prf> sealedPrfs,
-                                Set<String> signatureMethods, Map<Long, Pkcs11Module.MechanismInfo> byNumber) {
+public record TokenCapabilities(
+        Set<String> mechanisms,
+        Set<DhGroup> dhGroups,
+        Set<Prf> sealedPrfs,
+        Set<String> signatureMethods,
+        Map<Long, Pkcs11Module.MechanismInfo> byNumber) {
 
     /**
      * Mechanisms without which the schedule cannot stay in the token. Mixed key/data HKDF input also needs
@@ -98,8 +102,8 @@ public record TokenCapabilities(Set<String> mechanisms, Set<DhGroup> dhGroups, S
         Set<DhGroup> groups = EnumSet.noneOf(DhGroup.class);
         groups.addAll(served);
         groups.retainAll(dhGroups);
-        return new TokenCapabilities(mechanisms, java.util.Collections.unmodifiableSet(groups), sealedPrfs,
-                signatureMethods, byNumber);
+        return new TokenCapabilities(
+                mechanisms, java.util.Collections.unmodifiableSet(groups), sealedPrfs, signatureMethods, byNumber);
     }
 
     /** The best residency tier the key-exchange role can have on this token. */

@@ -12,8 +12,14 @@ final class TokenExecutor extends ThreadPoolExecutor {
     static final int QUEUE_PER_THREAD = 1024;
 
     TokenExecutor(String tokenName, int threads) {
-        super(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
-                Thread.ofPlatform().daemon().name("token-" + tokenName + "-", 0).factory(), new AbortPolicy());
+        super(
+                threads,
+                threads,
+                60,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
+                Thread.ofPlatform().daemon().name("token-" + tokenName + "-", 0).factory(),
+                new AbortPolicy());
     }
 
     int queued() {

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.token;
 
-import io.ikeseal.hsm.api.ResidencyTier;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
@@ -13,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
 
@@ -35,8 +35,13 @@ public final class TokenLogin {
     private final AuditSink audit;
     private boolean handedOut;
 
-    private TokenLogin(TokenSpec spec, Pkcs11Module.SlotInfo slot, TokenCapabilities capabilities, Provider provider,
-                       KeyStore keyStore, AuditSink audit) {
+    private TokenLogin(
+            TokenSpec spec,
+            Pkcs11Module.SlotInfo slot,
+            TokenCapabilities capabilities,
+            Provider provider,
+            KeyStore keyStore,
+            AuditSink audit) {
         this.spec = spec;
         this.slot = slot;
         this.capabilities = capabilities;
@@ -61,15 +66,21 @@ public final class TokenLogin {
             List<String> missing = caps.missingFor(role, spec.tier());
             if (!missing.isEmpty()) {
                 throw new TokenException("token '" + spec.name() + "' cannot serve role " + role.configName()
-                        + (role == TokenRole.KEY_EXCHANGE ? " at tier " + spec.tier().configName() : "")
+                        + (role == TokenRole.KEY_EXCHANGE
+                                ? " at tier " + spec.tier().configName()
+                                : "")
                         + ": missing " + String.join(", ", missing)
                         + (role == TokenRole.KEY_EXCHANGE && spec.tier() == ResidencyTier.SEALED
-                            ? " (use an HKDF-capable token, or set tier: compat explicitly)" : ""));
+                                ? " (use an HKDF-capable token, or set tier: compat explicitly)"
+                                : ""));
             }
         }
         if (slot.pinLocked()) {
-            throw new TokenException("token '" + spec.name() + "': user PIN is locked (CKF_USER_PIN_LOCKED); "
-                    + "unlock it with the SO PIN", "CKR_PIN_LOCKED", null);
+            throw new TokenException(
+                    "token '" + spec.name() + "': user PIN is locked (CKF_USER_PIN_LOCKED); "
+                            + "unlock it with the SO PIN",
+                    "CKR_PIN_LOCKED",
+                    null);
         }
         Provider provider = Security.getProvider("SunPKCS11").configure(sunPkcs11Config(spec, slot.slotId()));
         long t0 = System.nanoTime();
@@ -116,13 +127,21 @@ public final class TokenLogin {
         handedOut = true;
         Token token = new Token(spec, slot, proven, provider, keyStore, audit);
         if (spec.roles().contains(TokenRole.KEY_EXCHANGE) && spec.tier() == ResidencyTier.COMPAT) {
-            LOG.warn("token '{}' runs the key schedule in COMPAT tier: g^ir leaves the token and SKEYSEED/SK_d "
-                    + "are computed on the host", spec.name());
+            LOG.warn(
+                    "token '{}' runs the key schedule in COMPAT tier: g^ir leaves the token and SKEYSEED/SK_d "
+                            + "are computed on the host",
+                    spec.name());
             record(audit, spec.name(), Instant.now(), "tier-compat", "-", "ok", System.nanoTime());
         }
-        LOG.info("token '{}' ready: slot {} label '{}', roles {}{}, {} thread(s)", spec.name(), slot.slotId(),
-                slot.label(), spec.roles().stream().map(TokenRole::configName).sorted().toList(),
-                spec.roles().contains(TokenRole.KEY_EXCHANGE) ? ", tier " + token.tier().configName() : "",
+        LOG.info(
+                "token '{}' ready: slot {} label '{}', roles {}{}, {} thread(s)",
+                spec.name(),
+                slot.slotId(),
+                slot.label(),
+                spec.roles().stream().map(TokenRole::configName).sorted().toList(),
+                spec.roles().contains(TokenRole.KEY_EXCHANGE)
+                        ? ", tier " + token.tier().configName()
+                        : "",
                 spec.threads());
         return token;
     }
@@ -134,18 +153,24 @@ public final class TokenLogin {
 
     private static Pkcs11Module.SlotInfo chooseSlot(TokenSpec spec, Pkcs11Module module) {
         List<Pkcs11Module.SlotInfo> slots = module.slots();
-        List<Pkcs11Module.SlotInfo> matching = slots.stream().filter(spec.slot()::matches).toList();
+        List<Pkcs11Module.SlotInfo> matching =
+                slots.stream().filter(spec.slot()::matches).toList();
         if (matching.size() == 1) {
             return matching.get(0);
         }
-        String present = slots.stream().map(s -> "'" + s.label() + "' (slot " + s.slotId() + ")").toList().toString();
+        String present = slots.stream()
+                .map(s -> "'" + s.label() + "' (slot " + s.slotId() + ")")
+                .toList()
+                .toString();
         throw new TokenException("token '" + spec.name() + "': " + (matching.isEmpty() ? "no" : "more than one")
                 + " token matches " + spec.slot() + " in " + spec.library() + "; tokens present: " + present);
     }
 
     private static String sunPkcs11Config(TokenSpec spec, long slotId) {
         StringBuilder c = new StringBuilder("--");
-        c.append("name = ikeseal-").append(spec.name().replaceAll("[^A-Za-z0-9_-]", "_")).append('\n');
+        c.append("name = ikeseal-")
+                .append(spec.name().replaceAll("[^A-Za-z0-9_-]", "_"))
+                .append('\n');
         c.append("library = ").append(spec.library()).append('\n');
         c.append("slot = ").append(slotId).append('\n');
         if (spec.nssArgs() != null) {
@@ -159,7 +184,8 @@ public final class TokenLogin {
         }
         // Ephemeral DH private values: usable for derivation only, never readable.
         for (String kt : new String[] {"CKK_EC", "CKK_DH"}) {
-            c.append("attributes(generate,CKO_PRIVATE_KEY,").append(kt)
+            c.append("attributes(generate,CKO_PRIVATE_KEY,")
+                    .append(kt)
                     .append(") = {\n CKA_DERIVE = true\n CKA_SENSITIVE = true\n CKA_EXTRACTABLE = false\n}\n");
         }
         return c.toString();
@@ -177,12 +203,20 @@ public final class TokenLogin {
         } catch (Exception e) {
             String ckr = Pkcs11Module.ckrOf(e);
             if ("CKR_PIN_INCORRECT".equals(ckr)) {
-                throw new TokenException("token '" + spec.name() + "': wrong PIN from " + spec.pin().describe()
-                        + " (CKR_PIN_INCORRECT); not retried, since smartcards lock after a few failed logins",
-                        ckr, null);
+                throw new TokenException(
+                        "token '" + spec.name() + "': wrong PIN from "
+                                + spec.pin().describe()
+                                + " (CKR_PIN_INCORRECT); not retried, since smartcards lock after a few failed logins",
+                        ckr,
+                        null);
             }
-            throw new TokenException("token '" + spec.name() + "': login failed"
-                    + (ckr != null ? " (" + ckr + ")" : ": " + e.getClass().getSimpleName()), ckr, e);
+            throw new TokenException(
+                    "token '" + spec.name() + "': login failed"
+                            + (ckr != null
+                                    ? " (" + ckr + ")"
+                                    : ": " + e.getClass().getSimpleName()),
+                    ckr,
+                    e);
         } finally {
             if (pin != null) {
                 Arrays.fill(pin, '\0');
@@ -190,14 +224,15 @@ public final class TokenLogin {
         }
     }
 
-    private static void record(AuditSink audit, String token, Instant start, String op, String mech, String result,
-                               long t0) {
+    private static void record(
+            AuditSink audit, String token, Instant start, String op, String mech, String result, long t0) {
         long us = Math.max(0, (System.nanoTime() - t0) / 1000);
         try {
             audit.append(new AuditRecord(start, token, op, mech, null, AuditContext.NONE, result, us))
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new TokenException("token '" + token + "': audit record for " + op + " could not be written", null, e);
+            throw new TokenException(
+                    "token '" + token + "': audit record for " + op + " could not be written", null, e);
         }
     }
 }

@@ -1,10 +1,11 @@
 package io.ikeseal.hsm.token;
 
-import io.ikeseal.hsm.api.ResidencyTier;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+
+import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
  * How to reach one token: its PKCS#11 module, which slot, how to log in, what it is for and how many
@@ -20,8 +21,16 @@ import java.util.Set;
  * @param tier        the residency tier required of the key-exchange role
  * @param threads     size of the token's executor (a smartcard wants 1, an HSM its session count)
  */
-public record TokenSpec(String name, Path library, SlotSelector slot, PinSource pin, String nssArgs,
-                        Map<String, String> environment, Set<TokenRole> roles, ResidencyTier tier, int threads) {
+public record TokenSpec(
+        String name,
+        Path library,
+        SlotSelector slot,
+        PinSource pin,
+        String nssArgs,
+        Map<String, String> environment,
+        Set<TokenRole> roles,
+        ResidencyTier tier,
+        int threads) {
 
     public TokenSpec {
         Objects.requireNonNull(name, "name");

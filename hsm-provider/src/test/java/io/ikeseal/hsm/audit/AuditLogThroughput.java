@@ -41,7 +41,8 @@ public final class AuditLogThroughput {
                 for (Thread t : ts) t.join(TimeUnit.SECONDS.toMillis(seconds + 60));
                 long n = 0;
                 for (long c : counts) n += c;
-                System.out.printf("%d thread(s): %,d appends in %ds = %,.0f appends/s (durable, each waited for)%n",
+                System.out.printf(
+                        "%d thread(s): %,d appends in %ds = %,.0f appends/s (durable, each waited for)%n",
                         threads, n, seconds, n / (double) seconds);
             }
             System.out.println("  verify: " + AuditVerifier.verify(f));

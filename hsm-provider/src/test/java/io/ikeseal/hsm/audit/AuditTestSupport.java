@@ -18,8 +18,15 @@ final class AuditTestSupport {
     private AuditTestSupport() {}
 
     static AuditRecord rec(String keyRef) {
-        return new AuditRecord(Instant.now(), "ikeseal-test", "C_DeriveKey", "CKM_HKDF_DERIVE", keyRef,
-                new AuditContext("0123456789abcdef", "fedcba9876543210", "192.0.2.1"), "ok", 17);
+        return new AuditRecord(
+                Instant.now(),
+                "ikeseal-test",
+                "C_DeriveKey",
+                "CKM_HKDF_DERIVE",
+                keyRef,
+                new AuditContext("0123456789abcdef", "fedcba9876543210", "192.0.2.1"),
+                "ok",
+                17);
     }
 
     /** Appends n records and waits (bounded) until all are durable. */

@@ -1,19 +1,19 @@
 package io.ikeseal.hsm.audit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static io.ikeseal.hsm.audit.AuditTestSupport.lines;
 import static io.ikeseal.hsm.audit.AuditTestSupport.writeLines;
 import static io.ikeseal.hsm.audit.AuditTestSupport.writeLog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditVerifierTest {
     @TempDir

@@ -1,7 +1,16 @@
 package io.ikeseal.hsm.audit;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.ikeseal.hsm.audit.AuditTestSupport.TIMEOUT_S;
+import static io.ikeseal.hsm.audit.AuditTestSupport.appendAll;
+import static io.ikeseal.hsm.audit.AuditTestSupport.lines;
+import static io.ikeseal.hsm.audit.AuditTestSupport.rec;
+import static io.ikeseal.hsm.audit.AuditTestSupport.writeLines;
+import static io.ikeseal.hsm.audit.AuditTestSupport.writeLog;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -21,17 +30,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static io.ikeseal.hsm.audit.AuditTestSupport.TIMEOUT_S;
-import static io.ikeseal.hsm.audit.AuditTestSupport.appendAll;
-import static io.ikeseal.hsm.audit.AuditTestSupport.lines;
-import static io.ikeseal.hsm.audit.AuditTestSupport.rec;
-import static io.ikeseal.hsm.audit.AuditTestSupport.writeLines;
-import static io.ikeseal.hsm.audit.AuditTestSupport.writeLog;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HashChainedAuditLogTest {
     @TempDir
@@ -60,7 +60,8 @@ class HashChainedAuditLogTest {
         assertTrue(l.get(0).startsWith("{\"seq\":1,\"time\":\""), l.get(0));
         assertEquals("k8", parse(l.get(7)).key());
         assertTrue(AuditVerifier.verify(f).ok());
-        assertTrue(Files.readString(AuditHead.of(f)).contains("\"seq\":8,\"hash\":\"" + parse(l.get(7)).hash()));
+        assertTrue(Files.readString(AuditHead.of(f))
+                .contains("\"seq\":8,\"hash\":\"" + parse(l.get(7)).hash()));
     }
 
     @Test
@@ -197,7 +198,9 @@ class HashChainedAuditLogTest {
         List<CompletableFuture<Void>> fs = new ArrayList<>();
         for (int i = 0; i < 100; i++) fs.add(log.append(rec("k" + i)));
         log.close();
-        assertTrue(fs.stream().allMatch(c -> c.isDone() && !c.isCompletedExceptionally()), "close flushes what was queued");
+        assertTrue(
+                fs.stream().allMatch(c -> c.isDone() && !c.isCompletedExceptionally()),
+                "close flushes what was queued");
         assertTrue(failure(log.append(rec("late"))).getMessage().contains("is closed"));
         log.close(); // idempotent
         assertEquals(100, AuditVerifier.verify(f).recordsChecked());
@@ -207,7 +210,8 @@ class HashChainedAuditLogTest {
     void secondOpenInThisProcessFails() throws Exception {
         Path f = dir.resolve("audit.log");
         try (HashChainedAuditLog log = HashChainedAuditLog.open(f)) {
-            AuditException e = assertThrows(AuditException.class, () -> HashChainedAuditLog.open(dir.resolve("./audit.log")));
+            AuditException e =
+                    assertThrows(AuditException.class, () -> HashChainedAuditLog.open(dir.resolve("./audit.log")));
             assertTrue(e.getMessage().contains("already open in this process"), e.getMessage());
             appendAll(log, 1, 1); // the refused open left the first one working
         }
@@ -221,18 +225,26 @@ class HashChainedAuditLogTest {
     void secondOpenFromAnotherProcessFails() throws Exception {
         Path f = dir.resolve("audit.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                AuditLockHolder.class.getName(), f.toString()).redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        AuditLockHolder.class.getName(),
+                        f.toString())
+                .redirectErrorStream(true)
+                .start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out =
+                    new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
             String said = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (String s; (s = out.readLine()) != null; ) if (s.equals("locked")) return s;
-                    return "child exited";
-                } catch (Exception e) {
-                    return e.toString();
-                }
-            }).get(TIMEOUT_S, TimeUnit.SECONDS);
+                        try {
+                            for (String s; (s = out.readLine()) != null; ) if (s.equals("locked")) return s;
+                            return "child exited";
+                        } catch (Exception e) {
+                            return e.toString();
+                        }
+                    })
+                    .get(TIMEOUT_S, TimeUnit.SECONDS);
             assertEquals("locked", said);
             AuditException e = assertThrows(AuditException.class, () -> HashChainedAuditLog.open(f));
             assertTrue(e.getMessage().contains("already open by another process"), e.getMessage());

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,6 +9,7 @@ import java.security.PrivateKey;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.OpenTokenExtension;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
@@ -21,6 +21,7 @@ import io.ikeseal.testhsm.junit.NssExtension;
  */
 class CompatKeyExchangeTest extends KeyExchangeContract {
     static final NssExtension nss = NssExtension.create().withName("kx-compat");
+
     @RegisterExtension
     static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
 

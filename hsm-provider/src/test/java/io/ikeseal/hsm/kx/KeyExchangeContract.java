@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.kx.KxTestSupport.cat;
 import static io.ikeseal.hsm.kx.KxTestSupport.fieldPrime;
 import static io.ikeseal.hsm.kx.KxTestSupport.pad;
@@ -36,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
@@ -92,7 +92,8 @@ abstract class KeyExchangeContract {
         assertEquals("g^ir", gir.name());
         assertEquals(g.sharedSecretLength(), gir.length());
         // A g^ir with a leading zero octet (1 in 256) is covered exactly by modpGirWithLeadingZerosKeepsItsRfcLength.
-        assertTrue(gir.missingLeadingZeros() <= (dropsDhLeadingZeros() ? leadingZeros(expected) : 0),
+        assertTrue(
+                gir.missingLeadingZeros() <= (dropsDhLeadingZeros() ? leadingZeros(expected) : 0),
                 "missing leading zeros: " + gir.missingLeadingZeros());
         assertSecret(gir, expected);
         assertTrue(mine.isDestroyed(), "single use");
@@ -117,7 +118,10 @@ abstract class KeyExchangeContract {
             BigInteger x = w.getAffineX();
             BigInteger y = w.getAffineY();
             assertTrue(x.compareTo(p) < 0 && y.compareTo(p) < 0);
-            assertEquals(y.pow(2).mod(p), x.pow(3).add(c.getA().multiply(x)).add(c.getB()).mod(p), "on the curve");
+            assertEquals(
+                    y.pow(2).mod(p),
+                    x.pow(3).add(c.getA().multiply(x)).add(c.getB()).mod(p),
+                    "on the curve");
         }
         KeyExchangeData.decode(g, data); // our own value passes the checks a peer applies
         assertFalse(mine.toString().contains(HexFormat.of().formatHex(data, 0, 8)), mine.toString());
@@ -131,10 +135,16 @@ abstract class KeyExchangeContract {
             DhKeyPair mine = generate(g);
             await(kx().agree(mine, SoftPeer.generate(g).keData(), CTX));
             List<AuditRecord> recs = audit().records();
-            assertEquals(List.of("dh-keygen", "dh-derive"), recs.stream().map(AuditRecord::operation).toList());
-            assertEquals(modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN", recs.get(0).mechanism());
+            assertEquals(
+                    List.of("dh-keygen", "dh-derive"),
+                    recs.stream().map(AuditRecord::operation).toList());
+            assertEquals(
+                    modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN",
+                    recs.get(0).mechanism());
             assertEquals("dh-" + g.proposalName(), recs.get(0).keyRef());
-            assertEquals(modp ? "CKM_DH_PKCS_DERIVE" : "CKM_ECDH1_DERIVE", recs.get(1).mechanism());
+            assertEquals(
+                    modp ? "CKM_DH_PKCS_DERIVE" : "CKM_ECDH1_DERIVE",
+                    recs.get(1).mechanism());
             assertEquals("g^ir", recs.get(1).keyRef());
             assertEquals(CTX, recs.get(1).context());
             assertEquals("ok", recs.get(0).result());
@@ -153,7 +163,9 @@ abstract class KeyExchangeContract {
 
     /** RFC 5903 §8: the published i imported into the token, agreed with the published g^r, gives g^ir. */
     @ParameterizedTest
-    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    @EnumSource(
+            value = DhGroup.class,
+            names = {"ECP_256", "ECP_384", "ECP_521"})
     void rfc5903KnownAnswer(DhGroup g) throws Exception {
         Rfc5903Vectors v = Rfc5903Vectors.of(g);
         // The transcribed vector is consistent in software: i * g^r = g^ir and r * g^i = g^ir.
@@ -182,7 +194,11 @@ abstract class KeyExchangeContract {
         assertEquals(dropsDhLeadingZeros() ? leadingZeros(found.gir()) : 0, gir.missingLeadingZeros());
         assertSecret(gir, found.gir());
         assertTrue(mine.isDestroyed());
-        assertEquals(List.of("ok"), audit().byOperation("dh-derive").stream().map(AuditRecord::result).toList());
+        assertEquals(
+                List.of("ok"),
+                audit().byOperation("dh-derive").stream()
+                        .map(AuditRecord::result)
+                        .toList());
         assertFalse(gir.toString().toLowerCase(java.util.Locale.ROOT).contains("zero"), gir.toString());
     }
 
@@ -243,7 +259,8 @@ abstract class KeyExchangeContract {
 
     @Test
     void rejectsModpPMinusOne() throws Exception {
-        assertRejected(DhGroup.MODP_3072, pad(ModpGroups.PRIME_3072.subtract(BigInteger.ONE), 384), Reason.OUT_OF_RANGE);
+        assertRejected(
+                DhGroup.MODP_3072, pad(ModpGroups.PRIME_3072.subtract(BigInteger.ONE), 384), Reason.OUT_OF_RANGE);
     }
 
     @Test
@@ -307,15 +324,17 @@ abstract class KeyExchangeContract {
         Set<String> before = aliases();
         DhKeyPair mine = generate(g);
         audit().clear();
-        InvalidKeyExchangeException e = assertThrows(InvalidKeyExchangeException.class,
-                () -> kx().agree(mine, declared, peer, CTX));
+        InvalidKeyExchangeException e =
+                assertThrows(InvalidKeyExchangeException.class, () -> kx().agree(mine, declared, peer, CTX));
         assertEquals(reason, e.reason());
         assertEquals(g, e.group());
         assertTrue(e.getMessage().contains(g.proposalName()) && e.getMessage().contains(reason.name()), e.getMessage());
         if (peer.length >= 8) {
             String hex = HexFormat.of().formatHex(peer);
             for (int i = 0; i + 16 <= hex.length(); i += 16) {
-                assertFalse(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains(hex.substring(i, i + 16)), "value in message");
+                assertFalse(
+                        e.getMessage().toLowerCase(java.util.Locale.ROOT).contains(hex.substring(i, i + 16)),
+                        "value in message");
             }
         }
         assertTrue(mine.isDestroyed(), "key pair destroyed on failure too");
@@ -350,7 +369,9 @@ abstract class KeyExchangeContract {
      * known-answer tests (Rfc5114VectorTest) import the same way.
      */
     static PrivateKey importWithKeyFactory(Token token, DhGroup g, BigInteger s) {
-        return await(token.call(new TokenOperation("test-import", "C_CreateObject", "dh-test"), null,
+        return await(token.call(
+                new TokenOperation("test-import", "C_CreateObject", "dh-test"),
+                null,
                 () -> KeyFactory.getInstance("EC", token.provider())
                         .generatePrivate(new ECPrivateKeySpec(s, EcpCurves.parameters(g)))));
     }

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -20,6 +19,8 @@ import javax.crypto.interfaces.DHPublicKey;
 import javax.crypto.spec.DHPublicKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.ikeseal.hsm.api.DhGroup;
+
 /**
  * Pure-software references (SunJCE, SunEC) with their own encoding and decoding of Key Exchange Data, so the code
  * under test is never its own reference.
@@ -27,8 +28,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class KxTestSupport {
     static final SecureRandom RANDOM = new SecureRandom();
 
-    private KxTestSupport() {
-    }
+    private KxTestSupport() {}
 
     static byte[] hex(String s) {
         return HexFormat.of().parseHex(s.replaceAll("\\s", ""));
@@ -81,10 +81,11 @@ final class KxTestSupport {
     static PublicKey softwareDecode(DhGroup g, byte[] data) throws Exception {
         int f = g.sharedSecretLength();
         if (g.kind() == DhGroup.Kind.MODP) {
-            return KeyFactory.getInstance("DH", "SunJCE").generatePublic(
-                    new DHPublicKeySpec(new BigInteger(1, data), ModpGroups.prime(g), BigInteger.TWO));
+            return KeyFactory.getInstance("DH", "SunJCE")
+                    .generatePublic(new DHPublicKeySpec(new BigInteger(1, data), ModpGroups.prime(g), BigInteger.TWO));
         }
-        ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(data, 0, f)),
+        ECPoint w = new ECPoint(
+                new BigInteger(1, Arrays.copyOfRange(data, 0, f)),
                 new BigInteger(1, Arrays.copyOfRange(data, f, 2 * f)));
         return KeyFactory.getInstance("EC", "SunEC").generatePublic(new ECPublicKeySpec(w, EcpCurves.parameters(g)));
     }
@@ -118,7 +119,8 @@ final class KxTestSupport {
 
         /** g^ir as RFC 7296 §2.14 / RFC 5903 §7 define it: exactly the group's length. */
         byte[] agree(byte[] theirKeData) throws Exception {
-            KeyAgreement ka = KeyAgreement.getInstance(group.kind() == DhGroup.Kind.MODP ? "DH" : "ECDH",
+            KeyAgreement ka = KeyAgreement.getInstance(
+                    group.kind() == DhGroup.Kind.MODP ? "DH" : "ECDH",
                     group.kind() == DhGroup.Kind.MODP ? "SunJCE" : "SunEC");
             ka.init(keyPair.getPrivate());
             ka.doPhase(softwareDecode(group, theirKeData), true);

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +9,11 @@ import java.math.BigInteger;
 import java.math.MathContext;
 import java.math.RoundingMode;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
+
+import io.ikeseal.hsm.api.DhGroup;
 
 /** The RFC 3526 primes: recomputed from the RFC's defining formula, safe primes, of the stated length. */
 class ModpGroupsTest {
@@ -22,9 +23,14 @@ class ModpGroupsTest {
     @CsvSource({"MODP_2048, 2048, 124476", "MODP_3072, 3072, 1690314", "MODP_4096, 4096, 240904"})
     void primeMatchesTheRfcFormulaAndIsSafe(DhGroup group, int n, long c) {
         BigInteger p = ModpGroups.prime(group);
-        BigInteger floorPi = new BigDecimal(BigInteger.TWO.pow(n - 130)).multiply(pi(1400))
-                .setScale(0, RoundingMode.FLOOR).toBigIntegerExact();
-        BigInteger formula = BigInteger.TWO.pow(n).subtract(BigInteger.TWO.pow(n - 64)).subtract(BigInteger.ONE)
+        BigInteger floorPi = new BigDecimal(BigInteger.TWO.pow(n - 130))
+                .multiply(pi(1400))
+                .setScale(0, RoundingMode.FLOOR)
+                .toBigIntegerExact();
+        BigInteger formula = BigInteger.TWO
+                .pow(n)
+                .subtract(BigInteger.TWO.pow(n - 64))
+                .subtract(BigInteger.ONE)
                 .add(BigInteger.TWO.pow(64).multiply(floorPi.add(BigInteger.valueOf(c))));
         assertEquals(formula, p, group + " differs from RFC 3526's formula");
         assertEquals(n, p.bitLength());
@@ -43,8 +49,10 @@ class ModpGroupsTest {
     /** pi to {@code digits} decimal digits by Machin's formula, pi = 16 atan(1/5) - 4 atan(1/239). */
     static BigDecimal pi(int digits) {
         MathContext mc = new MathContext(digits + 10);
-        return atanInverse(5, mc).multiply(BigDecimal.valueOf(16)).subtract(atanInverse(239, mc)
-                .multiply(BigDecimal.valueOf(4))).round(new MathContext(digits));
+        return atanInverse(5, mc)
+                .multiply(BigDecimal.valueOf(16))
+                .subtract(atanInverse(239, mc).multiply(BigDecimal.valueOf(4)))
+                .round(new MathContext(digits));
     }
 
     private static BigDecimal atanInverse(int x, MathContext mc) {

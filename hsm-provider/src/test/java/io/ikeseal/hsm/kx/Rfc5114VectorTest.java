@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.kx.KeyExchangeContract.CTX;
 import static io.ikeseal.hsm.kx.KeyExchangeContract.importWithKeyFactory;
 import static io.ikeseal.hsm.kx.KeyExchangeContract.leadingZeros;
@@ -30,8 +29,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ikeseal.hsm.OpenTokenExtension;
-import io.ikeseal.hsm.audit.AuditRecord;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
@@ -46,12 +46,15 @@ import io.ikeseal.testhsm.junit.NssExtension;
  */
 class Rfc5114VectorTest {
     static final NssExtension nss = NssExtension.create().withName("rfc5114");
+
     @RegisterExtension
     static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
 
     /** The transcribed vector is consistent in software (SunEC): dA * Q_B = dB * Q_A = Z, and Z is on the curve. */
     @ParameterizedTest
-    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    @EnumSource(
+            value = DhGroup.class,
+            names = {"ECP_256", "ECP_384", "ECP_521"})
     void vectorIsConsistentInSoftware(DhGroup g) throws Exception {
         Vector v = Vector.of(g);
         int f = g.sharedSecretLength();
@@ -66,28 +69,36 @@ class Rfc5114VectorTest {
 
     /** Both published public points, encoded x | y (RFC 5903 §7), pass the peer checks and round-trip. */
     @ParameterizedTest
-    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    @EnumSource(
+            value = DhGroup.class,
+            names = {"ECP_256", "ECP_384", "ECP_521"})
     void publishedPublicPointsAreValidKeyExchangeData(DhGroup g) {
         Vector v = Vector.of(g);
         for (byte[] q : List.of(v.qA(), v.qB())) {
             assertEquals(g.publicValueLength(), q.length);
             ECPublicKey k = (ECPublicKey) KeyExchangeData.decode(g, q);
             int f = g.sharedSecretLength();
-            assertEquals(new BigInteger(1, Arrays.copyOfRange(q, 0, f)), k.getW().getAffineX());
-            assertEquals(new BigInteger(1, Arrays.copyOfRange(q, f, 2 * f)), k.getW().getAffineY());
+            assertEquals(
+                    new BigInteger(1, Arrays.copyOfRange(q, 0, f)), k.getW().getAffineX());
+            assertEquals(
+                    new BigInteger(1, Arrays.copyOfRange(q, f, 2 * f)), k.getW().getAffineY());
             assertArrayEquals(q, KeyExchangeData.encode(g, k));
         }
     }
 
     @ParameterizedTest
-    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    @EnumSource(
+            value = DhGroup.class,
+            names = {"ECP_256", "ECP_384", "ECP_521"})
     void tokenWithAsPrivateValueAndBsPointGivesZ(DhGroup g) throws Exception {
         Vector v = Vector.of(g);
         assertTokenAgrees(g, v.dA(), v.qA(), v.qB(), v.xZ());
     }
 
     @ParameterizedTest
-    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    @EnumSource(
+            value = DhGroup.class,
+            names = {"ECP_256", "ECP_384", "ECP_521"})
     void tokenWithBsPrivateValueAndAsPointGivesZ(DhGroup g) throws Exception {
         Vector v = Vector.of(g);
         assertTokenAgrees(g, v.dB(), v.qB(), v.qA(), v.xZ());
@@ -100,8 +111,11 @@ class Rfc5114VectorTest {
         opened.audit().clear();
         SealedKey gir = await(new KeyExchange(opened.token()).agree(mine, peerPoint, CTX));
         assertTrue(mine.isDestroyed(), "single use");
-        assertEquals(List.of("CKM_ECDH1_DERIVE"),
-                opened.audit().byOperation("dh-derive").stream().map(AuditRecord::mechanism).toList());
+        assertEquals(
+                List.of("CKM_ECDH1_DERIVE"),
+                opened.audit().byOperation("dh-derive").stream()
+                        .map(AuditRecord::mechanism)
+                        .toList());
         assertEquals(g.sharedSecretLength(), gir.length(), "g^ir keeps its RFC length");
         SecretKey k = gir.key();
         assertNull(k.getEncoded(), "g^ir must not be readable");
@@ -119,13 +133,15 @@ class Rfc5114VectorTest {
             if (zeros.length > 0) {
                 b.addIKM(zeros);
             }
-            return KDF.getInstance("HKDF-SHA256", opened.token().provider()).deriveData(b.addIKM(ikm).extractOnly());
+            return KDF.getInstance("HKDF-SHA256", opened.token().provider())
+                    .deriveData(b.addIKM(ikm).extractOnly());
         }));
     }
 
     /** RFC 5114 Appendix A.6-A.8 (facts copied from the RFC): dA, Q_A = (x_qA, y_qA), dB, Q_B, Z = (x_Z, y_Z). */
     record Vector(DhGroup group, byte[] dA, byte[] qA, byte[] dB, byte[] qB, byte[] xZ, byte[] yZ) {
-        static final Vector ECP_256 = new Vector(DhGroup.ECP_256,
+        static final Vector ECP_256 = new Vector(
+                DhGroup.ECP_256,
                 hex("81426414 5F2F56F2 E96A8E33 7A128499 3FAF432A 5ABCE59E 867B7291 D507A3AF"),
                 hex("2AF502F3 BE8952F2 C9B5A8D4 160D09E9 7165BE50 BC42AE4A 5E8D3B4B A83AEB15"
                         + "EB0FAF4C A986C4D3 8681A0F9 872D79D5 6795BD4B FF6E6DE3 C0F5015E CE5EFD85"),
@@ -135,7 +151,8 @@ class Rfc5114VectorTest {
                 hex("DD0F5396 219D1EA3 93310412 D19A08F1 F5811E9D C8EC8EEA 7F80D21C 820C2788"),
                 hex("0357DCCD 4C804D0D 8D33AA42 B848834A A5605F9A B0D37239 A115BBB6 47936F50"));
 
-        static final Vector ECP_384 = new Vector(DhGroup.ECP_384,
+        static final Vector ECP_384 = new Vector(
+                DhGroup.ECP_384,
                 hex("D27335EA 71664AF2 44DD14E9 FD126071 5DFD8A79 65571C48"
                         + "D709EE7A 7962A156 D706A90C BCB5DF29 86F05FEA DB9376F1"),
                 hex("793148F1 787634D5 DA4C6D90 74417D05 E057AB62 F82054D1"
@@ -153,7 +170,8 @@ class Rfc5114VectorTest {
                 hex("0CC59E4B 046414A8 1C8A3BDF DCA92526 C48769DD 8D3127CA"
                         + "A99B3632 D1913942 DE362EAF AA962379 374D9F3F 066841CA"));
 
-        static final Vector ECP_521 = new Vector(DhGroup.ECP_521,
+        static final Vector ECP_521 = new Vector(
+                DhGroup.ECP_521,
                 hex("0113 F82DA825 735E3D97 276683B2 B74277BA"
                         + "D27335EA 71664AF2 430CC4F3 3459B966 9EE78B3F FB9B8683"
                         + "015D344D CBFEF6FB 9AF4C6C4 70BE2545 16CD3C1A 1FB47362"),

@@ -1,13 +1,14 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.kx.KxTestSupport.hex;
 
-/** RFC 5903 §8 test vectors (facts copied from the RFC): i, g^i, r, g^r and g^ir (its x coordinate). */
-record Rfc5903Vectors(DhGroup group, byte[] i, byte[] gix, byte[] giy, byte[] r, byte[] grx, byte[] gry,
-                      byte[] girx) {
+import io.ikeseal.hsm.api.DhGroup;
 
-    static final Rfc5903Vectors ECP_256 = new Rfc5903Vectors(DhGroup.ECP_256,
+/** RFC 5903 §8 test vectors (facts copied from the RFC): i, g^i, r, g^r and g^ir (its x coordinate). */
+record Rfc5903Vectors(DhGroup group, byte[] i, byte[] gix, byte[] giy, byte[] r, byte[] grx, byte[] gry, byte[] girx) {
+
+    static final Rfc5903Vectors ECP_256 = new Rfc5903Vectors(
+            DhGroup.ECP_256,
             hex("C88F01F5 10D9AC3F 70A292DA A2316DE5 44E9AAB8 AFE84049 C62A9C57 862D1433"),
             hex("DAD0B653 94221CF9 B051E1FE CA5787D0 98DFE637 FC90B9EF 945D0C37 72581180"),
             hex("5271A046 1CDB8252 D61F1C45 6FA3E59A B1F45B33 ACCF5F58 389E0577 B8990BB3"),
@@ -16,7 +17,8 @@ record Rfc5903Vectors(DhGroup group, byte[] i, byte[] gix, byte[] giy, byte[] r,
             hex("56FBF3CA 366CC23E 8157854C 13C58D6A AC23F046 ADA30F83 53E74F33 039872AB"),
             hex("D6840F6B 42F6EDAF D13116E0 E1256520 2FEF8E9E CE7DCE03 812464D0 4B9442DE"));
 
-    static final Rfc5903Vectors ECP_384 = new Rfc5903Vectors(DhGroup.ECP_384,
+    static final Rfc5903Vectors ECP_384 = new Rfc5903Vectors(
+            DhGroup.ECP_384,
             hex("099F3C70 34D4A2C6 99884D73 A375A67F 7624EF7C 6B3C0F16 0647B674 14DCE655"
                     + "E35B5380 41E649EE 3FAEF896 783AB194"),
             hex("667842D7 D180AC2C DE6F74F3 7551F557 55C7645C 20EF73E3 1634FE72 B4C55EE6"
@@ -32,7 +34,8 @@ record Rfc5903Vectors(DhGroup group, byte[] i, byte[] gix, byte[] giy, byte[] r,
             hex("11187331 C279962D 93D60424 3FD592CB 9D0A926F 422E4718 7521287E 7156C5C4"
                     + "D6031355 69B9E9D0 9CF5D4A2 70F59746"));
 
-    static final Rfc5903Vectors ECP_521 = new Rfc5903Vectors(DhGroup.ECP_521,
+    static final Rfc5903Vectors ECP_521 = new Rfc5903Vectors(
+            DhGroup.ECP_521,
             hex("0037ADE9 319A89F4 DABDB3EF 411AACCC A5123C61 ACAB57B5 393DCE47 608172A0"
                     + "95AA85A3 0FE1C295 2C6771D9 37BA9777 F5957B26 39BAB072 462F68C2 7A57382D 4A52"),
             hex("0015417E 84DBF28C 0AD3C278 713349DC 7DF153C8 97A1891B D98BAB43 57C9ECBE"

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.kx.KxTestSupport.RANDOM;
 import static io.ikeseal.hsm.kx.KxTestSupport.hmacSha256;
 import static io.ikeseal.hsm.token.Token.await;
@@ -19,18 +18,20 @@ import javax.crypto.spec.HKDFParameterSpec;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import sun.security.util.KeyUtil;
 
 import io.ikeseal.hsm.OpenTokenExtension;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
-import sun.security.util.KeyUtil;
 
 /** Sealed tier on NSS softoken: g^ir stays a sensitive, unextractable token key; compared through HKDF. */
 class SealedKeyExchangeTest extends KeyExchangeContract {
     static final NssExtension nss = NssExtension.create().withName("kx");
+
     @RegisterExtension
     static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
 
@@ -70,7 +71,8 @@ class SealedKeyExchangeTest extends KeyExchangeContract {
             if (prefix != null) {
                 b.addIKM(prefix);
             }
-            return KDF.getInstance("HKDF-SHA256", token().provider()).deriveData(b.addIKM(ikm).extractOnly());
+            return KDF.getInstance("HKDF-SHA256", token().provider())
+                    .deriveData(b.addIKM(ikm).extractOnly());
         }));
     }
 

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import io.ikeseal.hsm.api.DhGroup;
 import static io.ikeseal.hsm.token.Token.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,10 +17,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
+import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
-import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.SoftHsmExtension;
@@ -33,9 +33,11 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
  */
 class SoftHsmKeyExchangeTest {
     static final SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("kx-compat");
+
     @RegisterExtension
     static final OpenTokenExtension opened =
             OpenTokenExtension.softHsm(softHsm, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);
+
     static final MemoryAuditSink audit = opened.audit();
     static List<AuditRecord> startup;
 
@@ -50,17 +52,22 @@ class SoftHsmKeyExchangeTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    @EnumSource(
+            value = DhGroup.class,
+            names = {"ECP_256", "ECP_384", "ECP_521"})
     void keyPairIsGeneratedInTheTokenWithAValidPublicValue(DhGroup g) {
         audit.clear();
         DhKeyPair mine = generate(g);
         assertEquals(g.publicValueLength(), mine.keyExchangeData().length);
         KeyExchangeData.decode(g, mine.keyExchangeData());
-        assertEquals("dh-" + g.proposalName(), audit.byOperation("dh-keygen").get(0).keyRef());
+        assertEquals(
+                "dh-" + g.proposalName(), audit.byOperation("dh-keygen").get(0).keyRef());
     }
 
     @ParameterizedTest
-    @EnumSource(value = DhGroup.class, names = {"ECP_256", "ECP_384", "ECP_521"})
+    @EnumSource(
+            value = DhGroup.class,
+            names = {"ECP_256", "ECP_384", "ECP_521"})
     void ecdhAgreesWithASoftwarePeer(DhGroup g) throws Exception {
         DhKeyPair mine = generate(g);
         byte[] myKe = mine.keyExchangeData();
@@ -76,7 +83,8 @@ class SoftHsmKeyExchangeTest {
         DhKeyPair mine = generate(DhGroup.ECP_256);
         audit.clear();
         byte[] shortValue = new byte[DhGroup.ECP_256.publicValueLength() - 1];
-        InvalidKeyExchangeException e = assertThrows(InvalidKeyExchangeException.class,
+        InvalidKeyExchangeException e = assertThrows(
+                InvalidKeyExchangeException.class,
                 () -> new KeyExchange(opened.token()).agree(mine, shortValue, KeyExchangeContract.CTX));
         assertEquals(Reason.WRONG_LENGTH, e.reason());
         assertTrue(audit.records().isEmpty());
@@ -89,7 +97,9 @@ class SoftHsmKeyExchangeTest {
         for (DhGroup g : new DhGroup[] {DhGroup.MODP_2048, DhGroup.MODP_3072, DhGroup.MODP_4096}) {
             assertFalse(opened.token().capabilities().dhGroups().contains(g));
             AuditRecord r = startup.stream()
-                    .filter(x -> x.mechanism().equals("CKM_DH_PKCS_DERIVE/" + g.proposalName())).findFirst().orElseThrow();
+                    .filter(x -> x.mechanism().equals("CKM_DH_PKCS_DERIVE/" + g.proposalName()))
+                    .findFirst()
+                    .orElseThrow();
             assertEquals("CKR_TEMPLATE_INCOMPLETE", r.result());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> generate(g));
             assertTrue(e.getMessage().contains("cannot do DH group " + g.proposalName()), e.getMessage());

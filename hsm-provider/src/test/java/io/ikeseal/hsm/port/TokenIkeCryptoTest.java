@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.OpenTokenExtension;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.api.IkeSaKeyInputs;
@@ -27,7 +28,6 @@ import io.ikeseal.hsm.api.InvalidPeerValueException;
 import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
-import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.schedule.KeySchedule;
 import io.ikeseal.hsm.token.SealedKey;
@@ -42,6 +42,7 @@ import io.ikeseal.testhsm.junit.NssExtension;
 class TokenIkeCryptoTest {
     static final AuditContext CTX = new AuditContext("0123456789abcdef", "fedcba9876543210", "192.0.2.7");
     static final NssExtension nss = NssExtension.create().withName("port");
+
     @RegisterExtension
     static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
 
@@ -61,8 +62,8 @@ class TokenIkeCryptoTest {
         DhGroup g = DhGroup.ECP_256;
         KeyShare i = await(c.generateShare(g, CTX));
         KeyShare r = await(c.generateShare(g, CTX));
-        IkeSaKeyInputs in = new IkeSaKeyInputs(Prf.HMAC_SHA2_256, random(32), random(32), IkeSaKeyInputs.spi(1),
-                IkeSaKeyInputs.spi(2), 32, 16);
+        IkeSaKeyInputs in = new IkeSaKeyInputs(
+                Prf.HMAC_SHA2_256, random(32), random(32), IkeSaKeyInputs.spi(1), IkeSaKeyInputs.spi(2), 32, 16);
         byte[] iKe = i.keyExchangeData();
         IkeSaSecrets a = await(c.ikeSaKeys(i, r.keyExchangeData(), in, CTX));
         IkeSaSecrets b = await(c.ikeSaKeys(r, iKe, in, CTX));
@@ -81,8 +82,8 @@ class TokenIkeCryptoTest {
     void rekeyedIkeSaKeysAndPfsKeymatAgreeOnBothSides() {
         TokenIkeCrypto c = crypto();
         DhGroup g = DhGroup.ECP_256;
-        IkeSaKeyInputs first = new IkeSaKeyInputs(Prf.HMAC_SHA2_256, random(32), random(32), IkeSaKeyInputs.spi(1),
-                IkeSaKeyInputs.spi(2), 32, 16);
+        IkeSaKeyInputs first = new IkeSaKeyInputs(
+                Prf.HMAC_SHA2_256, random(32), random(32), IkeSaKeyInputs.spi(1), IkeSaKeyInputs.spi(2), 32, 16);
         KeyShare i = await(c.generateShare(g, CTX));
         KeyShare r = await(c.generateShare(g, CTX));
         byte[] iKe = i.keyExchangeData();
@@ -90,8 +91,8 @@ class TokenIkeCryptoTest {
         IkeSaSecrets b = await(c.ikeSaKeys(r, iKe, first, CTX));
 
         // RFC 7296 §2.18: SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr), new SPIs.
-        IkeSaKeyInputs rekey = new IkeSaKeyInputs(Prf.HMAC_SHA2_256, random(32), random(32), IkeSaKeyInputs.spi(3),
-                IkeSaKeyInputs.spi(4), 32, 16);
+        IkeSaKeyInputs rekey = new IkeSaKeyInputs(
+                Prf.HMAC_SHA2_256, random(32), random(32), IkeSaKeyInputs.spi(3), IkeSaKeyInputs.spi(4), 32, 16);
         KeyShare i2 = await(c.generateShare(g, CTX));
         KeyShare r2 = await(c.generateShare(g, CTX));
         byte[] i2Ke = i2.keyExchangeData();
@@ -121,14 +122,27 @@ class TokenIkeCryptoTest {
         KeyShare mine = await(c.generateShare(DhGroup.ECP_256, CTX));
         byte[] offCurve = new byte[64];
         offCurve[0] = 1;
-        CompletableFuture<IkeSaSecrets> f = c.ikeSaKeys(mine, offCurve, new IkeSaKeyInputs(Prf.HMAC_SHA2_256,
-                random(32), random(32), IkeSaKeyInputs.spi(1), IkeSaKeyInputs.spi(2), 32, 16), CTX);
+        CompletableFuture<IkeSaSecrets> f = c.ikeSaKeys(
+                mine,
+                offCurve,
+                new IkeSaKeyInputs(
+                        Prf.HMAC_SHA2_256,
+                        random(32),
+                        random(32),
+                        IkeSaKeyInputs.spi(1),
+                        IkeSaKeyInputs.spi(2),
+                        32,
+                        16),
+                CTX);
         assertTrue(f.isCompletedExceptionally(), "at once, no token call");
-        Throwable e = f.handle((v, t) -> t instanceof CompletionException ce ? ce.getCause() : t).join();
+        Throwable e = f.handle((v, t) -> t instanceof CompletionException ce ? ce.getCause() : t)
+                .join();
         assertInstanceOf(InvalidPeerValueException.class, e);
         assertTrue(mine.isDestroyed());
-        assertInstanceOf(InvalidPeerValueException.class, org.junit.jupiter.api.Assertions.assertThrows(
-                RuntimeException.class, () -> c.checkPeerValue(DhGroup.ECP_256, offCurve)));
+        assertInstanceOf(
+                InvalidPeerValueException.class,
+                org.junit.jupiter.api.Assertions.assertThrows(
+                        RuntimeException.class, () -> c.checkPeerValue(DhGroup.ECP_256, offCurve)));
     }
 
     @Test
@@ -138,7 +152,8 @@ class TokenIkeCryptoTest {
         byte[] octets = "octets".getBytes(StandardCharsets.US_ASCII);
         Prf prf = Prf.HMAC_SHA2_384;
         assertArrayEquals(reference(prf, psk, octets), await(crypto().pskAuth("port-psk", prf, octets, CTX)));
-        assertTrue(crypto().pskAuth("no spaces allowed", prf, octets, CTX).isCompletedExceptionally(),
+        assertTrue(
+                crypto().pskAuth("no spaces allowed", prf, octets, CTX).isCompletedExceptionally(),
                 "a refused name is a failed future, never a throw");
 
         KeySchedule schedule = KeySchedule.forToken(opened.token());

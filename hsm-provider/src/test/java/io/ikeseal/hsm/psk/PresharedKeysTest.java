@@ -26,10 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.TestTokens;
 import io.ikeseal.hsm.api.AuditContext;
-import io.ikeseal.hsm.audit.AuditRecord;
-import io.ikeseal.hsm.schedule.KeySchedule;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.audit.AuditRecord;
+import io.ikeseal.hsm.schedule.KeySchedule;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
@@ -47,6 +47,7 @@ class PresharedKeysTest {
     static final int[] LENGTHS = {1, 16, 31, 32, 33, 64, 65, 100, 128, 129, 200};
 
     static final NssExtension nss = NssExtension.create().withName("psk");
+
     @RegisterExtension
     static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
     /** Only for the compat-refusal test, which opens its own token on it. */
@@ -84,11 +85,18 @@ class PresharedKeysTest {
         // A freshly loaded KeyStore (the fixture's own provider) finds every chunk, as sealed token objects.
         KeyStore fresh = nss.token().keyStore();
         List<String> aliases = Collections.list(aliases(fresh)).stream()
-                .filter(a -> a.startsWith("ikeseal-psk/survivor/")).sorted().toList();
+                .filter(a -> a.startsWith("ikeseal-psk/survivor/"))
+                .sorted()
+                .toList();
         // 129 octets: hashed for every PRF, to 32 (one chunk), 48 and 64 (two chunks each).
-        assertEquals(List.of("ikeseal-psk/survivor/prfsha256/0", "ikeseal-psk/survivor/prfsha384/0",
-                "ikeseal-psk/survivor/prfsha384/1", "ikeseal-psk/survivor/prfsha512/0",
-                "ikeseal-psk/survivor/prfsha512/1"), aliases);
+        assertEquals(
+                List.of(
+                        "ikeseal-psk/survivor/prfsha256/0",
+                        "ikeseal-psk/survivor/prfsha384/0",
+                        "ikeseal-psk/survivor/prfsha384/1",
+                        "ikeseal-psk/survivor/prfsha512/0",
+                        "ikeseal-psk/survivor/prfsha512/1"),
+                aliases);
         for (String a : aliases) {
             Key k = getKey(fresh, a);
             assertNotNull(k, a);
@@ -110,7 +118,8 @@ class PresharedKeysTest {
         byte[] first = random(40);
         byte[] second = random(70);
         await(PresharedKeys.importPsk(token(), "gw.example.com", first.clone(), false));
-        TokenException dup = assertThrows(TokenException.class,
+        TokenException dup = assertThrows(
+                TokenException.class,
                 () -> await(PresharedKeys.importPsk(token(), "gw.example.com", second.clone(), false)));
         assertTrue(dup.getMessage().contains("already exists"), dup.getMessage());
         assertAuth(token(), Prf.HMAC_SHA2_256, "gw.example.com", first);
@@ -126,7 +135,8 @@ class PresharedKeysTest {
         assertFalse(await(PresharedKeys.exists(token(), "gw.example.com")));
         assertFalse(await(PresharedKeys.list(token())).contains("gw.example.com"));
         assertFalse(await(PresharedKeys.delete(token(), "gw.example.com")));
-        TokenException missing = assertThrows(TokenException.class,
+        TokenException missing = assertThrows(
+                TokenException.class,
                 () -> await(new PresharedKeys(token()).keyPad(Prf.HMAC_SHA2_256, "gw.example.com", CTX)));
         assertTrue(missing.getMessage().contains("no pre-shared key 'gw.example.com'"), missing.getMessage());
     }
@@ -134,12 +144,12 @@ class PresharedKeysTest {
     @Test
     void badInputIsRefusedAtOnceAndStillWiped() {
         byte[] psk = random(20);
-        IllegalArgumentException badName = assertThrows(IllegalArgumentException.class,
-                () -> PresharedKeys.importPsk(token(), "a/b", psk, false));
+        IllegalArgumentException badName =
+                assertThrows(IllegalArgumentException.class, () -> PresharedKeys.importPsk(token(), "a/b", psk, false));
         assertTrue(badName.getMessage().contains("name"), badName.getMessage());
         assertArrayEquals(new byte[20], psk);
-        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
-                () -> PresharedKeys.importPsk(token(), "empty", new byte[0], false));
+        IllegalArgumentException empty = assertThrows(
+                IllegalArgumentException.class, () -> PresharedKeys.importPsk(token(), "empty", new byte[0], false));
         assertTrue(empty.getMessage().contains("is empty"), empty.getMessage());
     }
 
@@ -150,10 +160,14 @@ class PresharedKeysTest {
         await(PresharedKeys.importPsk(token(), "audited", psk.clone(), false));
         await(new PresharedKeys(token()).keyPad(Prf.HMAC_SHA2_384, "audited", CTX));
         AuditRecord imported = opened.audit().byOperation("psk-import").stream()
-                .filter(r -> "audited".equals(r.keyRef())).findFirst().orElseThrow();
+                .filter(r -> "audited".equals(r.keyRef()))
+                .findFirst()
+                .orElseThrow();
         assertEquals("ok", imported.result());
         AuditRecord pad = opened.audit().byOperation("psk-keypad").stream()
-                .filter(r -> "audited".equals(r.keyRef())).findFirst().orElseThrow();
+                .filter(r -> "audited".equals(r.keyRef()))
+                .findFirst()
+                .orElseThrow();
         assertEquals("CKM_HKDF_DERIVE", pad.mechanism());
         assertEquals(CTX, pad.context());
         for (AuditRecord r : opened.audit().records()) {
@@ -163,13 +177,13 @@ class PresharedKeysTest {
 
     @Test
     void aCompatTokenCannotHoldPsksAndSaysWhy() {
-        try (Token compat = TestTokens.softHsm(softHsm.token(), TestTokens.memoryAudit(), ResidencyTier.COMPAT,
-                TokenRole.KEY_EXCHANGE)) {
-            TokenException pad = assertThrows(TokenException.class,
-                    () -> await(new PresharedKeys(compat).keyPad(Prf.HMAC_SHA2_256, "any", CTX)));
+        try (Token compat = TestTokens.softHsm(
+                softHsm.token(), TestTokens.memoryAudit(), ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE)) {
+            TokenException pad = assertThrows(
+                    TokenException.class, () -> await(new PresharedKeys(compat).keyPad(Prf.HMAC_SHA2_256, "any", CTX)));
             assertTrue(pad.getMessage().contains("CKM_HKDF_DERIVE"), pad.getMessage());
-            TokenException imp = assertThrows(TokenException.class,
-                    () -> await(PresharedKeys.importPsk(compat, "any", random(32), false)));
+            TokenException imp = assertThrows(
+                    TokenException.class, () -> await(PresharedKeys.importPsk(compat, "any", random(32), false)));
             assertTrue(imp.getMessage().contains("CKM_HKDF_DERIVE"), imp.getMessage());
         }
     }

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.OpenTokenExtension;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -20,6 +20,7 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
 /** The compat schedule on a SoftHSM key-exchange token (no HKDF): host-side HMAC, audited as HOST_HMAC. */
 class CompatKeyScheduleTest extends KeyScheduleContract {
     static final SoftHsmExtension softHsm = SoftHsmExtension.create().withLabel("compat");
+
     @RegisterExtension
     static final OpenTokenExtension opened =
             OpenTokenExtension.softHsm(softHsm, ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE);

@@ -2,7 +2,6 @@ package io.ikeseal.hsm.schedule;
 
 import static io.ikeseal.hsm.schedule.Ikev2Reference.cat;
 import static io.ikeseal.hsm.token.Token.await;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +62,10 @@ class HeapSealingTest {
             // Importing is the CLI's job in its own process; the daemon-side JVM only ever uses the stored PSK.
             await(PresharedKeys.importPsk(parent, "heap-peer", psk.clone(), true));
         }
-        long slot = Pkcs11Module.load(t.library(), t.nssArgs()).slots().get(NssToken.KEY_STORAGE_SLOT_INDEX).slotId();
+        long slot = Pkcs11Module.load(t.library(), t.nssArgs())
+                .slots()
+                .get(NssToken.KEY_STORAGE_SLOT_INDEX)
+                .slotId();
         Map<String, byte[]> secrets = new LinkedHashMap<>();
         Map<String, byte[]> hostKeys = new LinkedHashMap<>();
         secrets.put("PSK", psk);
@@ -151,7 +153,10 @@ class HeapSealingTest {
     @Test
     void theSearchFindsTheCompatTiersSecretsInItsHeap() throws Exception {
         NssToken t = nss.token();
-        long slot = Pkcs11Module.load(t.library(), t.nssArgs()).slots().get(NssToken.KEY_STORAGE_SLOT_INDEX).slotId();
+        long slot = Pkcs11Module.load(t.library(), t.nssArgs())
+                .slots()
+                .get(NssToken.KEY_STORAGE_SLOT_INDEX)
+                .slotId();
         Path dump = t.dir().resolve("token-side-compat.hprof");
         SecretSearch search = new SecretSearch();
         try (Child child = Child.start(t, slot, ResidencyTier.COMPAT)) {
@@ -163,13 +168,15 @@ class HeapSealingTest {
             child.ok("ike " + PRF + " " + hex(peer.keData()) + " " + hex(ni) + " " + hex(nr) + " " + hex(random(8))
                     + " " + hex(random(8)) + " 0 36");
             byte[] skeyseed = Ikev2Reference.prf(PRF, cat(ni, nr), gir);
-            search.add("g^ir", gir).add("SKEYSEED", skeyseed)
+            search.add("g^ir", gir)
+                    .add("SKEYSEED", skeyseed)
                     .add("SK_d", Ikev2Reference.prf(PRF, skeyseed, cat(ni, nr, child.lastSpis(), new byte[] {1})));
             child.ok("dump " + dump, "dumped");
         }
         try {
             Map<String, Long> found = search.findInFile(dump);
-            assertTrue(found.containsKey("g^ir") && found.containsKey("SK_d"),
+            assertTrue(
+                    found.containsKey("g^ir") && found.containsKey("SK_d"),
                     "the compat tier's host-side secrets are found in its heap: " + found.keySet());
         } finally {
             Files.deleteIfExists(dump);
@@ -205,13 +212,22 @@ class HeapSealingTest {
             List<String> cmd = new ArrayList<>();
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-                if (!a.startsWith("-Xmx") && !a.startsWith("-agentlib") && !a.startsWith("-javaagent")
+                if (!a.startsWith("-Xmx")
+                        && !a.startsWith("-agentlib")
+                        && !a.startsWith("-javaagent")
                         && !a.startsWith("-XX:+HeapDumpOnOutOfMemoryError")) {
                     cmd.add(a);
                 }
             }
-            cmd.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"), TokenSideMain.class.getName(),
-                    t.library().toString(), t.nssArgs(), Long.toString(slot), t.pinFile().toString(),
+            cmd.addAll(List.of(
+                    "-Xmx256m",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    TokenSideMain.class.getName(),
+                    t.library().toString(),
+                    t.nssArgs(),
+                    Long.toString(slot),
+                    t.pinFile().toString(),
                     tier.name().toLowerCase(java.util.Locale.ROOT)));
             Child c = new Child(new ProcessBuilder(cmd).start());
             c.expect("ready");
@@ -237,8 +253,10 @@ class HeapSealingTest {
         }
 
         void ok(String command, String expected) throws Exception {
-            assertEquals(expected, ask(command), () -> "token side on '" + command.split(" ", -1)[0] + "'; stderr:\n"
-                    + stderrText());
+            assertEquals(
+                    expected,
+                    ask(command),
+                    () -> "token side on '" + command.split(" ", -1)[0] + "'; stderr:\n" + stderrText());
         }
 
         private void expect(String expected) {
@@ -248,18 +266,20 @@ class HeapSealingTest {
 
         /** The next protocol line; logging on stdout is skipped. */
         private String reply() {
-            CompletableFuture<String> f = CompletableFuture.supplyAsync(() -> {
-                try {
-                    for (String l; (l = out.readLine()) != null; ) {
-                        if (l.startsWith(TokenSideMain.REPLY)) {
-                            return l.substring(TokenSideMain.REPLY.length());
+            CompletableFuture<String> f = CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            for (String l; (l = out.readLine()) != null; ) {
+                                if (l.startsWith(TokenSideMain.REPLY)) {
+                                    return l.substring(TokenSideMain.REPLY.length());
+                                }
+                            }
+                            return "(token side exited with " + process.waitFor() + ")";
+                        } catch (IOException | InterruptedException e) {
+                            return "(cannot read the token side: " + e + ")";
                         }
-                    }
-                    return "(token side exited with " + process.waitFor() + ")";
-                } catch (IOException | InterruptedException e) {
-                    return "(cannot read the token side: " + e + ")";
-                }
-            }, r -> Thread.ofVirtual().start(r));
+                    },
+                    r -> Thread.ofVirtual().start(r));
             try {
                 return f.get(120, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -288,8 +308,9 @@ class HeapSealingTest {
                 process.destroyForcibly();
                 throw new AssertionError("token side did not exit; stderr:\n" + stderrText());
             }
-            assertTrue(process.exitValue() == 0, () -> "token side exit " + process.exitValue() + "; stderr:\n"
-                    + stderrText());
+            assertTrue(
+                    process.exitValue() == 0,
+                    () -> "token side exit " + process.exitValue() + "; stderr:\n" + stderrText());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -8,13 +7,14 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.ikeseal.hsm.api.Prf;
+
 /**
  * A pure-software IKEv2 prf and prf+ (RFC 7296 §2.13) on SunJCE's HMAC, written independently of the main code,
  * as the reference every token result is compared with.
  */
 final class Ikev2Reference {
-    private Ikev2Reference() {
-    }
+    private Ikev2Reference() {}
 
     static byte[] prf(Prf prf, byte[] key, byte[]... data) {
         try {

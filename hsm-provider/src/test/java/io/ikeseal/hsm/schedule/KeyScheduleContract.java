@@ -1,7 +1,5 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
-import io.ikeseal.hsm.api.HostKey;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.cat;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.hex;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.prf;
@@ -27,6 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.api.AuditContext;
+import io.ikeseal.hsm.api.HostKey;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -87,7 +87,9 @@ abstract class KeyScheduleContract {
     /** A sealed key is compared through a PRF output under it: prf(key, x) from the token vs software. */
     void assertSameKey(Prf prf, byte[] expected, SealedKey key) {
         byte[] x = random(1 + rnd.nextInt(300));
-        assertArrayEquals(prf(prf, expected, x), await(schedule().prf(prf, key, x, CTX)),
+        assertArrayEquals(
+                prf(prf, expected, x),
+                await(schedule().prf(prf, key, x, CTX)),
                 key.name() + " differs from the software reference; " + seed());
     }
 
@@ -103,8 +105,12 @@ abstract class KeyScheduleContract {
     @ParameterizedTest
     @EnumSource(Prf.class)
     void skeyseedEqualsSoftware(Prf prf) {
-        byte[][][] nonces = {{random(256), random(256)}, {random(16), random(16)}, {randomNonce(), randomNonce()},
-            {randomNonce(), randomNonce()}};
+        byte[][][] nonces = {
+            {random(256), random(256)},
+            {random(16), random(16)},
+            {randomNonce(), randomNonce()},
+            {randomNonce(), randomNonce()}
+        };
         for (byte[][] n : nonces) {
             SealedKey[] sk = new SealedKey[1];
             byte[] ref = skeyseed(prf, n[0], n[1], sk);
@@ -135,12 +141,20 @@ abstract class KeyScheduleContract {
             int off = h;
             for (HostKey k : List.of(keys.skAi(), keys.skAr(), keys.skEi(), keys.skEr(), keys.skPi(), keys.skPr())) {
                 byte[] expected = Arrays.copyOfRange(ref, off, off + k.length());
-                assertArrayEquals(expected, k.bytes(), k.name() + " (integ " + integ + ", encr " + encr + "); " + seed());
+                assertArrayEquals(
+                        expected, k.bytes(), k.name() + " (integ " + integ + ", encr " + encr + "); " + seed());
                 off += k.length();
             }
             assertEquals(ref.length, off);
-            assertEquals(List.of(integ, integ, encr, encr, h, h), List.of(keys.skAi().length(), keys.skAr().length(),
-                    keys.skEi().length(), keys.skEr().length(), keys.skPi().length(), keys.skPr().length()));
+            assertEquals(
+                    List.of(integ, integ, encr, encr, h, h),
+                    List.of(
+                            keys.skAi().length(),
+                            keys.skAr().length(),
+                            keys.skEi().length(),
+                            keys.skEr().length(),
+                            keys.skPi().length(),
+                            keys.skPr().length()));
             assertEquals("SK_d", keys.skD().name());
             assertResidency(keys.skD());
             assertSameKey(prf, Arrays.copyOf(ref, h), keys.skD());
@@ -176,7 +190,9 @@ abstract class KeyScheduleContract {
         int h = newPrf.outputLength();
         byte[] refKeys = prfPlus(newPrf, ref, cat(ni, nr, spiI, spiR), 3 * h + 128);
         assertArrayEquals(Arrays.copyOfRange(refKeys, h, h + 32), keys.skAi().bytes());
-        assertArrayEquals(Arrays.copyOfRange(refKeys, 3 * h + 128 - h, 3 * h + 128), keys.skPr().bytes());
+        assertArrayEquals(
+                Arrays.copyOfRange(refKeys, 3 * h + 128 - h, 3 * h + 128),
+                keys.skPr().bytes());
         assertSameKey(newPrf, Arrays.copyOf(refKeys, h), keys.skD());
     }
 
@@ -191,19 +207,23 @@ abstract class KeyScheduleContract {
             byte[] nr = randomNonce();
             HostKey plain = await(schedule().childKeymat(prf, d, null, ni, nr, length, CTX));
             assertEquals("KEYMAT", plain.name());
-            assertArrayEquals(prfPlus(prf, skD, cat(ni, nr), length), plain.bytes(), "no PFS, " + length + "; " + seed());
+            assertArrayEquals(
+                    prfPlus(prf, skD, cat(ni, nr), length), plain.bytes(), "no PFS, " + length + "; " + seed());
 
             byte[] girNew = random(32 + rnd.nextInt(225));
             SealedKey g = secret("g^ir", girNew);
             HostKey pfs = await(schedule().childKeymat(prf, d, g, ni, nr, length, CTX));
-            assertArrayEquals(prfPlus(prf, skD, cat(girNew, ni, nr), length), pfs.bytes(), "PFS, " + length + "; " + seed());
+            assertArrayEquals(
+                    prfPlus(prf, skD, cat(girNew, ni, nr), length), pfs.bytes(), "PFS, " + length + "; " + seed());
             assertFalse(g.isDestroyed());
         }
         // The longest prf+ output: 255 blocks.
         byte[] ni = randomNonce();
         byte[] nr = randomNonce();
-        assertArrayEquals(prfPlus(prf, skD, cat(ni, nr), 255 * h),
-                await(schedule().childKeymat(prf, d, null, ni, nr, 255 * h, CTX)).bytes());
+        assertArrayEquals(
+                prfPlus(prf, skD, cat(ni, nr), 255 * h),
+                await(schedule().childKeymat(prf, d, null, ni, nr, 255 * h, CTX))
+                        .bytes());
     }
 
     @ParameterizedTest
@@ -214,7 +234,9 @@ abstract class KeyScheduleContract {
             SealedKey k = secret("K", key);
             for (int dataLength : new int[] {1, 17, 64, 5000}) {
                 byte[] data = random(dataLength);
-                assertArrayEquals(prf(prf, key, data), await(schedule().prf(prf, k, data, CTX)),
+                assertArrayEquals(
+                        prf(prf, key, data),
+                        await(schedule().prf(prf, k, data, CTX)),
                         "prf with a " + keyLength + "-octet key over " + dataLength + " octets; " + seed());
             }
             byte[] data = random(40);
@@ -232,13 +254,16 @@ abstract class KeyScheduleContract {
         byte[] salt = range(0x60, 0xaf);
         byte[] info = range(0xb0, 0xff);
         SealedKey ikm = secret("IKM", range(0x00, 0x4f));
-        SealedKey prk = await(schedule().skeyseed(prf, Arrays.copyOf(salt, 40), Arrays.copyOfRange(salt, 40, 80), ikm, CTX));
+        SealedKey prk =
+                await(schedule().skeyseed(prf, Arrays.copyOf(salt, 40), Arrays.copyOfRange(salt, 40, 80), ikm, CTX));
         byte[] expectedPrk = hex("06a6b88c5853361a06104c9ceb35b45cef760014904671014a193f40c15fc244");
         assertSameKey(prf, expectedPrk, prk);
-        HostKey okm = await(schedule().childKeymat(prf, prk, null, Arrays.copyOf(info, 40), Arrays.copyOfRange(info, 40, 80),
-                82, CTX));
-        assertArrayEquals(hex("b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
-                + "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71cc30c58179ec3e87c14c01d5c1f3434f1d87"),
+        HostKey okm = await(schedule()
+                .childKeymat(prf, prk, null, Arrays.copyOf(info, 40), Arrays.copyOfRange(info, 40, 80), 82, CTX));
+        assertArrayEquals(
+                hex(
+                        "b11e398dc80327a1c8e7f78c596a49344f012eda2d4efad8a050cc4c19afa97c"
+                                + "59045a99cac7827271cb41c65e590e09da3275600c2f09b8367793a9aca3db71cc30c58179ec3e87c14c01d5c1f3434f1d87"),
                 okm.bytes());
     }
 
@@ -251,13 +276,16 @@ abstract class KeyScheduleContract {
         Prf prf = Prf.HMAC_SHA2_256;
         byte[] ni = hex("25de54767208d840fbe6881c699cbc8841582eae6f8724ac17c0ad8680e57b3e");
         byte[] nr = hex("7550340a140ce00f523b0e4bddec7671336bbca8c3dd2e31312d36c904950ca4");
-        SealedKey gir = secret("g^ir", hex("01FB25276B0D1D9979DAC170B53815988C31A50AD0DF4EEB89B8407EFAE3A676"
-                + "281903E48AD020050C9E1522F4DDA031C57A7A3D0CA9D075F044B5212E2A88B92E71"));
+        SealedKey gir = secret(
+                "g^ir",
+                hex("01FB25276B0D1D9979DAC170B53815988C31A50AD0DF4EEB89B8407EFAE3A676"
+                        + "281903E48AD020050C9E1522F4DDA031C57A7A3D0CA9D075F044B5212E2A88B92E71"));
         SealedKey sk = await(schedule().skeyseed(prf, ni, nr, gir, CTX));
         assertSameKey(prf, hex("9A3E05D4DBE797DC45DA7660DB60C9CCCEEBBC32CA2B0EDA5B5A8793EF192E4E"), sk);
 
         SealedKey k = secret("SK_pi", hex("E6075DF8C7DE1695C3641C190920E8C0655DE695A429FEAC9AA8F932871F1EDD"));
-        assertArrayEquals(hex("CFEE9454BA2FFFAD01D0B49EAEA854B5FEC9839F8747600F85197FF0054AE716"),
+        assertArrayEquals(
+                hex("CFEE9454BA2FFFAD01D0B49EAEA854B5FEC9839F8747600F85197FF0054AE716"),
                 await(schedule().prf(prf, k, hex("01000000C0A82B67"), CTX)));
     }
 
@@ -284,8 +312,11 @@ abstract class KeyScheduleContract {
             SealedKey d = secret("SK_d", skDOld);
             assertSameKey(prf, prf(prf, skDOld, gir, ni, nr), await(schedule().rekeySkeyseed(prf, d, g, ni, nr, CTX)));
             int length = 2 * prf.outputLength() + 7;
-            assertArrayEquals(prfPlus(prf, skDOld, cat(gir, ni, nr), length),
-                    await(schedule().childKeymat(prf, d, g, ni, nr, length, CTX)).bytes(), "PFS KEYMAT; " + seed());
+            assertArrayEquals(
+                    prfPlus(prf, skDOld, cat(gir, ni, nr), length),
+                    await(schedule().childKeymat(prf, d, g, ni, nr, length, CTX))
+                            .bytes(),
+                    "PFS KEYMAT; " + seed());
         }
     }
 

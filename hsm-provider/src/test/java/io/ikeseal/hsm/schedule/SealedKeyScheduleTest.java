@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.cat;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.hex;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.prf;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.OpenTokenExtension;
+import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenOperation;
@@ -38,6 +38,7 @@ import io.ikeseal.testhsm.junit.NssExtension;
 /** The sealed schedule on NSS softoken: HKDF in the token, every secret sensitive and unextractable. */
 class SealedKeyScheduleTest extends KeyScheduleContract {
     static final NssExtension nss = NssExtension.create().withName("schedule");
+
     @RegisterExtension
     static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
 
@@ -78,19 +79,34 @@ class SealedKeyScheduleTest extends KeyScheduleContract {
         byte[][] got = await(token().call(new TokenOperation("test-rfc5869", "CKM_HKDF_DATA", "IKM"), null, () -> {
             KDF kdf = KDF.getInstance("HKDF-SHA256", token().provider());
             return new byte[][] {
-                kdf.deriveData(HKDFParameterSpec.ofExtract().addSalt(salt1).addIKM(ikmKey.key()).extractOnly()),
-                kdf.deriveData(HKDFParameterSpec.ofExtract().addSalt(salt1).addIKM(ikmKey.key()).thenExpand(info1, 42)),
-                kdf.deriveData(HKDFParameterSpec.ofExtract().addIKM(ikmKey.key()).extractOnly()),
-                kdf.deriveData(HKDFParameterSpec.ofExtract().addIKM(ikmKey.key()).thenExpand(new byte[0], 42))};
+                kdf.deriveData(HKDFParameterSpec.ofExtract()
+                        .addSalt(salt1)
+                        .addIKM(ikmKey.key())
+                        .extractOnly()),
+                kdf.deriveData(HKDFParameterSpec.ofExtract()
+                        .addSalt(salt1)
+                        .addIKM(ikmKey.key())
+                        .thenExpand(info1, 42)),
+                kdf.deriveData(
+                        HKDFParameterSpec.ofExtract().addIKM(ikmKey.key()).extractOnly()),
+                kdf.deriveData(
+                        HKDFParameterSpec.ofExtract().addIKM(ikmKey.key()).thenExpand(new byte[0], 42))
+            };
         }));
         assertArrayEquals(hex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5"), got[0], "A.1 PRK");
-        assertArrayEquals(hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"),
-                got[1], "A.1 OKM");
+        assertArrayEquals(
+                hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865"),
+                got[1],
+                "A.1 OKM");
         assertArrayEquals(hex("19ef24a32c717b167f33a91d6f648bdf96596776afdb6377ac434c1c293ccb04"), got[2], "A.3 PRK");
-        assertArrayEquals(hex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"),
-                got[3], "A.3 OKM");
-        assertArrayEquals(hex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5"),
-                await(schedule().prf(Prf.HMAC_SHA2_256, secret("salt", salt1), ikm, CTX)), "A.1 PRK via prf()");
+        assertArrayEquals(
+                hex("8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"),
+                got[3],
+                "A.3 OKM");
+        assertArrayEquals(
+                hex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5"),
+                await(schedule().prf(Prf.HMAC_SHA2_256, secret("salt", salt1), ikm, CTX)),
+                "A.1 PRK via prf()");
     }
 
     /** g^ir from a real ECDH in the token (P-256) against a software peer: SKEYSEED matches the peer's. */

@@ -16,7 +16,6 @@ import java.util.Map;
 
 import javax.crypto.KDF;
 import javax.crypto.spec.HKDFParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,11 +25,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
-import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.kx.DhKeyPair;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.psk.PresharedKeys;
@@ -56,6 +55,7 @@ class SealingGroundTruthTest {
 
     @RegisterExtension
     static NssExtension nss = NssExtension.traced().withName("ground-truth");
+
     @RegisterExtension
     static NssExtension compatNss = NssExtension.traced().withName("ground-truth-compat");
 
@@ -122,12 +122,13 @@ class SealingGroundTruthTest {
      */
     @ParameterizedTest(name = "{0} with {1}")
     @CsvSource({
-            "ECP_256, HMAC_SHA2_256, 0, 36",
-            "ECP_384, HMAC_SHA2_384, 48, 32",
-            "ECP_521, HMAC_SHA2_512, 64, 16",
-            "MODP_2048, HMAC_SHA2_256, 32, 32",
-            "MODP_3072, HMAC_SHA2_384, 0, 20",
-            "MODP_4096, HMAC_SHA2_512, 32, 24"})
+        "ECP_256, HMAC_SHA2_256, 0, 36",
+        "ECP_384, HMAC_SHA2_384, 48, 32",
+        "ECP_521, HMAC_SHA2_512, 64, 16",
+        "MODP_2048, HMAC_SHA2_256, 32, 32",
+        "MODP_3072, HMAC_SHA2_384, 0, 20",
+        "MODP_4096, HMAC_SHA2_512, 32, 24"
+    })
     void noSecretOfAnIkeSaLifeCrossesTheBoundary(DhGroup g, Prf prf, int integ, int encr) {
         long mark = P11TraceLog.mark(nss.token().traceLog());
         GroundTruth truth = new GroundTruth();
@@ -159,7 +160,9 @@ class SealingGroundTruthTest {
         // a PRF output kept sealed, and one handed out (as AUTH is): prf(SK_d, data)
         SealedKey kept = await(s.deriveKey(prf, keys.skD(), nr, "kept", CTX));
         truth.secret("prf(SK_d, Nr) kept sealed", Ikev2Reference.prf(prf, skD, nr));
-        truth.hostKey("prf(SK_d, Ni)", Ikev2Reference.prf(prf, skD, ni),
+        truth.hostKey(
+                "prf(SK_d, Ni)",
+                Ikev2Reference.prf(prf, skD, ni),
                 HostKey.adopt("prf", await(s.prf(prf, keys.skD(), ni, CTX))));
         await(s.prf(prf, kept, ni, CTX)); // used as a key, it still does not cross
 
@@ -177,8 +180,8 @@ class SealingGroundTruthTest {
         byte[] ni2 = random(32);
         byte[] nr2 = random(32);
         HostKey pfsKeymat = await(s.childKeymat(prf, keys.skD(), pfsGirKey, ni2, nr2, 3 * h + 5, CTX));
-        truth.hostKey("KEYMAT PFS", Ikev2Reference.prfPlus(prf, skD, cat(pfsGir, ni2, nr2), pfsKeymat.length()),
-                pfsKeymat);
+        truth.hostKey(
+                "KEYMAT PFS", Ikev2Reference.prfPlus(prf, skD, cat(pfsGir, ni2, nr2), pfsKeymat.length()), pfsKeymat);
 
         // IKE SA rekey: SKEYSEED' = prf(SK_d, g^ir (new) | Ni | Nr), then the new SA's keys (§2.18)
         DhKeyPair rekeyPair = await(kx.generate(g, CTX));
@@ -194,8 +197,7 @@ class SealingGroundTruthTest {
         SealedKey skeyseed3 = await(s.rekeySkeyseed(prf, keys.skD(), rekeyGirKey, ni3, nr3, CTX));
         IkeSaKeys keys3 = await(s.ikeSaKeys(prf, skeyseed3, ni3, nr3, spiI3, spiR3, integ, encr, CTX));
         byte[] refSkeyseed3 = Ikev2Reference.prf(prf, skD, cat(rekeyGir, ni3, nr3));
-        byte[] skD3 = ikeSaKeys(truth, " rekey", prf, refSkeyseed3, cat(ni3, nr3, spiI3, spiR3), integ, encr,
-                keys3);
+        byte[] skD3 = ikeSaKeys(truth, " rekey", prf, refSkeyseed3, cat(ni3, nr3, spiI3, spiR3), integ, encr, keys3);
         truth.secret("SKEYSEED rekey", refSkeyseed3);
         truth.secret("SK_d rekey", skD3);
 
@@ -223,9 +225,10 @@ class SealingGroundTruthTest {
         long beforeImport = P11TraceLog.mark(nss.token().traceLog());
         await(PresharedKeys.importPsk(token, "ground-truth", psk.clone(), true));
         long afterImport = P11TraceLog.mark(nss.token().traceLog());
-        Map<String, String> atImport = P11TraceLog.read(nss.token().traceLog(), beforeImport)
-                .find(new SecretSearch().add("PSK", psk));
-        assertTrue(atImport.getOrDefault("PSK", "").contains("C_CreateObject template.0x11"),
+        Map<String, String> atImport =
+                P11TraceLog.read(nss.token().traceLog(), beforeImport).find(new SecretSearch().add("PSK", psk));
+        assertTrue(
+                atImport.getOrDefault("PSK", "").contains("C_CreateObject template.0x11"),
                 "the import writes the PSK into the token, and the search sees it: " + atImport);
 
         GroundTruth truth = new GroundTruth();
@@ -238,8 +241,8 @@ class SealingGroundTruthTest {
             byte[] auth = await(s.prf(prf, pad, octets, CTX));
             byte[] refPad = Ikev2Reference.prf(prf, psk, KEY_PAD);
             truth.secret("key pad " + prf.proposalName(), refPad);
-            truth.hostKey("AUTH " + prf.proposalName(), Ikev2Reference.prf(prf, refPad, octets),
-                    HostKey.adopt("AUTH", auth));
+            truth.hostKey(
+                    "AUTH " + prf.proposalName(), Ikev2Reference.prf(prf, refPad, octets), HostKey.adopt("AUTH", auth));
         }
         truth.assertSealed(P11TraceLog.read(nss.token().traceLog(), afterImport));
     }
@@ -265,24 +268,44 @@ class SealingGroundTruthTest {
         byte[] refSkD = Ikev2Reference.prfPlus(prf, Ikev2Reference.prf(prf, cat(ni, nr), gir), seed, 32);
         KDF kdf = KDF.getInstance(prf.kdfAlgorithm(), token.provider());
 
-        assertEquals(Map.of("SK_d", "C_GetAttributeValue values.0x11"), crossing("SK_d", refSkD, () ->
-                assertArrayEquals(refSkD, kdf.deriveData(HKDFParameterSpec.expandOnly(skeyseed.key(), seed, 32)))));
-        assertEquals(Map.of("g^ir", "C_DeriveKey hkdf.salt"), crossing("g^ir", gir, () ->
-                kdf.deriveData(HKDFParameterSpec.ofExtract().addSalt(gir).addIKM(ni).extractOnly())));
-        assertEquals(Map.of("g^ir", "C_CreateObject template.0x11"), crossing("g^ir", gir, () ->
-                kdf.deriveData(HKDFParameterSpec.ofExtract().addSalt(cat(ni, nr)).addIKM(gir).extractOnly())));
+        assertEquals(
+                Map.of("SK_d", "C_GetAttributeValue values.0x11"),
+                crossing(
+                        "SK_d",
+                        refSkD,
+                        () -> assertArrayEquals(
+                                refSkD, kdf.deriveData(HKDFParameterSpec.expandOnly(skeyseed.key(), seed, 32)))));
+        assertEquals(
+                Map.of("g^ir", "C_DeriveKey hkdf.salt"),
+                crossing(
+                        "g^ir",
+                        gir,
+                        () -> kdf.deriveData(HKDFParameterSpec.ofExtract()
+                                .addSalt(gir)
+                                .addIKM(ni)
+                                .extractOnly())));
+        assertEquals(
+                Map.of("g^ir", "C_CreateObject template.0x11"),
+                crossing(
+                        "g^ir",
+                        gir,
+                        () -> kdf.deriveData(HKDFParameterSpec.ofExtract()
+                                .addSalt(cat(ni, nr))
+                                .addIKM(gir)
+                                .extractOnly())));
 
-        try (Token compat = TestTokens.nss(compatNss.token(), TestTokens.memoryAudit(), ResidencyTier.COMPAT,
-                TokenRole.KEY_EXCHANGE)) {
+        try (Token compat = TestTokens.nss(
+                compatNss.token(), TestTokens.memoryAudit(), ResidencyTier.COMPAT, TokenRole.KEY_EXCHANGE)) {
             long mark = P11TraceLog.mark(compatNss.token().traceLog());
             KeyExchange ckx = new KeyExchange(compat);
             DhKeyPair cmine = await(ckx.generate(DhGroup.ECP_256, CTX));
             SoftwarePeer cpeer = SoftwarePeer.generate(DhGroup.ECP_256);
             byte[] cgir = cpeer.gir(cmine.keyExchangeData());
             await(ckx.agree(cmine, cpeer.keData(), CTX));
-            Map<String, String> found = P11TraceLog.read(compatNss.token().traceLog(), mark)
-                    .find(new SecretSearch().add("g^ir", cgir));
-            assertTrue(found.getOrDefault("g^ir", "").contains("C_GetAttributeValue values.0x11"),
+            Map<String, String> found =
+                    P11TraceLog.read(compatNss.token().traceLog(), mark).find(new SecretSearch().add("g^ir", cgir));
+            assertTrue(
+                    found.getOrDefault("g^ir", "").contains("C_GetAttributeValue values.0x11"),
                     "the compat tier reads g^ir out, and the search sees it: " + found);
         }
     }
@@ -299,7 +322,8 @@ class SealingGroundTruthTest {
         long mark = P11TraceLog.mark(nss.token().traceLog());
         action.run();
         Map<String, String> found = new LinkedHashMap<>();
-        P11TraceLog.read(nss.token().traceLog(), mark).find(new SecretSearch().add(name, value))
+        P11TraceLog.read(nss.token().traceLog(), mark)
+                .find(new SecretSearch().add(name, value))
                 .forEach((k, where) -> found.put(k, where.substring(where.indexOf(' ') + 1)));
         return found;
     }
@@ -310,8 +334,15 @@ class SealingGroundTruthTest {
     }
 
     /** Checks the six host keys against prf+(SKEYSEED, seed) and registers them; returns SK_d. */
-    private static byte[] ikeSaKeys(GroundTruth truth, String suffix, Prf prf, byte[] skeyseed, byte[] seed, int integ,
-                                    int encr, IkeSaKeys keys) {
+    private static byte[] ikeSaKeys(
+            GroundTruth truth,
+            String suffix,
+            Prf prf,
+            byte[] skeyseed,
+            byte[] seed,
+            int integ,
+            int encr,
+            IkeSaKeys keys) {
         int h = prf.outputLength();
         byte[] km = Ikev2Reference.prfPlus(prf, skeyseed, seed, 3 * h + 2 * integ + 2 * encr);
         int off = h;

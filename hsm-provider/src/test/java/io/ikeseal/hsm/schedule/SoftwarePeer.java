@@ -79,7 +79,8 @@ final class SoftwarePeer {
     /** g^ir as RFC 7296 §2.14 uses it: for MODP padded to the prime's length, for ECP the x coordinate. */
     byte[] gir(byte[] tokenKe) {
         try {
-            KeyAgreement ka = KeyAgreement.getInstance(group.kind() == DhGroup.Kind.ECP ? "ECDH" : "DH",
+            KeyAgreement ka = KeyAgreement.getInstance(
+                    group.kind() == DhGroup.Kind.ECP ? "ECDH" : "DH",
                     group.kind() == DhGroup.Kind.ECP ? "SunEC" : "SunJCE");
             ka.init(pair.getPrivate());
             ka.doPhase(decode(tokenKe), true);
@@ -94,11 +95,15 @@ final class SoftwarePeer {
     byte[] sharedPoint(byte[] tokenKe) {
         int f = group.sharedSecretLength();
         ECNamedCurveParameterSpec spec = ECNamedCurveTable.getParameterSpec(group.curve());
-        org.bouncycastle.math.ec.ECPoint q = spec.getCurve().createPoint(
-                new BigInteger(1, Arrays.copyOfRange(tokenKe, 0, f)),
-                new BigInteger(1, Arrays.copyOfRange(tokenKe, f, 2 * f)));
-        org.bouncycastle.math.ec.ECPoint s = q.multiply(((ECPrivateKey) pair.getPrivate()).getS()).normalize();
-        return cat(fixed(s.getAffineXCoord().toBigInteger(), f), fixed(s.getAffineYCoord().toBigInteger(), f));
+        org.bouncycastle.math.ec.ECPoint q = spec.getCurve()
+                .createPoint(
+                        new BigInteger(1, Arrays.copyOfRange(tokenKe, 0, f)),
+                        new BigInteger(1, Arrays.copyOfRange(tokenKe, f, 2 * f)));
+        org.bouncycastle.math.ec.ECPoint s =
+                q.multiply(((ECPrivateKey) pair.getPrivate()).getS()).normalize();
+        return cat(
+                fixed(s.getAffineXCoord().toBigInteger(), f),
+                fixed(s.getAffineYCoord().toBigInteger(), f));
     }
 
     private PublicKey decode(byte[] ke) throws Exception {
@@ -109,8 +114,8 @@ final class SoftwarePeer {
                     .generatePublic(new DHPublicKeySpec(new BigInteger(1, ke), p.getP(), p.getG()));
         }
         ECPublicKey mine = (ECPublicKey) pair.getPublic();
-        ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(ke, 0, f)),
-                new BigInteger(1, Arrays.copyOfRange(ke, f, 2 * f)));
+        ECPoint w = new ECPoint(
+                new BigInteger(1, Arrays.copyOfRange(ke, 0, f)), new BigInteger(1, Arrays.copyOfRange(ke, f, 2 * f)));
         return KeyFactory.getInstance("EC", "SunEC").generatePublic(new ECPublicKeySpec(w, mine.getParams()));
     }
 

@@ -14,8 +14,7 @@ import io.ikeseal.hsm.token.TokenOperation;
  * SecretKeySpec, as kx hands g^ir to the compat schedule.
  */
 final class TokenSecrets {
-    private TokenSecrets() {
-    }
+    private TokenSecrets() {}
 
     /**
      * {@code value} as a token trims a g^ir (NSS for MODP): the key holds it without its leading zero octets, the
@@ -37,8 +36,14 @@ final class TokenSecrets {
         if (token.tier() == ResidencyTier.COMPAT) {
             return new SealedKey(token, name, new SecretKeySpec(value, "Generic"), value.length);
         }
-        return Token.await(token.call(new TokenOperation("test-import", "C_CreateObject", name), null,
-                () -> new SealedKey(token, name, SecretKeyFactory.getInstance("Generic", token.provider())
-                        .translateKey(new SecretKeySpec(value, "Generic")), value.length)));
+        return Token.await(token.call(
+                new TokenOperation("test-import", "C_CreateObject", name),
+                null,
+                () -> new SealedKey(
+                        token,
+                        name,
+                        SecretKeyFactory.getInstance("Generic", token.provider())
+                                .translateKey(new SecretKeySpec(value, "Generic")),
+                        value.length)));
     }
 }

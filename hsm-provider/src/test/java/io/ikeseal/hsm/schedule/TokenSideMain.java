@@ -16,11 +16,11 @@ import java.util.Set;
 import com.sun.management.HotSpotDiagnosticMXBean;
 
 import io.ikeseal.hsm.TestTokens;
+import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
-import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.kx.DhKeyPair;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.psk.PresharedKeys;
@@ -66,9 +66,16 @@ public final class TokenSideMain {
     }
 
     public static void main(String[] args) throws Exception {
-        TokenSpec spec = new TokenSpec("token-side", Path.of(args[0]), SlotSelector.bySlotId(Long.parseLong(args[2])),
-                PinSource.file(Path.of(args[3])), args[1], Map.of(), Set.of(TokenRole.KEY_EXCHANGE),
-                ResidencyTier.valueOf(args[4].toUpperCase(java.util.Locale.ROOT)), 2);
+        TokenSpec spec = new TokenSpec(
+                "token-side",
+                Path.of(args[0]),
+                SlotSelector.bySlotId(Long.parseLong(args[2])),
+                PinSource.file(Path.of(args[3])),
+                args[1],
+                Map.of(),
+                Set.of(TokenRole.KEY_EXCHANGE),
+                ResidencyTier.valueOf(args[4].toUpperCase(java.util.Locale.ROOT)),
+                2);
         try (Token token = TestTokens.open(spec, TestTokens.memoryAudit())) {
             TokenSideMain side = new TokenSideMain(token);
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
@@ -98,16 +105,24 @@ public final class TokenSideMain {
                 byte[] nr = HEX.parseHex(c[4]);
                 SealedKey skeyseed = await(schedule.skeyseed(ikePrf, ni, nr, gir, CTX));
                 gir.destroy();
-                ike = await(schedule.ikeSaKeys(ikePrf, skeyseed, ni, nr, HEX.parseHex(c[5]), HEX.parseHex(c[6]),
-                        Integer.parseInt(c[7]), Integer.parseInt(c[8]), CTX));
+                ike = await(schedule.ikeSaKeys(
+                        ikePrf,
+                        skeyseed,
+                        ni,
+                        nr,
+                        HEX.parseHex(c[5]),
+                        HEX.parseHex(c[6]),
+                        Integer.parseInt(c[7]),
+                        Integer.parseInt(c[8]),
+                        CTX));
                 skeyseed.destroy();
                 keymats.add(await(schedule.childKeymat(ikePrf, ike.skD(), null, ni, nr, 64, CTX)));
                 yield "ok";
             }
             case "pfs" -> {
                 SealedKey gir = agree(c[1]);
-                keymats.add(await(schedule.childKeymat(ikePrf, ike.skD(), gir, HEX.parseHex(c[2]), HEX.parseHex(c[3]),
-                        Integer.parseInt(c[4]), CTX)));
+                keymats.add(await(schedule.childKeymat(
+                        ikePrf, ike.skD(), gir, HEX.parseHex(c[2]), HEX.parseHex(c[3]), Integer.parseInt(c[4]), CTX)));
                 gir.destroy();
                 yield "ok";
             }
@@ -117,8 +132,16 @@ public final class TokenSideMain {
                 byte[] nr = HEX.parseHex(c[3]);
                 SealedKey skeyseed = await(schedule.rekeySkeyseed(ikePrf, ike.skD(), gir, ni, nr, CTX));
                 gir.destroy();
-                IkeSaKeys rekeyed = await(schedule.ikeSaKeys(ikePrf, skeyseed, ni, nr, HEX.parseHex(c[4]),
-                        HEX.parseHex(c[5]), Integer.parseInt(c[6]), Integer.parseInt(c[7]), CTX));
+                IkeSaKeys rekeyed = await(schedule.ikeSaKeys(
+                        ikePrf,
+                        skeyseed,
+                        ni,
+                        nr,
+                        HEX.parseHex(c[4]),
+                        HEX.parseHex(c[5]),
+                        Integer.parseInt(c[6]),
+                        Integer.parseInt(c[7]),
+                        CTX));
                 skeyseed.destroy();
                 ike.destroy();
                 ike = rekeyed;
@@ -132,7 +155,8 @@ public final class TokenSideMain {
                 yield "auth " + HEX.formatHex(auth);
             }
             case "dump" -> {
-                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).dumpHeap(c[1], false);
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .dumpHeap(c[1], false);
                 yield "dumped";
             }
             default -> throw new IllegalArgumentException("unknown command " + c[0]);

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.schedule;
 
-import io.ikeseal.hsm.api.Prf;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.cat;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.prf;
 import static io.ikeseal.hsm.schedule.Ikev2Reference.prfPlus;
@@ -28,10 +27,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.Prf;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.kx.DhKeyPair;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.ModpGroups;
-import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
@@ -44,8 +44,10 @@ import io.ikeseal.testhsm.junit.NssExtension;
  */
 class TrimmedGirScheduleTest {
     static final NssExtension nss = NssExtension.create().withName("trimmed-gir");
+
     @RegisterExtension
     static final OpenTokenExtension opened = OpenTokenExtension.nss(nss, ResidencyTier.SEALED, TokenRole.KEY_EXCHANGE);
+
     static final AuditContext CTX = AuditContext.NONE;
     static final int MAX_TRIES = 5000;
     static final long MAX_NANOS = 20_000_000_000L;
@@ -60,7 +62,8 @@ class TrimmedGirScheduleTest {
         int tries = 0;
         long start = System.nanoTime();
         while (expected == null || expected[0] != 0) {
-            assertTrue(++tries <= MAX_TRIES && System.nanoTime() - start < MAX_NANOS,
+            assertTrue(
+                    ++tries <= MAX_TRIES && System.nanoTime() - start < MAX_NANOS,
                     "no g^ir with a leading zero octet in " + (tries - 1) + " tries");
             peer = softwarePair();
             expected = softwareGir(peer, mine.keyExchangeData());
@@ -89,12 +92,16 @@ class TrimmedGirScheduleTest {
             byte[] skDOld = bytes(prf.outputLength());
             SealedKey d = TokenSecrets.secret(opened.token(), "SK_d", skDOld);
             SealedKey rekeyed = await(s.rekeySkeyseed(prf, d, gir, ni, nr, CTX));
-            assertArrayEquals(prf(prf, prf(prf, skDOld, expected, ni, nr), x), await(s.prf(prf, rekeyed, x, CTX)),
+            assertArrayEquals(
+                    prf(prf, prf(prf, skDOld, expected, ni, nr), x),
+                    await(s.prf(prf, rekeyed, x, CTX)),
                     "rekeyed SKEYSEED " + prf);
             // KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr), several blocks.
             for (int length : new int[] {prf.outputLength(), 3 * prf.outputLength() + 5}) {
-                assertArrayEquals(prfPlus(prf, skDOld, cat(expected, ni, nr), length),
-                        await(s.childKeymat(prf, d, gir, ni, nr, length, CTX)).bytes(), "PFS KEYMAT " + prf);
+                assertArrayEquals(
+                        prfPlus(prf, skDOld, cat(expected, ni, nr), length),
+                        await(s.childKeymat(prf, d, gir, ni, nr, length, CTX)).bytes(),
+                        "PFS KEYMAT " + prf);
             }
         }
     }
@@ -107,8 +114,9 @@ class TrimmedGirScheduleTest {
 
     /** The software side's g^ir at the prime's length (RFC 7296 §2.14). */
     private static byte[] softwareGir(KeyPair peer, byte[] tokenKeData) throws Exception {
-        var tokenPublic = KeyFactory.getInstance("DH", "SunJCE").generatePublic(new DHPublicKeySpec(
-                new BigInteger(1, tokenKeData), ModpGroups.PRIME_2048, BigInteger.TWO));
+        var tokenPublic = KeyFactory.getInstance("DH", "SunJCE")
+                .generatePublic(
+                        new DHPublicKeySpec(new BigInteger(1, tokenKeData), ModpGroups.PRIME_2048, BigInteger.TWO));
         KeyAgreement ka = KeyAgreement.getInstance("DH", "SunJCE");
         ka.init(peer.getPrivate());
         ka.doPhase(tokenPublic, true);

@@ -60,7 +60,10 @@ class Pkcs1StrictnessTest {
 
     static boolean verify14(byte[] sig) {
         byte[] algId = SignatureScheme.RSA_PKCS1_SHA256.algorithmIdentifier();
-        return SignatureVerifier.verify(AuthMethod.DIGITAL_SIGNATURE, rsa.getPublic(), OCTETS,
+        return SignatureVerifier.verify(
+                AuthMethod.DIGITAL_SIGNATURE,
+                rsa.getPublic(),
+                OCTETS,
                 concatenate(new byte[] {(byte) algId.length}, algId, sig));
     }
 
@@ -82,7 +85,8 @@ class Pkcs1StrictnessTest {
         s.update(OCTETS);
         assertArrayEquals(s.sign(), sig, "the block built here is what the JDK signs");
 
-        byte[] t1 = concatenate(HashAlgorithm.SHA1.digestInfoPrefix(),
+        byte[] t1 = concatenate(
+                HashAlgorithm.SHA1.digestInfoPrefix(),
                 MessageDigest.getInstance("SHA-1").digest(OCTETS));
         byte[] sig1 = raise(block(k - 3 - t1.length, t1));
         assertTrue(SignatureVerifier.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, rsa.getPublic(), OCTETS, sig1));
@@ -96,11 +100,17 @@ class Pkcs1StrictnessTest {
         Arrays.fill(garbage, (byte) 0x5a);
         byte[] sig = raise(block(8, concatenate(t, garbage)));
         assertFalse(verify14(sig));
-        assertEquals("EMSA-PKCS1-v1_5 encoding mismatch",
-                SignatureVerifier.check(AuthMethod.DIGITAL_SIGNATURE, rsa.getPublic(), OCTETS,
-                        concatenate(new byte[] {15}, SignatureScheme.RSA_PKCS1_SHA256.algorithmIdentifier(), sig))
+        assertEquals(
+                "EMSA-PKCS1-v1_5 encoding mismatch",
+                SignatureVerifier.check(
+                                AuthMethod.DIGITAL_SIGNATURE,
+                                rsa.getPublic(),
+                                OCTETS,
+                                concatenate(
+                                        new byte[] {15}, SignatureScheme.RSA_PKCS1_SHA256.algorithmIdentifier(), sig))
                         .reason());
-        byte[] t1 = concatenate(HashAlgorithm.SHA1.digestInfoPrefix(),
+        byte[] t1 = concatenate(
+                HashAlgorithm.SHA1.digestInfoPrefix(),
                 MessageDigest.getInstance("SHA-1").digest(OCTETS));
         byte[] sig1 = raise(block(8, concatenate(t1, new byte[k - 3 - 8 - t1.length])));
         assertFalse(SignatureVerifier.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, rsa.getPublic(), OCTETS, sig1));
@@ -129,16 +139,20 @@ class Pkcs1StrictnessTest {
     @Test
     void digestInfoParametersWithExtraBytesAreRejected() throws Exception {
         byte[] h = sha256(OCTETS);
-        // DigestInfo whose AlgorithmIdentifier parameters are an OCTET STRING of attacker-chosen bytes, lengths fixed up
+        // DigestInfo whose AlgorithmIdentifier parameters are an OCTET STRING of attacker-chosen bytes, lengths fixed
+        // up
         byte[] junk = HEX.parseHex("0408deadbeefcafef00d");
         byte[] algId = concatenate(
                 HEX.parseHex("30" + String.format("%02x", 11 + junk.length) + "0609608648016503040201"), junk);
-        byte[] di = concatenate(HEX.parseHex("30" + String.format("%02x", algId.length + 2 + h.length)), algId,
-                HEX.parseHex("0420"), h);
+        byte[] di = concatenate(
+                HEX.parseHex("30" + String.format("%02x", algId.length + 2 + h.length)),
+                algId,
+                HEX.parseHex("0420"),
+                h);
         assertFalse(verify14(raise(block(k - 3 - di.length, di))), "garbage parameters");
         // NULL with a non-zero length: 05 04 xx xx xx xx
-        byte[] nullJunk = concatenate(
-                HEX.parseHex("3035" + "3011" + "0609608648016503040201" + "050411223344" + "0420"), h);
+        byte[] nullJunk =
+                concatenate(HEX.parseHex("3035" + "3011" + "0609608648016503040201" + "050411223344" + "0420"), h);
         assertFalse(verify14(raise(block(k - 3 - nullJunk.length, nullJunk))), "NULL with content");
         // absent parameters: a different (if legitimate-looking) encoding; only the exact RFC 8017 T passes
         byte[] absent = concatenate(HEX.parseHex("302f" + "300b" + "0609608648016503040201" + "0420"), h);
@@ -153,18 +167,28 @@ class Pkcs1StrictnessTest {
         RSAPublicKey pub = (RSAPublicKey) rsa.getPublic();
         BigInteger n = pub.getModulus();
         assertFalse(verify14(BigIntegers.asUnsignedByteArray(k, n)), "s = n");
-        assertEquals("signature representative s >= n", SignatureVerifier.check(AuthMethod.RSA_DIGITAL_SIGNATURE, pub,
-                OCTETS, BigIntegers.asUnsignedByteArray(k, n.add(BigInteger.ONE))).reason());
+        assertEquals(
+                "signature representative s >= n",
+                SignatureVerifier.check(
+                                AuthMethod.RSA_DIGITAL_SIGNATURE,
+                                pub,
+                                OCTETS,
+                                BigIntegers.asUnsignedByteArray(k, n.add(BigInteger.ONE)))
+                        .reason());
         // s + n is congruent to a valid s: a verifier that reduces mod n without checking s < n would accept it
         for (int i = 0; ; i++) {
             byte[] o = ("octets " + i).getBytes(StandardCharsets.UTF_8);
-            byte[] t = concatenate(HashAlgorithm.SHA1.digestInfoPrefix(), MessageDigest.getInstance("SHA-1").digest(o));
+            byte[] t = concatenate(
+                    HashAlgorithm.SHA1.digestInfoPrefix(),
+                    MessageDigest.getInstance("SHA-1").digest(o));
             byte[] sig = raise(block(k - 3 - t.length, t));
             BigInteger shifted = new BigInteger(1, sig).add(n);
             if (shifted.bitLength() <= 8 * k) {
                 assertTrue(SignatureVerifier.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, pub, o, sig));
-                assertFalse(SignatureVerifier.verify(AuthMethod.RSA_DIGITAL_SIGNATURE, pub, o,
-                        BigIntegers.asUnsignedByteArray(k, shifted)), "s + n");
+                assertFalse(
+                        SignatureVerifier.verify(
+                                AuthMethod.RSA_DIGITAL_SIGNATURE, pub, o, BigIntegers.asUnsignedByteArray(k, shifted)),
+                        "s + n");
                 break;
             }
             assertTrue(i < 200, "no s with s + n < 2^(8k) found");

@@ -23,8 +23,7 @@ import io.ikeseal.testhsm.TestCa;
  * Run: java [surefire argLine flags] -cp <test classpath> io.ikeseal.hsm.sign.SignThroughput [seconds-per-case]
  */
 public final class SignThroughput {
-    private SignThroughput() {
-    }
+    private SignThroughput() {}
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 1.5;
@@ -38,16 +37,19 @@ public final class SignThroughput {
             MemoryAuditSink audit = TestTokens.memoryAudit();
             try (Token token = TestTokens.softHsm(hsm, audit, ResidencyTier.SEALED, TokenRole.IDENTITY)) {
                 byte[] octets = new byte[700]; // about an IKE_SA_INIT message plus Nr and prf(SK_p, ID')
-                System.out.printf("%-20s %-8s %12s %14s %12s%n", "scheme", "key", "sign/s (1)", "sign/s (8 fly)",
-                        "verify/s");
+                System.out.printf(
+                        "%-20s %-8s %12s %14s %12s%n", "scheme", "key", "sign/s (1)", "sign/s (8 fly)", "verify/s");
                 for (SignatureScheme s : SignatureScheme.values()) {
                     for (String alias : aliases) {
                         TokenIdentity id = TokenIdentity.find(token, alias);
-                        if (!s.fits(id.keyType()) || (s.method() == AuthMethod.DIGITAL_SIGNATURE
-                                && s.family() == SignatureScheme.Family.ECDSA && !naturalCurve(s, id.keyType()))) {
+                        if (!s.fits(id.keyType())
+                                || (s.method() == AuthMethod.DIGITAL_SIGNATURE
+                                        && s.family() == SignatureScheme.Family.ECDSA
+                                        && !naturalCurve(s, id.keyType()))) {
                             continue;
                         }
-                        double one = rate(seconds, () -> Token.await(TokenSigner.sign(id, s, octets, AuditContext.NONE)));
+                        double one =
+                                rate(seconds, () -> Token.await(TokenSigner.sign(id, s, octets, AuditContext.NONE)));
                         double fly = pipelined(seconds, id, s, octets);
                         byte[] auth = Token.await(TokenSigner.sign(id, s, octets, AuditContext.NONE));
                         PublicKey pub = id.certificate().getPublicKey();

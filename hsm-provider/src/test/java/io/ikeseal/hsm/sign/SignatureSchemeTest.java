@@ -29,8 +29,16 @@ class SignatureSchemeTest {
 
     @Test
     void ikev2Numbers() {
-        assertEquals(List.of(1, 2, 9, 10, 11, 14), java.util.Arrays.stream(AuthMethod.values()).map(AuthMethod::number).toList());
-        assertEquals(List.of(1, 2, 3, 4), java.util.Arrays.stream(HashAlgorithm.values()).map(HashAlgorithm::number).toList());
+        assertEquals(
+                List.of(1, 2, 9, 10, 11, 14),
+                java.util.Arrays.stream(AuthMethod.values())
+                        .map(AuthMethod::number)
+                        .toList());
+        assertEquals(
+                List.of(1, 2, 3, 4),
+                java.util.Arrays.stream(HashAlgorithm.values())
+                        .map(HashAlgorithm::number)
+                        .toList());
         assertEquals(AuthMethod.DIGITAL_SIGNATURE, AuthMethod.of(14).orElseThrow());
         assertTrue(AuthMethod.of(3).isEmpty(), "DSS (3) is not offered");
         assertTrue(HashAlgorithm.of(5).isEmpty(), "Identity (5) is not a signature hash");
@@ -51,28 +59,42 @@ class SignatureSchemeTest {
             }
             ASN1ObjectIdentifier hashOid = hashOid(s.hash());
             AlgorithmIdentifier expected = switch (s.family()) {
-                case RSA_PKCS1 -> new AlgorithmIdentifier(switch (s.hash()) {
-                    case SHA2_256 -> PKCSObjectIdentifiers.sha256WithRSAEncryption;
-                    case SHA2_384 -> PKCSObjectIdentifiers.sha384WithRSAEncryption;
-                    case SHA2_512 -> PKCSObjectIdentifiers.sha512WithRSAEncryption;
-                    case SHA1 -> throw new AssertionError();
-                }, DERNull.INSTANCE);
-                case ECDSA -> new AlgorithmIdentifier(switch (s.hash()) {
-                    case SHA2_256 -> X9ObjectIdentifiers.ecdsa_with_SHA256;
-                    case SHA2_384 -> X9ObjectIdentifiers.ecdsa_with_SHA384;
-                    case SHA2_512 -> X9ObjectIdentifiers.ecdsa_with_SHA512;
-                    case SHA1 -> throw new AssertionError();
-                });
+                case RSA_PKCS1 ->
+                    new AlgorithmIdentifier(
+                            switch (s.hash()) {
+                                case SHA2_256 -> PKCSObjectIdentifiers.sha256WithRSAEncryption;
+                                case SHA2_384 -> PKCSObjectIdentifiers.sha384WithRSAEncryption;
+                                case SHA2_512 -> PKCSObjectIdentifiers.sha512WithRSAEncryption;
+                                case SHA1 -> throw new AssertionError();
+                            },
+                            DERNull.INSTANCE);
+                case ECDSA ->
+                    new AlgorithmIdentifier(
+                            switch (s.hash()) {
+                                case SHA2_256 -> X9ObjectIdentifiers.ecdsa_with_SHA256;
+                                case SHA2_384 -> X9ObjectIdentifiers.ecdsa_with_SHA384;
+                                case SHA2_512 -> X9ObjectIdentifiers.ecdsa_with_SHA512;
+                                case SHA1 -> throw new AssertionError();
+                            });
                 case RSA_PSS -> {
                     AlgorithmIdentifier h = new AlgorithmIdentifier(hashOid, DERNull.INSTANCE);
-                    yield new AlgorithmIdentifier(PKCSObjectIdentifiers.id_RSASSA_PSS, new RSASSAPSSparams(h,
-                            new AlgorithmIdentifier(PKCSObjectIdentifiers.id_mgf1, h),
-                            new ASN1Integer(s.hash().length()), new ASN1Integer(1)));
+                    yield new AlgorithmIdentifier(
+                            PKCSObjectIdentifiers.id_RSASSA_PSS,
+                            new RSASSAPSSparams(
+                                    h,
+                                    new AlgorithmIdentifier(PKCSObjectIdentifiers.id_mgf1, h),
+                                    new ASN1Integer(s.hash().length()),
+                                    new ASN1Integer(1)));
                 }
             };
-            assertEquals(HEX.formatHex(expected.getEncoded(ASN1Encoding.DER)), HEX.formatHex(s.algorithmIdentifier()),
+            assertEquals(
+                    HEX.formatHex(expected.getEncoded(ASN1Encoding.DER)),
+                    HEX.formatHex(s.algorithmIdentifier()),
                     s.toString());
-            assertEquals(s, SignatureScheme.byAlgorithmIdentifier(s.algorithmIdentifier()).orElseThrow());
+            assertEquals(
+                    s,
+                    SignatureScheme.byAlgorithmIdentifier(s.algorithmIdentifier())
+                            .orElseThrow());
         }
     }
 
@@ -81,7 +103,8 @@ class SignatureSchemeTest {
         for (HashAlgorithm h : HashAlgorithm.values()) {
             byte[] di = new DigestInfo(new AlgorithmIdentifier(hashOid(h), DERNull.INSTANCE), new byte[h.length()])
                     .getEncoded(ASN1Encoding.DER);
-            assertEquals(HEX.formatHex(di, 0, di.length - h.length()), HEX.formatHex(h.digestInfoPrefix()), h.toString());
+            assertEquals(
+                    HEX.formatHex(di, 0, di.length - h.length()), HEX.formatHex(h.digestInfoPrefix()), h.toString());
         }
     }
 
@@ -99,22 +122,29 @@ class SignatureSchemeTest {
         Set<HashAlgorithm> all = Set.of(HashAlgorithm.SHA2_256, HashAlgorithm.SHA2_384, HashAlgorithm.SHA2_512);
         assertEquals(SignatureScheme.ECDSA_P256_SHA256, SignatureScheme.select(KeyType.EC_P256, Set.of(), false));
         assertEquals(SignatureScheme.ECDSA_P384_SHA384, SignatureScheme.select(KeyType.EC_P384, Set.of(), true));
-        assertEquals(SignatureScheme.ECDSA_P521_SHA512,
-                SignatureScheme.select(KeyType.EC_P521, Set.of(HashAlgorithm.SHA1), false), "no shared hash: legacy");
+        assertEquals(
+                SignatureScheme.ECDSA_P521_SHA512,
+                SignatureScheme.select(KeyType.EC_P521, Set.of(HashAlgorithm.SHA1), false),
+                "no shared hash: legacy");
         assertEquals(SignatureScheme.ECDSA_SHA256, SignatureScheme.select(KeyType.EC_P256, all, false));
         assertEquals(SignatureScheme.ECDSA_SHA384, SignatureScheme.select(KeyType.EC_P384, all, false));
         assertEquals(SignatureScheme.ECDSA_SHA512, SignatureScheme.select(KeyType.EC_P521, all, false));
-        assertEquals(SignatureScheme.ECDSA_SHA256,
+        assertEquals(
+                SignatureScheme.ECDSA_SHA256,
                 SignatureScheme.select(KeyType.EC_P384, Set.of(HashAlgorithm.SHA2_256), false));
         assertEquals(SignatureScheme.RSA_PKCS1_SHA1, SignatureScheme.select(KeyType.RSA, Set.of(), true));
         assertEquals(SignatureScheme.RSA_PKCS1_SHA256, SignatureScheme.select(KeyType.RSA, all, false));
         assertEquals(SignatureScheme.RSA_PSS_SHA256, SignatureScheme.select(KeyType.RSA, all, true));
-        assertEquals(SignatureScheme.RSA_PSS_SHA512,
+        assertEquals(
+                SignatureScheme.RSA_PSS_SHA512,
                 SignatureScheme.select(KeyType.RSA, Set.of(HashAlgorithm.SHA2_512), true));
         for (SignatureScheme s : SignatureScheme.values()) {
-            long fitting = java.util.Arrays.stream(KeyType.values()).filter(s::fits).count();
-            assertEquals(s.method() == AuthMethod.DIGITAL_SIGNATURE && s.family() == SignatureScheme.Family.ECDSA ? 3
-                    : 1, fitting, s.toString());
+            long fitting =
+                    java.util.Arrays.stream(KeyType.values()).filter(s::fits).count();
+            assertEquals(
+                    s.method() == AuthMethod.DIGITAL_SIGNATURE && s.family() == SignatureScheme.Family.ECDSA ? 3 : 1,
+                    fitting,
+                    s.toString());
         }
     }
 }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
-import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
 import io.ikeseal.hsm.token.TokenRole;
@@ -22,12 +22,14 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
 /** Finding identity keys by label and by RFC 7512 URI in a SoftHSM token; lookups are audited token calls. */
 class TokenIdentityTest {
     static final SoftHsmExtension smartcard = SoftHsmExtension.withIdentities(
-            IdentitySpec.of("gw-ecdsa", KeyKind.EC_P384, "CN=gw.example", "gw.example"),
-            IdentitySpec.of("gw-rsa", KeyKind.RSA_2048, "CN=gw-rsa.example", "gw-rsa.example"))
+                    IdentitySpec.of("gw-ecdsa", KeyKind.EC_P384, "CN=gw.example", "gw.example"),
+                    IdentitySpec.of("gw-rsa", KeyKind.RSA_2048, "CN=gw-rsa.example", "gw-rsa.example"))
             .withLabel("gw-id");
+
     @RegisterExtension
     static final OpenTokenExtension opened =
             OpenTokenExtension.softHsm(smartcard, ResidencyTier.SEALED, TokenRole.IDENTITY);
+
     static final MemoryAuditSink AUDIT = opened.audit();
 
     private static Token token() {
@@ -72,8 +74,8 @@ class TokenIdentityTest {
         assertEquals(KeyType.EC_P384, id.keyType());
         TokenIdentity both = TokenIdentity.find(token(), "pkcs11:object=gw-ecdsa;id=" + pct);
         assertEquals("gw-ecdsa", both.alias());
-        TokenException e = assertThrows(TokenException.class,
-                () -> TokenIdentity.find(token(), "pkcs11:object=gw-rsa;id=" + pct));
+        TokenException e =
+                assertThrows(TokenException.class, () -> TokenIdentity.find(token(), "pkcs11:object=gw-rsa;id=" + pct));
         assertTrue(e.getMessage().contains("has no private key"), e.getMessage());
     }
 
@@ -81,21 +83,23 @@ class TokenIdentityTest {
     void missingKeyNamesWhatIsThere() {
         AUDIT.clear();
         TokenException e = assertThrows(TokenException.class, () -> TokenIdentity.find(token(), "gw-eddsa"));
-        assertEquals("token '" + token().name() + "' has no private key 'gw-eddsa' (keys present: [gw-ecdsa, gw-rsa])",
+        assertEquals(
+                "token '" + token().name() + "' has no private key 'gw-eddsa' (keys present: [gw-ecdsa, gw-rsa])",
                 e.getMessage());
         assertEquals("TokenException", AUDIT.byOperation("key-lookup").get(0).result());
         TokenException u = assertThrows(TokenException.class, () -> TokenIdentity.find(token(), "pkcs11:object=nope"));
-        assertTrue(u.getMessage().endsWith("has no private key 'pkcs11:object=nope' (keys present: [gw-ecdsa, gw-rsa])"),
+        assertTrue(
+                u.getMessage().endsWith("has no private key 'pkcs11:object=nope' (keys present: [gw-ecdsa, gw-rsa])"),
                 u.getMessage());
     }
 
     @Test
     void uriForAnotherTokenOrNonKeyIsRefused() {
-        TokenException other = assertThrows(TokenException.class,
-                () -> TokenIdentity.find(token(), "pkcs11:token=other;object=gw-rsa"));
+        TokenException other = assertThrows(
+                TokenException.class, () -> TokenIdentity.find(token(), "pkcs11:token=other;object=gw-rsa"));
         assertTrue(other.getMessage().contains("names token 'other'"), other.getMessage());
-        TokenException cert = assertThrows(TokenException.class,
-                () -> TokenIdentity.find(token(), "pkcs11:object=gw-rsa;type=cert"));
+        TokenException cert =
+                assertThrows(TokenException.class, () -> TokenIdentity.find(token(), "pkcs11:object=gw-rsa;type=cert"));
         assertTrue(cert.getMessage().contains("type=cert"), cert.getMessage());
         assertThrows(TokenException.class, () -> TokenIdentity.find(token(), "pkcs11:token=gw-id"));
     }

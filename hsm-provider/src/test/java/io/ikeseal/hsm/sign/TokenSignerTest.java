@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.api.AuditContext;
-import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.IdentitySpec;
@@ -38,9 +38,11 @@ class TokenSignerTest {
             IdentitySpec.of("ec521", KeyKind.EC_P521, "CN=ec521.example"),
             IdentitySpec.of("rsa2048", KeyKind.RSA_2048, "CN=rsa2048.example"),
             IdentitySpec.of("rsa3072", KeyKind.RSA_3072, "CN=rsa3072.example"));
+
     @RegisterExtension
     static final OpenTokenExtension opened =
             OpenTokenExtension.softHsm(smartcard, ResidencyTier.SEALED, TokenRole.IDENTITY);
+
     static final MemoryAuditSink AUDIT = opened.audit();
 
     static Stream<Arguments> fittingPairs() {
@@ -82,7 +84,8 @@ class TokenSignerTest {
         AUDIT.clear();
         byte[] auth = Token.await(TokenSigner.sign(id, scheme, octets, ctx));
 
-        assertTrue(SignatureVerifier.verify(scheme.method(), pub, octets, auth),
+        assertTrue(
+                SignatureVerifier.verify(scheme.method(), pub, octets, auth),
                 SignatureVerifier.check(scheme.method(), pub, octets, auth).reason());
         assertTrue(jdkVerify(scheme, pub, octets, auth), "the JDK accepts the token's signature");
 
@@ -105,7 +108,8 @@ class TokenSignerTest {
         String text = r.toString().toLowerCase(java.util.Locale.ROOT);
         HexFormat hex = HexFormat.of();
         assertFalse(text.contains(hex.formatHex(octets, 0, 8)), "no octets in the audit record");
-        assertFalse(text.contains(hex.formatHex(auth, auth.length - 8, auth.length)), "no signature in the audit record");
+        assertFalse(
+                text.contains(hex.formatHex(auth, auth.length - 8, auth.length)), "no signature in the audit record");
     }
 
     /** SoftHSM 2.6 offers CKM_ECDSA only (the hash runs in SunPKCS11) and hash-and-sign mechanisms for RSA. */
@@ -130,8 +134,10 @@ class TokenSignerTest {
         Signature v = switch (scheme.family()) {
             case RSA_PKCS1 -> Signature.getInstance(h + "withRSA", "SunRsaSign");
             case RSA_PSS -> Signature.getInstance("RSASSA-PSS", "SunRsaSign");
-            case ECDSA -> Signature.getInstance(h + "withECDSA"
-                    + (scheme.method() == AuthMethod.DIGITAL_SIGNATURE ? "" : "inP1363Format"), "SunEC");
+            case ECDSA ->
+                Signature.getInstance(
+                        h + "withECDSA" + (scheme.method() == AuthMethod.DIGITAL_SIGNATURE ? "" : "inP1363Format"),
+                        "SunEC");
         };
         v.initVerify(pub);
         if (scheme.family() == SignatureScheme.Family.RSA_PSS) {
@@ -153,11 +159,15 @@ class TokenSignerTest {
     void schemeThatDoesNotFitTheKeyIsRefusedBeforeTheToken() {
         TokenIdentity ec = TokenIdentity.find(opened.token(), "ec384");
         AUDIT.clear();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Token.await(TokenSigner.sign(ec, SignatureScheme.ECDSA_P256_SHA256, new byte[8], AuditContext.NONE)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Token.await(
+                        TokenSigner.sign(ec, SignatureScheme.ECDSA_P256_SHA256, new byte[8], AuditContext.NONE)));
         assertTrue(e.getMessage().contains("does not fit EC_P384"), e.getMessage());
-        assertThrows(IllegalArgumentException.class,
-                () -> Token.await(TokenSigner.sign(ec, SignatureScheme.RSA_PSS_SHA256, new byte[8], AuditContext.NONE)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Token.await(
+                        TokenSigner.sign(ec, SignatureScheme.RSA_PSS_SHA256, new byte[8], AuditContext.NONE)));
         assertTrue(AUDIT.byOperation("sign").isEmpty());
     }
 
@@ -166,9 +176,11 @@ class TokenSignerTest {
         TokenIdentity ec = TokenIdentity.find(opened.token(), "ec256");
         TokenIdentity rsa = TokenIdentity.find(opened.token(), "rsa2048");
         byte[] o = "octets".getBytes(StandardCharsets.UTF_8);
-        assertFalse(Arrays.equals(Token.await(TokenSigner.sign(ec, SignatureScheme.ECDSA_SHA256, o, null)),
+        assertFalse(Arrays.equals(
+                Token.await(TokenSigner.sign(ec, SignatureScheme.ECDSA_SHA256, o, null)),
                 Token.await(TokenSigner.sign(ec, SignatureScheme.ECDSA_SHA256, o, null))));
-        assertArrayEquals(Token.await(TokenSigner.sign(rsa, SignatureScheme.RSA_PKCS1_SHA256, o, null)),
+        assertArrayEquals(
+                Token.await(TokenSigner.sign(rsa, SignatureScheme.RSA_PKCS1_SHA256, o, null)),
                 Token.await(TokenSigner.sign(rsa, SignatureScheme.RSA_PKCS1_SHA256, o, null)));
     }
 }

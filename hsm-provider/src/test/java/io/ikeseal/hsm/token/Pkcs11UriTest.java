@@ -19,8 +19,8 @@ class Pkcs11UriTest {
         assertEquals("1.0", u.model());
         assertEquals("my-certificate", u.object());
         assertEquals("cert", u.type());
-        assertArrayEquals(new byte[] {0x69, (byte) 0x95, 0x3E, 0x5C, (byte) 0xF4, (byte) 0xBD, (byte) 0xEC, (byte) 0x91},
-                u.id());
+        assertArrayEquals(
+                new byte[] {0x69, (byte) 0x95, 0x3E, 0x5C, (byte) 0xF4, (byte) 0xBD, (byte) 0xEC, (byte) 0x91}, u.id());
         assertEquals("", u.serial());
         assertEquals("file:/etc/token_pin", u.pinSource());
     }

@@ -45,7 +45,8 @@ public final class NssExtension implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         Path base = FixtureDirs.baseDir();
-        token = spied ? NssToken.createSpied(base, name)
+        token = spied
+                ? NssToken.createSpied(base, name)
                 : traced ? NssToken.createTraced(base, name) : NssToken.create(base, name);
     }
 

@@ -54,8 +54,20 @@ public final class Charon implements AutoCloseable {
     private static final int MAX_SOCKET_PATH = 100; // sun_path is 108 bytes with its NUL
     private static final Duration SWANCTL_TIMEOUT = Duration.ofSeconds(20);
     private static final Pattern LOADED_PLUGINS = Pattern.compile("(?m)\\[LIB\\] loaded plugins: (.*)$");
-    private static final List<String> SWANCTL_DIRS = List.of("x509", "x509ca", "x509ocsp", "x509aa", "x509ac",
-            "x509crl", "pubkey", "private", "rsa", "ecdsa", "bliss", "pkcs8", "pkcs12");
+    private static final List<String> SWANCTL_DIRS = List.of(
+            "x509",
+            "x509ca",
+            "x509ocsp",
+            "x509aa",
+            "x509ac",
+            "x509crl",
+            "pubkey",
+            "private",
+            "rsa",
+            "ecdsa",
+            "bliss",
+            "pkcs8",
+            "pkcs12");
 
     static {
         Runtime.getRuntime().addShutdownHook(KILLER);
@@ -71,8 +83,15 @@ public final class Charon implements AutoCloseable {
     private final Swanctl swanctl;
     private volatile boolean closed;
 
-    private Charon(String name, Path dir, Path socketDir, Path logFile, int ikePort, int natTPort, Process process,
-                   Swanctl swanctl) {
+    private Charon(
+            String name,
+            Path dir,
+            Path socketDir,
+            Path logFile,
+            int ikePort,
+            int natTPort,
+            Process process,
+            Swanctl swanctl) {
         this.name = name;
         this.dir = dir;
         this.socketDir = socketDir;
@@ -130,19 +149,21 @@ public final class Charon implements AutoCloseable {
             }
             String uri = "unix://" + socket;
             Path logFile = dir.resolve(StrongswanConf.LOG_FILE);
-            Path conf = FixtureFiles.write(dir.resolve("strongswan.conf"),
-                    StrongswanConf.render(options, ports[0], ports[1], uri, logFile));
+            Path conf = FixtureFiles.write(
+                    dir.resolve("strongswan.conf"), StrongswanConf.render(options, ports[0], ports[1], uri, logFile));
             Path swanctlDir = FixtureFiles.mkdirs(dir.resolve("swanctl"));
             SWANCTL_DIRS.forEach(d -> FixtureFiles.mkdirs(swanctlDir.resolve(d)));
-            ProcessBuilder pb = new ProcessBuilder(DebianTools.charonSystemd().toString()).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("charon.out").toFile());
+            ProcessBuilder pb = new ProcessBuilder(DebianTools.charonSystemd().toString())
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("charon.out").toFile());
             pb.environment().putAll(options.environment());
             pb.environment().put("STRONGSWAN_CONF", conf.toString());
             process = pb.start();
             LIVE.add(process);
             process.getOutputStream().close();
-            Charon charon = new Charon(name, dir, socketDir, logFile, ports[0], ports[1], process,
-                    new Swanctl(uri, conf));
+            Charon charon =
+                    new Charon(name, dir, socketDir, logFile, ports[0], ports[1], process, new Swanctl(uri, conf));
             charon.awaitReady(options, socket);
             return charon;
         } catch (IOException e) {
@@ -170,7 +191,9 @@ public final class Charon implements AutoCloseable {
             Matcher loaded = LOADED_PLUGINS.matcher(log);
             if (loaded.find() && viciListens(socket)) {
                 List<String> have = Arrays.asList(loaded.group(1).strip().split(" "));
-                List<String> missing = options.plugins().stream().filter(p -> !have.contains(p)).toList();
+                List<String> missing = options.plugins().stream()
+                        .filter(p -> !have.contains(p))
+                        .toList();
                 if (!missing.isEmpty()) {
                     throw failure("did not load plugins " + missing);
                 }
@@ -266,23 +289,26 @@ public final class Charon implements AutoCloseable {
 
     private SwanctlResult terminate(Duration timeout, String option, String value) {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
-        return swanctl(Duration.ofSeconds(seconds + 10), "--terminate", option, value, "--timeout",
-                Long.toString(seconds));
+        return swanctl(
+                Duration.ofSeconds(seconds + 10), "--terminate", option, value, "--timeout", Long.toString(seconds));
     }
 
     /** Starts rekeying an IKE SA (CREATE_CHILD_SA); returns once queued: await the new SA with awaitIkeSa. */
     public SwanctlResult rekeyIke(int uniqueId) {
-        return swanctl(SWANCTL_TIMEOUT, "--rekey", "--ike-id", Integer.toString(uniqueId)).orThrow();
+        return swanctl(SWANCTL_TIMEOUT, "--rekey", "--ike-id", Integer.toString(uniqueId))
+                .orThrow();
     }
 
     /** Starts rekeying a CHILD_SA by its unique id; returns once queued. */
     public SwanctlResult rekeyChild(int uniqueId) {
-        return swanctl(SWANCTL_TIMEOUT, "--rekey", "--child-id", Integer.toString(uniqueId)).orThrow();
+        return swanctl(SWANCTL_TIMEOUT, "--rekey", "--child-id", Integer.toString(uniqueId))
+                .orThrow();
     }
 
     /** All IKE SAs with their CHILD_SAs (swanctl --list-sas --pretty). */
     public List<IkeSa> listSas() {
-        return IkeSa.parseList(swanctl(SWANCTL_TIMEOUT, "--list-sas", "--pretty").orThrow().stdout());
+        return IkeSa.parseList(
+                swanctl(SWANCTL_TIMEOUT, "--list-sas", "--pretty").orThrow().stdout());
     }
 
     /** Polls listSas() every 50 ms until an IKE SA meets the condition; fails after timeout with the list and log. */

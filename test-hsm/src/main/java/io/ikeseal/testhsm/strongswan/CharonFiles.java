@@ -12,7 +12,6 @@ import java.util.List;
 final class CharonFiles {
     private CharonFiles() {}
 
-
     /** The file's text, or "" while it does not exist yet. */
     static String readIfExists(Path file) {
         try {

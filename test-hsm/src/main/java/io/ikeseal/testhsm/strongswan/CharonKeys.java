@@ -31,13 +31,15 @@ public final class CharonKeys {
     }
 
     public Optional<IkeSaKeys> findIke(long initiatorSpi, long responderSpi) {
-        return ikeSas.stream().filter(k -> k.initiatorSpi() == initiatorSpi && k.responderSpi() == responderSpi)
+        return ikeSas.stream()
+                .filter(k -> k.initiatorSpi() == initiatorSpi && k.responderSpi() == responderSpi)
                 .reduce((a, b) -> b);
     }
 
     public IkeSaKeys ike(long initiatorSpi, long responderSpi) {
-        return findIke(initiatorSpi, responderSpi).orElseThrow(() -> new NoSuchElementException(
-                "no keys logged for IKE SA %016x_i %016x_r; logged: %s".formatted(initiatorSpi, responderSpi, ikeSas)));
+        return findIke(initiatorSpi, responderSpi)
+                .orElseThrow(() -> new NoSuchElementException("no keys logged for IKE SA %016x_i %016x_r; logged: %s"
+                        .formatted(initiatorSpi, responderSpi, ikeSas)));
     }
 
     /** The IKE SA keys for an SA as swanctl lists it. */
@@ -47,12 +49,15 @@ public final class CharonKeys {
 
     /** The CHILD_SA with this SPI as either its inbound or outbound SPI. */
     public Optional<ChildSaKeys> findChild(int spi) {
-        return childSas.stream().filter(k -> k.spiIn() == spi || k.spiOut() == spi).reduce((a, b) -> b);
+        return childSas.stream()
+                .filter(k -> k.spiIn() == spi || k.spiOut() == spi)
+                .reduce((a, b) -> b);
     }
 
     public ChildSaKeys child(int spi) {
-        return findChild(spi).orElseThrow(() -> new NoSuchElementException(
-                "no keys logged for a CHILD_SA with SPI %08x; logged: %s".formatted(spi, childSas)));
+        return findChild(spi)
+                .orElseThrow(() -> new NoSuchElementException(
+                        "no keys logged for a CHILD_SA with SPI %08x; logged: %s".formatted(spi, childSas)));
     }
 
     public ChildSaKeys child(ChildSa sa) {

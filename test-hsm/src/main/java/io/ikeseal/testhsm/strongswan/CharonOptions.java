@@ -19,9 +19,30 @@ public final class CharonOptions {
      * CHILD_SAs in user space (this kernel has no ESP) and kernel-netlink, without which charon
      * does not start.
      */
-    public static final List<String> BASE_PLUGINS = List.of("random", "nonce", "openssl", "pem", "pkcs1", "pkcs8",
-            "x509", "pubkey", "revocation", "constraints", "curve25519", "chapoly", "mgf1", "sha2", "hmac", "gcm", "aes",
-            "kdf", "vici", "socket-default", "kernel-libipsec", "kernel-netlink", "updown");
+    public static final List<String> BASE_PLUGINS = List.of(
+            "random",
+            "nonce",
+            "openssl",
+            "pem",
+            "pkcs1",
+            "pkcs8",
+            "x509",
+            "pubkey",
+            "revocation",
+            "constraints",
+            "curve25519",
+            "chapoly",
+            "mgf1",
+            "sha2",
+            "hmac",
+            "gcm",
+            "aes",
+            "kdf",
+            "vici",
+            "socket-default",
+            "kernel-libipsec",
+            "kernel-netlink",
+            "updown");
 
     private final int ikePort;
     private final int natTPort;
@@ -36,9 +57,19 @@ public final class CharonOptions {
     private final String extraSettings;
     private final Duration startTimeout;
 
-    private CharonOptions(int ikePort, int natTPort, List<String> extraPlugins, Map<String, String> environment,
-                          int threads, Duration retransmitTimeout, double retransmitBase, int retransmitTries,
-                          int cookieThreshold, int keyLogLevel, String extraSettings, Duration startTimeout) {
+    private CharonOptions(
+            int ikePort,
+            int natTPort,
+            List<String> extraPlugins,
+            Map<String, String> environment,
+            int threads,
+            Duration retransmitTimeout,
+            double retransmitBase,
+            int retransmitTries,
+            int cookieThreshold,
+            int keyLogLevel,
+            String extraSettings,
+            Duration startTimeout) {
         this.ikePort = ikePort;
         this.natTPort = natTPort;
         this.extraPlugins = List.copyOf(extraPlugins);
@@ -54,33 +85,72 @@ public final class CharonOptions {
     }
 
     public static CharonOptions defaults() {
-        return new CharonOptions(0, 0, List.of(), Map.of(), 16, Duration.ofSeconds(1), 1.4, 2, 100_000, 4, "",
-                Duration.ofSeconds(15));
+        return new CharonOptions(
+                0, 0, List.of(), Map.of(), 16, Duration.ofSeconds(1), 1.4, 2, 100_000, 4, "", Duration.ofSeconds(15));
     }
 
     /** Fixed ports for IKE and for NAT-T (port_nat_t); 0 and 0 picks free ones (the default). */
     public CharonOptions withPorts(int ike, int natT) {
-        if (ike < 0 || natT < 0 || ike > 65535 || natT > 65535 || (ike == 0) != (natT == 0) || (ike != 0 && ike == natT)) {
-            throw new IllegalArgumentException("give two different ports, or 0 and 0 for free ones: " + ike + ", " + natT);
+        if (ike < 0
+                || natT < 0
+                || ike > 65535
+                || natT > 65535
+                || (ike == 0) != (natT == 0)
+                || (ike != 0 && ike == natT)) {
+            throw new IllegalArgumentException(
+                    "give two different ports, or 0 and 0 for free ones: " + ike + ", " + natT);
         }
-        return new CharonOptions(ike, natT, extraPlugins, environment, threads, retransmitTimeout, retransmitBase,
-                retransmitTries, cookieThreshold, keyLogLevel, extraSettings, startTimeout);
+        return new CharonOptions(
+                ike,
+                natT,
+                extraPlugins,
+                environment,
+                threads,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                cookieThreshold,
+                keyLogLevel,
+                extraSettings,
+                startTimeout);
     }
 
     /** Loads these plugins too, e.g. "pkcs11" (then configure it with {@link #withSettings}). */
     public CharonOptions withPlugins(String... plugins) {
         List<String> all = new ArrayList<>(extraPlugins);
         all.addAll(List.of(plugins));
-        return new CharonOptions(ikePort, natTPort, all, environment, threads, retransmitTimeout, retransmitBase,
-                retransmitTries, cookieThreshold, keyLogLevel, extraSettings, startTimeout);
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                all,
+                environment,
+                threads,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                cookieThreshold,
+                keyLogLevel,
+                extraSettings,
+                startTimeout);
     }
 
     /** Extra environment for the charon process, e.g. a token's SOFTHSM2_CONF. */
     public CharonOptions withEnvironment(Map<String, String> env) {
         Map<String, String> all = new LinkedHashMap<>(environment);
         all.putAll(env);
-        return new CharonOptions(ikePort, natTPort, extraPlugins, all, threads, retransmitTimeout, retransmitBase,
-                retransmitTries, cookieThreshold, keyLogLevel, extraSettings, startTimeout);
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                extraPlugins,
+                all,
+                threads,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                cookieThreshold,
+                keyLogLevel,
+                extraSettings,
+                startTimeout);
     }
 
     /** Retransmission: first after timeout, then each base times longer, tries times, then give up. */
@@ -88,8 +158,19 @@ public final class CharonOptions {
         if (timeout.isNegative() || timeout.isZero() || base < 1 || tries < 0 || tries > 10) {
             throw new IllegalArgumentException("retransmit timeout > 0, base >= 1, 0..10 tries");
         }
-        return new CharonOptions(ikePort, natTPort, extraPlugins, environment, threads, timeout, base, tries,
-                cookieThreshold, keyLogLevel, extraSettings, startTimeout);
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                extraPlugins,
+                environment,
+                threads,
+                timeout,
+                base,
+                tries,
+                cookieThreshold,
+                keyLogLevel,
+                extraSettings,
+                startTimeout);
     }
 
     /**
@@ -100,8 +181,19 @@ public final class CharonOptions {
         if (halfOpen < 0) {
             throw new IllegalArgumentException("cookie threshold must be >= 0");
         }
-        return new CharonOptions(ikePort, natTPort, extraPlugins, environment, threads, retransmitTimeout,
-                retransmitBase, retransmitTries, halfOpen, keyLogLevel, extraSettings, startTimeout);
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                extraPlugins,
+                environment,
+                threads,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                halfOpen,
+                keyLogLevel,
+                extraSettings,
+                startTimeout);
     }
 
     /**
@@ -112,8 +204,19 @@ public final class CharonOptions {
         if (n < 12 || n > 64) {
             throw new IllegalArgumentException("charon needs 12..64 worker threads, not " + n);
         }
-        return new CharonOptions(ikePort, natTPort, extraPlugins, environment, n, retransmitTimeout, retransmitBase,
-                retransmitTries, cookieThreshold, keyLogLevel, extraSettings, startTimeout);
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                extraPlugins,
+                environment,
+                n,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                cookieThreshold,
+                keyLogLevel,
+                extraSettings,
+                startTimeout);
     }
 
     /**
@@ -124,8 +227,19 @@ public final class CharonOptions {
         if (level < -1 || level > 4) {
             throw new IllegalArgumentException("log level -1..4");
         }
-        return new CharonOptions(ikePort, natTPort, extraPlugins, environment, threads, retransmitTimeout,
-                retransmitBase, retransmitTries, cookieThreshold, level, extraSettings, startTimeout);
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                extraPlugins,
+                environment,
+                threads,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                cookieThreshold,
+                level,
+                extraSettings,
+                startTimeout);
     }
 
     /**
@@ -133,14 +247,35 @@ public final class CharonOptions {
      * {@code "plugins { pkcs11 { modules { ... } } }"}; a key set here again wins.
      */
     public CharonOptions withSettings(String charonSettings) {
-        return new CharonOptions(ikePort, natTPort, extraPlugins, environment, threads, retransmitTimeout,
-                retransmitBase, retransmitTries, cookieThreshold, keyLogLevel, extraSettings + charonSettings + "\n",
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                extraPlugins,
+                environment,
+                threads,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                cookieThreshold,
+                keyLogLevel,
+                extraSettings + charonSettings + "\n",
                 startTimeout);
     }
 
     public CharonOptions withStartTimeout(Duration timeout) {
-        return new CharonOptions(ikePort, natTPort, extraPlugins, environment, threads, retransmitTimeout,
-                retransmitBase, retransmitTries, cookieThreshold, keyLogLevel, extraSettings, timeout);
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                extraPlugins,
+                environment,
+                threads,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                cookieThreshold,
+                keyLogLevel,
+                extraSettings,
+                timeout);
     }
 
     /** 0 = pick a free one. */

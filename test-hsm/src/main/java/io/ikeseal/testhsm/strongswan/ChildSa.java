@@ -8,9 +8,22 @@ import java.util.Map;
  * receives with (the peer's outbound SPI). Algorithms are strongSwan names (AES_GCM_16, ...);
  * integAlg and dhGroup are empty when not used.
  */
-public record ChildSa(String name, int uniqueId, String state, String mode, String protocol, boolean encap,
-                      int spiIn, int spiOut, String encrAlg, int encrKeySize, String integAlg, String dhGroup,
-                      List<String> localTs, List<String> remoteTs, Map<String, Object> raw) {
+public record ChildSa(
+        String name,
+        int uniqueId,
+        String state,
+        String mode,
+        String protocol,
+        boolean encap,
+        int spiIn,
+        int spiOut,
+        String encrAlg,
+        int encrKeySize,
+        String integAlg,
+        String dhGroup,
+        List<String> localTs,
+        List<String> remoteTs,
+        Map<String, Object> raw) {
     public ChildSa {
         localTs = List.copyOf(localTs);
         remoteTs = List.copyOf(remoteTs);
@@ -19,17 +32,36 @@ public record ChildSa(String name, int uniqueId, String state, String mode, Stri
 
     @SuppressWarnings("unchecked")
     static ChildSa from(Map<String, Object> m) {
-        return new ChildSa(IkeSa.str(m, "name"), IkeSa.num(m, "uniqueid"), IkeSa.str(m, "state"), IkeSa.str(m, "mode"),
-                IkeSa.str(m, "protocol"), "yes".equals(m.get("encap")), (int) Long.parseLong(IkeSa.str(m, "spi-in"), 16),
-                (int) Long.parseLong(IkeSa.str(m, "spi-out"), 16), IkeSa.str(m, "encr-alg"), IkeSa.num(m, "encr-keysize"),
-                IkeSa.str(m, "integ-alg"), IkeSa.str(m, "dh-group"),
-                (List<String>) m.getOrDefault("local-ts", List.of()), (List<String>) m.getOrDefault("remote-ts", List.of()),
+        return new ChildSa(
+                IkeSa.str(m, "name"),
+                IkeSa.num(m, "uniqueid"),
+                IkeSa.str(m, "state"),
+                IkeSa.str(m, "mode"),
+                IkeSa.str(m, "protocol"),
+                "yes".equals(m.get("encap")),
+                (int) Long.parseLong(IkeSa.str(m, "spi-in"), 16),
+                (int) Long.parseLong(IkeSa.str(m, "spi-out"), 16),
+                IkeSa.str(m, "encr-alg"),
+                IkeSa.num(m, "encr-keysize"),
+                IkeSa.str(m, "integ-alg"),
+                IkeSa.str(m, "dh-group"),
+                (List<String>) m.getOrDefault("local-ts", List.of()),
+                (List<String>) m.getOrDefault("remote-ts", List.of()),
                 m);
     }
 
     @Override
     public String toString() {
-        return "%s{%d} %s %s in %08x out %08x %s-%d%s".formatted(name, uniqueId, state, protocol, spiIn, spiOut, encrAlg,
-                encrKeySize, integAlg.isEmpty() ? "" : "/" + integAlg);
+        return "%s{%d} %s %s in %08x out %08x %s-%d%s"
+                .formatted(
+                        name,
+                        uniqueId,
+                        state,
+                        protocol,
+                        spiIn,
+                        spiOut,
+                        encrAlg,
+                        encrKeySize,
+                        integAlg.isEmpty() ? "" : "/" + integAlg);
     }
 }

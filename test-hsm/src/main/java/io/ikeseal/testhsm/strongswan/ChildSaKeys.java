@@ -98,9 +98,10 @@ public final class ChildSaKeys {
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("%s{%d} on IKE_SA %d in %08x out %08x".formatted(name, uniqueId, ikeUniqueId,
-                spiIn, spiOut));
-        keys.forEach((k, v) -> b.append(' ').append(k).append('(').append(v.length).append(')'));
+        StringBuilder b = new StringBuilder(
+                "%s{%d} on IKE_SA %d in %08x out %08x".formatted(name, uniqueId, ikeUniqueId, spiIn, spiOut));
+        keys.forEach(
+                (k, v) -> b.append(' ').append(k).append('(').append(v.length).append(')'));
         return b.toString();
     }
 }

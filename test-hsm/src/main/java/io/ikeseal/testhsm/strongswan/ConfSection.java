@@ -53,7 +53,12 @@ final class ConfSection {
                 s.render(b, indent + "  ");
             } else {
                 String[] kv = (String[]) e;
-                b.append(indent).append("  ").append(kv[0]).append(" = ").append(quote(kv[1])).append('\n');
+                b.append(indent)
+                        .append("  ")
+                        .append(kv[0])
+                        .append(" = ")
+                        .append(quote(kv[1]))
+                        .append('\n');
             }
         }
         b.append(indent).append("}\n");

@@ -9,10 +9,26 @@ import java.util.Map;
  * endpoints, identities, the negotiated algorithms in strongSwan's names, and its CHILD_SAs.
  * initiator is true when this charon initiated it. Missing fields are "" or 0.
  */
-public record IkeSa(String name, int uniqueId, String state, boolean initiator, long initiatorSpi,
-                    long responderSpi, String localHost, int localPort, String localId, String remoteHost,
-                    int remotePort, String remoteId, String encrAlg, int encrKeySize, String integAlg, String prfAlg,
-                    String dhGroup, List<ChildSa> children, Map<String, Object> raw) {
+public record IkeSa(
+        String name,
+        int uniqueId,
+        String state,
+        boolean initiator,
+        long initiatorSpi,
+        long responderSpi,
+        String localHost,
+        int localPort,
+        String localId,
+        String remoteHost,
+        int remotePort,
+        String remoteId,
+        String encrAlg,
+        int encrKeySize,
+        String integAlg,
+        String prfAlg,
+        String dhGroup,
+        List<ChildSa> children,
+        Map<String, Object> raw) {
     public IkeSa {
         children = List.copyOf(children);
         raw = Map.copyOf(raw);
@@ -36,11 +52,26 @@ public record IkeSa(String name, int uniqueId, String state, boolean initiator, 
                 children.add(ChildSa.from((Map<String, Object>) child));
             }
         }
-        return new IkeSa(name, num(m, "uniqueid"), str(m, "state"), "yes".equals(m.get("initiator")),
-                spi(m, "initiator-spi"), spi(m, "responder-spi"), str(m, "local-host"), num(m, "local-port"),
-                str(m, "local-id"), str(m, "remote-host"), num(m, "remote-port"), str(m, "remote-id"),
-                str(m, "encr-alg"), num(m, "encr-keysize"), str(m, "integ-alg"), str(m, "prf-alg"), str(m, "dh-group"),
-                children, m);
+        return new IkeSa(
+                name,
+                num(m, "uniqueid"),
+                str(m, "state"),
+                "yes".equals(m.get("initiator")),
+                spi(m, "initiator-spi"),
+                spi(m, "responder-spi"),
+                str(m, "local-host"),
+                num(m, "local-port"),
+                str(m, "local-id"),
+                str(m, "remote-host"),
+                num(m, "remote-port"),
+                str(m, "remote-id"),
+                str(m, "encr-alg"),
+                num(m, "encr-keysize"),
+                str(m, "integ-alg"),
+                str(m, "prf-alg"),
+                str(m, "dh-group"),
+                children,
+                m);
     }
 
     /** Every IKE_SA in swanctl --list-sas --pretty output. */
@@ -69,8 +100,18 @@ public record IkeSa(String name, int uniqueId, String state, boolean initiator, 
 
     @Override
     public String toString() {
-        return "%s[%d] %s %016x_i%s %016x_r%s %s/%s/%s %s".formatted(name, uniqueId, state, initiatorSpi,
-                initiator ? "*" : "", responderSpi, initiator ? "" : "*", encrAlg + "-" + encrKeySize,
-                integAlg.isEmpty() ? prfAlg : integAlg + "/" + prfAlg, dhGroup, children);
+        return "%s[%d] %s %016x_i%s %016x_r%s %s/%s/%s %s"
+                .formatted(
+                        name,
+                        uniqueId,
+                        state,
+                        initiatorSpi,
+                        initiator ? "*" : "",
+                        responderSpi,
+                        initiator ? "" : "*",
+                        encrAlg + "-" + encrKeySize,
+                        integAlg.isEmpty() ? prfAlg : integAlg + "/" + prfAlg,
+                        dhGroup,
+                        children);
     }
 }

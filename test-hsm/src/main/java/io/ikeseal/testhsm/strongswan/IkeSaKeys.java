@@ -111,7 +111,8 @@ public final class IkeSaKeys {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(name + "[" + uniqueId + "] " + spis());
-        keys.forEach((k, v) -> b.append(' ').append(k).append('(').append(v.length).append(')'));
+        keys.forEach(
+                (k, v) -> b.append(' ').append(k).append('(').append(v.length).append(')'));
         return b.toString();
     }
 

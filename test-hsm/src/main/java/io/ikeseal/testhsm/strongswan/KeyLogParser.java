@@ -29,12 +29,12 @@ import java.util.regex.Pattern;
  * in their thread. A checkout in a thread starts over.
  */
 final class KeyLogParser {
-    private static final Pattern LINE = Pattern.compile(
-            "^(?:\\S+ )?(\\d+)\\[([A-Z]+)\\] (?:<(?:([^|>]*)\\|)?(\\d+)> )?(.*)$");
+    private static final Pattern LINE =
+            Pattern.compile("^(?:\\S+ )?(\\d+)\\[([A-Z]+)\\] (?:<(?:([^|>]*)\\|)?(\\d+)> )?(.*)$");
     private static final Pattern DUMP_HEADER = Pattern.compile("^(.+) => (\\d+) bytes @ \\S+$");
     private static final Pattern DUMP_ROW = Pattern.compile("^\\s*(\\d+): (.*)$");
-    private static final Pattern CHECKIN = Pattern.compile(
-            "^checkin IKEv2 SA (.+)\\[(\\d+)\\] with SPIs ([0-9a-f]{16})_i ([0-9a-f]{16})_r$");
+    private static final Pattern CHECKIN =
+            Pattern.compile("^checkin IKEv2 SA (.+)\\[(\\d+)\\] with SPIs ([0-9a-f]{16})_i ([0-9a-f]{16})_r$");
     private static final Pattern CHILD_ESTABLISHED = Pattern.compile(
             "^(?:inbound )?CHILD_SA (.+)\\{(\\d+)\\} established with SPIs ([0-9a-f]{8})_i ([0-9a-f]{8})_o\\b.*$");
     private static final String UNNAMED = "(unnamed)";
@@ -76,9 +76,12 @@ final class KeyLogParser {
     static CharonKeys parse(String log) {
         KeyLogParser p = new KeyLogParser();
         log.lines().forEach(p::line);
-        List<IkeSaKeys> named = p.ikeSas.stream().map(k -> k.name().equals(UNNAMED) && p.names.containsKey(k.uniqueId())
-                ? new IkeSaKeys(p.names.get(k.uniqueId()), k.uniqueId(), k.initiatorSpi(), k.responderSpi(), keysOf(k))
-                : k).toList();
+        List<IkeSaKeys> named = p.ikeSas.stream()
+                .map(k -> k.name().equals(UNNAMED) && p.names.containsKey(k.uniqueId())
+                        ? new IkeSaKeys(
+                                p.names.get(k.uniqueId()), k.uniqueId(), k.initiatorSpi(), k.responderSpi(), keysOf(k))
+                        : k)
+                .toList();
         return new CharonKeys(named, p.childSas);
     }
 
@@ -129,8 +132,13 @@ final class KeyLogParser {
             Pending<ChildKey> p = child.get(thread);
             if (c.matches() && p != null && p.keys.containsKey(ChildKey.ENCRYPTION_INITIATOR)) {
                 child.remove(thread);
-                childSas.add(new ChildSaKeys(c.group(1), Integer.parseInt(c.group(2)), context,
-                        (int) Long.parseLong(c.group(3), 16), (int) Long.parseLong(c.group(4), 16), p.keys));
+                childSas.add(new ChildSaKeys(
+                        c.group(1),
+                        Integer.parseInt(c.group(2)),
+                        context,
+                        (int) Long.parseLong(c.group(3), 16),
+                        (int) Long.parseLong(c.group(4), 16),
+                        p.keys));
             }
         }
     }
@@ -153,7 +161,10 @@ final class KeyLogParser {
             names.put(sa, name);
         }
         Pending<IkeKey> p = ike.get(thread);
-        if (p != null && spiR != 0 && (p.context == context || p.context == sa) && p.keys.containsKey(IkeKey.SKEYSEED)) {
+        if (p != null
+                && spiR != 0
+                && (p.context == context || p.context == sa)
+                && p.keys.containsKey(IkeKey.SKEYSEED)) {
             ike.remove(thread);
             ikeSas.add(new IkeSaKeys(name, sa, spiI, spiR, p.keys));
         }
@@ -177,7 +188,8 @@ final class KeyLogParser {
         }
         for (int i = 0; i < n; i++) {
             String pair = hex.substring(3 * i, 3 * i + 2);
-            if (!HexFormat.isHexDigit(pair.charAt(0)) || !HexFormat.isHexDigit(pair.charAt(1))
+            if (!HexFormat.isHexDigit(pair.charAt(0))
+                    || !HexFormat.isHexDigit(pair.charAt(1))
                     || (i < n - 1 && hex.charAt(3 * i + 2) != ' ')) {
                 return false;
             }

@@ -13,7 +13,8 @@ final class StrongswanConf {
     private StrongswanConf() {}
 
     static String render(CharonOptions o, int ikePort, int natTPort, String viciUri, Path logFile) {
-        String retransmitTimeout = String.format(Locale.ROOT, "%.3f", o.retransmitTimeout().toMillis() / 1000.0);
+        String retransmitTimeout =
+                String.format(Locale.ROOT, "%.3f", o.retransmitTimeout().toMillis() / 1000.0);
         String retransmitBase = String.format(Locale.ROOT, "%.3f", o.retransmitBase());
         int level = o.keyLogLevel();
         return """
@@ -73,10 +74,21 @@ final class StrongswanConf {
                     }
                   }
                 %s}
-                """.formatted(ikePort, natTPort, String.join(" ", o.plugins()), o.threads(), o.cookieThreshold(),
-                o.cookieThreshold(), retransmitTimeout, retransmitBase, o.retransmitTries(), ConfSection.quote(viciUri),
-                ConfSection.quote(logFile.toString()),
-                level, level, indent(o.extraSettings()));
+                """.formatted(
+                        ikePort,
+                        natTPort,
+                        String.join(" ", o.plugins()),
+                        o.threads(),
+                        o.cookieThreshold(),
+                        o.cookieThreshold(),
+                        retransmitTimeout,
+                        retransmitBase,
+                        o.retransmitTries(),
+                        ConfSection.quote(viciUri),
+                        ConfSection.quote(logFile.toString()),
+                        level,
+                        level,
+                        indent(o.extraSettings()));
     }
 
     private static String indent(String settings) {

@@ -21,7 +21,8 @@ import io.ikeseal.testhsm.DebianTools;
  * command: swanctl parses options per command.
  */
 final class Swanctl {
-    private static final Executor DRAIN = r -> Thread.ofVirtual().name("swanctl-drain").start(r);
+    private static final Executor DRAIN =
+            r -> Thread.ofVirtual().name("swanctl-drain").start(r);
 
     private final Path binary;
     private final String uri;

@@ -20,8 +20,8 @@ public record SwanctlResult(List<String> command, int exitCode, String stdout, S
     /** This result when the exit code is 0; otherwise an exception carrying the command and its output. */
     public SwanctlResult orThrow() {
         if (!ok()) {
-            throw new IllegalStateException(String.join(" ", command) + " failed with exit code " + exitCode + ":\n"
-                    + output().strip());
+            throw new IllegalStateException(
+                    String.join(" ", command) + " failed with exit code " + exitCode + ":\n" + output().strip());
         }
         return this;
     }

@@ -31,22 +31,31 @@ class CharonLifecycleTest {
         long pid = charon.pid();
         Path dir = charon.dir();
         assertTrue(charon.isAlive());
-        assertTrue(ProcessHandle.of(pid).orElseThrow().info().command().orElse("").endsWith("charon-systemd"));
+        assertTrue(
+                ProcessHandle.of(pid).orElseThrow().info().command().orElse("").endsWith("charon-systemd"));
         assertTrue(charon.ikePort() > 1024 && charon.natTPort() > 1024 && charon.ikePort() != charon.natTPort());
         String conf = Files.readString(dir.resolve("strongswan.conf"));
         assertTrue(conf.contains("port = " + charon.ikePort() + "\n"), conf);
         assertTrue(conf.contains("port_nat_t = " + charon.natTPort() + "\n"), conf);
         assertTrue(charon.log().contains("loaded plugins: charon-systemd random nonce openssl"), charon::log);
-        assertTrue(charon.swanctl(Duration.ofSeconds(10), "--stats").orThrow().stdout().contains("worker threads"));
+        assertTrue(charon.swanctl(Duration.ofSeconds(10), "--stats")
+                .orThrow()
+                .stdout()
+                .contains("worker threads"));
         assertEquals(List.of(), charon.listSas());
-        var bad = assertThrows(IllegalStateException.class, () -> charon.load(SwanctlConf.of(Connection.named("bad")
-                .proposals("no-such-cipher").local(Auth.psk("a")).remote(Auth.psk("b")))));
+        var bad = assertThrows(
+                IllegalStateException.class,
+                () -> charon.load(SwanctlConf.of(Connection.named("bad")
+                        .proposals("no-such-cipher")
+                        .local(Auth.psk("a"))
+                        .remote(Auth.psk("b")))));
         assertTrue(bad.getMessage().contains("loading connection 'bad' failed"), bad.getMessage());
 
         charon.close();
 
         assertFalse(charon.isAlive());
-        assertTrue(ProcessHandle.of(pid).isEmpty() || !ProcessHandle.of(pid).get().isAlive(), "pid " + pid);
+        assertTrue(
+                ProcessHandle.of(pid).isEmpty() || !ProcessHandle.of(pid).get().isAlive(), "pid " + pid);
         assertFalse(Files.exists(dir));
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(charon.ikePort()))) {
             assertEquals(charon.ikePort(), s.getLocalPort(), "the IKE port is free again");
@@ -81,8 +90,12 @@ class CharonLifecycleTest {
     void aTakenPortFailsWithCharonsLog() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(0)) {
             int port = taken.getLocalPort();
-            var e = assertThrows(IllegalStateException.class,
-                    () -> Charon.start(base, "taken", CharonOptions.defaults().withPorts(port, port + 1 == 65536 ? 1025 : port + 1)));
+            var e = assertThrows(
+                    IllegalStateException.class,
+                    () -> Charon.start(
+                            base,
+                            "taken",
+                            CharonOptions.defaults().withPorts(port, port + 1 == 65536 ? 1025 : port + 1)));
             assertTrue(e.getMessage().contains("could not bind UDP ports " + port), e.getMessage());
             assertTrue(e.getMessage().contains("unable to bind socket: Address already in use"), e.getMessage());
         }
@@ -93,7 +106,8 @@ class CharonLifecycleTest {
 
     @Test
     void aMissingPluginNamesItsPackageBeforeAnythingStarts() {
-        var e = assertThrows(MissingPackageException.class,
+        var e = assertThrows(
+                MissingPackageException.class,
                 () -> Charon.start(base, "noplugin", CharonOptions.defaults().withPlugins("no-such-plugin")));
         assertEquals("libstrongswan", e.packageName());
     }
@@ -105,6 +119,8 @@ class CharonLifecycleTest {
         assertThrows(IllegalArgumentException.class, () -> o.withPorts(4500, 0));
         assertThrows(IllegalArgumentException.class, () -> o.withPorts(4500, 4500));
         assertThrows(IllegalArgumentException.class, () -> o.withThreads(8), "8 threads never answer on vici");
-        assertEquals(CharonOptions.BASE_PLUGINS.size() + 1, o.withPlugins("pkcs11", "openssl").plugins().size());
+        assertEquals(
+                CharonOptions.BASE_PLUGINS.size() + 1,
+                o.withPlugins("pkcs11", "openssl").plugins().size());
     }
 }

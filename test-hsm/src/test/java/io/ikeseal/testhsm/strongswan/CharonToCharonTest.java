@@ -25,6 +25,7 @@ class CharonToCharonTest {
 
     @RegisterExtension
     static CharonExtension initiator = CharonExtension.named("initiator");
+
     @RegisterExtension
     static CharonExtension responder = CharonExtension.named("responder");
 
@@ -45,7 +46,10 @@ class CharonToCharonTest {
 
     /** a's side of a connection to b, or b's (with the roles' ids swapped). */
     private static Connection connection(String name, boolean onA, Auth local, Auth remote, String ike, String esp) {
-        Connection c = Connection.named(name).proposals(ike).local(local).remote(remote)
+        Connection c = Connection.named(name)
+                .proposals(ike)
+                .local(local)
+                .remote(remote)
                 .child(Child.named(name + "-net").espProposals(esp));
         return onA ? c.remotePort(b().ikePort()) : c;
     }
@@ -55,9 +59,11 @@ class CharonToCharonTest {
         byte[] psk = new byte[32];
         new SecureRandom().nextBytes(psk);
         String ike = "aes256gcm16-prfsha256-ecp256";
-        a().load(SwanctlConf.of(connection("psk", true, Auth.psk("a.example"), Auth.psk("b.example"), ike, "aes256gcm16"))
+        a().load(SwanctlConf.of(
+                        connection("psk", true, Auth.psk("a.example"), Auth.psk("b.example"), ike, "aes256gcm16"))
                 .psk(psk, "a.example", "b.example"));
-        b().load(SwanctlConf.of(connection("psk", false, Auth.psk("b.example"), Auth.psk("a.example"), ike, "aes256gcm16"))
+        b().load(SwanctlConf.of(
+                        connection("psk", false, Auth.psk("b.example"), Auth.psk("a.example"), ike, "aes256gcm16"))
                 .psk(psk, "a.example", "b.example"));
 
         a().initiate("psk-net", TIMEOUT).orThrow();
@@ -74,15 +80,27 @@ class CharonToCharonTest {
     @Test
     void ecdsaP256CertificatesFromTestCa() {
         TestCa ca = TestCa.shared();
-        var idA = CharonIdentity.generate(IdentitySpec.of("a", KeyKind.EC_P256, "CN=a.example,O=ikeseal", "a.example"), ca);
-        var idB = CharonIdentity.generate(IdentitySpec.of("b", KeyKind.EC_P256, "CN=b.example,O=ikeseal", "b.example"), ca);
+        var idA = CharonIdentity.generate(
+                IdentitySpec.of("a", KeyKind.EC_P256, "CN=a.example,O=ikeseal", "a.example"), ca);
+        var idB = CharonIdentity.generate(
+                IdentitySpec.of("b", KeyKind.EC_P256, "CN=b.example,O=ikeseal", "b.example"), ca);
         a().trust(ca);
         b().trust(ca);
         String ike = "aes128gcm16-prfsha384-ecp256";
-        a().load(SwanctlConf.of(connection("ecdsa", true, Auth.pubkey("a.example").certs(a().install(idA)),
-                Auth.pubkey("b.example"), ike, "aes128gcm16")));
-        b().load(SwanctlConf.of(connection("ecdsa", false, Auth.pubkey("b.example").certs(b().install(idB)),
-                Auth.pubkey("a.example"), ike, "aes128gcm16")));
+        a().load(SwanctlConf.of(connection(
+                "ecdsa",
+                true,
+                Auth.pubkey("a.example").certs(a().install(idA)),
+                Auth.pubkey("b.example"),
+                ike,
+                "aes128gcm16")));
+        b().load(SwanctlConf.of(connection(
+                "ecdsa",
+                false,
+                Auth.pubkey("b.example").certs(b().install(idB)),
+                Auth.pubkey("a.example"),
+                ike,
+                "aes128gcm16")));
 
         a().initiate("ecdsa-net", TIMEOUT).orThrow();
 
@@ -100,10 +118,10 @@ class CharonToCharonTest {
         b().trust(ca);
         String ike = "aes128-sha256-modp2048";
         String esp = "aes128-sha256";
-        a().load(SwanctlConf.of(connection("pss", true, Auth.rsaPss("a.example").certs(a().install(idA)),
-                Auth.rsaPss("b.example"), ike, esp)));
-        b().load(SwanctlConf.of(connection("pss", false, Auth.rsaPss("b.example").certs(b().install(idB)),
-                Auth.rsaPss("a.example"), ike, esp)));
+        a().load(SwanctlConf.of(connection(
+                "pss", true, Auth.rsaPss("a.example").certs(a().install(idA)), Auth.rsaPss("b.example"), ike, esp)));
+        b().load(SwanctlConf.of(connection(
+                "pss", false, Auth.rsaPss("b.example").certs(b().install(idB)), Auth.rsaPss("a.example"), ike, esp)));
 
         a().initiate("pss-net", TIMEOUT).orThrow();
 
@@ -111,8 +129,10 @@ class CharonToCharonTest {
         assertEquals(32, keys.skAi().length, "HMAC_SHA2_256_128 key");
         assertEquals(16, keys.skEi().length, "AES-128-CBC key");
         assertEquals(256, keys.get(IkeKey.SHARED_SECRET).length, "MODP-2048 g^ir");
-        assertTrue(b().log().contains("authentication of 'a.example' with RSA_EMSA_PSS_SHA2_256"), () -> authLines(b()));
-        assertTrue(a().log().contains("authentication of 'b.example' with RSA_EMSA_PSS_SHA2_256"), () -> authLines(a()));
+        assertTrue(
+                b().log().contains("authentication of 'a.example' with RSA_EMSA_PSS_SHA2_256"), () -> authLines(b()));
+        assertTrue(
+                a().log().contains("authentication of 'b.example' with RSA_EMSA_PSS_SHA2_256"), () -> authLines(a()));
         ChildSaKeys child = a().keys().child(onlyChild(a(), "pss", "pss-net"));
         assertEquals(32, child.integrityInitiator().length);
         assertFalse(Arrays.equals(child.integrityInitiator(), child.integrityResponder()));
@@ -132,8 +152,12 @@ class CharonToCharonTest {
         IkeSa first = onlyEstablished(a(), "rekey");
 
         a().rekeyIke(first.uniqueId());
-        IkeSa rekeyed = a().awaitIkeSa(s -> s.name().equals("rekey") && s.established()
-                && s.initiatorSpi() != first.initiatorSpi() && !s.children().isEmpty(), TIMEOUT);
+        IkeSa rekeyed = a().awaitIkeSa(
+                        s -> s.name().equals("rekey")
+                                && s.established()
+                                && s.initiatorSpi() != first.initiatorSpi()
+                                && !s.children().isEmpty(),
+                        TIMEOUT);
         b().awaitIkeSa(s -> s.initiatorSpi() == rekeyed.initiatorSpi() && s.established(), TIMEOUT);
         a().awaitIkeSa(s -> a().listSas().size() == 1, TIMEOUT); // the old SA is deleted
         IkeSaKeys keys = assertBothSidesAgree("rekey", "rekey-net");
@@ -144,24 +168,41 @@ class CharonToCharonTest {
         ChildSa oldChild = onlyChild(b(), "rekey", "rekey-net");
         b().rekeyChild(oldChild.uniqueId());
         // the old CHILD_SA stays listed (charon.delete_rekeyed_delay, 5 s) but is no longer INSTALLED
-        b().awaitIkeSa(s -> installed(s, "rekey-net").size() == 1
-                && installed(s, "rekey-net").getFirst().spiIn() != oldChild.spiIn(), TIMEOUT);
-        a().awaitIkeSa(s -> installed(s, "rekey-net").size() == 1
-                && installed(s, "rekey-net").getFirst().spiOut() != oldChild.spiIn(), TIMEOUT);
+        b().awaitIkeSa(
+                        s -> installed(s, "rekey-net").size() == 1
+                                && installed(s, "rekey-net").getFirst().spiIn() != oldChild.spiIn(),
+                        TIMEOUT);
+        a().awaitIkeSa(
+                        s -> installed(s, "rekey-net").size() == 1
+                                && installed(s, "rekey-net").getFirst().spiOut() != oldChild.spiIn(),
+                        TIMEOUT);
         assertBothSidesAgree("rekey", "rekey-net");
         ChildSaKeys child = b().keys().child(onlyChild(b(), "rekey", "rekey-net"));
         assertEquals(32, child.get(ChildKey.DH_SECRET).length, "PFS with X25519");
-        assertArrayEquals(child.get(ChildKey.DH_SECRET),
+        assertArrayEquals(
+                child.get(ChildKey.DH_SECRET),
                 a().keys().child(onlyChild(a(), "rekey", "rekey-net")).get(ChildKey.DH_SECRET));
     }
 
     @Test
     void proposalMismatchIsNoProposalChosen() {
         byte[] psk = "not a very secret test key".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        a().load(SwanctlConf.of(connection("mismatch", true, Auth.psk("a.example"), Auth.psk("b.example"),
-                "aes128-sha256-x25519", "aes128gcm16")).psk(psk, "a.example", "b.example"));
-        b().load(SwanctlConf.of(connection("mismatch", false, Auth.psk("b.example"), Auth.psk("a.example"),
-                "aes256gcm16-prfsha384-ecp384", "aes128gcm16")).psk(psk, "a.example", "b.example"));
+        a().load(SwanctlConf.of(connection(
+                        "mismatch",
+                        true,
+                        Auth.psk("a.example"),
+                        Auth.psk("b.example"),
+                        "aes128-sha256-x25519",
+                        "aes128gcm16"))
+                .psk(psk, "a.example", "b.example"));
+        b().load(SwanctlConf.of(connection(
+                        "mismatch",
+                        false,
+                        Auth.psk("b.example"),
+                        Auth.psk("a.example"),
+                        "aes256gcm16-prfsha384-ecp384",
+                        "aes128gcm16"))
+                .psk(psk, "a.example", "b.example"));
 
         InitiateResult r = a().initiate("mismatch-net", TIMEOUT);
 
@@ -177,7 +218,8 @@ class CharonToCharonTest {
         assertTrue(sa.initiator());
         assertFalse(peer.initiator());
         assertEquals(sa.responderSpi(), peer.responderSpi());
-        assertEquals(List.of(sa.encrAlg(), sa.encrKeySize(), sa.integAlg(), sa.prfAlg(), sa.dhGroup()),
+        assertEquals(
+                List.of(sa.encrAlg(), sa.encrKeySize(), sa.integAlg(), sa.prfAlg(), sa.dhGroup()),
                 List.of(peer.encrAlg(), peer.encrKeySize(), peer.integAlg(), peer.prfAlg(), peer.dhGroup()));
 
         IkeSaKeys keys = a().keys().ike(sa);
@@ -205,7 +247,9 @@ class CharonToCharonTest {
     }
 
     private static IkeSa onlyEstablished(Charon charon, String conn) {
-        List<IkeSa> sas = charon.listSas().stream().filter(s -> s.name().equals(conn) && s.established()).toList();
+        List<IkeSa> sas = charon.listSas().stream()
+                .filter(s -> s.name().equals(conn) && s.established())
+                .toList();
         assertEquals(1, sas.size(), () -> charon.name() + " has " + sas);
         return sas.getFirst();
     }
@@ -217,6 +261,8 @@ class CharonToCharonTest {
     }
 
     private static List<ChildSa> installed(IkeSa sa, String child) {
-        return sa.children(child).stream().filter(c -> c.state().equals("INSTALLED")).toList();
+        return sa.children(child).stream()
+                .filter(c -> c.state().equals("INSTALLED"))
+                .toList();
     }
 }

@@ -80,7 +80,8 @@ class IkeSaListTest {
         assertEquals(0x9b393ff922a60c02L, gw.responderSpi());
         assertEquals("C=CH, O=strongSwan, CN=a", gw.localId());
         assertEquals(44500, gw.localPort());
-        assertEquals(List.of("AES_CBC", 128, "HMAC_SHA2_256_128", "PRF_HMAC_SHA2_256", "ECP_256"),
+        assertEquals(
+                List.of("AES_CBC", 128, "HMAC_SHA2_256_128", "PRF_HMAC_SHA2_256", "ECP_256"),
                 List.of(gw.encrAlg(), gw.encrKeySize(), gw.integAlg(), gw.prfAlg(), gw.dhGroup()));
         ChildSa net = gw.children("net").getFirst();
         assertEquals(0xc29c33a0, net.spiIn());

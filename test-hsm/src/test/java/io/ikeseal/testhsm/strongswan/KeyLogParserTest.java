@@ -48,7 +48,8 @@ class KeyLogParserTest {
         IkeSaKeys k = keys.ike(0xb98fa53d93ebecddL, 0xe22f57351781a1e0L);
         assertEquals("gw", k.name());
         assertEquals(1, k.uniqueId());
-        assertEquals("396d5129045adc443867172ff28f0394f99d", k.hex(IkeKey.SKEYSEED), "a row from another thread in between");
+        assertEquals(
+                "396d5129045adc443867172ff28f0394f99d", k.hex(IkeKey.SKEYSEED), "a row from another thread in between");
         assertEquals("c59816f4", k.hex(IkeKey.SHARED_SECRET));
         assertEquals("b18e", k.hex(IkeKey.SK_D));
         assertEquals("cbce84", k.hex(IkeKey.SK_EI));

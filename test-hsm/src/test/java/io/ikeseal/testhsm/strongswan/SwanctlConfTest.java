@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 class SwanctlConfTest {
     @Test
     void rendersConnectionsChildrenAndPsksWithQuotedDns() {
-        String text = SwanctlConf.of(Connection.named("gw").remotePort(40501).proposals("aes256gcm16-prfsha256-ecp256")
+        String text = SwanctlConf.of(Connection.named("gw")
+                        .remotePort(40501)
+                        .proposals("aes256gcm16-prfsha256-ecp256")
                         .local(Auth.pubkey("CN=a, O=ikeseal").certs("a.pem"))
                         .remote(Auth.rsaPss("b.example"))
                         .set("mobike", "no")
@@ -59,7 +61,11 @@ class SwanctlConfTest {
         assertEquals("\"a \\\"b\\\" \\\\ c\"", ConfSection.quote("a \"b\" \\ c"));
         assertEquals("%any", ConfSection.quote("%any"));
         assertThrows(IllegalArgumentException.class, () -> Connection.named("a b"));
-        assertThrows(IllegalArgumentException.class, () -> Child.named("x").set("k", "line\nbreak").section());
-        assertThrows(IllegalStateException.class, () -> SwanctlConf.of(Connection.named("nolocal")).render());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Child.named("x").set("k", "line\nbreak").section());
+        assertThrows(
+                IllegalStateException.class,
+                () -> SwanctlConf.of(Connection.named("nolocal")).render());
     }
 }
