@@ -1,9 +1,7 @@
 package io.ikeseal.agent.exchange;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,14 +14,12 @@ import io.ikeseal.agent.proposal.ChildSuite;
 import io.ikeseal.agent.proposal.ConfiguredProposal;
 import io.ikeseal.agent.proposal.ProposalSelection;
 import io.ikeseal.agent.proposal.Selected;
-import io.ikeseal.agent.sa.ChildSaKeys;
 import io.ikeseal.agent.sa.ChildSaMode;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.ts.InitiatorCheck;
 import io.ikeseal.agent.ts.InitiatorOutcome;
 import io.ikeseal.agent.ts.Narrowing;
 import io.ikeseal.agent.ts.NarrowingResult;
-import io.ikeseal.agent.ts.Selector;
 import io.ikeseal.agent.ts.TsPair;
 import io.ikeseal.agent.ts.TsPolicy;
 import io.ikeseal.agent.wire.IkeMessage;
@@ -34,7 +30,6 @@ import io.ikeseal.agent.wire.PayloadType;
 import io.ikeseal.agent.wire.Proposal;
 import io.ikeseal.agent.wire.SecurityAssociationPayload;
 import io.ikeseal.agent.wire.TrafficSelectorPayload;
-import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.api.IkeCrypto;
 
 /**
@@ -46,16 +41,14 @@ import io.ikeseal.hsm.api.IkeCrypto;
 final class ChildSaNegotiation {
     private static final Logger LOG = LoggerFactory.getLogger(ChildSaNegotiation.class);
 
-    private final IkeCrypto crypto;
     private final IkeRandom random;
     private final SaOutputs outputs;
-    private final Clock clock;
+    private final ChildSaSetup setup;
 
     ChildSaNegotiation(IkeCrypto crypto, IkeRandom random, SaOutputs outputs, Clock clock) {
-        this.crypto = crypto;
         this.random = random;
         this.outputs = outputs;
-        this.clock = clock;
+        this.setup = new ChildSaSetup(crypto, outputs, clock);
     }
 
     /** What the initiator proposed, to check the answer against. */
@@ -122,7 +115,7 @@ final class ChildSaNegotiation {
         }
         TsPair agreed = ((InitiatorOutcome.Accepted) ts).selectors();
         byte[] outbound = saPayload.get().proposals().getFirst().spi();
-        return keymat(suite.get(), keying)
+        return setup.keymat(suite.get(), keying)
                 .handleAsync(
                         (keys, e) -> {
                             if (e != null) {
@@ -132,7 +125,7 @@ final class ChildSaNegotiation {
                                 keys.destroy();
                                 return null;
                             }
-                            ChildSaRecord r = install(
+                            ChildSaRecord r = setup.install(
                                     sa,
                                     child,
                                     suite.get(),
@@ -192,10 +185,10 @@ final class ChildSaNegotiation {
                 : ChildSaMode.TUNNEL; // §1.3.1: not echoing USE_TRANSPORT_MODE declines it
         byte[] inbound = random.espSpi();
         ChildSuite suite = chosen.get().suite();
-        return keymat(suite, keying)
+        return setup.keymat(suite, keying)
                 .thenApplyAsync(
                         keys -> {
-                            ChildSaRecord r = install(
+                            ChildSaRecord r = setup.install(
                                     sa,
                                     child,
                                     suite,
@@ -233,81 +226,5 @@ final class ChildSaNegotiation {
 
     private static CompletableFuture<Outcome> done(Outcome o) {
         return CompletableFuture.completedFuture(o);
-    }
-
-    /**
-     * KEYMAT for {@code suite}: SK_d stays in the token; the host gets only the four ESP keys, initiator to
-     * responder first, encryption key before integrity key in each direction (§2.17).
-     */
-    private CompletableFuture<ChildSaKeys> keymat(ChildSuite suite, ChildKeying k) {
-        int enc = suite.protection().encryptionKeyLength();
-        int integ = suite.protection().integrityKeyLength();
-        return crypto.childKeymat(
-                        k.prf(), k.skD(), k.pfsShare(), k.peerKe(), k.ni(), k.nr(), suite.keymatLength(), k.ctx())
-                .thenApply(km -> {
-                    byte[] b = km.bytes();
-                    try {
-                        return new ChildSaKeys(
-                                part(b, 0, enc, "ESP encryption I->R"),
-                                part(b, enc, integ, "ESP integrity I->R"),
-                                part(b, enc + integ, enc, "ESP encryption R->I"),
-                                part(b, 2 * enc + integ, integ, "ESP integrity R->I"));
-                    } finally {
-                        Arrays.fill(b, (byte) 0);
-                        km.destroy();
-                    }
-                });
-    }
-
-    private static HostKey part(byte[] keymat, int from, int length, String name) {
-        byte[] p = Arrays.copyOfRange(keymat, from, from + length);
-        try {
-            return new HostKey(name, p);
-        } finally {
-            Arrays.fill(p, (byte) 0);
-        }
-    }
-
-    /** Installs the SA (keys destroyed whatever happens); null when the installer refused it. */
-    private ChildSaRecord install(
-            IkeSa sa,
-            ChildConfig child,
-            ChildSuite suite,
-            ChildSaMode mode,
-            byte[] inbound,
-            byte[] outbound,
-            List<Selector> tsi,
-            List<Selector> tsr,
-            ChildSaKeys keys) {
-        List<Selector> ours = sa.originalInitiator() ? tsi : tsr;
-        List<Selector> peers = sa.originalInitiator() ? tsr : tsi;
-        ChildSaRecord r = new ChildSaRecord(
-                sa.connection().name(),
-                child.name(),
-                sa.spiI(),
-                sa.spiR(),
-                IkeRandom.espSpiValue(inbound),
-                IkeRandom.espSpiValue(outbound),
-                suite,
-                mode,
-                ours.stream().map(Selector::toWire).toList(),
-                peers.stream().map(Selector::toWire).toList(),
-                sa.path().local(),
-                sa.path().remote(),
-                sa.init().nat().any(),
-                child.lifetime(),
-                Instant.now(clock));
-        try {
-            outputs.installer().install(r, keys);
-        } catch (RuntimeException e) {
-            LOG.warn("{}: installing CHILD_SA {} failed: {}", sa.name(), r.describe(), e.toString());
-            return null;
-        } finally {
-            keys.destroy();
-        }
-        sa.addChild(r);
-        LOG.info("CHILD_SA {} established", r.describe());
-        outputs.events().childSaEstablished(sa.info(), r);
-        return r;
     }
 }

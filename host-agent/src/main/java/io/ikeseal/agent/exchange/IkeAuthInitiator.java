@@ -131,7 +131,7 @@ final class IkeAuthInitiator implements InitiatorTask {
             sa.fail("AUTHENTICATION_FAILED: the responder's AUTH: " + why);
             return;
         }
-        sa.peerAuthenticated(outcome.peer().toString(), outcome.detail());
+        sa.auth().peer(outcome.peer().toString(), outcome.detail());
         sa.tasks().peerWindow(m);
         if (child == null) {
             sa.markEstablished();

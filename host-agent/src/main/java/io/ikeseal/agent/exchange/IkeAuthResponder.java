@@ -139,7 +139,7 @@ final class IkeAuthResponder implements ResponderTask {
                     h, e != null ? "audit record not written: " + IkeKeyDerivation.describe(e) : outcome.toString());
             return;
         }
-        sa.peerAuthenticated(outcome.peer().toString(), outcome.detail());
+        sa.auth().peer(outcome.peer().toString(), outcome.detail());
         sa.tasks().peerWindow(m);
         Connection c = sa.connection();
         IkeSaInitResult init = sa.init();
@@ -171,7 +171,7 @@ final class IkeAuthResponder implements ResponderTask {
                         sa.fail("our AUTH failed: " + IkeKeyDerivation.describe(err));
                         return;
                     }
-                    sa.localAuthUsed(answer.localAuthUsed());
+                    sa.auth().local(answer.localAuthUsed());
                     sa.tasks().respond(h, answer.payloads());
                     sa.markEstablished();
                 });

@@ -1,24 +1,15 @@
 package io.ikeseal.agent.exchange;
 
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.ikeseal.agent.config.ExchangeSettings;
-import io.ikeseal.agent.protect.FragmentReassembler;
-import io.ikeseal.agent.protect.ReassemblyLimits;
-import io.ikeseal.agent.protect.SkProtection;
-import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
 import io.ikeseal.agent.transport.IkeDatagram;
 import io.ikeseal.agent.transport.IkeSaInbox;
 import io.ikeseal.agent.transport.IkeSender;
-import io.ikeseal.agent.wire.DecodeLimits;
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.IkeSaSecrets;
 
@@ -28,31 +19,20 @@ import io.ikeseal.hsm.api.IkeSaSecrets;
  * {@link TaskManager} owns the message traffic. Everything runs on the SA's {@link SerialExecutor}.
  */
 final class IkeSa implements IkeSaInbox {
-    private static final Logger LOG = LoggerFactory.getLogger(IkeSa.class);
-
     private final SaShared shared;
     private final SerialExecutor exec;
     private final boolean originalInitiator;
     private final long spiI;
     private final List<Connection> candidates;
     private final TaskManager tasks;
-    private final List<ChildSaRecord> children = new ArrayList<>();
-    private final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
-    private final CompletableFuture<String> closed = new CompletableFuture<>();
-    private final List<Runnable> onClose = new ArrayList<>();
+    private final ChildSaTable children = new ChildSaTable();
+    private final IkeSaLifecycle life;
     private long spiR;
-    private IkeSaState state;
     private IkeSender path;
     private Connection connection;
     private IkeSaInitResult init;
-    private IkeSaSecrets keys;
-    private SkProtection protection;
-    private FragmentReassembler reassembler;
-    private String peerId;
-    private String localAuthUsed;
-    private String remoteAuthUsed;
-    private Scheduler.Timer halfOpenTimer;
-    private Scheduler.Timer lifetimeTimer;
+    private IkeSaProtection protection;
+    private final SaAuthentication auth = new SaAuthentication();
 
     /**
      * @param connection initiator: the connection initiated; responder: null until IKE_AUTH picks one of
@@ -72,14 +52,8 @@ final class IkeSa implements IkeSaInbox {
         this.path = path;
         this.connection = connection;
         this.candidates = List.copyOf(candidates);
-        this.state = originalInitiator ? IkeSaState.CONNECTING : IkeSaState.HALF_OPEN;
-        this.tasks = new TaskManager(
-                this,
-                shared.responders(),
-                shared.settings(),
-                shared.scheduler(),
-                shared.outputs().counters(),
-                shared.responderWindow());
+        this.tasks = new TaskManager(this, shared);
+        this.life = new IkeSaLifecycle(this, shared, originalInitiator);
     }
 
     SerialExecutor exec() {
@@ -103,11 +77,11 @@ final class IkeSa implements IkeSaInbox {
     }
 
     IkeSaState state() {
-        return state;
+        return life.state();
     }
 
     boolean isClosed() {
-        return state == IkeSaState.CLOSED;
+        return life.state() == IkeSaState.CLOSED;
     }
 
     IkeSender path() {
@@ -127,15 +101,20 @@ final class IkeSa implements IkeSaInbox {
     }
 
     IkeSaSecrets keys() {
-        return keys;
+        return protection == null ? null : protection.keys();
     }
 
-    SkProtection protection() {
+    /** The protection of this SA's messages; null before IKE_SA_INIT's keys exist. */
+    IkeSaProtection protection() {
         return protection;
     }
 
-    FragmentReassembler reassembler() {
-        return reassembler;
+    ChildSaTable children() {
+        return children;
+    }
+
+    SaAuthentication auth() {
+        return auth;
     }
 
     ExchangeSettings settings() {
@@ -147,11 +126,11 @@ final class IkeSa implements IkeSaInbox {
     }
 
     CompletableFuture<IkeSaInfo> established() {
-        return established;
+        return life.established();
     }
 
     CompletableFuture<String> closed() {
-        return closed;
+        return life.closed();
     }
 
     /** Our SPI, under which the SPI table delivers this SA's messages. */
@@ -184,14 +163,14 @@ final class IkeSa implements IkeSaInbox {
                 path.local(),
                 path.remote(),
                 connection == null ? null : connection.config().localId().toString(),
-                peerId,
+                auth.peerId(),
                 init == null ? null : init.suite(),
-                localAuthUsed,
-                remoteAuthUsed,
+                auth.local(),
+                auth.remote(),
                 shared.tier(),
                 init != null && init.nat().any(),
                 init != null && init.fragmentation(),
-                children,
+                children.list(),
                 shared.outputs().tokenTime().peek(hex(spiI)));
     }
 
@@ -201,7 +180,7 @@ final class IkeSa implements IkeSaInbox {
     }
 
     void onClose(Runnable r) {
-        onClose.add(r);
+        life.onClose(r);
     }
 
     /** §2.11, §2.23: answer a request where it came from, from where it arrived. */
@@ -222,27 +201,12 @@ final class IkeSa implements IkeSaInbox {
     /** IKE_SA_INIT is done and the keys exist: protect every later message with them (§2.14). */
     void keyed(IkeSaInitResult result, IkeSaSecrets derived) {
         init = result;
-        keys = derived;
-        protection = originalInitiator
-                ? SkProtection.originalInitiator(result.suite().protection(), derived, DecodeLimits.DEFAULT)
-                : SkProtection.originalResponder(result.suite().protection(), derived, DecodeLimits.DEFAULT);
-        reassembler = new FragmentReassembler(
-                protection,
-                ReassemblyLimits.DEFAULT,
+        protection = new IkeSaProtection(
+                originalInitiator,
+                result.suite(),
+                derived,
                 shared.budgets().apply(path.remote().getAddress()));
-        state = IkeSaState.HALF_OPEN;
-        if (!originalInitiator) {
-            // §2.4: a responder drops the SA if IKE_AUTH does not complete in time.
-            halfOpenTimer = shared.scheduler()
-                    .schedule(
-                            settings().halfOpenTimeout(),
-                            () -> exec.execute(() -> {
-                                if (state == IkeSaState.HALF_OPEN) {
-                                    fail("half-open for "
-                                            + settings().halfOpenTimeout().toSeconds() + " s without IKE_AUTH");
-                                }
-                            }));
-        }
+        life.keyed(!originalInitiator);
     }
 
     /** Responder: IKE_AUTH chose the connection by the peer's identity. */
@@ -252,142 +216,41 @@ final class IkeSa implements IkeSaInbox {
 
     /** Initiator: our IKE_AUTH request is about to go. */
     void authenticating(String localAuth) {
-        localAuthUsed = localAuth;
-        state = IkeSaState.AUTHENTICATING;
+        auth.local(localAuth);
+        life.authenticating();
     }
 
-    void localAuthUsed(String localAuth) {
-        localAuthUsed = localAuth;
-    }
-
-    void peerAuthenticated(String peer, String how) {
-        peerId = peer;
-        remoteAuthUsed = how;
-    }
-
-    void addChild(ChildSaRecord c) {
-        children.add(c);
-    }
-
-    /** Removes and returns our CHILD_SAs whose outbound SPI is {@code peerInbound} (the peer's Delete, §1.4.1). */
-    List<ChildSaRecord> removeChildrenSendingTo(int peerInbound) {
-        List<ChildSaRecord> gone =
-                children.stream().filter(c -> c.outboundSpi() == peerInbound).toList();
-        children.removeAll(gone);
-        return gone;
-    }
-
-    /** Established: the IKE SA lives until its configured lifetime, then is deleted (rekeying comes later). */
+    /** IKE_AUTH is done; the IKE_SA_INIT octets are no longer needed for AUTH. */
     void markEstablished() {
-        state = IkeSaState.ESTABLISHED;
-        Scheduler.cancel(halfOpenTimer);
-        init = init.forgetMessages(); // AUTH is done: the IKE_SA_INIT octets are no longer needed for it
-        IkeSaInfo info = info();
-        LOG.info(
-                "IKE_SA {} established: {} <-> {} {}, {}",
-                name(),
-                IkeSaInfo.address(path.local()),
-                IkeSaInfo.address(path.remote()),
-                init.suite().describe(),
-                localAuthUsed);
-        shared.outputs().events().ikeSaEstablished(info);
-        established.complete(info);
-        lifetimeTimer = shared.scheduler()
-                .schedule(
-                        connection.config().lifetime(),
-                        () -> exec.execute(() -> {
-                            if (state == IkeSaState.ESTABLISHED) {
-                                deleteIkeSa("lifetime " + connection.config().lifetime() + " expired");
-                            }
-                        }));
+        init = init.forgetMessages();
+        life.established(auth.local());
     }
 
     /** Deletes the IKE SA with its CHILD_SAs (§1.4.1), or closes it at once when it is not established. */
     void deleteIkeSa(String reason) {
-        if (state != IkeSaState.ESTABLISHED) {
-            close(reason, true);
-            return;
-        }
-        state = IkeSaState.DELETING;
-        tasks.queue(new IkeSaDeleteInitiator(this, reason));
+        life.delete(reason);
     }
 
     /** Gives up on an SA that is not established; established ones are {@link #close}d. */
     void fail(String reason) {
-        if (state == IkeSaState.CLOSED) {
-            return;
-        }
-        boolean wasEstablished = state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING;
-        if (!wasEstablished) {
-            LOG.info("IKE_SA {} failed: {}", name(), reason);
-            shared.outputs().events().ikeSaFailed(info(), reason);
-            established.completeExceptionally(new IkeSaFailure(reason));
-        }
-        close(reason, wasEstablished);
+        life.fail(reason);
     }
 
-    /**
-     * Ends the SA: timers stop, CHILD_SAs are removed from the installer, keys destroyed; the SPI stays registered
-     * for {@link ExchangeSettings#closedLinger()} so a retransmitted last request still gets its cached answer.
-     */
+    /** Ends the SA ({@link IkeSaLifecycle#close}). */
     void close(String reason, boolean announce) {
-        if (state == IkeSaState.CLOSED) {
-            return;
-        }
-        boolean wasEstablished = state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING;
-        state = IkeSaState.CLOSED;
-        tasks.stop();
-        Scheduler.cancel(halfOpenTimer);
-        Scheduler.cancel(lifetimeTimer);
-        for (ChildSaRecord c : children) {
-            try {
-                shared.outputs().installer().remove(c);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: removing CHILD_SA {} failed: {}", name(), c.describe(), e.toString());
-            }
-        }
-        IkeSaInfo info = info();
-        children.clear();
-        destroyKeys();
-        if (!established.isDone()) {
-            established.completeExceptionally(new IkeSaFailure(reason));
-        }
-        if (wasEstablished && announce) {
-            LOG.info("IKE_SA {} deleted: {}", name(), reason);
-            shared.outputs().events().ikeSaDeleted(info, reason);
-        }
-        shared.outputs().tokenTime().take(hex(spiI));
-        onClose.forEach(Runnable::run);
-        closed.complete(reason);
-        if (settings().closedLinger().isZero()
-                || ourSpi() == 0
-                || !tasks.hasCachedResponse()
-                || shared.scheduler().schedule(settings().closedLinger(), this::unregister) == null) {
-            unregister();
-        }
+        life.close(reason, announce);
     }
 
-    private void unregister() {
-        if (ourSpi() != 0) {
-            shared.spis().unregister(ourSpi(), this);
-        }
-    }
-
-    private void destroyKeys() {
-        if (reassembler != null) {
-            reassembler.clear();
-        }
+    /** The SA has ended: its keys go (SK_d's handle dropped, host keys zeroized), its nonces and octets too. */
+    void destroyKeys() {
         if (protection != null) {
             protection.destroy();
-        }
-        if (keys != null) {
-            keys.destroy();
         }
         init = init == null ? null : init.forgetMessagesAndNonces();
     }
 
     @Override
     public String toString() {
-        return "IkeSa[" + name() + " " + state + "]";
+        return "IkeSa[" + name() + " " + life.state() + "]";
     }
 }

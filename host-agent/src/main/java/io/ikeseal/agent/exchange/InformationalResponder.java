@@ -43,7 +43,7 @@ final class InformationalResponder implements ResponderTask {
                 deleteIke = true;
             } else if (d.protocolId() == ProtocolId.ESP) {
                 for (byte[] spi : d.spis()) {
-                    for (ChildSaRecord c : sa.removeChildrenSendingTo(IkeRandom.espSpiValue(spi))) {
+                    for (ChildSaRecord c : sa.children().removeSendingTo(IkeRandom.espSpiValue(spi))) {
                         installer.remove(c);
                         ours.add(new WireWriter(4)
                                 .u32(c.inboundSpi() & 0xffffffffL)

@@ -41,7 +41,7 @@ final class MessageOpener {
         }
         try {
             if (sealed.payloads().getLast() instanceof EncryptedFragmentPayload) {
-                return switch (sa.reassembler().offer(sealed, dg.octets())) {
+                return switch (sa.protection().reassembler().offer(sealed, dg.octets())) {
                     case Reassembly.Complete c -> c.message();
                     case Reassembly.Pending p -> null;
                     case Reassembly.Retransmitted r -> null;
@@ -51,7 +51,7 @@ final class MessageOpener {
                     }
                 };
             }
-            return sa.protection().unprotect(sealed, dg.octets());
+            return sa.protection().messages().unprotect(sealed, dg.octets());
         } catch (IntegrityException e) {
             tasks.drop("integrity-" + e.failure().label(), dg);
             return null;

@@ -48,7 +48,17 @@ final class TaskManager {
     /** Tasks that answered a response by preparing another request of their own (e.g. a new key share). */
     private final Set<InitiatorTask> retrying = new HashSet<>();
 
-    TaskManager(
+    TaskManager(IkeSa sa, SaShared shared) {
+        this(
+                sa,
+                shared.responders(),
+                shared.settings(),
+                shared.scheduler(),
+                shared.outputs().counters(),
+                shared.responderWindow());
+    }
+
+    private TaskManager(
             IkeSa sa,
             ResponderTable responders,
             ExchangeSettings settings,
@@ -267,10 +277,10 @@ final class TaskManager {
     /** SK, or SKF fragments once both sides announced RFC 7383 and the message would exceed the fragment size. */
     private List<byte[]> seal(IkeHeader h, List<? extends IkePayload> payloads) {
         int limit = settings.fragmentSize() - (sa.path().natT() ? 4 : 0);
-        if (sa.init().fragmentation() && sa.protection().protectedLength(payloads) > limit) {
-            return sa.protection().protectFragments(h, payloads, new FragmentSize(limit));
+        if (sa.init().fragmentation() && sa.protection().messages().protectedLength(payloads) > limit) {
+            return sa.protection().messages().protectFragments(h, payloads, new FragmentSize(limit));
         }
-        return List.of(sa.protection().protect(h, payloads));
+        return List.of(sa.protection().messages().protect(h, payloads));
     }
 
     private void sendAll(List<byte[]> datagrams, IkeSender to) {

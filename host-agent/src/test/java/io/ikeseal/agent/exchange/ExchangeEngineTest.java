@@ -212,7 +212,7 @@ class ExchangeEngineTest {
         IkeHeader h = IkeHeader.of(half.spiI(), half.spiR(), ExchangeType.CREATE_CHILD_SA, true, false, 1);
         get(pair.network
                 .sender(ExchangePair.BRANCH, ExchangePair.GATEWAY)
-                .send(half.protection().protect(h, List.of())));
+                .send(half.protection().messages().protect(h, List.of())));
         assertEquals(1, pair.responder.counters.getSa("exchange-not-allowed-in-half_open"));
         assertEquals(0, pair.network.count(p -> p.is(ExchangeType.CREATE_CHILD_SA, true)));
 

@@ -1,0 +1,157 @@
+package io.ikeseal.agent.exchange;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.sa.IkeSaInfo;
+import io.ikeseal.agent.sa.IkeSaState;
+
+/**
+ * The life of one IKE SA as explicit states (RFC 7296 §1.2-§1.4, §2.4): CONNECTING (initiator) or HALF_OPEN
+ * (responder, and the initiator once IKE_SA_INIT is done) → AUTHENTICATING → ESTABLISHED → DELETING → CLOSED; the
+ * timers a state starts, the futures that report the outcome, and the teardown. Only this class changes the state;
+ * it runs on the SA's executor.
+ */
+final class IkeSaLifecycle {
+    /** The SA's own logger: its lines read "IkeSa: IKE_SA ... established", wherever the code sits. */
+    private static final Logger LOG = LoggerFactory.getLogger(IkeSa.class);
+
+    private final IkeSa sa;
+    private final SaShared shared;
+    private final SaTimers timers;
+    private final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
+    private final CompletableFuture<String> closed = new CompletableFuture<>();
+    private final List<Runnable> onClose = new ArrayList<>();
+    private IkeSaState state;
+
+    IkeSaLifecycle(IkeSa sa, SaShared shared, boolean originalInitiator) {
+        this.sa = sa;
+        this.shared = shared;
+        this.timers = new SaTimers(shared.scheduler(), sa.exec());
+        this.state = originalInitiator ? IkeSaState.CONNECTING : IkeSaState.HALF_OPEN;
+    }
+
+    IkeSaState state() {
+        return state;
+    }
+
+    CompletableFuture<IkeSaInfo> established() {
+        return established;
+    }
+
+    CompletableFuture<String> closed() {
+        return closed;
+    }
+
+    void onClose(Runnable r) {
+        onClose.add(r);
+    }
+
+    /** IKE_SA_INIT is done; a responder drops the SA if IKE_AUTH does not complete in time (§2.4). */
+    void keyed(boolean responder) {
+        state = IkeSaState.HALF_OPEN;
+        if (responder) {
+            ExchangeSettings s = shared.settings();
+            timers.halfOpen(s.halfOpenTimeout(), () -> {
+                if (state == IkeSaState.HALF_OPEN) {
+                    fail("half-open for " + s.halfOpenTimeout().toSeconds() + " s without IKE_AUTH");
+                }
+            });
+        }
+    }
+
+    /** Initiator: our IKE_AUTH request is about to go. */
+    void authenticating() {
+        state = IkeSaState.AUTHENTICATING;
+    }
+
+    /** Established: the IKE SA lives until its configured lifetime, then is deleted (rekeying comes later). */
+    void established(String localAuth) {
+        state = IkeSaState.ESTABLISHED;
+        IkeSaInfo info = sa.info();
+        LOG.info(
+                "IKE_SA {} established: {} <-> {} {}, {}",
+                sa.name(),
+                IkeSaInfo.address(info.local()),
+                IkeSaInfo.address(info.remote()),
+                info.suite().describe(),
+                localAuth);
+        shared.outputs().events().ikeSaEstablished(info);
+        established.complete(info);
+        var lifetime = sa.connection().config().lifetime();
+        timers.established(lifetime, () -> {
+            if (state == IkeSaState.ESTABLISHED) {
+                delete("lifetime " + lifetime + " expired");
+            }
+        });
+    }
+
+    /** Deletes the IKE SA with its CHILD_SAs (§1.4.1), or closes it at once when it is not established. */
+    void delete(String reason) {
+        if (state != IkeSaState.ESTABLISHED) {
+            close(reason, true);
+            return;
+        }
+        state = IkeSaState.DELETING;
+        sa.tasks().queue(new IkeSaDeleteInitiator(sa, reason));
+    }
+
+    /** Gives up on an SA that is not established; established ones are {@link #close}d. */
+    void fail(String reason) {
+        if (state == IkeSaState.CLOSED) {
+            return;
+        }
+        boolean wasEstablished = state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING;
+        if (!wasEstablished) {
+            LOG.info("IKE_SA {} failed: {}", sa.name(), reason);
+            shared.outputs().events().ikeSaFailed(sa.info(), reason);
+            established.completeExceptionally(new IkeSaFailure(reason));
+        }
+        close(reason, wasEstablished);
+    }
+
+    /**
+     * Ends the SA: timers stop, CHILD_SAs are removed from the installer, keys destroyed; the SPI stays registered
+     * for {@link ExchangeSettings#closedLinger()} so a retransmitted last request still gets its cached answer.
+     */
+    void close(String reason, boolean announce) {
+        if (state == IkeSaState.CLOSED) {
+            return;
+        }
+        boolean wasEstablished = state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING;
+        state = IkeSaState.CLOSED;
+        sa.tasks().stop();
+        timers.stop();
+        IkeSaInfo info = sa.info();
+        sa.children().removeAll(shared.outputs().installer(), sa.name());
+        sa.destroyKeys();
+        if (!established.isDone()) {
+            established.completeExceptionally(new IkeSaFailure(reason));
+        }
+        if (wasEstablished && announce) {
+            LOG.info("IKE_SA {} deleted: {}", sa.name(), reason);
+            shared.outputs().events().ikeSaDeleted(info, reason);
+        }
+        shared.outputs().tokenTime().take(IkeSa.hex(sa.spiI()));
+        onClose.forEach(Runnable::run);
+        closed.complete(reason);
+        ExchangeSettings s = shared.settings();
+        if (s.closedLinger().isZero()
+                || sa.ourSpi() == 0
+                || !sa.tasks().hasCachedResponse()
+                || shared.scheduler().schedule(s.closedLinger(), this::unregister) == null) {
+            unregister();
+        }
+    }
+
+    private void unregister() {
+        if (sa.ourSpi() != 0) {
+            shared.spis().unregister(sa.ourSpi(), sa);
+        }
+    }
+}

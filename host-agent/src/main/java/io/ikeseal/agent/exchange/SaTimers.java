@@ -1,0 +1,35 @@
+package io.ikeseal.agent.exchange;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * The timers of one IKE SA, each firing on the SA's executor: the responder's limit for completing IKE_AUTH (RFC
+ * 7296 §2.4 half-open SAs) and the SA's lifetime. All stop when the SA closes.
+ */
+final class SaTimers {
+    private final Scheduler scheduler;
+    private final Executor exec;
+    private Scheduler.Timer halfOpen;
+    private Scheduler.Timer lifetime;
+
+    SaTimers(Scheduler scheduler, Executor exec) {
+        this.scheduler = scheduler;
+        this.exec = exec;
+    }
+
+    void halfOpen(Duration limit, Runnable expired) {
+        halfOpen = scheduler.schedule(limit, () -> exec.execute(expired));
+    }
+
+    /** Established: the half-open limit no longer applies; the lifetime starts. */
+    void established(Duration life, Runnable expired) {
+        Scheduler.cancel(halfOpen);
+        lifetime = scheduler.schedule(life, () -> exec.execute(expired));
+    }
+
+    void stop() {
+        Scheduler.cancel(halfOpen);
+        Scheduler.cancel(lifetime);
+    }
+}
