@@ -13,6 +13,8 @@ import io.ikeseal.agent.auth.SignaturePolicy;
  * @param cookieThreshold    half-open SAs beyond which IKE_SA_INIT requests must carry a COOKIE (§2.6)
  * @param closedLinger       how long a closed SA still answers retransmitted requests from its cached response
  * @param fragmentSize       largest IKE message sent unfragmented once both sides support RFC 7383 (IP + UDP excluded)
+ * @param windowSize         how many requests of a peer we work on at once (RFC 7296 §2.3); above 1 it is announced
+ *                           with N(SET_WINDOW_SIZE) in IKE_AUTH, and that many answers are kept for retransmissions
  */
 public record ExchangeSettings(
         Duration retransmitTimeout,
@@ -23,7 +25,11 @@ public record ExchangeSettings(
         Duration closedLinger,
         int fragmentSize,
         boolean fragmentation,
+        int windowSize,
         SignaturePolicy signatures) {
+    /** The largest window we announce: each slot keeps one cached answer per SA. */
+    public static final int MAX_WINDOW_SIZE = 64;
+
     /** strongSwan's retransmission defaults are 4 s × 1.8^n, 5 tries; a gateway answers sooner on a LAN. */
     public static final ExchangeSettings DEFAULT = new ExchangeSettings(
             Duration.ofSeconds(2),
@@ -34,6 +40,7 @@ public record ExchangeSettings(
             Duration.ofSeconds(30),
             1280,
             true,
+            1,
             SignaturePolicy.DEFAULT);
 
     public ExchangeSettings {
@@ -46,7 +53,9 @@ public record ExchangeSettings(
                 || cookieThreshold < 0
                 || closedLinger.isNegative()
                 || fragmentSize < 576
-                || fragmentSize > 65_535) {
+                || fragmentSize > 65_535
+                || windowSize < 1
+                || windowSize > MAX_WINDOW_SIZE) {
             throw new IllegalArgumentException("exchange settings out of range");
         }
     }
@@ -75,6 +84,7 @@ public record ExchangeSettings(
                 closedLinger,
                 fragmentSize,
                 fragmentation,
+                windowSize,
                 signatures);
     }
 
@@ -88,6 +98,7 @@ public record ExchangeSettings(
                 closedLinger,
                 fragmentSize,
                 fragmentation,
+                windowSize,
                 signatures);
     }
 
@@ -101,6 +112,7 @@ public record ExchangeSettings(
                 closedLinger,
                 size,
                 enabled,
+                windowSize,
                 signatures);
     }
 
@@ -114,6 +126,22 @@ public record ExchangeSettings(
                 linger,
                 fragmentSize,
                 fragmentation,
+                windowSize,
+                signatures);
+    }
+
+    /** The same settings with a window of {@code size} for the peer's requests (§2.3). */
+    public ExchangeSettings withWindow(int size) {
+        return new ExchangeSettings(
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                halfOpenTimeout,
+                cookieThreshold,
+                closedLinger,
+                fragmentSize,
+                fragmentation,
+                size,
                 signatures);
     }
 }

@@ -57,6 +57,11 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
         if (fragmentSize < 576 || fragmentSize > 65_535) {
             throw src.error("ike.fragment-size", "must be 576..65535 octets, was " + fragmentSize);
         }
+        int window = raw.windowSize() == null ? d.windowSize() : raw.windowSize();
+        if (window < 1 || window > ExchangeSettings.MAX_WINDOW_SIZE) {
+            throw src.error(
+                    "ike.window-size", "must be 1.." + ExchangeSettings.MAX_WINDOW_SIZE + " requests, was " + window);
+        }
         ResidencyTier tier = ResidencyTier.SEALED;
         if (raw.requireTier() != null) {
             tier = switch (raw.requireTier()) {
@@ -75,6 +80,7 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
                 d.closedLinger(),
                 fragmentSize,
                 fragmentation,
+                window,
                 SignaturePolicy.DEFAULT);
         return new IkeSettingsConfig(port, natT, ex, tier);
     }

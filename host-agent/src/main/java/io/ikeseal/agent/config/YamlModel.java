@@ -31,6 +31,7 @@ final class YamlModel {
             Integer cookieThreshold,
             Boolean fragmentation,
             Integer fragmentSize,
+            Integer windowSize,
             String requireTier) {}
 
     record Connection(

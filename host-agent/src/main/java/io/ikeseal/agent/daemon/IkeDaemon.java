@@ -175,8 +175,7 @@ public final class IkeDaemon implements AutoCloseable {
                 spis,
                 new Cookies(random, Clock.systemUTC()),
                 List.copyOf(connections.values()),
-                workers,
-                1);
+                workers);
         int ikePort =
                 options.ikePort() != null ? options.ikePort() : config.ike().port();
         int natTPort =

@@ -40,10 +40,7 @@ public final class IkeGateway {
     private final Set<IkeSa> live = ConcurrentHashMap.newKeySet();
     private final ResponderSessions responders;
 
-    /**
-     * @param responderWindow how many requests of a peer we work on at once (RFC 7296 §2.3): 1, or more announced
-     *                        with SET_WINDOW_SIZE in IKE_AUTH
-     */
+    /** The peer's requests are worked on {@link ExchangeSettings#windowSize()} at a time (RFC 7296 §2.3). */
     public IkeGateway(
             IkeCrypto crypto,
             Credentials credentials,
@@ -54,8 +51,7 @@ public final class IkeGateway {
             IkeSpiTable spis,
             Cookies cookies,
             List<Connection> connections,
-            Executor workers,
-            int responderWindow) {
+            Executor workers) {
         this.crypto = crypto;
         this.credentials = credentials;
         this.settings = settings;
@@ -75,7 +71,7 @@ public final class IkeGateway {
                 peer -> budgets.computeIfAbsent(
                         peer, p -> new PeerReassemblyBudget(PeerReassemblyBudget.DEFAULT_BYTES)),
                 responderTable(),
-                responderWindow);
+                settings.windowSize());
         this.responders = new ResponderSessions(
                 workers, cookies, settings.cookieThreshold(), outputs.counters(), new ResponderSessions.Starter() {
                     @Override

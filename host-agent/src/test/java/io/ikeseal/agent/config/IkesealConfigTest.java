@@ -171,6 +171,20 @@ class IkesealConfigTest {
                 "file not found: " + dir.resolve("missing.pin").toAbsolutePath().normalize());
     }
 
+    /** RFC 7296 §2.3: the window is announced with SET_WINDOW_SIZE when above 1; its answers are cached per SA. */
+    @Test
+    void windowSize() throws IOException {
+        assertEquals(1, IkesealConfig.load(write(valid())).ike().exchange().windowSize(), "one request at a time");
+        assertEquals(
+                4,
+                IkesealConfig.load(write(valid() + "ike:\n  window-size: 4\n"))
+                        .ike()
+                        .exchange()
+                        .windowSize());
+        assertFails(valid() + "ike:\n  window-size: 0\n", "ike.window-size", "must be 1..64 requests, was 0");
+        assertFails(valid() + "ike:\n  window-size: 65\n", "ike.window-size", "must be 1..64 requests, was 65");
+    }
+
     @Test
     void badTier() throws IOException {
         assertFails(

@@ -33,6 +33,7 @@ class RsaPssAuthTest {
                 f.closedLinger(),
                 f.fragmentSize(),
                 f.fragmentation(),
+                f.windowSize(),
                 new SignaturePolicy(true, true));
     };
 

@@ -118,14 +118,13 @@ final class ExchangePair {
                             crypto,
                             audit),
                     new SaOutputs(installer, recorder, counters, new TokenTimeMeter(audit)),
-                    settings,
+                    settings.withWindow(window),
                     scheduler,
                     new IkeRandom(new SecureRandom()),
                     spis,
                     new Cookies(new SecureRandom(), scheduler.clock()),
                     List.of(connection),
-                    Runnable::run,
-                    window);
+                    Runnable::run);
         }
     }
 
