@@ -31,7 +31,7 @@ public record Connection(ConnectionConfig config, LocalAuthenticator localAuth, 
         if (!config.localAddress().equals(local)) {
             return false;
         }
-        // A peer behind a NAT comes from another port, and charon moves to its NAT-T port (design notes):
+        // A peer behind a NAT comes from another port, and charon moves to its NAT-T port (docs/strongswan-peer.md):
         // the address decides, never the port.
         return config.remote() == null || config.remote().getAddress().equals(remote.getAddress());
     }
