@@ -70,8 +70,7 @@ public final class IkeGateway {
                 // The reassembly memory one peer address may hold across all its SAs (RFC 7383 §2.6).
                 peer -> budgets.computeIfAbsent(
                         peer, p -> new PeerReassemblyBudget(PeerReassemblyBudget.DEFAULT_BYTES)),
-                responderTable(),
-                settings.windowSize());
+                responderTable());
         this.responders = new ResponderSessions(
                 workers, cookies, settings.cookieThreshold(), outputs.counters(), new ResponderSessions.Starter() {
                     @Override

@@ -11,8 +11,8 @@ import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
  * What every IKE SA of a gateway shares: the pool its serial executor runs on, timers, settings, where results go,
- * the SPI table, the token's tier (for events), each peer's reassembly budget (RFC 7383 §2.6), the table of
- * responder tasks, and how many peer requests an SA works on at once (RFC 7296 §2.3).
+ * the SPI table, the token's tier (for events), each peer's reassembly budget (RFC 7383 §2.6) and the table of
+ * responder tasks.
  */
 record SaShared(
         Executor workers,
@@ -22,5 +22,4 @@ record SaShared(
         IkeSpiTable spis,
         ResidencyTier tier,
         Function<InetAddress, PeerReassemblyBudget> budgets,
-        ResponderTable responders,
-        int responderWindow) {}
+        ResponderTable responders) {}

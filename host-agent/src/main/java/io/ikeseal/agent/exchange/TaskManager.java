@@ -55,7 +55,7 @@ final class TaskManager {
                 shared.settings(),
                 shared.scheduler(),
                 shared.outputs().counters(),
-                shared.responderWindow());
+                shared.settings().windowSize());
     }
 
     private TaskManager(

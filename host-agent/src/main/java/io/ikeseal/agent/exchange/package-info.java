@@ -2,8 +2,12 @@
  * The IKEv2 exchanges (RFC 7296 §1) as a task machine, one serial executor per IKE SA.
  *
  * <ul>
- *   <li>{@link io.ikeseal.agent.exchange.IkeSa} owns an SA's state (SPIs, {@code IkeSaState}, path, what
- *       IKE_SA_INIT and IKE_AUTH settled, keys, CHILD_SAs, timers, close); only its methods change it.</li>
+ *   <li>{@link io.ikeseal.agent.exchange.IkeSa} is one SA: SPIs, path, connection and what IKE_SA_INIT settled,
+ *       with parts that each own their state: {@link io.ikeseal.agent.exchange.IkeSaLifecycle} the explicit
+ *       {@code IkeSaState} and its transitions, timers ({@link io.ikeseal.agent.exchange.SaTimers}), outcome and
+ *       teardown; {@link io.ikeseal.agent.exchange.IkeSaProtection} the keys and SK protection;
+ *       {@link io.ikeseal.agent.exchange.SaAuthentication} who authenticated how;
+ *       {@link io.ikeseal.agent.exchange.ChildSaTable} the CHILD_SAs. No class writes another's fields.</li>
  *   <li>{@link io.ikeseal.agent.exchange.TaskManager} owns the message traffic: the queue of our tasks, the
  *       {@link io.ikeseal.agent.exchange.MessageWindow} (message IDs, window size, retransmission, §2.1-§2.3), the
  *       {@link io.ikeseal.agent.exchange.ResponseCache} for the peer's retransmissions, and dispatch of received
@@ -13,8 +17,9 @@
  *       {@code ChildSaDeleteInitiator}, {@code LivenessCheckInitiator}); {@link
  *       io.ikeseal.agent.exchange.ResponderTask}s answer one request ({@code IkeSaInitResponder},
  *       {@code IkeAuthResponder}, {@code InformationalResponder}, {@code CreateChildSaResponder}).</li>
- *   <li>{@link io.ikeseal.agent.exchange.ChildSaNegotiation} creates a CHILD_SA for any exchange that carries one,
- *       with the nonces and PFS share it is given ({@link io.ikeseal.agent.exchange.ChildKeying}).</li>
+ *   <li>{@link io.ikeseal.agent.exchange.ChildSaNegotiation} negotiates a CHILD_SA for any exchange that carries
+ *       one (proposal, traffic selectors, mode); {@link io.ikeseal.agent.exchange.ChildSaSetup} derives its KEYMAT
+ *       with the nonces and PFS share it is given ({@link io.ikeseal.agent.exchange.ChildKeying}) and installs it.</li>
  *   <li>{@link io.ikeseal.agent.exchange.IkeGateway} puts it together: it hands each task exactly its collaborators
  *       (the token port {@code IkeCrypto}, {@link io.ikeseal.agent.exchange.Credentials},
  *       {@link io.ikeseal.agent.exchange.SaOutputs}, {@link io.ikeseal.agent.exchange.Scheduler},
