@@ -45,7 +45,7 @@ class CharonInteropTest {
     private static final ExchangeSettings FAST = ExchangeSettings.DEFAULT
             .withRetransmit(Duration.ofMillis(500), 1.5, 3)
             .withClosedLinger(Duration.ofSeconds(2));
-    static final String CHARON_ID = "charon.ikeseal.test";
+    static final String CHARON_ID = CharonPeer.CHARON_ID;
 
     @RegisterExtension
     static CharonExtension peer = CharonExtension.named("peer");
@@ -53,6 +53,7 @@ class CharonInteropTest {
     @TempDir
     static Path dir;
 
+    static CharonPeer charonPeer;
     static TestDeployment deployment;
     static TokenSet tokens;
     static String charonEcdsaCert;
@@ -61,16 +62,11 @@ class CharonInteropTest {
 
     @BeforeAll
     static void deploy() throws Exception {
-        deployment = TestDeployment.create(dir);
-        Charon c = peer.charon();
-        c.trust(deployment.ca());
-        charonEcdsaCert = c.install(CharonIdentity.generate(
-                IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256, "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID),
-                deployment.ca()));
-        charonRsaCert = c.install(CharonIdentity.generate(
-                IdentitySpec.of("charon-rsa", KeyKind.RSA_3072, "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID),
-                deployment.ca()));
-        tokens = new TokenSet(IkesealConfig.load(deployment.writeConfig("tokens", "audit.log", "")));
+        charonPeer = CharonPeer.of(peer.charon(), TestDeployment.create(dir), true);
+        deployment = charonPeer.deployment();
+        tokens = charonPeer.tokens();
+        charonEcdsaCert = charonPeer.certificate("charon-ecdsa", KeyKind.EC_P256);
+        charonRsaCert = charonPeer.certificate("charon-rsa", KeyKind.RSA_3072);
     }
 
     @AfterEach
@@ -79,19 +75,13 @@ class CharonInteropTest {
             daemon.close();
             daemon = null;
         }
-        Charon c = peer.charon();
-        for (IkeSa sa : c.listSas()) {
-            c.terminateIke(sa.uniqueId(), TIMEOUT);
-        }
+        charonPeer.terminateAll();
     }
 
     @AfterAll
     static void release() {
-        if (tokens != null) {
-            tokens.close();
-        }
-        if (deployment != null) {
-            deployment.close();
+        if (charonPeer != null) {
+            charonPeer.close();
         }
     }
 

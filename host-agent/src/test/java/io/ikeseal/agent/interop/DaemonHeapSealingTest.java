@@ -29,13 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.ikeseal.agent.cli.Main;
 import io.ikeseal.agent.daemon.TestDeployment;
-import io.ikeseal.testhsm.IdentitySpec;
 import io.ikeseal.testhsm.KeyKind;
 import io.ikeseal.testhsm.SecretSearch;
 import io.ikeseal.testhsm.junit.CharonExtension;
 import io.ikeseal.testhsm.strongswan.Auth;
 import io.ikeseal.testhsm.strongswan.Charon;
-import io.ikeseal.testhsm.strongswan.CharonIdentity;
 import io.ikeseal.testhsm.strongswan.Child;
 import io.ikeseal.testhsm.strongswan.Connection;
 import io.ikeseal.testhsm.strongswan.IkeKey;
@@ -51,7 +49,7 @@ import io.ikeseal.testhsm.strongswan.SwanctlConf;
  */
 class DaemonHeapSealingTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String CHARON_ID = "charon.ikeseal.test";
+    private static final String CHARON_ID = CharonPeer.CHARON_ID;
 
     @RegisterExtension
     static CharonExtension peer = CharonExtension.named("heap");
@@ -59,18 +57,16 @@ class DaemonHeapSealingTest {
     @TempDir
     static Path dir;
 
+    static CharonPeer charonPeer;
     static TestDeployment deployment;
     static String charonCert;
     private Process daemon;
 
     @BeforeAll
     static void deploy() throws Exception {
-        deployment = TestDeployment.create(dir);
-        Charon c = peer.charon();
-        c.trust(deployment.ca());
-        charonCert = c.install(CharonIdentity.generate(
-                IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256, "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID),
-                deployment.ca()));
+        charonPeer = CharonPeer.of(peer.charon(), TestDeployment.create(dir), false);
+        deployment = charonPeer.deployment();
+        charonCert = charonPeer.certificate("charon-ecdsa", KeyKind.EC_P256);
     }
 
     @AfterEach
@@ -82,16 +78,13 @@ class DaemonHeapSealingTest {
             }
             daemon = null;
         }
-        Charon c = peer.charon();
-        for (IkeSa sa : c.listSas()) {
-            c.terminateIke(sa.uniqueId(), Duration.ofSeconds(15));
-        }
+        charonPeer.terminateAll();
     }
 
     @AfterAll
     static void release() {
-        if (deployment != null) {
-            deployment.close();
+        if (charonPeer != null) {
+            charonPeer.close();
         }
     }
 

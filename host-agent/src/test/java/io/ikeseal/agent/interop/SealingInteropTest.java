@@ -28,14 +28,12 @@ import io.ikeseal.agent.daemon.CapturingInstaller;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TestDeployment;
 import io.ikeseal.agent.daemon.TokenSet;
-import io.ikeseal.testhsm.IdentitySpec;
 import io.ikeseal.testhsm.KeyKind;
 import io.ikeseal.testhsm.P11TraceLog;
 import io.ikeseal.testhsm.SecretSearch;
 import io.ikeseal.testhsm.junit.CharonExtension;
 import io.ikeseal.testhsm.strongswan.Auth;
 import io.ikeseal.testhsm.strongswan.Charon;
-import io.ikeseal.testhsm.strongswan.CharonIdentity;
 import io.ikeseal.testhsm.strongswan.Child;
 import io.ikeseal.testhsm.strongswan.Connection;
 import io.ikeseal.testhsm.strongswan.IkeKey;
@@ -54,7 +52,7 @@ class SealingInteropTest {
     private static final ExchangeSettings FAST = ExchangeSettings.DEFAULT
             .withRetransmit(Duration.ofMillis(500), 1.5, 3)
             .withClosedLinger(Duration.ofSeconds(2));
-    private static final String CHARON_ID = "charon.ikeseal.test";
+    private static final String CHARON_ID = CharonPeer.CHARON_ID;
 
     @RegisterExtension
     static CharonExtension peer = CharonExtension.named("sealing");
@@ -62,6 +60,7 @@ class SealingInteropTest {
     @TempDir
     static Path dir;
 
+    static CharonPeer charonPeer;
     static TestDeployment deployment;
     static TokenSet tokens;
     static String charonCert;
@@ -69,13 +68,10 @@ class SealingInteropTest {
 
     @BeforeAll
     static void deploy() throws Exception {
-        deployment = TestDeployment.createTraced(dir);
-        Charon c = peer.charon();
-        c.trust(deployment.ca());
-        charonCert = c.install(CharonIdentity.generate(
-                IdentitySpec.of("charon-ecdsa", KeyKind.EC_P256, "CN=" + CHARON_ID + ",O=ikeseal test", CHARON_ID),
-                deployment.ca()));
-        tokens = new TokenSet(IkesealConfig.load(deployment.writeConfig("tokens", "audit.log", "")));
+        charonPeer = CharonPeer.of(peer.charon(), TestDeployment.createTraced(dir), true);
+        deployment = charonPeer.deployment();
+        tokens = charonPeer.tokens();
+        charonCert = charonPeer.certificate("charon-ecdsa", KeyKind.EC_P256);
     }
 
     @AfterEach
@@ -84,19 +80,13 @@ class SealingInteropTest {
             daemon.close();
             daemon = null;
         }
-        Charon c = peer.charon();
-        for (IkeSa sa : c.listSas()) {
-            c.terminateIke(sa.uniqueId(), TIMEOUT);
-        }
+        charonPeer.terminateAll();
     }
 
     @AfterAll
     static void release() {
-        if (tokens != null) {
-            tokens.close();
-        }
-        if (deployment != null) {
-            deployment.close();
+        if (charonPeer != null) {
+            charonPeer.close();
         }
     }
 
