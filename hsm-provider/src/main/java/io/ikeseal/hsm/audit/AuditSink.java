@@ -10,7 +10,8 @@ public interface AuditSink extends AutoCloseable {
     /**
      * Asks before an operation whose record will follow is started: empty if the sink can take records now,
      * otherwise why not. A refused caller must not start the operation (fail closed: nothing may happen in
-     * a token that the log cannot record); a sink that recovers reports how many it refused.
+     * a token that the log cannot record); a sink that recovers reports how many it refused. A sink that
+     * wraps another must delegate this and {@link #broken}.
      */
     default Optional<String> admit() {
         return Optional.empty();
