@@ -83,7 +83,7 @@ public final class HashChainedAuditLog implements AuditSink {
     public static final String RECOVERED_OPERATION = "audit-recovered";
 
     static final long FIRST_RETRY_MS = 50;
-    static final long MAX_RETRY_MS = 5_000;
+    static final long MAX_RETRY_MS = 1_000; // bounds the extra refusal time once space is back; a retry is cheap
 
     /** Opens the log for appending; a test replaces it to make the disk fail and come back. */
     interface Opener {
