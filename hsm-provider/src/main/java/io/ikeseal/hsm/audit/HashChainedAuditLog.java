@@ -249,7 +249,9 @@ public final class HashChainedAuditLog implements AuditSink {
             if (closed) return Optional.of("audit log " + file + " is closed");
             if (failure == null) return Optional.empty();
             refused++;
-            return Optional.of("audit log " + file + " cannot be written (retrying): " + failure.getMessage());
+            return Optional.of("audit log " + file + " cannot be written ("
+                    + describe(failure.getCause() == null ? failure : failure.getCause())
+                    + "); retrying, and no token operation starts meanwhile");
         }
     }
 
