@@ -19,7 +19,9 @@ import io.ikeseal.hsm.audit.AuditVerifier;
                     + "deleted, inserted and reordered records and torn lines.",
             "Cutting whole records off the end leaves a valid chain; give --anchor with a (seq, hash) you recorded "
                     + "elsewhere to catch that.",
-            "Prints 'audit log OK: N records' (exit 0) or, on stderr, 'audit log BROKEN at line K: reason' (exit 1)."
+            "Prints 'audit log OK: N records' (exit 0), then one line per recovery record (records that were "
+                    + "never written) and for a missing or lagging .head file; or, on stderr, 'audit log BROKEN at "
+                    + "line K: reason' (exit 1), also for a .head file that is unreadable or contradicts the log."
         })
 final class AuditVerifyCommand implements Callable<Integer> {
     private final CliContext ctx;
@@ -60,6 +62,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
         }
         if (r.ok()) {
             ctx.out().println("audit log OK: " + r.recordsChecked() + " records");
+            for (String note : r.notes()) ctx.out().println("  " + note); // recovery records, head file state
             return ExitCode.OK;
         }
         ctx.err().println("ikeseal: audit log BROKEN at line " + r.firstBadLine() + ": " + r.reason());

@@ -22,7 +22,7 @@ import io.ikeseal.agent.exchange.IkeSaFailure;
  * {@code ikeseal run --config FILE}: the daemon. Opens the configuration's tokens once, binds the listen addresses,
  * initiates the connections marked {@code initiate: true} (once; a failure is logged, not retried), prints one line
  * per SA event on stdout, and runs until SIGTERM or SIGINT. Stopping deletes the established IKE SAs (INFORMATIONAL
- * Delete, RFC 7296 §1.4.1) before the tokens and the audit log are closed, then exits 0.
+ * Delete, RFC 7296 §1.4.1) before the tokens and the audit log are closed, then exits 0 (1 if the audit log could not be written at that point).
  */
 @Command(
         name = "run",
@@ -31,7 +31,7 @@ import io.ikeseal.agent.exchange.IkeSaFailure;
         description = {
             "Run the IKEv2 daemon until SIGTERM or SIGINT: respond on the listen addresses, initiate "
                     + "connections with initiate: true at start, print one line per SA event (never a key).",
-            "Stopping deletes the IKE SAs (INFORMATIONAL Delete), closes the tokens and the audit log, and exits 0."
+            "Stopping deletes the IKE SAs (INFORMATIONAL Delete), closes the tokens and the audit log, and exits 0; 1 if the audit log could not be written at that point."
         })
 final class RunCommand implements Callable<Integer> {
     /** How long a stop may take: the Delete exchanges' bounded wait plus closing tokens and the audit log. */
@@ -127,6 +127,10 @@ final class RunCommand implements Callable<Integer> {
             tokens.close();
         } catch (RuntimeException e) {
             ctx.err().println("ikeseal: closing tokens and audit log: " + Main.message(e));
+            rc = ExitCode.FAILURE;
+        }
+        if (tokens.audit().broken()) { // it refused token work, hence new SAs, until now: not a clean stop
+            ctx.err().println("ikeseal: stopped while the audit log could not be written (see the ERROR above)");
             rc = ExitCode.FAILURE;
         }
         log.line(rc == ExitCode.OK ? "stopped" : "stopped with errors");

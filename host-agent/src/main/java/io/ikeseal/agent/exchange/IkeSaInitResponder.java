@@ -135,6 +135,10 @@ final class IkeSaInitResponder implements ResponderTask {
                         if (c instanceof InvalidPeerValueException) {
                             sa.tasks()
                                     .drop("invalid-ke-value", dg); // checked again by the port's agreement; unanswered
+                        } else {
+                            // The token refused or failed (e.g. the audit log cannot be written, so no token
+                            // operation starts): unanswered, and closing leaves no state.
+                            sa.tasks().drop("token-failed", dg);
                         }
                         sa.close(
                                 "IKE_SA_INIT from " + IkeSaInfo.address(dg.sender()) + ": "

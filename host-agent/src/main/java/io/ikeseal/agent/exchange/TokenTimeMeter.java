@@ -1,6 +1,7 @@
 package io.ikeseal.agent.exchange;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +29,17 @@ public final class TokenTimeMeter implements AuditSink {
                     .add(record.durationMicros());
         }
         return written;
+    }
+
+    // Fail-closed state is the log's: a wrapper that did not pass it on would let token work run unrecorded.
+    @Override
+    public Optional<String> admit() {
+        return log.admit();
+    }
+
+    @Override
+    public boolean broken() {
+        return log.broken();
     }
 
     /** Token time so far of the IKE SA with initiator SPI {@code spiIHex}; forgets it. */

@@ -123,5 +123,15 @@ class CliBasicsTest {
 
         Cli.Result missing = Cli.run("audit", "verify", dir.resolve("nope.log").toString());
         assertEquals(2, missing.exit());
+
+        Path head = dir.resolve("audit.log.head");
+        Files.delete(head);
+        Cli.Result noHead = Cli.run("audit", "verify", log.toString());
+        assertEquals(0, noHead.exit(), noHead.toString());
+        assertTrue(noHead.out().startsWith("audit log OK: 5 records\n  no head file " + head), noHead.out());
+        Files.writeString(head, "{\"seq\":9,\"hash\":\"" + "0".repeat(64) + "\"}\n");
+        Cli.Result aheadHead = Cli.run("audit", "verify", log.toString());
+        assertEquals(1, aheadHead.exit(), aheadHead.toString());
+        assertTrue(aheadHead.err().contains("log ends at seq 5 but head file says 9"), aheadHead.err());
     }
 }

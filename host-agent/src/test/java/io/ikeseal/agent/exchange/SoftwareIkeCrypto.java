@@ -47,6 +47,8 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     private final Map<String, byte[]> psks = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
+    private volatile String refusal;
+
     SoftwareIkeCrypto(Set<DhGroup> groups) {
         this.groups = Set.copyOf(groups);
     }
@@ -60,6 +62,14 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     int calls(String operation) {
         AtomicInteger n = calls.get(operation);
         return n == null ? 0 : n.get();
+    }
+
+    /**
+     * From now on (until called with null) key shares are refused before any work, as a Token refuses every call
+     * while its audit log cannot be written; a refused call is not counted.
+     */
+    void refuseShares(String reason) {
+        refusal = reason;
     }
 
     private void count(String operation) {
@@ -88,6 +98,8 @@ final class SoftwareIkeCrypto implements IkeCrypto {
 
     @Override
     public CompletableFuture<KeyShare> generateShare(DhGroup group, AuditContext ctx) {
+        String refused = refusal;
+        if (refused != null) return CompletableFuture.failedFuture(new IllegalStateException(refused));
         count("generateShare");
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");

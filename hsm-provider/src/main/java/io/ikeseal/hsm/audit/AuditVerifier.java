@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checks a {@link HashChainedAuditLog} file end to end. It stops at the first bad line and detects: an
  * edited record (not canonical, or hash mismatch), a deleted, inserted or reordered record (seq gap or
- * {@code prev} mismatch), a cut-and-glued middle, a torn or garbage line. {@code audit-recovered} records are
- * ordinary chain members.
+ * {@code prev} mismatch), a cut-and-glued middle, a torn or garbage line. {@code audit-recovered} records
+ * (a torn tail cut at open, or the log resuming after a write failure) are ordinary chain members; each is
+ * reported in {@link Result#notes}, since each marks records that were never written.
  *
  * <p><b>Tail truncation</b>: deleting the last N whole records leaves a valid chain, so the chain alone cannot
  * show it. Two anchors can: the {@code <log>.head} file the writer keeps (checked when present: "log ends
@@ -26,8 +29,17 @@ public final class AuditVerifier {
      * @param firstBadLine 1-based line of the first problem, 0 if ok; for a missing tail it is the line where
      *                     the first missing record would be
      * @param recordsChecked valid records before the first problem
+     * @param notes what an auditor should look at in a valid log: each recovery record, a missing head
+     *     file, a head that lags the log
      */
-    public record Result(boolean ok, long recordsChecked, long firstBadLine, String reason) {}
+    public record Result(boolean ok, long recordsChecked, long firstBadLine, String reason, List<String> notes) {
+        public Result {
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** Recovery records listed one by one in {@link Result#notes}; beyond that only counted. */
+    static final int MAX_LISTED_RECOVERIES = 20;
 
     private AuditVerifier() {}
 
@@ -56,11 +68,12 @@ public final class AuditVerifier {
         try {
             head = AuditHead.read(AuditHead.of(file));
         } catch (AuditException e) {
-            return new Result(false, 0, 0, e.getMessage());
+            return new Result(false, 0, 0, e.getMessage(), List.of());
         }
         byte[] buf = new byte[AuditLine.MAX_LINE_BYTES + 1];
         long lineNo = 0, seq = 0, recovered = 0, headLine = 0, anchorLine = 0;
         String prev = AuditLine.GENESIS, headSeen = null, anchorSeen = null;
+        List<String> notes = new ArrayList<>();
         while (true) {
             int len = 0;
             boolean newline = false;
@@ -102,7 +115,9 @@ public final class AuditVerifier {
             }
             seq = l.seq();
             prev = l.hash();
-            if (HashChainedAuditLog.RECOVERED_OPERATION.equals(l.op())) recovered++;
+            if (HashChainedAuditLog.RECOVERED_OPERATION.equals(l.op()) && ++recovered <= MAX_LISTED_RECOVERIES) {
+                notes.add("recovery record seq " + seq + " (line " + lineNo + ", " + l.time() + "): " + l.result());
+            }
             if (head != null && seq == head.seq()) {
                 headSeen = l.hash();
                 headLine = lineNo;
@@ -137,17 +152,35 @@ public final class AuditVerifier {
                     anchorLine,
                     "record seq " + anchorSeq + " (line " + anchorLine + ") does not have the anchored hash");
         }
+        if (recovered > MAX_LISTED_RECOVERIES) {
+            notes.add("... and " + (recovered - MAX_LISTED_RECOVERIES) + " more recovery record(s)");
+        }
+        String headState;
+        if (head == null) {
+            headState = ", NO head file";
+            if (seq > 0) {
+                notes.add("no head file " + AuditHead.of(file)
+                        + ": records cut off the log's end would go unnoticed (the writer keeps it; was it deleted?)");
+            }
+        } else if (head.seq() < seq) {
+            headState = ", head file lags by " + (seq - head.seq()) + " record(s)";
+            notes.add("head file " + AuditHead.of(file) + " says seq " + head.seq() + ", the log ends at " + seq
+                    + ": a crash between fsync and head update, or the head could not be written");
+        } else {
+            headState = ", head file consistent";
+        }
         return new Result(
                 true,
                 seq,
                 0,
                 seq + " records, chain intact"
-                        + (recovered > 0 ? ", " + recovered + " crash recovery marker(s)" : "")
-                        + (head == null ? ", no head file" : ", head file consistent")
-                        + (anchorSeq >= 0 ? ", anchor consistent" : ""));
+                        + (recovered > 0 ? ", " + recovered + " recovery record(s)" : "")
+                        + headState
+                        + (anchorSeq >= 0 ? ", anchor consistent" : ""),
+                notes);
     }
 
     private static Result bad(long checked, long line, String reason) {
-        return new Result(false, checked, line, reason);
+        return new Result(false, checked, line, reason, List.of());
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,10 +35,19 @@ import io.ikeseal.hsm.api.AuditContext;
  * {@link #append} only enqueues. One writer thread takes everything queued, writes it with one
  * {@code write} (the channel is {@code O_APPEND}), calls {@code force(false)} once, then completes all those
  * futures; under load one fsync covers many records. Chain order is file order is dequeue order. A future
- * completes normally only after its line was forced, so "acknowledged" means "on stable storage". If a
- * write or fsync fails, that batch, everything queued and every later append fail with an
- * {@link AuditException}: the caller must not act on those token results, and the log takes no more
- * records (after a failed fsync the kernel may have dropped the dirty pages; retrying would lie).
+ * completes normally only after its line was forced, so "acknowledged" means "on stable storage".
+ *
+ * <h2>Fail closed, then recover</h2>
+ * If a write or fsync fails (disk full, I/O error), that batch and everything queued fail with an
+ * {@link AuditException}: the caller must not act on those token results. The log is then <em>broken</em>:
+ * {@link #admit} refuses (and counts) every new token operation, so none runs without a record, and
+ * appends fail at once. Retrying the same write would lie (after a failed fsync the kernel may have dropped
+ * the dirty pages), so the writer thread instead retries from the last forced state, with backoff from
+ * {@value #FIRST_RETRY_MS} ms doubling to {@value #MAX_RETRY_MS} ms: reopen the file, cut it back to the
+ * size it had after the last successful fsync (what follows was never acknowledged), chain an
+ * {@value #RECOVERED_OPERATION} record that says what failed, how many records were lost and how many
+ * operations were refused, and force it. Only then does the log take records again. ERROR is logged once
+ * when the log breaks, WARN once when it recovers.
  *
  * <h2>Crash recovery: a crash loses nothing that was acted upon</h2>
  * Callers act only after their future completed, i.e. after fsync. A crash can therefore leave only
@@ -69,8 +79,18 @@ import io.ikeseal.hsm.api.AuditContext;
  * verify with {@link AuditVerifier#verify(Path, long, String)} to catch that.
  */
 public final class HashChainedAuditLog implements AuditSink {
-    /** Operation name of the record written after truncating a torn tail. */
+    /** Operation name of the record written after truncating a torn tail or resuming after a write failure. */
     public static final String RECOVERED_OPERATION = "audit-recovered";
+
+    static final long FIRST_RETRY_MS = 50;
+    static final long MAX_RETRY_MS = 1_000; // bounds the extra refusal time once space is back; a retry is cheap
+
+    /** Opens the log for appending; a test replaces it to make the disk fail and come back. */
+    interface Opener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    private static final Opener APPEND_OPENER = f -> FileChannel.open(f, CREATE, WRITE, APPEND);
 
     private static final Logger LOG = LoggerFactory.getLogger(HashChainedAuditLog.class);
     private static final Set<Path> OPEN_IN_THIS_JVM = new HashSet<>();
@@ -79,27 +99,32 @@ public final class HashChainedAuditLog implements AuditSink {
     private final Path headFile;
     private final Path registryKey;
     private final FileChannel lockChannel;
-    private final FileChannel out;
+    private final Opener opener;
     private final Thread writer;
 
     private final Object mon = new Object();
     private List<Pending> queue = new ArrayList<>(); // guarded by mon
-    private boolean closed; // guarded by mon
-    private AuditException failure; // guarded by mon
+    private volatile boolean closed; // written under mon
+    private volatile AuditException failure; // written under mon; read without it by admit()
+    private long refused; // guarded by mon: operations refused while broken
+    private long lost; // guarded by mon: records not written while broken (their results were withheld)
 
     // Writer-thread confined after start (set before Thread.start, which publishes them).
     private long seq;
     private String prev = AuditLine.GENESIS;
     private boolean headWarned;
+    private volatile FileChannel out; // replaced by recovery; volatile only for channelForTest
+    private long durableSize; // file size after the last successful force
 
     private record Pending(AuditRecord record, CompletableFuture<Void> done) {}
 
-    private HashChainedAuditLog(Path file, Path registryKey, FileChannel lockChannel, FileChannel out) {
+    private HashChainedAuditLog(Path file, Path registryKey, FileChannel lockChannel, FileChannel out, Opener opener) {
         this.file = file;
         this.headFile = AuditHead.of(file);
         this.registryKey = registryKey;
         this.lockChannel = lockChannel;
         this.out = out;
+        this.opener = opener;
         this.writer = Thread.ofPlatform()
                 .daemon(true)
                 .name("audit-writer-" + file.getFileName())
@@ -113,6 +138,11 @@ public final class HashChainedAuditLog implements AuditSink {
      *                        file says, or on I/O errors
      */
     public static HashChainedAuditLog open(Path file) {
+        return open(file, APPEND_OPENER);
+    }
+
+    /** As {@link #open(Path)}, with the file layer a test can break and heal. */
+    static HashChainedAuditLog open(Path file, Opener opener) {
         Path log = file.toAbsolutePath().normalize();
         Path lockFile = log.resolveSibling(log.getFileName() + ".lock");
         Path key;
@@ -148,8 +178,8 @@ public final class HashChainedAuditLog implements AuditSink {
                 throw new AuditException("audit log " + log + " is already open by another process (lock on " + lockFile
                         + " is held); a second writer would interleave its chain");
             }
-            out = FileChannel.open(log, CREATE, WRITE, APPEND);
-            HashChainedAuditLog l = new HashChainedAuditLog(log, key, lockChannel, out);
+            out = opener.open(log);
+            HashChainedAuditLog l = new HashChainedAuditLog(log, key, lockChannel, out, opener);
             l.recoverAndStart();
             ok = true;
             return l;
@@ -192,8 +222,9 @@ public final class HashChainedAuditLog implements AuditSink {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (mon) {
             if (failure != null) {
+                lost++;
                 return CompletableFuture.failedFuture(new AuditException(
-                        "audit log " + file + " is unusable after an earlier failure; record not written: "
+                        "audit log " + file + " cannot be written (retrying); record not written: "
                                 + failure.getMessage(),
                         failure));
             }
@@ -205,6 +236,28 @@ public final class HashChainedAuditLog implements AuditSink {
             if (queue.size() == 1) mon.notifyAll();
         }
         return done;
+    }
+
+    /**
+     * Refuses (and counts, for the recovery record) a token operation while the log is broken or closed, so
+     * that none runs without a record. Cheap: one volatile read on the healthy path.
+     */
+    @Override
+    public Optional<String> admit() {
+        if (failure == null && !closed) return Optional.empty();
+        synchronized (mon) {
+            if (closed) return Optional.of("audit log " + file + " is closed");
+            if (failure == null) return Optional.empty();
+            refused++;
+            return Optional.of("audit log " + file + " cannot be written ("
+                    + describe(failure.getCause() == null ? failure : failure.getCause())
+                    + "); retrying, and no token operation starts meanwhile");
+        }
+    }
+
+    @Override
+    public boolean broken() {
+        return failure != null;
     }
 
     /** Writes and forces everything queued, stops the writer, releases the lock. Blocks until done. */
@@ -239,6 +292,7 @@ public final class HashChainedAuditLog implements AuditSink {
             prev = t.last().hash();
         }
         checkHead();
+        durableSize = t.keep();
         if (t.torn() > 0) {
             LOG.warn(
                     "audit log {}: truncating a torn last line of {} bytes (never acknowledged) after seq {}",
@@ -297,7 +351,8 @@ public final class HashChainedAuditLog implements AuditSink {
                     write(batch.stream().map(Pending::record).toList());
                 } catch (Throwable e) { // IOException, or anything else: records are not durable either way
                     fail(e, batch);
-                    return;
+                    if (!recover(e)) return; // closed while broken
+                    continue;
                 }
                 for (Pending p : batch) p.done.complete(null);
                 writeHead();
@@ -313,6 +368,72 @@ public final class HashChainedAuditLog implements AuditSink {
         }
     }
 
+    /**
+     * Retries, with backoff, until a recovery record is forced after the last durable state; false if the log
+     * was closed first (it then stays broken, and {@link #broken} says so).
+     */
+    private boolean recover(Throwable cause) throws InterruptedException {
+        long started = System.nanoTime();
+        long delay = FIRST_RETRY_MS;
+        for (int attempt = 1; ; attempt++) {
+            synchronized (mon) {
+                long until = System.nanoTime() + delay * 1_000_000;
+                for (long left = delay; !closed && left > 0; left = (until - System.nanoTime()) / 1_000_000) {
+                    mon.wait(left);
+                }
+                if (closed) return false;
+            }
+            long refusedNow, lostNow;
+            synchronized (mon) {
+                refusedNow = refused;
+                lostNow = lost;
+            }
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            String result = "resumed after write failure (" + describe(cause) + "); " + ms + " ms, " + attempt
+                    + " attempt(s), " + lostNow + " record(s) not written, " + refusedNow
+                    + " operation(s) refused";
+            try {
+                reopenAtDurableSize();
+                write(List.of(new AuditRecord(
+                        Instant.now(), null, RECOVERED_OPERATION, null, null, AuditContext.NONE, result, 0)));
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("audit log {}: recovery attempt {} failed: {}", file, attempt, describe(e));
+                delay = Math.min(MAX_RETRY_MS, delay * 2);
+                continue;
+            }
+            long refusedAll, lostAll;
+            synchronized (mon) {
+                refusedAll = refused;
+                lostAll = lost;
+                refused = 0;
+                lost = 0;
+                failure = null;
+            }
+            LOG.warn(
+                    "audit log {} writable again after {} ms ({} attempts); chained recovery record seq {}; {} records were not written and {} token operations refused meanwhile",
+                    file,
+                    ms,
+                    attempt,
+                    seq,
+                    lostAll,
+                    refusedAll);
+            writeHead();
+            return true;
+        }
+    }
+
+    /** A fresh descriptor, cut back to what the last successful force made durable. */
+    private void reopenAtDurableSize() throws IOException {
+        closeQuietly(out);
+        out = opener.open(file);
+        if (out.size() < durableSize) {
+            // Acknowledged records are gone: chaining over the gap would hide it. Keep retrying (an
+            // operator may restore the file) and stay closed meanwhile.
+            throw new IOException("audit log shrank below its last durable size " + durableSize);
+        }
+        out.truncate(durableSize); // what follows was never acknowledged
+    }
+
     private void write(List<AuditRecord> records) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream(records.size() * 512);
         long s = seq;
@@ -324,8 +445,10 @@ public final class HashChainedAuditLog implements AuditSink {
             p = l.hash();
         }
         ByteBuffer b = ByteBuffer.wrap(buf.toByteArray());
+        int n = b.remaining();
         while (b.hasRemaining()) out.write(b);
         out.force(false); // fdatasync: data plus the size change needed to read it back; mtime is not needed
+        durableSize += n;
         seq = s;
         prev = p;
     }
@@ -334,12 +457,13 @@ public final class HashChainedAuditLog implements AuditSink {
         List<Pending> rest;
         AuditException e = new AuditException(
                 "audit log " + file + " failed writing after seq " + seq + ": " + describe(cause)
-                        + "; these records are not durable and the log accepts no more",
+                        + "; these records are not durable; no token operation starts until the log can be written again",
                 cause);
         synchronized (mon) {
             failure = e;
             rest = queue;
             queue = new ArrayList<>();
+            lost += batch.size() + rest.size();
         }
         LOG.error("{}", e.getMessage());
         for (Pending p : batch) p.done.completeExceptionally(e);

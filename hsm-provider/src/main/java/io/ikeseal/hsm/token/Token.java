@@ -64,10 +64,19 @@ public final class Token implements AutoCloseable {
     /**
      * Runs {@code body} on this token's executor. The future completes after the operation's audit record
      * is durable; if that record cannot be written the result is withheld (and destroyed if it can be).
+     * While the audit log cannot take records the body is not run at all and the future fails at once.
      */
     public <T> CompletableFuture<T> call(TokenOperation op, AuditContext context, TokenCall<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
         AuditContext ctx = context == null ? AuditContext.NONE : context;
+        // Fail closed: nothing may happen in the token that the audit log cannot record (the refusal is
+        // counted in the log's recovery record).
+        var refusal = audit.admit();
+        if (refusal.isPresent()) {
+            result.completeExceptionally(
+                    new TokenException("token '" + name() + "': " + op.operation() + " not run: " + refusal.get()));
+            return result;
+        }
         try {
             executor.execute(() -> run(op, ctx, body, result));
         } catch (RejectedExecutionException e) {
@@ -79,6 +88,12 @@ public final class Token implements AutoCloseable {
     }
 
     private <T> void run(TokenOperation op, AuditContext ctx, TokenCall<T> body, CompletableFuture<T> result) {
+        var refusal = audit.admit(); // again: the log may have broken while this waited in the queue
+        if (refusal.isPresent()) {
+            result.completeExceptionally(
+                    new TokenException("token '" + name() + "': " + op.operation() + " not run: " + refusal.get()));
+            return;
+        }
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         T value = null;

@@ -137,6 +137,27 @@ class AuditVerifierTest {
         Path f = writeLog(dir, 10);
         byte[] seventh = lines(f).get(6).getBytes(StandardCharsets.UTF_8);
         new AuditHead(7, AuditLine.parse(seventh, seventh.length).hash()).writeTo(AuditHead.of(f));
-        assertTrue(AuditVerifier.verify(f).ok(), "after a crash the head may lag the log by one group");
+        AuditVerifier.Result r = AuditVerifier.verify(f);
+        assertTrue(r.ok(), "after a crash the head may lag the log by one group");
+        assertTrue(r.reason().endsWith("head file lags by 3 record(s)"), r::toString);
+        assertEquals(1, r.notes().size(), r::toString);
+        assertTrue(r.notes().get(0).contains("says seq 7, the log ends at 10"), r::toString);
+    }
+
+    @Test
+    void missingHeadIsReported() throws Exception {
+        Path f = writeLog(dir, 4);
+        Files.delete(AuditHead.of(f));
+        AuditVerifier.Result r = AuditVerifier.verify(f);
+        assertTrue(r.ok(), r::toString);
+        assertTrue(r.reason().endsWith("NO head file"), r::toString);
+        assertTrue(r.notes().get(0).startsWith("no head file "), r::toString);
+    }
+
+    @Test
+    void consistentLogHasNoNotes() throws Exception {
+        AuditVerifier.Result r = AuditVerifier.verify(writeLog(dir, 3));
+        assertEquals("3 records, chain intact, head file consistent", r.reason());
+        assertEquals(List.of(), r.notes());
     }
 }

@@ -170,25 +170,65 @@ class HashChainedAuditLogTest {
     }
 
     @Test
-    void writeFailureFailsPendingAndLaterAppends() throws Exception {
+    void writeFailureFailsClosedUntilClosedAndStaysBroken() throws Exception {
         Path f = dir.resolve("audit.log");
-        HashChainedAuditLog log = HashChainedAuditLog.open(f);
+        BreakableDisk disk = new BreakableDisk();
+        HashChainedAuditLog log = disk.open(f);
         try {
             appendAll(log, 1, 2);
-            log.channelForTest().close(); // the disk goes away
+            disk.fail(); // the disk goes away for good
             AuditException first = failure(log.append(rec("k3")));
             assertTrue(first.getMessage().contains("failed writing after seq 2"), first.getMessage());
             assertTrue(first.getMessage().contains("not durable"), first.getMessage());
+            assertTrue(log.broken());
+            assertTrue(log.admit().orElseThrow().contains("cannot be written"));
             AuditException later = failure(log.append(rec("k4")));
-            assertTrue(later.getMessage().contains("unusable after an earlier failure"), later.getMessage());
+            assertTrue(later.getMessage().contains("cannot be written (retrying)"), later.getMessage());
         } finally {
             log.close();
         }
+        assertTrue(log.broken(), "closed while broken: the caller must be able to tell");
+        assertTrue(log.admit().isPresent());
         assertTrue(AuditVerifier.verify(f).ok());
         try (HashChainedAuditLog again = HashChainedAuditLog.open(f)) { // the failed writer released its lock
             appendAll(again, 3, 1);
         }
         assertEquals(3, AuditVerifier.verify(f).recordsChecked());
+    }
+
+    @Test
+    void recoversWhenTheDiskComesBackAndChainsARecoveryRecord() throws Exception {
+        Path f = dir.resolve("audit.log");
+        BreakableDisk disk = new BreakableDisk();
+        try (HashChainedAuditLog log = disk.open(f)) {
+            appendAll(log, 1, 2);
+            disk.fail();
+            failure(log.append(rec("k3"))); // the record that finds the disk gone: not written
+            for (int i = 0; i < 4; i++) assertTrue(log.admit().isPresent());
+            failure(log.append(rec("k4")));
+            // Part of the failed batch reached the file before the error: never acknowledged, so it must go.
+            Files.writeString(f, "{\"seq\":3,\"time\":\"20", StandardOpenOption.APPEND);
+            Thread.sleep(300); // a few retries fail meanwhile
+            assertTrue(log.broken());
+            disk.heal();
+            disk.awaitRecovered(java.time.Duration.ofSeconds(10));
+            assertTrue(log.admit().isEmpty());
+            appendAll(log, 5, 2);
+        }
+        List<String> l = lines(f);
+        assertEquals(5, l.size());
+        AuditLine marker = parse(l.get(2));
+        assertEquals(3, marker.seq());
+        assertEquals(HashChainedAuditLog.RECOVERED_OPERATION, marker.op());
+        assertTrue(marker.result().contains("2 record(s) not written, 4 operation(s) refused"), marker.result());
+        assertTrue(
+                marker.result().contains("No space left on device")
+                        || marker.result().contains("Closed"),
+                marker.result());
+        assertEquals("k5", parse(l.get(3)).key());
+        AuditVerifier.Result r = AuditVerifier.verify(f);
+        assertTrue(r.ok(), r.reason());
+        assertTrue(r.reason().contains("1 recovery record"), r.reason());
     }
 
     @Test
