@@ -47,6 +47,9 @@ final class YamlLoader {
             if (root == null) {
                 throw src.error("", EMPTY);
             }
+            // Read a second time as a tree: the records cannot tell `port: ~` from a missing port, and an
+            // explicit null silently taking the default (e.g. binding 500) is a mistake, not a choice.
+            ExplicitNulls.refuse(src, MAPPER.readTree(src.file().toFile()));
             return root;
         } catch (NoSuchFileException e) {
             throw src.error("", "file not found");

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ikeseal.testhsm.DebianTools;
+import io.ikeseal.testhsm.TestCa;
 
 /**
  * Mistakes in the IKE sections of the configuration (listen, ike, trust, connections and their children), through
@@ -33,7 +34,7 @@ class ConfigErrorsCliTest {
         }
         Files.writeString(dir.resolve("softhsm2.conf"), "directories.tokendir = /nonexistent\n");
         Files.createDirectories(dir.resolve("nssdb"));
-        Files.writeString(dir.resolve("ca.pem"), "");
+        TestCa.shared().writePem(dir.resolve("ca.pem"));
     }
 
     /** A configuration that loads; each test breaks one thing in it. */
