@@ -42,6 +42,21 @@ final class YamlLoader {
     private YamlLoader() {}
 
     static YamlModel.Root read(ConfigSource src) {
+        try {
+            return bind(src);
+        } catch (ConfigException e) {
+            // A syntax error inside a section reaches us wrapped in a mapping error that names only the section
+            // ("tokens: while parsing a block collection"); the line and column are in the parser's exception.
+            for (Throwable c = e.getCause(), d = null; c != null && c != d; d = c, c = c.getCause()) {
+                if (c instanceof JacksonYAMLParseException y) {
+                    throw syntax(src, y);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static YamlModel.Root bind(ConfigSource src) {
         try (InputStream in = Files.newInputStream(src.file())) {
             YamlModel.Root root = MAPPER.readValue(in, YamlModel.Root.class);
             if (root == null) {
