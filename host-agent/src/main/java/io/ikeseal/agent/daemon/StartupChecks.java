@@ -41,7 +41,7 @@ final class StartupChecks {
             }
         }
         try {
-            return TokenStartup.open(token.toTokenSpec(), audit);
+            return TokenStartup.open(SoftHsmConf.resolved(token.toTokenSpec()), audit);
         } catch (TokenException e) {
             if (e.ckr() == null && hasCause(e, IOException.class)) {
                 // Pkcs11Module.load: dlopen failed or the library has no C_GetFunctionList (an IOException from
