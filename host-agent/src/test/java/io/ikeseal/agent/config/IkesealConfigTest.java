@@ -312,6 +312,14 @@ class IkesealConfigTest {
     }
 
     @Test
+    void yamlSyntaxErrorInsideASectionKeepsLineAndColumn() throws IOException {
+        // Jackson wraps this one in a mapping error that names only the section ("tokens").
+        ConfigException e = fails(valid().replace("    token: ikeseal-identity\n", "   token: ikeseal-identity\n"));
+        assertEquals("line 6, column 4", e.keyPath());
+        assertTrue(e.problem().startsWith("YAML syntax error: expected <block end>"), e.problem());
+    }
+
+    @Test
     void duplicateYamlKey() throws IOException {
         ConfigException e = fails(valid().replace("threads: 4", "threads: 4\n    threads: 5"));
         assertEquals("tokens[1].threads", e.keyPath());
