@@ -25,7 +25,8 @@ final class DemoYaml {
                     module: %s
                     token: %s
                     pin-file: %s
-                    # read by SoftHSM at C_Initialize
+                    # read by SoftHSM at C_Initialize; its tokendir is relative to it, so a copy of this
+                    # directory uses its own token
                     environment:
                       SOFTHSM2_CONF: %s
                     roles: [identity]

@@ -10,6 +10,8 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import picocli.CommandLine.Command;
@@ -60,6 +62,7 @@ import io.ikeseal.testhsm.TestCa;
         })
 final class SetupDemoCommand implements Callable<Integer> {
     static final String IDENTITY_LABEL = "ikeseal-identity";
+    private static final Pattern TOKENDIR = Pattern.compile("(?m)^(directories\\.tokendir\\s*=\\s*)(.*)$");
     static final String KX_NAME = "ikeseal-kx";
     static final String DEMO_PSK = "branch-office";
     static final String GATEWAY_DN = "CN=gateway.ikeseal.demo,O=ikeseal demo";
@@ -105,6 +108,7 @@ final class SetupDemoCommand implements Callable<Integer> {
         // The branch office's key shares the "smartcard" so that one process can run both ends of the demo.
         IdentityKey branch =
                 smartcard.generateIdentity("branch-ecdsa-p256", KeyKind.EC_P256, ca, BRANCH_DN, List.of(BRANCH_SAN));
+        relativeTokenDir(smartcard.conf());
         Files.writeString(
                 d.resolve("gateway-ecdsa-p256.pem"), TestCa.pem(ecdsa.certificate()), StandardCharsets.US_ASCII);
         Files.writeString(d.resolve("gateway-rsa-3072.pem"), TestCa.pem(rsa.certificate()), StandardCharsets.US_ASCII);
@@ -139,6 +143,20 @@ final class SetupDemoCommand implements Callable<Integer> {
                         + "'hsm'");
         ctx.out().println("next: ikeseal demo --dir " + d + "   (or: ikeseal token probe --config " + yaml + ")");
         return ExitCode.OK;
+    }
+
+    /**
+     * Rewrites the SoftHSM conf's token directory relative to the conf, which ikeseal resolves at start: a copy of
+     * the demo directory then signs with its own token, never with the original's. (The fixture has already read
+     * the conf; SoftHSM reads it only at C_Initialize.)
+     */
+    static void relativeTokenDir(Path conf) throws IOException {
+        Path base = conf.toAbsolutePath().getParent();
+        Matcher m = TOKENDIR.matcher(Files.readString(conf, StandardCharsets.UTF_8));
+        String text = m.replaceAll(r -> Matcher.quoteReplacement("# relative to this file for ikeseal; softhsm2-util"
+                + " resolves it against the working directory\n"
+                + r.group(1) + base.relativize(Path.of(r.group(2).strip()))));
+        Files.writeString(conf, text, StandardCharsets.UTF_8);
     }
 
     private Path prepare(Path d) throws IOException {

@@ -79,7 +79,8 @@ public record IkesealConfig(
         List<Path> trust = new ArrayList<>();
         List<String> rawTrust = root.trust() == null ? List.of() : root.trust();
         for (int i = 0; i < rawTrust.size(); i++) {
-            trust.add(src.existingFile(ConfigSource.index("trust", i), rawTrust.get(i)));
+            String at = ConfigSource.index("trust", i);
+            trust.add(TrustFiles.certificates(src, at, src.existingFile(at, rawTrust.get(i))));
         }
         List<ConnectionConfig> connections = connections(root.connections(), src, tokens, identities, psks, trust, ike);
         List<InetAddress> listen = listen(root.listen(), connections, src);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -42,6 +43,9 @@ public record TokenConfig(
 
     private static final Set<String> PATH_VARS = Set.of("PKCS11SPY_OUTPUT");
     public static final int MAX_THREADS = 256;
+    private static final Set<Set<PosixFilePermission>> OWNER_ONLY = Set.of(
+            EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+            EnumSet.of(PosixFilePermission.OWNER_READ));
 
     public TokenConfig {
         environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
@@ -167,16 +171,20 @@ public record TokenConfig(
         return PinSource.none();
     }
 
-    /** A PIN file must exist and must not be readable by everyone. */
+    /** A PIN file must exist and be the owner's alone: mode 0600 or 0400, as the README promises. */
     private static Path pinFile(ConfigSource src, String at, String path) {
         Path p = src.existingFile(at, path);
+        Set<PosixFilePermission> perms;
         try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-            if (perms.contains(PosixFilePermission.OTHERS_READ)) {
-                throw src.error(at, "PIN file " + p + " is readable by others; chmod o-rwx it");
-            }
+            perms = Files.getPosixFilePermissions(p);
         } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system: nothing to check
+            return p; // not a POSIX file system: nothing to check
+        }
+        if (!OWNER_ONLY.contains(perms)) {
+            throw src.error(
+                    at,
+                    "PIN file " + p + " has mode " + PosixFilePermissions.toString(perms)
+                            + ", must be rw------- or r-------- (0600 or 0400); chmod 600 it");
         }
         return p;
     }

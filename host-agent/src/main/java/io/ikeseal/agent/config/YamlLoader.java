@@ -42,11 +42,29 @@ final class YamlLoader {
     private YamlLoader() {}
 
     static YamlModel.Root read(ConfigSource src) {
+        try {
+            return bind(src);
+        } catch (ConfigException e) {
+            // A syntax error inside a section reaches us wrapped in a mapping error that names only the section
+            // ("tokens: while parsing a block collection"); the line and column are in the parser's exception.
+            for (Throwable c = e.getCause(), d = null; c != null && c != d; d = c, c = c.getCause()) {
+                if (c instanceof JacksonYAMLParseException y) {
+                    throw syntax(src, y);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static YamlModel.Root bind(ConfigSource src) {
         try (InputStream in = Files.newInputStream(src.file())) {
             YamlModel.Root root = MAPPER.readValue(in, YamlModel.Root.class);
             if (root == null) {
                 throw src.error("", EMPTY);
             }
+            // Read a second time as a tree: the records cannot tell `port: ~` from a missing port, and an
+            // explicit null silently taking the default (e.g. binding 500) is a mistake, not a choice.
+            ExplicitNulls.refuse(src, MAPPER.readTree(src.file().toFile()));
             return root;
         } catch (NoSuchFileException e) {
             throw src.error("", "file not found");

@@ -143,7 +143,13 @@ public final class IkeDaemon implements AutoCloseable {
         for (IdentityConfig id : config.identities()) {
             if (config.connections().stream().anyMatch(c -> id.name().equals(c.identity()))) {
                 Token t = tokens.open(config.token(id.token()).orElseThrow());
-                identities.put(id.name(), TokenIdentity.find(t, id.key()));
+                identities.put(id.name(), StartupChecks.key(config, id, t));
+            }
+        }
+        for (int i = 0; i < config.connections().size(); i++) {
+            ConnectionConfig c = config.connections().get(i);
+            if (c.localAuth() == ConnectionConfig.AuthKind.PUBKEY) {
+                StartupChecks.localId(config, c, i, identities.get(c.identity()));
             }
         }
         ExchangeSettings settings =

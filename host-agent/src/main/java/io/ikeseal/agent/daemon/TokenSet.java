@@ -8,7 +8,6 @@ import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.agent.exchange.TokenTimeMeter;
 import io.ikeseal.hsm.audit.AuditSink;
 import io.ikeseal.hsm.audit.HashChainedAuditLog;
-import io.ikeseal.hsm.startup.TokenStartup;
 import io.ikeseal.hsm.token.Token;
 
 /**
@@ -17,10 +16,12 @@ import io.ikeseal.hsm.token.Token;
  * tokens first, then the log.
  */
 public final class TokenSet implements AutoCloseable {
+    private final IkesealConfig config;
     private final TokenTimeMeter audit;
     private final Map<String, Token> open = new LinkedHashMap<>();
 
     public TokenSet(IkesealConfig config) {
+        this.config = config;
         this.audit = new TokenTimeMeter(HashChainedAuditLog.open(config.audit().log()));
     }
 
@@ -33,12 +34,15 @@ public final class TokenSet implements AutoCloseable {
         return audit;
     }
 
-    /** Opens (loads, logs in to, self-tests) a configured token, or returns it if already open. */
-    public synchronized Token open(TokenConfig config) {
-        Token t = open.get(config.name());
+    /**
+     * Opens (loads, logs in to, self-tests) a configured token, or returns it if already open. A token entry that
+     * cannot work (no PIN, not a PKCS#11 module) fails with a {@code ConfigException} naming its key.
+     */
+    public synchronized Token open(TokenConfig token) {
+        Token t = open.get(token.name());
         if (t == null) {
-            t = TokenStartup.open(config.toTokenSpec(), audit);
-            open.put(config.name(), t);
+            t = StartupChecks.open(config, token, audit);
+            open.put(token.name(), t);
         }
         return t;
     }

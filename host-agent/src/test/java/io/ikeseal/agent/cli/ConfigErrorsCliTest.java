@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ikeseal.testhsm.DebianTools;
+import io.ikeseal.testhsm.TestCa;
 
 /**
  * Mistakes in the IKE sections of the configuration (listen, ike, trust, connections and their children), through
@@ -33,7 +34,7 @@ class ConfigErrorsCliTest {
         }
         Files.writeString(dir.resolve("softhsm2.conf"), "directories.tokendir = /nonexistent\n");
         Files.createDirectories(dir.resolve("nssdb"));
-        Files.writeString(dir.resolve("ca.pem"), "");
+        TestCa.shared().writePem(dir.resolve("ca.pem"));
     }
 
     /** A configuration that loads; each test breaks one thing in it. */
@@ -191,5 +192,54 @@ class ConfigErrorsCliTest {
                 valid().replace("local-ts: [10.1.0.0/16]", "local-ts: [10.1.0.1/16]"),
                 "connections[0].children[0].local-ts[0]",
                 "'10.1.0.1/16': address has bits set after the /16 prefix; the network is 10.1.0.0/16");
+    }
+
+    @Test
+    void portWithoutAValueIsNotPort500() throws IOException {
+        assertRefused(
+                valid().replace("  port: 15500", "  port: ~"),
+                "ike.port",
+                "no value (~, null or nothing after the colon); write a value, or leave the key out to use its"
+                        + " default");
+    }
+
+    @Test
+    void pinFileReadableByTheGroup() throws IOException {
+        Path pin = dir.resolve("hsm.pin");
+        Files.setPosixFilePermissions(pin, PosixFilePermissions.fromString("rw-r-----"));
+        assertRefused(
+                valid(),
+                "tokens[1].pin-file",
+                "PIN file " + pin.toAbsolutePath().normalize()
+                        + " has mode rw-r-----, must be rw------- or r-------- (0600 or 0400); chmod 600 it");
+    }
+
+    @Test
+    void trustFileThatIsNotACertificate() throws IOException {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "not a certificate\n");
+        assertRefused(
+                valid(),
+                "trust[0]",
+                "not a certificate file: " + ca.toAbsolutePath().normalize()
+                        + " (expected PEM or DER X.509 CA certificates)");
+    }
+
+    /** Without --debug: the line and column of each kind of YAML syntax error, on one line. */
+    @Test
+    void yamlSyntaxErrorsNameLineAndColumn() throws IOException {
+        String[][] cases = {
+            {valid().replace("    token: ikeseal-identity\n", "   token: ikeseal-identity\n"), "line 6, column 4: "},
+            {valid().replace("listen: [127.0.0.1]", "listen: [127.0.0.1"), "line "},
+            {valid().replace("token: \"NSS Certificate DB\"", "token: \"NSS Certificate DB"), "line "},
+            {valid().replace("  - name: hsm", "\t- name: hsm"), "line "},
+            {valid().replace("trust: [ca.pem]", "trust: [ca.pem]]"), "line "},
+        };
+        for (String[] c : cases) {
+            Path f = write(c[0]).toAbsolutePath().normalize();
+            Cli.Result r = Cli.run("run", "--config", f.toString());
+            assertEquals(2, r.exit(), r.toString());
+            assertTrue(r.err().startsWith("ikeseal: " + f + ": " + c[1]), r.err());
+            assertTrue(r.err().matches("(?s)[^\n]*: line \\d+, column \\d+: YAML syntax error: [^\n]*\n"), r.err());
+        }
     }
 }

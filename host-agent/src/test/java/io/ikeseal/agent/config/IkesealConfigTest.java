@@ -27,6 +27,7 @@ import io.ikeseal.hsm.token.SlotSelector;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.hsm.token.TokenSpec;
 import io.ikeseal.testhsm.DebianTools;
+import io.ikeseal.testhsm.TestCa;
 
 /** Loading real files: the happy path, and one test per class of configuration error with its exact message. */
 class IkesealConfigTest {
@@ -311,6 +312,14 @@ class IkesealConfigTest {
     }
 
     @Test
+    void yamlSyntaxErrorInsideASectionKeepsLineAndColumn() throws IOException {
+        // Jackson wraps this one in a mapping error that names only the section ("tokens").
+        ConfigException e = fails(valid().replace("    token: ikeseal-identity\n", "   token: ikeseal-identity\n"));
+        assertEquals("line 6, column 4", e.keyPath());
+        assertTrue(e.problem().startsWith("YAML syntax error: expected <block end>"), e.problem());
+    }
+
+    @Test
     void duplicateYamlKey() throws IOException {
         ConfigException e = fails(valid().replace("threads: 4", "threads: 4\n    threads: 5"));
         assertEquals("tokens[1].threads", e.keyPath());
@@ -330,13 +339,52 @@ class IkesealConfigTest {
     }
 
     @Test
-    void worldReadablePinFileIsRefused() throws IOException {
-        Files.setPosixFilePermissions(dir.resolve("smartcard.pin"), PosixFilePermissions.fromString("rw-r--r--"));
+    void pinFileReadableByGroupOrOthersIsRefused() throws IOException {
+        Path pin = dir.resolve("smartcard.pin");
+        for (String mode : List.of("rw-r--r--", "rw-r-----", "rw--w----", "rwx------")) {
+            Files.setPosixFilePermissions(pin, PosixFilePermissions.fromString(mode));
+            assertFails(
+                    valid(),
+                    "tokens[0].pin-file",
+                    "PIN file " + pin.toAbsolutePath().normalize() + " has mode " + mode
+                            + ", must be rw------- or r-------- (0600 or 0400); chmod 600 it");
+        }
+        Files.setPosixFilePermissions(pin, PosixFilePermissions.fromString("r--------"));
+        IkesealConfig.load(write(valid()));
+    }
+
+    @Test
+    void explicitNullIsRefusedNotDefaulted() throws IOException {
+        String problem = "no value (~, null or nothing after the colon); write a value, or leave the key out"
+                + " to use its default";
+        assertFails(valid() + "ike:\n  port: ~\n", "ike.port", problem);
+        assertFails(valid() + "ike:\n  port: null\n", "ike.port", problem);
+        assertFails(valid() + "ike:\n  cookie-threshold:\n", "ike.cookie-threshold", problem);
+        assertFails(valid().replace("threads: 4", "threads: ~"), "tokens[1].threads", problem);
+        assertFails(valid() + "ike: ~\n", "ike", problem);
+    }
+
+    @Test
+    void trustFileThatIsNotACertificate() throws IOException {
+        Files.writeString(dir.resolve("ca.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
         assertFails(
-                valid(),
-                "tokens[0].pin-file",
-                "PIN file " + dir.resolve("smartcard.pin").toAbsolutePath().normalize()
-                        + " is readable by others; chmod o-rwx it");
+                valid() + "trust: [ca.pem]\n",
+                "trust[0]",
+                "not a certificate file: "
+                        + dir.resolve("ca.pem").toAbsolutePath().normalize()
+                        + " (expected PEM or DER X.509 CA certificates)");
+        Files.writeString(dir.resolve("ca.pem"), "");
+        assertFails(
+                valid() + "trust: [ca.pem]\n",
+                "trust[0]",
+                "no certificate in " + dir.resolve("ca.pem").toAbsolutePath().normalize()
+                        + " (expected PEM or DER X.509 CA certificates)");
+        TestCa.shared().writePem(dir.resolve("ca2.pem"));
+        assertEquals(
+                1,
+                IkesealConfig.load(write(valid() + "trust: [ca2.pem]\n"))
+                        .trust()
+                        .size());
     }
 
     @Test
@@ -390,6 +438,9 @@ class IkesealConfigTest {
                 assertTrue(p.startsWith(dir), e.getMessage());
                 if (missing.group(1).equals("directory")) {
                     Files.createDirectories(p);
+                } else if (e.keyPath().startsWith("trust")) {
+                    Files.createDirectories(p.getParent());
+                    TestCa.shared().writePem(p);
                 } else {
                     Files.createDirectories(p.getParent());
                     Files.createFile(
