@@ -72,7 +72,7 @@ public final class IkeGateway {
                         peer, p -> new PeerReassemblyBudget(PeerReassemblyBudget.DEFAULT_BYTES)),
                 responderTable());
         this.responders = new ResponderSessions(
-                workers, cookies, settings.cookieThreshold(), outputs.counters(), new ResponderSessions.Starter() {
+                workers, cookies, settings, scheduler.clock(), outputs.counters(), new ResponderSessions.Starter() {
                     @Override
                     public IkeSa create(IkeDatagram request, IkeSender replies) {
                         return newResponder(request, replies);
@@ -82,7 +82,12 @@ public final class IkeGateway {
                     public void begin(IkeSa sa, IkeDatagram request) {
                         sa.exec()
                                 .execute(() -> new IkeSaInitResponder(
-                                                sa, crypto, random, settings.fragmentation(), credentials.anchors())
+                                                sa,
+                                                crypto,
+                                                random,
+                                                settings.fragmentation(),
+                                                credentials.anchors(),
+                                                responders.refusals())
                                         .handle(request.message(), request));
                     }
                 });
