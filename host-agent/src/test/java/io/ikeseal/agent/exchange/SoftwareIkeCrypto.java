@@ -62,6 +62,11 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         return n == null ? 0 : n.get();
     }
 
+    /** Every port operation counted so far. */
+    int totalCalls() {
+        return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     private void count(String operation) {
         calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
     }
