@@ -79,7 +79,7 @@ public final class IkeGateway {
                     }
 
                     @Override
-                    public void begin(IkeSa sa, IkeDatagram request) {
+                    public void begin(IkeSa sa, IkeDatagram request, Runnable answered) {
                         sa.exec()
                                 .execute(() -> new IkeSaInitResponder(
                                                 sa,
@@ -87,7 +87,8 @@ public final class IkeGateway {
                                                 random,
                                                 settings.fragmentation(),
                                                 credentials.anchors(),
-                                                responders.refusals())
+                                                responders.refusals(),
+                                                answered)
                                         .handle(request.message(), request));
                     }
                 });

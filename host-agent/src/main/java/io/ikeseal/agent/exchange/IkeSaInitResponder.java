@@ -45,6 +45,8 @@ final class IkeSaInitResponder implements ResponderTask {
     private final boolean fragmentation;
     private final TrustAnchors anchors;
     private final Refusals refusals;
+    /** Our token work for this request is over; failures close the SA, which says the same. */
+    private final Runnable answered;
 
     IkeSaInitResponder(
             IkeSa sa,
@@ -52,9 +54,11 @@ final class IkeSaInitResponder implements ResponderTask {
             IkeRandom random,
             boolean fragmentation,
             TrustAnchors anchors,
-            Refusals refusals) {
+            Refusals refusals,
+            Runnable answered) {
         this.sa = sa;
         this.refusals = refusals;
+        this.answered = answered;
         this.crypto = crypto;
         this.random = random;
         this.fragmentation = fragmentation;
@@ -191,6 +195,7 @@ final class IkeSaInitResponder implements ResponderTask {
                         List.of()),
                 d.keys());
         sa.tasks().respondUnprotected(0, octets);
+        answered.run();
         LOG.debug(
                 "{}: IKE_SA_INIT answered, {}{}",
                 sa.name(),

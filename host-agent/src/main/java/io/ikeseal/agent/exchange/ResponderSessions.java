@@ -43,6 +43,14 @@ final class ResponderSessions implements IkeSaInitListener {
      * us parsing and hashing (a 60 KB request used to be fully processed).
      */
     static final int MAX_INIT_OCTETS = 8192;
+    /**
+     * IKE_SA_INIT token work (key generation, derivation) running at once, and admitted requests waiting for it: a
+     * token serves a few threads, so 16 keep it busy while IKE_AUTH work of SAs past IKE_SA_INIT finds at most 16
+     * new SAs' work ahead of it. Beyond the queue a request is dropped as if lost; its initiator retransmits.
+     */
+    static final int INIT_SLOTS = 16;
+
+    static final int INIT_WAITING = 64;
 
     private final SerialExecutor intake;
     private final Cookies cookies;
@@ -50,16 +58,20 @@ final class ResponderSessions implements IkeSaInitListener {
     private final Refusals refusals;
     private final DropCounters counters;
     private final Starter starter;
+    private final InitWork work = new InitWork(INIT_SLOTS, INIT_WAITING);
     /** Every SA a peer started, until it closes: a late IKE_SA_INIT retransmission must not start another. */
     private final Map<HalfOpenKey, IkeSa> started = new ConcurrentHashMap<>();
 
     private record HalfOpenKey(long spiI, InetSocketAddress peer) {}
 
-    /** Makes responder SAs: {@link #create} registers one, {@link #begin} runs IKE_SA_INIT on its executor. */
+    /**
+     * Makes responder SAs: {@link #create} registers one, {@link #begin} runs IKE_SA_INIT on its executor and calls
+     * {@code answered} once it answered (its token work is over).
+     */
     interface Starter {
         IkeSa create(IkeDatagram request, IkeSender replies);
 
-        void begin(IkeSa sa, IkeDatagram request);
+        void begin(IkeSa sa, IkeDatagram request, Runnable answered);
     }
 
     ResponderSessions(
@@ -122,7 +134,12 @@ final class ResponderSessions implements IkeSaInitListener {
                 return;
             }
         }
+        if (work.full()) {
+            counters.countSa("init-queue-full");
+            return;
+        }
         IkeSa sa = starter.create(dg, replies);
+        InitWork.Ticket ticket = work.ticket(t -> starter.begin(sa, dg, t::done));
         started.put(key, sa);
         counts.add(ip);
         AtomicBoolean counted = new AtomicBoolean(true);
@@ -135,9 +152,10 @@ final class ResponderSessions implements IkeSaInitListener {
                 () -> { // before the SA runs anything: its executor publishes this to it
                     started.remove(key, sa);
                     notHalfOpen.run();
+                    ticket.done();
                 });
         Continuations.inline(sa.established(), (info, e) -> notHalfOpen.run());
-        starter.begin(sa, dg);
+        work.start(ticket);
     }
 
     /** §2.6: the COOKIE must come first and be ours for this Ni, IPi and SPIi; otherwise hand one out. */
