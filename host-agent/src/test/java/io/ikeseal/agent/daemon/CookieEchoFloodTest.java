@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.ikeseal.agent.config.AdmissionSettings;
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.wire.ExchangeType;
 import io.ikeseal.agent.wire.IkeHeader;
 import io.ikeseal.agent.wire.IkeMessage;
@@ -109,6 +110,103 @@ class CookieEchoFloodTest {
             assertTrue(
                     keygens <= AdmissionSettings.DEFAULT.sourceLimit(), keygens + " key generations for the attacker");
             assertTrue(gw.counters().getSa("half-open-source-limit") >= sent.get() / 2);
+        }
+    }
+
+    /**
+     * Test (c) of issue 9: plain IKE_SA_INIT requests from 64 addresses in 64 /24s of 127.0.0.0/8 (as spoofed
+     * senders would, never answering a COOKIE) at 1,500 a second for 3 s. Past the global cookie threshold every
+     * request needs a cookie, so their key generations stay at that threshold while the branch office completes.
+     */
+    @Test
+    void spoofedRequestsFromManyAddressesCostAtMostTheGlobalCookieThreshold() throws Exception {
+        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw));
+                RawInitiator shape = new RawInitiator(gw.ike())) {
+            handshake(br, gw);
+            List<DatagramSocket> sockets = new ArrayList<>();
+            try {
+                for (int i = 1; i <= 64; i++) {
+                    sockets.add(
+                            new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0." + i + ".9"), 0)));
+                }
+                long before = spoofedKeygens();
+                List<IkePayload> payloads = shape.initPayloads();
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicLong sent = new AtomicLong();
+                Thread flood = Thread.ofPlatform()
+                        .name("spoofed-flood")
+                        .start(() -> floodFrom(sockets, gw, payloads, stop, sent));
+                long start = System.nanoTime();
+                List<Long> loaded = new ArrayList<>();
+                int failed = 0;
+                try {
+                    while (loaded.size() + failed < LEGIT_HANDSHAKES || millisSince(start) < FLOOD_MILLIS) {
+                        assertTrue(millisSince(start) < GUARD_MILLIS, "bounded");
+                        if (loaded.size() + failed >= LEGIT_HANDSHAKES) {
+                            Thread.sleep(10);
+                            continue;
+                        }
+                        try {
+                            loaded.add(handshake(br, gw));
+                        } catch (Exception | AssertionError e) {
+                            failed++;
+                        }
+                    }
+                } finally {
+                    stop.set(true);
+                    flood.join(5_000);
+                }
+                long millis = millisSince(start);
+                long keygens = spoofedKeygens() - before;
+                System.out.printf(
+                        "spoofed flood: %d requests from 64 addresses in %d ms (%.0f/s), %d COOKIEs sent, key"
+                                + " generations %d; legit %d/%d, loaded median %d ms max %d ms%n",
+                        sent.get(),
+                        millis,
+                        sent.get() * 1000.0 / millis,
+                        gw.counters().getSa("cookie-sent"),
+                        keygens,
+                        loaded.size(),
+                        LEGIT_HANDSHAKES,
+                        median(loaded),
+                        Collections.max(loaded));
+                assertTrue(sent.get() * 1000.0 / millis >= 1_000, "flood rate");
+                assertEquals(0, failed, "legitimate handshakes failed");
+                assertTrue(
+                        keygens <= ExchangeSettings.DEFAULT.cookieThreshold(),
+                        keygens + " key generations for the spoofed sources");
+            } finally {
+                sockets.forEach(DatagramSocket::close);
+            }
+        }
+    }
+
+    private static long spoofedKeygens() {
+        return scenario.auditLog().stream()
+                .filter(a -> "dh-keygen".equals(a.op())
+                        && a.peer() != null
+                        && a.peer().startsWith("127.0.")
+                        && !a.peer().startsWith("127.0.0."))
+                .count();
+    }
+
+    /** New SPIs at {@link #PER_SECOND}, round robin over {@code sockets}, never reading an answer. */
+    private static void floodFrom(
+            List<DatagramSocket> sockets, Side gw, List<IkePayload> payloads, AtomicBoolean stop, AtomicLong sent) {
+        long start = System.nanoTime();
+        long spi = 0x5500_0000_0000_0000L;
+        try {
+            while (!stop.get()) {
+                long due = millisSince(start) * PER_SECOND / 1000;
+                while (sent.get() < due) {
+                    send(sockets.get((int) (spi % sockets.size())), gw, request(++spi, payloads, null));
+                    sent.incrementAndGet();
+                }
+                Thread.sleep(10);
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("flood: " + e, e);
         }
     }
 
