@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import io.ikeseal.agent.config.AdmissionSettings;
 import io.ikeseal.agent.config.AuditConfig;
 import io.ikeseal.agent.config.ConnectionConfig;
+import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TokenSet;
@@ -89,6 +91,18 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
         this.ctx = ctx;
     }
 
+    /**
+     * The gateway's settings with its per-address and per-prefix admission limits opened to the global one: here one
+     * host runs K handshakes at once on purpose, and limits meant for the internet would measure themselves instead
+     * of the tokens. Cookies past the global threshold still apply (RFC 7296 §2.6).
+     */
+    private ExchangeSettings oneHost(IkesealConfig gw) {
+        ExchangeSettings ex = gw.ike().exchange();
+        AdmissionSettings a = ex.admission();
+        int all = Math.max(a.halfOpenLimit(), inFlight + 1);
+        return ex.withAdmission(new AdmissionSettings(all, all, all, all, all, a.refusalsPerSource(), a.refusals()));
+    }
+
     /** One established handshake: wall time from initiate to established, and its token time. */
     private record Sample(long nanos, long tokenMicros) {}
 
@@ -118,7 +132,7 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
         try (TokenSet tokens = new TokenSet(gwConfig)) {
             IkeDaemon.Options options =
                     IkeDaemon.Options.defaults().withPorts(0, 0).withInstaller(NOWHERE);
-            try (IkeDaemon gateway = IkeDaemon.start(gwConfig, tokens, options);
+            try (IkeDaemon gateway = IkeDaemon.start(gwConfig, tokens, options.withSettings(oneHost(gwConfig)));
                     IkeDaemon branch = IkeDaemon.start(toPort(brConfig, conn, gateway.ikePort()), tokens, options)) {
                 IkeSaInfo first = branch.initiate(conn.name()).get(30, TimeUnit.SECONDS);
                 run(branch, conn.name(), warmup);

@@ -15,6 +15,7 @@ import io.ikeseal.agent.auth.SignaturePolicy;
  * @param fragmentSize       largest IKE message sent unfragmented once both sides support RFC 7383 (IP + UDP excluded)
  * @param windowSize         how many requests of a peer we work on at once (RFC 7296 §2.3); above 1 it is announced
  *                           with N(SET_WINDOW_SIZE) in IKE_AUTH, and that many answers are kept for retransmissions
+ * @param admission          per-source, per-prefix and global half-open limits and refusal rates (§2.6)
  */
 public record ExchangeSettings(
         Duration retransmitTimeout,
@@ -26,7 +27,8 @@ public record ExchangeSettings(
         int fragmentSize,
         boolean fragmentation,
         int windowSize,
-        SignaturePolicy signatures) {
+        SignaturePolicy signatures,
+        AdmissionSettings admission) {
     /** The largest window we announce: each slot keeps one cached answer per SA. */
     public static final int MAX_WINDOW_SIZE = 64;
 
@@ -41,7 +43,8 @@ public record ExchangeSettings(
             1280,
             true,
             1,
-            SignaturePolicy.DEFAULT);
+            SignaturePolicy.DEFAULT,
+            AdmissionSettings.DEFAULT);
 
     public ExchangeSettings {
         if (retransmitTimeout.isNegative()
@@ -85,7 +88,8 @@ public record ExchangeSettings(
                 fragmentSize,
                 fragmentation,
                 windowSize,
-                signatures);
+                signatures,
+                admission);
     }
 
     public ExchangeSettings withHalfOpen(Duration timeout, int threshold) {
@@ -99,7 +103,8 @@ public record ExchangeSettings(
                 fragmentSize,
                 fragmentation,
                 windowSize,
-                signatures);
+                signatures,
+                admission);
     }
 
     public ExchangeSettings withFragments(boolean enabled, int size) {
@@ -113,7 +118,8 @@ public record ExchangeSettings(
                 size,
                 enabled,
                 windowSize,
-                signatures);
+                signatures,
+                admission);
     }
 
     public ExchangeSettings withClosedLinger(Duration linger) {
@@ -127,7 +133,8 @@ public record ExchangeSettings(
                 fragmentSize,
                 fragmentation,
                 windowSize,
-                signatures);
+                signatures,
+                admission);
     }
 
     /** The same settings with a window of {@code size} for the peer's requests (§2.3). */
@@ -142,6 +149,23 @@ public record ExchangeSettings(
                 fragmentSize,
                 fragmentation,
                 size,
-                signatures);
+                signatures,
+                admission);
+    }
+
+    /** The same settings with other admission limits (RFC 7296 §2.6). */
+    public ExchangeSettings withAdmission(AdmissionSettings limits) {
+        return new ExchangeSettings(
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                halfOpenTimeout,
+                cookieThreshold,
+                closedLinger,
+                fragmentSize,
+                fragmentation,
+                windowSize,
+                signatures,
+                limits);
     }
 }

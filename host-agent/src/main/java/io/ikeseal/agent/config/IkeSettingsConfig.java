@@ -81,7 +81,8 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
                 fragmentSize,
                 fragmentation,
                 window,
-                SignaturePolicy.DEFAULT);
+                SignaturePolicy.DEFAULT,
+                AdmissionSettings.from(raw, src));
         return new IkeSettingsConfig(port, natT, ex, tier);
     }
 

@@ -32,7 +32,14 @@ final class YamlModel {
             Boolean fragmentation,
             Integer fragmentSize,
             Integer windowSize,
-            String requireTier) {}
+            String requireTier,
+            Integer halfOpenLimit,
+            Integer sourceCookieThreshold,
+            Integer sourceHalfOpenLimit,
+            Integer prefixCookieThreshold,
+            Integer prefixHalfOpenLimit,
+            Integer refusalsPerSource,
+            Integer refusalsPerSecond) {}
 
     record Connection(
             String name,

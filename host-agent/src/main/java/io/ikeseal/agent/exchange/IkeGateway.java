@@ -72,17 +72,23 @@ public final class IkeGateway {
                         peer, p -> new PeerReassemblyBudget(PeerReassemblyBudget.DEFAULT_BYTES)),
                 responderTable());
         this.responders = new ResponderSessions(
-                workers, cookies, settings.cookieThreshold(), outputs.counters(), new ResponderSessions.Starter() {
+                workers, cookies, settings, scheduler.clock(), outputs.counters(), new ResponderSessions.Starter() {
                     @Override
                     public IkeSa create(IkeDatagram request, IkeSender replies) {
                         return newResponder(request, replies);
                     }
 
                     @Override
-                    public void begin(IkeSa sa, IkeDatagram request) {
+                    public void begin(IkeSa sa, IkeDatagram request, Runnable answered) {
                         sa.exec()
                                 .execute(() -> new IkeSaInitResponder(
-                                                sa, crypto, random, settings.fragmentation(), credentials.anchors())
+                                                sa,
+                                                crypto,
+                                                random,
+                                                settings.fragmentation(),
+                                                credentials.anchors(),
+                                                responders.refusals(),
+                                                answered)
                                         .handle(request.message(), request));
                     }
                 });

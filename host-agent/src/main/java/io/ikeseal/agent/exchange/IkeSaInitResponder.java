@@ -44,9 +44,21 @@ final class IkeSaInitResponder implements ResponderTask {
     private final IkeRandom random;
     private final boolean fragmentation;
     private final TrustAnchors anchors;
+    private final Refusals refusals;
+    /** Our token work for this request is over; failures close the SA, which says the same. */
+    private final Runnable answered;
 
-    IkeSaInitResponder(IkeSa sa, IkeCrypto crypto, IkeRandom random, boolean fragmentation, TrustAnchors anchors) {
+    IkeSaInitResponder(
+            IkeSa sa,
+            IkeCrypto crypto,
+            IkeRandom random,
+            boolean fragmentation,
+            TrustAnchors anchors,
+            Refusals refusals,
+            Runnable answered) {
         this.sa = sa;
+        this.refusals = refusals;
+        this.answered = answered;
         this.crypto = crypto;
         this.random = random;
         this.fragmentation = fragmentation;
@@ -187,6 +199,7 @@ final class IkeSaInitResponder implements ResponderTask {
                         List.of()),
                 d.keys());
         sa.tasks().respondUnprotected(0, octets);
+        answered.run();
         LOG.debug(
                 "{}: IKE_SA_INIT answered, {}{}",
                 sa.name(),
@@ -196,15 +209,17 @@ final class IkeSaInitResponder implements ResponderTask {
 
     private record Derived(byte[] keData, IkeSaSecrets keys) {}
 
-    /** An unprotected error answer with responder SPI 0 (§1.2, §2.6), and no state kept. */
+    /**
+     * An unprotected error answer with responder SPI 0 (§1.2, §2.6), and no state kept. Answer and log line only as
+     * {@link Refusals} allows: the source may be forged, and each refusal is counted either way.
+     */
     private void refuse(IkeDatagram dg, NotifyPayload error, String why) {
-        IkeHeader h = IkeHeader.of(sa.spiI(), 0, ExchangeType.IKE_SA_INIT, false, true, 0);
-        sa.path().send(new IkeMessage(h, List.of(error)).encode()).exceptionally(e -> null); // as a lost datagram
-        LOG.info(
-                "IKE_SA_INIT from {} refused with {}: {}",
-                IkeSaInfo.address(dg.sender()),
-                NotifyType.name(error.notifyType()),
-                why);
-        sa.close(NotifyType.name(error.notifyType()), false);
+        String reason = NotifyType.name(error.notifyType());
+        if (refusals.allow(dg.sender().getAddress(), reason)) {
+            IkeHeader h = IkeHeader.of(sa.spiI(), 0, ExchangeType.IKE_SA_INIT, false, true, 0);
+            sa.path().send(new IkeMessage(h, List.of(error)).encode()).exceptionally(e -> null); // as a lost datagram
+            LOG.info("IKE_SA_INIT from {} refused with {}: {}", IkeSaInfo.address(dg.sender()), reason, why);
+        }
+        sa.close(reason, false);
     }
 }

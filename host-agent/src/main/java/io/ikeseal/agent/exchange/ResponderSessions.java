@@ -1,12 +1,13 @@
 package io.ikeseal.agent.exchange;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,37 +29,62 @@ import io.ikeseal.agent.wire.NotifyType;
 /**
  * New IKE SAs with us as responder: every IKE_SA_INIT request the transport hands over (responder SPI 0). A
  * retransmission is recognised by initiator SPI and peer address and answered from the SA it started (§2.1).
- * Beyond {@link ExchangeSettings#cookieThreshold()} half-open SAs a request must carry a valid COOKIE as its first
- * payload, else it gets one and costs us nothing more (§2.6): no state, no token call.
+ * Admission comes before any token work and leaves no state when it refuses: a request with a message ID other
+ * than 0 (§2.2) or larger than {@link #MAX_INIT_OCTETS} is dropped; past the half-open limits of
+ * {@link HalfOpenCounts} (global, per source, per prefix) requests are dropped, past its cookie thresholds they must
+ * carry a valid COOKIE as first payload, else they get one, as {@link Refusals} allows (§2.6, RFC 8019 §4).
  */
 final class ResponderSessions implements IkeSaInitListener {
     private static final Logger LOG = LoggerFactory.getLogger(ResponderSessions.class);
-    /** Half-open SAs beyond which requests are dropped outright, cookie or not. */
-    private static final int HARD_LIMIT_FACTOR = 20;
+    /**
+     * IKE_SA_INIT cannot be fragmented (RFC 7383 §2.5), so it must fit a datagram a path carries; the largest we
+     * would accept (MODP-8192 KE of 1,024 octets, a few dozen transforms, NAT and hash notifications, a CERTREQ)
+     * stays below 3 KiB. 8 KiB leaves room for what initiators add, and refuses jumbo messages meant only to cost
+     * us parsing and hashing (a 60 KB request used to be fully processed).
+     */
+    static final int MAX_INIT_OCTETS = 8192;
+    /**
+     * IKE_SA_INIT token work (key generation, derivation) running at once, and admitted requests waiting for it: a
+     * token serves a few threads, so 16 keep it busy while IKE_AUTH work of SAs past IKE_SA_INIT finds at most 16
+     * new SAs' work ahead of it. Beyond the queue a request is dropped as if lost; its initiator retransmits.
+     */
+    static final int INIT_SLOTS = 16;
+
+    static final int INIT_WAITING = 64;
 
     private final SerialExecutor intake;
     private final Cookies cookies;
-    private final int threshold;
+    private final HalfOpenCounts counts;
+    private final Refusals refusals;
     private final DropCounters counters;
     private final Starter starter;
+    private final InitWork work = new InitWork(INIT_SLOTS, INIT_WAITING);
     /** Every SA a peer started, until it closes: a late IKE_SA_INIT retransmission must not start another. */
     private final Map<HalfOpenKey, IkeSa> started = new ConcurrentHashMap<>();
-    /** Of those, the ones not yet established (RFC 7296 §2.6 counts these for cookies). */
-    private final AtomicInteger halfOpen = new AtomicInteger();
 
     private record HalfOpenKey(long spiI, InetSocketAddress peer) {}
 
-    /** Makes responder SAs: {@link #create} registers one, {@link #begin} runs IKE_SA_INIT on its executor. */
+    /**
+     * Makes responder SAs: {@link #create} registers one, {@link #begin} runs IKE_SA_INIT on its executor and calls
+     * {@code answered} once it answered (its token work is over).
+     */
     interface Starter {
         IkeSa create(IkeDatagram request, IkeSender replies);
 
-        void begin(IkeSa sa, IkeDatagram request);
+        void begin(IkeSa sa, IkeDatagram request, Runnable answered);
     }
 
-    ResponderSessions(Executor workers, Cookies cookies, int cookieThreshold, DropCounters counters, Starter starter) {
+    ResponderSessions(
+            Executor workers,
+            Cookies cookies,
+            ExchangeSettings settings,
+            Clock clock,
+            DropCounters counters,
+            Starter starter) {
         this.intake = new SerialExecutor(workers);
         this.cookies = cookies;
-        this.threshold = cookieThreshold;
+        this.counts = new HalfOpenCounts(settings.admission(), settings.cookieThreshold());
+        this.refusals = new Refusals(settings.admission(), clock, counters);
         this.counters = counters;
         this.starter = starter;
     }
@@ -70,40 +96,66 @@ final class ResponderSessions implements IkeSaInitListener {
 
     /** IKE SAs started by a peer and not yet established. */
     int halfOpenCount() {
-        return halfOpen.get();
+        return counts.total();
+    }
+
+    /** The rate limit of error answers to IKE_SA_INIT and of their log lines. */
+    Refusals refusals() {
+        return refusals;
     }
 
     private void accept(IkeDatagram dg, IkeSender replies) {
         IkeHeader h = dg.message().header();
+        if (h.messageId() != 0) {
+            counters.countSa("ike-sa-init-message-id"); // §2.2: IKE_SA_INIT is always message 0
+            return;
+        }
+        if (dg.octets().length > MAX_INIT_OCTETS) {
+            counters.countSa("ike-sa-init-oversize");
+            return;
+        }
         HalfOpenKey key = new HalfOpenKey(h.initiatorSpi(), dg.sender());
         IkeSa existing = started.get(key);
         if (existing != null) {
             existing.exec().execute(() -> existing.tasks().retransmittedInit(dg, replies));
             return;
         }
-        if (halfOpen.get() >= Math.max(1, threshold) * HARD_LIMIT_FACTOR) {
-            counters.countSa("half-open-limit");
-            return;
+        InetAddress ip = dg.sender().getAddress();
+        HalfOpenCounts.Verdict v = counts.verdict(ip);
+        switch (v) {
+            case ADMIT -> {}
+            case COOKIE -> {
+                if (!cookieOk(dg, replies)) {
+                    return;
+                }
+            }
+            default -> {
+                counters.countSa(v.label()); // unanswered: an answer would be work for the flood's sake
+                return;
+            }
         }
-        if (halfOpen.get() >= threshold && !cookieOk(dg, replies)) {
+        if (work.full()) {
+            counters.countSa("init-queue-full");
             return;
         }
         IkeSa sa = starter.create(dg, replies);
+        InitWork.Ticket ticket = work.ticket(t -> starter.begin(sa, dg, t::done));
         started.put(key, sa);
-        halfOpen.incrementAndGet();
+        counts.add(ip);
         AtomicBoolean counted = new AtomicBoolean(true);
         Runnable notHalfOpen = () -> {
             if (counted.getAndSet(false)) {
-                halfOpen.decrementAndGet();
+                counts.remove(ip);
             }
         };
         sa.onClose(
                 () -> { // before the SA runs anything: its executor publishes this to it
                     started.remove(key, sa);
                     notHalfOpen.run();
+                    ticket.done();
                 });
         Continuations.inline(sa.established(), (info, e) -> notHalfOpen.run());
-        starter.begin(sa, dg);
+        work.start(ticket);
     }
 
     /** §2.6: the COOKIE must come first and be ours for this Ni, IPi and SPIi; otherwise hand one out. */
@@ -123,12 +175,15 @@ final class ResponderSessions implements IkeSaInitListener {
                 && cookies.valid(n.data(), ni.nonce(), ip, spiI)) {
             return true;
         }
+        if (!refusals.allow(ip, "COOKIE")) {
+            return false;
+        }
         byte[] cookie = cookies.make(ni.nonce(), ip, spiI);
         IkeHeader h = IkeHeader.of(spiI, 0, ExchangeType.IKE_SA_INIT, false, true, 0);
         replies.send(new IkeMessage(h, List.of(NotifyPayload.of(NotifyType.COOKIE, cookie))).encode())
                 .exceptionally(e -> null); // as a lost datagram: the initiator retransmits
         counters.countSa("cookie-sent");
-        LOG.debug("COOKIE sent to {} ({} half-open SAs)", IkeSaInfo.address(dg.sender()), halfOpen.get());
+        LOG.debug("COOKIE sent to {} ({} half-open SAs)", IkeSaInfo.address(dg.sender()), counts.total());
         return false;
     }
 }

@@ -20,6 +20,12 @@
  *   <li>{@link io.ikeseal.agent.exchange.ChildSaNegotiation} negotiates a CHILD_SA for any exchange that carries
  *       one (proposal, traffic selectors, mode); {@link io.ikeseal.agent.exchange.ChildSaSetup} derives its KEYMAT
  *       with the nonces and PFS share it is given ({@link io.ikeseal.agent.exchange.ChildKeying}) and installs it.</li>
+ *   <li>{@link io.ikeseal.agent.exchange.ResponderSessions} admits new IKE SAs before any token work (RFC 7296
+ *       §2.6, RFC 8019 §4): IKE_SA_INIT with a message ID other than 0 or over 8 KiB is dropped;
+ *       {@link io.ikeseal.agent.exchange.HalfOpenCounts} drops or asks for a COOKIE
+ *       ({@link io.ikeseal.agent.exchange.Cookies}) by the half-open SAs of the source, its /24 or /64 and all;
+ *       {@link io.ikeseal.agent.exchange.Refusals} bounds the error answers and their log lines. A refusal leaves no
+ *       state and is counted by reason in {@code DropCounters}.</li>
  *   <li>{@link io.ikeseal.agent.exchange.IkeGateway} puts it together: it hands each task exactly its collaborators
  *       (the token port {@code IkeCrypto}, {@link io.ikeseal.agent.exchange.Credentials},
  *       {@link io.ikeseal.agent.exchange.SaOutputs}, {@link io.ikeseal.agent.exchange.Scheduler},

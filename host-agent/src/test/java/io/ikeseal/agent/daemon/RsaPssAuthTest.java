@@ -34,7 +34,8 @@ class RsaPssAuthTest {
                 f.fragmentSize(),
                 f.fragmentation(),
                 f.windowSize(),
-                new SignaturePolicy(true, true));
+                new SignaturePolicy(true, true),
+                f.admission());
     };
 
     @Test

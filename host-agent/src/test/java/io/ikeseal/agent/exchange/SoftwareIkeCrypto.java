@@ -72,6 +72,11 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         refusal = reason;
     }
 
+    /** Every port operation counted so far. */
+    int totalCalls() {
+        return calls.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
     private void count(String operation) {
         calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
     }

@@ -1,0 +1,107 @@
+package io.ikeseal.agent.exchange;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.ikeseal.agent.config.AdmissionSettings;
+
+/**
+ * Half-open SAs started by peers, in all, per source address and per prefix (/24 IPv4, /64 IPv6), and what a new
+ * request from an address needs by those counts (RFC 7296 §2.6, RFC 8019 §4). An entry exists only while its count
+ * is positive, so the maps are bounded by the global limit. Thread-safe: SAs leave half-open state on their own
+ * executors.
+ */
+final class HalfOpenCounts {
+    /** What a new IKE_SA_INIT request needs before we spend token work on it. */
+    enum Verdict {
+        ADMIT,
+        COOKIE,
+        DROP_GLOBAL,
+        DROP_SOURCE,
+        DROP_PREFIX;
+
+        /** The drop counter's label. */
+        String label() {
+            return switch (this) {
+                case DROP_GLOBAL -> "half-open-limit";
+                case DROP_SOURCE -> "half-open-source-limit";
+                case DROP_PREFIX -> "half-open-prefix-limit";
+                default -> name().toLowerCase(java.util.Locale.ROOT);
+            };
+        }
+    }
+
+    private record Prefix(byte[] bits) {
+        static Prefix of(InetAddress a) {
+            return new Prefix(Arrays.copyOf(a.getAddress(), a instanceof Inet4Address ? 3 : 8));
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Prefix p && Arrays.equals(bits, p.bits);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bits);
+        }
+
+        @Override
+        public String toString() {
+            return "Prefix" + Arrays.toString(bits);
+        }
+    }
+
+    private final AdmissionSettings limits;
+    private final int cookieThreshold;
+    private final Map<InetAddress, Integer> sources = new HashMap<>();
+    private final Map<Prefix, Integer> prefixes = new HashMap<>();
+    private int total;
+
+    HalfOpenCounts(AdmissionSettings limits, int cookieThreshold) {
+        this.limits = limits;
+        this.cookieThreshold = cookieThreshold;
+    }
+
+    /** Limits first, so a source over its limit costs not even a cookie check; then the cookie thresholds. */
+    synchronized Verdict verdict(InetAddress source) {
+        int s = sources.getOrDefault(source, 0);
+        int p = prefixes.getOrDefault(Prefix.of(source), 0);
+        if (total >= limits.halfOpenLimit()) {
+            return Verdict.DROP_GLOBAL;
+        }
+        if (s >= limits.sourceLimit()) {
+            return Verdict.DROP_SOURCE;
+        }
+        if (p >= limits.prefixLimit()) {
+            return Verdict.DROP_PREFIX;
+        }
+        return total >= cookieThreshold || s >= limits.sourceCookieThreshold() || p >= limits.prefixCookieThreshold()
+                ? Verdict.COOKIE
+                : Verdict.ADMIT;
+    }
+
+    synchronized void add(InetAddress source) {
+        total++;
+        sources.merge(source, 1, Integer::sum);
+        prefixes.merge(Prefix.of(source), 1, Integer::sum);
+    }
+
+    synchronized void remove(InetAddress source) {
+        total--;
+        sources.computeIfPresent(source, (k, n) -> n > 1 ? n - 1 : null);
+        prefixes.computeIfPresent(Prefix.of(source), (k, n) -> n > 1 ? n - 1 : null);
+    }
+
+    synchronized int total() {
+        return total;
+    }
+
+    /** Addresses and prefixes with half-open SAs: stays bounded by the global limit. */
+    synchronized int entries() {
+        return sources.size() + prefixes.size();
+    }
+}

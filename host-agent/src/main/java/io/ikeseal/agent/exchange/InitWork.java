@@ -1,0 +1,90 @@
+package io.ikeseal.agent.exchange;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
+
+/**
+ * A bounded queue for the token work of admitted IKE_SA_INIT requests (key generation and derivation): at most
+ * {@code slots} run at once, {@code waiting} more wait in arrival order, the rest are refused. So new SAs can never
+ * fill the token's queue ahead of the IKE_AUTH work of SAs that already proved their address (a completed
+ * IKE_SA_INIT, RFC 7296 §2.6), which does not pass here. Thread-safe; jobs run outside the lock.
+ */
+final class InitWork {
+    /** One request's place: it frees its slot once, and only if it got one. */
+    final class Ticket {
+        private final Consumer<Ticket> job;
+        private boolean started;
+        private boolean finished;
+
+        private Ticket(Consumer<Ticket> job) {
+            this.job = job;
+        }
+
+        /** Its token work is over (answered or failed) or its SA closed: the next request may start. */
+        void done() {
+            Ticket next;
+            synchronized (InitWork.this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                if (!started) {
+                    queue.remove(this);
+                    return;
+                }
+                next = queue.poll();
+                if (next == null) {
+                    running--;
+                    return;
+                }
+                next.started = true;
+            }
+            next.job.accept(next);
+        }
+    }
+
+    private final int slots;
+    private final int waiting;
+    private final Deque<Ticket> queue = new ArrayDeque<>();
+    private int running;
+
+    InitWork(int slots, int waiting) {
+        this.slots = slots;
+        this.waiting = waiting;
+    }
+
+    /** Whether a new request would find neither a slot nor a place in the queue. */
+    synchronized boolean full() {
+        return running >= slots && queue.size() >= waiting;
+    }
+
+    /** A place for {@code job}, given its ticket to call {@link Ticket#done} with; {@link #start} runs or queues it. */
+    Ticket ticket(Consumer<Ticket> job) {
+        return new Ticket(job);
+    }
+
+    /** Runs the ticket's job now if a slot is free, else queues it (the caller checked {@link #full} first). */
+    void start(Ticket t) {
+        synchronized (this) {
+            if (t.finished) {
+                return;
+            }
+            if (running >= slots) {
+                queue.add(t);
+                return;
+            }
+            running++;
+            t.started = true;
+        }
+        t.job.accept(t);
+    }
+
+    synchronized int running() {
+        return running;
+    }
+
+    synchronized int waiting() {
+        return queue.size();
+    }
+}
