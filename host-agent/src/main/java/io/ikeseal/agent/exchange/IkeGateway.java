@@ -99,7 +99,7 @@ public final class IkeGateway {
                         IkeSaState.HALF_OPEN)
                 .on(
                         ExchangeType.INFORMATIONAL,
-                        sa -> new InformationalResponder(sa, sa.outputs().installer()),
+                        sa -> new InformationalResponder(sa, sa.outputs()),
                         IkeSaState.ESTABLISHED,
                         IkeSaState.DELETING)
                 .on(ExchangeType.CREATE_CHILD_SA, CreateChildSaResponder::new, IkeSaState.ESTABLISHED)

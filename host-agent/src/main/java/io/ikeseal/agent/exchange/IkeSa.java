@@ -222,8 +222,13 @@ final class IkeSa implements IkeSaInbox {
 
     /** IKE_AUTH is done; the IKE_SA_INIT octets are no longer needed for AUTH. */
     void markEstablished() {
+        markEstablished(() -> {});
+    }
+
+    /** As {@link #markEstablished()}, installing {@code children} once the state says ESTABLISHED (issue 9 item 5). */
+    void markEstablished(Runnable children) {
         init = init.forgetMessages();
-        life.established(auth.local());
+        life.established(auth.local(), children);
     }
 
     /** Deletes the IKE SA with its CHILD_SAs (§1.4.1), or closes it at once when it is not established. */
