@@ -32,6 +32,7 @@ final class IkeSa implements IkeSaInbox {
     private Connection connection;
     private IkeSaInitResult init;
     private IkeSaProtection protection;
+    private PeerReassemblyBudgets.Lease budget;
     private final SaAuthentication auth = new SaAuthentication();
 
     /**
@@ -201,11 +202,8 @@ final class IkeSa implements IkeSaInbox {
     /** IKE_SA_INIT is done and the keys exist: protect every later message with them (§2.14). */
     void keyed(IkeSaInitResult result, IkeSaSecrets derived) {
         init = result;
-        protection = new IkeSaProtection(
-                originalInitiator,
-                result.suite(),
-                derived,
-                shared.budgets().apply(path.remote().getAddress()));
+        budget = shared.budgets().acquire(path.remote().getAddress());
+        protection = new IkeSaProtection(originalInitiator, result.suite(), derived, budget.budget());
         life.keyed(!originalInitiator);
     }
 
@@ -250,6 +248,9 @@ final class IkeSa implements IkeSaInbox {
     void destroyKeys() {
         if (protection != null) {
             protection.destroy();
+        }
+        if (budget != null) {
+            budget.release(); // after the reassemblies gave their octets back
         }
         init = init == null ? null : init.forgetMessagesAndNonces();
     }
