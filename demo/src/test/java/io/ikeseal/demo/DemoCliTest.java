@@ -506,13 +506,19 @@ class DemoCliTest {
                 officeLines = office.stop();
             }
             assertEquals(
-                    List.of("running", "initiating", "CHILD_SA", "IKE_SA", "stopping", "IKE_SA", "stopped"),
+                    List.of("running", "initiating", "CHILD_SA", "IKE_SA", "stopping", "CHILD_SA", "IKE_SA", "stopped"),
                     officeLines.stream()
                             .map(l -> l.split(" ", -1)[1].replace(":", ""))
                             .toList(),
                     office.all());
             assertTrue(officeLines.get(4).endsWith(" stopping: deleting 1 IKE SA(s)"), office.all());
-            assertTrue(officeLines.get(5).matches(".* IKE_SA deleted: gateway\\[.*: daemon stopping"), office.all());
+            // Every CHILD_SA announced gets its removal line, before its IKE SA's.
+            assertTrue(
+                    officeLines
+                            .get(5)
+                            .matches(".* CHILD_SA deleted: gateway\\{net\\} .*: IKE SA closed: daemon stopping"),
+                    office.all());
+            assertTrue(officeLines.get(6).matches(".* IKE_SA deleted: gateway\\[.*: daemon stopping"), office.all());
             assertEquals(
                     3,
                     Files.readAllLines(gateway.stdout()).stream()

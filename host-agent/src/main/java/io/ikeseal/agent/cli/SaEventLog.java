@@ -50,6 +50,11 @@ final class SaEventLog implements SaEvents {
                 + "} of " + SaLines.brief(ikeSa) + ": " + reason);
     }
 
+    @Override
+    public void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason) {
+        line("CHILD_SA deleted: " + child.describe() + ": " + reason);
+    }
+
     /** A line of the daemon's own (start, stop, an initiation that could not begin). */
     void line(String text) {
         String stamped = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS) + " " + text;

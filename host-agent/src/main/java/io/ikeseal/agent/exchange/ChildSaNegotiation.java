@@ -142,12 +142,15 @@ final class ChildSaNegotiation {
                         sa.exec());
     }
 
-    /** Responder: the CHILD_SA's payloads for the answer, or the notification that says why there is none. */
-    CompletableFuture<List<IkePayload>> respond(
-            IkeSa sa, IkeMessage m, List<ChildConfig> children, ChildKeying keying) {
+    /**
+     * Responder: the CHILD_SA agreed (KEYMAT derived, not yet installed) or the notification that says why there is
+     * none, to {@link PendingChildSa#complete} once the IKE SA is established on our side.
+     */
+    CompletableFuture<PendingChildSa> respond(IkeSa sa, IkeMessage m, List<ChildConfig> children, ChildKeying keying) {
         Optional<SecurityAssociationPayload> saPayload = m.first(SecurityAssociationPayload.class);
         if (saPayload.isEmpty()) {
-            return CompletableFuture.completedFuture(List.of()); // an IKE SA without CHILD_SA (RFC 6023)
+            // an IKE SA without CHILD_SA (RFC 6023)
+            return CompletableFuture.completedFuture(PendingChildSa.refused(() -> {}, List.of()));
         }
         Optional<TrafficSelectorPayload> tsi = m.trafficSelectors(PayloadType.TSI);
         Optional<TrafficSelectorPayload> tsr = m.trafficSelectors(PayloadType.TSR);
@@ -186,42 +189,41 @@ final class ChildSaNegotiation {
         byte[] inbound = random.espSpi();
         ChildSuite suite = chosen.get().suite();
         return setup.keymat(suite, keying)
-                .thenApplyAsync(
-                        keys -> {
-                            ChildSaRecord r = setup.install(
-                                    sa,
-                                    child,
-                                    suite,
-                                    mode,
-                                    inbound,
-                                    chosen.get().peerSpi(),
-                                    a.selectors().tsi(),
-                                    a.selectors().tsr(),
-                                    keys);
-                            if (r == null) {
-                                outputs.events().childSaFailed(sa.info(), child.name(), "the installer refused it");
-                                return List.<IkePayload>of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS));
-                            }
-                            List<IkePayload> p = new ArrayList<>();
-                            if (mode == ChildSaMode.TRANSPORT) {
-                                p.add(NotifyPayload.of(NotifyType.USE_TRANSPORT_MODE));
-                            }
-                            p.add(new SecurityAssociationPayload(
-                                    List.of(chosen.get().responseWithSpi(inbound))));
-                            p.add(a.selectors().tsiPayload());
-                            p.add(a.selectors().tsrPayload());
-                            if (a.additionalTsPossible()) {
-                                p.add(NotifyPayload.of(NotifyType.ADDITIONAL_TS_POSSIBLE));
-                            }
-                            return p;
-                        },
-                        sa.exec());
+                .thenApply(keys -> PendingChildSa.agreed(keys, () -> {
+                    ChildSaRecord r = setup.install(
+                            sa,
+                            child,
+                            suite,
+                            mode,
+                            inbound,
+                            chosen.get().peerSpi(),
+                            a.selectors().tsi(),
+                            a.selectors().tsr(),
+                            keys);
+                    if (r == null) {
+                        outputs.events().childSaFailed(sa.info(), child.name(), "the installer refused it");
+                        return List.<IkePayload>of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS));
+                    }
+                    List<IkePayload> p = new ArrayList<>();
+                    if (mode == ChildSaMode.TRANSPORT) {
+                        p.add(NotifyPayload.of(NotifyType.USE_TRANSPORT_MODE));
+                    }
+                    p.add(new SecurityAssociationPayload(List.of(chosen.get().responseWithSpi(inbound))));
+                    p.add(a.selectors().tsiPayload());
+                    p.add(a.selectors().tsrPayload());
+                    if (a.additionalTsPossible()) {
+                        p.add(NotifyPayload.of(NotifyType.ADDITIONAL_TS_POSSIBLE));
+                    }
+                    return p;
+                }));
     }
 
-    private CompletableFuture<List<IkePayload>> refuse(IkeSa sa, int notify, String why) {
+    /** The refusal is logged now and announced only if the IKE SA gets established (item 5 of issue 9). */
+    private CompletableFuture<PendingChildSa> refuse(IkeSa sa, int notify, String why) {
         LOG.info("{}: CHILD_SA refused with {}: {}", sa.name(), NotifyType.name(notify), why);
-        outputs.events().childSaFailed(sa.info(), "(requested)", NotifyType.name(notify) + ": " + why);
-        return CompletableFuture.completedFuture(List.of(NotifyPayload.of(notify)));
+        return CompletableFuture.completedFuture(PendingChildSa.refused(
+                () -> outputs.events().childSaFailed(sa.info(), "(requested)", NotifyType.name(notify) + ": " + why),
+                List.of(NotifyPayload.of(notify))));
     }
 
     private static CompletableFuture<Outcome> done(Outcome o) {

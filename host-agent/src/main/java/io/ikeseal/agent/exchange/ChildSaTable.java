@@ -6,8 +6,8 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.sa.IkeSaInfo;
 
 /**
  * The CHILD_SAs of one IKE SA (RFC 7296 §1.3): what the installer holds for it, found by SPI when the peer deletes
@@ -35,15 +35,24 @@ final class ChildSaTable {
         return gone;
     }
 
-    /** The IKE SA ends: every CHILD_SA goes from the installer (§1.4.1), a failure to remove one is logged. */
-    void removeAll(ChildSaInstaller installer, String ikeSaName) {
+    /**
+     * The IKE SA ends: every CHILD_SA goes from the installer (§1.4.1), each with its removal event; a failure to
+     * remove one is logged.
+     */
+    void removeAll(SaOutputs outputs, IkeSaInfo ikeSa, String ikeSaName, String reason) {
         for (ChildSaRecord c : children) {
-            try {
-                installer.remove(c);
-            } catch (RuntimeException e) {
-                LOG.warn("{}: removing CHILD_SA {} failed: {}", ikeSaName, c.describe(), e.toString());
-            }
+            remove(outputs, ikeSa, ikeSaName, c, reason);
         }
         children.clear();
+    }
+
+    /** One CHILD_SA out of the installer, and its removal announced (the match of its establishment event). */
+    static void remove(SaOutputs outputs, IkeSaInfo ikeSa, String ikeSaName, ChildSaRecord c, String reason) {
+        try {
+            outputs.installer().remove(c);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: removing CHILD_SA {} failed: {}", ikeSaName, c.describe(), e.toString());
+        }
+        outputs.events().childSaDeleted(ikeSa, c, reason);
     }
 }

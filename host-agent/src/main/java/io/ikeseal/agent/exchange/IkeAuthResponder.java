@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 import io.ikeseal.agent.auth.AuthFailure;
 import io.ikeseal.agent.auth.AuthOutcome;
@@ -148,36 +149,34 @@ final class IkeAuthResponder implements ResponderTask {
                 init.message2(), init.ni(), init.suite().prf(), sa.keys().skPr(), idr);
         CompletableFuture<AuthenticationPayload> ours =
                 c.localAuth().authenticate(octets, init.suite().prf(), init.peerHashes(), sa.auditContext());
-        CompletableFuture<List<IkePayload>> child =
+        CompletableFuture<PendingChildSa> child =
                 negotiation.respond(sa, m, c.config().children(), ChildKeying.of(sa));
-        Continuations.on(
-                sa.exec(),
-                ours.thenCombine(child, (a, cp) -> {
-                    List<IkePayload> p = new ArrayList<>();
-                    p.add(idr);
-                    p.addAll(c.localAuth().certificates());
-                    p.add(a);
-                    sa.tasks().ourWindow().ifPresent(p::add);
-                    p.addAll(cp);
-                    return new Answer(p, c.authUsed(a.method(), init.peerHashes()));
-                }),
-                (answer, err) -> {
-                    if (sa.isClosed()) {
-                        return;
-                    }
-                    if (err != null) {
-                        // Our own token failed us: the peer gets no AUTH we could not make, and the SA goes.
-                        sa.tasks().respond(h, List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)));
-                        sa.fail("our AUTH failed: " + IkeKeyDerivation.describe(err));
-                        return;
-                    }
-                    sa.auth().local(answer.localAuthUsed());
-                    sa.tasks().respond(h, answer.payloads());
-                    sa.markEstablished();
-                });
+        // Both complete before we go on, so a CHILD_SA whose KEYMAT came while our AUTH failed is discarded.
+        Continuations.on(sa.exec(), CompletableFuture.allOf(ours, child), (v, err) -> {
+            PendingChildSa pending = child.state() == Future.State.SUCCESS ? child.resultNow() : null;
+            if (sa.isClosed() || err != null) {
+                if (pending != null) {
+                    pending.discard();
+                }
+                if (!sa.isClosed()) {
+                    // Our own token failed us: the peer gets no AUTH we could not make, and the SA goes.
+                    sa.tasks().respond(h, List.of(NotifyPayload.of(NotifyType.AUTHENTICATION_FAILED)));
+                    sa.fail("our AUTH failed: " + IkeKeyDerivation.describe(err));
+                }
+                return;
+            }
+            AuthenticationPayload a = ours.resultNow();
+            List<IkePayload> p = new ArrayList<>();
+            p.add(idr);
+            p.addAll(c.localAuth().certificates());
+            p.add(a);
+            sa.tasks().ourWindow().ifPresent(p::add);
+            sa.auth().local(c.authUsed(a.method(), init.peerHashes()));
+            // §1.2: the CHILD_SA exists once the IKE SA does; it is installed before its SA payload goes out.
+            sa.markEstablished(() -> p.addAll(pending.complete()));
+            sa.tasks().respond(h, p);
+        });
     }
-
-    private record Answer(List<IkePayload> payloads, String localAuthUsed) {}
 
     private void authenticationFailed(IkeHeader h, String why) {
         if (sa.isClosed()) {

@@ -1,10 +1,8 @@
 package io.ikeseal.agent.exchange;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import io.ikeseal.agent.config.ExchangeSettings;
-import io.ikeseal.agent.protect.PeerReassemblyBudget;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
 import io.ikeseal.agent.transport.IkeDatagram;
@@ -59,7 +56,6 @@ public final class IkeGateway {
         this.spis = spis;
         this.connections = List.copyOf(connections);
         this.negotiation = new ChildSaNegotiation(crypto, random, outputs, scheduler.clock());
-        Map<InetAddress, PeerReassemblyBudget> budgets = new ConcurrentHashMap<>();
         this.shared = new SaShared(
                 workers,
                 scheduler,
@@ -68,8 +64,7 @@ public final class IkeGateway {
                 spis,
                 crypto.tier(),
                 // The reassembly memory one peer address may hold across all its SAs (RFC 7383 §2.6).
-                peer -> budgets.computeIfAbsent(
-                        peer, p -> new PeerReassemblyBudget(PeerReassemblyBudget.DEFAULT_BYTES)),
+                new PeerReassemblyBudgets(),
                 responderTable());
         this.responders = new ResponderSessions(
                 workers, cookies, settings, scheduler.clock(), outputs.counters(), new ResponderSessions.Starter() {
@@ -105,7 +100,7 @@ public final class IkeGateway {
                         IkeSaState.HALF_OPEN)
                 .on(
                         ExchangeType.INFORMATIONAL,
-                        sa -> new InformationalResponder(sa, sa.outputs().installer()),
+                        sa -> new InformationalResponder(sa, sa.outputs()),
                         IkeSaState.ESTABLISHED,
                         IkeSaState.DELETING)
                 .on(ExchangeType.CREATE_CHILD_SA, CreateChildSaResponder::new, IkeSaState.ESTABLISHED)
@@ -119,6 +114,11 @@ public final class IkeGateway {
 
     public int halfOpenCount() {
         return responders.halfOpenCount();
+    }
+
+    /** Peer addresses holding a reassembly budget of their own (one per peer with a keyed IKE SA, capped). */
+    public int reassemblyBudgets() {
+        return shared.budgets().size();
     }
 
     /** IKE SAs registered under one of our SPIs (established, half-open or lingering after close). */

@@ -32,6 +32,7 @@ final class IkeSa implements IkeSaInbox {
     private Connection connection;
     private IkeSaInitResult init;
     private IkeSaProtection protection;
+    private PeerReassemblyBudgets.Lease budget;
     private final SaAuthentication auth = new SaAuthentication();
 
     /**
@@ -201,11 +202,8 @@ final class IkeSa implements IkeSaInbox {
     /** IKE_SA_INIT is done and the keys exist: protect every later message with them (§2.14). */
     void keyed(IkeSaInitResult result, IkeSaSecrets derived) {
         init = result;
-        protection = new IkeSaProtection(
-                originalInitiator,
-                result.suite(),
-                derived,
-                shared.budgets().apply(path.remote().getAddress()));
+        budget = shared.budgets().acquire(path.remote().getAddress());
+        protection = new IkeSaProtection(originalInitiator, result.suite(), derived, budget.budget());
         life.keyed(!originalInitiator);
     }
 
@@ -222,8 +220,13 @@ final class IkeSa implements IkeSaInbox {
 
     /** IKE_AUTH is done; the IKE_SA_INIT octets are no longer needed for AUTH. */
     void markEstablished() {
+        markEstablished(() -> {});
+    }
+
+    /** As {@link #markEstablished()}, installing {@code children} once the state says ESTABLISHED (issue 9 item 5). */
+    void markEstablished(Runnable children) {
         init = init.forgetMessages();
-        life.established(auth.local());
+        life.established(auth.local(), children);
     }
 
     /** Deletes the IKE SA with its CHILD_SAs (§1.4.1), or closes it at once when it is not established. */
@@ -245,6 +248,9 @@ final class IkeSa implements IkeSaInbox {
     void destroyKeys() {
         if (protection != null) {
             protection.destroy();
+        }
+        if (budget != null) {
+            budget.release(); // after the reassemblies gave their octets back
         }
         init = init == null ? null : init.forgetMessagesAndNonces();
     }

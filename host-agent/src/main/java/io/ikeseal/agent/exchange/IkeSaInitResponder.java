@@ -16,6 +16,7 @@ import io.ikeseal.agent.proposal.ProposalSelection;
 import io.ikeseal.agent.proposal.Selected;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.transport.IkeDatagram;
+import io.ikeseal.agent.wire.CertificateRequestPayload;
 import io.ikeseal.agent.wire.ExchangeType;
 import io.ikeseal.agent.wire.IkeHeader;
 import io.ikeseal.agent.wire.IkeMessage;
@@ -25,6 +26,8 @@ import io.ikeseal.agent.wire.NoncePayload;
 import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
 import io.ikeseal.agent.wire.SecurityAssociationPayload;
+import io.ikeseal.agent.wire.UnknownPayload;
+import io.ikeseal.agent.wire.VendorIdPayload;
 import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.IkeSaSecrets;
 import io.ikeseal.hsm.api.InvalidPeerValueException;
@@ -65,14 +68,33 @@ final class IkeSaInitResponder implements ResponderTask {
         this.anchors = anchors;
     }
 
+    /**
+     * §1.2: an IKE_SA_INIT request is HDR, SAi1, KEi, Ni with notifications (and V, CERTREQ, unknown non-critical
+     * payloads, §2.5); AUTH, IDs, CERT, SK and the like belong to later exchanges and get a drop, not token work.
+     */
+    private static boolean misplaced(IkePayload p) {
+        return !(p instanceof SecurityAssociationPayload
+                || p instanceof KeyExchangePayload
+                || p instanceof NoncePayload
+                || p instanceof NotifyPayload
+                || p instanceof VendorIdPayload
+                || p instanceof CertificateRequestPayload
+                || p instanceof UnknownPayload);
+    }
+
     @Override
     public void handle(IkeMessage m, IkeDatagram dg) {
         List<SecurityAssociationPayload> saPayload = m.all(SecurityAssociationPayload.class);
         List<KeyExchangePayload> ke = m.all(KeyExchangePayload.class);
         List<NoncePayload> ni = m.all(NoncePayload.class);
-        if (saPayload.size() != 1 || ke.size() != 1 || ni.size() != 1) {
+        if (saPayload.size() != 1
+                || ke.size() != 1
+                || ni.size() != 1
+                || m.payloads().stream().anyMatch(IkeSaInitResponder::misplaced)) {
             sa.tasks().drop("ike-sa-init-payloads", dg); // CVE-2013-6467: a missing payload is never dereferenced
-            sa.close("IKE_SA_INIT request without exactly one SA, KE and Ni", false);
+            sa.close(
+                    "IKE_SA_INIT request without exactly one SA, KE and Ni, or with a payload of a later exchange",
+                    false);
             return;
         }
         List<ConfiguredProposal> ours = new ArrayList<>();

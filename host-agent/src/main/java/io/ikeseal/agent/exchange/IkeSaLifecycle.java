@@ -70,9 +70,14 @@ final class IkeSaLifecycle {
         state = IkeSaState.AUTHENTICATING;
     }
 
-    /** Established: the IKE SA lives until its configured lifetime, then is deleted (rekeying comes later). */
-    void established(String localAuth) {
+    /**
+     * Established: the IKE SA lives until its configured lifetime, then is deleted (rekeying comes later). Its
+     * CHILD_SAs are installed ({@code children}) only now, so none is announced for an SA that never was; the IKE
+     * SA's own event follows and lists them.
+     */
+    void established(String localAuth, Runnable children) {
         state = IkeSaState.ESTABLISHED;
+        children.run();
         IkeSaInfo info = sa.info();
         LOG.info(
                 "IKE_SA {} established: {} <-> {} {}, {}",
@@ -128,7 +133,7 @@ final class IkeSaLifecycle {
         sa.tasks().stop();
         timers.stop();
         IkeSaInfo info = sa.info();
-        sa.children().removeAll(shared.outputs().installer(), sa.name());
+        sa.children().removeAll(shared.outputs(), info, sa.name(), "IKE SA closed: " + reason);
         sa.destroyKeys();
         if (!established.isDone()) {
             established.completeExceptionally(new IkeSaFailure(reason));

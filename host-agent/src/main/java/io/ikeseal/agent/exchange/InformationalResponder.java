@@ -6,7 +6,6 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.IkeSaState;
 import io.ikeseal.agent.transport.IkeDatagram;
@@ -27,11 +26,11 @@ final class InformationalResponder implements ResponderTask {
     private static final Logger LOG = LoggerFactory.getLogger(InformationalResponder.class);
 
     private final IkeSa sa;
-    private final ChildSaInstaller installer;
+    private final SaOutputs outputs;
 
-    InformationalResponder(IkeSa sa, ChildSaInstaller installer) {
+    InformationalResponder(IkeSa sa, SaOutputs outputs) {
         this.sa = sa;
-        this.installer = installer;
+        this.outputs = outputs;
     }
 
     @Override
@@ -44,7 +43,7 @@ final class InformationalResponder implements ResponderTask {
             } else if (d.protocolId() == ProtocolId.ESP) {
                 for (byte[] spi : d.spis()) {
                     for (ChildSaRecord c : sa.children().removeSendingTo(IkeRandom.espSpiValue(spi))) {
-                        installer.remove(c);
+                        ChildSaTable.remove(outputs, sa.info(), sa.name(), c, "deleted by the peer");
                         ours.add(new WireWriter(4)
                                 .u32(c.inboundSpi() & 0xffffffffL)
                                 .array());

@@ -1,11 +1,8 @@
 package io.ikeseal.agent.exchange;
 
-import java.net.InetAddress;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 
 import io.ikeseal.agent.config.ExchangeSettings;
-import io.ikeseal.agent.protect.PeerReassemblyBudget;
 import io.ikeseal.agent.transport.IkeSpiTable;
 import io.ikeseal.hsm.api.ResidencyTier;
 
@@ -21,5 +18,5 @@ record SaShared(
         SaOutputs outputs,
         IkeSpiTable spis,
         ResidencyTier tier,
-        Function<InetAddress, PeerReassemblyBudget> budgets,
+        PeerReassemblyBudgets budgets,
         ResponderTable responders) {}

@@ -15,6 +15,12 @@ import io.ikeseal.hsm.audit.AuditSink;
  */
 public final class TokenTimeMeter implements AuditSink {
     private final AuditSink log;
+    /**
+     * SAs tracked at once at most: an entry goes when its SA closes ({@link #take}), but a token call that completes
+     * after that would leave one behind, so the map is capped too (issue 9 item 6); past it, time is not added up.
+     */
+    static final int MAX_SAS = 65_536;
+
     private final Map<String, LongAdder> micros = new ConcurrentHashMap<>();
 
     public TokenTimeMeter(AuditSink log) {
@@ -25,8 +31,13 @@ public final class TokenTimeMeter implements AuditSink {
     public CompletableFuture<Void> append(AuditRecord record) {
         CompletableFuture<Void> written = log.append(record);
         if (record.context() != null && record.context().ikeSpiI() != null && record.token() != null) {
-            micros.computeIfAbsent(record.context().ikeSpiI(), k -> new LongAdder())
-                    .add(record.durationMicros());
+            LongAdder a = micros.get(record.context().ikeSpiI());
+            if (a == null && micros.size() < MAX_SAS) {
+                a = micros.computeIfAbsent(record.context().ikeSpiI(), k -> new LongAdder());
+            }
+            if (a != null) {
+                a.add(record.durationMicros());
+            }
         }
         return written;
     }

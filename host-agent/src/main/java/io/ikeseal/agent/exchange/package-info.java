@@ -19,7 +19,9 @@
  *       {@code IkeAuthResponder}, {@code InformationalResponder}, {@code CreateChildSaResponder}).</li>
  *   <li>{@link io.ikeseal.agent.exchange.ChildSaNegotiation} negotiates a CHILD_SA for any exchange that carries
  *       one (proposal, traffic selectors, mode); {@link io.ikeseal.agent.exchange.ChildSaSetup} derives its KEYMAT
- *       with the nonces and PFS share it is given ({@link io.ikeseal.agent.exchange.ChildKeying}) and installs it.</li>
+ *       with the nonces and PFS share it is given ({@link io.ikeseal.agent.exchange.ChildKeying}) and installs it;
+ *       a responder's agreed CHILD_SA waits as a {@link io.ikeseal.agent.exchange.PendingChildSa} until the IKE SA
+ *       is established on our side, and every installation is matched by a {@code childSaDeleted} event.</li>
  *   <li>{@link io.ikeseal.agent.exchange.ResponderSessions} admits new IKE SAs before any token work (RFC 7296
  *       §2.6, RFC 8019 §4): IKE_SA_INIT with a message ID other than 0 or over 8 KiB is dropped;
  *       {@link io.ikeseal.agent.exchange.HalfOpenCounts} drops or asks for a COOKIE
@@ -29,7 +31,8 @@
  *   <li>{@link io.ikeseal.agent.exchange.IkeGateway} puts it together: it hands each task exactly its collaborators
  *       (the token port {@code IkeCrypto}, {@link io.ikeseal.agent.exchange.Credentials},
  *       {@link io.ikeseal.agent.exchange.SaOutputs}, {@link io.ikeseal.agent.exchange.Scheduler},
- *       {@link io.ikeseal.agent.exchange.IkeRandom}).</li>
+ *       {@link io.ikeseal.agent.exchange.IkeRandom}). Per-peer state is bounded and expires with the peer's SAs,
+ *       e.g. {@link io.ikeseal.agent.exchange.PeerReassemblyBudgets}.</li>
  * </ul>
  *
  * To add an exchange: write its initiator task (queue it with {@code TaskManager.queue}) and its responder task,

@@ -17,4 +17,7 @@ public interface SaEvents {
     default void childSaEstablished(IkeSaInfo ikeSa, ChildSaRecord child) {}
 
     default void childSaFailed(IkeSaInfo ikeSa, String child, String reason) {}
+
+    /** The match of every {@link #childSaEstablished}: deleted by either end, or its IKE SA ended. */
+    default void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason) {}
 }

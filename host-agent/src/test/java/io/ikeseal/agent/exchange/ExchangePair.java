@@ -108,6 +108,11 @@ final class ExchangePair {
                 public void childSaFailed(IkeSaInfo ikeSa, String child, String reason) {
                     events.add("child failed: " + reason);
                 }
+
+                @Override
+                public void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason) {
+                    events.add("child deleted: " + child.name());
+                }
             };
             gateway = new IkeGateway(
                     crypto,

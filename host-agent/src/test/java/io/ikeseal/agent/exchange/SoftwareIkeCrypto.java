@@ -53,6 +53,14 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         this.groups = Set.copyOf(groups);
     }
 
+    private volatile int pskAuthFailing;
+
+    /** The {@code n}th pskAuth call (1 = the first) fails as a broken token would; 0 for none. */
+    SoftwareIkeCrypto failPskAuthCall(int n) {
+        pskAuthFailing = n;
+        return this;
+    }
+
     SoftwareIkeCrypto withPsk(String name, byte[] psk) {
         psks.put(name, psk.clone());
         return this;
@@ -158,6 +166,9 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     @Override
     public CompletableFuture<byte[]> pskAuth(String pskName, Prf prf, byte[] octets, AuditContext ctx) {
         count("pskAuth");
+        if (calls("pskAuth") == pskAuthFailing) {
+            return CompletableFuture.failedFuture(new IllegalStateException("token fault injected by the test"));
+        }
         byte[] psk = psks.get(pskName);
         if (psk == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("no pre-shared key '" + pskName + "'"));
