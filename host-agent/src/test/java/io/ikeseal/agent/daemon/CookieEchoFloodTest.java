@@ -67,21 +67,9 @@ class CookieEchoFloodTest {
                     .start(() -> echoCookies(socket, gw, payloads, stop, echoed));
             Thread flood = Thread.ofPlatform().name("flood").start(() -> flood(socket, gw, payloads, stop, sent));
             long start = System.nanoTime();
-            List<Long> loaded = new ArrayList<>();
-            int failed = 0;
+            LegitRun legit;
             try {
-                while (loaded.size() + failed < LEGIT_HANDSHAKES || millisSince(start) < FLOOD_MILLIS) {
-                    assertTrue(millisSince(start) < GUARD_MILLIS, "bounded");
-                    if (loaded.size() + failed >= LEGIT_HANDSHAKES) {
-                        Thread.sleep(10);
-                        continue;
-                    }
-                    try {
-                        loaded.add(handshake(br, gw));
-                    } catch (Exception | AssertionError e) {
-                        failed++;
-                    }
-                }
+                legit = legitimateHandshakes(br, gw, start);
             } finally {
                 stop.set(true);
                 flood.join(5_000);
@@ -100,13 +88,13 @@ class CookieEchoFloodTest {
                     echoed.get(),
                     gw.counters().getSa("half-open-source-limit"),
                     keygens,
-                    loaded.size(),
+                    legit.latencies().size(),
                     LEGIT_HANDSHAKES,
                     median(unloaded),
-                    median(loaded),
-                    Collections.max(loaded));
+                    median(legit.latencies()),
+                    Collections.max(legit.latencies()));
             assertTrue(rate >= 1_000, "flood rate " + rate + "/s");
-            assertEquals(0, failed, "legitimate handshakes failed"); // 99 % of 20 is all of them
+            assertEquals(0, legit.failed(), "legitimate handshakes failed"); // 99 % of 20 is all of them
             assertTrue(
                     keygens <= AdmissionSettings.DEFAULT.sourceLimit(), keygens + " key generations for the attacker");
             assertTrue(gw.counters().getSa("half-open-source-limit") >= sent.get() / 2);
@@ -138,21 +126,9 @@ class CookieEchoFloodTest {
                         .name("spoofed-flood")
                         .start(() -> floodFrom(sockets, gw, payloads, stop, sent));
                 long start = System.nanoTime();
-                List<Long> loaded = new ArrayList<>();
-                int failed = 0;
+                LegitRun legit;
                 try {
-                    while (loaded.size() + failed < LEGIT_HANDSHAKES || millisSince(start) < FLOOD_MILLIS) {
-                        assertTrue(millisSince(start) < GUARD_MILLIS, "bounded");
-                        if (loaded.size() + failed >= LEGIT_HANDSHAKES) {
-                            Thread.sleep(10);
-                            continue;
-                        }
-                        try {
-                            loaded.add(handshake(br, gw));
-                        } catch (Exception | AssertionError e) {
-                            failed++;
-                        }
-                    }
+                    legit = legitimateHandshakes(br, gw, start);
                 } finally {
                     stop.set(true);
                     flood.join(5_000);
@@ -167,12 +143,12 @@ class CookieEchoFloodTest {
                         sent.get() * 1000.0 / millis,
                         gw.counters().getSa("cookie-sent"),
                         keygens,
-                        loaded.size(),
+                        legit.latencies().size(),
                         LEGIT_HANDSHAKES,
-                        median(loaded),
-                        Collections.max(loaded));
+                        median(legit.latencies()),
+                        Collections.max(legit.latencies()));
                 assertTrue(sent.get() * 1000.0 / millis >= 1_000, "flood rate");
-                assertEquals(0, failed, "legitimate handshakes failed");
+                assertEquals(0, legit.failed(), "legitimate handshakes failed");
                 assertTrue(
                         keygens <= ExchangeSettings.DEFAULT.cookieThreshold(),
                         keygens + " key generations for the spoofed sources");
@@ -208,6 +184,31 @@ class CookieEchoFloodTest {
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("flood: " + e, e);
         }
+    }
+
+    /** The branch office's handshakes during a flood and how many of them failed. */
+    private record LegitRun(List<Long> latencies, int failed) {}
+
+    /**
+     * Legitimate handshakes while a flood runs: {@link #LEGIT_HANDSHAKES} of them, and the flood lasts at least
+     * {@link #FLOOD_MILLIS}; bounded by {@link #GUARD_MILLIS}.
+     */
+    private static LegitRun legitimateHandshakes(Side br, Side gw, long start) throws InterruptedException {
+        List<Long> latencies = new ArrayList<>();
+        int failed = 0;
+        while (latencies.size() + failed < LEGIT_HANDSHAKES || millisSince(start) < FLOOD_MILLIS) {
+            assertTrue(millisSince(start) < GUARD_MILLIS, "bounded");
+            if (latencies.size() + failed >= LEGIT_HANDSHAKES) {
+                Thread.sleep(10);
+                continue;
+            }
+            try {
+                latencies.add(handshake(br, gw));
+            } catch (Exception | AssertionError e) {
+                failed++;
+            }
+        }
+        return new LegitRun(latencies, failed);
     }
 
     /** One IKE SA from the branch office, in milliseconds. */
