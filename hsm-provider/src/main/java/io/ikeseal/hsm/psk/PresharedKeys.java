@@ -3,6 +3,7 @@ package io.ikeseal.hsm.psk;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.Provider;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -167,6 +168,30 @@ public final class PresharedKeys {
                 new TokenOperation("psk-exists", "C_FindObjects", name),
                 AuditContext.NONE,
                 () -> !aliasesOf(token.keyStore(), name).isEmpty());
+    }
+
+    /**
+     * Reads one stored PSK chunk (if there is any PSK) and runs an HKDF-Extract with it in the token, as
+     * {@link #keyPad} does: the check a reopened token passes before it takes calls again. Nothing leaves the token.
+     */
+    public static void probe(Provider provider, KeyStore ks) throws Exception {
+        for (String a : Collections.list(ks.aliases())) {
+            for (Prf prf : Prf.values()) {
+                if (a.startsWith(PREFIX) && a.contains("/" + prf.proposalName() + "/")) {
+                    if (!(ks.getKey(a, null) instanceof SecretKey chunk)) {
+                        throw new TokenException("pre-shared key chunk '" + a + "' cannot be read");
+                    }
+                    var _ = KDF.getInstance(prf.kdfAlgorithm(), provider)
+                            .deriveKey(
+                                    "Generic",
+                                    HKDFParameterSpec.ofExtract()
+                                            .addSalt(chunk)
+                                            .addIKM(KEY_PAD)
+                                            .extractOnly());
+                    return;
+                }
+            }
+        }
     }
 
     private static void store(KeyStore ks, String name, byte[] psk) throws Exception {
