@@ -72,25 +72,50 @@ public final class PresharedKeys {
         Objects.requireNonNull(prf, "prf");
         return token.call(new TokenOperation("psk-keypad", "CKM_HKDF_DERIVE", name), ctx, () -> {
             requireSealed(token);
-            KeyStore ks = token.keyStore();
-            HKDFParameterSpec.Builder b = HKDFParameterSpec.ofExtract();
-            int n = 0;
-            for (int i = 0; i < PskChunks.maxChunks(prf); i++) {
-                Key chunk = ks.getKey(alias(name, prf, i), null);
-                if (chunk == null) {
-                    break;
-                }
-                b.addSalt((SecretKey) chunk);
-                n++;
-            }
-            if (n == 0) {
+            SecretKey pad = extractKeyPad(token.provider(), token.keyStore(), prf, name);
+            if (pad == null) {
                 throw new TokenException("no pre-shared key '" + name + "' (for " + prf.proposalName() + ") on token '"
                         + token.name() + "'");
             }
-            SecretKey pad = KDF.getInstance(prf.kdfAlgorithm(), token.provider())
-                    .deriveKey("Generic", b.addIKM(KEY_PAD).extractOnly());
             return new SealedKey(token, "psk-keypad/" + name, pad, prf.outputLength());
         });
+    }
+
+    /** prf(PSK, "Key Pad for IKEv2") from the PSK's chunks, in the token; null if there is no such PSK. */
+    private static SecretKey extractKeyPad(Provider provider, KeyStore ks, Prf prf, String name) throws Exception {
+        HKDFParameterSpec.Builder b = HKDFParameterSpec.ofExtract();
+        int n = 0;
+        for (int i = 0; i < PskChunks.maxChunks(prf); i++) {
+            Key chunk = ks.getKey(alias(name, prf, i), null);
+            if (chunk == null) {
+                break;
+            }
+            b.addSalt((SecretKey) chunk);
+            n++;
+        }
+        if (n == 0) {
+            return null;
+        }
+        return KDF.getInstance(prf.kdfAlgorithm(), provider)
+                .deriveKey("Generic", b.addIKM(KEY_PAD).extractOnly());
+    }
+
+    /**
+     * Computes one stored PSK's key pad (if there is any PSK) exactly as {@link #keyPad} does: the check a reopened
+     * token passes before it takes calls again. NSS softoken without its key4.db does session work but fails here.
+     * Nothing leaves the token.
+     */
+    public static void probe(Provider provider, KeyStore ks) throws Exception {
+        for (String a : Collections.list(ks.aliases())) {
+            if (a.startsWith(PREFIX) && a.endsWith("/" + Prf.HMAC_SHA2_256.proposalName() + "/0")) {
+                String name = a.substring(
+                        PREFIX.length(), a.length() - ("/" + Prf.HMAC_SHA2_256.proposalName() + "/0").length());
+                if (extractKeyPad(provider, ks, Prf.HMAC_SHA2_256, name) == null) {
+                    throw new TokenException("pre-shared key '" + name + "' cannot be read");
+                }
+                return;
+            }
+        }
     }
 
     /**
@@ -168,30 +193,6 @@ public final class PresharedKeys {
                 new TokenOperation("psk-exists", "C_FindObjects", name),
                 AuditContext.NONE,
                 () -> !aliasesOf(token.keyStore(), name).isEmpty());
-    }
-
-    /**
-     * Reads one stored PSK chunk (if there is any PSK) and runs an HKDF-Extract with it in the token, as
-     * {@link #keyPad} does: the check a reopened token passes before it takes calls again. Nothing leaves the token.
-     */
-    public static void probe(Provider provider, KeyStore ks) throws Exception {
-        for (String a : Collections.list(ks.aliases())) {
-            for (Prf prf : Prf.values()) {
-                if (a.startsWith(PREFIX) && a.contains("/" + prf.proposalName() + "/")) {
-                    if (!(ks.getKey(a, null) instanceof SecretKey chunk)) {
-                        throw new TokenException("pre-shared key chunk '" + a + "' cannot be read");
-                    }
-                    var _ = KDF.getInstance(prf.kdfAlgorithm(), provider)
-                            .deriveKey(
-                                    "Generic",
-                                    HKDFParameterSpec.ofExtract()
-                                            .addSalt(chunk)
-                                            .addIKM(KEY_PAD)
-                                            .extractOnly());
-                    return;
-                }
-            }
-        }
     }
 
     private static void store(KeyStore ks, String name, byte[] psk) throws Exception {

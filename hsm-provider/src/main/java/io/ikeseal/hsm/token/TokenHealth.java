@@ -61,6 +61,11 @@ public final class TokenHealth {
     private volatile String reason = "";
     private long faultNanos;
     private int attempts;
+    /** A fault soon after a recovery continues the backoff, so a flapping token is not reopened in a tight loop. */
+    private long recoveredNanos = Long.MIN_VALUE;
+
+    private int streak;
+    static final long FLAPPING_NANOS = 10_000_000_000L;
     private volatile boolean closed;
 
     TokenHealth(
@@ -137,6 +142,7 @@ public final class TokenHealth {
             reason = op.operation() + ": " + fault;
             faultNanos = nanos.getAsLong();
             attempts = 0;
+            streak = recoveredNanos != Long.MIN_VALUE && faultNanos - recoveredNanos < FLAPPING_NANOS ? streak + 1 : 0;
         }
         LOG.warn(
                 "token '{}' fault: {} failed with {}; refusing calls while it is reopened",
@@ -144,7 +150,7 @@ public final class TokenHealth {
                 op.operation(),
                 fault);
         record("token-fault", op.mechanism(), op.operation(), fault, 0);
-        scheduler.schedule(this::attempt, 0);
+        scheduler.schedule(this::attempt, streak == 0 ? 0 : backoff(streak));
         return true;
     }
 
@@ -165,6 +171,7 @@ public final class TokenHealth {
                 }
                 session = fresh;
                 state = State.READY;
+                recoveredNanos = nanos.getAsLong();
             }
             LOG.warn(
                     "token '{}' recovered after {} ms and {} attempt(s) ({}): calls run again",
@@ -185,10 +192,15 @@ public final class TokenHealth {
                     e.getMessage());
             record("token-recovery-failed", "C_Login", null, e.ckr() != null ? e.ckr() : "refused", us);
         } catch (Exception | LinkageError e) {
-            long delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(attempts - 1, 10));
+            long delay = backoff(streak + attempts);
             LOG.debug("token '{}': recovery attempt {} failed ({}); next in {} ms", name, attempts, describe(e), delay);
             scheduler.schedule(this::attempt, delay);
         }
+    }
+
+    /** 50 ms, 100 ms, ... up to {@link #MAX_RETRY_MS}. */
+    private static long backoff(int step) {
+        return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(Math.max(step - 1, 0), 10));
     }
 
     void close() {
