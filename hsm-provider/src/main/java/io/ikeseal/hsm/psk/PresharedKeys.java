@@ -101,19 +101,18 @@ public final class PresharedKeys {
     }
 
     /**
-     * Computes one stored PSK's key pad (if there is any PSK) exactly as {@link #keyPad} does: the check a reopened
-     * token passes before it takes calls again. NSS softoken without its key4.db does session work but fails here.
-     * Nothing leaves the token.
+     * Computes every stored PSK's key pad exactly as {@link #keyPad} does: the check a reopened token passes before it
+     * takes calls again. Every one, since NSS softoken without its key4.db still serves a PSK of one chunk but not one
+     * of two. Nothing leaves the token.
      */
     public static void probe(Provider provider, KeyStore ks) throws Exception {
+        String suffix = "/" + Prf.HMAC_SHA2_256.proposalName() + "/0";
         for (String a : Collections.list(ks.aliases())) {
-            if (a.startsWith(PREFIX) && a.endsWith("/" + Prf.HMAC_SHA2_256.proposalName() + "/0")) {
-                String name = a.substring(
-                        PREFIX.length(), a.length() - ("/" + Prf.HMAC_SHA2_256.proposalName() + "/0").length());
+            if (a.startsWith(PREFIX) && a.endsWith(suffix)) {
+                String name = a.substring(PREFIX.length(), a.length() - suffix.length());
                 if (extractKeyPad(provider, ks, Prf.HMAC_SHA2_256, name) == null) {
                     throw new TokenException("pre-shared key '" + name + "' cannot be read");
                 }
-                return;
             }
         }
     }
