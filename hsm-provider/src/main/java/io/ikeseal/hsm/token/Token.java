@@ -30,6 +30,9 @@ import io.ikeseal.hsm.audit.AuditSink;
  * executor (token calls block; the event loop must never wait on one) and is released to the caller only
  * after its audit record is durable.
  *
+ * <p>A token fault (device removed, session or handle invalid, ...) makes the token refuse calls until
+ * {@link TokenHealth} has reopened it in the background (docs/tokens.md, "Faults and recovery").
+ *
  * <p>Tokens are made by {@link TokenLogin#ready}; callers open one with hsm.startup's {@code TokenStartup.open},
  * which self-tests the key-exchange role in between.
  */
@@ -102,7 +105,8 @@ public final class Token implements AutoCloseable {
     }
 
     private <T> void run(TokenOperation op, AuditContext ctx, TokenCall<T> body, CompletableFuture<T> result) {
-        var refusal = audit.admit(); // again: the log may have broken while this waited in the queue
+        // again: the log may have broken, or the token faulted, while this waited in the queue
+        var refusal = audit.admit().or(health::admit);
         if (refusal.isPresent()) {
             result.completeExceptionally(
                     new TokenException("token '" + name() + "': " + op.operation() + " not run: " + refusal.get()));

@@ -114,6 +114,44 @@ class TokenFaultInjectionTest {
     }
 
     @Test
+    void aCallQueuedBeforeTheFaultIsRefusedWithoutRunning() throws Exception {
+        Token t = opened.token();
+        CountDownLatch hold = new CountDownLatch(1);
+        HOLD.set(hold);
+        CountDownLatch fail = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        try {
+            // both executor threads busy, a third call waits in the queue
+            CompletableFuture<Object> faulting = t.call(OP, null, () -> {
+                fail.await(10, TimeUnit.SECONDS);
+                throw Fault.DEVICE_ERROR.thrown();
+            });
+            CountDownLatch started = new CountDownLatch(2);
+            CompletableFuture<Object> busy = t.call(OP, null, () -> {
+                started.countDown();
+                return finish.await(10, TimeUnit.SECONDS);
+            });
+            CompletableFuture<Integer> queued = t.call(OP, null, ran::incrementAndGet);
+            started.countDown();
+            assertTrue(started.await(10, TimeUnit.SECONDS), "the second executor thread took its call");
+            fail.countDown();
+            assertThrows(TokenException.class, () -> Token.await(faulting));
+            finish.countDown();
+            Token.await(busy);
+            TokenException refused = assertThrows(TokenException.class, () -> Token.await(queued));
+            assertTrue(refused.getMessage().contains("not run: token is recovering"), refused.getMessage());
+            assertEquals(0, ran.get());
+        } finally {
+            HOLD.set(null);
+            hold.countDown();
+            fail.countDown();
+            finish.countDown();
+        }
+        awaitReady(t);
+    }
+
+    @Test
     void aSlowTokenIsNoFault() throws Exception {
         Token t = opened.token();
         int generation = t.health().generation();
