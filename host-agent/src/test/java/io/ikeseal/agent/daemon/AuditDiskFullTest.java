@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -69,20 +68,18 @@ class AuditDiskFullTest {
     @Test
     void aFullDiskStopsTokenWorkAndNewSasUntilSpaceReturnsThenTheLogRecoversByItself() throws Exception {
         Path base = Files.createTempDirectory("ikeseal-audit-full");
-        Path mnt = Files.createDirectory(base.resolve("mnt"));
-        mount(mnt);
-        try (TestDeployment gwTokens = TestDeployment.createTraced(Files.createDirectory(base.resolve("gateway")))) {
-            Path log = mnt.resolve("gateway-audit.log");
-            run(gwTokens, log);
+        try (Tmpfs disk = Tmpfs.mount(Files.createDirectory(base.resolve("mnt")), 1024);
+                TestDeployment gwTokens = TestDeployment.createTraced(Files.createDirectory(base.resolve("gateway")))) {
+            run(gwTokens, disk);
         } finally {
-            umount(mnt);
             try (Stream<Path> files = Files.walk(base)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
 
-    private static void run(TestDeployment d, Path log) throws Exception {
+    private static void run(TestDeployment d, Tmpfs disk) throws Exception {
+        Path log = disk.dir().resolve("gateway-audit.log");
         Path cfg = d.dir().resolve("gateway.yaml");
         Files.writeString(
                 cfg,
@@ -111,8 +108,7 @@ class AuditDiskFullTest {
             int recordsBefore = lines(log).size();
 
             // The disk fills: the log's last page may still take a handshake or two, then a write fails.
-            Path filler = log.resolveSibling("filler");
-            fill(filler);
+            disk.fill();
             int attempts = 0;
             while (!tokens.audit().broken()) {
                 assertTrue(++attempts <= 6, "the audit log still takes records after " + attempts + " handshakes");
@@ -148,7 +144,7 @@ class AuditDiskFullTest {
             assertTrue(tokens.audit().broken(), "still full, still broken");
 
             // Space returns: the log recovers by itself, and new SAs establish again without a restart.
-            Files.delete(filler);
+            disk.free();
             long freed = System.nanoTime();
             Scenario.await("the audit log's recovery", () -> !tokens.audit().broken());
             long recoveredMs = (System.nanoTime() - freed) / 1_000_000;
@@ -249,37 +245,6 @@ class AuditDiskFullTest {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertTrue(m.find(), regex + " in " + text);
         return Long.parseLong(m.group(1));
-    }
-
-    /** Writes until the disk is full (bounded by the tmpfs's size). */
-    private static void fill(Path filler) {
-        byte[] chunk = new byte[4096];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            for (int i = 0; i < 1024; i++) {
-                out.write(chunk);
-            }
-            throw new AssertionError("the tmpfs took 4 MiB: it is not the 1 MiB this test mounted");
-        } catch (IOException full) {
-            // ENOSPC: the point
-        }
-    }
-
-    private static void mount(Path mnt) throws Exception {
-        command("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mnt.toString());
-    }
-
-    private static void umount(Path mnt) throws Exception {
-        command("umount", mnt.toString());
-    }
-
-    /** Runs a command; failing (e.g. not root) fails the test with its output: this test is never skipped. */
-    private static void command(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new AssertionError(String.join(" ", cmd) + " failed (this test mounts a tmpfs and needs root, as"
-                    + " ./check has in CI): " + out);
-        }
     }
 
     private record CliResult(int exit, String out, String err) {}
