@@ -20,8 +20,9 @@
  *   <li>{@link io.ikeseal.agent.exchange.ChildSaNegotiation} negotiates a CHILD_SA for any exchange that carries
  *       one (proposal, traffic selectors, mode); {@link io.ikeseal.agent.exchange.ChildSaSetup} derives its KEYMAT
  *       with the nonces and PFS share it is given ({@link io.ikeseal.agent.exchange.ChildKeying}) and installs it;
- *       a responder's agreed CHILD_SA waits as a {@link io.ikeseal.agent.exchange.PendingChildSa} until the IKE SA
- *       is established on our side, and every installation is matched by a {@code childSaDeleted} event.</li>
+ *       an agreed CHILD_SA, the responder's and the initiator's alike, waits with its KEYMAT as a
+ *       {@link io.ikeseal.agent.exchange.PendingChildSa} until the IKE SA is established on our side (its keys are
+ *       destroyed if the SA ends first), and every installation is matched by a {@code childSaDeleted} event.</li>
  *   <li>{@link io.ikeseal.agent.exchange.ResponderSessions} admits new IKE SAs before any token work (RFC 7296
  *       §2.6, RFC 8019 §4): IKE_SA_INIT with a message ID other than 0 or over 8 KiB is dropped;
  *       {@link io.ikeseal.agent.exchange.HalfOpenCounts} drops or asks for a COOKIE

@@ -80,6 +80,18 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         refusal = reason;
     }
 
+    private volatile CompletableFuture<Void> childKeymatGate;
+
+    /**
+     * From now on the KEYMAT of each childKeymat call is released only when the returned gate completes, and the call
+     * fails with the gate's failure: a slow or failing token in the asynchronous step a test wants to interleave with.
+     */
+    CompletableFuture<Void> holdChildKeymat() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        childKeymatGate = gate;
+        return gate;
+    }
+
     /** Every port operation counted so far. */
     int totalCalls() {
         return calls.values().stream().mapToInt(AtomicInteger::get).sum();
@@ -159,8 +171,9 @@ final class SoftwareIkeCrypto implements IkeCrypto {
             AuditContext ctx) {
         count("childKeymat");
         byte[] s = mineOrNull == null ? concat(ni, nr) : concat(agree(mineOrNull, peerKeOrNull), ni, nr);
-        return CompletableFuture.completedFuture(
-                HostKey.adopt("KEYMAT", prfPlus(prf, ((Bytes) skD).value(), s, length)));
+        HostKey keymat = HostKey.adopt("KEYMAT", prfPlus(prf, ((Bytes) skD).value(), s, length));
+        CompletableFuture<Void> gate = childKeymatGate;
+        return gate == null ? CompletableFuture.completedFuture(keymat) : gate.thenApply(v -> keymat);
     }
 
     @Override
