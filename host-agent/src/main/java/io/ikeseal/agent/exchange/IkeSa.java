@@ -177,7 +177,9 @@ final class IkeSa implements IkeSaInbox {
 
     @Override
     public void receive(IkeDatagram datagram, IkeSender replies) {
-        exec.execute(() -> tasks.onDatagram(datagram, replies));
+        if (!exec.offer(() -> tasks.onDatagram(datagram, replies))) {
+            shared.outputs().counters().countSa("sa-queue-full"); // see SerialExecutor: as lost, the peer retransmits
+        }
     }
 
     void onClose(Runnable r) {

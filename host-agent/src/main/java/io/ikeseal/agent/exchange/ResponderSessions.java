@@ -51,6 +51,11 @@ final class ResponderSessions implements IkeSaInitListener {
     static final int INIT_SLOTS = 16;
 
     static final int INIT_WAITING = 64;
+    /**
+     * IKE_SA_INIT requests waiting for admission, which needs no token work (tens of microseconds each): a backlog
+     * this long is a flood's, and a later request is dropped as lost rather than queued without bound (§2.1).
+     */
+    static final int INTAKE = 4096;
 
     private final SerialExecutor intake;
     private final Cookies cookies;
@@ -81,7 +86,7 @@ final class ResponderSessions implements IkeSaInitListener {
             Clock clock,
             DropCounters counters,
             Starter starter) {
-        this.intake = new SerialExecutor(workers);
+        this.intake = new SerialExecutor(workers, INTAKE);
         this.cookies = cookies;
         this.counts = new HalfOpenCounts(settings.admission(), settings.cookieThreshold());
         this.refusals = new Refusals(settings.admission(), clock, counters);
@@ -91,7 +96,9 @@ final class ResponderSessions implements IkeSaInitListener {
 
     @Override
     public void ikeSaInitRequest(IkeDatagram request, IkeSender replies) {
-        intake.execute(() -> accept(request, replies));
+        if (!intake.offer(() -> accept(request, replies))) {
+            counters.countSa("ike-sa-init-intake-full"); // as lost: admission is behind by INTAKE requests already
+        }
     }
 
     /** IKE SAs started by a peer and not yet established. */
@@ -117,7 +124,9 @@ final class ResponderSessions implements IkeSaInitListener {
         HalfOpenKey key = new HalfOpenKey(h.initiatorSpi(), dg.sender());
         IkeSa existing = started.get(key);
         if (existing != null) {
-            existing.exec().execute(() -> existing.tasks().retransmittedInit(dg, replies));
+            if (!existing.exec().offer(() -> existing.tasks().retransmittedInit(dg, replies))) {
+                counters.countSa("sa-queue-full");
+            }
             return;
         }
         InetAddress ip = dg.sender().getAddress();
