@@ -12,6 +12,7 @@ import io.ikeseal.agent.transport.IkeSaInbox;
 import io.ikeseal.agent.transport.IkeSender;
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.IkeSaSecrets;
+import io.ikeseal.hsm.api.Urgency;
 
 /**
  * One IKE SA's state (RFC 7296 §1.2, §2.4): SPIs, where its messages go, what IKE_SA_INIT and IKE_AUTH settled, its
@@ -139,12 +140,18 @@ final class IkeSa implements IkeSaInbox {
         return originalInitiator ? spiI : spiR;
     }
 
+    /**
+     * Where our token work happens, and which token queue it waits in: a responder SA's IKE_SA_INIT work is what any
+     * request that passed admission can cause, so it waits behind the work of SAs past IKE_SA_INIT (their peer
+     * answered from its address, RFC 7296 §2.6) and of SAs we initiated (issue 9: IKE_AUTH before new SAs).
+     */
     AuditContext auditContext() {
         return new AuditContext(
                 hex(spiI),
                 spiR == 0 ? null : hex(spiR),
                 path.remote().getAddress().getHostAddress() + ":"
-                        + path.remote().getPort());
+                        + path.remote().getPort(),
+                originalInitiator || init != null ? Urgency.HIGH : Urgency.LOW);
     }
 
     static String hex(long spi) {
