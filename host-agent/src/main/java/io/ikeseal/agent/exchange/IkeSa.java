@@ -35,6 +35,8 @@ final class IkeSa implements IkeSaInbox {
     private IkeSaProtection protection;
     private PeerReassemblyBudgets.Lease budget;
     private final SaAuthentication auth = new SaAuthentication();
+    /** Responder: the peer authenticated from this address lately (see {@link ProvenPeers}). */
+    private boolean knownPeer;
 
     /**
      * @param connection initiator: the connection initiated; responder: null until IKE_AUTH picks one of
@@ -143,7 +145,8 @@ final class IkeSa implements IkeSaInbox {
     /**
      * Where our token work happens, and which token queue it waits in: a responder SA's IKE_SA_INIT work is what any
      * request that passed admission can cause, so it waits behind the work of SAs past IKE_SA_INIT (their peer
-     * answered from its address, RFC 7296 §2.6) and of SAs we initiated (issue 9: IKE_AUTH before new SAs).
+     * answered from its address, RFC 7296 §2.6), of SAs of known peers and of SAs we initiated (issue 9: IKE_AUTH
+     * before new SAs).
      */
     AuditContext auditContext() {
         return new AuditContext(
@@ -151,7 +154,12 @@ final class IkeSa implements IkeSaInbox {
                 spiR == 0 ? null : hex(spiR),
                 path.remote().getAddress().getHostAddress() + ":"
                         + path.remote().getPort(),
-                originalInitiator || init != null ? Urgency.HIGH : Urgency.LOW);
+                originalInitiator || knownPeer || init != null ? Urgency.HIGH : Urgency.LOW);
+    }
+
+    /** Responder, before its IKE_SA_INIT work starts: admitted as a known peer, so that work is HIGH too. */
+    void knownPeer() {
+        knownPeer = true;
     }
 
     static String hex(long spi) {
