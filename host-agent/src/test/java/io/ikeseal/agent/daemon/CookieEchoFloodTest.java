@@ -162,6 +162,7 @@ class CookieEchoFloodTest {
                 assertLegitimateServed(unloaded, legit);
                 // The botnet's SAs never finish and outlive the flood (ike.half-open-timeout 30 s), and an unknown
                 // address is dropped once the table holds the global limit: one key generation per admitted SA.
+                assertTrue(millis < ExchangeSettings.DEFAULT.halfOpenTimeout().toMillis(), "no SA expired meanwhile");
                 assertTrue(
                         keygens <= AdmissionSettings.DEFAULT.halfOpenLimit(),
                         keygens + " key generations for the botnet");
