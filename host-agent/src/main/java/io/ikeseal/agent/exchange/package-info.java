@@ -27,8 +27,12 @@
  *       §2.6, RFC 8019 §4): IKE_SA_INIT with a message ID other than 0 or over 8 KiB is dropped;
  *       {@link io.ikeseal.agent.exchange.HalfOpenCounts} drops or asks for a COOKIE
  *       ({@link io.ikeseal.agent.exchange.Cookies}) by the half-open SAs of the source, its /24 or /64 and all;
- *       {@link io.ikeseal.agent.exchange.Refusals} bounds the error answers and their log lines. A refusal leaves no
- *       state and is counted by reason in {@code DropCounters}.</li>
+ *       {@link io.ikeseal.agent.exchange.Refusals} bounds the error answers and their log lines. Addresses a peer
+ *       authenticated from within the hour ({@link io.ikeseal.agent.exchange.ProvenPeers}) keep a reserve of
+ *       half-open SAs, work slots and answers that a flood from unknown addresses cannot take. A refusal leaves no
+ *       state and is counted by reason in {@code DropCounters}. A responder SA's IKE_SA_INIT token work asks for the
+ *       token's LOW queue ({@code IkeSa.auditContext}), all later work and our own SAs' for HIGH; each SA's
+ *       {@link io.ikeseal.agent.exchange.SerialExecutor} holds a bounded number of received datagrams.</li>
  *   <li>{@link io.ikeseal.agent.exchange.IkeGateway} puts it together: it hands each task exactly its collaborators
  *       (the token port {@code IkeCrypto}, {@link io.ikeseal.agent.exchange.Credentials},
  *       {@link io.ikeseal.agent.exchange.SaOutputs}, {@link io.ikeseal.agent.exchange.Scheduler},
