@@ -95,7 +95,7 @@ public final class Token implements AutoCloseable {
             return result;
         }
         try {
-            executor.execute(() -> run(op, ctx, body, result));
+            executor.execute(ctx.urgency(), () -> run(op, ctx, body, result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new TokenException("token '" + name() + "' is "
                     + (executor.isShutdown() ? "closed" : "saturated (" + executor.queued() + " operations queued)")
