@@ -54,10 +54,20 @@ final class ChildSaNegotiation {
     /** What the initiator proposed, to check the answer against. */
     record Offer(ChildConfig child, byte[] inboundSpi, List<Proposal> esp, TsPair ts, List<IkePayload> payloads) {}
 
-    /** The initiator's outcome: installed, or failed (and whether the responder holds a half to delete). */
-    record Outcome(ChildSaRecord installed, String failure, boolean deleteAtPeer) {
+    /**
+     * The initiator's outcome: agreed (KEYMAT derived, the CHILD_SA installed by {@code pending} only once the IKE SA
+     * is established on our side, issue 9 item 5), or failed (and whether the responder holds a half to delete).
+     */
+    record Outcome(PendingChildSa pending, String failure, boolean deleteAtPeer) {
         static Outcome failed(String why, boolean deleteAtPeer) {
             return new Outcome(null, why, deleteAtPeer);
+        }
+
+        /** The IKE SA failed first: nothing is installed or announced, the keys go. */
+        void discard() {
+            if (pending != null) {
+                pending.discard();
+            }
         }
     }
 
@@ -84,7 +94,10 @@ final class ChildSaNegotiation {
         return new Offer(child, inbound, esp, ts, p);
     }
 
-    /** Initiator: checks the responder's answer to {@code offer} and installs the CHILD_SA; completes on the SA. */
+    /**
+     * Initiator: checks the responder's answer to {@code offer} and derives the CHILD_SA's KEYMAT; the caller installs
+     * it (the outcome's {@code pending}) once the IKE SA is established, or discards it. Completes on any thread.
+     */
     CompletableFuture<Outcome> accept(IkeSa sa, Offer offer, IkeMessage m, ChildKeying keying) {
         Optional<NotifyPayload> error = m.error();
         Optional<SecurityAssociationPayload> saPayload = m.first(SecurityAssociationPayload.class);
@@ -115,31 +128,27 @@ final class ChildSaNegotiation {
         }
         TsPair agreed = ((InitiatorOutcome.Accepted) ts).selectors();
         byte[] outbound = saPayload.get().proposals().getFirst().spi();
-        return setup.keymat(suite.get(), keying)
-                .handleAsync(
-                        (keys, e) -> {
-                            if (e != null) {
-                                return Outcome.failed("KEYMAT: " + IkeKeyDerivation.describe(e), true);
-                            }
-                            if (sa.isClosed()) {
-                                keys.destroy();
-                                return null;
-                            }
-                            ChildSaRecord r = setup.install(
-                                    sa,
-                                    child,
-                                    suite.get(),
-                                    child.mode(),
-                                    offer.inboundSpi(),
-                                    outbound,
-                                    agreed.tsi(),
-                                    agreed.tsr(),
-                                    keys);
-                            return r == null
-                                    ? Outcome.failed("the installer refused it", true)
-                                    : new Outcome(r, null, false);
-                        },
-                        sa.exec());
+        return setup.keymat(suite.get(), keying).handle((keys, e) -> {
+            if (e != null) {
+                return Outcome.failed("KEYMAT: " + IkeKeyDerivation.describe(e), true);
+            }
+            return new Outcome(
+                    PendingChildSa.agreed(keys, () -> {
+                        ChildSaRecord r = setup.install(
+                                sa,
+                                child,
+                                suite.get(),
+                                child.mode(),
+                                offer.inboundSpi(),
+                                outbound,
+                                agreed.tsi(),
+                                agreed.tsr(),
+                                keys);
+                        return r == null ? null : List.of();
+                    }),
+                    null,
+                    false);
+        });
     }
 
     /**

@@ -137,14 +137,25 @@ final class IkeAuthInitiator implements InitiatorTask {
             sa.markEstablished();
             return;
         }
-        Continuations.inline(negotiation.accept(sa, offer, m, ChildKeying.of(sa)), (o, error) -> {
-            if (o == null) {
-                return; // the SA closed meanwhile
+        // Issue 9 item 5: KEYMAT is derived first (a token call), but the CHILD_SA is installed and announced only
+        // once the IKE SA is established, on the SA's executor; if the SA closed meanwhile its keys are discarded.
+        Continuations.on(sa.exec(), negotiation.accept(sa, offer, m, ChildKeying.of(sa)), (o, error) -> {
+            if (sa.isClosed()) {
+                if (o != null) {
+                    o.discard();
+                }
+                return;
             }
-            if (o.failure() != null) {
-                childFailed(o.failure(), o.deleteAtPeer());
-            }
-            sa.markEstablished();
+            ChildSaNegotiation.Outcome out = o != null
+                    ? o
+                    : ChildSaNegotiation.Outcome.failed("CHILD_SA setup: " + IkeKeyDerivation.describe(error), true);
+            sa.markEstablished(() -> {
+                if (out.failure() != null) {
+                    childFailed(out.failure(), out.deleteAtPeer());
+                } else if (out.pending().complete() == null) {
+                    childFailed("the installer refused it", true);
+                }
+            });
         });
     }
 

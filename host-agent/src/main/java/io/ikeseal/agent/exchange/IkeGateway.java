@@ -192,8 +192,11 @@ public final class IkeGateway {
         return live.stream().filter(s -> s.spiI() == spiI).findFirst();
     }
 
-    /** Checks that the peer of the established SA with initiator SPI {@code spiI} is alive (RFC 7296 §1.4). */
-    CompletableFuture<Boolean> checkLiveness(long spiI) {
+    /**
+     * Checks that the peer of the established SA with initiator SPI {@code spiI} is alive (RFC 7296 §1.4); false if
+     * there is no such SA or the peer does not answer.
+     */
+    public CompletableFuture<Boolean> checkLiveness(long spiI) {
         return sa(spiI).map(s -> {
                     LivenessCheckInitiator check = new LivenessCheckInitiator(s);
                     s.exec().execute(() -> s.tasks().queue(check));

@@ -12,6 +12,7 @@ import io.ikeseal.agent.transport.IkeSaInbox;
 import io.ikeseal.agent.transport.IkeSender;
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.IkeSaSecrets;
+import io.ikeseal.hsm.api.Urgency;
 
 /**
  * One IKE SA's state (RFC 7296 §1.2, §2.4): SPIs, where its messages go, what IKE_SA_INIT and IKE_AUTH settled, its
@@ -34,6 +35,8 @@ final class IkeSa implements IkeSaInbox {
     private IkeSaProtection protection;
     private PeerReassemblyBudgets.Lease budget;
     private final SaAuthentication auth = new SaAuthentication();
+    /** Responder: the peer authenticated from this address lately (see {@link ProvenPeers}). */
+    private boolean knownPeer;
 
     /**
      * @param connection initiator: the connection initiated; responder: null until IKE_AUTH picks one of
@@ -139,12 +142,24 @@ final class IkeSa implements IkeSaInbox {
         return originalInitiator ? spiI : spiR;
     }
 
+    /**
+     * Where our token work happens, and which token queue it waits in: a responder SA's IKE_SA_INIT work is what any
+     * request that passed admission can cause, so it waits behind the work of SAs past IKE_SA_INIT (their peer
+     * answered from its address, RFC 7296 §2.6), of SAs of known peers and of SAs we initiated (issue 9: IKE_AUTH
+     * before new SAs).
+     */
     AuditContext auditContext() {
         return new AuditContext(
                 hex(spiI),
                 spiR == 0 ? null : hex(spiR),
                 path.remote().getAddress().getHostAddress() + ":"
-                        + path.remote().getPort());
+                        + path.remote().getPort(),
+                originalInitiator || knownPeer || init != null ? Urgency.HIGH : Urgency.LOW);
+    }
+
+    /** Responder, before its IKE_SA_INIT work starts: admitted as a known peer, so that work is HIGH too. */
+    void knownPeer() {
+        knownPeer = true;
     }
 
     static String hex(long spi) {
@@ -177,7 +192,9 @@ final class IkeSa implements IkeSaInbox {
 
     @Override
     public void receive(IkeDatagram datagram, IkeSender replies) {
-        exec.execute(() -> tasks.onDatagram(datagram, replies));
+        if (!exec.offer(() -> tasks.onDatagram(datagram, replies))) {
+            shared.outputs().counters().countSa("sa-queue-full"); // see SerialExecutor: as lost, the peer retransmits
+        }
     }
 
     void onClose(Runnable r) {

@@ -34,7 +34,10 @@ final class PendingChildSa {
         });
     }
 
-    /** The IKE SA is established: install (or announce the refusal) and return the CHILD_SA's payloads. */
+    /**
+     * The IKE SA is established: install (or announce the refusal) and return the CHILD_SA's payloads; the initiator,
+     * which answers nothing, gets an empty list, or null when the installer refused the CHILD_SA.
+     */
     List<IkePayload> complete() {
         if (done) {
             throw new IllegalStateException("CHILD_SA already completed or discarded");

@@ -16,7 +16,10 @@ import io.ikeseal.agent.transport.TokenBucket;
  * their log lines: their source address may be forged, so unbounded answers would make us a reflector and unbounded
  * logs a disk filler (RFC 7296 §2.6, §2.21). One bucket per source and one for all; the per-source table keeps the
  * most recently used {@link #SOURCES} addresses (one that falls out starts with a full bucket again, still under the
- * global one). Each refusal is counted as {@code refused.<reason>} or {@code refusal-rate-limited.<reason>}.
+ * global one). Known peers ({@link ProvenPeers}) draw on a global bucket of their own, so a flood from unknown
+ * addresses that uses up the answers cannot keep a known peer from its COOKIE; their per-source buckets still bound
+ * what a forged known address can reflect. Each refusal is counted as {@code refused.<reason>} or
+ * {@code refusal-rate-limited.<reason>}.
  */
 final class Refusals {
     static final int SOURCES = 4096;
@@ -25,6 +28,7 @@ final class Refusals {
     private final LongSupplier nanos;
     private final DropCounters counters;
     private final TokenBucket all;
+    private final TokenBucket allKnown;
     /** In access order: the first entry is the least recently used. */
     private final Map<InetAddress, TokenBucket> bySource = new LinkedHashMap<>(64, 0.75f, true);
 
@@ -36,10 +40,16 @@ final class Refusals {
         };
         this.counters = counters;
         this.all = new TokenBucket(limits.refusals(), limits.refusals(), nanos);
+        this.allKnown = new TokenBucket(limits.refusals(), limits.refusals(), nanos);
     }
 
     /** Whether a refusal ({@code reason}, e.g. {@code NO_PROPOSAL_CHOSEN}) may be answered and logged now. */
     boolean allow(InetAddress source, String reason) {
+        return allow(source, reason, false);
+    }
+
+    /** As {@link #allow(InetAddress, String)}; a {@code known} peer's answers come from the known peers' bucket. */
+    boolean allow(InetAddress source, String reason, boolean known) {
         boolean ok;
         synchronized (bySource) {
             TokenBucket b = bySource.computeIfAbsent(
@@ -49,7 +59,7 @@ final class Refusals {
                 eldest.next();
                 eldest.remove();
             }
-            ok = b.tryAcquire() && all.tryAcquire();
+            ok = b.tryAcquire() && (known ? allKnown : all).tryAcquire();
         }
         counters.countSa((ok ? "refused." : "refusal-rate-limited.") + reason);
         return ok;

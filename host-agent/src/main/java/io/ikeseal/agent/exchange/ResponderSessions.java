@@ -32,7 +32,9 @@ import io.ikeseal.agent.wire.NotifyType;
  * Admission comes before any token work and leaves no state when it refuses: a request with a message ID other
  * than 0 (§2.2) or larger than {@link #MAX_INIT_OCTETS} is dropped; past the half-open limits of
  * {@link HalfOpenCounts} (global, per source, per prefix) requests are dropped, past its cookie thresholds they must
- * carry a valid COOKIE as first payload, else they get one, as {@link Refusals} allows (§2.6, RFC 8019 §4).
+ * carry a valid COOKIE as first payload, else they get one, as {@link Refusals} allows (§2.6, RFC 8019 §4). An
+ * address a peer authenticated from lately ({@link ProvenPeers}) has a reserve of half-open SAs and work slots of its
+ * own, so a flood of SAs from unknown addresses, each returning our COOKIE, cannot lock it out.
  */
 final class ResponderSessions implements IkeSaInitListener {
     private static final Logger LOG = LoggerFactory.getLogger(ResponderSessions.class);
@@ -51,6 +53,11 @@ final class ResponderSessions implements IkeSaInitListener {
     static final int INIT_SLOTS = 16;
 
     static final int INIT_WAITING = 64;
+    /**
+     * IKE_SA_INIT requests waiting for admission, which needs no token work (tens of microseconds each): a backlog
+     * this long is a flood's, and a later request is dropped as lost rather than queued without bound (§2.1).
+     */
+    static final int INTAKE = 4096;
 
     private final SerialExecutor intake;
     private final Cookies cookies;
@@ -59,6 +66,9 @@ final class ResponderSessions implements IkeSaInitListener {
     private final DropCounters counters;
     private final Starter starter;
     private final InitWork work = new InitWork(INIT_SLOTS, INIT_WAITING);
+    private final ProvenPeers proven;
+    /** The known peers' IKE_SA_INIT work: never more than their reserve of half-open SAs, so never refused here. */
+    private final InitWork knownWork;
     /** Every SA a peer started, until it closes: a late IKE_SA_INIT retransmission must not start another. */
     private final Map<HalfOpenKey, IkeSa> started = new ConcurrentHashMap<>();
 
@@ -81,9 +91,11 @@ final class ResponderSessions implements IkeSaInitListener {
             Clock clock,
             DropCounters counters,
             Starter starter) {
-        this.intake = new SerialExecutor(workers);
+        this.intake = new SerialExecutor(workers, INTAKE);
         this.cookies = cookies;
         this.counts = new HalfOpenCounts(settings.admission(), settings.cookieThreshold());
+        this.proven = new ProvenPeers(clock);
+        this.knownWork = new InitWork(counts.reserve(), 0);
         this.refusals = new Refusals(settings.admission(), clock, counters);
         this.counters = counters;
         this.starter = starter;
@@ -91,7 +103,9 @@ final class ResponderSessions implements IkeSaInitListener {
 
     @Override
     public void ikeSaInitRequest(IkeDatagram request, IkeSender replies) {
-        intake.execute(() -> accept(request, replies));
+        if (!intake.offer(() -> accept(request, replies))) {
+            counters.countSa("ike-sa-init-intake-full"); // as lost: admission is behind by INTAKE requests already
+        }
     }
 
     /** IKE SAs started by a peer and not yet established. */
@@ -125,15 +139,18 @@ final class ResponderSessions implements IkeSaInitListener {
         HalfOpenKey key = new HalfOpenKey(h.initiatorSpi(), dg.sender());
         IkeSa existing = started.get(key);
         if (existing != null) {
-            existing.exec().execute(() -> existing.tasks().retransmittedInit(dg, replies));
+            if (!existing.exec().offer(() -> existing.tasks().retransmittedInit(dg, replies))) {
+                counters.countSa("sa-queue-full");
+            }
             return;
         }
         InetAddress ip = dg.sender().getAddress();
-        HalfOpenCounts.Verdict v = counts.verdict(ip);
+        boolean reserve = proven.known(ip) && counts.reserveFree();
+        HalfOpenCounts.Verdict v = counts.verdict(ip, reserve);
         switch (v) {
             case ADMIT -> {}
             case COOKIE -> {
-                if (!cookieOk(dg, replies)) {
+                if (!cookieOk(dg, replies, reserve)) {
                     return;
                 }
             }
@@ -142,18 +159,24 @@ final class ResponderSessions implements IkeSaInitListener {
                 return;
             }
         }
-        if (work.full()) {
+        // A known peer's SA in the reserve has work slots of its own: the reserve bounds them, and a flood that fills
+        // the queue of new SAs' work must not delay it.
+        InitWork queue = reserve ? knownWork : work;
+        if (queue.full()) {
             counters.countSa("init-queue-full");
             return;
         }
         IkeSa sa = starter.create(dg, replies);
-        InitWork.Ticket ticket = work.ticket(t -> starter.begin(sa, dg, t::done));
+        if (reserve) {
+            sa.knownPeer();
+        }
+        InitWork.Ticket ticket = queue.ticket(t -> starter.begin(sa, dg, t::done));
         started.put(key, sa);
-        counts.add(ip);
+        counts.add(ip, reserve);
         AtomicBoolean counted = new AtomicBoolean(true);
         Runnable notHalfOpen = () -> {
             if (counted.getAndSet(false)) {
-                counts.remove(ip);
+                counts.remove(ip, reserve);
             }
         };
         sa.onClose(
@@ -162,12 +185,17 @@ final class ResponderSessions implements IkeSaInitListener {
                     notHalfOpen.run();
                     ticket.done();
                 });
-        Continuations.inline(sa.established(), (info, e) -> notHalfOpen.run());
-        work.start(ticket);
+        Continuations.inline(sa.established(), (info, e) -> {
+            notHalfOpen.run();
+            if (e == null) {
+                proven.authenticated(ip); // its IKE_AUTH verified: a known peer from now on
+            }
+        });
+        queue.start(ticket);
     }
 
     /** §2.6: the COOKIE must come first and be ours for this Ni, IPi and SPIi; otherwise hand one out. */
-    private boolean cookieOk(IkeDatagram dg, IkeSender replies) {
+    private boolean cookieOk(IkeDatagram dg, IkeSender replies, boolean known) {
         IkeMessage m = dg.message();
         List<IkePayload> p = m.payloads();
         NoncePayload ni = m.first(NoncePayload.class).orElse(null);
@@ -183,7 +211,7 @@ final class ResponderSessions implements IkeSaInitListener {
                 && cookies.valid(n.data(), ni.nonce(), ip, spiI)) {
             return true;
         }
-        if (!refusals.allow(ip, "COOKIE")) {
+        if (!refusals.allow(ip, "COOKIE", known)) {
             return false;
         }
         byte[] cookie = cookies.make(ni.nonce(), ip, spiI);

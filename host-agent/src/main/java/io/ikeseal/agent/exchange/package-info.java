@@ -20,14 +20,19 @@
  *   <li>{@link io.ikeseal.agent.exchange.ChildSaNegotiation} negotiates a CHILD_SA for any exchange that carries
  *       one (proposal, traffic selectors, mode); {@link io.ikeseal.agent.exchange.ChildSaSetup} derives its KEYMAT
  *       with the nonces and PFS share it is given ({@link io.ikeseal.agent.exchange.ChildKeying}) and installs it;
- *       a responder's agreed CHILD_SA waits as a {@link io.ikeseal.agent.exchange.PendingChildSa} until the IKE SA
- *       is established on our side, and every installation is matched by a {@code childSaDeleted} event.</li>
+ *       an agreed CHILD_SA, the responder's and the initiator's alike, waits with its KEYMAT as a
+ *       {@link io.ikeseal.agent.exchange.PendingChildSa} until the IKE SA is established on our side (its keys are
+ *       destroyed if the SA ends first), and every installation is matched by a {@code childSaDeleted} event.</li>
  *   <li>{@link io.ikeseal.agent.exchange.ResponderSessions} admits new IKE SAs before any token work (RFC 7296
  *       §2.6, RFC 8019 §4): IKE_SA_INIT with a message ID other than 0 or over 8 KiB is dropped;
  *       {@link io.ikeseal.agent.exchange.HalfOpenCounts} drops or asks for a COOKIE
  *       ({@link io.ikeseal.agent.exchange.Cookies}) by the half-open SAs of the source, its /24 or /64 and all;
- *       {@link io.ikeseal.agent.exchange.Refusals} bounds the error answers and their log lines. A refusal leaves no
- *       state and is counted by reason in {@code DropCounters}.</li>
+ *       {@link io.ikeseal.agent.exchange.Refusals} bounds the error answers and their log lines. Addresses a peer
+ *       authenticated from within the hour ({@link io.ikeseal.agent.exchange.ProvenPeers}) keep a reserve of
+ *       half-open SAs, work slots and answers that a flood from unknown addresses cannot take. A refusal leaves no
+ *       state and is counted by reason in {@code DropCounters}. A responder SA's IKE_SA_INIT token work asks for the
+ *       token's LOW queue ({@code IkeSa.auditContext}), all later work and our own SAs' for HIGH; each SA's
+ *       {@link io.ikeseal.agent.exchange.SerialExecutor} holds a bounded number of received datagrams.</li>
  *   <li>{@link io.ikeseal.agent.exchange.IkeGateway} puts it together: it hands each task exactly its collaborators
  *       (the token port {@code IkeCrypto}, {@link io.ikeseal.agent.exchange.Credentials},
  *       {@link io.ikeseal.agent.exchange.SaOutputs}, {@link io.ikeseal.agent.exchange.Scheduler},

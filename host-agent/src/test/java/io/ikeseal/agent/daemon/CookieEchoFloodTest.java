@@ -9,12 +9,18 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,11 +36,12 @@ import io.ikeseal.agent.wire.MalformedMessageException;
 import io.ikeseal.agent.wire.NotifyType;
 
 /**
- * Issue 9's attack on real sockets (loopback): one host (127.0.0.77) sends at least 1,000 IKE_SA_INIT requests a
- * second for at least 3 s, each under a new SPI, and answers every COOKIE at once, while a branch office on
- * 127.0.0.1 establishes IKE SAs one after the other. The host's half-open limit (RFC 7296 §2.6, RFC 8019 §4) must
- * cap its key generations in the token at {@link AdmissionSettings#sourceLimit()}, and every legitimate handshake
- * must complete. The figures (rates, latencies, drops) are printed for the record.
+ * Issue 9's floods on real sockets (loopback, sources across 127.0.0.0/8), each at least 1,000 IKE_SA_INIT requests
+ * a second for at least 3 s while a branch office on 127.0.0.1 establishes IKE SAs one after the other: (a) one host
+ * echoing every COOKIE, (b) 4,000 hosts echoing every COOKIE, (c) plain requests from 64 addresses that never answer.
+ * In each, every legitimate handshake completes (99 % of 20 is all of them), their median latency stays within twice
+ * the unloaded median plus {@link #ALLOWANCE_MILLIS}, and the attackers' key generations in the token stay within a
+ * bound that follows from the admission limits (RFC 7296 §2.6, RFC 8019 §4). The figures are printed for the record.
  */
 class CookieEchoFloodTest {
     @RegisterExtension
@@ -46,6 +53,17 @@ class CookieEchoFloodTest {
     private static final long FLOOD_MILLIS = 3_000;
     private static final long GUARD_MILLIS = 60_000;
     private static final int PER_SECOND = 1_500;
+    private static final int UNLOADED_HANDSHAKES = 5;
+    /** Test (b)'s botnet: each address in its own /24 of 127.16.0.0/12, so no per-address or per-prefix limit binds. */
+    private static final int BOTNET = 4_000;
+    /**
+     * Added to twice the unloaded median. That median is of 5 handshakes just before the flood, on a 2-core machine
+     * that other builds share, where a loopback handshake takes 40-150 ms and the median of 5 moves by tens of ms from
+     * one run to the next; and the flood's own threads (in this JVM) take CPU from the same 2 cores. 20 ms absorbs that
+     * measurement noise; it is small against what a handshake that lost its place to the flood costs (a retransmission
+     * after 2 s, ike.retransmit-timeout).
+     */
+    private static final long ALLOWANCE_MILLIS = 20;
 
     @Test
     void oneHostEchoingCookiesCannotCrowdOutOthersOrRunTheToken() throws Exception {
@@ -53,11 +71,8 @@ class CookieEchoFloodTest {
                 Side br = scenario.start("branch", ConnectionYaml.branch(gw));
                 RawInitiator shape = new RawInitiator(gw.ike());
                 DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(ATTACKER), 0))) {
-            List<Long> unloaded = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                unloaded.add(handshake(br, gw));
-            }
-            long keygensBefore = attackerKeygens();
+            List<Long> unloaded = unloaded(br, gw);
+            long keygensBefore = keygens(CookieEchoFloodTest::isAttacker);
             List<IkePayload> payloads = shape.initPayloads();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
@@ -76,28 +91,86 @@ class CookieEchoFloodTest {
                 echo.join(5_000);
             }
             long floodMillis = millisSince(start);
-            long keygens = attackerKeygens() - keygensBefore;
-            double rate = sent.get() * 1000.0 / floodMillis;
+            long keygens = keygens(CookieEchoFloodTest::isAttacker) - keygensBefore;
+            report("(a) one host echoing cookies", sent.get(), floodMillis, keygens, unloaded, legit);
             System.out.printf(
-                    "cookie-echo flood: %d requests in %d ms (%.0f/s), %d cookies echoed, %d dropped at the source"
-                            + " limit; attacker key generations %d; legit %d/%d, latency unloaded median %d ms, loaded"
-                            + " median %d ms max %d ms%n",
-                    sent.get(),
-                    floodMillis,
-                    rate,
-                    echoed.get(),
-                    gw.counters().getSa("half-open-source-limit"),
-                    keygens,
-                    legit.latencies().size(),
-                    LEGIT_HANDSHAKES,
-                    median(unloaded),
-                    median(legit.latencies()),
-                    Collections.max(legit.latencies()));
-            assertTrue(rate >= 1_000, "flood rate " + rate + "/s");
-            assertEquals(0, legit.failed(), "legitimate handshakes failed"); // 99 % of 20 is all of them
+                    "(a) %d cookies echoed, %d dropped at the source limit%n",
+                    echoed.get(), gw.counters().getSa("half-open-source-limit"));
+            assertTrue(rate(sent.get(), floodMillis) >= 1_000, "flood rate");
+            assertLegitimateServed(unloaded, legit);
+            // The host's half-open SAs never finish, and live longer than the flood (ike.half-open-timeout 30 s):
+            // at most the per-source limit of them, each one key generation.
             assertTrue(
                     keygens <= AdmissionSettings.DEFAULT.sourceLimit(), keygens + " key generations for the attacker");
             assertTrue(gw.counters().getSa("half-open-source-limit") >= sent.get() / 2);
+        }
+    }
+
+    /**
+     * Test (b) of issue 9: {@link #BOTNET} addresses, each in its own /24, send together 1,500 new IKE_SA_INIT requests
+     * a second for 3 s and each echoes every COOKIE it gets, as a botnet would. No per-address or per-prefix limit
+     * binds; the global half-open limit does, so the botnet's half-open SAs fill the table and every new requester
+     * from an unknown address is dropped until they expire. The branch office authenticated from its address before
+     * the flood, so its requests still pass (cookie first) within the known peers' own reserve of half-open SAs.
+     */
+    @Test
+    void fourThousandHostsEchoingCookiesCostAtMostTheGlobalHalfOpenLimit() throws Exception {
+        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw));
+                RawInitiator shape = new RawInitiator(gw.ike());
+                Selector selector = Selector.open()) {
+            List<Long> unloaded = unloaded(br, gw);
+            List<DatagramChannel> channels = new ArrayList<>();
+            try {
+                for (int i = 0; i < BOTNET; i++) {
+                    DatagramChannel c = DatagramChannel.open();
+                    channels.add(c);
+                    c.bind(new InetSocketAddress(
+                            InetAddress.getByAddress(new byte[] {127, (byte) (16 + i / 256), (byte) (i % 256), 1}), 0));
+                    c.configureBlocking(false);
+                    c.register(selector, SelectionKey.OP_READ);
+                }
+                long before = keygens(CookieEchoFloodTest::isBotnet);
+                long opsBefore = tokenOperations(CookieEchoFloodTest::isBotnet);
+                List<IkePayload> payloads = shape.initPayloads();
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicLong sent = new AtomicLong();
+                AtomicLong echoed = new AtomicLong();
+                Thread flood = Thread.ofPlatform()
+                        .name("botnet")
+                        .start(() -> botnet(selector, channels, gw, payloads, stop, sent, echoed));
+                long start = System.nanoTime();
+                LegitRun legit;
+                try {
+                    legit = legitimateHandshakes(br, gw, start);
+                } finally {
+                    stop.set(true);
+                    flood.join(5_000);
+                }
+                long millis = millisSince(start);
+                long keygens = keygens(CookieEchoFloodTest::isBotnet) - before;
+                report("(b) 4,000 hosts echoing cookies", sent.get(), millis, keygens, unloaded, legit);
+                System.out.printf(
+                        "(b) %d token operations for the botnet; %d cookies echoed, %d COOKIEs sent, %d dropped at the"
+                                + " global limit, %d init queue full%n",
+                        tokenOperations(CookieEchoFloodTest::isBotnet) - opsBefore,
+                        echoed.get(),
+                        gw.counters().getSa("cookie-sent"),
+                        gw.counters().getSa("half-open-limit"),
+                        gw.counters().getSa("init-queue-full"));
+                assertTrue(rate(sent.get(), millis) >= 1_000, "flood rate");
+                assertLegitimateServed(unloaded, legit);
+                // The botnet's SAs never finish and outlive the flood (ike.half-open-timeout 30 s), and an unknown
+                // address is dropped once the table holds the global limit: one key generation per admitted SA.
+                assertTrue(millis < ExchangeSettings.DEFAULT.halfOpenTimeout().toMillis(), "no SA expired meanwhile");
+                assertTrue(
+                        keygens <= AdmissionSettings.DEFAULT.halfOpenLimit(),
+                        keygens + " key generations for the botnet");
+            } finally {
+                for (DatagramChannel c : channels) {
+                    c.close();
+                }
+            }
         }
     }
 
@@ -111,14 +184,14 @@ class CookieEchoFloodTest {
         try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
                 Side br = scenario.start("branch", ConnectionYaml.branch(gw));
                 RawInitiator shape = new RawInitiator(gw.ike())) {
-            handshake(br, gw);
+            List<Long> unloaded = unloaded(br, gw);
             List<DatagramSocket> sockets = new ArrayList<>();
             try {
                 for (int i = 1; i <= 64; i++) {
                     sockets.add(
                             new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0." + i + ".9"), 0)));
                 }
-                long before = spoofedKeygens();
+                long before = keygens(CookieEchoFloodTest::isSpoofed);
                 List<IkePayload> payloads = shape.initPayloads();
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong sent = new AtomicLong();
@@ -134,21 +207,12 @@ class CookieEchoFloodTest {
                     flood.join(5_000);
                 }
                 long millis = millisSince(start);
-                long keygens = spoofedKeygens() - before;
-                System.out.printf(
-                        "spoofed flood: %d requests from 64 addresses in %d ms (%.0f/s), %d COOKIEs sent, key"
-                                + " generations %d; legit %d/%d, loaded median %d ms max %d ms%n",
-                        sent.get(),
-                        millis,
-                        sent.get() * 1000.0 / millis,
-                        gw.counters().getSa("cookie-sent"),
-                        keygens,
-                        legit.latencies().size(),
-                        LEGIT_HANDSHAKES,
-                        median(legit.latencies()),
-                        Collections.max(legit.latencies()));
-                assertTrue(sent.get() * 1000.0 / millis >= 1_000, "flood rate");
-                assertEquals(0, legit.failed(), "legitimate handshakes failed");
+                long keygens = keygens(CookieEchoFloodTest::isSpoofed) - before;
+                report("(c) 64 spoofed sources", sent.get(), millis, keygens, unloaded, legit);
+                System.out.printf("(c) %d COOKIEs sent%n", gw.counters().getSa("cookie-sent"));
+                assertTrue(rate(sent.get(), millis) >= 1_000, "flood rate");
+                assertLegitimateServed(unloaded, legit);
+                // Unanswered cookies admit nothing: only the requests before the global cookie threshold was reached.
                 assertTrue(
                         keygens <= ExchangeSettings.DEFAULT.cookieThreshold(),
                         keygens + " key generations for the spoofed sources");
@@ -158,13 +222,127 @@ class CookieEchoFloodTest {
         }
     }
 
-    private static long spoofedKeygens() {
+    private static boolean isAttacker(String peer) {
+        return peer.startsWith(ATTACKER + ":");
+    }
+
+    /** 127.16.0.0/12, test (b)'s addresses. */
+    private static boolean isBotnet(String peer) {
+        String[] octets = peer.split("[.:]", 3);
+        int second = octets.length == 3 && octets[0].equals("127") ? Integer.parseInt(octets[1]) : -1;
+        return second >= 16 && second < 32;
+    }
+
+    /** 127.0.1.0 - 127.0.64.255, test (c)'s addresses. */
+    private static boolean isSpoofed(String peer) {
+        return peer.startsWith("127.0.") && !peer.startsWith("127.0.0.");
+    }
+
+    /** Key generations in the gateway's token for peers {@code peer} accepts, as its audit log records them. */
+    private static long keygens(Predicate<String> peer) {
         return scenario.auditLog().stream()
-                .filter(a -> "dh-keygen".equals(a.op())
-                        && a.peer() != null
-                        && a.peer().startsWith("127.0.")
-                        && !a.peer().startsWith("127.0.0."))
+                .filter(a -> "dh-keygen".equals(a.op()) && a.peer() != null && peer.test(a.peer()))
                 .count();
+    }
+
+    /** Token operations of any kind for peers {@code peer} accepts. */
+    private static long tokenOperations(Predicate<String> peer) {
+        return scenario.auditLog().stream()
+                .filter(a -> a.peer() != null && peer.test(a.peer()))
+                .count();
+    }
+
+    /** The branch office's handshakes before a flood: what "unloaded" means here. */
+    private static List<Long> unloaded(Side br, Side gw) throws Exception {
+        List<Long> unloaded = new ArrayList<>();
+        for (int i = 0; i < UNLOADED_HANDSHAKES; i++) {
+            unloaded.add(handshake(br, gw));
+        }
+        return unloaded;
+    }
+
+    /**
+     * Issue 9: at least 99 % complete (of 20, all of them), and the median within twice the unloaded median plus
+     * {@link #ALLOWANCE_MILLIS}. The median, since a handshake that lost a datagram on a loaded machine waits for its
+     * retransmission (2 s) and would dominate a mean or a maximum of 20 without saying anything about the flood.
+     */
+    private static void assertLegitimateServed(List<Long> unloaded, LegitRun legit) {
+        assertEquals(0, legit.failed(), "legitimate handshakes failed");
+        long bound = 2 * median(unloaded) + ALLOWANCE_MILLIS;
+        assertTrue(
+                median(legit.latencies()) <= bound,
+                "loaded median " + median(legit.latencies()) + " ms > " + bound + " ms: " + legit.latencies());
+    }
+
+    private static void report(String flood, long sent, long millis, long keygens, List<Long> unloaded, LegitRun l) {
+        System.out.printf(
+                "%s: %d requests in %d ms (%.0f/s); attacker key generations %d; legit %d/%d, latency unloaded median"
+                        + " %d ms max %d ms, loaded median %d ms p99 %d ms %s%n",
+                flood,
+                sent,
+                millis,
+                rate(sent, millis),
+                keygens,
+                l.latencies().size(),
+                l.latencies().size() + l.failed(),
+                median(unloaded),
+                Collections.max(unloaded),
+                l.latencies().isEmpty() ? -1 : median(l.latencies()),
+                l.latencies().isEmpty() ? -1 : percentile(l.latencies(), 99),
+                l.latencies());
+    }
+
+    private static double rate(long sent, long millis) {
+        return sent * 1000.0 / millis;
+    }
+
+    /**
+     * {@link #PER_SECOND} new SPIs round robin over {@code channels}, each echoing every COOKIE it gets at once, in
+     * one thread: sending what is due, then at most 5 ms for answers.
+     */
+    private static void botnet(
+            Selector selector,
+            List<DatagramChannel> channels,
+            Side gw,
+            List<IkePayload> payloads,
+            AtomicBoolean stop,
+            AtomicLong sent,
+            AtomicLong echoed) {
+        long start = System.nanoTime();
+        long spi = 0x4400_0000_0000_0000L;
+        ByteBuffer buf = ByteBuffer.allocate(65_536);
+        try {
+            while (!stop.get()) {
+                long due = millisSince(start) * PER_SECOND / 1000;
+                while (sent.get() < due) {
+                    DatagramChannel c = channels.get((int) (++spi % channels.size()));
+                    if (c.send(ByteBuffer.wrap(framed(request(spi, payloads, null))), gw.ike()) > 0) {
+                        sent.incrementAndGet();
+                    }
+                }
+                selector.select(5);
+                for (Iterator<SelectionKey> it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    DatagramChannel c = (DatagramChannel) k.channel();
+                    buf.clear();
+                    while (c.receive(buf) != null) {
+                        IkeMessage m =
+                                IkeMessageCodec.decode(Arrays.copyOfRange(buf.array(), MARKER.length, buf.position()));
+                        buf.clear();
+                        var cookie = m.notification(NotifyType.COOKIE);
+                        if (cookie.isPresent()) {
+                            c.send(
+                                    ByteBuffer.wrap(framed(request(m.header().initiatorSpi(), payloads, cookie.get()))),
+                                    gw.ike());
+                            echoed.incrementAndGet();
+                        }
+                    }
+                }
+            }
+        } catch (IOException | MalformedMessageException e) {
+            throw new IllegalStateException("botnet: " + e, e);
+        }
     }
 
     /** New SPIs at {@link #PER_SECOND}, round robin over {@code sockets}, never reading an answer. */
@@ -216,14 +394,6 @@ class CookieEchoFloodTest {
         long t = System.nanoTime();
         Scenario.establish(br, gw);
         return millisSince(t);
-    }
-
-    private static long attackerKeygens() {
-        return scenario.auditLog().stream()
-                .filter(a -> "dh-keygen".equals(a.op())
-                        && a.peer() != null
-                        && a.peer().startsWith(ATTACKER + ":"))
-                .count();
     }
 
     /** New SPIs at {@link #PER_SECOND}, paced in 10 ms slices. */
@@ -281,9 +451,14 @@ class CookieEchoFloodTest {
 
     /** With the non-ESP marker: the daemon's IKE port is not 500 (RFC 3948 §2.2). */
     private static void send(DatagramSocket socket, Side gw, byte[] message) throws IOException {
+        byte[] d = framed(message);
+        socket.send(new DatagramPacket(d, d.length, gw.ike()));
+    }
+
+    private static byte[] framed(byte[] message) {
         byte[] d = new byte[MARKER.length + message.length];
         System.arraycopy(message, 0, d, MARKER.length, message.length);
-        socket.send(new DatagramPacket(d, d.length, gw.ike()));
+        return d;
     }
 
     private static long millisSince(long nanos) {
@@ -291,8 +466,13 @@ class CookieEchoFloodTest {
     }
 
     private static long median(List<Long> values) {
+        return percentile(values, 50);
+    }
+
+    /** The nearest-rank percentile. */
+    private static long percentile(List<Long> values, int p) {
         List<Long> s = new ArrayList<>(values);
         Collections.sort(s);
-        return s.get(s.size() / 2);
+        return s.get(Math.max(0, (int) Math.ceil(p / 100.0 * s.size()) - 1));
     }
 }

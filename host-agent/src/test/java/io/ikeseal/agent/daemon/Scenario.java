@@ -106,6 +106,12 @@ final class Scenario implements BeforeAllCallback {
         return shared.deployment();
     }
 
+    /** The shared open token {@code name} ("smartcard" or "hsm"), which every daemon of the test run uses. */
+    Token token(String name) throws Exception {
+        IkesealConfig config = IkesealConfig.load(shared.dir().resolve("shared.yaml"));
+        return shared.tokens().open(config.token(name).orElseThrow());
+    }
+
     /** Starts a daemon on {@code yaml} with {@link #FAST} timers on top of its {@code ike:} section. */
     Side start(String name, ConnectionYaml yaml) throws IOException {
         return start(name, yaml, FAST);

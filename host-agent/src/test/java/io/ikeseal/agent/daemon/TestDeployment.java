@@ -127,6 +127,11 @@ public final class TestDeployment implements AutoCloseable {
         return smartcard;
     }
 
+    /** The key-exchange HSM (NSS softoken), e.g. to move its database away under a running daemon. */
+    public NssToken hsm() {
+        return hsm;
+    }
+
     /** audit, tokens, identities and psks sections; {@code auditLog} relative to the config file's directory. */
     public String tokenSections(String auditLog) {
         return tokenSections(auditLog, List.of(PSK), List.of("ca.pem"));

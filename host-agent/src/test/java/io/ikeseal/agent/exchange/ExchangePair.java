@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.ikeseal.agent.auth.CertificateValidator;
 import io.ikeseal.agent.auth.IkeIdentity;
@@ -54,9 +55,17 @@ final class ExchangePair {
         final RecordingInstaller installer = new RecordingInstaller();
         final DropCounters counters = new DropCounters();
         final List<String> events = new CopyOnWriteArrayList<>();
+        /** Sees each event as it is reported, e.g. to look at the SA's state at that moment. */
+        volatile Consumer<String> watcher = e -> {};
+
         final IkeSpiTable spis = new IkeSpiTable();
         final IkeGateway gateway;
         final Connection connection;
+
+        private void report(String event) {
+            events.add(event);
+            watcher.accept(event);
+        }
 
         /** PSK when {@code signer} is null, else signatures by it. */
         Side(
@@ -86,32 +95,32 @@ final class ExchangePair {
             SaEvents recorder = new SaEvents() {
                 @Override
                 public void ikeSaEstablished(IkeSaInfo sa) {
-                    events.add("established");
+                    report("established");
                 }
 
                 @Override
                 public void ikeSaFailed(IkeSaInfo sa, String reason) {
-                    events.add("failed: " + reason);
+                    report("failed: " + reason);
                 }
 
                 @Override
                 public void ikeSaDeleted(IkeSaInfo sa, String reason) {
-                    events.add("deleted: " + reason);
+                    report("deleted: " + reason);
                 }
 
                 @Override
                 public void childSaEstablished(IkeSaInfo ikeSa, ChildSaRecord child) {
-                    events.add("child: " + child.name());
+                    report("child: " + child.name());
                 }
 
                 @Override
                 public void childSaFailed(IkeSaInfo ikeSa, String child, String reason) {
-                    events.add("child failed: " + reason);
+                    report("child failed: " + reason);
                 }
 
                 @Override
                 public void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason) {
-                    events.add("child deleted: " + child.name());
+                    report("child deleted: " + child.name());
                 }
             };
             gateway = new IkeGateway(

@@ -68,4 +68,39 @@ class HalfOpenCountsTest {
         assertEquals(0, c.entries());
         assertEquals(0, c.total());
     }
+
+    @Test
+    void knownPeersKeepAReserveWhenUnknownAddressesFillTheGlobalLimit() throws Exception {
+        AdmissionSettings limits = new AdmissionSettings(8, 3, 5, 12, 20, 10, 1000);
+        HalfOpenCounts c = new HalfOpenCounts(limits, 4);
+        for (int i = 1; i <= 8; i++) {
+            c.add(ip("203.0." + i + ".1"), false);
+        }
+        InetAddress known = ip("198.51.100.1");
+        assertEquals(Verdict.DROP_GLOBAL, c.verdict(known), "unknown: dropped at the global limit");
+        assertEquals(2, c.reserve(), "a quarter of the global limit");
+        assertEquals(Verdict.COOKIE, c.verdict(known, true), "known: still must return a COOKIE past the threshold");
+        c.add(known, true);
+        c.add(ip("198.51.100.2"), true);
+        assertEquals(10, c.total());
+        assertEquals(false, c.reserveFree());
+        assertEquals(Verdict.DROP_GLOBAL, c.verdict(known, true), "the reserve is full: as anyone else");
+        c.remove(known, true);
+        assertEquals(true, c.reserveFree());
+        assertEquals(Verdict.DROP_GLOBAL, c.verdict(ip("203.0.99.1")), "the reserve never admits unknown addresses");
+    }
+
+    @Test
+    void aKnownPeerKeepsItsOwnLimitInTheReserve() throws Exception {
+        HalfOpenCounts c = new HalfOpenCounts(AdmissionSettings.DEFAULT, 20);
+        InetAddress known = ip("198.51.100.1");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Verdict.ADMIT, c.verdict(known, true));
+            c.add(known, true);
+        }
+        assertEquals(Verdict.COOKIE, c.verdict(known, true));
+        c.add(known, true);
+        c.add(known, true);
+        assertEquals(Verdict.DROP_SOURCE, c.verdict(known, true));
+    }
 }

@@ -33,4 +33,18 @@ class RefusalsTest {
         }
         assertEquals(Refusals.SOURCES, r.sources());
     }
+
+    @Test
+    void unknownAddressesUsingUpTheAnswersLeaveKnownPeersTheirOwn() throws Exception {
+        ManualScheduler clock = new ManualScheduler();
+        Refusals r = new Refusals(new AdmissionSettings(400, 3, 5, 12, 20, 2, 10), clock.clock(), new DropCounters());
+        for (int i = 0; i < 10; i++) {
+            assertTrue(r.allow(InetAddress.getByAddress(new byte[] {10, 0, 0, (byte) i}), "COOKIE"));
+        }
+        InetAddress known = InetAddress.getByName("198.51.100.1");
+        assertFalse(r.allow(InetAddress.getByName("10.0.1.1"), "COOKIE"), "the global answers are used up");
+        assertFalse(r.allow(known, "COOKIE"), "as unknown, it shares them");
+        assertTrue(r.allow(known, "COOKIE", true), "as a known peer, from the known peers' bucket");
+        assertFalse(r.allow(known, "COOKIE", true), "and still within its own per-source rate");
+    }
 }

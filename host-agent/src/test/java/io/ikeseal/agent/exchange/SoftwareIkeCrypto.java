@@ -39,6 +39,7 @@ import io.ikeseal.hsm.api.KeyShare;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.api.Secret;
+import io.ikeseal.hsm.api.Urgency;
 
 /**
  * The token port in plain JCA (SunEC ECDH, SunJCE HMAC), FOR EXCHANGE UNIT TESTS ONLY: every secret is host
@@ -50,6 +51,7 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     private final Set<DhGroup> groups;
     private final Map<String, byte[]> psks = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final Map<String, Set<Urgency>> urgencies = new ConcurrentHashMap<>();
     /** Every key share and secret handed out, so a test can tell whether their owners destroyed them all. */
     private final List<Destroyable> handedOut = new CopyOnWriteArrayList<>();
 
@@ -107,13 +109,31 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         return this;
     }
 
+    private volatile CompletableFuture<Void> childKeymatGate;
+
+    /**
+     * From now on the KEYMAT of each childKeymat call is released only when the returned gate completes, and the call
+     * fails with the gate's failure: a slow or failing token in the asynchronous step a test wants to interleave with.
+     */
+    CompletableFuture<Void> holdChildKeymat() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        childKeymatGate = gate;
+        return gate;
+    }
+
     /** Every port operation counted so far. */
     int totalCalls() {
         return calls.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
-    private void count(String operation) {
+    private void count(String operation, AuditContext ctx) {
         calls.computeIfAbsent(operation, k -> new AtomicInteger()).incrementAndGet();
+        urgencies.computeIfAbsent(operation, k -> ConcurrentHashMap.newKeySet()).add(ctx.urgency());
+    }
+
+    /** The token queues {@code operation}'s calls asked for. */
+    Set<Urgency> urgencies(String operation) {
+        return Set.copyOf(urgencies.getOrDefault(operation, Set.of()));
     }
 
     @Override
@@ -140,7 +160,7 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     public CompletableFuture<KeyShare> generateShare(DhGroup group, AuditContext ctx) {
         String refused = refusal;
         if (refused != null) return CompletableFuture.failedFuture(new IllegalStateException(refused));
-        count("generateShare");
+        count("generateShare", ctx);
         if (pooled) {
             return CompletableFuture.completedFuture(
                     handOut(new Share(group, PooledKeyPairs.pair(group, pooledShares.getAndIncrement()))));
@@ -157,7 +177,7 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     @Override
     public CompletableFuture<IkeSaSecrets> ikeSaKeys(
             KeyShare mine, byte[] peerKe, IkeSaKeyInputs in, AuditContext ctx) {
-        count("ikeSaKeys");
+        count("ikeSaKeys", ctx);
         try {
             byte[] seed = prf(in.prf(), concat(in.ni(), in.nr()), agree(mine, peerKe));
             return CompletableFuture.completedFuture(handOut(split(in, seed)));
@@ -169,7 +189,7 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     @Override
     public CompletableFuture<IkeSaSecrets> rekeyedIkeSaKeys(
             Secret oldSkD, Prf oldPrf, KeyShare mine, byte[] peerKe, IkeSaKeyInputs in, AuditContext ctx) {
-        count("rekeyedIkeSaKeys");
+        count("rekeyedIkeSaKeys", ctx);
         try {
             byte[] seed = prf(oldPrf, ((Bytes) oldSkD).value(), concat(agree(mine, peerKe), in.ni(), in.nr()));
             return CompletableFuture.completedFuture(handOut(split(in, seed)));
@@ -188,15 +208,16 @@ final class SoftwareIkeCrypto implements IkeCrypto {
             byte[] nr,
             int length,
             AuditContext ctx) {
-        count("childKeymat");
+        count("childKeymat", ctx);
         byte[] s = mineOrNull == null ? concat(ni, nr) : concat(agree(mineOrNull, peerKeOrNull), ni, nr);
-        return CompletableFuture.completedFuture(
-                handOut(HostKey.adopt("KEYMAT", prfPlus(prf, ((Bytes) skD).value(), s, length))));
+        HostKey keymat = handOut(HostKey.adopt("KEYMAT", prfPlus(prf, ((Bytes) skD).value(), s, length)));
+        CompletableFuture<Void> gate = childKeymatGate;
+        return gate == null ? CompletableFuture.completedFuture(keymat) : gate.thenApply(v -> keymat);
     }
 
     @Override
     public CompletableFuture<byte[]> pskAuth(String pskName, Prf prf, byte[] octets, AuditContext ctx) {
-        count("pskAuth");
+        count("pskAuth", ctx);
         if (calls("pskAuth") == pskAuthFailing) {
             return CompletableFuture.failedFuture(new IllegalStateException("token fault injected by the test"));
         }

@@ -3,6 +3,7 @@ package io.ikeseal.hsm.psk;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.Provider;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -71,25 +72,49 @@ public final class PresharedKeys {
         Objects.requireNonNull(prf, "prf");
         return token.call(new TokenOperation("psk-keypad", "CKM_HKDF_DERIVE", name), ctx, () -> {
             requireSealed(token);
-            KeyStore ks = token.keyStore();
-            HKDFParameterSpec.Builder b = HKDFParameterSpec.ofExtract();
-            int n = 0;
-            for (int i = 0; i < PskChunks.maxChunks(prf); i++) {
-                Key chunk = ks.getKey(alias(name, prf, i), null);
-                if (chunk == null) {
-                    break;
-                }
-                b.addSalt((SecretKey) chunk);
-                n++;
-            }
-            if (n == 0) {
+            SecretKey pad = extractKeyPad(token.provider(), token.keyStore(), prf, name);
+            if (pad == null) {
                 throw new TokenException("no pre-shared key '" + name + "' (for " + prf.proposalName() + ") on token '"
                         + token.name() + "'");
             }
-            SecretKey pad = KDF.getInstance(prf.kdfAlgorithm(), token.provider())
-                    .deriveKey("Generic", b.addIKM(KEY_PAD).extractOnly());
             return new SealedKey(token, "psk-keypad/" + name, pad, prf.outputLength());
         });
+    }
+
+    /** prf(PSK, "Key Pad for IKEv2") from the PSK's chunks, in the token; null if there is no such PSK. */
+    private static SecretKey extractKeyPad(Provider provider, KeyStore ks, Prf prf, String name) throws Exception {
+        HKDFParameterSpec.Builder b = HKDFParameterSpec.ofExtract();
+        int n = 0;
+        for (int i = 0; i < PskChunks.maxChunks(prf); i++) {
+            Key chunk = ks.getKey(alias(name, prf, i), null);
+            if (chunk == null) {
+                break;
+            }
+            b.addSalt((SecretKey) chunk);
+            n++;
+        }
+        if (n == 0) {
+            return null;
+        }
+        return KDF.getInstance(prf.kdfAlgorithm(), provider)
+                .deriveKey("Generic", b.addIKM(KEY_PAD).extractOnly());
+    }
+
+    /**
+     * Computes every stored PSK's key pad exactly as {@link #keyPad} does: the check a reopened token passes before it
+     * takes calls again. Every one, since NSS softoken without its key4.db still serves a PSK of one chunk but not one
+     * of two. Nothing leaves the token.
+     */
+    public static void probe(Provider provider, KeyStore ks) throws Exception {
+        String suffix = "/" + Prf.HMAC_SHA2_256.proposalName() + "/0";
+        for (String a : Collections.list(ks.aliases())) {
+            if (a.startsWith(PREFIX) && a.endsWith(suffix)) {
+                String name = a.substring(PREFIX.length(), a.length() - suffix.length());
+                if (extractKeyPad(provider, ks, Prf.HMAC_SHA2_256, name) == null) {
+                    throw new TokenException("pre-shared key '" + name + "' cannot be read");
+                }
+            }
+        }
     }
 
     /**

@@ -87,7 +87,9 @@ public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X5
         }
         for (String alias : candidates) {
             if (ks.isKeyEntry(alias) && ks.getKey(alias, null) instanceof PrivateKey key) {
-                return identity(token, ks, alias, key);
+                TokenIdentity found = identity(token, ks, alias, key);
+                token.requireKeyOnRecovery(alias); // a reopened token must hold it again before it signs
+                return found;
             }
         }
         throw new TokenException("token '" + token.name() + "' has no private key '" + shown + "' (keys present: "

@@ -28,7 +28,8 @@ public final class TokenSigner {
         Route route = Route.of(token, scheme);
         return token.call(new TokenOperation("sign", route.mechanism, identity.alias()), context, () -> {
             Signature s = Signature.getInstance(route.jcaName, token.provider());
-            s.initSign(identity.privateKey());
+            // after a token recovery the key is re-found in the reopened token (docs/tokens.md, "Faults and recovery")
+            s.initSign(token.privateKey(identity.alias(), identity.privateKey()));
             if (scheme.pssParameters() != null) {
                 s.setParameter(scheme.pssParameters());
             }

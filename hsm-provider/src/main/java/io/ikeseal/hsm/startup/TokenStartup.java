@@ -12,6 +12,7 @@ import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.audit.AuditSink;
 import io.ikeseal.hsm.kx.KeyExchangeSelfTest;
+import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.schedule.SealedScheduleSelfTest;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenCapabilities;
@@ -43,7 +44,31 @@ public final class TokenStartup {
             }
             caps = keyExchangeSelfTest(login, caps);
         }
-        return login.ready(caps);
+        Token token = login.ready(caps);
+        if (spec.roles().contains(TokenRole.KEY_EXCHANGE)) {
+            token.onRecovery(recoveryCheck(token));
+        }
+        return token;
+    }
+
+    /**
+     * What a reopened key-exchange token must do again before it takes calls (docs/tokens.md, "Faults and
+     * recovery"): one key exchange in a group it served at start, and on a sealed token one PSK read and used, since
+     * NSS softoken keeps doing session work while its key4.db is gone but cannot read stored keys.
+     */
+    private static Token.RecoveryCheck recoveryCheck(Token token) {
+        DhGroup group = token.capabilities().dhGroups().iterator().next();
+        ResidencyTier tier = token.tier();
+        return (provider, keyStore) -> {
+            String failure = KeyExchangeSelfTest.run(provider, group, tier);
+            if (failure != null) {
+                throw new TokenException(
+                        "key-exchange self-test " + group.proposalName() + " failed: " + failure, failure, null);
+            }
+            if (tier == ResidencyTier.SEALED) {
+                PresharedKeys.probe(provider, keyStore);
+            }
+        };
     }
 
     private static void sealedScheduleSelfTest(TokenLogin login, TokenCapabilities caps) {

@@ -2,6 +2,7 @@ package io.ikeseal.hsm.token;
 
 import java.security.AuthProvider;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.Provider;
 import java.time.Instant;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import javax.security.auth.Destroyable;
 
@@ -28,6 +30,9 @@ import io.ikeseal.hsm.audit.AuditSink;
  * executor (token calls block; the event loop must never wait on one) and is released to the caller only
  * after its audit record is durable.
  *
+ * <p>A token fault (device removed, session or handle invalid, ...) makes the token refuse calls until
+ * {@link TokenHealth} has reopened it in the background (docs/tokens.md, "Faults and recovery").
+ *
  * <p>Tokens are made by {@link TokenLogin#ready}; callers open one with hsm.startup's {@code TokenStartup.open},
  * which self-tests the key-exchange role in between.
  */
@@ -38,12 +43,17 @@ public final class Token implements AutoCloseable {
             Thread.ofPlatform().daemon().name("token-completion-", 0).factory());
 
     private final TokenSpec spec;
-    private final Pkcs11Module.SlotInfo slot;
     private final TokenCapabilities capabilities;
-    private final Provider provider;
-    private final KeyStore keyStore;
     private final AuditSink audit;
     private final TokenExecutor executor;
+    private final TokenReopen reopen;
+    private final TokenHealth health;
+
+    /** What a role proves on a reopened token before it takes calls again (e.g. the key-exchange self-test). */
+    @FunctionalInterface
+    public interface RecoveryCheck {
+        void check(Provider provider, KeyStore keyStore) throws Exception;
+    }
 
     Token(
             TokenSpec spec,
@@ -53,12 +63,19 @@ public final class Token implements AutoCloseable {
             KeyStore keyStore,
             AuditSink audit) {
         this.spec = spec;
-        this.slot = slot;
         this.capabilities = capabilities;
-        this.provider = provider;
-        this.keyStore = keyStore;
         this.audit = audit;
         this.executor = new TokenExecutor(spec.name(), spec.threads());
+        ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
+        this.reopen = new TokenReopen(spec, calls.writeLock());
+        this.health = new TokenHealth(
+                spec.name(),
+                audit,
+                new TokenSession(provider, keyStore, slot, spec.library(), 0, "C_Login"),
+                reopen,
+                TokenHealth.backgroundScheduler(),
+                System::nanoTime,
+                calls);
     }
 
     /**
@@ -71,14 +88,14 @@ public final class Token implements AutoCloseable {
         AuditContext ctx = context == null ? AuditContext.NONE : context;
         // Fail closed: nothing may happen in the token that the audit log cannot record (the refusal is
         // counted in the log's recovery record).
-        var refusal = audit.admit();
+        var refusal = audit.admit().or(health::admit); // a recovering token refuses as fast
         if (refusal.isPresent()) {
             result.completeExceptionally(
                     new TokenException("token '" + name() + "': " + op.operation() + " not run: " + refusal.get()));
             return result;
         }
         try {
-            executor.execute(() -> run(op, ctx, body, result));
+            executor.execute(ctx.urgency(), () -> run(op, ctx, body, result));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new TokenException("token '" + name() + "' is "
                     + (executor.isShutdown() ? "closed" : "saturated (" + executor.queued() + " operations queued)")
@@ -88,7 +105,8 @@ public final class Token implements AutoCloseable {
     }
 
     private <T> void run(TokenOperation op, AuditContext ctx, TokenCall<T> body, CompletableFuture<T> result) {
-        var refusal = audit.admit(); // again: the log may have broken while this waited in the queue
+        // again: the log may have broken, or the token faulted, while this waited in the queue
+        var refusal = audit.admit().or(health::admit);
         if (refusal.isPresent()) {
             result.completeExceptionally(
                     new TokenException("token '" + name() + "': " + op.operation() + " not run: " + refusal.get()));
@@ -98,10 +116,12 @@ public final class Token implements AutoCloseable {
         long t0 = System.nanoTime();
         T value = null;
         Throwable error = null;
+        TokenSession used = health.session();
         try {
-            value = body.run();
+            value = health.run(body);
         } catch (Throwable t) {
             error = t;
+            health.observe(op, t, used); // a token fault starts recovery; the call still fails below
         }
         long us = (System.nanoTime() - t0) / 1000;
         String outcome = error == null ? "ok" : outcomeOf(error);
@@ -189,7 +209,7 @@ public final class Token implements AutoCloseable {
     }
 
     public Pkcs11Module.SlotInfo slot() {
-        return slot;
+        return health.session().slot();
     }
 
     public TokenCapabilities capabilities() {
@@ -203,12 +223,47 @@ public final class Token implements AutoCloseable {
 
     /** The SunPKCS11 provider bound to this token's slot. Use only inside {@link #call} bodies. */
     public Provider provider() {
-        return provider;
+        return health.session().provider();
     }
 
     /** The token's KeyStore (logged in). Use only inside {@link #call} bodies. */
     public KeyStore keyStore() {
-        return keyStore;
+        return health.session().keyStore();
+    }
+
+    /** Whether the token takes calls, and how often it was reopened after a fault. */
+    public TokenHealth health() {
+        return health;
+    }
+
+    /**
+     * The handle of private key {@code alias} in the current session: {@code found} (looked up at start) until a
+     * recovery, then the key re-found in the reopened token. Use only inside {@link #call} bodies.
+     */
+    public PrivateKey privateKey(String alias, PrivateKey found) throws Exception {
+        TokenSession s = health.session();
+        if (s.generation() == 0) {
+            return found;
+        }
+        PrivateKey k = s.keys().get(alias);
+        if (k == null && s.keyStore().getKey(alias, null) instanceof PrivateKey fresh) {
+            k = fresh;
+            s.keys().put(alias, fresh);
+        }
+        if (k == null) {
+            throw new TokenException("token '" + name() + "' has no private key '" + alias + "' any more");
+        }
+        return k;
+    }
+
+    /** A reopened token takes calls again only once key {@code alias} and its certificate are found in it. */
+    public void requireKeyOnRecovery(String alias) {
+        reopen.requireKey(alias);
+    }
+
+    /** A reopened token takes calls again only once {@code check} passes on it. */
+    public void onRecovery(RecoveryCheck check) {
+        reopen.addCheck(check);
     }
 
     public AuditSink audit() {
@@ -222,17 +277,18 @@ public final class Token implements AutoCloseable {
                 "library",
                 spec.library().toString(),
                 "slot",
-                slot.slotId(),
+                slot().slotId(),
                 "label",
-                slot.label(),
+                slot().label(),
                 "tier",
                 tier().configName());
     }
 
     @Override
     public void close() {
+        health.close();
         executor.shutdownAndWait();
-        if (provider instanceof AuthProvider ap) {
+        if (provider() instanceof AuthProvider ap) {
             try {
                 ap.logout();
             } catch (Exception e) {
@@ -243,6 +299,7 @@ public final class Token implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Token[" + name() + ", slot " + slot.slotId() + " '" + slot.label() + "', " + tier().configName() + "]";
+        return "Token[" + name() + ", slot " + slot().slotId() + " '" + slot().label() + "', " + tier().configName()
+                + "]";
     }
 }

@@ -1,40 +1,163 @@
 package io.ikeseal.hsm.token;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ikeseal.hsm.api.Urgency;
 
 /**
- * A token's own bounded executor: as many threads as the token can serve at once and a bounded queue,
- * so a flood of handshakes is refused rather than queued without limit.
+ * A token's own bounded executor: as many threads as the token can serve at once and two bounded queues, so a
+ * flood of handshakes is refused rather than queued without limit, and cannot delay the work of peers that proved
+ * themselves. A free thread takes the oldest {@link Urgency#HIGH} operation, and a {@link Urgency#LOW} one only when
+ * no HIGH one waits; each queue is first come, first served and refuses beyond its own bound, so a full LOW queue
+ * never refuses HIGH work. A running operation is never pre-empted (a PKCS#11 call cannot be).
  */
-final class TokenExecutor extends ThreadPoolExecutor {
+final class TokenExecutor {
     static final int QUEUE_PER_THREAD = 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(TokenExecutor.class);
+
+    private final int capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition waiting = lock.newCondition();
+    private final Condition ended = lock.newCondition();
+    private final Deque<Runnable> high = new ArrayDeque<>();
+    private final Deque<Runnable> low = new ArrayDeque<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private boolean shutdown;
+    private int alive;
 
     TokenExecutor(String tokenName, int threads) {
-        super(
-                threads,
-                threads,
-                60,
-                TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
-                Thread.ofPlatform().daemon().name("token-" + tokenName + "-", 0).factory(),
-                new AbortPolicy());
+        this(tokenName, threads, threads * QUEUE_PER_THREAD);
     }
 
-    int queued() {
-        return getQueue().size();
-    }
-
-    void shutdownAndWait() {
-        shutdown();
+    /** @param capacity operations each queue holds besides those running */
+    TokenExecutor(String tokenName, int threads, int capacity) {
+        if (threads < 1 || capacity < 1) {
+            throw new IllegalArgumentException("token executor needs a thread and a queue");
+        }
+        this.capacity = capacity;
+        var factory =
+                Thread.ofPlatform().daemon().name("token-" + tokenName + "-", 0).factory();
+        lock.lock();
         try {
-            if (!awaitTermination(10, TimeUnit.SECONDS)) {
-                shutdownNow();
+            for (int i = 0; i < threads; i++) {
+                Thread t = factory.newThread(this::work);
+                this.threads.add(t);
+                alive++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        this.threads.forEach(Thread::start);
+    }
+
+    /** Queues {@code task} as {@code urgency}; refused if this executor is shut down or that queue is full. */
+    void execute(Urgency urgency, Runnable task) {
+        lock.lock();
+        try {
+            if (shutdown) {
+                throw new RejectedExecutionException("token executor shut down");
+            }
+            Deque<Runnable> lane = urgency == Urgency.HIGH ? high : low;
+            if (lane.size() >= capacity) {
+                throw new RejectedExecutionException(urgency + " queue full");
+            }
+            lane.add(task);
+            waiting.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Operations waiting in both queues. */
+    int queued() {
+        lock.lock();
+        try {
+            return high.size() + low.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isShutdown() {
+        lock.lock();
+        try {
+            return shutdown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes no more work, lets queued work finish for up to 10 s, then interrupts and drops what is left. */
+    void shutdownAndWait() {
+        lock.lock();
+        try {
+            shutdown = true;
+            waiting.signalAll();
+            long nanos = TimeUnit.SECONDS.toNanos(10);
+            while (alive > 0 && nanos > 0) {
+                nanos = ended.awaitNanos(nanos);
+            }
+            if (alive > 0) {
+                high.clear();
+                low.clear();
+                threads.forEach(Thread::interrupt);
             }
         } catch (InterruptedException e) {
-            shutdownNow();
+            high.clear();
+            low.clear();
+            threads.forEach(Thread::interrupt);
             Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
+    }
+
+    private void work() {
+        while (true) {
+            Runnable next = take();
+            if (next == null) {
+                return;
+            }
+            try {
+                next.run();
+            } catch (RuntimeException | Error e) { // Token.call's body catches its own; this is a bug, not a fault
+                LOG.error("token operation failed outside its call: {}", e.toString(), e);
+            }
+        }
+    }
+
+    /** The next operation, HIGH first; null once shut down and drained, or interrupted. */
+    private Runnable take() {
+        lock.lock();
+        try {
+            while (high.isEmpty() && low.isEmpty() && !shutdown) {
+                waiting.await();
+            }
+            Runnable next = high.isEmpty() ? low.poll() : high.poll();
+            if (next == null) {
+                end();
+            }
+            return next;
+        } catch (InterruptedException e) {
+            end();
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void end() {
+        alive--;
+        ended.signalAll();
     }
 }

@@ -1,5 +1,6 @@
 package io.ikeseal.hsm.token;
 
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
@@ -82,7 +83,8 @@ public final class TokenLogin {
                     "CKR_PIN_LOCKED",
                     null);
         }
-        Provider provider = Security.getProvider("SunPKCS11").configure(sunPkcs11Config(spec, slot.slotId()));
+        Provider provider =
+                Security.getProvider("SunPKCS11").configure(sunPkcs11Config(spec, spec.library(), slot.slotId()));
         long t0 = System.nanoTime();
         Instant start = Instant.now();
         KeyStore ks;
@@ -166,12 +168,13 @@ public final class TokenLogin {
                 + " token matches " + spec.slot() + " in " + spec.library() + "; tokens present: " + present);
     }
 
-    private static String sunPkcs11Config(TokenSpec spec, long slotId) {
+    /** The provider configuration; {@code library} is the spec's module, or another spelling of it (TokenReopen). */
+    static String sunPkcs11Config(TokenSpec spec, Path library, long slotId) {
         StringBuilder c = new StringBuilder("--");
         c.append("name = ikeseal-")
                 .append(spec.name().replaceAll("[^A-Za-z0-9_-]", "_"))
                 .append('\n');
-        c.append("library = ").append(spec.library()).append('\n');
+        c.append("library = ").append(library).append('\n');
         c.append("slot = ").append(slotId).append('\n');
         if (spec.nssArgs() != null) {
             c.append("nssArgs = \"").append(spec.nssArgs()).append("\"\n");
@@ -191,7 +194,7 @@ public final class TokenLogin {
         return c.toString();
     }
 
-    private static KeyStore login(TokenSpec spec, Provider provider, Pkcs11Module.SlotInfo slot) {
+    static KeyStore login(TokenSpec spec, Provider provider, Pkcs11Module.SlotInfo slot) {
         char[] pin = slot.loginRequired() ? spec.pin().read() : null;
         if (slot.loginRequired() && pin == null) {
             throw new TokenException("token '" + spec.name() + "' requires a login but no PIN is configured");
