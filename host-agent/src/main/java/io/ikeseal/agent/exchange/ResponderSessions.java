@@ -113,6 +113,14 @@ final class ResponderSessions implements IkeSaInitListener {
         return counts.total();
     }
 
+    /**
+     * What admission still holds: SAs peers started and that have not closed, IKE_SA_INIT token work running or
+     * waiting, addresses and prefixes with half-open SAs. Zero once every SA is gone (the fuzz target checks it).
+     */
+    int heldState() {
+        return started.size() + work.running() + work.waiting() + counts.entries();
+    }
+
     /** The rate limit of error answers to IKE_SA_INIT and of their log lines. */
     Refusals refusals() {
         return refusals;

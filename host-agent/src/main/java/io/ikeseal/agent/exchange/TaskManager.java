@@ -210,6 +210,10 @@ final class TaskManager {
             drop(sa.isClosed() ? "sa-closed" : busy ? "request-while-busy" : "unexpected-message-id", dg);
             return;
         }
+        if (h.exchange() == null) { // §3.1: no task answers an exchange we do not know, so it is not even opened
+            drop("unknown-exchange-type", dg);
+            return;
+        }
         IkeMessage m = MessageOpener.open(sa, this, dg, true);
         if (m == null) {
             return;

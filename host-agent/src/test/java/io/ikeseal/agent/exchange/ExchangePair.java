@@ -191,7 +191,7 @@ final class ExchangePair {
         return initiator.gateway.initiate(initiator.connection, network.sender(BRANCH, GATEWAY));
     }
 
-    private static ConnectionConfig config(
+    static ConnectionConfig config(
             String name,
             InetSocketAddress local,
             InetSocketAddress remote,

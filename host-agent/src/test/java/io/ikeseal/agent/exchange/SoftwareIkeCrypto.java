@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECFieldFp;
 import java.security.spec.ECGenParameterSpec;
@@ -14,15 +15,18 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.crypto.KeyAgreement;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.Destroyable;
 
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
@@ -48,8 +52,12 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     private final Map<String, byte[]> psks = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Map<String, Set<Urgency>> urgencies = new ConcurrentHashMap<>();
+    /** Every key share and secret handed out, so a test can tell whether their owners destroyed them all. */
+    private final List<Destroyable> handedOut = new CopyOnWriteArrayList<>();
 
     private volatile String refusal;
+    private volatile boolean pooled;
+    private final AtomicInteger pooledShares = new AtomicInteger();
 
     SoftwareIkeCrypto(Set<DhGroup> groups) {
         this.groups = Set.copyOf(groups);
@@ -80,6 +88,25 @@ final class SoftwareIkeCrypto implements IkeCrypto {
      */
     void refuseShares(String reason) {
         refusal = reason;
+    }
+
+    /** Key shares and secrets handed out and not destroyed yet (KEYMAT, SK_d and the SK_* host keys included). */
+    long undestroyed() {
+        return handedOut.stream().filter(d -> !d.isDestroyed()).count();
+    }
+
+    private <T extends Destroyable> T handOut(T d) {
+        handedOut.add(d);
+        return d;
+    }
+
+    /**
+     * From now on key pairs come from {@link PooledKeyPairs} and their ECDH results are remembered: FOR THE FUZZ
+     * TARGET, whose inputs would otherwise spend their time in P-256 arithmetic rather than in the exchanges.
+     */
+    SoftwareIkeCrypto pooledKeys() {
+        pooled = true;
+        return this;
     }
 
     private volatile CompletableFuture<Void> childKeymatGate;
@@ -134,10 +161,14 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         String refused = refusal;
         if (refused != null) return CompletableFuture.failedFuture(new IllegalStateException(refused));
         count("generateShare", ctx);
+        if (pooled) {
+            return CompletableFuture.completedFuture(
+                    handOut(new Share(group, PooledKeyPairs.pair(group, pooledShares.getAndIncrement()))));
+        }
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC", "SunEC");
             g.initialize(new ECGenParameterSpec(group.curve()));
-            return CompletableFuture.completedFuture(new Share(group, g.generateKeyPair()));
+            return CompletableFuture.completedFuture(handOut(new Share(group, g.generateKeyPair())));
         } catch (GeneralSecurityException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -149,7 +180,7 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         count("ikeSaKeys", ctx);
         try {
             byte[] seed = prf(in.prf(), concat(in.ni(), in.nr()), agree(mine, peerKe));
-            return CompletableFuture.completedFuture(split(in, seed));
+            return CompletableFuture.completedFuture(handOut(split(in, seed)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -161,7 +192,7 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         count("rekeyedIkeSaKeys", ctx);
         try {
             byte[] seed = prf(oldPrf, ((Bytes) oldSkD).value(), concat(agree(mine, peerKe), in.ni(), in.nr()));
-            return CompletableFuture.completedFuture(split(in, seed));
+            return CompletableFuture.completedFuture(handOut(split(in, seed)));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -179,7 +210,7 @@ final class SoftwareIkeCrypto implements IkeCrypto {
             AuditContext ctx) {
         count("childKeymat", ctx);
         byte[] s = mineOrNull == null ? concat(ni, nr) : concat(agree(mineOrNull, peerKeOrNull), ni, nr);
-        HostKey keymat = HostKey.adopt("KEYMAT", prfPlus(prf, ((Bytes) skD).value(), s, length));
+        HostKey keymat = handOut(HostKey.adopt("KEYMAT", prfPlus(prf, ((Bytes) skD).value(), s, length)));
         CompletableFuture<Void> gate = childKeymatGate;
         return gate == null ? CompletableFuture.completedFuture(keymat) : gate.thenApply(v -> keymat);
     }
@@ -198,6 +229,13 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     }
 
     // ---- RFC 7296 §2.13, §2.14 in software ------------------------------------------------------------------
+
+    /** Each of the seven keys on its own: {@link IkeSaSecrets#isDestroyed} looks at two of them only. */
+    private IkeSaSecrets handOut(IkeSaSecrets s) {
+        List.of(s.skD(), s.skAi(), s.skAr(), s.skEi(), s.skEr(), s.skPi(), s.skPr())
+                .forEach(this::handOut);
+        return s;
+    }
 
     private static IkeSaSecrets split(IkeSaKeyInputs in, byte[] seed) {
         int p = in.prf().outputLength();
@@ -265,9 +303,14 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     private byte[] agree(KeyShare mine, byte[] peerKe) {
         Share s = (Share) mine;
         ECPublicKey peer = decode(s.group(), peerKe);
+        PrivateKey key = s.take();
+        return pooled ? PooledKeyPairs.agreed(s.group(), key, peerKe, () -> ecdh(key, peer)) : ecdh(key, peer);
+    }
+
+    private static byte[] ecdh(PrivateKey key, ECPublicKey peer) {
         try {
             KeyAgreement ka = KeyAgreement.getInstance("ECDH", "SunEC");
-            ka.init(s.take());
+            ka.init(key);
             ka.doPhase(peer, true);
             return ka.generateSecret();
         } catch (GeneralSecurityException e) {
@@ -316,7 +359,30 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     }
 
     /** A secret as host bytes: only this test double may look inside. */
-    private record Bytes(String name, byte[] value) implements Secret {
+    private static final class Bytes implements Secret {
+        private final String name;
+        private final byte[] value;
+        private volatile boolean destroyed;
+
+        Bytes(String name, byte[] value) {
+            this.name = name;
+            this.value = value;
+        }
+
+        @Override
+        public String toString() {
+            return name + (destroyed ? " (destroyed)" : "");
+        }
+
+        byte[] value() {
+            return value;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
         @Override
         public int length() {
             return value.length;
@@ -325,11 +391,12 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         @Override
         public void destroy() {
             Arrays.fill(value, (byte) 0);
+            destroyed = true;
         }
 
         @Override
         public boolean isDestroyed() {
-            return false;
+            return destroyed;
         }
     }
 
