@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import javax.security.auth.Destroyable;
 
@@ -66,16 +65,16 @@ public final class Token implements AutoCloseable {
         this.capabilities = capabilities;
         this.audit = audit;
         this.executor = new TokenExecutor(spec.name(), spec.threads());
-        ReentrantReadWriteLock calls = new ReentrantReadWriteLock();
-        this.reopen = new TokenReopen(spec, calls.writeLock());
+        LoadedModule module = LoadedModule.of(spec.library());
+        this.reopen = new TokenReopen(spec, module);
         this.health = new TokenHealth(
                 spec.name(),
                 audit,
-                new TokenSession(provider, keyStore, slot, spec.library(), 0, "C_Login"),
+                new TokenSession(provider, keyStore, slot, module.current(), 0, "C_Login"),
                 reopen,
                 TokenHealth.backgroundScheduler(),
                 System::nanoTime,
-                calls);
+                module.calls);
     }
 
     /**

@@ -8,34 +8,25 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Lock;
-
-import sun.security.pkcs11.wrapper.PKCS11;
 
 /**
  * Reopens a token after a fault (docs/tokens.md, "Faults and recovery"): finds the slot again, re-initialises the
  * module if it cannot even list its slots, logs in on a fresh SunPKCS11 provider, re-finds the identity keys callers
  * looked up and runs the checks the roles registered (the key-exchange self-test, a PSK read).
  *
- * <p>SunPKCS11 calls C_Initialize once per library path and never C_Finalize. SoftHSM, once its token directory has
- * vanished, answers every call with CKR_GENERAL_ERROR until it is re-initialised, even after the directory is back.
- * So re-initialising is done here: C_Finalize through the wrapper, then the module is loaded again under another
- * spelling of its path ({@code dir/./lib.so}), which SunPKCS11's wrapper caches as a new module and initializes; the
- * dynamic linker maps the same library, so every wrapper of it sees the fresh state.
+ * <p>SoftHSM, once its token directory has vanished, answers every call with CKR_GENERAL_ERROR until it is
+ * re-initialised, even after the directory is back; {@link LoadedModule#reinitialize} does that, once for all tokens
+ * on the module.
  */
 final class TokenReopen implements TokenHealth.Reopen {
     private final TokenSpec spec;
-    private final Lock exclusive;
+    private final LoadedModule module;
     private final Set<String> identityKeys = ConcurrentHashMap.newKeySet();
     private final List<Token.RecoveryCheck> checks = new CopyOnWriteArrayList<>();
-    /** Path spellings used so far; each re-initialisation needs one the wrapper has not cached. */
-    private final AtomicInteger spellings = new AtomicInteger();
 
-    TokenReopen(TokenSpec spec, Lock exclusive) {
+    TokenReopen(TokenSpec spec, LoadedModule module) {
         this.spec = spec;
-        this.exclusive = exclusive;
+        this.module = module;
     }
 
     void requireKey(String alias) {
@@ -48,13 +39,14 @@ final class TokenReopen implements TokenHealth.Reopen {
 
     @Override
     public TokenSession reopen(TokenSession broken) throws Exception {
-        Path library = broken.library();
+        // another token on the same module may have re-initialised it already: start from where it stands
+        Path library = module.current();
         String how = "C_Login";
         Pkcs11Module.SlotInfo slot;
         try {
             slot = findSlot(library);
         } catch (TokenException e) {
-            library = reinitialize(broken);
+            library = module.reinitialize(library, spec.nssArgs());
             how = "C_Finalize,C_Initialize,C_Login";
             slot = findSlot(library);
         }
@@ -96,32 +88,5 @@ final class TokenReopen implements TokenHealth.Reopen {
                     "token '" + spec.name() + "': " + matching.size() + " tokens match " + spec.slot());
         }
         return matching.get(0);
-    }
-
-    /** C_Finalize, then C_Initialize under a path spelling the wrapper has not seen; no call runs meanwhile. */
-    private Path reinitialize(TokenSession broken) throws Exception {
-        if (!exclusive.tryLock(2, TimeUnit.SECONDS)) {
-            throw new TokenException("token '" + spec.name() + "': calls still running; module not re-initialised");
-        }
-        try {
-            Path current = broken.library();
-            try {
-                PKCS11.getInstance(current.toString(), "C_GetFunctionList", null, true)
-                        .C_Finalize(null);
-            } catch (Exception e) {
-                // not initialized any more, or the module refuses: C_Initialize below says whether it works
-            }
-            Path next = respelled(spec.library(), spellings.incrementAndGet());
-            Pkcs11Module.load(next, spec.nssArgs());
-            return next;
-        } finally {
-            exclusive.unlock();
-        }
-    }
-
-    /** {@code dir/./lib.so}, {@code dir/././lib.so}, ...: the same file under a new wrapper cache key. */
-    static Path respelled(Path library, int n) {
-        Path dir = library.toAbsolutePath().getParent();
-        return Path.of(dir + "/" + "./".repeat(n) + library.getFileName());
     }
 }
