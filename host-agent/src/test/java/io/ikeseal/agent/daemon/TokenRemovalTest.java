@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,6 +28,22 @@ class TokenRemovalTest {
     static final Scenario scenario = new Scenario();
 
     static final Duration BOUND = Duration.ofSeconds(20);
+
+    /** The tokens are shared with later test classes: never leave one broken, even when a test failed. */
+    @AfterEach
+    void tokensServeAgain() throws Exception {
+        for (String name : List.of("smartcard", "hsm")) {
+            Token token = scenario.token(name);
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (token.health().state() == TokenHealth.State.RECOVERING && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(
+                    TokenHealth.State.READY,
+                    token.health().state(),
+                    name + " left " + token.health().state());
+        }
+    }
 
     @Test
     void softHsmTokenDirectoryRemovedAndRestored() throws Exception {
