@@ -13,10 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenHealth;
+import io.ikeseal.testhsm.SoftHsmToken;
 
 /**
  * Issue 9 item 4 under a running daemon: a token's files vanish (SoftHSM's token directory, NSS's key4.db and
@@ -46,13 +48,17 @@ class TokenRemovalTest {
     }
 
     @Test
-    void softHsmTokenDirectoryRemovedAndRestored() throws Exception {
+    void softHsmTokenDirectoryRemovedAndRestored(@TempDir Path elsewhere) throws Exception {
         Path tokens = scenario.deployment().smartcard().dir().resolve("tokens");
         Path away = tokens.resolveSibling("tokens.away");
-        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
+        // Another SoftHSM started since points the process-wide SOFTHSM2_CONF at its own tokens: re-initialising the
+        // smartcard's module must set the smartcard's configuration again, or it logs in to the wrong token.
+        try (SoftHsmToken other = SoftHsmToken.create(elsewhere, "other");
+                Side gw = scenario.start("gateway", ConnectionYaml.gateway());
                 // started before the removal: a daemon does not start while its identity key is missing
                 Side first = scenario.start("branch", ConnectionYaml.branch(gw));
                 Side second = scenario.start("branch", ConnectionYaml.branch(gw))) {
+            assertTrue(!other.library().startsWith(tokens.getParent()), "another SoftHSM, with its own files");
             scenario.assertStillEstablishes(gw);
             Files.move(tokens, away);
             try {

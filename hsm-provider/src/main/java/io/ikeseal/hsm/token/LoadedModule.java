@@ -47,9 +47,10 @@ final class LoadedModule {
     /**
      * C_Finalize, then C_Initialize under a spelling of the path SunPKCS11's wrapper has not cached (it initializes a
      * module once per path and never finalizes one). If another token re-initialised the module since {@code seen}
-     * was current, that is taken as done and nothing is finalized: its fresh sessions stay valid.
+     * was current, that is taken as done and nothing is finalized: its fresh sessions stay valid. {@code spec} gives
+     * the environment and initialization arguments the module is initialized with.
      */
-    synchronized Path reinitialize(Path seen, String nssArgs) throws InterruptedException {
+    synchronized Path reinitialize(Path seen, TokenSpec spec) throws InterruptedException {
         if (!current.equals(seen)) {
             return current;
         }
@@ -64,7 +65,12 @@ final class LoadedModule {
                 // not initialized any more, or the module refuses: C_Initialize below says whether it works
             }
             Path next = respelled(file, ++respellings);
-            Pkcs11Module.load(next, nssArgs);
+            synchronized (TokenLogin.INIT_LOCK) {
+                // C_Initialize reads the token's environment again (SoftHSM: SOFTHSM2_CONF), which another token's
+                // start may have changed since: set it as the token's configuration says
+                spec.environment().forEach(NativeEnvironment::set);
+                Pkcs11Module.load(next, spec.nssArgs());
+            }
             current = next;
             return next;
         } finally {

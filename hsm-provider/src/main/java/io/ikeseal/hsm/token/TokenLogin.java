@@ -25,8 +25,12 @@ import io.ikeseal.hsm.audit.AuditSink;
  */
 public final class TokenLogin {
     private static final Logger LOG = LoggerFactory.getLogger(Token.class);
-    /** setenv and the first C_Initialize of a module must not interleave with another token's. */
-    private static final Object INIT_LOCK = new Object();
+    /**
+     * Held while a module is initialized (at start, and again by {@link LoadedModule#reinitialize}): the environment
+     * C_Initialize reads (SOFTHSM2_CONF) is process-wide, so setenv and C_Initialize must not interleave with another
+     * token's.
+     */
+    static final Object INIT_LOCK = new Object();
 
     private final TokenSpec spec;
     private final Pkcs11Module.SlotInfo slot;

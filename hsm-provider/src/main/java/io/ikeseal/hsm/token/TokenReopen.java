@@ -46,7 +46,7 @@ final class TokenReopen implements TokenHealth.Reopen {
         try {
             slot = findSlot(library);
         } catch (TokenException e) {
-            library = module.reinitialize(library, spec.nssArgs());
+            library = module.reinitialize(library, spec);
             how = "C_Finalize,C_Initialize,C_Login";
             slot = findSlot(library);
         }
