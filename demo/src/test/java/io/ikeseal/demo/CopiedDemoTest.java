@@ -3,12 +3,10 @@ package io.ikeseal.demo;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.ikeseal.agent.cli.Main;
+import io.ikeseal.testhsm.ChildJvm;
 
 /**
  * A demo directory is self-contained: set up, copied, the original deleted, and the copy still opens its own
@@ -71,16 +70,7 @@ class CopiedDemoTest {
 
     /** The CLI in a JVM of its own, with this JVM's module flags and class path; bounded in time. */
     private Result ikeseal(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-")
-                        || a.startsWith("--enable-native-access")
-                        || a.startsWith("--sun-misc")
-                        || a.startsWith("-Dsun.security"))
-                .forEach(command::add);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
+        List<String> command = ChildJvm.command(List.of(), Main.class.getName(), List.of(args));
         Path out = Files.createTempFile(base, "out", ".txt");
         Path err = Files.createTempFile(base, "err", ".txt");
         Process p = new ProcessBuilder(command)

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +29,7 @@ import io.ikeseal.agent.cli.CliContext;
 import io.ikeseal.agent.cli.Main;
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.testhsm.ChildJvm;
 
 /**
  * setup-demo, then every command on the configurations it wrote, exactly as written (system libsofthsm2 with
@@ -549,21 +549,8 @@ class DemoCliTest {
      */
     private record RunProcess(Process process, Path stdout, Path stderr) {
         static RunProcess start(Path config, String name) throws java.io.IOException {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(a -> a.startsWith("--add-")
-                            || a.startsWith("--enable-native-access")
-                            || a.startsWith("--sun-misc")
-                            || a.startsWith("-Dsun.security"))
-                    .forEach(command::add);
-            command.addAll(List.of(
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "run",
-                    "--config",
-                    config.toString()));
+            List<String> command =
+                    ChildJvm.command(List.of(), Main.class.getName(), List.of("run", "--config", config.toString()));
             Path out = base.resolve(name + ".stdout");
             Path err = base.resolve(name + ".stderr");
             return new RunProcess(

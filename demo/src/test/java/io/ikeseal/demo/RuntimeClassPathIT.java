@@ -3,7 +3,6 @@ package io.ikeseal.demo;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+
+import io.ikeseal.testhsm.ChildJvm;
 
 /**
  * The class paths {@code ./ikeseal} builds from the packaged modules, checked after {@code package} (./check runs
@@ -155,18 +156,13 @@ class RuntimeClassPathIT {
 
     /** ikeseal in a JVM of its own on the given class path, with this JVM's module flags. */
     private static Run java(List<Path> classPath, String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a ->
-                        a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc"))
-                .forEach(command::add);
-        command.add("-cp");
-        command.add(String.join(
-                java.io.File.pathSeparator,
-                classPath.stream().map(Path::toString).toList()));
-        command.add("io.ikeseal.agent.cli.Main");
-        command.addAll(List.of(args));
+        List<String> command = ChildJvm.command(
+                List.of(),
+                String.join(
+                        java.io.File.pathSeparator,
+                        classPath.stream().map(Path::toString).toList()),
+                "io.ikeseal.agent.cli.Main",
+                List.of(args));
         Path out = Files.createTempFile("ikeseal-cli", ".out");
         Path err = Files.createTempFile("ikeseal-cli", ".err");
         try {

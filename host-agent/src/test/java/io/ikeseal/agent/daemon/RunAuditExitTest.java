@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.ikeseal.agent.cli.Main;
+import io.ikeseal.testhsm.ChildJvm;
 
 /**
  * {@code ikeseal run} in a JVM of its own, its audit log on a 1 MiB tmpfs this test mounts (as root, as ./check runs
@@ -128,21 +127,8 @@ class RunAuditExitTest {
     /** {@code ikeseal run} in its own JVM with this JVM's flags and class path; output to files, not pipes. */
     private record RunProcess(Process process, int port, Path outFile, Path errFile) {
         static RunProcess start(Path config, Path files) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                    .filter(a -> a.startsWith("--add-")
-                            || a.startsWith("--enable-native-access")
-                            || a.startsWith("--sun-misc")
-                            || a.startsWith("-Dsun.security"))
-                    .forEach(command::add);
-            command.addAll(List.of(
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName(),
-                    "run",
-                    "--config",
-                    config.toString()));
+            List<String> command =
+                    ChildJvm.command(List.of(), Main.class.getName(), List.of("run", "--config", config.toString()));
             Path out = Path.of(files + ".stdout");
             Path err = Path.of(files + ".stderr");
             ProcessBuilder pb =

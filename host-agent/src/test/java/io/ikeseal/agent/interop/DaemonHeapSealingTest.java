@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.ikeseal.agent.cli.Main;
 import io.ikeseal.agent.daemon.TestDeployment;
+import io.ikeseal.testhsm.ChildJvm;
 import io.ikeseal.testhsm.KeyKind;
 import io.ikeseal.testhsm.SecretSearch;
 import io.ikeseal.testhsm.junit.CharonExtension;
@@ -154,22 +154,8 @@ class DaemonHeapSealingTest {
                         name.equals("psk") ? "aes256-sha384" : "aes256gcm16"));
         Path out = dir.resolve("heap-" + name + ".stdout");
         Path err = dir.resolve("heap-" + name + ".stderr");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-")
-                        || a.startsWith("--enable-native-access")
-                        || a.startsWith("--sun-misc")
-                        || a.startsWith("-Dsun.security"))
-                .forEach(command::add);
-        command.addAll(List.of(
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "run",
-                "--config",
-                config.toString()));
+        List<String> command = ChildJvm.command(
+                List.of("-Xmx256m"), Main.class.getName(), List.of("run", "--config", config.toString()));
         ProcessBuilder pb =
                 new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().putAll(deployment.environment());
