@@ -46,11 +46,18 @@ final class ResponderSessions implements IkeSaInitListener {
      */
     static final int MAX_INIT_OCTETS = 8192;
     /**
-     * IKE_SA_INIT token work (key generation, derivation) running at once, and admitted requests waiting for it: a
-     * token serves a few threads, so 16 keep it busy while IKE_AUTH work of SAs past IKE_SA_INIT finds at most 16
-     * new SAs' work ahead of it. Beyond the queue a request is dropped as if lost; its initiator retransmits.
+     * SAs from addresses not known ({@link ProvenPeers}) whose IKE_SA_INIT token work (key generation, g^ir, the key
+     * schedule: five operations in a row, LOW) runs at once: one. A running token operation cannot be pre-empted, and
+     * a key generation takes milliseconds of CPU: with 16 at once, a flood of SAs that return our COOKIE kept every
+     * thread of a two-thread token, and both cores, busy with LOW work, so each HIGH operation of an SA past
+     * IKE_SA_INIT or of a known peer waited for a thread and shared the CPU (CookieEchoFloodTest (b): legitimate
+     * handshakes at 2-3 times their unloaded latency while 400 such SAs took 2,000 operations over 4 s). With one,
+     * a token of two or more threads always has one free for HIGH work, and the chain's waits for its audit records
+     * leave the CPU mostly to others. The price is fewer new SAs from unknown addresses per second under load; known
+     * peers have slots of their own ({@link #knownWork}). Admitted requests beyond it wait ({@link #INIT_WAITING});
+     * beyond that a request is dropped as if lost, and its initiator retransmits.
      */
-    static final int INIT_SLOTS = 16;
+    static final int INIT_SLOTS = 1;
 
     static final int INIT_WAITING = 64;
     /**
@@ -147,23 +154,19 @@ final class ResponderSessions implements IkeSaInitListener {
         InetAddress ip = dg.sender().getAddress();
         boolean reserve = proven.known(ip) && counts.reserveFree();
         HalfOpenCounts.Verdict v = counts.verdict(ip, reserve);
-        switch (v) {
-            case ADMIT -> {}
-            case COOKIE -> {
-                if (!cookieOk(dg, replies, reserve)) {
-                    return;
-                }
-            }
-            default -> {
-                counters.countSa(v.label()); // unanswered: an answer would be work for the flood's sake
-                return;
-            }
+        if (v != HalfOpenCounts.Verdict.ADMIT && v != HalfOpenCounts.Verdict.COOKIE) {
+            counters.countSa(v.label()); // unanswered: an answer would be work for the flood's sake
+            return;
         }
         // A known peer's SA in the reserve has work slots of its own: the reserve bounds them, and a flood that fills
-        // the queue of new SAs' work must not delay it.
+        // the queue of new SAs' work must not delay it. A full queue drops before the COOKIE: handing one out would
+        // only invite a second request (decoded, its COOKIE hashed) that must be dropped again (§2.6).
         InitWork queue = reserve ? knownWork : work;
         if (queue.full()) {
             counters.countSa("init-queue-full");
+            return;
+        }
+        if (v == HalfOpenCounts.Verdict.COOKIE && !cookieOk(dg, replies, reserve)) {
             return;
         }
         IkeSa sa = starter.create(dg, replies);
