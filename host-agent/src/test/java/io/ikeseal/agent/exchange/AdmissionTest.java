@@ -156,6 +156,34 @@ class AdmissionTest {
         established(pair); // 192.0.2.1: another prefix
     }
 
+    /**
+     * The new SAs' IKE_SA_INIT work runs {@link ResponderSessions#INIT_SLOTS} at a time and queues up to
+     * {@link ResponderSessions#INIT_WAITING}; past that a request is dropped before a COOKIE is made, since one
+     * would only invite a second request to drop. Each source in its own /24, so only the global limits apply.
+     */
+    @Test
+    void aFullQueueOfInitWorkDropsBeforeHandingOutACookie() throws Exception {
+        IkeMessage request = realRequest();
+        ExchangePair pair = new ExchangePair();
+        CompletableFuture<Void> token = pair.responder.crypto.holdGenerateShare();
+        int capacity = ResponderSessions.INIT_SLOTS + ResponderSessions.INIT_WAITING;
+        List<EchoingSource> sources = new ArrayList<>();
+        for (int i = 0; i < capacity + 10; i++) {
+            EchoingSource s = new EchoingSource("10." + (i / 250) + "." + (i % 250) + ".1");
+            sources.add(s);
+            s.start(pair, request, 0x2000 + i);
+        }
+        assertEquals(ResponderSessions.INIT_SLOTS, pair.responder.crypto.calls("generateShare"), "one at a time");
+        assertEquals(capacity, pair.responder.gateway.halfOpenCount());
+        assertEquals(10, pair.responder.counters.getSa("init-queue-full"));
+        assertEquals(capacity - SETTINGS.cookieThreshold(), pair.responder.counters.getSa("cookie-sent"));
+        for (EchoingSource late : sources.subList(capacity, sources.size())) {
+            assertTrue(late.answers.isEmpty(), "no COOKIE for a request the full queue drops");
+        }
+        token.complete(null);
+        assertEquals(capacity, pair.responder.crypto.calls("generateShare"), "the queued work runs once freed");
+    }
+
     @Test
     void messageIdSevenAndOversizeRequestsCostNothingAndLeaveNoState() throws Exception {
         IkeMessage request = realRequest();
