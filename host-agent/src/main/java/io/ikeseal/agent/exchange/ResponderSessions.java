@@ -2,7 +2,8 @@ package io.ikeseal.agent.exchange;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,10 +53,11 @@ final class ResponderSessions implements IkeSaInitListener {
      * thread of a two-thread token, and both cores, busy with LOW work, so each HIGH operation of an SA past
      * IKE_SA_INIT or of a known peer waited for a thread and shared the CPU (CookieEchoFloodTest (b): legitimate
      * handshakes at 2-3 times their unloaded latency while 400 such SAs took 2,000 operations over 4 s). With one,
-     * a token of two or more threads always has one free for HIGH work, and the chain's waits for its audit records
-     * leave the CPU mostly to others. The price is fewer new SAs from unknown addresses per second under load; known
-     * peers have slots of their own ({@link #knownWork}). Admitted requests beyond it wait ({@link #INIT_WAITING});
-     * beyond that a request is dropped as if lost, and its initiator retransmits.
+     * a token of two or more threads always has one free for HIGH work; and the slot is freed only as long after the
+     * work as it took ({@link #pause}), so that work holds the token and CPU at most half the time. The price is fewer
+     * new SAs from unknown addresses per second under load; known peers have slots of their own ({@link #knownWork}).
+     * Admitted requests beyond it wait ({@link #INIT_WAITING}); beyond that a request is dropped as if lost, and its
+     * initiator retransmits.
      */
     static final int INIT_SLOTS = 1;
 
@@ -72,6 +74,7 @@ final class ResponderSessions implements IkeSaInitListener {
     private final Refusals refusals;
     private final DropCounters counters;
     private final Starter starter;
+    private final Scheduler scheduler;
     private final InitWork work = new InitWork(INIT_SLOTS, INIT_WAITING);
     private final ProvenPeers proven;
     /** The known peers' IKE_SA_INIT work: never more than their reserve of half-open SAs, so never refused here. */
@@ -95,15 +98,16 @@ final class ResponderSessions implements IkeSaInitListener {
             Executor workers,
             Cookies cookies,
             ExchangeSettings settings,
-            Clock clock,
+            Scheduler scheduler,
             DropCounters counters,
             Starter starter) {
         this.intake = new SerialExecutor(workers, INTAKE);
         this.cookies = cookies;
         this.counts = new HalfOpenCounts(settings.admission(), settings.cookieThreshold());
-        this.proven = new ProvenPeers(clock);
+        this.scheduler = scheduler;
+        this.proven = new ProvenPeers(scheduler.clock());
         this.knownWork = new InitWork(counts.reserve(), 0);
-        this.refusals = new Refusals(settings.admission(), clock, counters);
+        this.refusals = new Refusals(settings.admission(), scheduler.clock(), counters);
         this.counters = counters;
         this.starter = starter;
     }
@@ -173,7 +177,10 @@ final class ResponderSessions implements IkeSaInitListener {
         if (reserve) {
             sa.knownPeer();
         }
-        InitWork.Ticket ticket = queue.ticket(t -> starter.begin(sa, dg, t::done));
+        InitWork.Ticket ticket = queue.ticket(t -> {
+            Instant begun = scheduler.clock().instant();
+            starter.begin(sa, dg, reserve ? t::done : () -> pause(t, begun));
+        });
         started.put(key, sa);
         counts.add(ip, reserve);
         AtomicBoolean counted = new AtomicBoolean(true);
@@ -195,6 +202,19 @@ final class ResponderSessions implements IkeSaInitListener {
             }
         });
         queue.start(ticket);
+    }
+
+    /**
+     * Frees an unknown SA's slot as long after its IKE_SA_INIT work as that work took: the LOW work of new SAs from
+     * unknown addresses then holds a token thread at most half the time, whatever the token's speed, and the CPU
+     * (key generations cost milliseconds of it) stays shared with the HIGH work of known peers and SAs past
+     * IKE_SA_INIT (CookieEchoFloodTest (b)). The SA closing meanwhile frees it at once (the ticket frees once).
+     */
+    private void pause(InitWork.Ticket ticket, Instant begun) {
+        Duration took = Duration.between(begun, scheduler.clock().instant());
+        if (took.isZero() || took.isNegative() || scheduler.schedule(took, ticket::done) == null) {
+            ticket.done();
+        }
     }
 
     /** §2.6: the COOKIE must come first and be ours for this Ni, IPi and SPIi; otherwise hand one out. */
