@@ -184,6 +184,28 @@ class AdmissionTest {
         assertEquals(capacity, pair.responder.crypto.calls("generateShare"), "the queued work runs once freed");
     }
 
+    /**
+     * An unknown SA's slot is freed only as long after its IKE_SA_INIT work as that work took, so new SAs from unknown
+     * addresses hold the token at most half the time however fast it is (CookieEchoFloodTest (b)).
+     */
+    @Test
+    void anUnknownSasSlotIsFreedAsLongAfterItsWorkAsTheWorkTook() throws Exception {
+        IkeMessage request = realRequest();
+        ExchangePair pair = new ExchangePair();
+        CompletableFuture<Void> token = pair.responder.crypto.holdGenerateShare();
+        new EchoingSource("10.0.1.1").start(pair, request, 0x3001);
+        new EchoingSource("10.0.2.1").start(pair, request, 0x3002);
+        assertEquals(1, pair.responder.crypto.calls("generateShare"));
+        pair.scheduler.advance(Duration.ofMillis(100)); // the token takes 100 ms for the first SA's key share
+        token.complete(null);
+        assertEquals(1, pair.responder.crypto.calls("generateShare"), "answered, but its slot pauses");
+        pair.scheduler.advance(Duration.ofMillis(99));
+        assertEquals(1, pair.responder.crypto.calls("generateShare"));
+        pair.scheduler.advance(Duration.ofMillis(1));
+        assertEquals(2, pair.responder.crypto.calls("generateShare"), "the next SA's work starts after 100 ms");
+        assertEquals(2, pair.responder.gateway.halfOpenCount());
+    }
+
     @Test
     void messageIdSevenAndOversizeRequestsCostNothingAndLeaveNoState() throws Exception {
         IkeMessage request = realRequest();
