@@ -67,7 +67,7 @@ public final class IkeGateway {
                 new PeerReassemblyBudgets(),
                 responderTable());
         this.responders = new ResponderSessions(
-                workers, cookies, settings, scheduler.clock(), outputs.counters(), new ResponderSessions.Starter() {
+                workers, cookies, settings, scheduler, outputs.counters(), new ResponderSessions.Starter() {
                     @Override
                     public IkeSa create(IkeDatagram request, IkeSender replies) {
                         return newResponder(request, replies);

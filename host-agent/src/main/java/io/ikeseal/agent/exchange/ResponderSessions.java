@@ -2,7 +2,8 @@ package io.ikeseal.agent.exchange;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,11 +47,19 @@ final class ResponderSessions implements IkeSaInitListener {
      */
     static final int MAX_INIT_OCTETS = 8192;
     /**
-     * IKE_SA_INIT token work (key generation, derivation) running at once, and admitted requests waiting for it: a
-     * token serves a few threads, so 16 keep it busy while IKE_AUTH work of SAs past IKE_SA_INIT finds at most 16
-     * new SAs' work ahead of it. Beyond the queue a request is dropped as if lost; its initiator retransmits.
+     * SAs from addresses not known ({@link ProvenPeers}) whose IKE_SA_INIT token work (key generation, g^ir, the key
+     * schedule: five operations in a row, LOW) runs at once: one. A running token operation cannot be pre-empted, and
+     * a key generation takes milliseconds of CPU: with 16 at once, a flood of SAs that return our COOKIE kept every
+     * thread of a two-thread token, and both cores, busy with LOW work, so each HIGH operation of an SA past
+     * IKE_SA_INIT or of a known peer waited for a thread and shared the CPU (CookieEchoFloodTest (b): legitimate
+     * handshakes at 2-3 times their unloaded latency while 400 such SAs took 2,000 operations over 4 s). With one,
+     * a token of two or more threads always has one free for HIGH work; and the slot is freed only as long after the
+     * work as it took ({@link #pause}), so that work holds the token and CPU at most half the time. The price is fewer
+     * new SAs from unknown addresses per second under load; known peers have slots of their own ({@link #knownWork}).
+     * Admitted requests beyond it wait ({@link #INIT_WAITING}); beyond that a request is dropped as if lost, and its
+     * initiator retransmits.
      */
-    static final int INIT_SLOTS = 16;
+    static final int INIT_SLOTS = 1;
 
     static final int INIT_WAITING = 64;
     /**
@@ -65,6 +74,7 @@ final class ResponderSessions implements IkeSaInitListener {
     private final Refusals refusals;
     private final DropCounters counters;
     private final Starter starter;
+    private final Scheduler scheduler;
     private final InitWork work = new InitWork(INIT_SLOTS, INIT_WAITING);
     private final ProvenPeers proven;
     /** The known peers' IKE_SA_INIT work: never more than their reserve of half-open SAs, so never refused here. */
@@ -88,15 +98,16 @@ final class ResponderSessions implements IkeSaInitListener {
             Executor workers,
             Cookies cookies,
             ExchangeSettings settings,
-            Clock clock,
+            Scheduler scheduler,
             DropCounters counters,
             Starter starter) {
         this.intake = new SerialExecutor(workers, INTAKE);
         this.cookies = cookies;
         this.counts = new HalfOpenCounts(settings.admission(), settings.cookieThreshold());
-        this.proven = new ProvenPeers(clock);
+        this.scheduler = scheduler;
+        this.proven = new ProvenPeers(scheduler.clock());
         this.knownWork = new InitWork(counts.reserve(), 0);
-        this.refusals = new Refusals(settings.admission(), clock, counters);
+        this.refusals = new Refusals(settings.admission(), scheduler.clock(), counters);
         this.counters = counters;
         this.starter = starter;
     }
@@ -147,30 +158,29 @@ final class ResponderSessions implements IkeSaInitListener {
         InetAddress ip = dg.sender().getAddress();
         boolean reserve = proven.known(ip) && counts.reserveFree();
         HalfOpenCounts.Verdict v = counts.verdict(ip, reserve);
-        switch (v) {
-            case ADMIT -> {}
-            case COOKIE -> {
-                if (!cookieOk(dg, replies, reserve)) {
-                    return;
-                }
-            }
-            default -> {
-                counters.countSa(v.label()); // unanswered: an answer would be work for the flood's sake
-                return;
-            }
+        if (v != HalfOpenCounts.Verdict.ADMIT && v != HalfOpenCounts.Verdict.COOKIE) {
+            counters.countSa(v.label()); // unanswered: an answer would be work for the flood's sake
+            return;
         }
         // A known peer's SA in the reserve has work slots of its own: the reserve bounds them, and a flood that fills
-        // the queue of new SAs' work must not delay it.
+        // the queue of new SAs' work must not delay it. A full queue drops before the COOKIE: handing one out would
+        // only invite a second request (decoded, its COOKIE hashed) that must be dropped again (§2.6).
         InitWork queue = reserve ? knownWork : work;
         if (queue.full()) {
             counters.countSa("init-queue-full");
+            return;
+        }
+        if (v == HalfOpenCounts.Verdict.COOKIE && !cookieOk(dg, replies, reserve)) {
             return;
         }
         IkeSa sa = starter.create(dg, replies);
         if (reserve) {
             sa.knownPeer();
         }
-        InitWork.Ticket ticket = queue.ticket(t -> starter.begin(sa, dg, t::done));
+        InitWork.Ticket ticket = queue.ticket(t -> {
+            Instant begun = scheduler.clock().instant();
+            starter.begin(sa, dg, reserve ? t::done : () -> pause(t, begun));
+        });
         started.put(key, sa);
         counts.add(ip, reserve);
         AtomicBoolean counted = new AtomicBoolean(true);
@@ -192,6 +202,19 @@ final class ResponderSessions implements IkeSaInitListener {
             }
         });
         queue.start(ticket);
+    }
+
+    /**
+     * Frees an unknown SA's slot as long after its IKE_SA_INIT work as that work took: the LOW work of new SAs from
+     * unknown addresses then holds a token thread at most half the time, whatever the token's speed, and the CPU
+     * (key generations cost milliseconds of it) stays shared with the HIGH work of known peers and SAs past
+     * IKE_SA_INIT (CookieEchoFloodTest (b)). The SA closing meanwhile frees it at once (the ticket frees once).
+     */
+    private void pause(InitWork.Ticket ticket, Instant begun) {
+        Duration took = Duration.between(begun, scheduler.clock().instant());
+        if (took.isZero() || took.isNegative() || scheduler.schedule(took, ticket::done) == null) {
+            ticket.done();
+        }
     }
 
     /** §2.6: the COOKIE must come first and be ours for this Ni, IPi and SPIi; otherwise hand one out. */

@@ -156,6 +156,56 @@ class AdmissionTest {
         established(pair); // 192.0.2.1: another prefix
     }
 
+    /**
+     * The new SAs' IKE_SA_INIT work runs {@link ResponderSessions#INIT_SLOTS} at a time and queues up to
+     * {@link ResponderSessions#INIT_WAITING}; past that a request is dropped before a COOKIE is made, since one
+     * would only invite a second request to drop. Each source in its own /24, so only the global limits apply.
+     */
+    @Test
+    void aFullQueueOfInitWorkDropsBeforeHandingOutACookie() throws Exception {
+        IkeMessage request = realRequest();
+        ExchangePair pair = new ExchangePair();
+        CompletableFuture<Void> token = pair.responder.crypto.holdGenerateShare();
+        int capacity = ResponderSessions.INIT_SLOTS + ResponderSessions.INIT_WAITING;
+        List<EchoingSource> sources = new ArrayList<>();
+        for (int i = 0; i < capacity + 10; i++) {
+            EchoingSource s = new EchoingSource("10." + (i / 250) + "." + (i % 250) + ".1");
+            sources.add(s);
+            s.start(pair, request, 0x2000 + i);
+        }
+        assertEquals(ResponderSessions.INIT_SLOTS, pair.responder.crypto.calls("generateShare"), "one at a time");
+        assertEquals(capacity, pair.responder.gateway.halfOpenCount());
+        assertEquals(10, pair.responder.counters.getSa("init-queue-full"));
+        assertEquals(capacity - SETTINGS.cookieThreshold(), pair.responder.counters.getSa("cookie-sent"));
+        for (EchoingSource late : sources.subList(capacity, sources.size())) {
+            assertTrue(late.answers.isEmpty(), "no COOKIE for a request the full queue drops");
+        }
+        token.complete(null);
+        assertEquals(capacity, pair.responder.crypto.calls("generateShare"), "the queued work runs once freed");
+    }
+
+    /**
+     * An unknown SA's slot is freed only as long after its IKE_SA_INIT work as that work took, so new SAs from unknown
+     * addresses hold the token at most half the time however fast it is (CookieEchoFloodTest (b)).
+     */
+    @Test
+    void anUnknownSasSlotIsFreedAsLongAfterItsWorkAsTheWorkTook() throws Exception {
+        IkeMessage request = realRequest();
+        ExchangePair pair = new ExchangePair();
+        CompletableFuture<Void> token = pair.responder.crypto.holdGenerateShare();
+        new EchoingSource("10.0.1.1").start(pair, request, 0x3001);
+        new EchoingSource("10.0.2.1").start(pair, request, 0x3002);
+        assertEquals(1, pair.responder.crypto.calls("generateShare"));
+        pair.scheduler.advance(Duration.ofMillis(100)); // the token takes 100 ms for the first SA's key share
+        token.complete(null);
+        assertEquals(1, pair.responder.crypto.calls("generateShare"), "answered, but its slot pauses");
+        pair.scheduler.advance(Duration.ofMillis(99));
+        assertEquals(1, pair.responder.crypto.calls("generateShare"));
+        pair.scheduler.advance(Duration.ofMillis(1));
+        assertEquals(2, pair.responder.crypto.calls("generateShare"), "the next SA's work starts after 100 ms");
+        assertEquals(2, pair.responder.gateway.halfOpenCount());
+    }
+
     @Test
     void messageIdSevenAndOversizeRequestsCostNothingAndLeaveNoState() throws Exception {
         IkeMessage request = realRequest();

@@ -121,6 +121,18 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         return gate;
     }
 
+    private volatile CompletableFuture<Void> generateShareGate;
+
+    /**
+     * From now on each generateShare call completes only when the returned gate does: a token busy with key
+     * generations, for a test that fills the queue of IKE_SA_INIT work.
+     */
+    CompletableFuture<Void> holdGenerateShare() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        generateShareGate = gate;
+        return gate;
+    }
+
     /** Every port operation counted so far. */
     int totalCalls() {
         return calls.values().stream().mapToInt(AtomicInteger::get).sum();
@@ -161,6 +173,14 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         String refused = refusal;
         if (refused != null) return CompletableFuture.failedFuture(new IllegalStateException(refused));
         count("generateShare", ctx);
+        CompletableFuture<Void> gate = generateShareGate;
+        if (gate != null) {
+            return gate.thenCompose(v -> generated(group));
+        }
+        return generated(group);
+    }
+
+    private CompletableFuture<KeyShare> generated(DhGroup group) {
         if (pooled) {
             return CompletableFuture.completedFuture(
                     handOut(new Share(group, PooledKeyPairs.pair(group, pooledShares.getAndIncrement()))));
