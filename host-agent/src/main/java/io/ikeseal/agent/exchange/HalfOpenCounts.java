@@ -104,6 +104,11 @@ final class HalfOpenCounts {
         return total >= cookieThreshold || s >= limits.sourceCookieThreshold() ? Verdict.COOKIE : Verdict.ADMIT;
     }
 
+    /** Whether the global cookie threshold is reached: COOKIEs are asked of everyone (§2.6), the gateway is under load. */
+    synchronized boolean underLoad() {
+        return total >= cookieThreshold;
+    }
+
     /** The known peers' half-open SAs beyond the global limit: a quarter of it, so their token work stays bounded. */
     int reserve() {
         return Math.max(1, limits.halfOpenLimit() / 4);

@@ -3,6 +3,7 @@ package io.ikeseal.agent.exchange;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * A bounded queue for the token work of admitted IKE_SA_INIT requests (key generation and derivation): at most
@@ -33,30 +34,36 @@ final class InitWork {
                     queue.remove(this);
                     return;
                 }
-                next = queue.poll();
+                running--;
+                next = running < slots.getAsInt() ? queue.poll() : null; // the slots may have shrunk meanwhile
                 if (next == null) {
-                    running--;
                     return;
                 }
+                running++;
                 next.started = true;
             }
             next.job.accept(next);
         }
     }
 
-    private final int slots;
+    private final IntSupplier slots;
     private final int waiting;
     private final Deque<Ticket> queue = new ArrayDeque<>();
     private int running;
 
     InitWork(int slots, int waiting) {
+        this(() -> slots, waiting);
+    }
+
+    /** With as many slots as {@code slots} says at each start: fewer under load (ResponderSessions). */
+    InitWork(IntSupplier slots, int waiting) {
         this.slots = slots;
         this.waiting = waiting;
     }
 
     /** Whether a new request would find neither a slot nor a place in the queue. */
     synchronized boolean full() {
-        return running >= slots && queue.size() >= waiting;
+        return running >= slots.getAsInt() && queue.size() >= waiting;
     }
 
     /** A place for {@code job}, given its ticket to call {@link Ticket#done} with; {@link #start} runs or queues it. */
@@ -70,7 +77,7 @@ final class InitWork {
             if (t.finished) {
                 return;
             }
-            if (running >= slots) {
+            if (running >= slots.getAsInt()) {
                 queue.add(t);
                 return;
             }

@@ -48,18 +48,23 @@ final class ResponderSessions implements IkeSaInitListener {
     static final int MAX_INIT_OCTETS = 8192;
     /**
      * SAs from addresses not known ({@link ProvenPeers}) whose IKE_SA_INIT token work (key generation, g^ir, the key
-     * schedule: five operations in a row, LOW) runs at once: one. A running token operation cannot be pre-empted, and
-     * a key generation takes milliseconds of CPU: with 16 at once, a flood of SAs that return our COOKIE kept every
-     * thread of a two-thread token, and both cores, busy with LOW work, so each HIGH operation of an SA past
-     * IKE_SA_INIT or of a known peer waited for a thread and shared the CPU (CookieEchoFloodTest (b): legitimate
-     * handshakes at 2-3 times their unloaded latency while 400 such SAs took 2,000 operations over 4 s). With one,
-     * a token of two or more threads always has one free for HIGH work; and the slot is freed only as long after the
-     * work as it took ({@link #pause}), so that work holds the token and CPU at most half the time. The price is fewer
-     * new SAs from unknown addresses per second under load; known peers have slots of their own ({@link #knownWork}).
-     * Admitted requests beyond it wait ({@link #INIT_WAITING}); beyond that a request is dropped as if lost, and its
-     * initiator retransmits.
+     * schedule: five operations in a row, LOW) runs at once while the gateway is not under load: enough to keep a
+     * token's threads busy, so a burst of new peers (a restart, a reconnect storm) is served at the token's speed.
      */
-    static final int INIT_SLOTS = 1;
+    static final int INIT_SLOTS = 16;
+    /**
+     * The same under load (COOKIEs asked of everyone, {@link HalfOpenCounts#underLoad}): one. A running token operation
+     * cannot be pre-empted, and a key generation takes milliseconds of CPU: with 16 at once, a flood of SAs that
+     * return our COOKIE kept every thread of a two-thread token, and both cores, busy with LOW work, so each HIGH
+     * operation of an SA past IKE_SA_INIT or of a known peer waited for a thread and shared the CPU
+     * (CookieEchoFloodTest (b): legitimate handshakes at 2-3 times their unloaded latency while 400 such SAs took
+     * 2,000 operations over 4 s). With one, a token of two or more threads always has one free for HIGH work; and the
+     * slot is freed only as long after the work as it took ({@link #pause}), so that work holds the token and CPU at
+     * most half the time. The price is fewer new SAs from unknown addresses per second under load; known peers have
+     * slots of their own ({@link #knownWork}). Admitted requests beyond it wait ({@link #INIT_WAITING}); beyond that a
+     * request is dropped as if lost, and its initiator retransmits.
+     */
+    static final int INIT_SLOTS_UNDER_LOAD = 1;
 
     static final int INIT_WAITING = 64;
     /**
@@ -75,7 +80,7 @@ final class ResponderSessions implements IkeSaInitListener {
     private final DropCounters counters;
     private final Starter starter;
     private final Scheduler scheduler;
-    private final InitWork work = new InitWork(INIT_SLOTS, INIT_WAITING);
+    private final InitWork work;
     private final ProvenPeers proven;
     /** The known peers' IKE_SA_INIT work: never more than their reserve of half-open SAs, so never refused here. */
     private final InitWork knownWork;
@@ -107,6 +112,7 @@ final class ResponderSessions implements IkeSaInitListener {
         this.scheduler = scheduler;
         this.proven = new ProvenPeers(scheduler.clock());
         this.knownWork = new InitWork(counts.reserve(), 0);
+        this.work = new InitWork(() -> counts.underLoad() ? INIT_SLOTS_UNDER_LOAD : INIT_SLOTS, INIT_WAITING);
         this.refusals = new Refusals(settings.admission(), scheduler.clock(), counters);
         this.counters = counters;
         this.starter = starter;
@@ -205,14 +211,17 @@ final class ResponderSessions implements IkeSaInitListener {
     }
 
     /**
-     * Frees an unknown SA's slot as long after its IKE_SA_INIT work as that work took: the LOW work of new SAs from
+     * Under load, frees an unknown SA's slot as long after its IKE_SA_INIT work as that work took: the LOW work of new SAs from
      * unknown addresses then holds a token thread at most half the time, whatever the token's speed, and the CPU
      * (key generations cost milliseconds of it) stays shared with the HIGH work of known peers and SAs past
      * IKE_SA_INIT (CookieEchoFloodTest (b)). The SA closing meanwhile frees it at once (the ticket frees once).
      */
     private void pause(InitWork.Ticket ticket, Instant begun) {
         Duration took = Duration.between(begun, scheduler.clock().instant());
-        if (took.isZero() || took.isNegative() || scheduler.schedule(took, ticket::done) == null) {
+        if (!counts.underLoad()
+                || took.isZero()
+                || took.isNegative()
+                || scheduler.schedule(took, ticket::done) == null) {
             ticket.done();
         }
     }

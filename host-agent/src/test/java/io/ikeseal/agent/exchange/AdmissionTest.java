@@ -157,9 +157,10 @@ class AdmissionTest {
     }
 
     /**
-     * The new SAs' IKE_SA_INIT work runs {@link ResponderSessions#INIT_SLOTS} at a time and queues up to
-     * {@link ResponderSessions#INIT_WAITING}; past that a request is dropped before a COOKIE is made, since one
-     * would only invite a second request to drop. Each source in its own /24, so only the global limits apply.
+     * The new SAs' IKE_SA_INIT work runs {@link ResponderSessions#INIT_SLOTS} at a time (the first ones arrive before
+     * the gateway is under load; then no more start) and queues up to {@link ResponderSessions#INIT_WAITING}; past
+     * that a request is dropped before a COOKIE is made, since one would only invite a second request to drop. Each
+     * source in its own /24, so only the global limits apply.
      */
     @Test
     void aFullQueueOfInitWorkDropsBeforeHandingOutACookie() throws Exception {
@@ -173,7 +174,7 @@ class AdmissionTest {
             sources.add(s);
             s.start(pair, request, 0x2000 + i);
         }
-        assertEquals(ResponderSessions.INIT_SLOTS, pair.responder.crypto.calls("generateShare"), "one at a time");
+        assertEquals(ResponderSessions.INIT_SLOTS, pair.responder.crypto.calls("generateShare"), "slots full");
         assertEquals(capacity, pair.responder.gateway.halfOpenCount());
         assertEquals(10, pair.responder.counters.getSa("init-queue-full"));
         assertEquals(capacity - SETTINGS.cookieThreshold(), pair.responder.counters.getSa("cookie-sent"));
@@ -185,13 +186,14 @@ class AdmissionTest {
     }
 
     /**
-     * An unknown SA's slot is freed only as long after its IKE_SA_INIT work as that work took, so new SAs from unknown
-     * addresses hold the token at most half the time however fast it is (CookieEchoFloodTest (b)).
+     * Under load (COOKIEs asked of everyone), new SAs from unknown addresses get one slot, freed only as long after an
+     * SA's IKE_SA_INIT work as that work took, so they hold the token at most half the time however fast it is
+     * (CookieEchoFloodTest (b)). A cookie threshold of 1 puts the gateway under load from the second SA on.
      */
     @Test
-    void anUnknownSasSlotIsFreedAsLongAfterItsWorkAsTheWorkTook() throws Exception {
+    void underLoadAnUnknownSasSlotIsFreedAsLongAfterItsWorkAsTheWorkTook() throws Exception {
         IkeMessage request = realRequest();
-        ExchangePair pair = new ExchangePair();
+        ExchangePair pair = pair(SETTINGS.withHalfOpen(SETTINGS.halfOpenTimeout(), 1), "aes256gcm16-prfsha256-ecp256");
         CompletableFuture<Void> token = pair.responder.crypto.holdGenerateShare();
         new EchoingSource("10.0.1.1").start(pair, request, 0x3001);
         new EchoingSource("10.0.2.1").start(pair, request, 0x3002);
@@ -204,6 +206,26 @@ class AdmissionTest {
         pair.scheduler.advance(Duration.ofMillis(1));
         assertEquals(2, pair.responder.crypto.calls("generateShare"), "the next SA's work starts after 100 ms");
         assertEquals(2, pair.responder.gateway.halfOpenCount());
+    }
+
+    /** Not under load, new SAs' IKE_SA_INIT work runs side by side and no slot pauses: a reconnect storm is served. */
+    @Test
+    void notUnderLoadNewSasWorkRunsSideBySideWithoutPause() throws Exception {
+        IkeMessage request = realRequest();
+        ExchangePair pair = new ExchangePair();
+        CompletableFuture<Void> token = pair.responder.crypto.holdGenerateShare();
+        int quiet = SETTINGS.cookieThreshold() - 1;
+        for (int i = 0; i < quiet; i++) {
+            new EchoingSource("10.1." + i + ".1").start(pair, request, 0x4000 + i);
+        }
+        assertEquals(
+                Math.min(quiet, ResponderSessions.INIT_SLOTS),
+                pair.responder.crypto.calls("generateShare"),
+                "parallel");
+        pair.scheduler.advance(Duration.ofMillis(100));
+        token.complete(null);
+        assertEquals(quiet, pair.responder.crypto.calls("generateShare"), "the queued ones follow at once, no pause");
+        assertEquals(0, pair.responder.counters.getSa("cookie-sent"));
     }
 
     @Test
