@@ -16,9 +16,11 @@ import io.ikeseal.agent.transport.TokenBucket;
  * their log lines: their source address may be forged, so unbounded answers would make us a reflector and unbounded
  * logs a disk filler (RFC 7296 §2.6, §2.21). One bucket per source and one for all; the per-source table keeps the
  * most recently used {@link #SOURCES} addresses (one that falls out starts with a full bucket again, still under the
- * global one). Known peers ({@link ProvenPeers}) draw on a global bucket of their own, so a flood from unknown
- * addresses that uses up the answers cannot keep a known peer from its COOKIE; their per-source buckets still bound
- * what a forged known address can reflect. Each refusal is counted as {@code refused.<reason>} or
+ * global one). Known peers ({@link ProvenPeers}) draw on a global bucket of their own only, so a flood from unknown
+ * addresses that uses up the answers cannot keep a known peer from its COOKIE, and a busy peer that starts more SAs
+ * a second than {@code refusals-per-source} under load is not made to wait for retransmissions (a COOKIE is no
+ * larger than the request it answers, so a forged known address gains no amplification; the known peers' bucket
+ * bounds the answers and log lines in all). Each refusal is counted as {@code refused.<reason>} or
  * {@code refusal-rate-limited.<reason>}.
  */
 final class Refusals {
@@ -48,18 +50,22 @@ final class Refusals {
         return allow(source, reason, false);
     }
 
-    /** As {@link #allow(InetAddress, String)}; a {@code known} peer's answers come from the known peers' bucket. */
+    /** As {@link #allow(InetAddress, String)}; a {@code known} peer's answers come from the known peers' bucket alone. */
     boolean allow(InetAddress source, String reason, boolean known) {
         boolean ok;
         synchronized (bySource) {
-            TokenBucket b = bySource.computeIfAbsent(
-                    source, s -> new TokenBucket(limits.refusalsPerSource(), limits.refusalsPerSource(), nanos));
-            if (bySource.size() > SOURCES) {
-                var eldest = bySource.keySet().iterator();
-                eldest.next();
-                eldest.remove();
+            if (known) {
+                ok = allKnown.tryAcquire();
+            } else {
+                TokenBucket b = bySource.computeIfAbsent(
+                        source, s -> new TokenBucket(limits.refusalsPerSource(), limits.refusalsPerSource(), nanos));
+                if (bySource.size() > SOURCES) {
+                    var eldest = bySource.keySet().iterator();
+                    eldest.next();
+                    eldest.remove();
+                }
+                ok = b.tryAcquire() && all.tryAcquire();
             }
-            ok = b.tryAcquire() && (known ? allKnown : all).tryAcquire();
         }
         counters.countSa((ok ? "refused." : "refusal-rate-limited.") + reason);
         return ok;

@@ -209,7 +209,9 @@ class CookieEchoFloodTest {
                 long millis = millisSince(start);
                 long keygens = keygens(CookieEchoFloodTest::isSpoofed) - before;
                 report("(c) 64 spoofed sources", sent.get(), millis, keygens, unloaded, legit);
-                System.out.printf("(c) %d COOKIEs sent%n", gw.counters().getSa("cookie-sent"));
+                System.out.printf(
+                        "(c) %d COOKIEs sent, %d COOKIE answers rate-limited%n",
+                        gw.counters().getSa("cookie-sent"), gw.counters().getSa("refusal-rate-limited.COOKIE"));
                 assertTrue(rate(sent.get(), millis) >= 1_000, "flood rate");
                 assertLegitimateServed(unloaded, legit);
                 // Unanswered cookies admit nothing: only the requests before the global cookie threshold was reached.

@@ -44,7 +44,10 @@ class RefusalsTest {
         InetAddress known = InetAddress.getByName("198.51.100.1");
         assertFalse(r.allow(InetAddress.getByName("10.0.1.1"), "COOKIE"), "the global answers are used up");
         assertFalse(r.allow(known, "COOKIE"), "as unknown, it shares them");
-        assertTrue(r.allow(known, "COOKIE", true), "as a known peer, from the known peers' bucket");
-        assertFalse(r.allow(known, "COOKIE", true), "and still within its own per-source rate");
+        for (int i = 0; i < 10; i++) {
+            assertTrue(r.allow(known, "COOKIE", true), "as a known peer, from the known peers' bucket, past 2/s");
+        }
+        assertFalse(r.allow(known, "COOKIE", true), "which bounds known peers' answers in all");
+        assertFalse(r.allow(InetAddress.getByName("198.51.100.2"), "COOKIE", true));
     }
 }
