@@ -77,20 +77,14 @@ class CookieEchoFloodTest {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong sent = new AtomicLong();
             AtomicLong echoed = new AtomicLong();
-            Thread echo = Thread.ofPlatform()
-                    .name("cookie-echo")
-                    .start(() -> echoCookies(socket, gw, payloads, stop, echoed));
-            Thread flood = Thread.ofPlatform().name("flood").start(() -> flood(socket, gw, payloads, stop, sent));
-            long start = System.nanoTime();
-            LegitRun legit;
-            try {
-                legit = legitimateHandshakes(br, gw, start);
-            } finally {
-                stop.set(true);
-                flood.join(5_000);
-                echo.join(5_000);
-            }
-            long floodMillis = millisSince(start);
+            FloodRun run = whileFlooding(
+                    br,
+                    gw,
+                    stop,
+                    () -> echoCookies(socket, gw, payloads, stop, echoed),
+                    () -> flood(socket, gw, payloads, stop, sent));
+            LegitRun legit = run.legit();
+            long floodMillis = run.millis();
             long keygens = keygens(CookieEchoFloodTest::isAttacker) - keygensBefore;
             report("(a) one host echoing cookies", sent.get(), floodMillis, keygens, unloaded, legit);
             System.out.printf(
@@ -136,18 +130,10 @@ class CookieEchoFloodTest {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong sent = new AtomicLong();
                 AtomicLong echoed = new AtomicLong();
-                Thread flood = Thread.ofPlatform()
-                        .name("botnet")
-                        .start(() -> botnet(selector, channels, gw, payloads, stop, sent, echoed));
-                long start = System.nanoTime();
-                LegitRun legit;
-                try {
-                    legit = legitimateHandshakes(br, gw, start);
-                } finally {
-                    stop.set(true);
-                    flood.join(5_000);
-                }
-                long millis = millisSince(start);
+                FloodRun run =
+                        whileFlooding(br, gw, stop, () -> botnet(selector, channels, gw, payloads, stop, sent, echoed));
+                LegitRun legit = run.legit();
+                long millis = run.millis();
                 long keygens = keygens(CookieEchoFloodTest::isBotnet) - before;
                 report("(b) 4,000 hosts echoing cookies", sent.get(), millis, keygens, unloaded, legit);
                 System.out.printf(
@@ -195,18 +181,9 @@ class CookieEchoFloodTest {
                 List<IkePayload> payloads = shape.initPayloads();
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicLong sent = new AtomicLong();
-                Thread flood = Thread.ofPlatform()
-                        .name("spoofed-flood")
-                        .start(() -> floodFrom(sockets, gw, payloads, stop, sent));
-                long start = System.nanoTime();
-                LegitRun legit;
-                try {
-                    legit = legitimateHandshakes(br, gw, start);
-                } finally {
-                    stop.set(true);
-                    flood.join(5_000);
-                }
-                long millis = millisSince(start);
+                FloodRun run = whileFlooding(br, gw, stop, () -> floodFrom(sockets, gw, payloads, stop, sent));
+                LegitRun legit = run.legit();
+                long millis = run.millis();
                 long keygens = keygens(CookieEchoFloodTest::isSpoofed) - before;
                 report("(c) 64 spoofed sources", sent.get(), millis, keygens, unloaded, legit);
                 System.out.printf(
@@ -368,6 +345,30 @@ class CookieEchoFloodTest {
 
     /** The branch office's handshakes during a flood and how many of them failed. */
     private record LegitRun(List<Long> latencies, int failed) {}
+
+    /** The legitimate handshakes of a flood, and how long the flood ran. */
+    private record FloodRun(LegitRun legit, long millis) {}
+
+    /**
+     * Runs the legitimate handshakes while each of {@code attackers} runs on a thread of its own, then sets
+     * {@code stop} and waits (bounded) for them.
+     */
+    private static FloodRun whileFlooding(Side br, Side gw, AtomicBoolean stop, Runnable... attackers)
+            throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (Runnable a : attackers) {
+            threads.add(Thread.ofPlatform().name("flood-", threads.size()).start(a));
+        }
+        long start = System.nanoTime();
+        try {
+            return new FloodRun(legitimateHandshakes(br, gw, start), millisSince(start));
+        } finally {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join(5_000);
+            }
+        }
+    }
 
     /**
      * Legitimate handshakes while a flood runs: {@link #LEGIT_HANDSHAKES} of them, and the flood lasts at least
