@@ -70,7 +70,7 @@ public final class Token implements AutoCloseable {
         this.health = new TokenHealth(
                 spec.name(),
                 audit,
-                new TokenSession(provider, keyStore, slot, module.current(), 0, "C_Login"),
+                new TokenSession(provider, keyStore, slot, 0, "C_Login"),
                 reopen,
                 TokenHealth.backgroundScheduler(),
                 System::nanoTime,

@@ -76,7 +76,7 @@ final class TokenReopen implements TokenHealth.Reopen {
         for (Token.RecoveryCheck check : checks) {
             check.check(provider, ks);
         }
-        return new TokenSession(provider, ks, slot, library, broken.generation() + 1, how);
+        return new TokenSession(provider, ks, slot, broken.generation() + 1, how);
     }
 
     private Pkcs11Module.SlotInfo findSlot(Path library) {

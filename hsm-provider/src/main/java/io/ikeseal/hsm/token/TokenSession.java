@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.token;
 
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -11,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * One login on a token: the SunPKCS11 provider bound to the slot, its logged-in KeyStore, and the private key
  * handles re-found in it. Recovery replaces the whole session; handles from an older one are never used again.
  *
- * @param library    the path this session's module instance was initialized under (see {@link TokenReopen})
  * @param generation 0 for the login at start, then one more per recovery
  * @param how        the PKCS#11 steps that made it, for the audit record
  */
@@ -19,19 +17,12 @@ record TokenSession(
         Provider provider,
         KeyStore keyStore,
         Pkcs11Module.SlotInfo slot,
-        Path library,
         int generation,
         String how,
         Map<String, PrivateKey> keys) {
 
-    TokenSession(
-            Provider provider,
-            KeyStore keyStore,
-            Pkcs11Module.SlotInfo slot,
-            Path library,
-            int generation,
-            String how) {
-        this(provider, keyStore, slot, library, generation, how, new ConcurrentHashMap<>());
+    TokenSession(Provider provider, KeyStore keyStore, Pkcs11Module.SlotInfo slot, int generation, String how) {
+        this(provider, keyStore, slot, generation, how, new ConcurrentHashMap<>());
     }
 
     @Override

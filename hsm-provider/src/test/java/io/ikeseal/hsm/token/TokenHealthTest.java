@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.security.ProviderException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ class TokenHealthTest {
     int reopens;
 
     TokenHealth health() {
-        TokenSession first = new TokenSession(null, null, SLOT, Path.of("/lib.so"), 0, "C_Login");
+        TokenSession first = new TokenSession(null, null, SLOT, 0, "C_Login");
         return new TokenHealth(
                 "t",
                 audit,
@@ -51,7 +50,7 @@ class TokenHealthTest {
                     if (r instanceof Exception e) {
                         throw e;
                     }
-                    return new TokenSession(null, null, SLOT, Path.of("/./lib.so"), broken.generation() + 1, "C_Login");
+                    return new TokenSession(null, null, SLOT, broken.generation() + 1, "C_Login");
                 },
                 (task, delay) -> {
                     tasks.add(task);
