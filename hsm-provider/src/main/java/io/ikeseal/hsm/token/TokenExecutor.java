@@ -108,18 +108,21 @@ final class TokenExecutor {
                 nanos = ended.awaitNanos(nanos);
             }
             if (alive > 0) {
-                high.clear();
-                low.clear();
-                threads.forEach(Thread::interrupt);
+                abandon();
             }
         } catch (InterruptedException e) {
-            high.clear();
-            low.clear();
-            threads.forEach(Thread::interrupt);
+            abandon();
             Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Drops what still waits and interrupts the threads (the lock is held). */
+    private void abandon() {
+        high.clear();
+        low.clear();
+        threads.forEach(Thread::interrupt);
     }
 
     private void work() {
