@@ -112,7 +112,7 @@ final class DemoYaml {
                     # IKE proposals in preference order: encryption[-integrity]-prf-dhgroup
                     proposals: [%s]
                     # deleted after this long (rekeying is not implemented yet)
-                    lifetime: 4h
+                    rekey-time: 4h
                     children:
                       - name: net
                         # dynamic: the IKE SA's own addresses (host to host); or subnets such as 10.1.0.0/16
@@ -120,7 +120,7 @@ final class DemoYaml {
                         remote-ts: [dynamic]
                         esp-proposals: [aes256gcm16]
                         mode: tunnel
-                        lifetime: 1h
+                        rekey-time: 1h
                 """.formatted(
                         tokens,
                         SetupDemoCommand.GATEWAY_PORT,
@@ -169,7 +169,7 @@ final class DemoYaml {
                     local-auth: pubkey
                     identity: branch-ecdsa
                     proposals: [%s]
-                    lifetime: 4h
+                    rekey-time: 4h
                     # ikeseal run initiates this connection at start (ikeseal initiate does it on demand)
                     initiate: true
                     children:
@@ -178,7 +178,7 @@ final class DemoYaml {
                         remote-ts: [dynamic]
                         esp-proposals: [aes256gcm16]
                         mode: tunnel
-                        lifetime: 1h
+                        rekey-time: 1h
                 """.formatted(
                         SetupDemoCommand.BRANCH_CONNECTION,
                         tokens,

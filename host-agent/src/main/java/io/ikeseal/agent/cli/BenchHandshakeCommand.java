@@ -225,7 +225,8 @@ final class BenchHandshakeCommand implements java.util.concurrent.Callable<Integ
                 conn.identity(),
                 conn.psk(),
                 conn.proposals(),
-                conn.lifetime(),
+                conn.lifetimes(),
+                conn.liveness(),
                 conn.initiate(),
                 conn.children());
         List<ConnectionConfig> connections = c.connections().stream()

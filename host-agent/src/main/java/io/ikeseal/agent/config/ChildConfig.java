@@ -14,7 +14,8 @@ import io.ikeseal.agent.ts.SelectorSyntaxException;
  * One {@code connections[].children[]} entry: a CHILD_SA the connection negotiates.
  *
  * @param localTs  our end's traffic selectors ({@code dynamic}: the IKE SA's local address)
- * @param remoteTs the peer's end
+ * @param remoteTs  the peer's end
+ * @param lifetimes when the CHILD_SA is rekeyed and its hard limit
  */
 public record ChildConfig(
         String name,
@@ -22,7 +23,7 @@ public record ChildConfig(
         List<ConfiguredSelector> remoteTs,
         List<ConfiguredProposal> espProposals,
         ChildSaMode mode,
-        Duration lifetime) {
+        ChildLifetimes lifetimes) {
     static final String DEFAULT_ESP = "aes256gcm16";
 
     public ChildConfig {
@@ -58,10 +59,30 @@ public record ChildConfig(
                 default -> throw src.error(at + ".mode", "must be tunnel or transport, was '" + raw.mode() + "'");
             };
         }
-        Duration lifetime = raw.lifetime() == null
-                ? Duration.ofHours(1)
-                : Durations.parse(src, at + ".lifetime", raw.lifetime(), Duration.ofMinutes(1), Duration.ofDays(7));
-        return new ChildConfig(name, local, remote, esp, mode, lifetime);
+        if (raw.lifetime() != null) {
+            throw src.error(at + ".lifetime", "replaced by rekey-time and life-time (the hard limit)");
+        }
+        Duration max = Duration.ofDays(7);
+        Duration rekey = Durations.zeroOr(
+                src,
+                at + ".rekey-time",
+                raw.rekeyTime(),
+                ChildLifetimes.DEFAULT.rekeyTime(),
+                Duration.ofMinutes(1),
+                max);
+        Duration life = raw.lifeTime() == null
+                ? null
+                : Durations.parse(src, at + ".life-time", raw.lifeTime(), Duration.ofMinutes(1), max);
+        Duration rand = raw.randTime() == null
+                ? null
+                : Durations.zeroOr(src, at + ".rand-time", raw.randTime(), Duration.ZERO, Duration.ofSeconds(1), max);
+        ChildLifetimes lifetimes;
+        try {
+            lifetimes = ChildLifetimes.of(rekey, life, rand);
+        } catch (IllegalArgumentException e) {
+            throw src.error(at + (raw.lifeTime() != null ? ".life-time" : ".rand-time"), e.getMessage());
+        }
+        return new ChildConfig(name, local, remote, esp, mode, lifetimes);
     }
 
     private static List<ConfiguredSelector> selectors(ConfigSource src, String at, List<String> texts) {

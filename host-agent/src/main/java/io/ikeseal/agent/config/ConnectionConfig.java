@@ -19,7 +19,9 @@ import io.ikeseal.agent.proposal.ProposalSyntaxException;
  * @param remoteId   the identity the peer must prove, or null: any identity its certificate names
  * @param identity   {@code identities[].name} for {@code local-auth: pubkey}
  * @param psk        {@code psks[].name} when either side authenticates with the PSK
- * @param initiate   {@code ikeseal run} initiates this connection at start
+ * @param lifetimes  when the IKE SA is rekeyed or reauthenticated, and its hard limit
+ * @param liveness   dead peer detection and what follows a dead peer or the peer's Delete
+ * @param initiate   {@code ikeseal run} initiates this connection at start, and again until it is up
  */
 public record ConnectionConfig(
         String name,
@@ -32,7 +34,8 @@ public record ConnectionConfig(
         String identity,
         String psk,
         List<ConfiguredProposal> proposals,
-        Duration lifetime,
+        IkeLifetimes lifetimes,
+        Liveness liveness,
         boolean initiate,
         List<ChildConfig> children) {
     static final String DEFAULT_IKE = "aes256gcm16-prfsha256-ecp256";
@@ -105,9 +108,11 @@ public record ConnectionConfig(
                 throw src.error(ConfigSource.index(at + ".proposals", i), e.getMessage());
             }
         }
-        Duration lifetime = raw.lifetime() == null
-                ? Duration.ofHours(4)
-                : Durations.parse(src, at + ".lifetime", raw.lifetime(), Duration.ofMinutes(1), Duration.ofDays(30));
+        if (raw.lifetime() != null) {
+            throw src.error(at + ".lifetime", "replaced by rekey-time (and over-time for the hard limit)");
+        }
+        IkeLifetimes lifetimes = lifetimes(src, at, raw);
+        Liveness liveness = liveness(src, at, raw);
         boolean initiate = raw.initiate() != null && raw.initiate();
         if (initiate && remote == null) {
             throw src.error(at + ".initiate", "a connection to remote-address any cannot be initiated");
@@ -134,9 +139,70 @@ public record ConnectionConfig(
                 raw.identity(),
                 raw.psk(),
                 proposals,
-                lifetime,
+                lifetimes,
+                liveness,
                 initiate,
                 children);
+    }
+
+    private static IkeLifetimes lifetimes(ConfigSource src, String at, YamlModel.Connection raw) {
+        Duration max = Duration.ofDays(30);
+        Duration rekey = Durations.zeroOr(
+                src, at + ".rekey-time", raw.rekeyTime(), IkeLifetimes.DEFAULT.rekeyTime(), Duration.ofMinutes(1), max);
+        Duration reauth =
+                Durations.zeroOr(src, at + ".reauth-time", raw.reauthTime(), Duration.ZERO, Duration.ofMinutes(1), max);
+        Duration over = raw.overTime() == null
+                ? null
+                : Durations.zeroOr(src, at + ".over-time", raw.overTime(), Duration.ZERO, Duration.ofSeconds(1), max);
+        Duration rand = raw.randTime() == null
+                ? null
+                : Durations.zeroOr(src, at + ".rand-time", raw.randTime(), Duration.ZERO, Duration.ofSeconds(1), max);
+        try {
+            return IkeLifetimes.of(rekey, reauth, over, rand);
+        } catch (IllegalArgumentException e) {
+            throw src.error(at + ".rand-time", e.getMessage());
+        }
+    }
+
+    private static Liveness liveness(ConfigSource src, String at, YamlModel.Connection raw) {
+        Duration dpd = Durations.zeroOr(
+                src, at + ".dpd-delay", raw.dpdDelay(), Duration.ZERO, Duration.ofSeconds(1), Duration.ofHours(1));
+        Liveness.Action dpdAction = action(
+                src,
+                at + ".dpd-action",
+                raw.dpdAction(),
+                Liveness.Action.CLEAR,
+                "clear, restart or hold",
+                Liveness.Action.CLEAR,
+                Liveness.Action.RESTART,
+                Liveness.Action.HOLD);
+        Liveness.Action closeAction = action(
+                src,
+                at + ".close-action",
+                raw.closeAction(),
+                Liveness.Action.NONE,
+                "none or restart",
+                Liveness.Action.NONE,
+                Liveness.Action.RESTART);
+        return new Liveness(dpd, dpdAction, closeAction);
+    }
+
+    private static Liveness.Action action(
+            ConfigSource src,
+            String at,
+            String text,
+            Liveness.Action dflt,
+            String allowedText,
+            Liveness.Action... allowed) {
+        if (text == null) {
+            return dflt;
+        }
+        for (Liveness.Action a : allowed) {
+            if (a.configName().equals(text)) {
+                return a;
+            }
+        }
+        throw src.error(at, "must be " + allowedText + ", was '" + text + "'");
     }
 
     private static IkeIdentity identity(ConfigSource src, String at, String text) {

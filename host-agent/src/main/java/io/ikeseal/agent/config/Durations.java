@@ -22,6 +22,20 @@ public final class Durations {
     }
 
     /**
+     * An optional duration that may be switched off with {@code 0} (or {@code 0s}): {@code dflt} when absent, zero
+     * for 0, else {@code min..max}.
+     */
+    static Duration zeroOr(ConfigSource src, String at, String text, Duration dflt, Duration min, Duration max) {
+        if (text == null) {
+            return dflt;
+        }
+        if (text.trim().matches("0+(ms|s|m|h|d)?")) {
+            return Duration.ZERO;
+        }
+        return parse(src, at, text, min, max);
+    }
+
+    /**
      * Parses {@code text} and checks {@code min..max}.
      *
      * @throws IllegalArgumentException saying what is wrong (one line, quoting {@code text})

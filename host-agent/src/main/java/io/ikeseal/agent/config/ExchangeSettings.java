@@ -16,6 +16,7 @@ import io.ikeseal.agent.auth.SignaturePolicy;
  * @param windowSize         how many requests of a peer we work on at once (RFC 7296 §2.3); above 1 it is announced
  *                           with N(SET_WINDOW_SIZE) in IKE_AUTH, and that many answers are kept for retransmissions
  * @param admission          per-source, per-prefix and global half-open limits and refusal rates (§2.6)
+ * @param limits             CHILD_SAs per IKE SA and the NAT keepalive interval
  */
 public record ExchangeSettings(
         Duration retransmitTimeout,
@@ -28,7 +29,8 @@ public record ExchangeSettings(
         boolean fragmentation,
         int windowSize,
         SignaturePolicy signatures,
-        AdmissionSettings admission) {
+        AdmissionSettings admission,
+        SaLimits limits) {
     /** The largest window we announce: each slot keeps one cached answer per SA. */
     public static final int MAX_WINDOW_SIZE = 64;
 
@@ -44,7 +46,8 @@ public record ExchangeSettings(
             true,
             1,
             SignaturePolicy.DEFAULT,
-            AdmissionSettings.DEFAULT);
+            AdmissionSettings.DEFAULT,
+            SaLimits.DEFAULT);
 
     public ExchangeSettings {
         if (retransmitTimeout.isNegative()
@@ -58,7 +61,8 @@ public record ExchangeSettings(
                 || fragmentSize < 576
                 || fragmentSize > 65_535
                 || windowSize < 1
-                || windowSize > MAX_WINDOW_SIZE) {
+                || windowSize > MAX_WINDOW_SIZE
+                || limits == null) {
             throw new IllegalArgumentException("exchange settings out of range");
         }
     }
@@ -89,7 +93,8 @@ public record ExchangeSettings(
                 fragmentation,
                 windowSize,
                 signatures,
-                admission);
+                admission,
+                limits);
     }
 
     public ExchangeSettings withHalfOpen(Duration timeout, int threshold) {
@@ -104,7 +109,8 @@ public record ExchangeSettings(
                 fragmentation,
                 windowSize,
                 signatures,
-                admission);
+                admission,
+                limits);
     }
 
     public ExchangeSettings withFragments(boolean enabled, int size) {
@@ -119,7 +125,8 @@ public record ExchangeSettings(
                 enabled,
                 windowSize,
                 signatures,
-                admission);
+                admission,
+                limits);
     }
 
     public ExchangeSettings withClosedLinger(Duration linger) {
@@ -134,7 +141,8 @@ public record ExchangeSettings(
                 fragmentation,
                 windowSize,
                 signatures,
-                admission);
+                admission,
+                limits);
     }
 
     /** The same settings with a window of {@code size} for the peer's requests (§2.3). */
@@ -150,11 +158,12 @@ public record ExchangeSettings(
                 fragmentation,
                 size,
                 signatures,
-                admission);
+                admission,
+                limits);
     }
 
     /** The same settings with other admission limits (RFC 7296 §2.6). */
-    public ExchangeSettings withAdmission(AdmissionSettings limits) {
+    public ExchangeSettings withAdmission(AdmissionSettings admissionLimits) {
         return new ExchangeSettings(
                 retransmitTimeout,
                 retransmitBase,
@@ -166,6 +175,24 @@ public record ExchangeSettings(
                 fragmentation,
                 windowSize,
                 signatures,
+                admissionLimits,
                 limits);
+    }
+
+    /** The same settings with other CHILD_SA limits and NAT keepalive interval. */
+    public ExchangeSettings withLimits(SaLimits saLimits) {
+        return new ExchangeSettings(
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                halfOpenTimeout,
+                cookieThreshold,
+                closedLinger,
+                fragmentSize,
+                fragmentation,
+                windowSize,
+                signatures,
+                admission,
+                saLimits);
     }
 }

@@ -82,8 +82,24 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
                 fragmentation,
                 window,
                 SignaturePolicy.DEFAULT,
-                AdmissionSettings.from(raw, src));
+                AdmissionSettings.from(raw, src),
+                limits(raw, src, d.limits()));
         return new IkeSettingsConfig(port, natT, ex, tier);
+    }
+
+    private static SaLimits limits(YamlModel.Ike raw, ConfigSource src, SaLimits d) {
+        int children = raw.childSaLimit() == null ? d.childSaLimit() : raw.childSaLimit();
+        if (children < 1 || children > 10_000) {
+            throw src.error("ike.child-sa-limit", "must be 1..10000 CHILD_SAs per IKE SA, was " + children);
+        }
+        Duration keepalive = Durations.zeroOr(
+                src,
+                "ike.nat-keepalive",
+                raw.natKeepalive(),
+                d.natKeepalive(),
+                Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        return new SaLimits(children, keepalive);
     }
 
     private static int port(ConfigSource src, String at, Integer value, int dflt) {

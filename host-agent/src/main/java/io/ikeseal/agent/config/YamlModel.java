@@ -39,7 +39,9 @@ final class YamlModel {
             Integer prefixCookieThreshold,
             Integer prefixHalfOpenLimit,
             Integer refusalsPerSource,
-            Integer refusalsPerSecond) {}
+            Integer refusalsPerSecond,
+            Integer childSaLimit,
+            String natKeepalive) {}
 
     record Connection(
             String name,
@@ -54,6 +56,13 @@ final class YamlModel {
             String psk,
             List<String> proposals,
             String lifetime,
+            String rekeyTime,
+            String reauthTime,
+            String overTime,
+            String randTime,
+            String dpdDelay,
+            String dpdAction,
+            String closeAction,
             Boolean initiate,
             List<Child> children) {}
 
@@ -63,7 +72,10 @@ final class YamlModel {
             List<String> remoteTs,
             List<String> espProposals,
             String mode,
-            String lifetime) {}
+            String lifetime,
+            String rekeyTime,
+            String lifeTime,
+            String randTime) {}
 
     record Audit(String log) {}
 

@@ -97,7 +97,7 @@ final class ChildSaSetup {
                 sa.path().local(),
                 sa.path().remote(),
                 sa.init().nat().any(),
-                child.lifetime(),
+                child.lifetimes().lifeTime(),
                 Instant.now(clock));
         try {
             outputs.installer().install(r, keys);

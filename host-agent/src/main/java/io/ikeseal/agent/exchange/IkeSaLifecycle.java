@@ -88,10 +88,10 @@ final class IkeSaLifecycle {
                 localAuth);
         shared.outputs().events().ikeSaEstablished(info);
         established.complete(info);
-        var lifetime = sa.connection().config().lifetime();
-        timers.established(lifetime, () -> {
+        var limit = sa.connection().config().lifetimes().hardLimit();
+        timers.established(limit, () -> {
             if (state == IkeSaState.ESTABLISHED) {
-                delete("lifetime " + lifetime + " expired");
+                delete("lifetime " + limit + " expired");
             }
         });
     }

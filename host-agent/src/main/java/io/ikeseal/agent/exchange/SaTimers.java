@@ -25,7 +25,9 @@ final class SaTimers {
     /** Established: the half-open limit no longer applies; the lifetime starts. */
     void established(Duration life, Runnable expired) {
         Scheduler.cancel(halfOpen);
-        lifetime = scheduler.schedule(life, () -> exec.execute(expired));
+        if (!life.isZero()) {
+            lifetime = scheduler.schedule(life, () -> exec.execute(expired));
+        }
     }
 
     void stop() {

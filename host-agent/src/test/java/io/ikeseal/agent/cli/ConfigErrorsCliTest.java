@@ -74,7 +74,7 @@ class ConfigErrorsCliTest {
                     local-auth: pubkey
                     identity: gateway
                     proposals: [aes256gcm16-prfsha256-ecp256]
-                    lifetime: 4h
+                    rekey-time: 4h
                     children:
                       - name: net
                         local-ts: [10.1.0.0/16]
@@ -129,8 +129,8 @@ class ConfigErrorsCliTest {
     @Test
     void badDuration() throws IOException {
         assertRefused(
-                valid().replace("lifetime: 4h", "lifetime: 4hours"),
-                "connections[0].lifetime",
+                valid().replace("rekey-time: 4h", "rekey-time: 4hours"),
+                "connections[0].rekey-time",
                 "'4hours' is not a duration (write e.g. 500ms, 30s, 4h, 1h30m)");
     }
 

@@ -37,7 +37,9 @@ class AdmissionSettingsTest {
                 prefixCookies,
                 prefix,
                 perSource,
-                all);
+                all,
+                null,
+                null);
     }
 
     private static void assertFails(YamlModel.Ike raw, String key, String problem) {

@@ -472,7 +472,10 @@ class IkesealConfigTest {
         assertEquals(ConnectionConfig.AuthKind.PUBKEY, branches.remoteAuth());
         assertEquals("gateway", branches.identity());
         assertEquals(2, branches.proposals().size());
-        assertEquals(Duration.ofHours(8), branches.lifetime());
+        assertEquals(Duration.ofHours(8), branches.lifetimes().rekeyTime());
+        assertEquals(Duration.ofMinutes(48), branches.lifetimes().overTime());
+        assertEquals(Duration.ZERO, branches.lifetimes().reauthTime());
+        assertEquals(Duration.ofSeconds(30), branches.liveness().dpdDelay());
         assertFalse(branches.initiate());
         ChildConfig lan = branches.children().getFirst();
         assertEquals(ChildSaMode.TUNNEL, lan.mode());
@@ -500,6 +503,9 @@ class IkesealConfigTest {
         assertEquals("branch.ikeseal.demo", branch.remoteId().toString());
         assertEquals(
                 "aes256gcm16-prfsha256-ecp256", branch.proposals().getFirst().text());
-        assertEquals(Duration.ofHours(1), branch.children().getFirst().lifetime());
+        assertEquals(
+                Duration.ofHours(1), branch.children().getFirst().lifetimes().rekeyTime());
+        assertEquals(
+                Duration.ofMinutes(66), branch.children().getFirst().lifetimes().lifeTime());
     }
 }

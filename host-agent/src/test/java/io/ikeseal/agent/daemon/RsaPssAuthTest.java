@@ -35,7 +35,8 @@ class RsaPssAuthTest {
                 f.fragmentation(),
                 f.windowSize(),
                 new SignaturePolicy(true, true),
-                f.admission());
+                f.admission(),
+                f.limits());
     };
 
     @Test

@@ -3,7 +3,6 @@ package io.ikeseal.agent.exchange;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,8 +17,11 @@ import io.ikeseal.agent.auth.OwnCertificates;
 import io.ikeseal.agent.auth.SignaturePolicy;
 import io.ikeseal.agent.auth.TrustAnchors;
 import io.ikeseal.agent.config.ChildConfig;
+import io.ikeseal.agent.config.ChildLifetimes;
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.config.IkeLifetimes;
+import io.ikeseal.agent.config.Liveness;
 import io.ikeseal.agent.proposal.ConfiguredProposal;
 import io.ikeseal.agent.sa.ChildSaMode;
 import io.ikeseal.agent.sa.ChildSaRecord;
@@ -122,6 +124,21 @@ final class ExchangePair {
                 public void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason) {
                     report("child deleted: " + child.name());
                 }
+
+                @Override
+                public void childSaRekeyed(IkeSaInfo ikeSa, ChildSaRecord old, ChildSaRecord now) {
+                    report("child rekeyed: " + now.name());
+                }
+
+                @Override
+                public void ikeSaRekeyed(IkeSaInfo old, IkeSaInfo now, boolean reauthenticated) {
+                    report(reauthenticated ? "reauthenticated" : "rekeyed");
+                }
+
+                @Override
+                public void livenessFailed(IkeSaInfo sa, String reason) {
+                    report("dead: " + reason);
+                }
             };
             gateway = new IkeGateway(
                     crypto,
@@ -207,7 +224,7 @@ final class ExchangePair {
                 List.of(ConfiguredSelector.Dynamic.ANY),
                 List.of(ConfiguredProposal.esp("aes256gcm16")),
                 ChildSaMode.TUNNEL,
-                Duration.ofHours(1));
+                ChildLifetimes.DEFAULT);
         return new ConnectionConfig(
                 name,
                 local.getAddress(),
@@ -219,7 +236,8 @@ final class ExchangePair {
                 auth == ConnectionConfig.AuthKind.PUBKEY ? "in-memory" : null,
                 auth == ConnectionConfig.AuthKind.PSK ? "site" : null,
                 proposals,
-                Duration.ofHours(4),
+                IkeLifetimes.DEFAULT,
+                Liveness.DEFAULT,
                 false,
                 List.of(child));
     }
