@@ -45,6 +45,30 @@ final class SaEventLog implements SaEvents {
     }
 
     @Override
+    public void childSaRekeyed(IkeSaInfo ikeSa, ChildSaRecord old, ChildSaRecord now) {
+        line(String.format(
+                "CHILD_SA rekeyed: %s{%s} SPIs %08x_i %08x_o -> %08x_i %08x_o; %s",
+                now.connection(),
+                now.name(),
+                old.inboundSpi(),
+                old.outboundSpi(),
+                now.inboundSpi(),
+                now.outboundSpi(),
+                now.describe()));
+    }
+
+    @Override
+    public void ikeSaRekeyed(IkeSaInfo old, IkeSaInfo now, boolean reauthenticated) {
+        line("IKE_SA " + (reauthenticated ? "reauthenticated" : "rekeyed") + ": " + SaLines.brief(old) + " -> "
+                + now.describe() + "; " + SaLines.details(now));
+    }
+
+    @Override
+    public void livenessFailed(IkeSaInfo sa, String reason) {
+        line("IKE_SA dead peer: " + SaLines.brief(sa) + ": " + reason);
+    }
+
+    @Override
     public void childSaFailed(IkeSaInfo ikeSa, String child, String reason) {
         line("CHILD_SA failed: " + (ikeSa.connection() == null ? "(unnamed)" : ikeSa.connection()) + "{" + child
                 + "} of " + SaLines.brief(ikeSa) + ": " + reason);

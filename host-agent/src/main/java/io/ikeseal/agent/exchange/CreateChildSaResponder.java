@@ -1,16 +1,17 @@
 package io.ikeseal.agent.exchange;
 
-import java.util.List;
+import java.util.Optional;
 
 import io.ikeseal.agent.transport.IkeDatagram;
 import io.ikeseal.agent.wire.IkeMessage;
-import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
+import io.ikeseal.agent.wire.ProtocolId;
+import io.ikeseal.agent.wire.SecurityAssociationPayload;
 
 /**
- * CREATE_CHILD_SA on an established IKE SA (RFC 7296 §1.3): rekeying and further CHILD_SAs are not offered yet, so
- * the answer is N(NO_ADDITIONAL_SAS) rather than a timeout at the peer. The rekey responders replace this entry of
- * the {@link ResponderTable}, using {@link ChildSaNegotiation} with the exchange's own nonces and KE.
+ * CREATE_CHILD_SA on an established IKE SA (RFC 7296 §1.3): which of its three forms the request is, and the task
+ * that answers it. An SA payload whose proposals are for IKE rekeys the IKE SA (§1.3.2); N(REKEY_SA) rekeys a
+ * CHILD_SA (§1.3.3); anything else asks for a new CHILD_SA (§1.3.1).
  */
 final class CreateChildSaResponder implements ResponderTask {
     private final IkeSa sa;
@@ -21,6 +22,18 @@ final class CreateChildSaResponder implements ResponderTask {
 
     @Override
     public void handle(IkeMessage request, IkeDatagram datagram) {
-        sa.tasks().respond(request.header(), List.of(NotifyPayload.of(NotifyType.NO_ADDITIONAL_SAS)));
+        Optional<SecurityAssociationPayload> proposals = request.first(SecurityAssociationPayload.class);
+        boolean ike = proposals.isPresent()
+                && !proposals.get().proposals().isEmpty()
+                && proposals.get().proposals().getFirst().protocolId() == ProtocolId.IKE;
+        ResponderTask task;
+        if (ike) {
+            task = new IkeSaRekeyResponder(sa);
+        } else if (request.notification(NotifyType.REKEY_SA).isPresent()) {
+            task = new ChildSaRekeyResponder(sa);
+        } else {
+            task = new ChildSaCreateResponder(sa);
+        }
+        task.handle(request, datagram);
     }
 }

@@ -65,7 +65,11 @@ public final class IkeGateway {
                 crypto.tier(),
                 // The reassembly memory one peer address may hold across all its SAs (RFC 7383 §2.6).
                 new PeerReassemblyBudgets(),
-                responderTable());
+                responderTable(),
+                crypto,
+                random,
+                negotiation,
+                credentials);
         this.responders = new ResponderSessions(
                 workers, cookies, settings, scheduler, outputs.counters(), new ResponderSessions.Starter() {
                     @Override

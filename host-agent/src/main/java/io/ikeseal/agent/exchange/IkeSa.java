@@ -121,6 +121,11 @@ final class IkeSa implements IkeSaInbox {
         return auth;
     }
 
+    /** What every SA of the gateway shares, and what tasks starting further exchanges are made with. */
+    SaShared shared() {
+        return shared;
+    }
+
     ExchangeSettings settings() {
         return shared.settings();
     }

@@ -4,12 +4,14 @@ import java.util.concurrent.Executor;
 
 import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.transport.IkeSpiTable;
+import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
  * What every IKE SA of a gateway shares: the pool its serial executor runs on, timers, settings, where results go,
  * the SPI table, the token's tier (for events), each peer's reassembly budget (RFC 7383 §2.6) and the table of
- * responder tasks.
+ * responder tasks; and what tasks that start further exchanges are made with: the key-exchange token, random
+ * values, CHILD_SA negotiation and credentials.
  */
 record SaShared(
         Executor workers,
@@ -19,4 +21,8 @@ record SaShared(
         IkeSpiTable spis,
         ResidencyTier tier,
         PeerReassemblyBudgets budgets,
-        ResponderTable responders) {}
+        ResponderTable responders,
+        IkeCrypto crypto,
+        IkeRandom random,
+        ChildSaNegotiation negotiation,
+        Credentials credentials) {}

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ikeseal.agent.config.ExchangeSettings;
-import io.ikeseal.agent.protect.FragmentSize;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.transport.DropCounters;
 import io.ikeseal.agent.transport.IkeDatagram;
@@ -37,10 +36,10 @@ final class TaskManager {
 
     private final IkeSa sa;
     private final ResponderTable responders;
-    private final ExchangeSettings settings;
     private final DropCounters counters;
     private final MessageWindow window;
     private final ResponseCache cache;
+    private final OutboundMessages out;
     private final Deque<InitiatorTask> queued = new ArrayDeque<>();
     private final List<InitiatorTask> active = new ArrayList<>();
     /** Peer requests being worked on (token calls pending); their retransmissions are dropped meanwhile. */
@@ -67,11 +66,11 @@ final class TaskManager {
             int responderWindow) {
         this.sa = sa;
         this.responders = responders;
-        this.settings = settings;
         this.counters = counters;
         this.cache = new ResponseCache(responderWindow);
-        this.window =
-                new MessageWindow(sa::name, sa.exec(), scheduler, settings, d -> sendAll(d, sa.path()), this::gaveUp);
+        this.out = new OutboundMessages(sa, settings);
+        this.window = new MessageWindow(
+                sa::name, sa.exec(), scheduler, settings, d -> out.sendAll(d, sa.path()), this::gaveUp);
     }
 
     // ---- our requests --------------------------------------------------------------------------------------------
@@ -108,7 +107,7 @@ final class TaskManager {
         window.send(
                 id,
                 type,
-                seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id), payloads),
+                out.seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id), payloads),
                 task);
     }
 
@@ -123,7 +122,9 @@ final class TaskManager {
      */
     void sendOnce(ExchangeType type, List<? extends IkePayload> payloads) {
         long id = window.takeId();
-        sendAll(seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id), payloads), sa.path());
+        out.sendAll(
+                out.seal(IkeHeader.of(sa.spiI(), sa.spiR(), type, sa.originalInitiator(), false, id), payloads),
+                sa.path());
     }
 
     /** §2.3: the window the peer announced in N(SET_WINDOW_SIZE), if it did. */
@@ -200,7 +201,7 @@ final class TaskManager {
         if (answer != null) {
             // §2.1: a retransmission; RFC 7383 §2.6.1: for a fragmented request answer on its first fragment only.
             if (!(dg.message().payloads().getLast() instanceof EncryptedFragmentPayload f) || f.fragmentNumber() == 1) {
-                sendAll(answer, replies);
+                out.sendAll(answer, replies);
                 counters.countSa("retransmission-answered");
             }
             return;
@@ -233,7 +234,7 @@ final class TaskManager {
     void respond(IkeHeader request, List<? extends IkePayload> payloads) {
         IkeHeader h = IkeHeader.of(
                 sa.spiI(), sa.spiR(), request.exchange(), sa.originalInitiator(), true, request.messageId());
-        cacheAndSend(request.messageId(), seal(h, payloads));
+        cacheAndSend(request.messageId(), out.seal(h, payloads));
     }
 
     /** Sends an unprotected IKE_SA_INIT response and caches it. */
@@ -244,14 +245,14 @@ final class TaskManager {
     private void cacheAndSend(long messageId, List<byte[]> datagrams) {
         cache.store(messageId, datagrams);
         working.remove(messageId);
-        sendAll(datagrams, sa.path());
+        out.sendAll(datagrams, sa.path());
     }
 
     /** A retransmitted IKE_SA_INIT request (it still carries responder SPI 0, so the listener hands it here). */
     void retransmittedInit(IkeDatagram dg, IkeSender replies) {
         List<byte[]> answer = cache.answer(0);
         if (answer != null && dg.message().header().messageId() == 0) {
-            sendAll(answer, replies);
+            out.sendAll(answer, replies);
             counters.countSa("retransmission-answered");
         } else {
             drop(cache.isEmpty() ? "ike-sa-init-in-progress" : "late-ike-sa-init-retransmission", dg);
@@ -276,23 +277,5 @@ final class TaskManager {
     void drop(String reason, IkeDatagram dg) {
         counters.countSa(reason);
         LOG.debug("{}: dropped {} ({})", sa.name(), dg, reason);
-    }
-
-    /** SK, or SKF fragments once both sides announced RFC 7383 and the message would exceed the fragment size. */
-    private List<byte[]> seal(IkeHeader h, List<? extends IkePayload> payloads) {
-        int limit = settings.fragmentSize() - (sa.path().natT() ? 4 : 0);
-        if (sa.init().fragmentation() && sa.protection().messages().protectedLength(payloads) > limit) {
-            return sa.protection().messages().protectFragments(h, payloads, new FragmentSize(limit));
-        }
-        return List.of(sa.protection().messages().protect(h, payloads));
-    }
-
-    private void sendAll(List<byte[]> datagrams, IkeSender to) {
-        for (byte[] d : datagrams) {
-            to.send(d).exceptionally(e -> {
-                LOG.info("{}: sending to {} failed: {}", sa.name(), to.remote(), e.toString());
-                return null;
-            });
-        }
     }
 }

@@ -9,6 +9,11 @@ public enum IkeSaState {
     /** Initiator: IKE_AUTH request sent. */
     AUTHENTICATING,
     ESTABLISHED,
+    /**
+     * Replaced by a rekeyed or reauthenticated IKE SA that now carries its CHILD_SAs (RFC 7296 §2.18, §2.8.3); only
+     * its Delete is still exchanged.
+     */
+    REKEYED,
     /** Our Delete sent, waiting for the answer. */
     DELETING,
     /** Gone: keys destroyed; only a cached last response may still answer retransmissions. */

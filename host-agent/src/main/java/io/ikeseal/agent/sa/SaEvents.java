@@ -20,4 +20,19 @@ public interface SaEvents {
 
     /** The match of every {@link #childSaEstablished}: deleted by either end, or its IKE SA ended. */
     default void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason) {}
+
+    /**
+     * A CHILD_SA was rekeyed (RFC 7296 §2.8): {@code now} is installed and replaces {@code old}, which is deleted
+     * next (its own {@link #childSaDeleted} follows). {@code now} gets no {@link #childSaEstablished} of its own.
+     */
+    default void childSaRekeyed(IkeSaInfo ikeSa, ChildSaRecord old, ChildSaRecord now) {}
+
+    /**
+     * The IKE SA was rekeyed (§2.18) or reauthenticated (§2.8.3): {@code now} carries on with the CHILD_SAs and gets
+     * no {@link #ikeSaEstablished} of its own; {@code old} ends with {@link #ikeSaDeleted}.
+     */
+    default void ikeSaRekeyed(IkeSaInfo old, IkeSaInfo now, boolean reauthenticated) {}
+
+    /** The peer did not answer a liveness check (§1.4, §2.4); the SA is deleted next and the action follows. */
+    default void livenessFailed(IkeSaInfo sa, String reason) {}
 }

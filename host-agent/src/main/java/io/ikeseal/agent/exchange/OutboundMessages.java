@@ -1,0 +1,46 @@
+package io.ikeseal.agent.exchange;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.protect.FragmentSize;
+import io.ikeseal.agent.transport.IkeSender;
+import io.ikeseal.agent.wire.IkeHeader;
+import io.ikeseal.agent.wire.IkePayload;
+
+/**
+ * How an IKE SA's protected messages leave: sealed in SK (RFC 7296 §3.14), or in SKF fragments once both ends
+ * announced RFC 7383 and the message would exceed the fragment size, then sent datagram by datagram. Runs on the
+ * SA's executor.
+ */
+final class OutboundMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskManager.class);
+
+    private final IkeSa sa;
+    private final ExchangeSettings settings;
+
+    OutboundMessages(IkeSa sa, ExchangeSettings settings) {
+        this.sa = sa;
+        this.settings = settings;
+    }
+
+    List<byte[]> seal(IkeHeader h, List<? extends IkePayload> payloads) {
+        int limit = settings.fragmentSize() - (sa.path().natT() ? 4 : 0);
+        if (sa.init().fragmentation() && sa.protection().messages().protectedLength(payloads) > limit) {
+            return sa.protection().messages().protectFragments(h, payloads, new FragmentSize(limit));
+        }
+        return List.of(sa.protection().messages().protect(h, payloads));
+    }
+
+    void sendAll(List<byte[]> datagrams, IkeSender to) {
+        for (byte[] d : datagrams) {
+            to.send(d).exceptionally(e -> {
+                LOG.info("{}: sending to {} failed: {}", sa.name(), to.remote(), e.toString());
+                return null;
+            });
+        }
+    }
+}
