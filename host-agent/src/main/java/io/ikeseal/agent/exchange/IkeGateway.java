@@ -4,9 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -34,7 +32,7 @@ public final class IkeGateway {
     private final List<Connection> connections;
     private final ChildSaNegotiation negotiation;
     private final SaShared shared;
-    private final Set<IkeSa> live = ConcurrentHashMap.newKeySet();
+    private final LiveIkeSas live = new LiveIkeSas();
     private final ResponderSessions responders;
 
     /** The peer's requests are worked on {@link ExchangeSettings#windowSize()} at a time (RFC 7296 §2.3). */
@@ -62,6 +60,7 @@ public final class IkeGateway {
                 settings,
                 outputs,
                 spis,
+                live,
                 crypto.tier(),
                 // The reassembly memory one peer address may hold across all its SAs (RFC 7383 §2.6).
                 new PeerReassemblyBudgets(),
@@ -168,14 +167,13 @@ public final class IkeGateway {
     }
 
     private void track(IkeSa sa) {
-        live.add(sa);
-        sa.onClose(() -> live.remove(sa));
+        live.track(sa);
     }
 
     /** Snapshots of the established IKE SAs. */
     public List<IkeSaInfo> established() {
         List<CompletableFuture<IkeSaInfo>> infos = new ArrayList<>();
-        for (IkeSa s : live) {
+        for (IkeSa s : live.all()) {
             CompletableFuture<IkeSaInfo> f = new CompletableFuture<>();
             s.exec().execute(() -> f.complete(s.state() == IkeSaState.ESTABLISHED ? s.info() : null));
             infos.add(f);
@@ -193,7 +191,7 @@ public final class IkeGateway {
 
     /** The live SA with initiator SPI {@code spiI}. */
     Optional<IkeSa> sa(long spiI) {
-        return live.stream().filter(s -> s.spiI() == spiI).findFirst();
+        return live.withInitiatorSpi(spiI);
     }
 
     /**
@@ -215,7 +213,7 @@ public final class IkeGateway {
      */
     public void deleteAll(String reason, Duration timeout) {
         List<CompletableFuture<String>> closing = new ArrayList<>();
-        for (IkeSa s : live) {
+        for (IkeSa s : live.all()) {
             closing.add(s.closed());
             s.exec().execute(() -> {
                 if (s.state() == IkeSaState.ESTABLISHED) {
@@ -229,7 +227,7 @@ public final class IkeGateway {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            for (IkeSa s : live) {
+            for (IkeSa s : live.all()) {
                 s.exec().execute(() -> s.close(reason + " (no answer in time)", true));
             }
         }

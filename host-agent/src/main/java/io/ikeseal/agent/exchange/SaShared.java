@@ -9,7 +9,7 @@ import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
  * What every IKE SA of a gateway shares: the pool its serial executor runs on, timers, settings, where results go,
- * the SPI table, the token's tier (for events), each peer's reassembly budget (RFC 7383 §2.6) and the table of
+ * the SPI table, the live SAs, the token's tier (for events), each peer's reassembly budget (RFC 7383 §2.6) and the table of
  * responder tasks; and what tasks that start further exchanges are made with: the key-exchange token, random
  * values, CHILD_SA negotiation and credentials.
  */
@@ -19,6 +19,7 @@ record SaShared(
         ExchangeSettings settings,
         SaOutputs outputs,
         IkeSpiTable spis,
+        LiveIkeSas live,
         ResidencyTier tier,
         PeerReassemblyBudgets budgets,
         ResponderTable responders,
