@@ -88,10 +88,36 @@ final class IkeSaLifecycle {
                 localAuth);
         shared.outputs().events().ikeSaEstablished(info);
         established.complete(info);
-        var limit = sa.connection().config().lifetimes().hardLimit();
+        startLifetime();
+    }
+
+    /** Made by an IKE SA rekey (§2.18): its CHILD_SAs come from the old SA; fresh lifetime timers. */
+    void establishedByRekey() {
+        state = IkeSaState.ESTABLISHED;
+        established.complete(sa.info());
+        startLifetime();
+    }
+
+    /** Replaced by a new IKE SA (§2.18): no renewal or hard limit of its own any more, only its end. */
+    void rekeyedAway() {
+        if (state == IkeSaState.ESTABLISHED) {
+            state = IkeSaState.REKEYED;
+            timers.stop();
+        }
+    }
+
+    /** Renewal (rekey or reauthentication) at its jittered time, and the hard limit (issue 10, IkeLifetimes). */
+    private void startLifetime() {
+        var lifetimes = sa.connection().config().lifetimes();
+        var limit = lifetimes.hardLimit();
         timers.established(limit, () -> {
             if (state == IkeSaState.ESTABLISHED) {
                 delete("lifetime " + limit + " expired");
+            }
+        });
+        timers.renewal(IkeSaRenewal.delay(lifetimes, shared.random()), () -> {
+            if (state == IkeSaState.ESTABLISHED) {
+                IkeSaRenewal.renew(sa);
             }
         });
     }
@@ -112,7 +138,7 @@ final class IkeSaLifecycle {
             return;
         }
         boolean wasEstablished = state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING;
-        if (!wasEstablished) {
+        if (!wasEstablished && state != IkeSaState.REKEYED) { // a rekeyed SA did its job: no failure to report
             LOG.info("IKE_SA {} failed: {}", sa.name(), reason);
             shared.outputs().events().ikeSaFailed(sa.info(), reason);
             established.completeExceptionally(new IkeSaFailure(reason));
