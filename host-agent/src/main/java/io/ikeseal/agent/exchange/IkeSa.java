@@ -257,9 +257,9 @@ final class IkeSa implements IkeSaInbox {
         life.established(auth.local(), children);
     }
 
-    /** Made by an IKE SA rekey (§2.18) and keyed: established at once; the rekeyed event announces it. */
-    void markRekeyed() {
-        life.establishedByRekey();
+    /** Made by an IKE SA rekey (§2.18): established at once, announced once it survives a collision (§2.8.2). */
+    void markRekeyed(boolean announced) {
+        life.establishedByRekey(announced);
     }
 
     /** A new IKE SA replaced this one (§2.18): it answers only INFORMATIONAL until deleted. */

@@ -28,6 +28,8 @@ final class IkeSaLifecycle {
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final List<Runnable> onClose = new ArrayList<>();
     private IkeSaState state;
+    /** Made by a rekey and not yet announced as its result. */
+    private boolean unannounced;
 
     IkeSaLifecycle(IkeSa sa, SaShared shared, boolean originalInitiator) {
         this.sa = sa;
@@ -91,11 +93,17 @@ final class IkeSaLifecycle {
         startLifetime();
     }
 
-    /** Made by an IKE SA rekey (§2.18): its CHILD_SAs come from the old SA; fresh lifetime timers. */
-    void establishedByRekey() {
-        state = IkeSaState.ESTABLISHED;
-        established.complete(sa.info());
-        startLifetime();
+    /**
+     * Made by an IKE SA rekey (§2.18): its CHILD_SAs come from the old SA; fresh lifetime timers. Until the rekeyed
+     * event announced it ({@code announced}), its end is not announced either: it may be a collision's loser.
+     */
+    void establishedByRekey(boolean announced) {
+        unannounced = !announced;
+        if (state != IkeSaState.ESTABLISHED && !announced) {
+            state = IkeSaState.ESTABLISHED;
+            established.complete(sa.info());
+            startLifetime();
+        }
     }
 
     /** Replaced by a new IKE SA (§2.18): no renewal or hard limit of its own any more, only its end. */
@@ -164,7 +172,7 @@ final class IkeSaLifecycle {
         if (!established.isDone()) {
             established.completeExceptionally(new IkeSaFailure(reason));
         }
-        if (wasEstablished && announce) {
+        if (wasEstablished && announce && !unannounced) {
             LOG.info("IKE_SA {} deleted: {}", sa.name(), reason);
             shared.outputs().events().ikeSaDeleted(info, reason);
         }

@@ -134,6 +134,7 @@ final class IkeSaRekeys {
         List<CompletableFuture<IkeSaInfo>> w = List.copyOf(waiting);
         waiting.clear();
         now.exec().execute(() -> {
+            now.markRekeyed(true);
             IkeSaInfo after = now.info();
             LOG.info("IKE_SA {} rekeyed to {}", IkeSa.hex(before.spiI()), now.name());
             now.outputs().events().ikeSaRekeyed(before, after, false);
