@@ -151,12 +151,13 @@ final class IkeSaRekeys {
             if (weDelete) {
                 sa.tasks().queue(new IkeSaDeleteInitiator(sa, reason));
             } else {
-                sa.shared()
+                Scheduler.Timer t = sa.shared()
                         .scheduler()
                         .schedule(
                                 sa.settings().giveUpAfter(),
                                 () -> sa.exec()
                                         .execute(() -> sa.close(reason + ", the peer did not delete it", false)));
+                sa.onClose(() -> Scheduler.cancel(t)); // the usual end is the peer's Delete: no timer keeps the SA
             }
         });
     }

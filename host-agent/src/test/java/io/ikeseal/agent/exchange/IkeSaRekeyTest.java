@@ -225,6 +225,7 @@ class IkeSaRekeyTest {
         }
         pair.scheduler.advance(SETTINGS.closedLinger().plusSeconds(1));
 
+        assertTrue(pair.scheduler.pending() <= 4, "no timer keeps an old SA: " + pair.scheduler.pending());
         assertEquals(keysI, pair.initiator.crypto.undestroyed());
         assertEquals(keysR, pair.responder.crypto.undestroyed());
         assertEquals(1, pair.initiator.gateway.registeredSpis());
