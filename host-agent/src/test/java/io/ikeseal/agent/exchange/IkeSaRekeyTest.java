@@ -213,6 +213,32 @@ class IkeSaRekeyTest {
     }
 
     @Test
+    void temporaryFailureIsRetriedAfterAShortRandomDelay() throws Exception {
+        ExchangePair pair = new ExchangePair();
+        IkeSaInfo info = established(pair);
+        IkeSa oldI = pair.initiator.gateway.sa(info.spiI()).orElseThrow();
+        IkeSa oldR = pair.responder.gateway.sa(info.spiI()).orElseThrow();
+        long keysI = pair.initiator.crypto.undestroyed();
+        long keysR = pair.responder.crypto.undestroyed();
+        pair.responder.crypto.failRekeys("token busy"); // the responder answers TEMPORARY_FAILURE (§2.25)
+
+        CompletableFuture<IkeSaInfo> f = pair.initiator.gateway.rekeyIkeSa(info.spiI());
+        assertFalse(f.isDone());
+        assertEquals(IkeSaState.ESTABLISHED, oldI.state());
+        pair.responder.crypto.failRekeys(null);
+        pair.scheduler.advance(java.time.Duration.ofSeconds(2)); // the retry comes within 0.2 .. 2 s
+
+        get(f);
+        assertEquals(2, pair.network.count(p -> p.is(ExchangeType.CREATE_CHILD_SA, false)));
+        rekeyedBothEnds(pair, info, oldI, oldR);
+        pair.scheduler.advance(SETTINGS.closedLinger().plusSeconds(1));
+        assertEquals(1, pair.responder.gateway.registeredSpis(), "the refused attempt's SA is gone");
+        assertEquals(1, pair.initiator.gateway.registeredSpis());
+        assertEquals(keysI, pair.initiator.crypto.undestroyed());
+        assertEquals(keysR, pair.responder.crypto.undestroyed());
+    }
+
+    @Test
     void aThousandRekeysLeaveNoKeyAndNoSpiBehind() throws Exception {
         ExchangePair pair = new ExchangePair();
         IkeSaInfo info = established(pair);
