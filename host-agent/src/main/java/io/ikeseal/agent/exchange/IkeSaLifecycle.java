@@ -73,7 +73,7 @@ final class IkeSaLifecycle {
     }
 
     /**
-     * Established: the IKE SA lives until its configured lifetime, then is deleted (rekeying comes later). Its
+     * Established: the IKE SA is renewed at its renewal time and deleted at its hard limit if still there. Its
      * CHILD_SAs are installed ({@code children}) only now, so none is announced for an SA that never was; the IKE
      * SA's own event follows and lists them.
      */
