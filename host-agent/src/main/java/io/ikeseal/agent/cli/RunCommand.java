@@ -87,7 +87,10 @@ final class RunCommand implements Callable<Integer> {
                     initiate(daemon, cc.name(), log);
                 }
             }
-            stopRequested.await();
+            StatusLine status = new StatusLine(daemon, log);
+            while (!stopRequested.await(StatusLine.EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+                status.tick();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -105,6 +105,7 @@ public final class IkeDaemon implements AutoCloseable {
     private final Map<String, Connection> connections;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
+    private final TokenSet tokens;
 
     private IkeDaemon(
             IkesealConfig config,
@@ -112,7 +113,9 @@ public final class IkeDaemon implements AutoCloseable {
             IkeGateway gateway,
             Map<String, Connection> connections,
             ExecutorService workers,
-            ScheduledExecutorService timers) {
+            ScheduledExecutorService timers,
+            TokenSet tokens) {
+        this.tokens = tokens;
         this.config = config;
         this.transport = transport;
         this.gateway = gateway;
@@ -204,7 +207,7 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.name(),
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
-        return new IkeDaemon(config, transport, gateway, connections, workers, timers);
+        return new IkeDaemon(config, transport, gateway, connections, workers, timers, tokens);
     }
 
     private static Connection connection(
@@ -260,6 +263,15 @@ public final class IkeDaemon implements AutoCloseable {
 
     public IkeGateway gateway() {
         return gateway;
+    }
+
+    /**
+     * Per token this daemon uses, the handles to token objects handed out and not yet destroyed: about one (SK_d)
+     * per live IKE SA on the key-exchange token. Counted per token, so daemons sharing a TokenSet see the same
+     * numbers (docs/tokens.md, "Live token objects").
+     */
+    public Map<String, Long> liveTokenObjects() {
+        return tokens.liveObjects();
     }
 
     public DropCounters counters() {
