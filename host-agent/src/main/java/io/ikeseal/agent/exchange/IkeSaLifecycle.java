@@ -26,6 +26,7 @@ final class IkeSaLifecycle {
     private final SaShared shared;
     private final SaTimers timers;
     private final DeadPeerDetection liveness;
+    private final NatKeepalive keepalive;
     private final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final List<Runnable> onClose = new ArrayList<>();
@@ -40,6 +41,7 @@ final class IkeSaLifecycle {
         this.shared = shared;
         this.timers = new SaTimers(shared.scheduler(), sa.exec());
         this.liveness = new DeadPeerDetection(sa, shared.scheduler());
+        this.keepalive = new NatKeepalive(sa, shared.scheduler());
         this.state = originalInitiator ? IkeSaState.CONNECTING : IkeSaState.HALF_OPEN;
     }
 
@@ -58,6 +60,11 @@ final class IkeSaLifecycle {
     /** Dead peer detection (issue 10): told of every authentic message from the peer. */
     DeadPeerDetection liveness() {
         return liveness;
+    }
+
+    /** NAT-keepalives (issue 10): told of every datagram we send the peer. */
+    NatKeepalive keepalive() {
+        return keepalive;
     }
 
     void onClose(Runnable r) {
@@ -136,6 +143,7 @@ final class IkeSaLifecycle {
         established.complete(info);
         var limit = sa.connection().config().lifetimes().hardLimit();
         liveness.start();
+        keepalive.start();
         timers.established(limit, () -> {
             if (state == IkeSaState.ESTABLISHED) {
                 ending(IkeSaEnd.EXPIRED);
@@ -182,6 +190,7 @@ final class IkeSaLifecycle {
         sa.tasks().stop();
         timers.stop();
         liveness.stop();
+        keepalive.stop();
         IkeSaInfo info = sa.info();
         sa.children().removeAll(shared.outputs(), info, sa.name(), "IKE SA closed: " + reason);
         sa.destroyKeys();
