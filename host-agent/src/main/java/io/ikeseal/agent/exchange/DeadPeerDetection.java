@@ -50,7 +50,11 @@ final class DeadPeerDetection {
     }
 
     private void due() {
-        if (delay.isZero() || sa.state() != IkeSaState.ESTABLISHED || checking) {
+        if (delay.isZero() || sa.state() != IkeSaState.ESTABLISHED) {
+            return; // stopped, or the SA is going anyway
+        }
+        if (checking) {
+            arm(delay); // the last check is still being retransmitted: its outcome decides
             return;
         }
         Duration silence = Duration.between(lastHeard, scheduler.clock().instant());

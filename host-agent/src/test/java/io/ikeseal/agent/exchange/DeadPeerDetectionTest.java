@@ -61,6 +61,23 @@ class DeadPeerDetectionTest {
     }
 
     @Test
+    void aCheckAnsweredOnlyAfterSeveralRetransmissionsKeepsTheWatchGoing() throws Exception {
+        LivePair p = pair(Liveness.Action.CLEAR);
+        established(p);
+        // The check at 30 s and its first 4 retransmissions are lost; the 5th (at 30 + 2 + 3.6 + 6.48 + 11.66 +
+        // 20.99 = 74.7 s) is answered, after the next dpd-delay fell due (60 s) while the check was in flight.
+        p.network.on(
+                pk -> pk.is(ExchangeType.INFORMATIONAL, false) && pk.from().equals(ExchangePair.BRANCH),
+                5,
+                MemoryNetwork.Action.DROP);
+        p.scheduler.advance(Duration.ofSeconds(75));
+        assertEquals(6, checks(p), "one check, five retransmissions");
+        assertEquals(List.of("child: net", "established"), p.initiator.events, "answered in time: alive");
+        p.scheduler.advance(Duration.ofSeconds(30));
+        assertEquals(7, checks(p), "the next check, dpd-delay after the late answer");
+    }
+
+    @Test
     void messagesFromThePeerPostponeTheCheck() throws Exception {
         LivePair p = pair(Liveness.Action.CLEAR);
         IkeSaInfo info = established(p);
