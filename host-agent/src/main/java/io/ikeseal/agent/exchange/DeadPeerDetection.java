@@ -1,7 +1,6 @@
 package io.ikeseal.agent.exchange;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import io.ikeseal.agent.sa.IkeSaState;
 
@@ -15,7 +14,9 @@ import io.ikeseal.agent.sa.IkeSaState;
 final class DeadPeerDetection {
     private final IkeSa sa;
     private final Scheduler scheduler;
-    private Instant lastHeard;
+    /** Epoch milliseconds of the scheduler's clock: a long, so the per-message update allocates nothing. */
+    private long lastHeard;
+
     private Duration delay = Duration.ZERO;
     private Scheduler.Timer timer;
     private boolean checking;
@@ -23,12 +24,12 @@ final class DeadPeerDetection {
     DeadPeerDetection(IkeSa sa, Scheduler scheduler) {
         this.sa = sa;
         this.scheduler = scheduler;
-        this.lastHeard = scheduler.clock().instant();
+        this.lastHeard = scheduler.clock().millis();
     }
 
     /** An authentic message (request or response) arrived from the peer. */
     void heard() {
-        lastHeard = scheduler.clock().instant();
+        lastHeard = scheduler.clock().millis();
     }
 
     /** The SA is established: watch the peer when the connection asks for it. */
@@ -57,7 +58,7 @@ final class DeadPeerDetection {
             arm(delay); // the last check is still being retransmitted: its outcome decides
             return;
         }
-        Duration silence = Duration.between(lastHeard, scheduler.clock().instant());
+        Duration silence = Duration.ofMillis(scheduler.clock().millis() - lastHeard);
         if (silence.compareTo(delay) < 0) {
             arm(delay.minus(silence)); // traffic flowed: the next check is one delay after the last message
             return;

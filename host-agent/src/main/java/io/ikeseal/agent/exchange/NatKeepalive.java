@@ -1,7 +1,6 @@
 package io.ikeseal.agent.exchange;
 
 import java.time.Duration;
-import java.time.Instant;
 
 import io.ikeseal.agent.sa.IkeSaState;
 
@@ -14,7 +13,9 @@ import io.ikeseal.agent.sa.IkeSaState;
 final class NatKeepalive {
     private final IkeSa sa;
     private final Scheduler scheduler;
-    private Instant lastSent;
+    /** Epoch milliseconds of the scheduler's clock: a long, so the per-message update allocates nothing. */
+    private long lastSent;
+
     private Duration interval = Duration.ZERO;
     private Scheduler.Timer timer;
 
@@ -26,7 +27,7 @@ final class NatKeepalive {
     /** We sent the peer a datagram: that refreshes the NAT's mapping as well as a keepalive would. */
     void sent() {
         if (!interval.isZero()) {
-            lastSent = scheduler.clock().instant();
+            lastSent = scheduler.clock().millis();
         }
     }
 
@@ -37,7 +38,7 @@ final class NatKeepalive {
             return;
         }
         interval = every;
-        lastSent = scheduler.clock().instant();
+        lastSent = scheduler.clock().millis();
         arm(interval);
     }
 
@@ -55,14 +56,14 @@ final class NatKeepalive {
         if (interval.isZero() || sa.state() == IkeSaState.CLOSED) {
             return;
         }
-        Duration quiet = Duration.between(lastSent, scheduler.clock().instant());
+        Duration quiet = Duration.ofMillis(scheduler.clock().millis() - lastSent);
         if (quiet.compareTo(interval) < 0) {
             arm(interval.minus(quiet));
             return;
         }
         var _ = sa.path().sendNatKeepalive().exceptionally(e -> null); // lost like any datagram; the next one follows
         sa.outputs().counters().countSa("nat-keepalive-sent");
-        lastSent = scheduler.clock().instant();
+        lastSent = scheduler.clock().millis();
         arm(interval);
     }
 }
