@@ -134,6 +134,8 @@ class SupervisionTest {
             Duration bound = Duration.ofSeconds(1)
                     .plus(IMPATIENT.apply(ExchangeSettings.DEFAULT).giveUpAfter());
             assertTrue(took.compareTo(bound.plusMillis(500)) < 0, "dead after " + took + ", bound " + bound);
+            System.out.println("SupervisionTest: dead peer found " + took.toMillis() + " ms after the cut (bound "
+                    + bound.toMillis() + " ms)");
             Scenario.await("a restart attempt", () -> log.contains("gateway: restarting after a dead peer"));
             path.open = true; // and back
             Scenario.await("established again", () -> count(br, EventRecorder.Kind.ESTABLISHED) == 2);
