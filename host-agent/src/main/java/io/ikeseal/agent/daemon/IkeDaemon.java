@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -106,6 +107,7 @@ public final class IkeDaemon implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final TokenSet tokens;
+    private volatile ConnectionSupervisor supervisor;
 
     private IkeDaemon(
             IkesealConfig config,
@@ -253,6 +255,38 @@ public final class IkeDaemon implements AutoCloseable {
         return gateway.initiate(c, socket.get().sender(remote));
     }
 
+    /**
+     * Starts connection supervision (issue 10 item 5): {@code initiate: true} connections now and until up, restarts
+     * per close-action and dpd-action; one line per attempt and retry delay to {@code log}. Once only.
+     */
+    public synchronized ConnectionSupervisor supervise(ConnectionSupervisor.Backoff backoff, Consumer<String> log) {
+        if (supervisor != null) {
+            throw new IllegalStateException("already supervising");
+        }
+        SecureRandom jitter = new SecureRandom();
+        ConnectionSupervisor s = new ConnectionSupervisor(
+                config.connections(),
+                new ConnectionSupervisor.Connections() {
+                    @Override
+                    public CompletableFuture<?> initiate(String name) {
+                        return IkeDaemon.this.initiate(name);
+                    }
+
+                    @Override
+                    public boolean up(String name) {
+                        return gateway.hasEstablished(name);
+                    }
+                },
+                Scheduler.of(timers, Clock.systemUTC()),
+                backoff,
+                jitter::nextDouble,
+                log);
+        gateway.onIkeSaEnd(s::ended);
+        supervisor = s;
+        s.start();
+        return s;
+    }
+
     public IkesealConfig config() {
         return config;
     }
@@ -299,6 +333,10 @@ public final class IkeDaemon implements AutoCloseable {
 
     @Override
     public void close() {
+        ConnectionSupervisor s = supervisor;
+        if (s != null) {
+            s.close(); // first: the SAs deleted next must not be started again
+        }
         gateway.deleteAll("daemon stopping", DELETE_WAIT);
         transport.close();
         timers.shutdownNow();
