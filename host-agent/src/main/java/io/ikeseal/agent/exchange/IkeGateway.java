@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.sa.IkeSaEnd;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
 import io.ikeseal.agent.transport.IkeDatagram;
@@ -111,6 +112,29 @@ public final class IkeGateway {
                 .on(ExchangeType.CREATE_CHILD_SA, CreateChildSaResponder::new, IkeSaState.ESTABLISHED)
                 .on(ExchangeType.CREATE_CHILD_SA, BusyResponder::new, IkeSaState.REKEYED, IkeSaState.DELETING)
                 .build();
+    }
+
+    /** Hears of each IKE SA's end (issue 10: connection supervision decides by the cause). */
+    @FunctionalInterface
+    public interface SaEndListener {
+        /**
+         * An IKE SA ended.
+         *
+         * @param connection     the SA's connection, null if IKE_AUTH never chose one
+         * @param wasEstablished whether it was established before it ended
+         * @param cause          why it ended
+         */
+        void ended(String connection, boolean wasEstablished, IkeSaEnd cause);
+    }
+
+    /** {@code listener} hears of every IKE SA's end, on that SA's executor: it must not block. */
+    public void onIkeSaEnd(SaEndListener listener) {
+        live.onEnd(listener);
+    }
+
+    /** Whether an established IKE SA of connection {@code name} exists; does not wait for any SA. */
+    public boolean hasEstablished(String name) {
+        return live.anyEstablished(name);
     }
 
     /** Give this to the transport: it starts responder SAs. */

@@ -212,6 +212,11 @@ final class IkeSa implements IkeSaInbox {
         life.onClose(r);
     }
 
+    /** Its life: why it ends ({@code ending}, {@code end}), liveness, a dead peer (issue 10). */
+    IkeSaLifecycle life() {
+        return life;
+    }
+
     /** §2.11, §2.23: answer a request where it came from, from where it arrived. */
     void answerVia(IkeSender replies) {
         path = replies;
@@ -255,16 +260,6 @@ final class IkeSa implements IkeSaInbox {
     void markEstablished(Runnable children) {
         init = init.forgetMessages();
         life.established(auth.local(), children);
-    }
-
-    /** Made by an IKE SA rekey (§2.18): established at once, announced once it survives a collision (§2.8.2). */
-    void markRekeyed(boolean announced) {
-        life.establishedByRekey(announced);
-    }
-
-    /** A new IKE SA replaced this one (§2.18): it answers only INFORMATIONAL until deleted. */
-    void rekeyedAway() {
-        life.rekeyedAway();
     }
 
     /** Deletes the IKE SA with its CHILD_SAs (§1.4.1), or closes it at once when it is not established. */

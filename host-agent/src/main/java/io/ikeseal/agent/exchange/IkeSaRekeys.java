@@ -125,16 +125,16 @@ final class IkeSaRekeys {
         IkeSaInfo before = old.info();
         IkeSa now = winner.now();
         old.children().moveTo(now);
-        old.rekeyedAway();
+        old.life().rekeyedAway();
         endLater(old, winner.ours(), "rekeyed");
         if (loser != null) {
-            loser.now().exec().execute(loser.now()::rekeyedAway);
+            loser.now().exec().execute(loser.now().life()::rekeyedAway);
             endLater(loser.now(), loser.ours(), "redundant rekey (RFC 7296 §2.8.2)");
         }
         List<CompletableFuture<IkeSaInfo>> w = List.copyOf(waiting);
         waiting.clear();
         now.exec().execute(() -> {
-            now.markRekeyed(true);
+            now.life().establishedByRekey(true);
             IkeSaInfo after = now.info();
             LOG.info("IKE_SA {} rekeyed to {}", IkeSa.hex(before.spiI()), now.name());
             now.outputs().events().ikeSaRekeyed(before, after, false);
@@ -164,7 +164,7 @@ final class IkeSaRekeys {
 
     /** A new SA whose old one ended meanwhile: deleted at once, at both ends, without announcing it. */
     private static void quietEnd(Outcome o) {
-        o.now().exec().execute(o.now()::rekeyedAway);
+        o.now().exec().execute(o.now().life()::rekeyedAway);
         endLater(o.now(), true, "its IKE SA ended during the rekey");
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.ikeseal.agent.sa.IkeSaEnd;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
 
@@ -37,6 +38,7 @@ final class Reauthentication {
                 LOG.info("IKE_SA {} reauthenticated as {}", old.name(), IkeSa.hex(now.spiI()));
                 old.outputs().events().ikeSaRekeyed(before, now, true);
                 if (old.state() == IkeSaState.ESTABLISHED) {
+                    old.life().ending(IkeSaEnd.REKEYED); // its successor is up: supervision does nothing
                     old.deleteIkeSa("reauthenticated");
                 }
                 done.complete(now);

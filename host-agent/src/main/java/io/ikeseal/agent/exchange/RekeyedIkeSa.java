@@ -90,7 +90,7 @@ final class RekeyedIkeSa {
                             old.peerHashes(),
                             List.of()),
                     keys);
-            sa.markRekeyed(false);
+            sa.life().establishedByRekey(false);
         });
     }
 }

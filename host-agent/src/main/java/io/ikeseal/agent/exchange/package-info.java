@@ -38,6 +38,11 @@
  *       {@link io.ikeseal.agent.exchange.SaOutputs}, {@link io.ikeseal.agent.exchange.Scheduler},
  *       {@link io.ikeseal.agent.exchange.IkeRandom}). Per-peer state is bounded and expires with the peer's SAs,
  *       e.g. {@link io.ikeseal.agent.exchange.PeerReassemblyBudgets}.</li>
+ *   <li>Liveness (issue 10): {@link io.ikeseal.agent.exchange.DeadPeerDetection} checks a silent peer (§2.4) and
+ *       ends its SA without Delete when it does not answer; {@link io.ikeseal.agent.exchange.NatKeepalive} keeps a
+ *       NAT's mapping (RFC 3948 §2.3); {@link io.ikeseal.agent.exchange.InitialContact} sends and honours
+ *       N(INITIAL_CONTACT) by identity pair ({@link io.ikeseal.agent.exchange.LiveIkeSas}). Why an SA ended
+ *       ({@code IkeSaEnd}) reaches {@link io.ikeseal.agent.exchange.IkeGateway#onIkeSaEnd} listeners.</li>
  *   <li>IKE SA rekey (RFC 7296 §2.18): {@link io.ikeseal.agent.exchange.IkeSaRekeyInitiator} and
  *       {@link io.ikeseal.agent.exchange.IkeSaRekeyResponder} key a new IkeSa ({@link
  *       io.ikeseal.agent.exchange.RekeyedIkeSa}: the rekey's initiator is its original initiator, message IDs from 0)
