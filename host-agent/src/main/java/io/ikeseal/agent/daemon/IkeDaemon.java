@@ -255,6 +255,16 @@ public final class IkeDaemon implements AutoCloseable {
         return gateway.initiate(c, socket.get().sender(remote));
     }
 
+    /** Rekeys the IKE SA with initiator SPI {@code spiI} (RFC 7296 §2.18); completes with the new SA. */
+    public CompletableFuture<IkeSaInfo> rekeyIkeSa(long spiI) {
+        return gateway.rekeyIkeSa(spiI);
+    }
+
+    /** Reauthenticates that IKE SA, make before break (RFC 7296 §2.8.3); completes with the new SA. */
+    public CompletableFuture<IkeSaInfo> reauthenticate(long spiI) {
+        return gateway.reauthenticate(spiI);
+    }
+
     /**
      * Starts connection supervision (issue 10 item 5): {@code initiate: true} connections now and until up, restarts
      * per close-action and dpd-action; one line per attempt and retry delay to {@code log}. Once only.

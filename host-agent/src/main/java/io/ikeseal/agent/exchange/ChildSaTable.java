@@ -36,6 +36,35 @@ final class ChildSaTable {
     }
 
     /**
+     * IKE SA rekey (RFC 7296 §2.18): the CHILD_SAs now belong to {@code target}, their records naming its SPIs; the
+     * installer keeps them untouched. Runs on this SA's executor and hands them over on the target's.
+     */
+    void moveTo(IkeSa target) {
+        List<ChildSaRecord> moving = List.copyOf(children);
+        children.clear();
+        target.exec().execute(() -> moving.forEach(c -> target.children().add(withIkeSpis(c, target))));
+    }
+
+    private static ChildSaRecord withIkeSpis(ChildSaRecord c, IkeSa sa) {
+        return new ChildSaRecord(
+                c.connection(),
+                c.name(),
+                sa.spiI(),
+                sa.spiR(),
+                c.inboundSpi(),
+                c.outboundSpi(),
+                c.suite(),
+                c.mode(),
+                c.localTs(),
+                c.remoteTs(),
+                c.local(),
+                c.remote(),
+                c.udpEncapsulation(),
+                c.lifetime(),
+                c.established());
+    }
+
+    /**
      * The IKE SA ends: every CHILD_SA goes from the installer (§1.4.1), each with its removal event; a failure to
      * remove one is logged.
      */

@@ -29,6 +29,8 @@ final class CreateChildSaResponder implements ResponderTask {
         ResponderTask task;
         if (ike) {
             task = new IkeSaRekeyResponder(sa);
+        } else if (sa.rekeys().inFlight()) {
+            task = new BusyResponder(sa); // §2.25: no CHILD_SA work on an IKE SA we are rekeying
         } else if (request.notification(NotifyType.REKEY_SA).isPresent()) {
             task = new ChildSaRekeyResponder(sa);
         } else {

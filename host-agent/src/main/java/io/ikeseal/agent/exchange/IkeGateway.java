@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.sa.IkeSaEnd;
@@ -106,8 +107,10 @@ public final class IkeGateway {
                         ExchangeType.INFORMATIONAL,
                         sa -> new InformationalResponder(sa, sa.outputs()),
                         IkeSaState.ESTABLISHED,
-                        IkeSaState.DELETING)
+                        IkeSaState.DELETING,
+                        IkeSaState.REKEYED)
                 .on(ExchangeType.CREATE_CHILD_SA, CreateChildSaResponder::new, IkeSaState.ESTABLISHED)
+                .on(ExchangeType.CREATE_CHILD_SA, BusyResponder::new, IkeSaState.REKEYED, IkeSaState.DELETING)
                 .build();
     }
 
@@ -229,6 +232,34 @@ public final class IkeGateway {
                     return check.alive();
                 })
                 .orElse(CompletableFuture.completedFuture(false));
+    }
+
+    /** Rekeys the IKE SA with initiator SPI {@code spiI} (RFC 7296 §2.18); completes with the new SA. */
+    public CompletableFuture<IkeSaInfo> rekeyIkeSa(long spiI) {
+        return onSa(spiI, IkeSaRekeyInitiator::queue);
+    }
+
+    /** Reauthenticates that IKE SA, make before break (§2.8.3); completes with the new SA. */
+    public CompletableFuture<IkeSaInfo> reauthenticate(long spiI) {
+        return onSa(spiI, Reauthentication::start);
+    }
+
+    private CompletableFuture<IkeSaInfo> onSa(long spiI, Function<IkeSa, CompletableFuture<IkeSaInfo>> action) {
+        Optional<IkeSa> s = sa(spiI);
+        if (s.isEmpty()) {
+            return CompletableFuture.failedFuture(new IkeSaFailure("no IKE SA " + IkeSa.hex(spiI) + "_i"));
+        }
+        CompletableFuture<IkeSaInfo> done = new CompletableFuture<>();
+        s.get()
+                .exec()
+                .execute(() -> Continuations.inline(action.apply(s.get()), (i, e) -> {
+                    if (e == null) {
+                        done.complete(i);
+                    } else {
+                        done.completeExceptionally(e);
+                    }
+                }));
+        return done;
     }
 
     /**

@@ -35,6 +35,7 @@ final class IkeSa implements IkeSaInbox {
     private IkeSaProtection protection;
     private PeerReassemblyBudgets.Lease budget;
     private final SaAuthentication auth = new SaAuthentication();
+    private final IkeSaRekeys rekeys = new IkeSaRekeys();
     /** Responder: the peer authenticated from this address lately (see {@link ProvenPeers}). */
     private boolean knownPeer;
 
@@ -119,6 +120,11 @@ final class IkeSa implements IkeSaInbox {
 
     SaAuthentication auth() {
         return auth;
+    }
+
+    /** This SA's IKE SA rekeys in progress, ours and the peer's (RFC 7296 §2.8.2). */
+    IkeSaRekeys rekeys() {
+        return rekeys;
     }
 
     /** What every SA of the gateway shares, and what tasks starting further exchanges are made with. */

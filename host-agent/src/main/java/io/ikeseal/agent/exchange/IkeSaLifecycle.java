@@ -31,6 +31,8 @@ final class IkeSaLifecycle {
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final List<Runnable> onClose = new ArrayList<>();
     private IkeSaState state;
+    /** Made by a rekey and not yet announced as its result. */
+    private boolean unannounced;
     /** Why the SA ends, once known (the first cause named wins); see {@link #end()}. */
     private IkeSaEnd cause;
 
@@ -121,7 +123,7 @@ final class IkeSaLifecycle {
     }
 
     /**
-     * Established: the IKE SA lives until its configured lifetime, then is deleted (rekeying comes later). Its
+     * Established: the IKE SA is renewed at its renewal time and deleted at its hard limit if still there. Its
      * CHILD_SAs are installed ({@code children}) only now, so none is announced for an SA that never was; the IKE
      * SA's own event follows and lists them.
      */
@@ -141,13 +143,51 @@ final class IkeSaLifecycle {
                 localAuth);
         shared.outputs().events().ikeSaEstablished(info);
         established.complete(info);
-        var limit = sa.connection().config().lifetimes().hardLimit();
+        startLifetime();
+    }
+
+    /**
+     * Made by an IKE SA rekey (§2.18): its CHILD_SAs come from the old SA; fresh lifetime timers. Until the rekeyed
+     * event announced it ({@code announced}), its end is not announced either: it may be a collision's loser.
+     */
+    void establishedByRekey(boolean announced) {
+        unannounced = !announced;
+        if (state != IkeSaState.ESTABLISHED && !announced) {
+            state = IkeSaState.ESTABLISHED;
+            if (sa.auth().peerId() != null) {
+                shared.live().authenticated(sa, InitialContact.pair(sa)); // §2.4, as for any established SA
+            }
+            established.complete(sa.info());
+            startLifetime();
+        }
+    }
+
+    /** Replaced by a new IKE SA (§2.18): no renewal, liveness or hard limit of its own any more, only its end. */
+    void rekeyedAway() {
+        if (state == IkeSaState.ESTABLISHED) {
+            ending(IkeSaEnd.REKEYED);
+            state = IkeSaState.REKEYED;
+            timers.stop();
+            liveness.stop();
+            keepalive.stop();
+        }
+    }
+
+    /** Renewal (rekey or reauthentication) at its jittered time, liveness, and the hard limit (issue 10). */
+    private void startLifetime() {
+        var lifetimes = sa.connection().config().lifetimes();
+        var limit = lifetimes.hardLimit();
         liveness.start();
         keepalive.start();
         timers.established(limit, () -> {
             if (state == IkeSaState.ESTABLISHED) {
                 ending(IkeSaEnd.EXPIRED);
                 delete("lifetime " + limit + " expired");
+            }
+        });
+        timers.renewal(IkeSaRenewal.delay(lifetimes, shared.random()), () -> {
+            if (state == IkeSaState.ESTABLISHED) {
+                IkeSaRenewal.renew(sa);
             }
         });
     }
@@ -168,7 +208,7 @@ final class IkeSaLifecycle {
             return;
         }
         boolean wasEstablished = state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING;
-        if (!wasEstablished) {
+        if (!wasEstablished && state != IkeSaState.REKEYED) { // a rekeyed SA did its job: no failure to report
             LOG.info("IKE_SA {} failed: {}", sa.name(), reason);
             shared.outputs().events().ikeSaFailed(sa.info(), reason);
             established.completeExceptionally(new IkeSaFailure(reason));
@@ -197,7 +237,7 @@ final class IkeSaLifecycle {
         if (!established.isDone()) {
             established.completeExceptionally(new IkeSaFailure(reason));
         }
-        if (wasEstablished && announce) {
+        if (wasEstablished && announce && !unannounced) {
             LOG.info("IKE_SA {} deleted: {}", sa.name(), reason);
             shared.outputs().events().ikeSaDeleted(info, reason);
         }

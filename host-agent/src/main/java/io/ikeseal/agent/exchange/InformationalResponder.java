@@ -60,6 +60,7 @@ final class InformationalResponder implements ResponderTask {
         }
         sa.tasks().respond(m.header(), answer);
         if (deleteIke) {
+            sa.rekeys().deletedByPeer(sa); // §2.8.2: the peer's rekey, if we answered one, is what replaces it
             sa.life().ending(IkeSaEnd.PEER_DELETE);
             sa.close("deleted by the peer", true);
         } else if (error != null

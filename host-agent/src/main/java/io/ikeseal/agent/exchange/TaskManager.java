@@ -139,6 +139,15 @@ final class TaskManager {
         startNext();
     }
 
+    /** The peer's window, which an IKE SA made by rekey inherits (§2.3 announces it once per SA). */
+    long peerWindowSize() {
+        return window.size();
+    }
+
+    void peerWindow(long size) {
+        window.peerWindow(size);
+    }
+
     /** N(SET_WINDOW_SIZE) for our IKE_AUTH message when we accept more than one request at a time (§2.3). */
     Optional<NotifyPayload> ourWindow() {
         int n = cache.capacity();

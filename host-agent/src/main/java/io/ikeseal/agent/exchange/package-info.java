@@ -43,6 +43,15 @@
  *       NAT's mapping (RFC 3948 §2.3); {@link io.ikeseal.agent.exchange.InitialContact} sends and honours
  *       N(INITIAL_CONTACT) by identity pair ({@link io.ikeseal.agent.exchange.LiveIkeSas}). Why an SA ended
  *       ({@code IkeSaEnd}) reaches {@link io.ikeseal.agent.exchange.IkeGateway#onIkeSaEnd} listeners.</li>
+ *   <li>IKE SA rekey (RFC 7296 §2.18): {@link io.ikeseal.agent.exchange.IkeSaRekeyInitiator} and
+ *       {@link io.ikeseal.agent.exchange.IkeSaRekeyResponder} key a new IkeSa ({@link
+ *       io.ikeseal.agent.exchange.RekeyedIkeSa}: the rekey's initiator is its original initiator, message IDs from 0)
+ *       from the old SK_d in the token; {@link io.ikeseal.agent.exchange.IkeSaRekeys} moves the CHILD_SAs to the
+ *       survivor (§2.8.2: the lowest nonce's SA goes), puts the old SA in REKEYED (INFORMATIONAL only,
+ *       CREATE_CHILD_SA gets TEMPORARY_FAILURE) and has it deleted by the surviving exchange's initiator.
+ *       {@link io.ikeseal.agent.exchange.Reauthentication} (§2.8.3) makes a new SA by IKE_SA_INIT and IKE_AUTH
+ *       before deleting the old one; {@link io.ikeseal.agent.exchange.IkeSaRenewal} does one or the other at the
+ *       jittered renewal time, and the hard limit deletes an SA never renewed.</li>
  * </ul>
  *
  * To add an exchange: write its initiator task (queue it with {@code TaskManager.queue}) and its responder task,

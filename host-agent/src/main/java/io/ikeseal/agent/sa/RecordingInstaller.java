@@ -23,7 +23,8 @@ public final class RecordingInstaller implements ChildSaInstaller {
 
     @Override
     public void remove(ChildSaRecord sa) {
-        if (installed.remove(sa)) {
+        // By SPIs, as an IPsec stack finds its SAs: an IKE SA rekey rewrites the record's IKE SPIs (RFC 7296 §2.18).
+        if (installed.removeIf(c -> c.inboundSpi() == sa.inboundSpi() && c.outboundSpi() == sa.outboundSpi())) {
             LOG.info("CHILD_SA removed: {}", sa.describe());
         }
     }

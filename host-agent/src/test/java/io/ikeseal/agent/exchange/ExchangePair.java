@@ -61,6 +61,9 @@ final class ExchangePair {
         volatile Consumer<String> watcher = e -> {};
 
         final IkeSpiTable spis = new IkeSpiTable();
+        /** This end's random values; a test may fix the first octet of its nonces. */
+        final BiasedRandom random = new BiasedRandom();
+
         final IkeGateway gateway;
         final Connection connection;
 
@@ -151,7 +154,7 @@ final class ExchangePair {
                     new SaOutputs(installer, recorder, counters, new TokenTimeMeter(audit)),
                     settings.withWindow(window),
                     scheduler,
-                    new IkeRandom(new SecureRandom()),
+                    new IkeRandom(random),
                     spis,
                     new Cookies(new SecureRandom(), scheduler.clock()),
                     List.of(connection),

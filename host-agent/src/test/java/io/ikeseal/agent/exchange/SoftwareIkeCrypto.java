@@ -141,6 +141,16 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         return gate;
     }
 
+    private volatile String rekeyFailure;
+
+    /**
+     * From now on (until called with null) rekeyedIkeSaKeys fails as a token whose session was reopened would: the
+     * old SK_d's handle is no longer valid.
+     */
+    void failRekeys(String reason) {
+        rekeyFailure = reason;
+    }
+
     /** Every port operation counted so far. */
     int totalCalls() {
         return calls.values().stream().mapToInt(AtomicInteger::get).sum();
@@ -218,6 +228,11 @@ final class SoftwareIkeCrypto implements IkeCrypto {
     public CompletableFuture<IkeSaSecrets> rekeyedIkeSaKeys(
             Secret oldSkD, Prf oldPrf, KeyShare mine, byte[] peerKe, IkeSaKeyInputs in, AuditContext ctx) {
         count("rekeyedIkeSaKeys", ctx);
+        String failure = rekeyFailure;
+        if (failure != null) {
+            mine.destroy(); // consumed, as the port promises
+            return CompletableFuture.failedFuture(new IllegalStateException(failure));
+        }
         try {
             byte[] seed = prf(oldPrf, ((Bytes) oldSkD).value(), concat(agree(mine, peerKe), in.ni(), in.nr()));
             return CompletableFuture.completedFuture(handOut(split(in, seed)));
