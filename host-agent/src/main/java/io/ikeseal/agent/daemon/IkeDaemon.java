@@ -250,6 +250,16 @@ public final class IkeDaemon implements AutoCloseable {
         return gateway.initiate(c, socket.get().sender(remote));
     }
 
+    /** One more CHILD_SA of the IKE SA's connection; see {@link IkeGateway#initiateChild}. */
+    public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> initiateChild(long spiI, String childName) {
+        return gateway.initiateChild(spiI, childName);
+    }
+
+    /** Rekeys one CHILD_SA; see {@link IkeGateway#rekeyChild}. */
+    public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> rekeyChild(long spiI, int inboundSpi) {
+        return gateway.rekeyChild(spiI, inboundSpi);
+    }
+
     public IkesealConfig config() {
         return config;
     }

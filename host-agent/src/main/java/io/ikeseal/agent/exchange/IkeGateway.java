@@ -208,6 +208,68 @@ public final class IkeGateway {
     }
 
     /**
+     * Creates one more CHILD_SA, the connection's child {@code childName}, on the established IKE SA with initiator
+     * SPI {@code spiI} (CREATE_CHILD_SA, RFC 7296 §1.3.1); completes with it, or fails saying why.
+     */
+    public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> initiateChild(long spiI, String childName) {
+        Optional<IkeSa> s = sa(spiI);
+        if (s.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no IKE SA " + IkeSa.hex(spiI)));
+        }
+        CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> out = new CompletableFuture<>();
+        IkeSa sa = s.get();
+        sa.exec().execute(() -> {
+            var child = sa.connection() == null
+                    ? Optional.<io.ikeseal.agent.config.ChildConfig>empty()
+                    : sa.connection().config().children().stream()
+                            .filter(c -> c.name().equals(childName))
+                            .findFirst();
+            if (child.isEmpty()) {
+                out.completeExceptionally(new IllegalArgumentException("no child '" + childName + "' in " + sa.name()));
+                return;
+            }
+            ChildSaCreateInitiator task =
+                    new ChildSaCreateInitiator(sa, child.get(), new ChildSaCreateInitiator.Purpose() {});
+            sa.tasks().queue(task);
+            relay(task.result(), out);
+        });
+        return out;
+    }
+
+    /**
+     * Rekeys the CHILD_SA with our inbound SPI {@code inboundSpi} of the IKE SA with initiator SPI {@code spiI}
+     * (RFC 7296 §1.3.3); completes with the CHILD_SA that replaces it.
+     */
+    public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> rekeyChild(long spiI, int inboundSpi) {
+        Optional<IkeSa> s = sa(spiI);
+        if (s.isEmpty()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no IKE SA " + IkeSa.hex(spiI)));
+        }
+        CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> out = new CompletableFuture<>();
+        IkeSa sa = s.get();
+        sa.exec().execute(() -> {
+            Optional<ChildSa> c = sa.children().byInbound(inboundSpi);
+            if (c.isEmpty() || c.get().state() != ChildSa.State.INSTALLED) {
+                out.completeExceptionally(new IllegalArgumentException(
+                        String.format("no CHILD_SA %08x to rekey in %s", inboundSpi, sa.name())));
+                return;
+            }
+            relay(ChildSaRekeyInitiator.start(sa, c.get()), out);
+        });
+        return out;
+    }
+
+    private static <T> void relay(CompletableFuture<T> from, CompletableFuture<T> to) {
+        Continuations.inline(from, (r, e) -> {
+            if (e != null) {
+                to.completeExceptionally(e);
+            } else {
+                to.complete(r);
+            }
+        });
+    }
+
+    /**
      * Deletes every established IKE SA (INFORMATIONAL Delete, §1.4.1) and drops the others, waiting at most
      * {@code timeout} for the peers' answers.
      */

@@ -23,7 +23,8 @@ public final class RecordingInstaller implements ChildSaInstaller {
 
     @Override
     public void remove(ChildSaRecord sa) {
-        if (installed.remove(sa)) {
+        // by inbound SPI: the record is rewritten when its IKE SA is rekeyed (RFC 7296 §2.18)
+        if (installed.removeIf(i -> i.inboundSpi() == sa.inboundSpi())) {
             LOG.info("CHILD_SA removed: {}", sa.describe());
         }
     }
