@@ -43,7 +43,7 @@ class ChildSaCreateTest {
     }
 
     @Test
-    void eitherEndAddsACHildSaOnDemand() throws Exception {
+    void eitherEndAddsAChildSaOnDemand() throws Exception {
         ExchangePair pair = new ExchangePair(ExchangeSettings.DEFAULT, TWO, TWO);
         IkeSaInfo info = established(pair);
         long undestroyed = pair.initiator.crypto.undestroyed() + pair.responder.crypto.undestroyed();
