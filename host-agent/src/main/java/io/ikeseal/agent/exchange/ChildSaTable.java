@@ -74,9 +74,12 @@ final class ChildSaTable {
         }
     }
 
-    /** A snapshot of the records, in the order they were established. */
+    /** A snapshot of the installed records, in the order they were established (not those being deleted). */
     List<ChildSaRecord> list() {
-        return children.stream().map(ChildSa::record).toList();
+        return children.stream()
+                .filter(c -> c.state() != ChildSa.State.DELETING)
+                .map(ChildSa::record)
+                .toList();
     }
 
     /** A snapshot of the CHILD_SAs themselves. */
