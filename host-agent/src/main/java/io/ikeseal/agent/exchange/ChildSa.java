@@ -80,6 +80,12 @@ final class ChildSa {
         this.expireTimer = expire;
     }
 
+    /** A later rekey attempt replaces the one that fired. */
+    void rekeyTimer(Scheduler.Timer t) {
+        Scheduler.cancel(rekeyTimer);
+        rekeyTimer = t;
+    }
+
     void cancelTimers() {
         Scheduler.cancel(rekeyTimer);
         Scheduler.cancel(expireTimer);

@@ -40,7 +40,8 @@ final class ChildSaRekeyInitiator implements ChildSaCreateInitiator.Purpose {
         sa.tasks().queue(task);
         Continuations.inline(task.result(), (r, e) -> {
             if (e != null && old.state() == ChildSa.State.REKEYING) {
-                old.state(ChildSa.State.INSTALLED); // it serves on until its hard expiry
+                old.state(ChildSa.State.INSTALLED); // it serves on, and is tried again until its hard expiry
+                sa.children().rekeyLater(old);
             }
         });
         return task.result();

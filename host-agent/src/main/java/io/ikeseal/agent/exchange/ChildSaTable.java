@@ -27,6 +27,8 @@ import io.ikeseal.agent.wire.WireWriter;
 final class ChildSaTable {
     private static final Logger LOG = LoggerFactory.getLogger(ChildSaTable.class);
 
+    static final Duration REKEY_RETRY = Duration.ofSeconds(30);
+
     private final IkeSa owner;
     private final List<ChildSa> children = new ArrayList<>();
 
@@ -66,6 +68,18 @@ final class ChildSaTable {
         if (children.contains(c) && c.state() == ChildSa.State.INSTALLED && owner.state() == IkeSaState.ESTABLISHED) {
             var _ = ChildSaRekeyInitiator.start(owner, c); // the outcome is logged and announced
         }
+    }
+
+    /**
+     * Our rekey of {@code c} failed (e.g. NO_PROPOSAL_CHOSEN, no answer in time): it serves on and is tried again
+     * after {@link #REKEY_RETRY} plus a random part of it, until its hard expiry, as strongSwan retries.
+     */
+    void rekeyLater(ChildSa c) {
+        if (!children.contains(c) || owner.isClosed() || c.state() != ChildSa.State.INSTALLED) {
+            return;
+        }
+        Duration d = REKEY_RETRY.plus(owner.shared().random().below(REKEY_RETRY));
+        c.rekeyTimer(owner.shared().scheduler().schedule(d, () -> owner.exec().execute(() -> rekeyDue(c))));
     }
 
     private void expired(ChildSa c) {

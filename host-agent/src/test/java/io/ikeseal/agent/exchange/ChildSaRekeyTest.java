@@ -175,6 +175,28 @@ class ChildSaRekeyTest {
     }
 
     @Test
+    void aFailedRekeyLeavesTheChildSaServingAndIsTriedAgainUntilItsLifeTimeEnds() throws Exception {
+        ExchangePair pair = new ExchangePair(
+                ExchangeSettings.DEFAULT,
+                PFS,
+                List.of(child("net", "aes256gcm16", ChildLifetimes.DEFAULT))); // the responder does no PFS
+        IkeSaInfo info = established(pair);
+        ChildSaRecord old = pair.initiator.installer.installed().getFirst();
+        long keys = undestroyed(pair);
+
+        CompletableFuture<ChildSaRecord> f = pair.initiator.gateway.rekeyChild(info.spiI(), old.inboundSpi());
+
+        assertTrue(f.isCompletedExceptionally());
+        assertEquals(old, ChildSaTests.samePairs(pair, 1).getFirst(), "the old one serves on");
+        pair.scheduler.advance(ChildSaTable.REKEY_RETRY.multipliedBy(2));
+        assertEquals(2, pair.network.count(p -> p.is(ExchangeType.CREATE_CHILD_SA, false)), "tried again");
+        assertEquals(keys, undestroyed(pair));
+        pair.scheduler.advance(ChildLifetimes.DEFAULT.lifeTime());
+        ChildSaTests.samePairs(pair, 0);
+        assertEquals(keys, undestroyed(pair));
+    }
+
+    @Test
     void aThousandRekeysLeaveNoKeyOutstanding() throws Exception {
         ExchangePair pair = new ExchangePair(ExchangeSettings.DEFAULT, PFS, PFS);
         pair.initiator.crypto.pooledKeys(); // the key shares are still handed out and tracked, only cheaper to make
