@@ -23,6 +23,26 @@ public final class FixtureFiles {
         }
     }
 
+    /** Copies every file under {@code from} to the same place under {@code to}, keeping modes (secrets stay 600). */
+    public static void copyTree(Path from, Path to) {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(
+                            f,
+                            target,
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + from + " to " + to, e);
+        }
+    }
+
     public static Path mkdirs(Path dir) {
         try {
             return Files.createDirectories(dir);

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,9 +13,9 @@ import picocli.CommandLine.Mixin;
 
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.daemon.ConnectionSupervisor;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TokenSet;
-import io.ikeseal.agent.exchange.IkeSaFailure;
 
 /**
  * {@code ikeseal run --config FILE}: the daemon. Opens the configuration's tokens once, binds the listen addresses,
@@ -82,12 +81,12 @@ final class RunCommand implements Callable<Integer> {
                 "ikeseal-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            for (ConnectionConfig cc : c.connections()) {
-                if (cc.initiate()) {
-                    initiate(daemon, cc.name(), log);
-                }
+            // initiate: true connections, retried with backoff until up; restarts per close-action/dpd-action
+            var _ = daemon.supervise(ConnectionSupervisor.Backoff.DEFAULT, log::line);
+            StatusLine status = new StatusLine(daemon, log);
+            while (!stopRequested.await(StatusLine.EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+                status.tick();
             }
-            stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -100,17 +99,6 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return exit.get();
-    }
-
-    /** Starts one initiation; its outcome arrives as SA events, except a failure before any exchange began. */
-    private static void initiate(IkeDaemon daemon, String name, SaEventLog log) {
-        log.line("initiating " + name);
-        var _ = daemon.initiate(name).whenComplete((sa, e) -> {
-            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (cause != null && !(cause instanceof IkeSaFailure)) {
-                log.line("initiating " + name + " failed: " + Main.message(cause));
-            }
-        });
     }
 
     private int stop(IkeDaemon daemon, TokenSet tokens, SaEventLog log) {

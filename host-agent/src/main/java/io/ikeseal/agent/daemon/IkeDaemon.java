@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +106,8 @@ public final class IkeDaemon implements AutoCloseable {
     private final Map<String, Connection> connections;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
+    private final TokenSet tokens;
+    private volatile ConnectionSupervisor supervisor;
 
     private IkeDaemon(
             IkesealConfig config,
@@ -112,7 +115,9 @@ public final class IkeDaemon implements AutoCloseable {
             IkeGateway gateway,
             Map<String, Connection> connections,
             ExecutorService workers,
-            ScheduledExecutorService timers) {
+            ScheduledExecutorService timers,
+            TokenSet tokens) {
+        this.tokens = tokens;
         this.config = config;
         this.transport = transport;
         this.gateway = gateway;
@@ -204,7 +209,7 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.name(),
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
-        return new IkeDaemon(config, transport, gateway, connections, workers, timers);
+        return new IkeDaemon(config, transport, gateway, connections, workers, timers, tokens);
     }
 
     private static Connection connection(
@@ -260,6 +265,38 @@ public final class IkeDaemon implements AutoCloseable {
         return gateway.rekeyChild(spiI, inboundSpi);
     }
 
+    /**
+     * Starts connection supervision (issue 10 item 5): {@code initiate: true} connections now and until up, restarts
+     * per close-action and dpd-action; one line per attempt and retry delay to {@code log}. Once only.
+     */
+    public synchronized ConnectionSupervisor supervise(ConnectionSupervisor.Backoff backoff, Consumer<String> log) {
+        if (supervisor != null) {
+            throw new IllegalStateException("already supervising");
+        }
+        SecureRandom jitter = new SecureRandom();
+        ConnectionSupervisor s = new ConnectionSupervisor(
+                config.connections(),
+                new ConnectionSupervisor.Connections() {
+                    @Override
+                    public CompletableFuture<?> initiate(String name) {
+                        return IkeDaemon.this.initiate(name);
+                    }
+
+                    @Override
+                    public boolean up(String name) {
+                        return gateway.hasEstablished(name);
+                    }
+                },
+                Scheduler.of(timers, Clock.systemUTC()),
+                backoff,
+                jitter::nextDouble,
+                log);
+        gateway.onIkeSaEnd(s::ended);
+        supervisor = s;
+        s.start();
+        return s;
+    }
+
     public IkesealConfig config() {
         return config;
     }
@@ -270,6 +307,15 @@ public final class IkeDaemon implements AutoCloseable {
 
     public IkeGateway gateway() {
         return gateway;
+    }
+
+    /**
+     * Per token this daemon uses, the handles to token objects handed out and not yet destroyed: about one (SK_d)
+     * per live IKE SA on the key-exchange token. Counted per token, so daemons sharing a TokenSet see the same
+     * numbers (docs/tokens.md, "Live token objects").
+     */
+    public Map<String, Long> liveTokenObjects() {
+        return tokens.liveObjects();
     }
 
     public DropCounters counters() {
@@ -297,6 +343,10 @@ public final class IkeDaemon implements AutoCloseable {
 
     @Override
     public void close() {
+        ConnectionSupervisor s = supervisor;
+        if (s != null) {
+            s.close(); // first: the SAs deleted next must not be started again
+        }
         gateway.deleteAll("daemon stopping", DELETE_WAIT);
         transport.close();
         timers.shutdownNow();

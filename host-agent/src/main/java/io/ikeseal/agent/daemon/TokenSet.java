@@ -47,6 +47,13 @@ public final class TokenSet implements AutoCloseable {
         return t;
     }
 
+    /** Per open token, the handles to its objects handed out and not yet destroyed (docs/tokens.md). */
+    public synchronized Map<String, Long> liveObjects() {
+        Map<String, Long> live = new LinkedHashMap<>();
+        open.forEach((name, t) -> live.put(name, t.liveObjects().count()));
+        return live;
+    }
+
     @Override
     public synchronized void close() {
         RuntimeException failure = null;

@@ -82,6 +82,7 @@ final class IkeAuthInitiator implements InitiatorTask {
             p.add(c.remoteId().toPayload(PayloadType.IDR)); // §2.5: the responder we want to talk to
         }
         p.add(auth);
+        InitialContact.forRequest(sa).ifPresent(p::add); // §2.4: our first SA between these identities
         sa.tasks().ourWindow().ifPresent(p::add);
         if (child != null) {
             offer = negotiation.offer(sa, child);
@@ -132,6 +133,7 @@ final class IkeAuthInitiator implements InitiatorTask {
             return;
         }
         sa.auth().peer(outcome.peer().toString(), outcome.detail());
+        InitialContact.received(sa, m);
         sa.tasks().peerWindow(m);
         if (child == null) {
             sa.markEstablished();

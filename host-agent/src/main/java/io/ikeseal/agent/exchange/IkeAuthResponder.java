@@ -141,6 +141,7 @@ final class IkeAuthResponder implements ResponderTask {
             return;
         }
         sa.auth().peer(outcome.peer().toString(), outcome.detail());
+        InitialContact.received(sa, m);
         sa.tasks().peerWindow(m);
         Connection c = sa.connection();
         IkeSaInitResult init = sa.init();

@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.sa.IkeSaEnd;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
 import io.ikeseal.agent.transport.IkeDatagram;
@@ -108,6 +109,29 @@ public final class IkeGateway {
                         IkeSaState.DELETING)
                 .on(ExchangeType.CREATE_CHILD_SA, CreateChildSaResponder::new, IkeSaState.ESTABLISHED)
                 .build();
+    }
+
+    /** Hears of each IKE SA's end (issue 10: connection supervision decides by the cause). */
+    @FunctionalInterface
+    public interface SaEndListener {
+        /**
+         * An IKE SA ended.
+         *
+         * @param connection     the SA's connection, null if IKE_AUTH never chose one
+         * @param wasEstablished whether it was established before it ended
+         * @param cause          why it ended
+         */
+        void ended(String connection, boolean wasEstablished, IkeSaEnd cause);
+    }
+
+    /** {@code listener} hears of every IKE SA's end, on that SA's executor: it must not block. */
+    public void onIkeSaEnd(SaEndListener listener) {
+        live.onEnd(listener);
+    }
+
+    /** Whether an established IKE SA of connection {@code name} exists; does not wait for any SA. */
+    public boolean hasEstablished(String name) {
+        return live.anyEstablished(name);
     }
 
     /** Give this to the transport: it starts responder SAs. */
@@ -212,28 +236,7 @@ public final class IkeGateway {
      * SPI {@code spiI} (CREATE_CHILD_SA, RFC 7296 §1.3.1); completes with it, or fails saying why.
      */
     public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> initiateChild(long spiI, String childName) {
-        Optional<IkeSa> s = sa(spiI);
-        if (s.isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("no IKE SA " + IkeSa.hex(spiI)));
-        }
-        CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> out = new CompletableFuture<>();
-        IkeSa sa = s.get();
-        sa.exec().execute(() -> {
-            var child = sa.connection() == null
-                    ? Optional.<io.ikeseal.agent.config.ChildConfig>empty()
-                    : sa.connection().config().children().stream()
-                            .filter(c -> c.name().equals(childName))
-                            .findFirst();
-            if (child.isEmpty()) {
-                out.completeExceptionally(new IllegalArgumentException("no child '" + childName + "' in " + sa.name()));
-                return;
-            }
-            ChildSaCreateInitiator task =
-                    new ChildSaCreateInitiator(sa, child.get(), new ChildSaCreateInitiator.Purpose() {});
-            sa.tasks().queue(task);
-            relay(task.result(), out);
-        });
-        return out;
+        return ChildSaRequests.initiate(sa(spiI), spiI, childName);
     }
 
     /**
@@ -241,32 +244,7 @@ public final class IkeGateway {
      * (RFC 7296 §1.3.3); completes with the CHILD_SA that replaces it.
      */
     public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> rekeyChild(long spiI, int inboundSpi) {
-        Optional<IkeSa> s = sa(spiI);
-        if (s.isEmpty()) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("no IKE SA " + IkeSa.hex(spiI)));
-        }
-        CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> out = new CompletableFuture<>();
-        IkeSa sa = s.get();
-        sa.exec().execute(() -> {
-            Optional<ChildSa> c = sa.children().byInbound(inboundSpi);
-            if (c.isEmpty() || c.get().state() != ChildSa.State.INSTALLED) {
-                out.completeExceptionally(new IllegalArgumentException(
-                        String.format("no CHILD_SA %08x to rekey in %s", inboundSpi, sa.name())));
-                return;
-            }
-            relay(ChildSaRekeyInitiator.start(sa, c.get()), out);
-        });
-        return out;
-    }
-
-    private static <T> void relay(CompletableFuture<T> from, CompletableFuture<T> to) {
-        Continuations.inline(from, (r, e) -> {
-            if (e != null) {
-                to.completeExceptionally(e);
-            } else {
-                to.complete(r);
-            }
-        });
+        return ChildSaRequests.rekey(sa(spiI), spiI, inboundSpi);
     }
 
     /**

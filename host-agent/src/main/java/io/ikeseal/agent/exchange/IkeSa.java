@@ -207,6 +207,11 @@ final class IkeSa implements IkeSaInbox {
         life.onClose(r);
     }
 
+    /** Its life: why it ends ({@code ending}, {@code end}), liveness, a dead peer (issue 10). */
+    IkeSaLifecycle life() {
+        return life;
+    }
+
     /** §2.11, §2.23: answer a request where it came from, from where it arrived. */
     void answerVia(IkeSender replies) {
         path = replies;

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.sa.IkeSaEnd;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
 
@@ -24,15 +25,23 @@ final class IkeSaLifecycle {
     private final IkeSa sa;
     private final SaShared shared;
     private final SaTimers timers;
+    private final DeadPeerDetection liveness;
+    private final NatKeepalive keepalive;
     private final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final List<Runnable> onClose = new ArrayList<>();
     private IkeSaState state;
+    /** Why the SA ends, once known (the first cause named wins); see {@link #end()}. */
+    private IkeSaEnd cause;
+
+    private boolean everEstablished;
 
     IkeSaLifecycle(IkeSa sa, SaShared shared, boolean originalInitiator) {
         this.sa = sa;
         this.shared = shared;
         this.timers = new SaTimers(shared.scheduler(), sa.exec());
+        this.liveness = new DeadPeerDetection(sa, shared.scheduler());
+        this.keepalive = new NatKeepalive(sa, shared.scheduler());
         this.state = originalInitiator ? IkeSaState.CONNECTING : IkeSaState.HALF_OPEN;
     }
 
@@ -48,8 +57,49 @@ final class IkeSaLifecycle {
         return closed;
     }
 
+    /** Dead peer detection (issue 10): told of every authentic message from the peer. */
+    DeadPeerDetection liveness() {
+        return liveness;
+    }
+
+    /** NAT-keepalives (issue 10): told of every datagram we send the peer. */
+    NatKeepalive keepalive() {
+        return keepalive;
+    }
+
     void onClose(Runnable r) {
         onClose.add(r);
+    }
+
+    /** Names why the SA is about to end, before it is deleted or closed; the first cause named wins. */
+    void ending(IkeSaEnd why) {
+        if (cause == null && state != IkeSaState.CLOSED) {
+            cause = why;
+        }
+    }
+
+    /** Why the SA ended: FAILED if it never was established, else the cause named, else LOCAL_DELETE. */
+    IkeSaEnd end() {
+        return !everEstablished ? IkeSaEnd.FAILED : cause != null ? cause : IkeSaEnd.LOCAL_DELETE;
+    }
+
+    /** Whether the SA was established when it closed (or is now). */
+    boolean wasEstablished() {
+        return everEstablished || state == IkeSaState.ESTABLISHED;
+    }
+
+    /**
+     * The peer did not answer a liveness check (RFC 7296 §2.4): it is gone, so the SA closes without a Delete
+     * exchange, after the {@code livenessFailed} event.
+     */
+    void deadPeer(String reason) {
+        if (state == IkeSaState.CLOSED) {
+            return;
+        }
+        ending(IkeSaEnd.DEAD_PEER);
+        LOG.info("IKE_SA {} dead peer: {}", sa.name(), reason);
+        shared.outputs().events().livenessFailed(sa.info(), reason);
+        close("dead peer: " + reason, true);
     }
 
     /** IKE_SA_INIT is done; a responder drops the SA if IKE_AUTH does not complete in time (§2.4). */
@@ -77,6 +127,9 @@ final class IkeSaLifecycle {
      */
     void established(String localAuth, Runnable children) {
         state = IkeSaState.ESTABLISHED;
+        if (sa.auth().peerId() != null) {
+            shared.live().authenticated(sa, InitialContact.pair(sa)); // §2.4: what a later INITIAL_CONTACT closes
+        }
         children.run();
         IkeSaInfo info = sa.info();
         LOG.info(
@@ -89,8 +142,11 @@ final class IkeSaLifecycle {
         shared.outputs().events().ikeSaEstablished(info);
         established.complete(info);
         var limit = sa.connection().config().lifetimes().hardLimit();
+        liveness.start();
+        keepalive.start();
         timers.established(limit, () -> {
             if (state == IkeSaState.ESTABLISHED) {
+                ending(IkeSaEnd.EXPIRED);
                 delete("lifetime " + limit + " expired");
             }
         });
@@ -129,9 +185,12 @@ final class IkeSaLifecycle {
             return;
         }
         boolean wasEstablished = state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING;
+        everEstablished = wasEstablished || state == IkeSaState.REKEYED;
         state = IkeSaState.CLOSED;
         sa.tasks().stop();
         timers.stop();
+        liveness.stop();
+        keepalive.stop();
         IkeSaInfo info = sa.info();
         sa.children().removeAll(shared.outputs(), info, sa.name(), "IKE SA closed: " + reason);
         sa.destroyKeys();

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.sa.IkeSaEnd;
 import io.ikeseal.agent.sa.IkeSaState;
 import io.ikeseal.agent.transport.IkeDatagram;
 import io.ikeseal.agent.wire.DeletePayload;
@@ -59,6 +60,7 @@ final class InformationalResponder implements ResponderTask {
         }
         sa.tasks().respond(m.header(), answer);
         if (deleteIke) {
+            sa.life().ending(IkeSaEnd.PEER_DELETE);
             sa.close("deleted by the peer", true);
         } else if (error != null
                 && (error.notifyType() == NotifyType.AUTHENTICATION_FAILED || sa.state() != IkeSaState.ESTABLISHED)) {

@@ -9,7 +9,7 @@ import io.ikeseal.agent.wire.IkeMessage;
 
 /**
  * The liveness check (RFC 7296 §1.4, §2.4): an empty INFORMATIONAL request; any authentic answer proves the peer
- * alive. Without one after every retransmission the task manager gives the SA up, as for any request.
+ * alive. Without one after every retransmission the SA closes as a dead peer ({@link IkeSaLifecycle#deadPeer}).
  */
 final class LivenessCheckInitiator implements InitiatorTask {
     private final IkeSa sa;
@@ -34,9 +34,11 @@ final class LivenessCheckInitiator implements InitiatorTask {
         alive.complete(true);
     }
 
+    /** §2.4: the peer is gone; the SA closes without a Delete exchange (no one would answer it). */
     @Override
     public void onTimeout(String exchange, int tries) {
         alive.complete(false);
+        sa.life().deadPeer("no answer to a liveness check after " + tries + " retransmissions");
     }
 
     @Override

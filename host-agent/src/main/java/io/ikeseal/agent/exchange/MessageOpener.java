@@ -26,7 +26,16 @@ final class MessageOpener {
 
     private MessageOpener() {}
 
+    /** As {@link #opened}; an authentic message also tells dead peer detection that the peer lives (§2.4). */
     static IkeMessage open(IkeSa sa, TaskManager tasks, IkeDatagram dg, boolean request) {
+        IkeMessage m = opened(sa, tasks, dg, request);
+        if (m != null && dg.message().isSealed()) { // integrity checked: the peer sent it
+            sa.life().liveness().heard();
+        }
+        return m;
+    }
+
+    private static IkeMessage opened(IkeSa sa, TaskManager tasks, IkeDatagram dg, boolean request) {
         IkeMessage sealed = dg.message();
         if (!sealed.isSealed()) {
             if (sealed.header().exchangeType() == ExchangeType.IKE_SA_INIT.code()) {

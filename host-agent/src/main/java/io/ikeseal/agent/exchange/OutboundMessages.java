@@ -36,6 +36,7 @@ final class OutboundMessages {
     }
 
     void sendAll(List<byte[]> datagrams, IkeSender to) {
+        sa.life().keepalive().sent();
         for (byte[] d : datagrams) {
             to.send(d).exceptionally(e -> {
                 LOG.info("{}: sending to {} failed: {}", sa.name(), to.remote(), e.toString());

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.sa.IkeSaEnd;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.transport.DropCounters;
 import io.ikeseal.agent.transport.IkeDatagram;
@@ -153,6 +154,7 @@ final class TaskManager {
         active.remove(o.task);
         o.task.onTimeout(exchange, n);
         if (!sa.isClosed()) {
+            sa.life().ending(IkeSaEnd.DEAD_PEER); // §2.4: any unanswered request means the peer is gone
             sa.fail("no answer to " + exchange + " #" + o.id + " from "
                     + IkeSaInfo.address(sa.path().remote()) + " after " + n + " retransmissions");
         }

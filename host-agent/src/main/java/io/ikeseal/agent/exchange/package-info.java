@@ -48,6 +48,11 @@
  *       {@link io.ikeseal.agent.exchange.SaOutputs}, {@link io.ikeseal.agent.exchange.Scheduler},
  *       {@link io.ikeseal.agent.exchange.IkeRandom}). Per-peer state is bounded and expires with the peer's SAs,
  *       e.g. {@link io.ikeseal.agent.exchange.PeerReassemblyBudgets}.</li>
+ *   <li>Liveness (issue 10): {@link io.ikeseal.agent.exchange.DeadPeerDetection} checks a silent peer (§2.4) and
+ *       ends its SA without Delete when it does not answer; {@link io.ikeseal.agent.exchange.NatKeepalive} keeps a
+ *       NAT's mapping (RFC 3948 §2.3); {@link io.ikeseal.agent.exchange.InitialContact} sends and honours
+ *       N(INITIAL_CONTACT) by identity pair ({@link io.ikeseal.agent.exchange.LiveIkeSas}). Why an SA ended
+ *       ({@code IkeSaEnd}) reaches {@link io.ikeseal.agent.exchange.IkeGateway#onIkeSaEnd} listeners.</li>
  * </ul>
  *
  * To add an exchange: write its initiator task (queue it with {@code TaskManager.queue}) and its responder task,

@@ -4,7 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
 
 /** Writes {@link OutboundIkeDatagram}s to one bound channel, whose pipeline encodes them. */
 final class ChannelIkeSender implements IkeSender {
@@ -50,7 +52,19 @@ final class ChannelIkeSender implements IkeSender {
 
     @Override
     public CompletableFuture<Void> send(byte[] octets) {
-        OutboundIkeDatagram datagram = new OutboundIkeDatagram(octets, remote);
+        return write(new OutboundIkeDatagram(octets, remote));
+    }
+
+    /** A raw DatagramPacket passes the encoder untouched: no non-ESP marker (RFC 3948 §2.3). */
+    @Override
+    public CompletableFuture<Void> sendNatKeepalive() {
+        if (!natT) {
+            return IkeSender.super.sendNatKeepalive();
+        }
+        return write(new DatagramPacket(Unpooled.wrappedBuffer(new byte[] {(byte) NatTFramer.NAT_KEEPALIVE}), remote));
+    }
+
+    private CompletableFuture<Void> write(Object datagram) {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         channel.writeAndFlush(datagram).addListener(f -> {
             if (f.isSuccess()) {

@@ -36,6 +36,15 @@ public interface IkeSender {
         return Optional.empty();
     }
 
+    /**
+     * Sends a NAT-keepalive (RFC 3948 §2.3): the single octet 0xFF, without the non-ESP marker, so that a NAT in front
+     * of us keeps its mapping. Only from the NAT-T socket; elsewhere the future fails.
+     */
+    default CompletableFuture<Void> sendNatKeepalive() {
+        return CompletableFuture.failedFuture(
+                new IllegalStateException("NAT-keepalives go from the NAT-T socket only"));
+    }
+
     default CompletableFuture<Void> send(IkeMessage message) {
         return send(message.encode());
     }

@@ -20,17 +20,22 @@ public final class CapturingInstaller implements ChildSaInstaller {
     public record Installed(ChildSaRecord sa, String encI, String integI, String encR, String integR) {}
 
     private final BlockingQueue<Installed> installed = new LinkedBlockingQueue<>();
+    /** Every install in order, also those {@link #next()} took: rekeys install again under new SPIs. */
+    private final List<Installed> history = new CopyOnWriteArrayList<>();
+
     public final List<ChildSaRecord> removed = new CopyOnWriteArrayList<>();
 
     @Override
     public void install(ChildSaRecord sa, ChildSaKeys k) {
         HexFormat h = HexFormat.of();
-        installed.add(new Installed(
+        Installed i = new Installed(
                 sa,
                 h.formatHex(k.encryptionInitiator().bytes()),
                 h.formatHex(k.integrityInitiator().bytes()),
                 h.formatHex(k.encryptionResponder().bytes()),
-                h.formatHex(k.integrityResponder().bytes())));
+                h.formatHex(k.integrityResponder().bytes()));
+        history.add(i);
+        installed.add(i);
     }
 
     @Override
@@ -44,6 +49,32 @@ public final class CapturingInstaller implements ChildSaInstaller {
             throw new AssertionError("no CHILD_SA installed within 10 s");
         }
         return i;
+    }
+
+    /** The CHILD_SA installed with inbound SPI {@code spi}, waiting at most 10 s (a rekeyed one comes later). */
+    public Installed withInboundSpi(int spi) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            for (Installed i : history) {
+                if (i.sa().inboundSpi() == spi) {
+                    return i;
+                }
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError(String.format("no CHILD_SA with inbound SPI %08x installed within 10 s", spi));
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Every CHILD_SA installed so far, in order. */
+    public List<Installed> history() {
+        return List.copyOf(history);
+    }
+
+    /** Whether the CHILD_SA with inbound SPI {@code spi} was removed (deleted, rekeyed or expired). */
+    public boolean removedInbound(int spi) {
+        return removed.stream().anyMatch(r -> r.inboundSpi() == spi);
     }
 
     public int pending() {

@@ -28,6 +28,8 @@ final class ConnectionYaml {
     private List<String> esp = List.of("aes256gcm16");
     private String mode;
     private final List<String> ike = new ArrayList<>();
+    /** Further keys of the connection, e.g. "dpd-delay: 1s". */
+    private final List<String> more = new ArrayList<>();
 
     private ConnectionYaml(
             String name, String address, String remote, int port, String localId, String remoteId, String identity) {
@@ -135,6 +137,12 @@ final class ConnectionYaml {
         return this;
     }
 
+    /** One more key of the connection, as "key: value" (e.g. "initiate: true", "dpd-action: restart"). */
+    ConnectionYaml connection(String line) {
+        more.add(line);
+        return this;
+    }
+
     /** Adds a line to the {@code ike:} section, e.g. "cookie-threshold: 0". */
     ConnectionYaml ike(String line) {
         ike.add(line);
@@ -160,6 +168,7 @@ final class ConnectionYaml {
         key(b, c, "identity", identity);
         key(b, c, "psk", psk);
         key(b, c, "proposals", list(proposals));
+        more.forEach(l -> b.append(c).append(l).append('\n'));
         b.append(c).append("children:\n").append(c).append("  - name: net\n");
         String ch = c + "    ";
         key(b, ch, "local-ts", localTs == null ? null : list(localTs));

@@ -14,7 +14,9 @@ final class EventRecorder implements SaEvents {
         FAILED,
         DELETED,
         CHILD_ESTABLISHED,
-        CHILD_FAILED
+        CHILD_FAILED,
+        /** livenessFailed: the peer did not answer a liveness check. */
+        DEAD
     }
 
     /** @param detail the reason of a failure or deletion, the child's name for CHILD_FAILED otherwise null */
@@ -45,6 +47,11 @@ final class EventRecorder implements SaEvents {
     @Override
     public void childSaFailed(IkeSaInfo ikeSa, String child, String reason) {
         events.add(new Event(Kind.CHILD_FAILED, ikeSa, child + ": " + reason, null));
+    }
+
+    @Override
+    public void livenessFailed(IkeSaInfo sa, String reason) {
+        events.add(new Event(Kind.DEAD, sa, reason, null));
     }
 
     /** The first event of {@code kind} for the SA with initiator SPI {@code spiI}, waiting at most 10 s. */

@@ -1,8 +1,10 @@
 package io.ikeseal.agent.exchange;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -35,6 +37,8 @@ final class MemoryNetwork {
         }
     }
 
+    static final int NAT_T_PORT = 4500;
+
     /** One side: its address, its SPI table and where its new SAs start. */
     record Endpoint(InetSocketAddress address, IkeSpiTable spis, IkeSaInitListener listener) {}
 
@@ -42,6 +46,12 @@ final class MemoryNetwork {
     private final List<Packet> log = new ArrayList<>();
     private final List<Packet> held = new ArrayList<>();
     private final List<Rule> rules = new ArrayList<>();
+    /** NAT-keepalives sent (RFC 3948 §2.3): from where, to where, as the sender wrote them. */
+    private final List<Packet> keepalives = new ArrayList<>();
+    /** A NAT in front of one address (RFC 7296 §2.23): its datagrams leave from another one, ports kept. */
+    private volatile InetAddress natInside;
+
+    private volatile InetAddress natOutside;
 
     private record Rule(Predicate<Packet> match, int times, Action action, int[] used) {}
 
@@ -49,6 +59,17 @@ final class MemoryNetwork {
         DROP,
         DUPLICATE,
         HOLD
+    }
+
+    /** Puts {@code inside} behind a NAT that makes it appear as {@code outside} (same ports). */
+    void nat(InetAddress inside, InetAddress outside) {
+        natInside = inside;
+        natOutside = outside;
+    }
+
+    /** The NAT-keepalives sent so far, with their addresses before any NAT. */
+    synchronized List<Packet> keepalives() {
+        return List.copyOf(keepalives);
     }
 
     void attach(Endpoint e) {
@@ -95,7 +116,7 @@ final class MemoryNetwork {
 
             @Override
             public boolean natT() {
-                return false;
+                return from.getPort() == NAT_T_PORT;
             }
 
             @Override
@@ -103,10 +124,29 @@ final class MemoryNetwork {
                 transmit(from, to, octets.clone());
                 return CompletableFuture.completedFuture(null);
             }
+
+            @Override
+            public Optional<IkeSender> toNatT(InetSocketAddress remote) {
+                return Optional.of(sender(new InetSocketAddress(from.getAddress(), NAT_T_PORT), remote));
+            }
+
+            @Override
+            public CompletableFuture<Void> sendNatKeepalive() {
+                if (!natT()) {
+                    return IkeSender.super.sendNatKeepalive();
+                }
+                synchronized (MemoryNetwork.this) {
+                    keepalives.add(new Packet(from, to, new byte[] {(byte) 0xff}, null));
+                }
+                return CompletableFuture.completedFuture(null); // the transport drops it on arrival (NatTFramerTest)
+            }
         };
     }
 
-    private void transmit(InetSocketAddress from, InetSocketAddress to, byte[] octets) {
+    private void transmit(InetSocketAddress sentFrom, InetSocketAddress to, byte[] octets) {
+        InetSocketAddress from = sentFrom.getAddress().equals(natInside)
+                ? new InetSocketAddress(natOutside, sentFrom.getPort())
+                : sentFrom;
         Packet p;
         Action action = null;
         try {
@@ -137,18 +177,25 @@ final class MemoryNetwork {
     }
 
     private void deliver(Packet p) {
+        InetSocketAddress recipient =
+                p.to().getAddress().equals(natOutside) ? new InetSocketAddress(natInside, p.to().getPort()) : p.to();
         Endpoint to = endpoints.stream()
-                .filter(e -> e.address().equals(p.to()))
+                .filter(e -> e.address().getAddress().equals(recipient.getAddress()))
                 .findFirst()
                 .orElseThrow();
         IkeDatagram dg;
         try {
-            dg = new IkeDatagram(IkeMessageCodec.decode(p.octets()), p.octets(), p.from(), p.to(), false);
+            dg = new IkeDatagram(
+                    IkeMessageCodec.decode(p.octets()),
+                    p.octets(),
+                    p.from(),
+                    recipient,
+                    p.to().getPort() == NAT_T_PORT);
         } catch (MalformedMessageException e) {
             throw new IllegalStateException(e);
         }
         IkeHeader h = dg.message().header();
-        IkeSender replies = sender(p.to(), p.from());
+        IkeSender replies = sender(recipient, p.from());
         if (h.exchangeType() == ExchangeType.IKE_SA_INIT.code() && h.isRequest()) {
             to.listener().ikeSaInitRequest(dg, replies);
             return;

@@ -95,6 +95,14 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         return handedOut.stream().filter(d -> !d.isDestroyed()).count();
     }
 
+    /** As a token counts them: the shares and secrets (not the host keys) handed out and not destroyed yet. */
+    @Override
+    public long liveObjects() {
+        return handedOut.stream()
+                .filter(d -> (d instanceof Share || d instanceof Bytes) && !d.isDestroyed())
+                .count();
+    }
+
     private <T extends Destroyable> T handOut(T d) {
         handedOut.add(d);
         return d;

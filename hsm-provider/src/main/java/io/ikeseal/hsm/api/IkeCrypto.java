@@ -16,6 +16,13 @@ public interface IkeCrypto {
 
     ResidencyTier tier();
 
+    /**
+     * Handles to the token's objects this port handed out (shares, g^ir, SKEYSEED, SK_d, key pads) that are not yet
+     * destroyed: a live IKE SA holds one (SK_d), anything more is a share or an intermediate still in flight, or a
+     * leak (docs/tokens.md, "Live token objects").
+     */
+    long liveObjects();
+
     /** The DH groups this token completed a key exchange for at start-up. */
     Set<DhGroup> dhGroups();
 

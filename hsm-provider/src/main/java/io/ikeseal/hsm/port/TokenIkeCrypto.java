@@ -62,6 +62,11 @@ public final class TokenIkeCrypto implements IkeCrypto {
     }
 
     @Override
+    public long liveObjects() {
+        return token.liveObjects().count();
+    }
+
+    @Override
     public Set<DhGroup> dhGroups() {
         return token.capabilities().dhGroups();
     }

@@ -8,8 +8,9 @@ import javax.security.auth.Destroyable;
  * read its value: the sealed tier creates token keys with CKA_SENSITIVE=true and CKA_EXTRACTABLE=false, so
  * the underlying key reports no encoding. Operations on it go through the schedule and kx packages.
  *
- * <p>{@link #destroy()} drops the handle at once; SunPKCS11 destroys the session object (C_DestroyObject)
- * when the key object is collected. Session objects never outlive the process.
+ * <p>{@link #destroy()} drops the handle at once and uncounts it from the token's {@link LiveTokenObjects};
+ * SunPKCS11 destroys the session object (C_DestroyObject) when the key object is collected (docs/tokens.md, "Live
+ * token objects"). Session objects never outlive the process.
  *
  * <p>{@link #length()} is the secret's length as the RFC defines it. The token key may lack
  * {@link #missingLeadingZeros()} leading zero octets of that value: NSS softoken trims them from a MODP g^ir
@@ -21,7 +22,7 @@ public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
     private final String name;
     private final int length;
     private final int missingLeadingZeros;
-    private volatile SecretKey key;
+    private final LiveTokenObjects.Handle<SecretKey> key;
 
     public SealedKey(Token token, String name, SecretKey key, int length) {
         this(token, name, key, length, 0);
@@ -38,7 +39,9 @@ public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
         }
         this.token = token;
         this.name = name;
-        this.key = key;
+        this.key = token == null
+                ? LiveTokenObjects.untracked(key)
+                : token.liveObjects().track(key);
         this.length = length;
         this.missingLeadingZeros = missingLeadingZeros;
     }
@@ -69,7 +72,7 @@ public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
 
     /** The token key handle, for hsm-provider's operations. Throws once destroyed. */
     public SecretKey key() {
-        SecretKey k = key;
+        SecretKey k = key.get();
         if (k == null) {
             throw new IllegalStateException("sealed key " + name + " on token " + token.name() + " was destroyed");
         }
@@ -78,17 +81,17 @@ public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
 
     @Override
     public void destroy() {
-        key = null;
+        key.release(); // once: the token's live count drops by one however often this is called
     }
 
     @Override
     public boolean isDestroyed() {
-        return key == null;
+        return key.get() == null;
     }
 
     @Override
     public String toString() {
         return "SealedKey[" + name + ", " + length + " bytes, token " + token.name()
-                + (key == null ? ", destroyed" : "") + "]";
+                + (isDestroyed() ? ", destroyed" : "") + "]";
     }
 }

@@ -47,6 +47,7 @@ public final class Token implements AutoCloseable {
     private final TokenExecutor executor;
     private final TokenReopen reopen;
     private final TokenHealth health;
+    private final LiveTokenObjects liveObjects = new LiveTokenObjects();
 
     /** What a role proves on a reopened token before it takes calls again (e.g. the key-exchange self-test). */
     @FunctionalInterface
@@ -228,6 +229,11 @@ public final class Token implements AutoCloseable {
     /** The token's KeyStore (logged in). Use only inside {@link #call} bodies. */
     public KeyStore keyStore() {
         return health.session().keyStore();
+    }
+
+    /** Handles to this token's session objects handed out and not yet destroyed. */
+    public LiveTokenObjects liveObjects() {
+        return liveObjects;
     }
 
     /** Whether the token takes calls, and how often it was reopened after a fault. */

@@ -180,6 +180,11 @@ public final class TokenLogin {
                 .append('\n');
         c.append("library = ").append(library).append('\n');
         c.append("slot = ").append(slotId).append('\n');
+        // SunPKCS11 destroys a session object (C_DestroyObject) only when its cleaner thread finds the collected key:
+        // every 2 s while it finds some, every 60 s after 100 idle rounds. 1 s both ways (the minimum) bounds how
+        // long a collected SA key stays in the token (docs/tokens.md, "Live token objects"); the process has one
+        // cleaner, configured by the first provider that starts it.
+        c.append("cleaner.shortInterval = 1000\ncleaner.longInterval = 1000\n");
         if (spec.nssArgs() != null) {
             c.append("nssArgs = \"").append(spec.nssArgs()).append("\"\n");
         }

@@ -81,6 +81,7 @@ public final class Charon implements AutoCloseable {
     private final int natTPort;
     private final Process process;
     private final Swanctl swanctl;
+    private final CharonOptions options;
     private volatile boolean closed;
 
     private Charon(
@@ -91,7 +92,9 @@ public final class Charon implements AutoCloseable {
             int ikePort,
             int natTPort,
             Process process,
-            Swanctl swanctl) {
+            Swanctl swanctl,
+            CharonOptions options) {
+        this.options = options;
         this.name = name;
         this.dir = dir;
         this.socketDir = socketDir;
@@ -162,8 +165,8 @@ public final class Charon implements AutoCloseable {
             process = pb.start();
             LIVE.add(process);
             process.getOutputStream().close();
-            Charon charon =
-                    new Charon(name, dir, socketDir, logFile, ports[0], ports[1], process, new Swanctl(uri, conf));
+            Charon charon = new Charon(
+                    name, dir, socketDir, logFile, ports[0], ports[1], process, new Swanctl(uri, conf), options);
             charon.awaitReady(options, socket);
             return charon;
         } catch (IOException e) {
@@ -303,6 +306,92 @@ public final class Charon implements AutoCloseable {
     public SwanctlResult rekeyChild(int uniqueId) {
         return swanctl(SWANCTL_TIMEOUT, "--rekey", "--child-id", Integer.toString(uniqueId))
                 .orThrow();
+    }
+
+    /** Rekeys the CHILD_SAs of config NAME ({@code swanctl --rekey --child NAME}); returns once queued. */
+    public SwanctlResult rekeyChild(String child) {
+        return swanctl(SWANCTL_TIMEOUT, "--rekey", "--child", child).orThrow();
+    }
+
+    /** Rekeys the IKE SAs of connection NAME ({@code swanctl --rekey --ike NAME}, RFC 7296 §2.18); once queued. */
+    public SwanctlResult rekeyIke(String connection) {
+        return swanctl(SWANCTL_TIMEOUT, "--rekey", "--ike", connection).orThrow();
+    }
+
+    /**
+     * Reauthenticates the IKE SAs of connection NAME ({@code swanctl --rekey --ike NAME --reauth}): a new IKE SA with
+     * IKE_SA_INIT and IKE_AUTH, the old one deleted (make-before-break when charon.make_before_break is set).
+     */
+    public SwanctlResult reauthenticate(String connection) {
+        return swanctl(SWANCTL_TIMEOUT, "--rekey", "--ike", connection, "--reauth")
+                .orThrow();
+    }
+
+    /** Deletes the CHILD_SAs of config NAME (INFORMATIONAL Delete of ESP SAs), waiting at most timeout. */
+    public SwanctlResult terminateChild(String child, Duration timeout) {
+        return terminate(timeout, "--child", child);
+    }
+
+    /** Deletes one CHILD_SA by its unique id. */
+    public SwanctlResult terminateChild(int uniqueId, Duration timeout) {
+        return terminate(timeout, "--child-id", Integer.toString(uniqueId));
+    }
+
+    /**
+     * Initiates a further CHILD_SA of an existing IKE SA (CREATE_CHILD_SA, RFC 7296 §1.3.1): charon reuses the
+     * established IKE SA of the child's connection, so this is {@link #initiate(String, Duration)} under the name a
+     * test reads as intended.
+     */
+    public InitiateResult initiateChild(String child, Duration timeout) {
+        return initiate(child, timeout);
+    }
+
+    /** The SPIs of every IKE SA and its CHILD_SAs, from {@link #listSas()}, in the order swanctl lists them. */
+    public List<SaSpis> spis() {
+        return listSas().stream().map(SaSpis::of).toList();
+    }
+
+    /**
+     * Stops charon hard (SIGKILL): no Delete is sent, so the peer sees a dead peer (RFC 7296 §2.4). Its directory
+     * and log stay until {@link #close()}, so keys() still answers; {@link #restart()} brings it back.
+     */
+    public void kill() {
+        checkOpen();
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("charon " + name + " (pid " + process.pid() + ") survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted killing charon " + name, e);
+        }
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        LIVE.remove(process);
+    }
+
+    /**
+     * A new charon on this one's ports, with its options, credentials and swanctl.conf loaded again: a peer that
+     * restarted and knows nothing of its old SAs (the INITIAL_CONTACT case, RFC 7296 §2.4). Kills this one first if
+     * it still runs; this one's log stays readable until it is closed.
+     */
+    public Charon restart() {
+        if (process.isAlive()) {
+            kill();
+        }
+        Charon next = start(dir.getParent(), name, options.withPorts(ikePort, natTPort));
+        try {
+            FixtureFiles.copyTree(swanctlDir(), next.swanctlDir());
+            Path conf = next.swanctlDir().resolve("swanctl.conf");
+            if (Files.exists(conf)) {
+                next.swanctl(SWANCTL_TIMEOUT, "--load-all", "--file", conf.toString())
+                        .orThrow();
+            }
+            return next;
+        } catch (RuntimeException | Error e) {
+            next.close();
+            throw e;
+        }
     }
 
     /** All IKE SAs with their CHILD_SAs (swanctl --list-sas --pretty). */

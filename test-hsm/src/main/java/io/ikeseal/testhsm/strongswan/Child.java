@@ -40,6 +40,31 @@ public final class Child {
         return set("start_action", action);
     }
 
+    /** CHILD_SA rekeying interval, e.g. "1h" or "0" for none (swanctl.conf rekey_time). */
+    public Child rekeyTime(String time) {
+        return set("rekey_time", time);
+    }
+
+    /** Hard lifetime: the CHILD_SA is deleted at this age if not rekeyed (default rekey_time + 10%). */
+    public Child lifeTime(String time) {
+        return set("life_time", time);
+    }
+
+    /** Jitter subtracted at random from rekey_time. */
+    public Child randTime(String time) {
+        return set("rand_time", time);
+    }
+
+    /** "clear", "trap" or "restart" when the peer is found dead. */
+    public Child dpdAction(String action) {
+        return set("dpd_action", action);
+    }
+
+    /** "none", "trap" or "start" when the peer deletes this CHILD_SA. */
+    public Child closeAction(String action) {
+        return set("close_action", action);
+    }
+
     /** Any other key, e.g. "mode" = "transport", "rekey_time" = "0". */
     public Child set(String key, String value) {
         settings.put(ConfSection.checkName(key), value);

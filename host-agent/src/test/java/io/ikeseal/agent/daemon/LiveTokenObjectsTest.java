@@ -1,0 +1,43 @@
+package io.ikeseal.agent.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Token hygiene between two daemons (issue 10 item 6): while an IKE SA is up, each end holds one object of the HSM
+ * (its SK_d; shares, g^ir and SKEYSEED are gone), and N handshakes each followed by a Delete leave the HSM's live
+ * objects where they started. Both daemons share the test run's TokenSet, so both ends count on one token.
+ */
+class LiveTokenObjectsTest {
+    private static final int HANDSHAKES = 5;
+
+    @RegisterExtension
+    static final Scenario scenario = new Scenario();
+
+    @Test
+    void handshakesAndDeletesLeaveTheCountWhereItStarted() throws Exception {
+        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway());
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw))) {
+            long start = hsm(br);
+            assertEquals(br.daemon().liveTokenObjects(), gw.daemon().liveTokenObjects(), "per token, shared");
+            for (int n = 0; n < HANDSHAKES; n++) {
+                Scenario.Established sa = Scenario.establish(br, gw);
+                Scenario.await("one SK_d per end", () -> hsm(br) == start + 2);
+                br.daemon().gateway().deleteAll("test: handshake " + n + " done", Duration.ofSeconds(5));
+                gw.events().await(EventRecorder.Kind.DELETED, sa.initiator().spiI());
+                Scenario.await("both ends' SK_d destroyed", () -> hsm(br) == start);
+            }
+            assertEquals(start, hsm(gw));
+        }
+    }
+
+    private static long hsm(Side side) {
+        Map<String, Long> live = side.daemon().liveTokenObjects();
+        return live.getOrDefault("hsm", -1L);
+    }
+}
