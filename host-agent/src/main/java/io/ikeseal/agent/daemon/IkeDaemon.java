@@ -265,6 +265,16 @@ public final class IkeDaemon implements AutoCloseable {
         return gateway.reauthenticate(spiI);
     }
 
+    /** One more CHILD_SA of the IKE SA's connection; see {@link IkeGateway#initiateChild}. */
+    public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> initiateChild(long spiI, String childName) {
+        return gateway.initiateChild(spiI, childName);
+    }
+
+    /** Rekeys one CHILD_SA; see {@link IkeGateway#rekeyChild}. */
+    public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> rekeyChild(long spiI, int inboundSpi) {
+        return gateway.rekeyChild(spiI, inboundSpi);
+    }
+
     /**
      * Starts connection supervision (issue 10 item 5): {@code initiate: true} connections now and until up, restarts
      * per close-action and dpd-action; one line per attempt and retry delay to {@code log}. Once only.

@@ -18,10 +18,17 @@ final class ChildSaDeleteInitiator implements InitiatorTask {
     private static final Logger LOG = LoggerFactory.getLogger(ChildSaDeleteInitiator.class);
     private final IkeSa sa;
     private final DeletePayload delete;
+    private final Runnable done;
 
     ChildSaDeleteInitiator(IkeSa sa, DeletePayload delete) {
+        this(sa, delete, () -> {});
+    }
+
+    /** {@code done} runs once the exchange ended (answered, unanswered or abandoned). */
+    ChildSaDeleteInitiator(IkeSa sa, DeletePayload delete, Runnable done) {
         this.sa = sa;
         this.delete = delete;
+        this.done = done;
     }
 
     @Override
@@ -30,10 +37,18 @@ final class ChildSaDeleteInitiator implements InitiatorTask {
     }
 
     @Override
-    public void onResponse(IkeMessage response, IkeDatagram datagram) {}
+    public void onResponse(IkeMessage response, IkeDatagram datagram) {
+        done.run();
+    }
 
     @Override
     public void onTimeout(String exchange, int tries) {
         LOG.info("{}: the peer did not answer INFORMATIONAL", sa.name());
+        done.run();
+    }
+
+    @Override
+    public void abandon() {
+        done.run();
     }
 }

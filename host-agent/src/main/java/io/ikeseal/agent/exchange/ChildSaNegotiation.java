@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ import io.ikeseal.agent.ts.TsPair;
 import io.ikeseal.agent.ts.TsPolicy;
 import io.ikeseal.agent.wire.IkeMessage;
 import io.ikeseal.agent.wire.IkePayload;
+import io.ikeseal.agent.wire.KeyExchangePayload;
 import io.ikeseal.agent.wire.NotifyPayload;
 import io.ikeseal.agent.wire.NotifyType;
 import io.ikeseal.agent.wire.PayloadType;
@@ -52,7 +54,13 @@ final class ChildSaNegotiation {
     }
 
     /** What the initiator proposed, to check the answer against. */
-    record Offer(ChildConfig child, byte[] inboundSpi, List<Proposal> esp, TsPair ts, List<IkePayload> payloads) {}
+    record Offer(
+            ChildConfig child,
+            byte[] inboundSpi,
+            List<Proposal> esp,
+            TsPair ts,
+            List<IkePayload> payloads,
+            ChildSa rekeys) {}
 
     /**
      * The initiator's outcome: agreed (KEYMAT derived, the CHILD_SA installed by {@code pending} only once the IKE SA
@@ -72,6 +80,11 @@ final class ChildSaNegotiation {
     }
 
     Offer offer(IkeSa sa, ChildConfig child) {
+        return offer(sa, child, false, null);
+    }
+
+    /** {@code withGroups}: CREATE_CHILD_SA, where the ESP proposals name their PFS groups (§1.3.1). */
+    Offer offer(IkeSa sa, ChildConfig child, boolean withGroups, ChildSa rekeys) {
         List<IkePayload> p = new ArrayList<>();
         if (child.mode() == ChildSaMode.TRANSPORT) {
             p.add(NotifyPayload.of(NotifyType.USE_TRANSPORT_MODE));
@@ -80,7 +93,7 @@ final class ChildSaNegotiation {
         List<Proposal> esp = new ArrayList<>();
         for (ConfiguredProposal cp : child.espProposals()) {
             // No KE payload in IKE_AUTH, so no DH transforms either (the CHILD_SA's keys come from SK_d).
-            esp.add(cp.toWire(esp.size() + 1, inbound, false));
+            esp.add(cp.toWire(esp.size() + 1, inbound, withGroups));
         }
         TsPair ts = TsPolicy.resolve(
                         child.remoteTs(),
@@ -91,7 +104,7 @@ final class ChildSaNegotiation {
         p.add(new SecurityAssociationPayload(esp));
         p.add(ts.tsiPayload());
         p.add(ts.tsrPayload());
-        return new Offer(child, inbound, esp, ts, p);
+        return new Offer(child, inbound, esp, ts, p, rekeys);
     }
 
     /**
@@ -136,6 +149,8 @@ final class ChildSaNegotiation {
                     PendingChildSa.agreed(keys, () -> {
                         ChildSaRecord r = setup.install(
                                 sa,
+                                true,
+                                offer.rekeys(),
                                 child,
                                 suite.get(),
                                 child.mode(),
@@ -156,6 +171,21 @@ final class ChildSaNegotiation {
      * none, to {@link PendingChildSa#complete} once the IKE SA is established on our side.
      */
     CompletableFuture<PendingChildSa> respond(IkeSa sa, IkeMessage m, List<ChildConfig> children, ChildKeying keying) {
+        return respond(sa, m, children, true, null, suite -> CompletableFuture.completedFuture(keying));
+    }
+
+    /**
+     * As above for IKE_AUTH ({@code inIkeAuth}) or CREATE_CHILD_SA, where the chosen proposal's PFS group must be
+     * the KE payload's (else INVALID_KE_PAYLOAD naming ours, §1.3, §2.7) and {@code keyingFor} makes the keying
+     * inputs (e.g. our key share) for the chosen suite; {@code rekeys}: the CHILD_SA a rekey replaces (§1.3.3).
+     */
+    CompletableFuture<PendingChildSa> respond(
+            IkeSa sa,
+            IkeMessage m,
+            List<ChildConfig> children,
+            boolean inIkeAuth,
+            ChildSa rekeys,
+            Function<ChildSuite, CompletableFuture<ChildKeying>> keyingFor) {
         Optional<SecurityAssociationPayload> saPayload = m.first(SecurityAssociationPayload.class);
         if (saPayload.isEmpty()) {
             // an IKE SA without CHILD_SA (RFC 6023)
@@ -184,7 +214,7 @@ final class ChildSaNegotiation {
         NarrowingResult.Accepted a = (NarrowingResult.Accepted) narrowed;
         ChildConfig child = children.get(a.policyIndex());
         Optional<Selected<ChildSuite>> chosen =
-                ProposalSelection.selectChild(saPayload.get().proposals(), child.espProposals(), true);
+                ProposalSelection.selectChild(saPayload.get().proposals(), child.espProposals(), inIkeAuth);
         if (chosen.isEmpty()) {
             return refuse(sa, NotifyType.NO_PROPOSAL_CHOSEN, "no ESP proposal acceptable to " + child.name());
         }
@@ -195,12 +225,23 @@ final class ChildSaNegotiation {
         ChildSaMode mode = transportAsked && child.mode() == ChildSaMode.TRANSPORT
                 ? ChildSaMode.TRANSPORT
                 : ChildSaMode.TUNNEL; // §1.3.1: not echoing USE_TRANSPORT_MODE declines it
-        byte[] inbound = random.espSpi();
         ChildSuite suite = chosen.get().suite();
-        return setup.keymat(suite, keying)
+        Optional<KeyExchangePayload> ke = m.first(KeyExchangePayload.class);
+        if (suite.pfsGroup() != null
+                && (ke.isEmpty() || ke.get().dhGroup() != suite.pfsGroup().id())) {
+            LOG.info("{}: CHILD_SA needs a KE payload of {}", sa.name(), suite.pfsGroup());
+            return CompletableFuture.completedFuture(PendingChildSa.refused(
+                    () -> {}, List.of(NotifyPayload.invalidKe(suite.pfsGroup().id()))));
+        }
+        byte[] inbound = random.espSpi();
+        return keyingFor
+                .apply(suite)
+                .thenCompose(keying -> setup.keymat(suite, keying))
                 .thenApply(keys -> PendingChildSa.agreed(keys, () -> {
                     ChildSaRecord r = setup.install(
                             sa,
+                            false,
+                            rekeys,
                             child,
                             suite,
                             mode,

@@ -70,9 +70,15 @@ final class ChildSaSetup {
         }
     }
 
-    /** Installs the SA (keys destroyed whatever happens); null when the installer refused it. */
+    /**
+     * Installs the SA (keys destroyed whatever happens); null when the installer refused it. {@code weInitiated}: we
+     * started the exchange that carried it, so TSi are our selectors (§2.9). {@code replaces}: the CHILD_SA this one
+     * rekeys (§2.8), marked REKEYED and announced with the new one; it is deleted next, by the caller.
+     */
     ChildSaRecord install(
             IkeSa sa,
+            boolean weInitiated,
+            ChildSa replaces,
             ChildConfig child,
             ChildSuite suite,
             ChildSaMode mode,
@@ -81,8 +87,8 @@ final class ChildSaSetup {
             List<Selector> tsi,
             List<Selector> tsr,
             ChildSaKeys keys) {
-        List<Selector> ours = sa.originalInitiator() ? tsi : tsr;
-        List<Selector> peers = sa.originalInitiator() ? tsr : tsi;
+        List<Selector> ours = weInitiated ? tsi : tsr;
+        List<Selector> peers = weInitiated ? tsr : tsi;
         ChildSaRecord r = new ChildSaRecord(
                 sa.connection().name(),
                 child.name(),
@@ -107,9 +113,15 @@ final class ChildSaSetup {
         } finally {
             keys.destroy();
         }
-        sa.children().add(r);
-        LOG.info("CHILD_SA {} established", r.describe());
-        outputs.events().childSaEstablished(sa.info(), r);
+        sa.children().add(r, child);
+        if (replaces == null) {
+            LOG.info("CHILD_SA {} established", r.describe());
+            outputs.events().childSaEstablished(sa.info(), r);
+        } else {
+            replaces.state(ChildSa.State.REKEYED);
+            LOG.info("CHILD_SA {} rekeyed: {}", replaces.record().describe(), r.describe());
+            outputs.events().childSaRekeyed(sa.info(), replaces.record(), r);
+        }
         return r;
     }
 }

@@ -158,7 +158,18 @@ final class IkeAuthInitiator implements InitiatorTask {
                     childFailed("the installer refused it", true);
                 }
             });
+            startFurtherChildren();
         });
+    }
+
+    /** The connection's other children are "started together": CREATE_CHILD_SA each, right away (§1.3.1). */
+    private void startFurtherChildren() {
+        List<ChildConfig> all = sa.connection().config().children();
+        for (ChildConfig c : all.subList(1, all.size())) {
+            if (!sa.isClosed()) {
+                sa.tasks().queue(new ChildSaCreateInitiator(sa, c, new ChildSaCreateInitiator.Purpose() {}));
+            }
+        }
     }
 
     /** The IKE SA stays; if the responder has the CHILD_SA, tell it to delete its half (§1.4.1). */

@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.sa.IkeSaEnd;
@@ -236,30 +235,28 @@ public final class IkeGateway {
 
     /** Rekeys the IKE SA with initiator SPI {@code spiI} (RFC 7296 §2.18); completes with the new SA. */
     public CompletableFuture<IkeSaInfo> rekeyIkeSa(long spiI) {
-        return onSa(spiI, IkeSaRekeyInitiator::queue);
+        return IkeSaRequests.onSa(sa(spiI), spiI, IkeSaRekeyInitiator::queue);
     }
 
     /** Reauthenticates that IKE SA, make before break (§2.8.3); completes with the new SA. */
     public CompletableFuture<IkeSaInfo> reauthenticate(long spiI) {
-        return onSa(spiI, Reauthentication::start);
+        return IkeSaRequests.onSa(sa(spiI), spiI, Reauthentication::start);
     }
 
-    private CompletableFuture<IkeSaInfo> onSa(long spiI, Function<IkeSa, CompletableFuture<IkeSaInfo>> action) {
-        Optional<IkeSa> s = sa(spiI);
-        if (s.isEmpty()) {
-            return CompletableFuture.failedFuture(new IkeSaFailure("no IKE SA " + IkeSa.hex(spiI) + "_i"));
-        }
-        CompletableFuture<IkeSaInfo> done = new CompletableFuture<>();
-        s.get()
-                .exec()
-                .execute(() -> Continuations.inline(action.apply(s.get()), (i, e) -> {
-                    if (e == null) {
-                        done.complete(i);
-                    } else {
-                        done.completeExceptionally(e);
-                    }
-                }));
-        return done;
+    /**
+     * Creates one more CHILD_SA, the connection's child {@code childName}, on the established IKE SA with initiator
+     * SPI {@code spiI} (CREATE_CHILD_SA, RFC 7296 §1.3.1); completes with it, or fails saying why.
+     */
+    public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> initiateChild(long spiI, String childName) {
+        return ChildSaRequests.initiate(sa(spiI), spiI, childName);
+    }
+
+    /**
+     * Rekeys the CHILD_SA with our inbound SPI {@code inboundSpi} of the IKE SA with initiator SPI {@code spiI}
+     * (RFC 7296 §1.3.3); completes with the CHILD_SA that replaces it.
+     */
+    public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> rekeyChild(long spiI, int inboundSpi) {
+        return ChildSaRequests.rekey(sa(spiI), spiI, inboundSpi);
     }
 
     /**

@@ -22,6 +22,12 @@ public final class IkeRandom {
         return b;
     }
 
+    /** A uniformly random part of {@code max} (lifetime jitter, strongSwan's rand_time); zero when it is zero. */
+    java.time.Duration below(java.time.Duration max) {
+        long ms = max.toMillis();
+        return ms <= 0 ? java.time.Duration.ZERO : java.time.Duration.ofMillis(random.nextLong(ms + 1));
+    }
+
     /** A random non-zero 64-bit IKE SPI (§2.6). */
     long ikeSpi() {
         long spi;

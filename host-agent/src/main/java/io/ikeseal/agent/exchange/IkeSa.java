@@ -26,7 +26,7 @@ final class IkeSa implements IkeSaInbox {
     private final long spiI;
     private final List<Connection> candidates;
     private final TaskManager tasks;
-    private final ChildSaTable children = new ChildSaTable();
+    private final ChildSaTable children;
     private final IkeSaLifecycle life;
     private long spiR;
     private IkeSender path;
@@ -58,6 +58,7 @@ final class IkeSa implements IkeSaInbox {
         this.connection = connection;
         this.candidates = List.copyOf(candidates);
         this.tasks = new TaskManager(this, shared);
+        this.children = new ChildSaTable(this);
         this.life = new IkeSaLifecycle(this, shared, originalInitiator);
     }
 

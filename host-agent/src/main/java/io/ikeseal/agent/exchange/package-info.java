@@ -14,7 +14,7 @@
  *       requests through the {@link io.ikeseal.agent.exchange.ResponderTable} (exchange type and state → task).</li>
  *   <li>One class per exchange and role: {@link io.ikeseal.agent.exchange.InitiatorTask}s build a request and take
  *       its response ({@code IkeSaInitInitiator}, {@code IkeAuthInitiator}, {@code IkeSaDeleteInitiator},
- *       {@code ChildSaDeleteInitiator}, {@code LivenessCheckInitiator}); {@link
+ *       {@code ChildSaDeleteInitiator}, {@code LivenessCheckInitiator}, {@code ChildSaCreateInitiator}); {@link
  *       io.ikeseal.agent.exchange.ResponderTask}s answer one request ({@code IkeSaInitResponder},
  *       {@code IkeAuthResponder}, {@code InformationalResponder}, {@code CreateChildSaResponder}).</li>
  *   <li>{@link io.ikeseal.agent.exchange.ChildSaNegotiation} negotiates a CHILD_SA for any exchange that carries
@@ -23,6 +23,16 @@
  *       an agreed CHILD_SA, the responder's and the initiator's alike, waits with its KEYMAT as a
  *       {@link io.ikeseal.agent.exchange.PendingChildSa} until the IKE SA is established on our side (its keys are
  *       destroyed if the SA ends first), and every installation is matched by a {@code childSaDeleted} event.</li>
+ *   <li>CREATE_CHILD_SA (§1.3): {@link io.ikeseal.agent.exchange.CreateChildSaResponder} dispatches by form.
+ *       {@link io.ikeseal.agent.exchange.ChildSaCreateInitiator} / {@code ChildSaCreateResponder} make a further
+ *       CHILD_SA (SA, Ni, [KE], TSi, TSr; PFS when the ESP proposal names a group; INVALID_KE_PAYLOAD retried once,
+ *       TEMPORARY_FAILURE after a random delay; NO_ADDITIONAL_SAS only at the configured limit);
+ *       {@link io.ikeseal.agent.exchange.ChildSaRekeyInitiator} / {@code ChildSaRekeyResponder} rekey one with
+ *       N(REKEY_SA), make before break (successor installed and announced, then the old one deleted by the rekey's
+ *       initiator), simultaneous rekeys settled by the lowest nonce (§2.8.1). Each
+ *       {@link io.ikeseal.agent.exchange.ChildSa} of the table has a state (INSTALLED, REKEYING, REKEYED,
+ *       DELETING) and its rekey (rekey-time less a random part of rand-time) and hard-expiry timers;
+ *       {@code ChildSaTable.moveTo} hands them to the IKE SA that replaces theirs (§2.18).</li>
  *   <li>{@link io.ikeseal.agent.exchange.ResponderSessions} admits new IKE SAs before any token work (RFC 7296
  *       §2.6, RFC 8019 §4): IKE_SA_INIT with a message ID other than 0 or over 8 KiB is dropped;
  *       {@link io.ikeseal.agent.exchange.HalfOpenCounts} drops or asks for a COOKIE

@@ -39,6 +39,26 @@ public record ChildSaRecord(
         remoteTs = List.copyOf(remoteTs);
     }
 
+    /** The same CHILD_SA under another IKE SA: it moved there when its IKE SA was rekeyed (RFC 7296 §2.18). */
+    public ChildSaRecord withIkeSpis(long spiI, long spiR) {
+        return new ChildSaRecord(
+                connection,
+                name,
+                spiI,
+                spiR,
+                inboundSpi,
+                outboundSpi,
+                suite,
+                mode,
+                localTs,
+                remoteTs,
+                local,
+                remote,
+                udpEncapsulation,
+                lifetime,
+                established);
+    }
+
     /** One line for logs and the CLI. */
     public String describe() {
         return String.format(

@@ -200,7 +200,7 @@ class ExchangeEngineTest {
     }
 
     @Test
-    void createChildSaIsDroppedBeforeAuthenticationAndAnsweredNoAdditionalSasAfter() throws Exception {
+    void createChildSaIsDroppedBeforeAuthenticationAndAnsweredAfter() throws Exception {
         ExchangePair pair = new ExchangePair();
         pair.network.on(p -> p.is(ExchangeType.IKE_AUTH, false), 1, MemoryNetwork.Action.DROP);
         CompletableFuture<IkeSaInfo> f = pair.initiate();
@@ -230,8 +230,9 @@ class ExchangeEngineTest {
                 answer.complete(response);
             }
         });
+        // answered now, and as the RFC says for a request without its mandatory Ni (§1.3.1, §3.10.1)
         assertEquals(
-                NotifyType.NO_ADDITIONAL_SAS,
+                NotifyType.INVALID_SYNTAX,
                 get(answer).error().map(NotifyPayload::notifyType).orElse(0));
     }
 

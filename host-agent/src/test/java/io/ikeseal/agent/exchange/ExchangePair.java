@@ -55,6 +55,9 @@ final class ExchangePair {
     static final class Side {
         final SoftwareIkeCrypto crypto;
         final RecordingInstaller installer = new RecordingInstaller();
+        /** Every installation in order, with its keys. */
+        final KeyedInstaller keys = new KeyedInstaller(installer);
+
         final DropCounters counters = new DropCounters();
         final List<String> events = new CopyOnWriteArrayList<>();
         /** Sees each event as it is reported, e.g. to look at the SA's state at that moment. */
@@ -151,7 +154,7 @@ final class ExchangePair {
                             SignaturePolicy.DEFAULT,
                             crypto,
                             audit),
-                    new SaOutputs(installer, recorder, counters, new TokenTimeMeter(audit)),
+                    new SaOutputs(keys, recorder, counters, new TokenTimeMeter(audit)),
                     settings.withWindow(window),
                     scheduler,
                     new IkeRandom(random),
@@ -188,16 +191,45 @@ final class ExchangePair {
             List<String> responderIke,
             int window,
             boolean signatures) {
+        this(settings, responderGroups, initiatorIke, responderIke, window, signatures, null, null);
+    }
+
+    /** Both ends with these CHILD_SAs configured (the first is negotiated in IKE_AUTH), PSK, window 1. */
+    ExchangePair(ExchangeSettings settings, List<ChildConfig> initiatorChildren, List<ChildConfig> responderChildren) {
+        this(
+                settings,
+                Set.of(DhGroup.ECP_256, DhGroup.ECP_384),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                1,
+                false,
+                initiatorChildren,
+                responderChildren);
+    }
+
+    private ExchangePair(
+            ExchangeSettings settings,
+            Set<DhGroup> responderGroups,
+            List<String> initiatorIke,
+            List<String> responderIke,
+            int window,
+            boolean signatures,
+            List<ChildConfig> initiatorChildren,
+            List<ChildConfig> responderChildren) {
         ConnectionConfig.AuthKind auth = signatures ? ConnectionConfig.AuthKind.PUBKEY : ConnectionConfig.AuthKind.PSK;
         initiator = new Side(
-                config("gateway", BRANCH, GATEWAY, "branch.example", "gw.example", initiatorIke, auth),
+                withChildren(
+                        config("gateway", BRANCH, GATEWAY, "branch.example", "gw.example", initiatorIke, auth),
+                        initiatorChildren),
                 Set.of(DhGroup.ECP_256, DhGroup.ECP_384),
                 settings,
                 scheduler,
                 window,
                 signatures ? new SoftwareSigner("branch.example") : null);
         responder = new Side(
-                config("branch", GATEWAY, null, "gw.example", "branch.example", responderIke, auth),
+                withChildren(
+                        config("branch", GATEWAY, null, "gw.example", "branch.example", responderIke, auth),
+                        responderChildren),
                 responderGroups,
                 settings,
                 scheduler,
@@ -243,6 +275,37 @@ final class ExchangePair {
                 Liveness.DEFAULT,
                 false,
                 List.of(child));
+    }
+
+    private static ConnectionConfig withChildren(ConnectionConfig c, List<ChildConfig> children) {
+        return children == null
+                ? c
+                : new ConnectionConfig(
+                        c.name(),
+                        c.localAddress(),
+                        c.remote(),
+                        c.localId(),
+                        c.remoteId(),
+                        c.localAuth(),
+                        c.remoteAuth(),
+                        c.identity(),
+                        c.psk(),
+                        c.proposals(),
+                        c.lifetimes(),
+                        c.liveness(),
+                        c.initiate(),
+                        children);
+    }
+
+    /** A tunnel-mode CHILD_SA between the two addresses ({@code dynamic} both ways). */
+    static ChildConfig child(String name, String esp, ChildLifetimes lifetimes) {
+        return new ChildConfig(
+                name,
+                List.of(ConfiguredSelector.Dynamic.ANY),
+                List.of(ConfiguredSelector.Dynamic.ANY),
+                List.of(ConfiguredProposal.esp(esp)),
+                ChildSaMode.TUNNEL,
+                lifetimes);
     }
 
     private static InetSocketAddress address(String a) {
