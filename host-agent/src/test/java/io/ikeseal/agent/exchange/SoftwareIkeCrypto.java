@@ -95,15 +95,6 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         return handedOut.stream().filter(d -> !d.isDestroyed()).count();
     }
 
-    /** Names of the SK_* host keys handed out and not destroyed yet (KEYMAT left out). */
-    List<String> undestroyedHostKeys() {
-        return handedOut.stream()
-                .filter(d ->
-                        d instanceof HostKey k && !k.isDestroyed() && k.name().startsWith("SK_"))
-                .map(d -> ((HostKey) d).name())
-                .toList();
-    }
-
     private <T extends Destroyable> T handOut(T d) {
         handedOut.add(d);
         return d;
@@ -468,5 +459,14 @@ final class SoftwareIkeCrypto implements IkeCrypto {
         public boolean isDestroyed() {
             return pair == null;
         }
+    }
+
+    /** Names of the SK_* host keys handed out and not destroyed yet (KEYMAT left out). */
+    List<String> undestroyedHostKeys() {
+        return handedOut.stream()
+                .filter(d ->
+                        d instanceof HostKey k && !k.isDestroyed() && k.name().startsWith("SK_"))
+                .map(d -> ((HostKey) d).name())
+                .toList();
     }
 }
