@@ -16,7 +16,7 @@ import io.ikeseal.agent.sa.IkeSaInfo;
 final class ChildSaTable {
     private static final Logger LOG = LoggerFactory.getLogger(ChildSaTable.class);
 
-    private final List<ChildSaRecord> children = new ArrayList<>();
+    private final List<ChildSaRecord> children = new ArrayList<>(1); // grows; most IKE SAs carry one
 
     void add(ChildSaRecord c) {
         children.add(c);

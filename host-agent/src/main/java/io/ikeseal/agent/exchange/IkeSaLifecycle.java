@@ -26,7 +26,7 @@ final class IkeSaLifecycle {
     private final SaTimers timers;
     private final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
-    private final List<Runnable> onClose = new ArrayList<>();
+    private final List<Runnable> onClose = new ArrayList<>(2); // sized for the usual one or two
     private IkeSaState state;
 
     IkeSaLifecycle(IkeSa sa, SaShared shared, boolean originalInitiator) {
