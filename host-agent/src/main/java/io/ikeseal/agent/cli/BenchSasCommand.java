@@ -102,14 +102,14 @@ final class BenchSasCommand implements Callable<Integer> {
         try (BenchDaemons pair = BenchDaemons.start(dir, auditLog, inFlight)) {
             pair.establish(WARMUP, inFlight);
             deleteAll(pair);
-            HeapState baseline = settle();
+            HeapState baseline = afterCleaner(0); // the warm-up SAs' token objects gone too
             long t0 = System.nanoTime();
             pair.establish(count, inFlight);
             double seconds = (System.nanoTime() - t0) / 1e9;
             HeapState established = settle();
             withSasUp(pair);
             deleteAll(pair);
-            HeapState after = afterCleaner();
+            HeapState after = afterCleaner(baseline.instances(PKCS11_SESSION));
             out.printf(
                     "bench sas: %d IKE SA + CHILD_SA ikeseal <-> ikeseal on %s, %d in flight; both ends in this JVM%n",
                     count, pair.connection().localAddress().getHostAddress(), inFlight);
@@ -168,11 +168,11 @@ final class BenchSasCommand implements Callable<Integer> {
     /**
      * The heap once SunPKCS11 has let go of the deleted SAs' token objects: it destroys a key's object (and closes
      * its session once empty) only when its cleaner thread finds the collected key, every 2 s while it finds any.
-     * Bounded: at most 8 rounds while the session objects keep falling.
+     * Bounded: at most 8 rounds while the session objects keep falling and are above {@code baselineSessions}.
      */
-    private static HeapState afterCleaner() throws Exception {
+    private static HeapState afterCleaner(long baselineSessions) throws Exception {
         HeapState h = settle();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 8 && h.instances(PKCS11_SESSION) > baselineSessions; i++) {
             Thread.sleep(2500);
             HeapState next = settle();
             boolean falling = next.instances(PKCS11_SESSION) < h.instances(PKCS11_SESSION);
