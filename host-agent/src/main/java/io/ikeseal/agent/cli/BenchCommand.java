@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Measure what the configured tokens sustain, and whole IKE SA handshakes on loopback.",
-        subcommands = {BenchTokenCommand.class, BenchHandshakeCommand.class})
+        description =
+                "Measure what the configured tokens sustain, whole IKE SA handshakes on loopback, and the memory SAs keep.",
+        subcommands = {BenchTokenCommand.class, BenchHandshakeCommand.class, BenchSasCommand.class})
 final class BenchCommand {}

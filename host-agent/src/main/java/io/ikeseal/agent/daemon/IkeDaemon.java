@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -172,7 +173,10 @@ public final class IkeDaemon implements AutoCloseable {
 
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("ike-sa"));
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(daemonThreads("ike-timer"));
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemonThreads("ike-timer"));
+        // A cancelled timer (an answered retransmission, the half-open limit of an established SA) leaves the queue
+        // at once instead of at its deadline, and with it what it would have run: the SA it belongs to.
+        timers.setRemoveOnCancelPolicy(true);
         IkeSpiTable spis = new IkeSpiTable();
         DropCounters counters = new DropCounters();
         SecureRandom random = new SecureRandom();

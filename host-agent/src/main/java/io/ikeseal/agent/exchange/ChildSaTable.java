@@ -30,7 +30,7 @@ final class ChildSaTable {
     static final Duration REKEY_RETRY = Duration.ofSeconds(30);
 
     private final IkeSa owner;
-    private final List<ChildSa> children = new ArrayList<>();
+    private final List<ChildSa> children = new ArrayList<>(1); // grows; most IKE SAs carry one
 
     ChildSaTable(IkeSa owner) {
         this.owner = owner;

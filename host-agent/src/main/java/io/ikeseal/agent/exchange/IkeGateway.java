@@ -150,6 +150,11 @@ public final class IkeGateway {
         return shared.budgets().size();
     }
 
+    /** IKE SAs not closed yet, in any state. */
+    public int liveSas() {
+        return live.size();
+    }
+
     /** IKE SAs registered under one of our SPIs (established, half-open or lingering after close). */
     public int registeredSpis() {
         return spis.size();

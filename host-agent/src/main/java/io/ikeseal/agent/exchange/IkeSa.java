@@ -260,6 +260,7 @@ final class IkeSa implements IkeSaInbox {
     /** As {@link #markEstablished()}, installing {@code children} once the state says ESTABLISHED (issue 9 item 5). */
     void markEstablished(Runnable children) {
         init = init.forgetMessages();
+        protection.authenticated();
         life.established(auth.local(), children);
     }
 

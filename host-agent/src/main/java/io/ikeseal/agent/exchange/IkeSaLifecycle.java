@@ -29,7 +29,7 @@ final class IkeSaLifecycle {
     private final NatKeepalive keepalive;
     private final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
-    private final List<Runnable> onClose = new ArrayList<>();
+    private final List<Runnable> onClose = new ArrayList<>(2); // sized for the usual one or two
     private IkeSaState state;
     /** Made by a rekey and not yet announced as its result. */
     private boolean unannounced;

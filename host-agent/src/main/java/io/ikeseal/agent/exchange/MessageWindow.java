@@ -46,7 +46,7 @@ final class MessageWindow {
     private final ExchangeSettings settings;
     private final Consumer<List<byte[]>> transmit;
     private final BiConsumer<Outstanding, Integer> giveUp;
-    private final Map<Long, Outstanding> inFlight = new LinkedHashMap<>();
+    private final Map<Long, Outstanding> inFlight = new LinkedHashMap<>(2); // the window, usually 1
     private long nextId;
     private int size = 1;
 

@@ -90,6 +90,7 @@ final class RekeyedIkeSa {
                             old.peerHashes(),
                             List.of()),
                     keys);
+            sa.protection().authenticated(); // no AUTH on a rekeyed SA (§2.18): SK_p is dead from the start
             sa.life().establishedByRekey(false);
         });
     }

@@ -11,7 +11,13 @@ import java.util.Map;
  */
 final class ResponseCache {
     private final int capacity;
-    private final Map<Long, List<byte[]>> answers = new LinkedHashMap<>();
+    /** Window 1 (the default, §2.3): the one answer kept, for message {@link #lastId}; no map. */
+    private List<byte[]> last;
+
+    private long lastId = -1;
+    /** A larger window: the answers of up to {@code capacity} message IDs. */
+    private final Map<Long, List<byte[]>> answers;
+
     private long expected;
 
     ResponseCache(int capacity) {
@@ -19,6 +25,7 @@ final class ResponseCache {
             throw new IllegalArgumentException("window size must be at least 1");
         }
         this.capacity = capacity;
+        this.answers = capacity == 1 ? null : new LinkedHashMap<>();
     }
 
     int capacity() {
@@ -27,20 +34,33 @@ final class ResponseCache {
 
     /** The datagrams we answered message {@code id} with, or null. */
     List<byte[]> answer(long id) {
+        if (answers == null) {
+            return id == lastId ? last : null;
+        }
         return answers.get(id);
     }
 
     boolean isEmpty() {
-        return answers.isEmpty();
+        return answers == null ? last == null : answers.isEmpty();
     }
 
     /** Whether {@code id} is a new request we may work on now: within the window above the last one answered. */
     boolean acceptable(long id) {
-        return id >= expected && id < expected + capacity && !answers.containsKey(id);
+        return id >= expected && id < expected + capacity && answer(id) == null;
     }
 
+    /** Keeps the answer to {@code id} until a request above the window arrives (§2.1: only the last is owed). */
     void store(long id, List<byte[]> datagrams) {
-        answers.put(id, List.copyOf(datagrams));
+        List<byte[]> copy = List.copyOf(datagrams);
+        if (answers == null) {
+            if (id >= expected - 1) {
+                last = copy;
+                lastId = id;
+                expected = id == expected ? id + 1 : expected;
+            }
+            return;
+        }
+        answers.put(id, copy);
         while (answers.containsKey(expected)) {
             expected++;
         }

@@ -28,7 +28,9 @@ final class SerialExecutor implements Executor {
 
     private final Executor pool;
     private final int datagramLimit;
-    private final Queue<Runnable> tasks = new ArrayDeque<>();
+    /** Sized for an idle SA (ArrayDeque grows): the default 16 slots were kept by every established SA. */
+    private final Queue<Runnable> tasks = new ArrayDeque<>(1);
+
     private boolean running;
 
     SerialExecutor(Executor pool) {

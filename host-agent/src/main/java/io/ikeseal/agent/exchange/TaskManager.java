@@ -41,12 +41,12 @@ final class TaskManager {
     private final MessageWindow window;
     private final ResponseCache cache;
     private final OutboundMessages out;
-    private final Deque<InitiatorTask> queued = new ArrayDeque<>();
-    private final List<InitiatorTask> active = new ArrayList<>();
+    private final Deque<InitiatorTask> queued = new ArrayDeque<>(1); // grows; an idle SA keeps none
+    private final List<InitiatorTask> active = new ArrayList<>(1); // grows to the window; idle SAs keep it
     /** Peer requests being worked on (token calls pending); their retransmissions are dropped meanwhile. */
-    private final Set<Long> working = new HashSet<>();
+    private final Set<Long> working = new HashSet<>(2);
     /** Tasks that answered a response by preparing another request of their own (e.g. a new key share). */
-    private final Set<InitiatorTask> retrying = new HashSet<>();
+    private final Set<InitiatorTask> retrying = new HashSet<>(2);
 
     TaskManager(IkeSa sa, SaShared shared) {
         this(

@@ -14,7 +14,6 @@ import org.bouncycastle.crypto.params.KeyParameter;
  * produces tags of 96 to 128 bits.
  */
 final class BcGcmEngine implements AeadEngine {
-    private final GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
     private final KeyParameter key;
     private final int tagBits;
 
@@ -25,6 +24,7 @@ final class BcGcmEngine implements AeadEngine {
 
     @Override
     public void seal(byte[] nonce, byte[] associatedData, byte[] plaintext, byte[] out, int offset) {
+        GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance()); // per message, see JdkAeadEngine
         gcm.init(true, new AEADParameters(key, tagBits, nonce, associatedData));
         int n = gcm.processBytes(plaintext, 0, plaintext.length, out, offset);
         try {
@@ -37,6 +37,7 @@ final class BcGcmEngine implements AeadEngine {
     @Override
     public byte[] open(byte[] nonce, byte[] associatedData, byte[] in, int offset, int length)
             throws IntegrityException {
+        GCMModeCipher gcm = GCMBlockCipher.newInstance(AESEngine.newInstance());
         gcm.init(false, new AEADParameters(key, tagBits, nonce, associatedData));
         byte[] out = new byte[gcm.getOutputSize(length)];
         try {

@@ -17,34 +17,49 @@ import io.ikeseal.hsm.api.HostKey;
  * On receipt the ICV is compared in constant time before anything is decrypted (encrypt-then-MAC).
  */
 final class CbcHmacCipher extends SkCipher {
-    private final Cipher aes;
-    private final SecretKeySpec key;
-    private final Mac hmac;
+    private final byte[] encryptionKey;
+    private final byte[] integrityKey;
+    private final String macName;
     private final OctetSource octets;
 
-    private CbcHmacCipher(ProtectionSuite suite, Cipher aes, SecretKeySpec key, Mac hmac, OctetSource octets) {
+    private CbcHmacCipher(
+            ProtectionSuite suite, byte[] encryptionKey, byte[] integrityKey, String macName, OctetSource octets) {
         super(suite);
-        this.aes = aes;
-        this.key = key;
-        this.hmac = hmac;
+        this.encryptionKey = encryptionKey;
+        this.integrityKey = integrityKey;
+        this.macName = macName;
         this.octets = octets;
     }
 
+    /**
+     * Holds copies of the key octets only: the JDK Cipher and Mac are made for each message (see
+     * {@link JdkAeadEngine}: an idle SA should not keep key schedules and HMAC states).
+     */
     static CbcHmacCipher create(ProtectionSuite suite, HostKey skE, HostKey skA, OctetSource octets) {
-        byte[] e = skE.bytes();
-        byte[] a = skA.bytes();
+        CbcHmacCipher c = new CbcHmacCipher(
+                suite, skE.bytes(), skA.bytes(), suite.integrity().jcaName(), octets);
+        c.mac(); // fails now, not at the first message, if the JDK lacks it
+        aes();
+        return c;
+    }
+
+    private Mac mac() {
         try {
-            String macName = suite.integrity().jcaName();
             Mac hmac = Mac.getInstance(macName);
-            hmac.init(new SecretKeySpec(a, macName));
-            return new CbcHmacCipher(
-                    suite, Cipher.getInstance("AES/CBC/NoPadding"), new SecretKeySpec(e, "AES"), hmac, octets);
+            hmac.init(new SecretKeySpec(integrityKey, macName));
+            return hmac;
         } catch (GeneralSecurityException ex) {
             throw new IllegalStateException(
-                    suite + " is not available: " + ex.getClass().getSimpleName());
-        } finally {
-            Arrays.fill(e, (byte) 0);
-            Arrays.fill(a, (byte) 0);
+                    suite() + " is not available: " + ex.getClass().getSimpleName());
+        }
+    }
+
+    private static Cipher aes() {
+        try {
+            return Cipher.getInstance("AES/CBC/NoPadding");
+        } catch (GeneralSecurityException ex) {
+            throw new IllegalStateException(
+                    "AES-CBC is not available: " + ex.getClass().getSimpleName());
         }
     }
 
@@ -59,7 +74,8 @@ final class CbcHmacCipher extends SkCipher {
         byte[] content = new byte[iv + padded.length + icvLength()];
         octets.fill(content, 0, iv);
         try {
-            aes.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(content, 0, iv));
+            Cipher aes = aes();
+            aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(encryptionKey, "AES"), new IvParameterSpec(content, 0, iv));
             aes.doFinal(padded, 0, padded.length, content, iv);
         } catch (GeneralSecurityException ex) {
             throw new IllegalStateException(
@@ -79,7 +95,8 @@ final class CbcHmacCipher extends SkCipher {
             throw new IntegrityException(IntegrityFailure.ICV_MISMATCH, suite().integrity() + " ICV did not verify");
         }
         try {
-            aes.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(content, 0, iv));
+            Cipher aes = aes();
+            aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(encryptionKey, "AES"), new IvParameterSpec(content, 0, iv));
             return aes.doFinal(content, iv, authenticated - iv);
         } catch (GeneralSecurityException ex) {
             throw new IllegalStateException(
@@ -89,7 +106,7 @@ final class CbcHmacCipher extends SkCipher {
 
     /** HMAC over associated data | IV | ciphertext, truncated (RFC 4868 §2.3). */
     private byte[] icv(byte[] associatedData, byte[] content, int length) {
-        hmac.reset();
+        Mac hmac = mac();
         hmac.update(associatedData);
         hmac.update(content, 0, length);
         return Arrays.copyOf(hmac.doFinal(), icvLength());
@@ -97,6 +114,7 @@ final class CbcHmacCipher extends SkCipher {
 
     @Override
     void destroyKeys() {
-        hmac.reset();
+        Arrays.fill(encryptionKey, (byte) 0);
+        Arrays.fill(integrityKey, (byte) 0);
     }
 }

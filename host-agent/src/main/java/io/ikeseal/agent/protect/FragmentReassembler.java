@@ -27,8 +27,10 @@ public final class FragmentReassembler {
     private final ReassemblyLimits limits;
     private final PeerReassemblyBudget budget;
     private final LongSupplier nanoClock;
-    private final FragmentSlot requests;
-    private final FragmentSlot responses;
+    /** Made when the first fragment of that direction arrives: most SAs never receive one once established. */
+    private FragmentSlot requests;
+
+    private FragmentSlot responses;
     private long expired;
 
     public FragmentReassembler(SkProtection protection, ReassemblyLimits limits, PeerReassemblyBudget budget) {
@@ -42,8 +44,6 @@ public final class FragmentReassembler {
         this.limits = limits;
         this.budget = budget;
         this.nanoClock = nanoClock;
-        this.requests = new FragmentSlot(budget);
-        this.responses = new FragmentSlot(budget);
     }
 
     /**
@@ -62,11 +62,11 @@ public final class FragmentReassembler {
         long now = nanoClock.getAsLong();
         expireStale(now);
         IkeHeader header = sealed.header();
-        FragmentSlot slot = header.isResponse() ? responses : requests;
         long messageId = header.messageId();
         if (skf.totalFragments() > limits.maxFragments()) {
             return new Reassembly.Dropped(FragmentDrop.TOO_MANY_FRAGMENTS);
         }
+        FragmentSlot slot = slot(header.isResponse());
         if (messageId < slot.newestMessageId()) {
             return new Reassembly.Dropped(FragmentDrop.OLDER_MESSAGE);
         }
@@ -114,6 +114,24 @@ public final class FragmentReassembler {
         return new Reassembly.Complete(new IkeMessage(first, inner));
     }
 
+    private FragmentSlot slot(boolean response) {
+        if (response) {
+            if (responses == null) {
+                responses = new FragmentSlot(budget);
+            }
+            return responses;
+        }
+        if (requests == null) {
+            requests = new FragmentSlot(budget);
+        }
+        return requests;
+    }
+
+    /** Reassembly slots allocated so far: 0 until a fragment arrives, at most 2 (one per direction). */
+    synchronized int slots() {
+        return (requests == null ? 0 : 1) + (responses == null ? 0 : 1);
+    }
+
     /** Discards incomplete reassemblies older than the timeout (for a periodic sweep); returns how many. */
     public synchronized int expireStale() {
         return expireStale(nanoClock.getAsLong());
@@ -121,8 +139,8 @@ public final class FragmentReassembler {
 
     private int expireStale(long now) {
         int n = 0;
-        for (FragmentSlot slot : List.of(requests, responses)) {
-            if (slot.isStale(now, limits.timeout().toNanos())) {
+        for (FragmentSlot slot : new FragmentSlot[] {requests, responses}) {
+            if (slot != null && slot.isStale(now, limits.timeout().toNanos())) {
                 slot.discard();
                 n++;
             }
@@ -138,12 +156,15 @@ public final class FragmentReassembler {
 
     /** Octets held for incomplete messages. */
     public synchronized long heldBytes() {
-        return requests.heldBytes() + responses.heldBytes();
+        return (requests == null ? 0 : requests.heldBytes()) + (responses == null ? 0 : responses.heldBytes());
     }
 
     /** Discards everything held and gives it back to the peer's budget: when the IKE SA goes away. */
     public synchronized void clear() {
-        requests.discard();
-        responses.discard();
+        for (FragmentSlot slot : new FragmentSlot[] {requests, responses}) {
+            if (slot != null) {
+                slot.discard();
+            }
+        }
     }
 }

@@ -483,4 +483,13 @@ final class SoftwareIkeCrypto implements IkeCrypto {
             return pair == null;
         }
     }
+
+    /** Names of the SK_* host keys handed out and not destroyed yet (KEYMAT left out). */
+    List<String> undestroyedHostKeys() {
+        return handedOut.stream()
+                .filter(d ->
+                        d instanceof HostKey k && !k.isDestroyed() && k.name().startsWith("SK_"))
+                .map(d -> ((HostKey) d).name())
+                .toList();
+    }
 }

@@ -85,6 +85,25 @@ class FragmentReassemblerTest {
     }
 
     @Test
+    void slotsAreMadeWhenAFragmentOfTheirDirectionArrivesAtMostOneEach() throws Exception {
+        assertEquals(0, r.slots(), "an SA that never receives a fragment keeps no reassembly slot");
+        r.expireStale();
+        r.clear();
+        assertEquals(0, r.heldBytes());
+        assertEquals(0, r.slots());
+        offerAll(r, fragments(peer, request(1), SIZE));
+        assertEquals(1, r.slots());
+        offerAll(r, fragments(peer, request(2), SIZE));
+        assertEquals(1, r.slots(), "one slot per direction, reused");
+        offerAll(r, fragments(peer, response(2), SIZE));
+        assertEquals(2, r.slots());
+        assertDropped(
+                FragmentDrop.OLDER_MESSAGE,
+                offer(r, fragments(peer, request(1), SIZE).get(0)));
+        assertEquals(2, r.slots());
+    }
+
+    @Test
     void duplicatesAreIgnored() throws Exception {
         List<byte[]> f = fragments(peer, request(1), SIZE);
         assertEquals(new Reassembly.Pending(1, 5), offer(r, f.get(0)));

@@ -1,0 +1,66 @@
+package io.ikeseal.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.ikeseal.agent.daemon.TestDeployment;
+
+/**
+ * {@code ikeseal bench sas} on a {@link BenchDirectory}: its figures are measurements, so only their presence and
+ * form are checked here; the SAs must all be established and all be gone at the end.
+ */
+class BenchSasCommandTest {
+    @TempDir
+    static Path dir;
+
+    static TestDeployment deployment;
+
+    @BeforeAll
+    static void demoShapedDirectory() throws Exception {
+        deployment = BenchDirectory.create(dir);
+    }
+
+    @AfterAll
+    static void close() {
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+
+    @Test
+    void reportsTheRetainedHeapPerSaAndWhatIsLeftAfterDeletingThem() {
+        Cli.Result r = Cli.run("bench", "sas", "--dir", dir.toString(), "--count", "8", "--in-flight", "2");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(
+                r.out()
+                        .startsWith("bench sas: 8 IKE SA + CHILD_SA ikeseal <-> ikeseal on 127.0.0.1, 2 in flight; "
+                                + "both ends in this JVM\n"),
+                r.out());
+        assertTrue(
+                r.out()
+                        .matches("(?s).*\n  retained per SA pair \\(both ends\\): -?\\d+ B; per IKE SA \\+ CHILD_SA "
+                                + "\\(one end\\): -?\\d+ B = -?\\d+\\.\\d\\d KiB\n.*"),
+                r.out());
+        assertTrue(
+                r.out()
+                        .matches("(?s).*\n  live PKCS#11 session objects \\(sun.security.pkcs11.Session\\): \\d+ at "
+                                + "baseline, \\d+ with the SAs, \\d+ after deleting\n.*"),
+                r.out());
+        assertTrue(r.out().matches("(?s).*\n  left above baseline after deleting all SAs: .*"), r.out());
+        assertTrue(r.out().contains("  classes that grew most, per IKE SA + CHILD_SA (one end):\n"), r.out());
+    }
+
+    @Test
+    void aCountOutOfRangeIsAUsageError() {
+        Cli.Result r = Cli.run("bench", "sas", "--dir", dir.toString(), "--count", "0");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("need 1 <= --count <= 200000"), r.err());
+    }
+}
