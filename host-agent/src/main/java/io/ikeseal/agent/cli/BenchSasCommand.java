@@ -25,8 +25,10 @@ import io.ikeseal.agent.daemon.IkeDaemon;
  * retained heap per IKE SA + CHILD_SA with 50,000 SAs). Establishes N SAs between the two daemons of
  * {@link BenchDaemons}, K at a time, and compares the heap left after garbage collection with the baseline taken
  * before (both daemons idle, a few SAs established and deleted to load the classes). Both ends of every SA live in
- * this JVM, so the retained heap is that of a pair; half of it is one daemon's share. Then it deletes every SA and
- * reports what stayed above the baseline: a leak check.
+ * this JVM, so the retained heap is that of a pair. To tell the roles apart the initiator (branch office) then drops
+ * its SAs without a Delete, as a crash would: what stays above the baseline is the responder's (gateway's) share, the
+ * rest the initiator's. The gateway's Delete requests then go unanswered and it closes its SAs after a few seconds;
+ * what stays above the baseline after that is the leak check.
  */
 @Command(
         name = "sas",
@@ -37,7 +39,9 @@ import io.ikeseal.agent.daemon.IkeDaemon;
                     + "the demo deployment in DIR (ikeseal setup-demo DIR), and report the heap they retain after "
                     + "garbage collection, per SA pair (both ends run in this process) and per IKE SA + CHILD_SA "
                     + "(one end), the live SunPKCS11 session objects, and the classes that grew most.",
-            "Then delete every SA and report what is left above the starting baseline (a leak check), once "
+            "Then the initiator drops its SAs without Delete (what is left is the responder's share, reported "
+                    + "per role), the responder deletes its own unanswered, and what is left above the starting "
+                    + "baseline is reported (a leak check), once "
                     + "SunPKCS11's cleaner has destroyed the collected keys' token objects. 50000 SAs need about 1 GiB "
                     + "of heap (JAVA_TOOL_OPTIONS=-Xmx... sets it)."
         })
@@ -106,9 +110,17 @@ final class BenchSasCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             pair.establish(count, inFlight);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            HeapState established = settle();
+            // The handshakes' ephemeral keys wait for SunPKCS11's cleaner: state of no SA, so not counted.
+            HeapState established = afterCleaner(baseline.instances(PKCS11_SESSION) + 2L * count);
             withSasUp(pair);
-            deleteAll(pair);
+            // Per role: the initiator forgets its SAs as a crash would (no Delete), and what is left above the
+            // baseline is the responder's share.
+            pair.branch().gateway().dropAll("bench: the initiator's share measured");
+            awaitGone(pair.branch());
+            HeapState responderOnly = afterCleaner(baseline.instances(PKCS11_SESSION) + count);
+            // The responder's Delete requests go unanswered: it closes its SAs once they were sent for a while.
+            pair.gateway().gateway().deleteAll("bench done", Duration.ofSeconds(5));
+            awaitGone(pair.gateway());
             HeapState after = afterCleaner(baseline.instances(PKCS11_SESSION));
             out.printf(
                     "bench sas: %d IKE SA + CHILD_SA ikeseal <-> ikeseal on %s, %d in flight; both ends in this JVM%n",
@@ -118,9 +130,13 @@ final class BenchSasCommand implements Callable<Integer> {
                     "  heap used after GC: baseline %s, with the SAs %s, after deleting them %s%n",
                     mib(baseline.used()), mib(established.used()), mib(after.used()));
             double perPair = (established.used() - baseline.used()) / (double) count;
+            double responder = (responderOnly.used() - baseline.used()) / (double) count;
             out.printf(
                     "  retained per SA pair (both ends): %.0f B; per IKE SA + CHILD_SA (one end): %.0f B = %.2f KiB%n",
                     perPair, perPair / 2, perPair / 2 / 1024);
+            out.printf(
+                    "  per IKE SA + CHILD_SA by role: responder %.0f B = %.2f KiB, initiator %.0f B = %.2f KiB%n",
+                    responder, responder / 1024, perPair - responder, (perPair - responder) / 1024);
             out.printf(
                     "  live PKCS#11 session objects (%s): %d at baseline, %d with the SAs, %d after deleting%n",
                     PKCS11_SESSION,
@@ -131,6 +147,7 @@ final class BenchSasCommand implements Callable<Integer> {
                     "  left above baseline after deleting all SAs: %s (%.0f B per SA pair)%n",
                     mib(after.used() - baseline.used()), (after.used() - baseline.used()) / (double) count);
             printLargest(out, "classes that grew most, per IKE SA + CHILD_SA (one end)", baseline, established, 2.0);
+            printLargest(out, "classes that grew most, per responder IKE SA + CHILD_SA", baseline, responderOnly, 1.0);
             printLargest(out, "classes left above baseline after deleting, per SA pair", baseline, after, 1.0);
         }
         return ExitCode.OK;
@@ -147,14 +164,22 @@ final class BenchSasCommand implements Callable<Integer> {
 
     /** Deletes every SA from the branch office's end and waits until neither daemon keeps one. */
     private void deleteAll(BenchDaemons pair) throws InterruptedException {
-        Duration bound = Duration.ofSeconds(60 + count / 100);
-        pair.branch().gateway().deleteAll("bench done", bound);
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!gone(pair.branch()) || !gone(pair.gateway())) {
+        pair.branch().gateway().deleteAll("bench done", bound());
+        awaitGone(pair.branch());
+        awaitGone(pair.gateway());
+    }
+
+    private Duration bound() {
+        return Duration.ofSeconds(60 + count / 100);
+    }
+
+    /** Waits until {@code d} keeps no SA, bounded. */
+    private void awaitGone(IkeDaemon d) throws InterruptedException {
+        long deadline = System.nanoTime() + bound().toNanos();
+        while (!gone(d)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("SAs left after " + bound.toSeconds() + " s: branch "
-                        + pair.branch().gateway().liveSas() + ", gateway "
-                        + pair.gateway().gateway().liveSas());
+                throw new IllegalStateException("SAs left after " + bound().toSeconds() + " s: "
+                        + d.gateway().liveSas() + " live, " + d.gateway().registeredSpis() + " SPIs");
             }
             Thread.sleep(50);
         }

@@ -80,6 +80,12 @@ final class ChildSa {
         this.expireTimer = expire;
     }
 
+    /** The hard expiry's timer, started when the rekey timer fired. */
+    void expireTimer(Scheduler.Timer t) {
+        Scheduler.cancel(expireTimer);
+        expireTimer = t;
+    }
+
     /** A later rekey attempt replaces the one that fired. */
     void rekeyTimer(Scheduler.Timer t) {
         Scheduler.cancel(rekeyTimer);

@@ -49,14 +49,37 @@ final class ChildSaTable {
         return c;
     }
 
+    /**
+     * One timer at a time while the CHILD_SA waits (a timer costs ~130 B, times tens of thousands of SAs): the rekey,
+     * and once it fired, the hard expiry; a rekey not before the expiry would find the CHILD_SA gone, so then only the
+     * expiry waits.
+     */
     private void startTimers(ChildSa c, Instant rekeyAt, Instant expireAt, Instant now) {
         Scheduler s = owner.shared().scheduler();
-        Scheduler.Timer rekey = rekeyAt == null
-                ? null
-                : s.schedule(until(now, rekeyAt), () -> owner.exec().execute(() -> rekeyDue(c)));
-        Scheduler.Timer expire =
-                s.schedule(until(now, expireAt), () -> owner.exec().execute(() -> expired(c)));
-        c.timers(rekeyAt, rekey, expireAt, expire);
+        if (rekeyAt != null && rekeyAt.isBefore(expireAt)) {
+            c.timers(
+                    rekeyAt,
+                    s.schedule(until(now, rekeyAt), () -> owner.exec().execute(() -> rekeyFired(c))),
+                    expireAt,
+                    null);
+        } else {
+            c.timers(rekeyAt, null, expireAt, expiryTimer(c, expireAt, now));
+        }
+    }
+
+    private Scheduler.Timer expiryTimer(ChildSa c, Instant expireAt, Instant now) {
+        return owner.shared()
+                .scheduler()
+                .schedule(until(now, expireAt), () -> owner.exec().execute(() -> expired(c)));
+    }
+
+    /** The rekey time came: the hard expiry starts to wait (unless the CHILD_SA is leaving or left this table). */
+    private void rekeyFired(ChildSa c) {
+        if (children.contains(c) && c.state() != ChildSa.State.DELETING) {
+            c.expireTimer(expiryTimer(
+                    c, c.expireAt(), owner.shared().scheduler().clock().instant()));
+        }
+        rekeyDue(c);
     }
 
     private static Duration until(Instant now, Instant at) {

@@ -264,6 +264,13 @@ public final class IkeGateway {
         return ChildSaRequests.rekey(sa(spiI), spiI, inboundSpi);
     }
 
+    /** Ends every SA at once without a Delete exchange, as a crash would; the peer finds out by DPD (§2.4). */
+    public void dropAll(String reason) {
+        for (IkeSa s : live.all()) {
+            s.exec().execute(() -> s.close(reason, true));
+        }
+    }
+
     /**
      * Deletes every established IKE SA (INFORMATIONAL Delete, §1.4.1) and drops the others, waiting at most
      * {@code timeout} for the peers' answers.

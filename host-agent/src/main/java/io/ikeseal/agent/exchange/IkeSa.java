@@ -252,14 +252,14 @@ final class IkeSa implements IkeSaInbox {
         life.authenticating();
     }
 
-    /** IKE_AUTH is done; the IKE_SA_INIT octets are no longer needed for AUTH. */
+    /** IKE_AUTH is done: what only IKE_SA_INIT and IKE_AUTH needed goes ({@link IkeSaInitResult#authenticated}). */
     void markEstablished() {
         markEstablished(() -> {});
     }
 
     /** As {@link #markEstablished()}, installing {@code children} once the state says ESTABLISHED (issue 9 item 5). */
     void markEstablished(Runnable children) {
-        init = init.forgetMessages();
+        init = init.authenticated();
         protection.authenticated();
         life.established(auth.local(), children);
     }

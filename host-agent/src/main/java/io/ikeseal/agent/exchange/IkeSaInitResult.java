@@ -30,10 +30,13 @@ record IkeSaInitResult(
         peerCertificateRequests = List.copyOf(peerCertificateRequests);
     }
 
-    /** After IKE_AUTH: RealMessage1/2 are not needed again. */
-    IkeSaInitResult forgetMessages() {
-        return new IkeSaInitResult(
-                ni, nr, null, null, suite, acceptedProposal, nat, fragmentation, peerHashes, peerCertificateRequests);
+    /**
+     * After IKE_AUTH: RealMessage1/2, the nonces (AUTH and the first CHILD_SA's KEYMAT took theirs), the proposal a
+     * connection had to allow and the peer's CERTREQs are not needed again; an established SA keeps only what later
+     * exchanges read (suite, NAT, fragmentation, the peer's hashes for a rekeyed SA).
+     */
+    IkeSaInitResult authenticated() {
+        return new IkeSaInitResult(null, null, null, null, suite, null, nat, fragmentation, peerHashes, List.of());
     }
 
     /** After the SA closed. */

@@ -27,7 +27,9 @@ final class IkeSaLifecycle {
     private final SaTimers timers;
     private final DeadPeerDetection liveness;
     private final NatKeepalive keepalive;
-    private final CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
+    /** Null once completed: an established SA does not keep its IkeSaInfo snapshot (~200 B) for a caller gone. */
+    private CompletableFuture<IkeSaInfo> established = new CompletableFuture<>();
+
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private final List<Runnable> onClose = new ArrayList<>(2); // sized for the usual one or two
     private IkeSaState state;
@@ -52,7 +54,14 @@ final class IkeSaLifecycle {
     }
 
     CompletableFuture<IkeSaInfo> established() {
-        return established;
+        return established != null ? established : CompletableFuture.completedFuture(sa.info());
+    }
+
+    /** Completes {@code established} (its callers run now) and forgets it. */
+    private void completeEstablished(IkeSaInfo info) {
+        CompletableFuture<IkeSaInfo> f = established;
+        established = null;
+        f.complete(info);
     }
 
     CompletableFuture<String> closed() {
@@ -142,7 +151,7 @@ final class IkeSaLifecycle {
                 info.suite().describe(),
                 localAuth);
         shared.outputs().events().ikeSaEstablished(info);
-        established.complete(info);
+        completeEstablished(info);
         startLifetime();
     }
 
@@ -157,7 +166,7 @@ final class IkeSaLifecycle {
             if (sa.auth().peerId() != null) {
                 shared.live().authenticated(sa, InitialContact.pair(sa)); // §2.4, as for any established SA
             }
-            established.complete(sa.info());
+            completeEstablished(sa.info());
             startLifetime();
         }
     }
@@ -179,17 +188,20 @@ final class IkeSaLifecycle {
         var limit = lifetimes.hardLimit();
         liveness.start();
         keepalive.start();
-        timers.established(limit, () -> {
-            if (state == IkeSaState.ESTABLISHED) {
-                ending(IkeSaEnd.EXPIRED);
-                delete("lifetime " + limit + " expired");
-            }
-        });
-        timers.renewal(IkeSaRenewal.delay(lifetimes, shared.random()), () -> {
-            if (state == IkeSaState.ESTABLISHED) {
-                IkeSaRenewal.renew(sa);
-            }
-        });
+        timers.established(
+                limit,
+                () -> {
+                    if (state == IkeSaState.ESTABLISHED) {
+                        ending(IkeSaEnd.EXPIRED);
+                        delete("lifetime " + limit + " expired");
+                    }
+                },
+                IkeSaRenewal.delay(lifetimes, shared.random()),
+                () -> {
+                    if (state == IkeSaState.ESTABLISHED) {
+                        IkeSaRenewal.renew(sa);
+                    }
+                });
     }
 
     /** Deletes the IKE SA with its CHILD_SAs (§1.4.1), or closes it at once when it is not established. */
@@ -211,7 +223,9 @@ final class IkeSaLifecycle {
         if (!wasEstablished && state != IkeSaState.REKEYED) { // a rekeyed SA did its job: no failure to report
             LOG.info("IKE_SA {} failed: {}", sa.name(), reason);
             shared.outputs().events().ikeSaFailed(sa.info(), reason);
-            established.completeExceptionally(new IkeSaFailure(reason));
+            if (established != null) {
+                established.completeExceptionally(new IkeSaFailure(reason));
+            }
         }
         close(reason, wasEstablished);
     }
@@ -234,7 +248,7 @@ final class IkeSaLifecycle {
         IkeSaInfo info = sa.info();
         sa.children().removeAll(shared.outputs(), info, sa.name(), "IKE SA closed: " + reason);
         sa.destroyKeys();
-        if (!established.isDone()) {
+        if (established != null) {
             established.completeExceptionally(new IkeSaFailure(reason));
         }
         if (wasEstablished && announce && !unannounced) {

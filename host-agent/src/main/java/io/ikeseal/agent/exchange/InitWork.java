@@ -14,7 +14,9 @@ import java.util.function.IntSupplier;
 final class InitWork {
     /** One request's place: it frees its slot once, and only if it got one. */
     final class Ticket {
-        private final Consumer<Ticket> job;
+        /** Null once started: the job holds the IKE_SA_INIT request, and the ticket lives as long as its SA. */
+        private Consumer<Ticket> job;
+
         private boolean started;
         private boolean finished;
 
@@ -25,6 +27,7 @@ final class InitWork {
         /** Its token work is over (answered or failed) or its SA closed: the next request may start. */
         void done() {
             Ticket next;
+            Consumer<Ticket> work;
             synchronized (InitWork.this) {
                 if (finished) {
                     return;
@@ -40,9 +43,17 @@ final class InitWork {
                     return;
                 }
                 running++;
-                next.started = true;
+                work = next.take();
             }
-            next.job.accept(next);
+            work.accept(next);
+        }
+
+        /** Started: its job runs now, and is not kept (call with InitWork's lock held). */
+        private Consumer<Ticket> take() {
+            Consumer<Ticket> j = job;
+            job = null;
+            started = true;
+            return j;
         }
     }
 
@@ -73,6 +84,7 @@ final class InitWork {
 
     /** Runs the ticket's job now if a slot is free, else queues it (the caller checked {@link #full} first). */
     void start(Ticket t) {
+        Consumer<Ticket> work;
         synchronized (this) {
             if (t.finished) {
                 return;
@@ -82,9 +94,9 @@ final class InitWork {
                 return;
             }
             running++;
-            t.started = true;
+            work = t.take();
         }
-        t.job.accept(t);
+        work.accept(t);
     }
 
     synchronized int running() {

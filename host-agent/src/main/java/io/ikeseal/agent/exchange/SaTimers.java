@@ -5,14 +5,15 @@ import java.util.concurrent.Executor;
 
 /**
  * The timers of one IKE SA, each firing on the SA's executor: the responder's limit for completing IKE_AUTH (RFC
- * 7296 §2.4 half-open SAs), the SA's renewal (§2.8) and its hard limit. All stop when the SA closes.
+ * 7296 §2.4 half-open SAs), the SA's renewal (§2.8) and its hard limit. One timer at a time: an established SA waits
+ * for its renewal, and only then for what is left of its hard limit (a timer costs ~130 B, times tens of thousands of
+ * SAs). All stop when the SA closes.
  */
 final class SaTimers {
     private final Scheduler scheduler;
     private final Executor exec;
-    private Scheduler.Timer halfOpen;
-    private Scheduler.Timer lifetime;
-    private Scheduler.Timer renewal;
+    private Scheduler.Timer timer;
+    private boolean stopped;
 
     SaTimers(Scheduler scheduler, Executor exec) {
         this.scheduler = scheduler;
@@ -20,27 +21,40 @@ final class SaTimers {
     }
 
     void halfOpen(Duration limit, Runnable expired) {
-        halfOpen = scheduler.schedule(limit, () -> exec.execute(expired));
+        timer = scheduler.schedule(limit, () -> exec.execute(expired));
     }
 
-    /** Established: the half-open limit no longer applies; the lifetime starts. */
-    void established(Duration life, Runnable expired) {
-        Scheduler.cancel(halfOpen);
-        if (!life.isZero()) {
-            lifetime = scheduler.schedule(life, () -> exec.execute(expired));
-        }
-    }
-
-    /** The rekey or reauthentication of an established SA (zero: never). */
-    void renewal(Duration after, Runnable due) {
-        if (!after.isZero()) {
-            renewal = scheduler.schedule(after, () -> exec.execute(due));
+    /**
+     * Established: the half-open limit no longer applies; the renewal (rekey or reauthentication) is due after
+     * {@code renewal}, the hard limit after {@code life} (either zero: never). A renewal not before the hard limit
+     * would find the SA gone, so only the limit waits then.
+     */
+    void established(Duration life, Runnable expired, Duration renewal, Runnable due) {
+        Scheduler.cancel(timer);
+        timer = null;
+        if (!renewal.isZero() && (life.isZero() || renewal.compareTo(life) < 0)) {
+            long start = scheduler.clock().millis();
+            timer = scheduler.schedule(
+                    renewal,
+                    () -> exec.execute(() -> {
+                        if (stopped) {
+                            return;
+                        }
+                        if (!life.isZero()) { // the limit still holds while the renewal runs, and if it fails
+                            Duration left = life.minusMillis(scheduler.clock().millis() - start);
+                            timer = scheduler.schedule(
+                                    left.isNegative() ? Duration.ZERO : left, () -> exec.execute(expired));
+                        }
+                        due.run();
+                    }));
+        } else if (!life.isZero()) {
+            timer = scheduler.schedule(life, () -> exec.execute(expired));
         }
     }
 
     void stop() {
-        Scheduler.cancel(halfOpen);
-        Scheduler.cancel(lifetime);
-        Scheduler.cancel(renewal);
+        stopped = true;
+        Scheduler.cancel(timer);
+        timer = null;
     }
 }

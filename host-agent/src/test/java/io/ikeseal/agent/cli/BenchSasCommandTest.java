@@ -50,6 +50,11 @@ class BenchSasCommandTest {
                 r.out());
         assertTrue(
                 r.out()
+                        .matches("(?s).*\n  per IKE SA \\+ CHILD_SA by role: responder -?\\d+ B = -?\\d+\\.\\d\\d KiB, "
+                                + "initiator -?\\d+ B = -?\\d+\\.\\d\\d KiB\n.*"),
+                r.out());
+        assertTrue(
+                r.out()
                         .matches("(?s).*\n  live PKCS#11 session objects \\(sun.security.pkcs11.Session\\): \\d+ at "
                                 + "baseline, \\d+ with the SAs, \\d+ after deleting\n.*"),
                 r.out());
