@@ -30,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -38,14 +40,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ikeseal.agent.config.ChildConfig;
+import io.ikeseal.agent.config.ChildLifetimes;
+import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.config.IkeLifetimes;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.daemon.CapturingInstaller;
 import io.ikeseal.agent.daemon.IkeDaemon;
@@ -83,6 +91,8 @@ class StrongSwanLifecycleTest {
     private static final String NO_PFS = "aes256gcm16";
     private static final String PFS = "aes256gcm16-ecp256";
     private static final HexFormat HEX = HexFormat.of();
+    /** A renewal time short enough for a test, long enough to see the SA up before it. */
+    private static final Duration SHORT = Duration.ofSeconds(5);
 
     @TempDir
     static Path dir;
@@ -103,14 +113,21 @@ class StrongSwanLifecycleTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop(TestInfo test) throws IOException {
         if (daemon != null) {
             daemon.close();
             daemon = null;
         }
         if (charon != null) {
-            charon.close();
-            charon = null;
+            try {
+                // charon's log of each test, for when one fails: the temporary directory goes with the class
+                Path logs = Files.createDirectories(Path.of("target", "charon-logs"));
+                Files.writeString(
+                        logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"), charon.log());
+            } finally {
+                charon.close();
+                charon = null;
+            }
         }
     }
 
@@ -138,7 +155,7 @@ class StrongSwanLifecycleTest {
     }
 
     private ChildSaKeys childRekeyByCharon(String esp) throws Exception {
-        IkeSaInfo sa = ikesealInitiates(esp, "", "");
+        IkeSaInfo sa = ikesealInitiates(esp, "", AS_WRITTEN);
         SaSpis.Child first = charonChild("net");
         charon.rekeyChild("net");
         SaSpis.Child next = awaitCharonChild("net", c -> c.spiIn() != first.spiIn());
@@ -160,7 +177,7 @@ class StrongSwanLifecycleTest {
     }
 
     private void childRekeyByIkeseal(String esp) throws Exception {
-        IkeSaInfo sa = charonInitiates(esp, "", "");
+        IkeSaInfo sa = charonInitiates(esp, "", AS_WRITTEN);
         SaSpis.Child first = charonChild("net");
         // our inbound SPI is charon's outbound one
         daemon.rekeyChild(sa.spiI(), first.spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -175,7 +192,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void childRekeyByLifetimeOnCharon() throws Exception {
-        ikesealInitiates(NO_PFS, "", "");
+        ikesealInitiates(NO_PFS, "", AS_WRITTEN);
         // charon's child rekeys after 5 s (rand 0); ours would only after an hour
         charon.load(charonConf(null, NO_PFS, c -> c, ch -> ch.rekeyTime("5s").randTime("0")));
         terminateAndReinitiateFromIkeseal();
@@ -186,7 +203,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void childRekeyByLifetimeOnIkeseal() throws Exception {
-        charonInitiates(NO_PFS, "", "        rekey-time: 5s\n        rand-time: 0s\n");
+        charonInitiates(NO_PFS, "", child(new ChildLifetimes(SHORT, SHORT.plusSeconds(10), Duration.ZERO)));
         SaSpis.Child first = charonChild("net");
         SaSpis.Child next = awaitCharonChild("net", c -> c.spiIn() != first.spiIn(), Duration.ofSeconds(15));
         assertChildKeysAgree(next);
@@ -198,7 +215,7 @@ class StrongSwanLifecycleTest {
     @Test
     void childLifetimeEndsOnIkeseal() throws Exception {
         // no rekey, hard limit 4 s: ikeseal deletes the CHILD_SA (INFORMATIONAL Delete) and charon drops it too
-        ikesealInitiates(NO_PFS, "", "        rekey-time: 0\n        life-time: 4s\n");
+        ikesealInitiates(NO_PFS, "", child(new ChildLifetimes(Duration.ZERO, Duration.ofSeconds(4), Duration.ZERO)));
         SaSpis.Child first = charonChild("net");
         awaitTrue("ikeseal removed the expired CHILD_SA", () -> installed.removedInbound(first.spiOut()), 10);
         awaitTrue(
@@ -210,7 +227,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void childLifetimeEndsOnCharon() throws Exception {
-        charonInitiates(NO_PFS, "", "");
+        charonInitiates(NO_PFS, "", AS_WRITTEN);
         charon.load(charonConf(
                 daemon.ikePort(), NO_PFS, c -> c, ch -> ch.rekeyTime("0").lifeTime("4s")));
         charon.terminateIke("ikeseal", TIMEOUT);
@@ -224,7 +241,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void ikeRekeyByCharon() throws Exception {
-        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", "");
+        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", AS_WRITTEN);
         charon.rekeyIke("ikeseal");
         SaSpis rekeyed = awaitCharonSa(s -> s.spiI() != sa.spiI());
         assertIkeRekeyed(sa, rekeyed);
@@ -232,7 +249,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void ikeRekeyByIkeseal() throws Exception {
-        IkeSaInfo sa = charonInitiates(NO_PFS, "", "");
+        IkeSaInfo sa = charonInitiates(NO_PFS, "", AS_WRITTEN);
         daemon.rekeyIkeSa(sa.spiI()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         SaSpis rekeyed = awaitCharonSa(s -> s.spiI() != sa.spiI());
         assertIkeRekeyed(sa, rekeyed);
@@ -242,14 +259,17 @@ class StrongSwanLifecycleTest {
     void ikeRekeyByLifetimeOnCharon() throws Exception {
         charon = charon();
         charon.load(charonConf(null, NO_PFS, c -> c.rekeyTime("5s").randTime("0"), ch -> ch));
-        IkeSaInfo sa = startIkeseal(true, NO_PFS, "", "").initiate("charon").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        IkeSaInfo sa = startIkeseal(true, NO_PFS, "", AS_WRITTEN)
+                .initiate("charon")
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         SaSpis rekeyed = awaitCharonSa(s -> s.spiI() != sa.spiI(), Duration.ofSeconds(15));
         assertIkeRekeyed(sa, rekeyed);
     }
 
     @Test
     void ikeRekeyByLifetimeOnIkeseal() throws Exception {
-        IkeSaInfo sa = charonInitiates(NO_PFS, "  rekey-time: 5s\n  rand-time: 0s\n", "");
+        IkeSaInfo sa = charonInitiates(
+                NO_PFS, "", ike(new IkeLifetimes(SHORT, Duration.ZERO, Duration.ofSeconds(10), Duration.ZERO)));
         SaSpis rekeyed = awaitCharonSa(s -> s.spiI() != sa.spiI(), Duration.ofSeconds(15));
         assertIkeRekeyed(sa, rekeyed);
     }
@@ -277,8 +297,8 @@ class StrongSwanLifecycleTest {
         SaSpis.Child child = rekeyed.installed("net").getFirst();
         charon.rekeyChild("net");
         assertChildKeysAgree(awaitCharonChild("net", c -> c.spiIn() != child.spiIn()));
-        daemon.rekeyChild(rekeyed.spiI(), charonChild("net").spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        SaSpis.Child second = charonChild("net");
+        SaSpis.Child second = awaitCharonChild("net", c -> c.spiIn() != child.spiIn());
+        daemon.rekeyChild(rekeyed.spiI(), second.spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertChildKeysAgree(awaitCharonChild("net", c -> c.spiIn() != second.spiIn()));
         assertEquals(1L, tokenObjects(), "one SK_d: the old IKE SA's token objects are destroyed");
     }
@@ -288,7 +308,7 @@ class StrongSwanLifecycleTest {
     @Test
     void severalChildrenCharonAddsOne() throws Exception {
         charon = charon();
-        IkeDaemon d = startIkeseal(false, NO_PFS, "", "", secondChild());
+        IkeDaemon d = startIkeseal(false, NO_PFS, "", AS_WRITTEN, secondChild());
         charon.load(charonConf(d.ikePort(), NO_PFS, c -> c.child(more()), ch -> ch));
         charon.initiate("net", TIMEOUT).orThrow();
         charon.initiateChild("more", TIMEOUT).orThrow();
@@ -305,7 +325,7 @@ class StrongSwanLifecycleTest {
     void severalChildrenIkesealAddsOne() throws Exception {
         charon = charon();
         charon.load(charonConf(null, NO_PFS, c -> c.child(more()), ch -> ch));
-        IkeSaInfo sa = startIkeseal(true, NO_PFS, "", "", secondChild())
+        IkeSaInfo sa = startIkeseal(true, NO_PFS, "", AS_WRITTEN, secondChild())
                 .initiate("charon")
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         daemon.initiateChild(sa.spiI(), "more").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -343,7 +363,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void deadPeerCharonKilledIkesealNotices() throws Exception {
-        IkeSaInfo sa = ikesealInitiates(NO_PFS, "  dpd-delay: 2s\n  dpd-action: clear\n", "");
+        IkeSaInfo sa = ikesealInitiates(NO_PFS, "dpd-delay: 2s\ndpd-action: clear\n", AS_WRITTEN);
         long start = System.nanoTime();
         charon.kill();
         events.awaitLivenessFailed(sa.spiI(), DEAD_PEER_BOUND.plusSeconds(1));
@@ -360,7 +380,7 @@ class StrongSwanLifecycleTest {
     @Test
     void deadPeerIkesealStoppedCharonNotices() throws Exception {
         charon = charon();
-        IkeDaemon d = startIkeseal(false, NO_PFS, "", "");
+        IkeDaemon d = startIkeseal(false, NO_PFS, "", AS_WRITTEN);
         charon.load(charonConf(d.ikePort(), NO_PFS, c -> c.dpdDelay("2s").dpdAction("clear"), ch -> ch));
         charon.initiate("net", TIMEOUT).orThrow();
         only(charon);
@@ -377,7 +397,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void initialContactAfterCharonRestart() throws Exception {
-        IkeSaInfo before = charonInitiates(NO_PFS, "", "");
+        IkeSaInfo before = charonInitiates(NO_PFS, "", AS_WRITTEN);
         charon.kill(); // no Delete: ikeseal still holds the old SA
         assertEquals(1, daemon.gateway().established().size());
         Charon restarted = charon.restart(); // same ports, same configuration, no SAs
@@ -401,7 +421,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void reauthByCharon() throws Exception {
-        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", "");
+        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", AS_WRITTEN);
         charon.reauthenticate("ikeseal");
         SaSpis again =
                 awaitCharonSa(s -> s.spiI() != sa.spiI() && !s.installed("net").isEmpty());
@@ -416,7 +436,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void reauthByIkeseal() throws Exception {
-        IkeSaInfo sa = charonInitiates(NO_PFS, "", "");
+        IkeSaInfo sa = charonInitiates(NO_PFS, "", AS_WRITTEN);
         daemon.reauthenticate(sa.spiI()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertReauthenticated(sa);
     }
@@ -425,7 +445,11 @@ class StrongSwanLifecycleTest {
     void reauthByReauthTimeOnIkeseal() throws Exception {
         charon = charon();
         charon.load(charonConf(null, NO_PFS, c -> c, ch -> ch));
-        IkeSaInfo sa = startIkeseal(true, NO_PFS, "  reauth-time: 5s\n  rand-time: 0s\n", "")
+        IkeSaInfo sa = startIkeseal(
+                        true,
+                        NO_PFS,
+                        "",
+                        ike(new IkeLifetimes(Duration.ZERO, SHORT, Duration.ofSeconds(10), Duration.ZERO)))
                 .initiate("charon")
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertReauthenticated(sa);
@@ -475,19 +499,22 @@ class StrongSwanLifecycleTest {
                 .psk(deployment.psk(), CHARON_ID, ours);
     }
 
-    /** ikeseal initiates to a fresh charon; {@code connExtra}/{@code childExtra} are YAML lines for ikeseal's side. */
-    private IkeSaInfo ikesealInitiates(String esp, String connExtra, String childExtra) throws Exception {
+    /**
+     * ikeseal initiates to a fresh charon; {@code connExtra} are YAML lines for ikeseal's connection, {@code tweak}
+     * changes the loaded configuration (lifetimes shorter than the configuration allows).
+     */
+    private IkeSaInfo ikesealInitiates(String esp, String connExtra, UnaryOperator<ConnectionConfig> tweak)
+            throws Exception {
         charon = charon();
         charon.load(charonConf(null, esp, c -> c, ch -> ch));
-        return startIkeseal(true, esp, connExtra, childExtra)
-                .initiate("charon")
-                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return startIkeseal(true, esp, connExtra, tweak).initiate("charon").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** A fresh charon initiates to ikeseal; returns ikeseal's view of the IKE SA. */
-    private IkeSaInfo charonInitiates(String esp, String connExtra, String childExtra) throws Exception {
+    private IkeSaInfo charonInitiates(String esp, String connExtra, UnaryOperator<ConnectionConfig> tweak)
+            throws Exception {
         charon = charon();
-        IkeDaemon d = startIkeseal(false, esp, connExtra, childExtra);
+        IkeDaemon d = startIkeseal(false, esp, connExtra, tweak);
         charon.load(charonConf(d.ikePort(), esp, c -> c, ch -> ch));
         charon.initiate("net", TIMEOUT).orThrow();
         awaitTrue(
@@ -502,12 +529,13 @@ class StrongSwanLifecycleTest {
         var _ = daemon.initiate("charon").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private IkeDaemon startIkeseal(boolean initiator, String esp, String connExtra, String childExtra)
-            throws Exception {
-        return startIkeseal(initiator, esp, connExtra, childExtra, "");
+    private IkeDaemon startIkeseal(
+            boolean initiator, String esp, String connExtra, UnaryOperator<ConnectionConfig> tweak) throws Exception {
+        return startIkeseal(initiator, esp, connExtra, tweak, "");
     }
 
-    private IkeDaemon startIkeseal(boolean initiator, String esp, String connExtra, String childExtra, String more)
+    private IkeDaemon startIkeseal(
+            boolean initiator, String esp, String connExtra, UnaryOperator<ConnectionConfig> tweak, String more)
             throws Exception {
         String yaml = """
                 listen: [127.0.0.1]
@@ -522,19 +550,29 @@ class StrongSwanLifecycleTest {
                 %s    children:
                       - name: net
                         esp-proposals: [%s]
-                %s%s""".formatted(
+                %s""".formatted(
                         initiator
                                 ? "    remote-address: 127.0.0.1\n    remote-port: " + charon.ikePort() + "\n"
                                 : "    remote-address: any\n",
                         initiator ? TestDeployment.BRANCH : TestDeployment.GATEWAY,
                         CHARON_ID,
-                        connExtra.indent(2),
+                        connExtra.indent(4),
                         esp,
-                        childExtra,
                         more);
         Path cfg = deployment.writeConfig(initiator ? "lifecycle-i" : "lifecycle-r", "audit.log", yaml);
+        IkesealConfig loaded = IkesealConfig.load(cfg);
+        IkesealConfig config = new IkesealConfig(
+                loaded.file(),
+                loaded.audit(),
+                loaded.tokens(),
+                loaded.identities(),
+                loaded.psks(),
+                loaded.listen(),
+                loaded.ike(),
+                loaded.trust(),
+                loaded.connections().stream().map(tweak).toList());
         daemon = IkeDaemon.start(
-                IkesealConfig.load(cfg),
+                config,
                 tokens,
                 IkeDaemon.Options.defaults()
                         .withPorts(0, 0)
@@ -542,6 +580,55 @@ class StrongSwanLifecycleTest {
                         .withEvents(events)
                         .withSettings(FAST));
         return daemon;
+    }
+
+    /** The configuration as written. */
+    private static final UnaryOperator<ConnectionConfig> AS_WRITTEN = UnaryOperator.identity();
+
+    /**
+     * IKE SA lifetimes below the configuration's minimum of a minute, so that a renewal happens within the test: set on
+     * the loaded configuration, out of reach of a configuration file.
+     */
+    private static UnaryOperator<ConnectionConfig> ike(IkeLifetimes l) {
+        return c -> new ConnectionConfig(
+                c.name(),
+                c.localAddress(),
+                c.remote(),
+                c.localId(),
+                c.remoteId(),
+                c.localAuth(),
+                c.remoteAuth(),
+                c.identity(),
+                c.psk(),
+                c.proposals(),
+                l,
+                c.liveness(),
+                c.initiate(),
+                c.children());
+    }
+
+    /** CHILD_SA lifetimes of child "net" below the configuration's minimum, as {@link #ike}. */
+    private static UnaryOperator<ConnectionConfig> child(ChildLifetimes l) {
+        return c -> new ConnectionConfig(
+                c.name(),
+                c.localAddress(),
+                c.remote(),
+                c.localId(),
+                c.remoteId(),
+                c.localAuth(),
+                c.remoteAuth(),
+                c.identity(),
+                c.psk(),
+                c.proposals(),
+                c.lifetimes(),
+                c.liveness(),
+                c.initiate(),
+                c.children().stream()
+                        .map(ch -> ch.name().equals("net")
+                                ? new ChildConfig(
+                                        ch.name(), ch.localTs(), ch.remoteTs(), ch.espProposals(), ch.mode(), l)
+                                : ch)
+                        .toList());
     }
 
     /** The CHILD_SA with charon's inbound SPI {@code c.spiIn()}: keys equal to what ikeseal installed. */
