@@ -194,7 +194,8 @@ class StrongSwanLifecycleTest {
     void childRekeyByLifetimeOnCharon() throws Exception {
         ikesealInitiates(NO_PFS, "", AS_WRITTEN);
         // charon's child rekeys after 5 s (rand 0); ours would only after an hour
-        charon.load(charonConf(null, NO_PFS, c -> c, ch -> ch.rekeyTime("5s").randTime("0")));
+        charon.load(charonConf(
+                null, NO_PFS, c -> c, ch -> ch.rekeyTime("5s").lifeTime("15s").randTime("0")));
         terminateAndReinitiateFromIkeseal();
         SaSpis.Child first = charonChild("net");
         SaSpis.Child next = awaitCharonChild("net", c -> c.spiIn() != first.spiIn(), Duration.ofSeconds(15));
@@ -258,7 +259,8 @@ class StrongSwanLifecycleTest {
     @Test
     void ikeRekeyByLifetimeOnCharon() throws Exception {
         charon = charon();
-        charon.load(charonConf(null, NO_PFS, c -> c.rekeyTime("5s").randTime("0"), ch -> ch));
+        charon.load(
+                charonConf(null, NO_PFS, c -> c.rekeyTime("5s").overTime("10s").randTime("0"), ch -> ch));
         IkeSaInfo sa = startIkeseal(true, NO_PFS, "", AS_WRITTEN)
                 .initiate("charon")
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
