@@ -264,6 +264,11 @@ public final class IkeGateway {
         return ChildSaRequests.rekey(sa(spiI), spiI, inboundSpi);
     }
 
+    /** Admits no new IKE SA from peers any more (the daemon is stopping; {@link #deleteAll} ends those there are). */
+    public void stopAdmitting() {
+        responders.stop();
+    }
+
     /**
      * Deletes every established IKE SA (INFORMATIONAL Delete, §1.4.1) and drops the others, waiting at most
      * {@code timeout} for the peers' answers.
