@@ -103,6 +103,9 @@ class StrongSwanLifecycleTest {
     private Charon charon;
 
     private IkeDaemon daemon;
+    /** The token's live objects before this test's daemon started: the token set is shared by the class. */
+    private long baseline;
+
     private final CapturingInstaller installed = new CapturingInstaller();
     private final Events events = new Events();
 
@@ -114,19 +117,24 @@ class StrongSwanLifecycleTest {
 
     @AfterEach
     void stop(TestInfo test) throws IOException {
-        if (daemon != null) {
-            daemon.close();
-            daemon = null;
-        }
-        if (charon != null) {
-            try {
-                // charon's log of each test, for when one fails: the temporary directory goes with the class
-                Path logs = Files.createDirectories(Path.of("target", "charon-logs"));
-                Files.writeString(
-                        logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"), charon.log());
-            } finally {
-                charon.close();
-                charon = null;
+        try {
+            if (daemon != null) {
+                daemon.close();
+                daemon = null;
+                // whatever way the SAs ended (Delete, dead peer, INITIAL_CONTACT, a stop unanswered), none is left
+                awaitTrue("the token objects of this test's SAs destroyed", () -> liveObjects() == baseline, 5);
+            }
+        } finally {
+            if (charon != null) {
+                try {
+                    // charon's log of each test, for when one fails: the temporary directory goes with the class
+                    Path logs = Files.createDirectories(Path.of("target", "charon-logs"));
+                    Files.writeString(
+                            logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"), charon.log());
+                } finally {
+                    charon.close();
+                    charon = null;
+                }
             }
         }
     }
@@ -302,7 +310,7 @@ class StrongSwanLifecycleTest {
         SaSpis.Child second = awaitCharonChild("net", c -> c.spiIn() != child.spiIn());
         daemon.rekeyChild(rekeyed.spiI(), second.spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertChildKeysAgree(awaitCharonChild("net", c -> c.spiIn() != second.spiIn()));
-        assertEquals(1L, tokenObjects(), "one SK_d: the old IKE SA's token objects are destroyed");
+        awaitTokenObjects(1, "one SK_d: the old IKE SA's token objects are destroyed");
     }
 
     // ---- several CHILD_SAs per IKE SA (§1.3.1) ----------------------------------------------------------------------
@@ -376,7 +384,7 @@ class StrongSwanLifecycleTest {
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(ms <= DEAD_PEER_BOUND.toMillis() + 1000, "cleared after " + ms + " ms");
         awaitTrue("its CHILD_SA removed", () -> !installed.removed.isEmpty(), 1);
-        assertEquals(0L, tokenObjects(), "no token objects of the dead peer's SA");
+        awaitTokenObjects(0, "no token objects of the dead peer's SA");
     }
 
     @Test
@@ -415,15 +423,24 @@ class StrongSwanLifecycleTest {
                         .toList()
                         .equals(List.of(fresh.spiI())));
         assertChildKeysAgree(fresh.installed("net").getFirst());
-        assertEquals(1L, tokenObjects(), "the old SA's SK_d is destroyed");
+        awaitTokenObjects(1, "the old SA's SK_d is destroyed");
     }
 
     // ---- reauthentication (§2.8.3), make before break on ikeseal's side
     // ----------------------------------------------
 
     @Test
-    void reauthByCharon() throws Exception {
-        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", AS_WRITTEN);
+    void reauthByCharonAsResponder() throws Exception {
+        assertReauthenticatedByCharon(ikesealInitiates(NO_PFS, "", AS_WRITTEN));
+    }
+
+    @Test
+    void reauthByCharonAsInitiator() throws Exception {
+        assertReauthenticatedByCharon(charonInitiates(NO_PFS, "", AS_WRITTEN));
+    }
+
+    /** charon's {@code --rekey --ike --reauth}: a new IKE SA with its CHILD_SA, then the old one deleted. */
+    private void assertReauthenticatedByCharon(IkeSaInfo sa) throws Exception {
         charon.reauthenticate("ikeseal");
         SaSpis again =
                 awaitCharonSa(s -> s.spiI() != sa.spiI() && !s.installed("net").isEmpty());
@@ -436,9 +453,13 @@ class StrongSwanLifecycleTest {
                         .equals(List.of(again.spiI())));
     }
 
+    /**
+     * ikeseal reauthenticates where it can initiate, i.e. its connection names the peer's address (Reauthentication,
+     * RFC 7296 §2.8.3); a responder-only connection leaves it to the peer or the hard limit.
+     */
     @Test
     void reauthByIkeseal() throws Exception {
-        IkeSaInfo sa = charonInitiates(NO_PFS, "", AS_WRITTEN);
+        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", AS_WRITTEN);
         daemon.reauthenticate(sa.spiI()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertReauthenticated(sa);
     }
@@ -573,6 +594,7 @@ class StrongSwanLifecycleTest {
                 loaded.ike(),
                 loaded.trust(),
                 loaded.connections().stream().map(tweak).toList());
+        baseline = liveObjects();
         daemon = IkeDaemon.start(
                 config,
                 tokens,
@@ -653,8 +675,18 @@ class StrongSwanLifecycleTest {
         return charon.keys().child(spi);
     }
 
+    /** The SA closes on its own executor: its token objects go right after it left the established list. */
+    private void awaitTokenObjects(long expected, String what) {
+        awaitTrue(what + ": " + expected + " token object(s)", () -> tokenObjects() == expected, 3);
+    }
+
+    /** The token objects this test's daemon holds now. */
     private long tokenObjects() {
-        return daemon.liveTokenObjects().getOrDefault("hsm", -1L);
+        return liveObjects() - baseline;
+    }
+
+    private static long liveObjects() {
+        return tokens.liveObjects().getOrDefault("hsm", 0L);
     }
 
     private static SaSpis only(Charon c) {
