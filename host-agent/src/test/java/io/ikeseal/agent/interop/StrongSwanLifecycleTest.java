@@ -332,19 +332,42 @@ class StrongSwanLifecycleTest {
     }
 
     @Test
+    void severalChildrenStartedTogetherByIkeseal() throws Exception {
+        ikesealStartsBoth();
+        SaSpis.Child more = charonChild("more");
+        charon.rekeyChild("more");
+        assertChildKeysAgree(awaitCharonChild("more", c -> c.spiIn() != more.spiIn()));
+        assertEquals(2, daemon.gateway().established().getFirst().children().size());
+    }
+
+    @Test
     void severalChildrenIkesealAddsOne() throws Exception {
+        IkeSaInfo sa = ikesealStartsBoth();
+        SaSpis.Child net = charonChild("net");
+        charon.terminateChild("more", TIMEOUT);
+        awaitTrue(
+                "ikeseal removed the CHILD_SA more",
+                () -> daemon.gateway().established().getFirst().children().size() == 1);
+        daemon.initiateChild(sa.spiI(), "more").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertChildKeysAgree(awaitCharonChild("more", c -> true));
+        SaSpis.Child more = charonChild("more");
+        daemon.rekeyChild(sa.spiI(), more.spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertChildKeysAgree(awaitCharonChild("more", c -> c.spiIn() != more.spiIn()));
+        assertEquals(net.spiIn(), charonChild("net").spiIn(), "net untouched");
+    }
+
+    /** ikeseal initiates a connection of two children: "more" follows "net" by CREATE_CHILD_SA (§1.3.1). */
+    private IkeSaInfo ikesealStartsBoth() throws Exception {
         charon = charon();
         charon.load(charonConf(null, NO_PFS, c -> c.child(more()), ch -> ch));
         IkeSaInfo sa = startIkeseal(true, NO_PFS, "", AS_WRITTEN, secondChild())
                 .initiate("charon")
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        daemon.initiateChild(sa.spiI(), "more").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        SaSpis spis = only(charon);
+        SaSpis spis = awaitCharonSa(
+                s -> s.installed("net").size() == 1 && s.installed("more").size() == 1);
         assertChildKeysAgree(spis.installed("net").getFirst());
         assertChildKeysAgree(spis.installed("more").getFirst());
-        charon.rekeyChild("more");
-        SaSpis.Child more = spis.installed("more").getFirst();
-        assertChildKeysAgree(awaitCharonChild("more", c -> c.spiIn() != more.spiIn()));
+        return sa;
     }
 
     /**
