@@ -361,6 +361,9 @@ public final class IkeDaemon implements AutoCloseable {
         if (s != null) {
             s.close(); // first: the SAs deleted next must not be started again
         }
+        // nor a peer's new SA: one begun during the deletion would keep its token objects past close (found against
+        // charon, which started an IKE SA as the daemon stopped)
+        gateway.stopAdmitting();
         gateway.deleteAll("daemon stopping", DELETE_WAIT);
         transport.close();
         timers.shutdownNow();

@@ -200,19 +200,22 @@ final class ChildSaNegotiation {
                     NotifyType.TS_UNACCEPTABLE,
                     children.isEmpty() ? "no CHILD_SA configured" : "SA without TSi and TSr");
         }
-        List<TsPolicy> policies = children.stream()
-                .map(c -> TsPolicy.resolve(
-                        c.remoteTs(),
-                        c.localTs(),
-                        sa.path().remote().getAddress(),
-                        sa.path().local().getAddress()))
+        // §2.9 leaves the choice among children whose selectors fit to the responder: one whose ESP proposals fit too
+        // (charon asks for a PFS child's selectors, which a broader child without PFS also accepts), else the first
+        List<ChildConfig> fitting = children.stream()
+                .filter(c -> ProposalSelection.selectChild(saPayload.get().proposals(), c.espProposals(), inIkeAuth)
+                        .isPresent())
                 .toList();
-        NarrowingResult narrowed = Narrowing.respond(tsi.get(), tsr.get(), policies);
+        NarrowingResult narrowed = narrow(sa, tsi.get(), tsr.get(), fitting);
+        if (!(narrowed instanceof NarrowingResult.Accepted)) {
+            fitting = children;
+            narrowed = narrow(sa, tsi.get(), tsr.get(), children);
+        }
         if (narrowed instanceof NarrowingResult.Unacceptable u) {
             return refuse(sa, NotifyType.TS_UNACCEPTABLE, u.reason());
         }
         NarrowingResult.Accepted a = (NarrowingResult.Accepted) narrowed;
-        ChildConfig child = children.get(a.policyIndex());
+        ChildConfig child = fitting.get(a.policyIndex());
         Optional<Selected<ChildSuite>> chosen =
                 ProposalSelection.selectChild(saPayload.get().proposals(), child.espProposals(), inIkeAuth);
         if (chosen.isEmpty()) {
@@ -266,6 +269,20 @@ final class ChildSaNegotiation {
                     }
                     return p;
                 }));
+    }
+
+    private static NarrowingResult narrow(
+            IkeSa sa, TrafficSelectorPayload tsi, TrafficSelectorPayload tsr, List<ChildConfig> children) {
+        return Narrowing.respond(
+                tsi,
+                tsr,
+                children.stream()
+                        .map(c -> TsPolicy.resolve(
+                                c.remoteTs(),
+                                c.localTs(),
+                                sa.path().remote().getAddress(),
+                                sa.path().local().getAddress()))
+                        .toList());
     }
 
     /** The refusal is logged now and announced only if the IKE SA gets established (item 5 of issue 9). */

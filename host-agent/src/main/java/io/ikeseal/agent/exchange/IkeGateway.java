@@ -248,18 +248,12 @@ public final class IkeGateway {
         return IkeSaRequests.onSa(sa(spiI), spiI, Reauthentication::start);
     }
 
-    /**
-     * Creates one more CHILD_SA, the connection's child {@code childName}, on the established IKE SA with initiator
-     * SPI {@code spiI} (CREATE_CHILD_SA, RFC 7296 §1.3.1); completes with it, or fails saying why.
-     */
+    /** One more CHILD_SA, the connection's child {@code childName}, on IKE SA {@code spiI} (§1.3.1). */
     public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> initiateChild(long spiI, String childName) {
         return ChildSaRequests.initiate(sa(spiI), spiI, childName);
     }
 
-    /**
-     * Rekeys the CHILD_SA with our inbound SPI {@code inboundSpi} of the IKE SA with initiator SPI {@code spiI}
-     * (RFC 7296 §1.3.3); completes with the CHILD_SA that replaces it.
-     */
+    /** Rekeys our CHILD_SA {@code inboundSpi} of IKE SA {@code spiI} (§1.3.3); completes with its successor. */
     public CompletableFuture<io.ikeseal.agent.sa.ChildSaRecord> rekeyChild(long spiI, int inboundSpi) {
         return ChildSaRequests.rekey(sa(spiI), spiI, inboundSpi);
     }
@@ -269,6 +263,11 @@ public final class IkeGateway {
         for (IkeSa s : live.all()) {
             s.exec().execute(() -> s.close(reason, true));
         }
+    }
+
+    /** Admits no new IKE SA from peers any more (the daemon is stopping; {@link #deleteAll} ends those there are). */
+    public void stopAdmitting() {
+        responders.stop();
     }
 
     /**

@@ -74,6 +74,7 @@ final class ResponderSessions implements IkeSaInitListener {
     static final int INTAKE = 4096;
 
     private final SerialExecutor intake;
+    private volatile boolean stopped;
     private final Cookies cookies;
     private final HalfOpenCounts counts;
     private final Refusals refusals;
@@ -118,8 +119,17 @@ final class ResponderSessions implements IkeSaInitListener {
         this.starter = starter;
     }
 
+    /** No new SA from now on: the daemon is stopping, and an SA begun now would outlive its deletion sweep. */
+    void stop() {
+        stopped = true;
+    }
+
     @Override
     public void ikeSaInitRequest(IkeDatagram request, IkeSender replies) {
+        if (stopped) {
+            counters.countSa("stopping");
+            return;
+        }
         if (!intake.offer(() -> accept(request, replies))) {
             counters.countSa("ike-sa-init-intake-full"); // as lost: admission is behind by INTAKE requests already
         }
@@ -144,6 +154,10 @@ final class ResponderSessions implements IkeSaInitListener {
     }
 
     private void accept(IkeDatagram dg, IkeSender replies) {
+        if (stopped) {
+            counters.countSa("stopping"); // queued before stop()
+            return;
+        }
         IkeHeader h = dg.message().header();
         if (h.messageId() != 0) {
             counters.countSa("ike-sa-init-message-id"); // §2.2: IKE_SA_INIT is always message 0

@@ -140,6 +140,22 @@ class AdmissionTest {
         assertEquals(a.sourceLimit() + 1, pair.responder.crypto.calls("generateShare"));
     }
 
+    /**
+     * A stopping daemon admits no new SA: one begun while its SAs are being deleted would keep its token objects past
+     * the daemon's close (found against charon, which started an IKE SA as ikeseal stopped).
+     */
+    @Test
+    void aGatewayThatStoppedAdmittingStartsNoSaAndNoTokenWork() throws Exception {
+        ExchangePair pair = new ExchangePair();
+        pair.responder.gateway.stopAdmitting();
+
+        new EchoingSource("192.0.2.9").start(pair, realRequest(), 0x4242);
+
+        assertEquals(0, pair.responder.crypto.calls("generateShare"));
+        assertEquals(0, pair.responder.gateway.halfOpenCount());
+        assertEquals(1, pair.responder.counters.getSa("stopping"));
+    }
+
     @Test
     void aPrefixIsStoppedAtItsLimitAcrossItsAddresses() throws Exception {
         IkeMessage request = realRequest();

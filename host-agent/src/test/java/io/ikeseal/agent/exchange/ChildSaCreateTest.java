@@ -111,6 +111,31 @@ class ChildSaCreateTest {
         assertTrue(pair.initiator.events.stream().anyMatch(s -> s.startsWith("child failed: NO_ADDITIONAL_SAS")));
     }
 
+    /**
+     * Found against charon: the responder chose the first child whose selectors accept the request, a broader one
+     * without PFS, and refused the PFS child's CREATE_CHILD_SA with NO_PROPOSAL_CHOSEN. Among the children whose
+     * selectors fit, one whose ESP proposals fit too is chosen (RFC 7296 §2.9 leaves the choice to the responder).
+     */
+    @Test
+    void theResponderPrefersTheChildWhoseProposalsFitAmongThoseWhoseSelectorsDo() throws Exception {
+        var children = List.of(
+                child("net", "aes256gcm16", ChildLifetimes.DEFAULT),
+                child("voice", "aes256gcm16-ecp256", ChildLifetimes.DEFAULT));
+        ExchangePair pair = new ExchangePair(ExchangeSettings.DEFAULT, children, children);
+
+        established(pair); // "voice" follows by CREATE_CHILD_SA, with a KE payload
+        ExchangeEngineTest.expect(
+                "the responder installed both",
+                () -> pair.responder.installer.installed().size() == 2);
+
+        ChildSaTests.samePairs(pair, 2);
+        assertEquals(
+                List.of("net", "voice"),
+                pair.responder.installer.installed().stream()
+                        .map(ChildSaRecord::name)
+                        .toList());
+    }
+
     @Test
     void anUnknownChildNameIsRefusedWithoutAnExchange() throws Exception {
         ExchangePair pair = new ExchangePair();

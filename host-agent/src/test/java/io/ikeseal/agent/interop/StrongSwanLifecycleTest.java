@@ -1,17 +1,8 @@
 package io.ikeseal.agent.interop;
 
-// PENDING (issue 10): drop into host-agent/src/test/java/io/ikeseal/agent/interop/StrongSwanLifecycleTest.java once
-// the lifecycle work is merged. It uses APIs the other helpers add: IkeDaemon.rekeyChild(long spiI, int inboundSpi),
-// IkeDaemon.initiateChild(long spiI, String child), IkeDaemon.rekeyIkeSa(long spiI), IkeDaemon.reauthenticate(long
-// spiI) (CompletableFuture each), SaEvents.childSaRekeyed/ikeSaRekeyed/livenessFailed, and the config keys
-// rekey-time/life-time/rand-time (children), rekey-time/over-time/rand-time/reauth-time/dpd-delay/dpd-action/
-// close-action (connections). The charon side (Charon.rekeyChild(String), rekeyIke(String), reauthenticate(String),
-// initiateChild, terminateChild, spis(), kill(), restart(), Connection/Child knobs) is on the fixture already and
-// tested charon<->charon in test-hsm's SwanctlLifecycleTest.
-//
 // Scenarios (issue10.txt, "Tests that must exist", the charon bullet), each in both directions where it has two:
 //   CHILD_SA rekey without PFS: charon `swanctl --rekey --child` / ikeseal rekeyChild      childRekey*
-//   CHILD_SA rekey with PFS (ecp256 in esp-proposals)                                     childRekeyWithPfs*
+//   CHILD_SA rekey with PFS (ecp256 in esp-proposals)                                     childRekeyBy*WithPfs
 //   CHILD_SA rekey by lifetime on each side                                               childRekeyByLifetime*
 //   IKE SA rekey: `--rekey --ike` / rekeyIkeSa, then the CHILD_SAs work and rekey          ikeRekey*
 //   IKE SA rekey by lifetime on each side                                                 ikeRekeyByLifetime*
@@ -20,6 +11,8 @@ package io.ikeseal.agent.interop;
 //   INITIAL_CONTACT after charon restarts                                                 initialContactAfter*
 //   reauthentication (`--rekey --reauth` / reauthenticate, and by reauth-time)            reauth*
 //   a CHILD_SA whose lifetime ends is gone                                                childLifetimeEnds*
+// Renewals by lifetime run on short timers (SHORT): ikeseal's are set on the loaded configuration, below the one
+// minute a configuration file may name. After each test the token holds what it held before (no SA's objects left).
 //
 // Keys: every CHILD_SA (new, rekeyed, with or without PFS) is compared with charon's level-4 key log through the
 // CapturingInstaller. A rekeyed IKE SA's keys stay sealed in ikeseal; they are checked (docs/strongswan-peer.md,
@@ -30,6 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -38,14 +33,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.ikeseal.agent.config.ChildConfig;
+import io.ikeseal.agent.config.ChildLifetimes;
+import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.ExchangeSettings;
+import io.ikeseal.agent.config.IkeLifetimes;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.daemon.CapturingInstaller;
 import io.ikeseal.agent.daemon.IkeDaemon;
@@ -83,6 +84,8 @@ class StrongSwanLifecycleTest {
     private static final String NO_PFS = "aes256gcm16";
     private static final String PFS = "aes256gcm16-ecp256";
     private static final HexFormat HEX = HexFormat.of();
+    /** A renewal time short enough for a test, long enough to see the SA up before it. */
+    private static final Duration SHORT = Duration.ofSeconds(5);
 
     @TempDir
     static Path dir;
@@ -93,6 +96,9 @@ class StrongSwanLifecycleTest {
     private Charon charon;
 
     private IkeDaemon daemon;
+    /** The token's live objects before this test's daemon started: the token set is shared by the class. */
+    private long baseline;
+
     private final CapturingInstaller installed = new CapturingInstaller();
     private final Events events = new Events();
 
@@ -103,14 +109,26 @@ class StrongSwanLifecycleTest {
     }
 
     @AfterEach
-    void stop() {
-        if (daemon != null) {
-            daemon.close();
-            daemon = null;
-        }
-        if (charon != null) {
-            charon.close();
-            charon = null;
+    void stop(TestInfo test) throws IOException {
+        try {
+            if (daemon != null) {
+                daemon.close();
+                daemon = null;
+                // whatever way the SAs ended (Delete, dead peer, INITIAL_CONTACT, a stop unanswered), none is left
+                awaitTrue("the token objects of this test's SAs destroyed", () -> liveObjects() == baseline, 5);
+            }
+        } finally {
+            if (charon != null) {
+                try {
+                    // charon's log of each test, for when one fails: the temporary directory goes with the class
+                    Path logs = Files.createDirectories(Path.of("target", "charon-logs"));
+                    Files.writeString(
+                            logs.resolve(test.getTestMethod().orElseThrow().getName() + ".log"), charon.log());
+                } finally {
+                    charon.close();
+                    charon = null;
+                }
+            }
         }
     }
 
@@ -138,7 +156,7 @@ class StrongSwanLifecycleTest {
     }
 
     private ChildSaKeys childRekeyByCharon(String esp) throws Exception {
-        IkeSaInfo sa = ikesealInitiates(esp, "", "");
+        IkeSaInfo sa = ikesealInitiates(esp, "", AS_WRITTEN);
         SaSpis.Child first = charonChild("net");
         charon.rekeyChild("net");
         SaSpis.Child next = awaitCharonChild("net", c -> c.spiIn() != first.spiIn());
@@ -160,7 +178,7 @@ class StrongSwanLifecycleTest {
     }
 
     private void childRekeyByIkeseal(String esp) throws Exception {
-        IkeSaInfo sa = charonInitiates(esp, "", "");
+        IkeSaInfo sa = charonInitiates(esp, "", AS_WRITTEN);
         SaSpis.Child first = charonChild("net");
         // our inbound SPI is charon's outbound one
         daemon.rekeyChild(sa.spiI(), first.spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -175,9 +193,10 @@ class StrongSwanLifecycleTest {
 
     @Test
     void childRekeyByLifetimeOnCharon() throws Exception {
-        ikesealInitiates(NO_PFS, "", "");
+        ikesealInitiates(NO_PFS, "", AS_WRITTEN);
         // charon's child rekeys after 5 s (rand 0); ours would only after an hour
-        charon.load(charonConf(null, NO_PFS, c -> c, ch -> ch.rekeyTime("5s").randTime("0")));
+        charon.load(charonConf(
+                null, NO_PFS, c -> c, ch -> ch.rekeyTime("5s").lifeTime("15s").randTime("0")));
         terminateAndReinitiateFromIkeseal();
         SaSpis.Child first = charonChild("net");
         SaSpis.Child next = awaitCharonChild("net", c -> c.spiIn() != first.spiIn(), Duration.ofSeconds(15));
@@ -186,7 +205,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void childRekeyByLifetimeOnIkeseal() throws Exception {
-        charonInitiates(NO_PFS, "", "        rekey-time: 5s\n        rand-time: 0s\n");
+        charonInitiates(NO_PFS, "", child(new ChildLifetimes(SHORT, SHORT.plusSeconds(10), Duration.ZERO)));
         SaSpis.Child first = charonChild("net");
         SaSpis.Child next = awaitCharonChild("net", c -> c.spiIn() != first.spiIn(), Duration.ofSeconds(15));
         assertChildKeysAgree(next);
@@ -198,7 +217,7 @@ class StrongSwanLifecycleTest {
     @Test
     void childLifetimeEndsOnIkeseal() throws Exception {
         // no rekey, hard limit 4 s: ikeseal deletes the CHILD_SA (INFORMATIONAL Delete) and charon drops it too
-        ikesealInitiates(NO_PFS, "", "        rekey-time: 0\n        life-time: 4s\n");
+        ikesealInitiates(NO_PFS, "", child(new ChildLifetimes(Duration.ZERO, Duration.ofSeconds(4), Duration.ZERO)));
         SaSpis.Child first = charonChild("net");
         awaitTrue("ikeseal removed the expired CHILD_SA", () -> installed.removedInbound(first.spiOut()), 10);
         awaitTrue(
@@ -210,7 +229,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void childLifetimeEndsOnCharon() throws Exception {
-        charonInitiates(NO_PFS, "", "");
+        charonInitiates(NO_PFS, "", AS_WRITTEN);
         charon.load(charonConf(
                 daemon.ikePort(), NO_PFS, c -> c, ch -> ch.rekeyTime("0").lifeTime("4s")));
         charon.terminateIke("ikeseal", TIMEOUT);
@@ -224,7 +243,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void ikeRekeyByCharon() throws Exception {
-        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", "");
+        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", AS_WRITTEN);
         charon.rekeyIke("ikeseal");
         SaSpis rekeyed = awaitCharonSa(s -> s.spiI() != sa.spiI());
         assertIkeRekeyed(sa, rekeyed);
@@ -232,7 +251,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void ikeRekeyByIkeseal() throws Exception {
-        IkeSaInfo sa = charonInitiates(NO_PFS, "", "");
+        IkeSaInfo sa = charonInitiates(NO_PFS, "", AS_WRITTEN);
         daemon.rekeyIkeSa(sa.spiI()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         SaSpis rekeyed = awaitCharonSa(s -> s.spiI() != sa.spiI());
         assertIkeRekeyed(sa, rekeyed);
@@ -241,15 +260,19 @@ class StrongSwanLifecycleTest {
     @Test
     void ikeRekeyByLifetimeOnCharon() throws Exception {
         charon = charon();
-        charon.load(charonConf(null, NO_PFS, c -> c.rekeyTime("5s").randTime("0"), ch -> ch));
-        IkeSaInfo sa = startIkeseal(true, NO_PFS, "", "").initiate("charon").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        charon.load(
+                charonConf(null, NO_PFS, c -> c.rekeyTime("5s").overTime("10s").randTime("0"), ch -> ch));
+        IkeSaInfo sa = startIkeseal(true, NO_PFS, "", AS_WRITTEN)
+                .initiate("charon")
+                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         SaSpis rekeyed = awaitCharonSa(s -> s.spiI() != sa.spiI(), Duration.ofSeconds(15));
         assertIkeRekeyed(sa, rekeyed);
     }
 
     @Test
     void ikeRekeyByLifetimeOnIkeseal() throws Exception {
-        IkeSaInfo sa = charonInitiates(NO_PFS, "  rekey-time: 5s\n  rand-time: 0s\n", "");
+        IkeSaInfo sa = charonInitiates(
+                NO_PFS, "", ike(new IkeLifetimes(SHORT, Duration.ZERO, Duration.ofSeconds(10), Duration.ZERO)));
         SaSpis rekeyed = awaitCharonSa(s -> s.spiI() != sa.spiI(), Duration.ofSeconds(15));
         assertIkeRekeyed(sa, rekeyed);
     }
@@ -277,10 +300,10 @@ class StrongSwanLifecycleTest {
         SaSpis.Child child = rekeyed.installed("net").getFirst();
         charon.rekeyChild("net");
         assertChildKeysAgree(awaitCharonChild("net", c -> c.spiIn() != child.spiIn()));
-        daemon.rekeyChild(rekeyed.spiI(), charonChild("net").spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        SaSpis.Child second = charonChild("net");
+        SaSpis.Child second = awaitCharonChild("net", c -> c.spiIn() != child.spiIn());
+        daemon.rekeyChild(rekeyed.spiI(), second.spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertChildKeysAgree(awaitCharonChild("net", c -> c.spiIn() != second.spiIn()));
-        assertEquals(1L, tokenObjects(), "one SK_d: the old IKE SA's token objects are destroyed");
+        awaitTokenObjects(1, "one SK_d: the old IKE SA's token objects are destroyed");
     }
 
     // ---- several CHILD_SAs per IKE SA (§1.3.1) ----------------------------------------------------------------------
@@ -288,7 +311,7 @@ class StrongSwanLifecycleTest {
     @Test
     void severalChildrenCharonAddsOne() throws Exception {
         charon = charon();
-        IkeDaemon d = startIkeseal(false, NO_PFS, "", "", secondChild());
+        IkeDaemon d = startIkeseal(false, NO_PFS, "", AS_WRITTEN, secondChild());
         charon.load(charonConf(d.ikePort(), NO_PFS, c -> c.child(more()), ch -> ch));
         charon.initiate("net", TIMEOUT).orThrow();
         charon.initiateChild("more", TIMEOUT).orThrow();
@@ -302,19 +325,42 @@ class StrongSwanLifecycleTest {
     }
 
     @Test
+    void severalChildrenStartedTogetherByIkeseal() throws Exception {
+        ikesealStartsBoth();
+        SaSpis.Child more = charonChild("more");
+        charon.rekeyChild("more");
+        assertChildKeysAgree(awaitCharonChild("more", c -> c.spiIn() != more.spiIn()));
+        assertEquals(2, daemon.gateway().established().getFirst().children().size());
+    }
+
+    @Test
     void severalChildrenIkesealAddsOne() throws Exception {
+        IkeSaInfo sa = ikesealStartsBoth();
+        SaSpis.Child net = charonChild("net");
+        charon.terminateChild("more", TIMEOUT);
+        awaitTrue(
+                "ikeseal removed the CHILD_SA more",
+                () -> daemon.gateway().established().getFirst().children().size() == 1);
+        daemon.initiateChild(sa.spiI(), "more").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertChildKeysAgree(awaitCharonChild("more", c -> true));
+        SaSpis.Child more = charonChild("more");
+        daemon.rekeyChild(sa.spiI(), more.spiOut()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertChildKeysAgree(awaitCharonChild("more", c -> c.spiIn() != more.spiIn()));
+        assertEquals(net.spiIn(), charonChild("net").spiIn(), "net untouched");
+    }
+
+    /** ikeseal initiates a connection of two children: "more" follows "net" by CREATE_CHILD_SA (§1.3.1). */
+    private IkeSaInfo ikesealStartsBoth() throws Exception {
         charon = charon();
         charon.load(charonConf(null, NO_PFS, c -> c.child(more()), ch -> ch));
-        IkeSaInfo sa = startIkeseal(true, NO_PFS, "", "", secondChild())
+        IkeSaInfo sa = startIkeseal(true, NO_PFS, "", AS_WRITTEN, secondChild())
                 .initiate("charon")
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        daemon.initiateChild(sa.spiI(), "more").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        SaSpis spis = only(charon);
+        SaSpis spis = awaitCharonSa(
+                s -> s.installed("net").size() == 1 && s.installed("more").size() == 1);
         assertChildKeysAgree(spis.installed("net").getFirst());
         assertChildKeysAgree(spis.installed("more").getFirst());
-        charon.rekeyChild("more");
-        SaSpis.Child more = spis.installed("more").getFirst();
-        assertChildKeysAgree(awaitCharonChild("more", c -> c.spiIn() != more.spiIn()));
+        return sa;
     }
 
     /**
@@ -343,7 +389,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void deadPeerCharonKilledIkesealNotices() throws Exception {
-        IkeSaInfo sa = ikesealInitiates(NO_PFS, "  dpd-delay: 2s\n  dpd-action: clear\n", "");
+        IkeSaInfo sa = ikesealInitiates(NO_PFS, "dpd-delay: 2s\ndpd-action: clear\n", AS_WRITTEN);
         long start = System.nanoTime();
         charon.kill();
         events.awaitLivenessFailed(sa.spiI(), DEAD_PEER_BOUND.plusSeconds(1));
@@ -353,23 +399,28 @@ class StrongSwanLifecycleTest {
                 3);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(ms <= DEAD_PEER_BOUND.toMillis() + 1000, "cleared after " + ms + " ms");
+        System.out.println("StrongSwanLifecycleTest: charon killed, ikeseal cleared its SAs after " + ms + " ms (bound "
+                + DEAD_PEER_BOUND.toMillis() + " ms)");
         awaitTrue("its CHILD_SA removed", () -> !installed.removed.isEmpty(), 1);
-        assertEquals(0L, tokenObjects(), "no token objects of the dead peer's SA");
+        awaitTokenObjects(0, "no token objects of the dead peer's SA");
     }
 
     @Test
     void deadPeerIkesealStoppedCharonNotices() throws Exception {
         charon = charon();
-        IkeDaemon d = startIkeseal(false, NO_PFS, "", "");
+        IkeDaemon d = startIkeseal(false, NO_PFS, "", AS_WRITTEN);
         charon.load(charonConf(d.ikePort(), NO_PFS, c -> c.dpdDelay("2s").dpdAction("clear"), ch -> ch));
         charon.initiate("net", TIMEOUT).orThrow();
         only(charon);
+        long start = System.nanoTime();
         d.transport().close(); // silent: no Delete, nothing answered from now on
         // charon retransmits its liveness check with its own timers (CharonOptions.retransmitGiveUp) before clearing
         Duration bound = Duration.ofSeconds(2)
                 .plus(CharonOptions.defaults().retransmitGiveUp())
                 .plusSeconds(2);
         awaitTrue("charon cleared the dead peer's IKE SA", () -> charon.spis().isEmpty(), bound.toSeconds());
+        System.out.println("StrongSwanLifecycleTest: ikeseal silent, charon cleared its SA after "
+                + (System.nanoTime() - start) / 1_000_000 + " ms (bound " + bound.toMillis() + " ms)");
     }
 
     // ---- INITIAL_CONTACT (§2.4) after charon restarts
@@ -377,7 +428,7 @@ class StrongSwanLifecycleTest {
 
     @Test
     void initialContactAfterCharonRestart() throws Exception {
-        IkeSaInfo before = charonInitiates(NO_PFS, "", "");
+        IkeSaInfo before = charonInitiates(NO_PFS, "", AS_WRITTEN);
         charon.kill(); // no Delete: ikeseal still holds the old SA
         assertEquals(1, daemon.gateway().established().size());
         Charon restarted = charon.restart(); // same ports, same configuration, no SAs
@@ -393,15 +444,24 @@ class StrongSwanLifecycleTest {
                         .toList()
                         .equals(List.of(fresh.spiI())));
         assertChildKeysAgree(fresh.installed("net").getFirst());
-        assertEquals(1L, tokenObjects(), "the old SA's SK_d is destroyed");
+        awaitTokenObjects(1, "the old SA's SK_d is destroyed");
     }
 
     // ---- reauthentication (§2.8.3), make before break on ikeseal's side
     // ----------------------------------------------
 
     @Test
-    void reauthByCharon() throws Exception {
-        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", "");
+    void reauthByCharonAsResponder() throws Exception {
+        assertReauthenticatedByCharon(ikesealInitiates(NO_PFS, "", AS_WRITTEN));
+    }
+
+    @Test
+    void reauthByCharonAsInitiator() throws Exception {
+        assertReauthenticatedByCharon(charonInitiates(NO_PFS, "", AS_WRITTEN));
+    }
+
+    /** charon's {@code --rekey --ike --reauth}: a new IKE SA with its CHILD_SA, then the old one deleted. */
+    private void assertReauthenticatedByCharon(IkeSaInfo sa) throws Exception {
         charon.reauthenticate("ikeseal");
         SaSpis again =
                 awaitCharonSa(s -> s.spiI() != sa.spiI() && !s.installed("net").isEmpty());
@@ -414,9 +474,13 @@ class StrongSwanLifecycleTest {
                         .equals(List.of(again.spiI())));
     }
 
+    /**
+     * ikeseal reauthenticates where it can initiate, i.e. its connection names the peer's address (Reauthentication,
+     * RFC 7296 §2.8.3); a responder-only connection leaves it to the peer or the hard limit.
+     */
     @Test
     void reauthByIkeseal() throws Exception {
-        IkeSaInfo sa = charonInitiates(NO_PFS, "", "");
+        IkeSaInfo sa = ikesealInitiates(NO_PFS, "", AS_WRITTEN);
         daemon.reauthenticate(sa.spiI()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertReauthenticated(sa);
     }
@@ -425,7 +489,11 @@ class StrongSwanLifecycleTest {
     void reauthByReauthTimeOnIkeseal() throws Exception {
         charon = charon();
         charon.load(charonConf(null, NO_PFS, c -> c, ch -> ch));
-        IkeSaInfo sa = startIkeseal(true, NO_PFS, "  reauth-time: 5s\n  rand-time: 0s\n", "")
+        IkeSaInfo sa = startIkeseal(
+                        true,
+                        NO_PFS,
+                        "",
+                        ike(new IkeLifetimes(Duration.ZERO, SHORT, Duration.ofSeconds(10), Duration.ZERO)))
                 .initiate("charon")
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertReauthenticated(sa);
@@ -475,19 +543,22 @@ class StrongSwanLifecycleTest {
                 .psk(deployment.psk(), CHARON_ID, ours);
     }
 
-    /** ikeseal initiates to a fresh charon; {@code connExtra}/{@code childExtra} are YAML lines for ikeseal's side. */
-    private IkeSaInfo ikesealInitiates(String esp, String connExtra, String childExtra) throws Exception {
+    /**
+     * ikeseal initiates to a fresh charon; {@code connExtra} are YAML lines for ikeseal's connection, {@code tweak}
+     * changes the loaded configuration (lifetimes shorter than the configuration allows).
+     */
+    private IkeSaInfo ikesealInitiates(String esp, String connExtra, UnaryOperator<ConnectionConfig> tweak)
+            throws Exception {
         charon = charon();
         charon.load(charonConf(null, esp, c -> c, ch -> ch));
-        return startIkeseal(true, esp, connExtra, childExtra)
-                .initiate("charon")
-                .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        return startIkeseal(true, esp, connExtra, tweak).initiate("charon").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
     /** A fresh charon initiates to ikeseal; returns ikeseal's view of the IKE SA. */
-    private IkeSaInfo charonInitiates(String esp, String connExtra, String childExtra) throws Exception {
+    private IkeSaInfo charonInitiates(String esp, String connExtra, UnaryOperator<ConnectionConfig> tweak)
+            throws Exception {
         charon = charon();
-        IkeDaemon d = startIkeseal(false, esp, connExtra, childExtra);
+        IkeDaemon d = startIkeseal(false, esp, connExtra, tweak);
         charon.load(charonConf(d.ikePort(), esp, c -> c, ch -> ch));
         charon.initiate("net", TIMEOUT).orThrow();
         awaitTrue(
@@ -502,12 +573,13 @@ class StrongSwanLifecycleTest {
         var _ = daemon.initiate("charon").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     }
 
-    private IkeDaemon startIkeseal(boolean initiator, String esp, String connExtra, String childExtra)
-            throws Exception {
-        return startIkeseal(initiator, esp, connExtra, childExtra, "");
+    private IkeDaemon startIkeseal(
+            boolean initiator, String esp, String connExtra, UnaryOperator<ConnectionConfig> tweak) throws Exception {
+        return startIkeseal(initiator, esp, connExtra, tweak, "");
     }
 
-    private IkeDaemon startIkeseal(boolean initiator, String esp, String connExtra, String childExtra, String more)
+    private IkeDaemon startIkeseal(
+            boolean initiator, String esp, String connExtra, UnaryOperator<ConnectionConfig> tweak, String more)
             throws Exception {
         String yaml = """
                 listen: [127.0.0.1]
@@ -522,19 +594,30 @@ class StrongSwanLifecycleTest {
                 %s    children:
                       - name: net
                         esp-proposals: [%s]
-                %s%s""".formatted(
+                %s""".formatted(
                         initiator
                                 ? "    remote-address: 127.0.0.1\n    remote-port: " + charon.ikePort() + "\n"
                                 : "    remote-address: any\n",
                         initiator ? TestDeployment.BRANCH : TestDeployment.GATEWAY,
                         CHARON_ID,
-                        connExtra.indent(2),
+                        connExtra.indent(4),
                         esp,
-                        childExtra,
                         more);
         Path cfg = deployment.writeConfig(initiator ? "lifecycle-i" : "lifecycle-r", "audit.log", yaml);
+        IkesealConfig loaded = IkesealConfig.load(cfg);
+        IkesealConfig config = new IkesealConfig(
+                loaded.file(),
+                loaded.audit(),
+                loaded.tokens(),
+                loaded.identities(),
+                loaded.psks(),
+                loaded.listen(),
+                loaded.ike(),
+                loaded.trust(),
+                loaded.connections().stream().map(tweak).toList());
+        baseline = liveObjects();
         daemon = IkeDaemon.start(
-                IkesealConfig.load(cfg),
+                config,
                 tokens,
                 IkeDaemon.Options.defaults()
                         .withPorts(0, 0)
@@ -542,6 +625,55 @@ class StrongSwanLifecycleTest {
                         .withEvents(events)
                         .withSettings(FAST));
         return daemon;
+    }
+
+    /** The configuration as written. */
+    private static final UnaryOperator<ConnectionConfig> AS_WRITTEN = UnaryOperator.identity();
+
+    /**
+     * IKE SA lifetimes below the configuration's minimum of a minute, so that a renewal happens within the test: set on
+     * the loaded configuration, out of reach of a configuration file.
+     */
+    private static UnaryOperator<ConnectionConfig> ike(IkeLifetimes l) {
+        return c -> new ConnectionConfig(
+                c.name(),
+                c.localAddress(),
+                c.remote(),
+                c.localId(),
+                c.remoteId(),
+                c.localAuth(),
+                c.remoteAuth(),
+                c.identity(),
+                c.psk(),
+                c.proposals(),
+                l,
+                c.liveness(),
+                c.initiate(),
+                c.children());
+    }
+
+    /** CHILD_SA lifetimes of child "net" below the configuration's minimum, as {@link #ike}. */
+    private static UnaryOperator<ConnectionConfig> child(ChildLifetimes l) {
+        return c -> new ConnectionConfig(
+                c.name(),
+                c.localAddress(),
+                c.remote(),
+                c.localId(),
+                c.remoteId(),
+                c.localAuth(),
+                c.remoteAuth(),
+                c.identity(),
+                c.psk(),
+                c.proposals(),
+                c.lifetimes(),
+                c.liveness(),
+                c.initiate(),
+                c.children().stream()
+                        .map(ch -> ch.name().equals("net")
+                                ? new ChildConfig(
+                                        ch.name(), ch.localTs(), ch.remoteTs(), ch.espProposals(), ch.mode(), l)
+                                : ch)
+                        .toList());
     }
 
     /** The CHILD_SA with charon's inbound SPI {@code c.spiIn()}: keys equal to what ikeseal installed. */
@@ -564,8 +696,18 @@ class StrongSwanLifecycleTest {
         return charon.keys().child(spi);
     }
 
+    /** The SA closes on its own executor: its token objects go right after it left the established list. */
+    private void awaitTokenObjects(long expected, String what) {
+        awaitTrue(what + ": " + expected + " token object(s)", () -> tokenObjects() == expected, 3);
+    }
+
+    /** The token objects this test's daemon holds now. */
     private long tokenObjects() {
-        return daemon.liveTokenObjects().getOrDefault("hsm", -1L);
+        return liveObjects() - baseline;
+    }
+
+    private static long liveObjects() {
+        return tokens.liveObjects().getOrDefault("hsm", 0L);
     }
 
     private static SaSpis only(Charon c) {
