@@ -109,6 +109,11 @@ final class BenchDaemons implements AutoCloseable {
         return branch;
     }
 
+    /** Time in token calls of both daemons so far, in microseconds (they share the tokens and the audit sink). */
+    long tokenMicros() {
+        return tokens.tokenTime().totalMicros();
+    }
+
     /** The branch office's connection the handshakes initiate. */
     ConnectionConfig connection() {
         return connection;
