@@ -210,25 +210,30 @@ final class BenchSasCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits until both daemons hold the same IKE SAs and no more SPIs, none lingering: the old SAs of a rekey phase
-     * are closed and their SPIs released (bounded by the closed-SA linger and 60 s). Reports SAs lost on the way.
+     * Waits until neither daemon holds an SPI beyond its live IKE SAs: the old SAs of a rekey phase are closed and
+     * their SPIs released (bounded by the closed-SA linger and 60 s). Reports SAs lost on the way: a rekey that
+     * failed ends its SA at that end, without a Delete the peer would hear of.
      */
     private void settled(PrintWriter out, BenchDaemons pair) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + count / 100);
         IkeDaemon[] ends = {pair.branch(), pair.gateway()};
         while (Arrays.stream(ends)
-                        .anyMatch(d -> d.gateway().liveSas() != d.gateway().registeredSpis())
-                || pair.branch().gateway().liveSas() != pair.gateway().gateway().liveSas()) {
+                .anyMatch(d -> d.gateway().liveSas() != d.gateway().registeredSpis())) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("old SAs left after the rekeys: branch "
-                        + pair.branch().gateway().registeredSpis() + ", gateway "
-                        + pair.gateway().gateway().registeredSpis() + " SPIs for " + count + " SAs");
+                out.printf(
+                        "    (SPIs still registered: branch office %d for %d IKE SAs, gateway %d for %d)%n",
+                        pair.branch().gateway().registeredSpis(),
+                        pair.branch().gateway().liveSas(),
+                        pair.gateway().gateway().registeredSpis(),
+                        pair.gateway().gateway().liveSas());
+                break;
             }
             Thread.sleep(50);
         }
-        int up = pair.branch().gateway().liveSas();
-        if (up != count) {
-            out.printf("    (%d of %d IKE SAs left: the others ended with a failed rekey)%n", up, count);
+        int br = pair.branch().gateway().liveSas();
+        int gw = pair.gateway().gateway().liveSas();
+        if (br != count || gw != count) {
+            out.printf("    (IKE SAs left of %d: branch office %d, gateway %d)%n", count, br, gw);
         }
     }
 
@@ -247,6 +252,8 @@ final class BenchSasCommand implements Callable<Integer> {
     private void deleteAll(BenchDaemons pair) throws InterruptedException {
         Duration bound = Duration.ofSeconds(60 + count / 100);
         pair.branch().gateway().deleteAll("bench done", bound);
+        // what the gateway still has: SAs a failed rekey ended at the branch office's end only
+        pair.gateway().gateway().deleteAll("bench done", Duration.ofSeconds(10));
         long deadline = System.nanoTime() + bound.toNanos();
         while (!gone(pair.branch()) || !gone(pair.gateway())) {
             if (System.nanoTime() > deadline) {
