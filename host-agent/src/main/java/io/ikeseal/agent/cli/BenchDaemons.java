@@ -86,8 +86,14 @@ final class BenchDaemons implements AutoCloseable {
             tokens = new TokenSet(gwConfig);
             IkeDaemon.Options options =
                     IkeDaemon.Options.defaults().withPorts(0, 0).withInstaller(NOWHERE);
-            gateway = IkeDaemon.start(gwConfig, tokens, options.withSettings(oneHost(gwConfig, inFlight)));
-            IkeDaemon branch = IkeDaemon.start(toPort(brConfig, conn, gateway.ikePort()), tokens, options);
+            gateway = IkeDaemon.start(
+                    gwConfig,
+                    tokens,
+                    options.withSettings(oneHost(gwConfig, inFlight).withClosedLinger(LINGER)));
+            IkeDaemon branch = IkeDaemon.start(
+                    toPort(brConfig, conn, gateway.ikePort()),
+                    tokens,
+                    options.withSettings(brConfig.ike().exchange().withClosedLinger(LINGER)));
             return new BenchDaemons(before, tokens, gateway, branch, conn);
         } catch (Exception | Error e) {
             if (gateway != null) {
@@ -107,6 +113,11 @@ final class BenchDaemons implements AutoCloseable {
 
     IkeDaemon branch() {
         return branch;
+    }
+
+    /** Time in token calls of both daemons so far, in microseconds (they share the tokens and the audit sink). */
+    long tokenMicros() {
+        return tokens.tokenTime().totalMicros();
     }
 
     /** The branch office's connection the handshakes initiate. */
@@ -175,6 +186,12 @@ final class BenchDaemons implements AutoCloseable {
             restore(logLevel);
         }
     }
+
+    /**
+     * How long a closed SA answers a retransmitted last request: on loopback nothing is lost, and the bench waits
+     * for every SA to be gone, so the production 30 s would only be waiting.
+     */
+    private static final java.time.Duration LINGER = java.time.Duration.ofSeconds(1);
 
     /**
      * The gateway's settings with its per-address and per-prefix admission limits opened to the global one: here one

@@ -5,11 +5,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,9 +41,12 @@ import io.ikeseal.agent.daemon.IkeDaemon;
                     + "the demo deployment in DIR (ikeseal setup-demo DIR), and report the heap they retain after "
                     + "garbage collection, per SA pair (both ends run in this process) and per IKE SA + CHILD_SA "
                     + "(one end), the live SunPKCS11 session objects, and the classes that grew most.",
-            "Then the initiator drops its SAs without Delete (what is left is the responder's share, reported "
-                    + "per role), the responder deletes its own unanswered, and what is left above the starting "
-                    + "baseline is reported (a leak check), once "
+            "Then rekey every IKE SA once and then every CHILD_SA once, each at a uniformly random moment within "
+                    + "--rekey-window (jitter that spreads the token load), the ends taking turns as initiator, and "
+                    + "report the time until all were done, p50/p99 latency, failures, the token time, and the heap "
+                    + "and live token objects per SA after them. With --no-rekeys the gateway stays the responder of "
+                    + "every SA: the initiator then drops its SAs without Delete and the responder's share is reported.",
+            "Then delete every SA and report what is left above the starting baseline (a leak check), once "
                     + "SunPKCS11's cleaner has destroyed the collected keys' token objects. 50000 SAs need about 1 GiB "
                     + "of heap (JAVA_TOOL_OPTIONS=-Xmx... sets it)."
         })
@@ -80,6 +85,17 @@ final class BenchSasCommand implements Callable<Integer> {
     int classes;
 
     @Option(
+            names = "--rekey-window",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            paramLabel = "W",
+            description = "Each rekey starts at a uniformly random moment within W (default 60s).")
+    Duration rekeyWindow;
+
+    @Option(names = "--no-rekeys", description = "Skip the rekey phase.")
+    boolean noRekeys;
+
+    @Option(
             names = "--audit-log",
             paramLabel = "FILE",
             description = "Write the benchmark's audit records here instead of the gateway's audit log.")
@@ -107,65 +123,161 @@ final class BenchSasCommand implements Callable<Integer> {
             pair.establish(WARMUP, inFlight);
             deleteAll(pair);
             HeapState baseline = afterCleaner(0); // the warm-up SAs' token objects gone too
+            Map<String, Long> baselineObjects = pair.branch().liveTokenObjects();
             long t0 = System.nanoTime();
             pair.establish(count, inFlight);
             double seconds = (System.nanoTime() - t0) / 1e9;
             // The handshakes' ephemeral keys wait for SunPKCS11's cleaner: state of no SA, so not counted.
             HeapState established = afterCleaner(baseline.instances(PKCS11_SESSION) + 2L * count);
-            withSasUp(pair);
-            // Per role: the initiator forgets its SAs as a crash would (no Delete), and what is left above the
-            // baseline is the responder's share.
-            pair.branch().gateway().dropAll("bench: the initiator's share measured");
-            awaitGone(pair.branch());
-            HeapState responderOnly = afterCleaner(baseline.instances(PKCS11_SESSION) + count);
-            // The responder's Delete requests go unanswered: it closes its SAs once they were sent for a while.
-            pair.gateway().gateway().deleteAll("bench done", Duration.ofSeconds(5));
-            awaitGone(pair.gateway());
-            HeapState after = afterCleaner(baseline.instances(PKCS11_SESSION));
+            Map<String, Long> objectsUp = pair.branch().liveTokenObjects();
             out.printf(
                     "bench sas: %d IKE SA + CHILD_SA ikeseal <-> ikeseal on %s, %d in flight; both ends in this JVM%n",
                     count, pair.connection().localAddress().getHostAddress(), inFlight);
             out.printf("  established in %.1f s (%.1f SAs/s)%n", seconds, count / seconds);
-            out.printf(
-                    "  heap used after GC: baseline %s, with the SAs %s, after deleting them %s%n",
-                    mib(baseline.used()), mib(established.used()), mib(after.used()));
             double perPair = (established.used() - baseline.used()) / (double) count;
-            double responder = (responderOnly.used() - baseline.used()) / (double) count;
+            out.printf(
+                    "  heap used after GC: baseline %s, with the SAs %s%n",
+                    mib(baseline.used()), mib(established.used()));
             out.printf(
                     "  retained per SA pair (both ends): %.0f B; per IKE SA + CHILD_SA (one end): %.0f B = %.2f KiB%n",
                     perPair, perPair / 2, perPair / 2 / 1024);
             out.printf(
-                    "  per IKE SA + CHILD_SA by role: responder %.0f B = %.2f KiB, initiator %.0f B = %.2f KiB%n",
-                    responder, responder / 1024, perPair - responder, (perPair - responder) / 1024);
+                    "  live token object handles per IKE SA + CHILD_SA (one end): %s%n",
+                    perSa(baselineObjects, objectsUp));
+            out.flush();
+            printLargest(out, "classes that grew most, per IKE SA + CHILD_SA (one end)", baseline, established, 2.0);
+            HeapState up = established;
+            if (noRekeys) {
+                byRole(out, pair, baseline, perPair);
+            } else {
+                up = rekeyPhase(out, pair, baseline, baselineObjects);
+                deleteAll(pair);
+            }
+            HeapState after = afterCleaner(baseline.instances(PKCS11_SESSION));
             out.printf(
                     "  live PKCS#11 session objects (%s): %d at baseline, %d with the SAs, %d after deleting%n",
                     PKCS11_SESSION,
                     baseline.instances(PKCS11_SESSION),
-                    established.instances(PKCS11_SESSION),
+                    up.instances(PKCS11_SESSION),
                     after.instances(PKCS11_SESSION));
             out.printf(
-                    "  left above baseline after deleting all SAs: %s (%.0f B per SA pair)%n",
-                    mib(after.used() - baseline.used()), (after.used() - baseline.used()) / (double) count);
-            printLargest(out, "classes that grew most, per IKE SA + CHILD_SA (one end)", baseline, established, 2.0);
-            printLargest(out, "classes that grew most, per responder IKE SA + CHILD_SA", baseline, responderOnly, 1.0);
+                    "  left above baseline after deleting all SAs: %s (%.0f B per SA pair); token object handles %s%n",
+                    mib(after.used() - baseline.used()),
+                    (after.used() - baseline.used()) / (double) count,
+                    pair.branch().liveTokenObjects());
             printLargest(out, "classes left above baseline after deleting, per SA pair", baseline, after, 1.0);
         }
         return ExitCode.OK;
     }
 
     /**
-     * With all SAs established and measured, before they are deleted: the place for further phases on the same SAs
-     * (rekeying them all, counting the tokens' objects) whose effect the leak check then covers.
+     * With all SAs established and measured, before they are deleted: every IKE SA rekeyed once, then every CHILD_SA,
+     * within the window; the heap and token objects once every old SA is gone. The leak check after it covers them.
      */
-    @SuppressWarnings("UnusedVariable") // the daemons are what those phases will work on
-    private void withSasUp(BenchDaemons pair) {
-        // nothing yet
+    private HeapState rekeyPhase(PrintWriter out, BenchDaemons pair, HeapState baseline, Map<String, Long> objects0)
+            throws Exception {
+        BenchRekeys rekeys = new BenchRekeys(pair, rekeyWindow);
+        out.printf(
+                "  rekeys, each at a uniformly random moment within %d s, the ends taking turns as initiator:%n",
+                rekeyWindow.toSeconds());
+        out.flush();
+        print(out, rekeys.ikeSas());
+        settled(out, pair);
+        print(out, rekeys.childSas());
+        settled(out, pair);
+        HeapState h = afterCleaner(0);
+        double perPair = (h.used() - baseline.used()) / (double) count;
+        out.printf(
+                "  after the rekeys: heap used after GC %s; per IKE SA + CHILD_SA (one end): %.0f B = %.2f KiB;"
+                        + " live token object handles per IKE SA + CHILD_SA (one end): %s%n",
+                mib(h.used()),
+                perPair / 2,
+                perPair / 2 / 1024,
+                perSa(objects0, pair.branch().liveTokenObjects()));
+        return h;
+    }
+
+    private static void print(PrintWriter out, BenchRekeys.Phase p) {
+        long[] l = p.latencies();
+        out.printf(
+                "    %d %s: all done after %.1f s (%.1f/s); latency p50 %.1f ms, p99 %.1f ms; %d failed%s;"
+                        + " token time %.1f s (%.2f ms per rekey, both ends)%n",
+                p.count(),
+                p.what(),
+                p.allDoneSeconds(),
+                p.count() / p.allDoneSeconds(),
+                l.length == 0 ? 0 : BenchHandshakeCommand.percentile(l, 0.5) / 1e6,
+                l.length == 0 ? 0 : BenchHandshakeCommand.percentile(l, 0.99) / 1e6,
+                p.failures(),
+                p.failuresByReason() == null ? "" : " " + p.failuresByReason(),
+                p.tokenMicros() / 1e6,
+                p.tokenMicros() / 1e3 / Math.max(1, p.count()));
+        out.flush();
+    }
+
+    /**
+     * Waits until neither daemon holds an SPI beyond its live IKE SAs: the old SAs of a rekey phase are closed and
+     * their SPIs released (bounded by the closed-SA linger and 60 s). Reports SAs lost on the way: a rekey that
+     * failed ends its SA at that end, without a Delete the peer would hear of.
+     */
+    private void settled(PrintWriter out, BenchDaemons pair) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + count / 100);
+        IkeDaemon[] ends = {pair.branch(), pair.gateway()};
+        while (Arrays.stream(ends)
+                .anyMatch(d -> d.gateway().liveSas() != d.gateway().registeredSpis())) {
+            if (System.nanoTime() > deadline) {
+                out.printf(
+                        "    (SPIs still registered: branch office %d for %d IKE SAs, gateway %d for %d)%n",
+                        pair.branch().gateway().registeredSpis(),
+                        pair.branch().gateway().liveSas(),
+                        pair.gateway().gateway().registeredSpis(),
+                        pair.gateway().gateway().liveSas());
+                break;
+            }
+            Thread.sleep(50);
+        }
+        int br = pair.branch().gateway().liveSas();
+        int gw = pair.gateway().gateway().liveSas();
+        if (br != count || gw != count) {
+            out.printf("    (IKE SAs left of %d: branch office %d, gateway %d)%n", count, br, gw);
+        }
+    }
+
+    /** Per token, the handles above {@code from} per IKE SA + CHILD_SA of one end (both ends share the tokens). */
+    private String perSa(Map<String, Long> from, Map<String, Long> to) {
+        StringBuilder b = new StringBuilder();
+        for (var e : new java.util.TreeMap<>(to).entrySet()) {
+            long d = e.getValue() - from.getOrDefault(e.getKey(), 0L);
+            b.append(b.isEmpty() ? "" : ", ")
+                    .append(String.format(java.util.Locale.ROOT, "%s %.3f", e.getKey(), d / 2.0 / count));
+        }
+        return b.toString();
     }
 
     /** Deletes every SA from the branch office's end and waits until neither daemon keeps one. */
     private void deleteAll(BenchDaemons pair) throws InterruptedException {
         pair.branch().gateway().deleteAll("bench done", bound());
+        // what the gateway still has: SAs a failed rekey ended at the branch office's end only
+        pair.gateway().gateway().deleteAll("bench done", Duration.ofSeconds(10));
         awaitGone(pair.branch());
+        awaitGone(pair.gateway());
+    }
+
+    /**
+     * The responder's share (--no-rekeys, so the gateway answered every SA): the initiator forgets its SAs as a
+     * crash would (no Delete), and what is left above the baseline is the responder's; then the responder deletes
+     * its own, unanswered, and closes them once the Deletes were sent for a while.
+     */
+    private void byRole(PrintWriter out, BenchDaemons pair, HeapState baseline, double perPair) throws Exception {
+        pair.branch().gateway().dropAll("bench: the initiator's share measured");
+        awaitGone(pair.branch());
+        HeapState responderOnly = afterCleaner(baseline.instances(PKCS11_SESSION) + count);
+        double responder = (responderOnly.used() - baseline.used()) / (double) count;
+        out.printf(
+                "  per IKE SA + CHILD_SA by role: responder %.0f B = %.2f KiB, initiator %.0f B = %.2f KiB%n",
+                responder, responder / 1024, perPair - responder, (perPair - responder) / 1024);
+        printLargest(out, "classes that grew most, per responder IKE SA + CHILD_SA", baseline, responderOnly, 1.0);
+        pair.gateway().gateway().deleteAll("bench done", Duration.ofSeconds(5));
         awaitGone(pair.gateway());
     }
 

@@ -36,7 +36,8 @@ class BenchSasCommandTest {
 
     @Test
     void reportsTheRetainedHeapPerSaAndWhatIsLeftAfterDeletingThem() {
-        Cli.Result r = Cli.run("bench", "sas", "--dir", dir.toString(), "--count", "8", "--in-flight", "2");
+        Cli.Result r =
+                Cli.run("bench", "sas", "--dir", dir.toString(), "--count", "8", "--in-flight", "2", "--no-rekeys");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(
                 r.out()
@@ -60,6 +61,19 @@ class BenchSasCommandTest {
                 r.out());
         assertTrue(r.out().matches("(?s).*\n  left above baseline after deleting all SAs: .*"), r.out());
         assertTrue(r.out().contains("  classes that grew most, per IKE SA + CHILD_SA (one end):\n"), r.out());
+    }
+
+    @Test
+    void rekeysEveryIkeSaAndEveryChildSaOnceWithinTheWindow() {
+        Cli.Result r = Cli.run(
+                "bench", "sas", "--dir", dir.toString(), "--count", "4", "--in-flight", "2", "--rekey-window", "1s");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("  rekeys, each at a uniformly random moment within 1 s"), r.out());
+        assertTrue(r.out().matches("(?s).*\n    4 IKE SA rekeys: all done after .*; 0 failed; token time .*"), r.out());
+        assertTrue(
+                r.out().matches("(?s).*\n    4 CHILD_SA rekeys: all done after .*; 0 failed; token time .*"), r.out());
+        assertTrue(r.out().matches("(?s).*\n  after the rekeys: heap used after GC .*"), r.out());
+        assertTrue(r.out().matches("(?s).*token object handles \\{hsm=0, smartcard=0}.*"), r.out());
     }
 
     @Test

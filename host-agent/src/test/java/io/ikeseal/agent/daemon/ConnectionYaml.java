@@ -30,6 +30,10 @@ final class ConnectionYaml {
     private final List<String> ike = new ArrayList<>();
     /** Further keys of the connection, e.g. "dpd-delay: 1s". */
     private final List<String> more = new ArrayList<>();
+    /** Further children after "net" (same mode). */
+    private final List<Child> children = new ArrayList<>();
+
+    private record Child(String name, List<String> localTs, List<String> remoteTs, List<String> esp) {}
 
     private ConnectionYaml(
             String name, String address, String remote, int port, String localId, String remoteId, String identity) {
@@ -143,6 +147,15 @@ final class ConnectionYaml {
         return this;
     }
 
+    /**
+     * One more child after "net", {@code name} with its own selectors (a responder picks the child by them) and ESP
+     * proposals {@code esp} (e.g. one with PFS).
+     */
+    ConnectionYaml child(String childName, String local, String peer, String... esp) {
+        children.add(new Child(childName, List.of(local), List.of(peer), List.of(esp)));
+        return this;
+    }
+
     /** Adds a line to the {@code ike:} section, e.g. "cookie-threshold: 0". */
     ConnectionYaml ike(String line) {
         ike.add(line);
@@ -169,13 +182,19 @@ final class ConnectionYaml {
         key(b, c, "psk", psk);
         key(b, c, "proposals", list(proposals));
         more.forEach(l -> b.append(c).append(l).append('\n'));
-        b.append(c).append("children:\n").append(c).append("  - name: net\n");
-        String ch = c + "    ";
-        key(b, ch, "local-ts", localTs == null ? null : list(localTs));
-        key(b, ch, "remote-ts", remoteTs == null ? null : list(remoteTs));
-        key(b, ch, "esp-proposals", list(esp));
-        key(b, ch, "mode", mode);
+        b.append(c).append("children:\n");
+        child(b, c, new Child("net", localTs, remoteTs, esp));
+        children.forEach(x -> child(b, c, x));
         return b.toString();
+    }
+
+    private void child(StringBuilder b, String c, Child x) {
+        b.append(c).append("  - name: ").append(x.name()).append('\n');
+        String ch = c + "    ";
+        key(b, ch, "local-ts", x.localTs() == null ? null : list(x.localTs()));
+        key(b, ch, "remote-ts", x.remoteTs() == null ? null : list(x.remoteTs()));
+        key(b, ch, "esp-proposals", list(x.esp()));
+        key(b, ch, "mode", mode);
     }
 
     private static void key(StringBuilder b, String indent, String key, String value) {

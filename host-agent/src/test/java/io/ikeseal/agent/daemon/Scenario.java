@@ -35,6 +35,7 @@ import io.ikeseal.agent.sa.ChildSaKeys;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.RecordingInstaller;
+import io.ikeseal.agent.sa.SaEvents;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.testhsm.TestCa;
@@ -68,24 +69,39 @@ final class Scenario implements BeforeAllCallback {
     }
 
     /** The deployment and its tokens, created on first use and closed when the whole test run ends. */
-    private record Shared(Path dir, TestDeployment deployment, TokenSet tokens, Path auditLog)
+    private record Shared(Path dir, TestDeployment deployment, TokenSet tokens, Path auditDir, Path auditLog)
             implements ExtensionContext.Store.CloseableResource {
         static Shared create() {
             try {
                 Path dir = Files.createTempDirectory("ikeseal-scenarios");
                 TestDeployment d = TestDeployment.create(dir);
                 TestCa.create("CN=a CA that issued nothing here,O=elsewhere").writePem(dir.resolve(OTHER_CA));
-                Path base = d.writeConfig("shared", "shared-audit.log", "");
+                Path auditDir = auditDir(dir);
+                Path base = d.writeConfig(
+                        "shared", auditDir.resolve("shared-audit.log").toString(), "");
                 IkesealConfig config = IkesealConfig.load(base);
                 TokenSet tokens = new TokenSet(config);
                 Token hsm = tokens.open(config.token("hsm").orElseThrow());
                 byte[] other = new byte[32];
                 new SecureRandom().nextBytes(other);
                 Token.await(PresharedKeys.importPsk(hsm, OTHER_PSK, other, true));
-                return new Shared(dir, d, tokens, config.audit().log());
+                return new Shared(dir, d, tokens, auditDir, config.audit().log());
             } catch (Exception e) {
                 throw new IllegalStateException("scenario deployment: " + e, e);
             }
+        }
+
+        /**
+         * Where the run's audit log goes: on tmpfs (/dev/shm) where there is one. Each token call waits for the log's
+         * fsync (group commit, docs/tokens.md); exchanges run one after another cannot share one, so a test of
+         * thousands of them (LifecycleLeakTest) would measure this disk's fsync, several per rekey, not the daemons.
+         * The log's durability has tests of its own (hsm-provider's audit tests, AuditDiskFullTest).
+         */
+        private static Path auditDir(Path dir) throws IOException {
+            Path shm = Path.of("/dev/shm");
+            return Files.isDirectory(shm) && Files.isWritable(shm)
+                    ? Files.createTempDirectory(shm, "ikeseal-scenario-audit")
+                    : dir;
         }
 
         @Override
@@ -94,9 +110,11 @@ final class Scenario implements BeforeAllCallback {
                 tokens.close();
             } finally {
                 deployment.close();
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder())
-                            .forEach(p -> p.toFile().delete());
+                for (Path d : List.of(auditDir, dir)) {
+                    try (Stream<Path> files = Files.walk(d)) {
+                        files.sorted(Comparator.reverseOrder())
+                                .forEach(p -> p.toFile().delete());
+                    }
                 }
             }
         }
@@ -127,15 +145,7 @@ final class Scenario implements BeforeAllCallback {
      */
     Side start(String name, List<String> trust, ConnectionYaml yaml, UnaryOperator<ExchangeSettings> settings)
             throws IOException {
-        String file = name + "-" + DAEMONS.incrementAndGet();
-        Path cfg = shared.dir().resolve(file + ".yaml");
-        // The audit log named here is never opened: the shared TokenSet already writes its own.
-        Files.writeString(
-                cfg,
-                shared.deployment().tokenSections(file + "-audit.log", List.of(TestDeployment.PSK, OTHER_PSK), trust)
-                        + yaml.yaml(),
-                StandardCharsets.UTF_8);
-        IkesealConfig config = IkesealConfig.load(cfg);
+        IkesealConfig config = config(name, trust, yaml);
         EventRecorder events = new EventRecorder();
         RecordingInstaller installer = new RecordingInstaller();
         CapturingInstaller keys = new CapturingInstaller();
@@ -161,6 +171,41 @@ final class Scenario implements BeforeAllCallback {
                         .withEvents(events)
                         .withSettings(settings.apply(config.ike().exchange())));
         return new Side(name, d, events, installer, keys);
+    }
+
+    /**
+     * A daemon on {@code yaml} (trusting ca.pem) that reports to {@code installer} and {@code events} only: nothing
+     * of a {@link Side} keeps its SAs, for tests that run thousands of exchanges and measure the heap.
+     */
+    IkeDaemon startBare(
+            String name,
+            ConnectionYaml yaml,
+            UnaryOperator<ExchangeSettings> settings,
+            ChildSaInstaller installer,
+            SaEvents events)
+            throws IOException {
+        IkesealConfig config = config(name, List.of("ca.pem"), yaml);
+        return IkeDaemon.start(
+                config,
+                shared.tokens(),
+                IkeDaemon.Options.defaults()
+                        .withPorts(0, 0)
+                        .withInstaller(installer)
+                        .withEvents(events)
+                        .withSettings(settings.apply(config.ike().exchange())));
+    }
+
+    /** The configuration of daemon {@code name}: the deployment's token sections, {@code trust} and {@code yaml}. */
+    private IkesealConfig config(String name, List<String> trust, ConnectionYaml yaml) throws IOException {
+        String file = name + "-" + DAEMONS.incrementAndGet();
+        Path cfg = shared.dir().resolve(file + ".yaml");
+        // The audit log named here is never opened: the shared TokenSet already writes its own.
+        Files.writeString(
+                cfg,
+                shared.deployment().tokenSections(file + "-audit.log", List.of(TestDeployment.PSK, OTHER_PSK), trust)
+                        + yaml.yaml(),
+                StandardCharsets.UTF_8);
+        return IkesealConfig.load(cfg);
     }
 
     /** The records of the shared audit log for the IKE SA with initiator SPI {@code spiI}, both ends, in order. */
