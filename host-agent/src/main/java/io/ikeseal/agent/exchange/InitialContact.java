@@ -24,18 +24,30 @@ final class InitialContact {
 
     private InitialContact() {}
 
-    /** Initiator, IKE_AUTH request: the notification when no other established SA has our identities. */
+    /**
+     * Initiator, IKE_AUTH request: the notification when no other established SA has our identities and no other SA
+     * of this connection is being set up (SAs started together would otherwise each claim to be the first).
+     */
     static Optional<NotifyPayload> forRequest(IkeSa sa) {
         var c = sa.connection().config();
         String local = c.localId().toString();
         IkeIdentity remote = c.remoteId();
         boolean other = sa.shared().live().all().stream()
                 .filter(o -> o != sa)
-                .map(o -> sa.shared().live().pairOf(o))
-                .anyMatch(p -> p != null
-                        && p.local().equals(local)
-                        && (remote == null || p.peer().equals(remote.toString())));
+                .anyMatch(
+                        o -> sameConnection(o, sa) || matches(sa.shared().live().pairOf(o), local, remote));
         return other ? Optional.empty() : Optional.of(NotifyPayload.of(NotifyType.INITIAL_CONTACT));
+    }
+
+    private static boolean sameConnection(IkeSa o, IkeSa sa) {
+        return o.connection() != null
+                && o.connection().name().equals(sa.connection().name());
+    }
+
+    private static boolean matches(LiveIkeSas.IdentityPair p, String local, IkeIdentity remote) {
+        return p != null
+                && p.local().equals(local)
+                && (remote == null || p.peer().equals(remote.toString()));
     }
 
     /** The identity pair of an SA whose peer just authenticated. */
@@ -49,7 +61,7 @@ final class InitialContact {
         if (m.notification(NotifyType.INITIAL_CONTACT).isEmpty()) {
             return;
         }
-        List<IkeSa> older = sa.shared().live().others(sa, pair(sa));
+        List<IkeSa> older = sa.shared().live().olderThan(sa, pair(sa));
         if (!older.isEmpty()) {
             LOG.info(
                     "{}: INITIAL_CONTACT from {}: closing {} older IKE SA(s)",

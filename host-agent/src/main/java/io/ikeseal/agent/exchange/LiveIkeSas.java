@@ -3,9 +3,9 @@ package io.ikeseal.agent.exchange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The IKE SAs of one gateway that have not closed yet, whatever their state: those we initiate, those peers start,
@@ -13,7 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * (§2.4, older SAs of the same identities), orderly shutdown. Thread-safe; each SA's own state is read on its executor.
  */
 final class LiveIkeSas {
-    private final Set<IkeSa> live = ConcurrentHashMap.newKeySet();
+    /** Each live SA with the order it was created in (INITIAL_CONTACT closes only SAs older than its own). */
+    private final Map<IkeSa, Long> live = new ConcurrentHashMap<>();
+
+    private final AtomicLong created = new AtomicLong();
     /** Established SAs by identity pair (local ID, authenticated peer ID), written on each SA's executor. */
     private final Map<IkeSa, IdentityPair> identities = new ConcurrentHashMap<>();
 
@@ -24,7 +27,7 @@ final class LiveIkeSas {
 
     /** Tracks {@code sa} until it closes. */
     void track(IkeSa sa) {
-        live.add(sa);
+        live.put(sa, created.incrementAndGet());
         sa.onClose(() -> {
             live.remove(sa);
             identities.remove(sa);
@@ -41,15 +44,21 @@ final class LiveIkeSas {
 
     /** {@code sa} is established between these identities. */
     void authenticated(IkeSa sa, IdentityPair pair) {
-        if (live.contains(sa)) {
+        if (live.containsKey(sa)) {
             identities.put(sa, pair);
         }
     }
 
-    /** The established SAs other than {@code self} between {@code pair}'s identities. */
-    List<IkeSa> others(IkeSa self, IdentityPair pair) {
+    /**
+     * The established SAs between {@code pair}'s identities created before {@code self}: a peer that starts several
+     * SAs at once sends INITIAL_CONTACT on the first, which must not close the others it made together with it.
+     */
+    List<IkeSa> olderThan(IkeSa self, IdentityPair pair) {
+        long mine = live.getOrDefault(self, Long.MAX_VALUE);
         return identities.entrySet().stream()
-                .filter(e -> e.getKey() != self && e.getValue().equals(pair))
+                .filter(e -> e.getKey() != self
+                        && e.getValue().equals(pair)
+                        && live.getOrDefault(e.getKey(), Long.MAX_VALUE) < mine)
                 .map(Map.Entry::getKey)
                 .toList();
     }
@@ -67,12 +76,12 @@ final class LiveIkeSas {
 
     /** A snapshot. */
     List<IkeSa> all() {
-        return List.copyOf(live);
+        return List.copyOf(live.keySet());
     }
 
     /** The live SA with initiator SPI {@code spiI}. */
     Optional<IkeSa> withInitiatorSpi(long spiI) {
-        return live.stream().filter(s -> s.spiI() == spiI).findFirst();
+        return live.keySet().stream().filter(s -> s.spiI() == spiI).findFirst();
     }
 
     int size() {

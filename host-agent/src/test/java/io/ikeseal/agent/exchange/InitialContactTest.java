@@ -44,6 +44,25 @@ class InitialContactTest {
     }
 
     @Test
+    void sasStartedTogetherAllStay() throws Exception {
+        LivePair p = pair();
+        // Started before either is established: only the first may claim to be the first contact, and the
+        // responder closes only SAs created before the one that carries it.
+        var a = p.initiate(p.initiator);
+        var b = p.initiate(p.initiator);
+        var c = p.initiate(p.initiator);
+        IkeSaInfo first = get(a);
+        IkeSaInfo second = get(b);
+        IkeSaInfo third = get(c);
+        assertEquals(3, responderSas(p));
+        for (IkeSaInfo i : List.of(first, second, third)) {
+            assertTrue(p.responder.gateway.sa(i.spiI()).isPresent(), "responder keeps " + i.describe());
+            assertTrue(p.initiator.gateway.sa(i.spiI()).isPresent(), "initiator keeps " + i.describe());
+        }
+        assertEquals(List.of(), p.responderEnds);
+    }
+
+    @Test
     void aRestartedPeersFirstSaClosesItsOlderSasWithoutDelete() throws Exception {
         LivePair p = pair();
         IkeSaInfo a = get(p.initiate(p.initiator));
