@@ -207,21 +207,8 @@ final class BenchDaemons implements AutoCloseable {
 
     /** The branch configuration with {@code conn} aimed at the gateway's actual IKE port. */
     private static IkesealConfig toPort(IkesealConfig c, ConnectionConfig conn, int port) {
-        ConnectionConfig moved = new ConnectionConfig(
-                conn.name(),
-                conn.localAddress(),
-                new InetSocketAddress(conn.remote().getAddress(), port),
-                conn.localId(),
-                conn.remoteId(),
-                conn.localAuth(),
-                conn.remoteAuth(),
-                conn.identity(),
-                conn.psk(),
-                conn.proposals(),
-                conn.lifetimes(),
-                conn.liveness(),
-                conn.initiate(),
-                conn.children());
+        ConnectionConfig moved =
+                conn.withRemote(new InetSocketAddress(conn.remote().getAddress(), port));
         List<ConnectionConfig> connections = c.connections().stream()
                 .map(x -> x.name().equals(conn.name()) ? moved : x)
                 .toList();

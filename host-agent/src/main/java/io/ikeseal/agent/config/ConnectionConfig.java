@@ -53,6 +53,82 @@ public record ConnectionConfig(
         children = List.copyOf(children);
     }
 
+    /** The same connection with other IKE SA lifetimes (e.g. ones below a file's minimum, for tests). */
+    public ConnectionConfig withLifetimes(IkeLifetimes l) {
+        return new ConnectionConfig(
+                name,
+                localAddress,
+                remote,
+                localId,
+                remoteId,
+                localAuth,
+                remoteAuth,
+                identity,
+                psk,
+                proposals,
+                l,
+                liveness,
+                initiate,
+                children);
+    }
+
+    /** The same connection with other liveness settings. */
+    public ConnectionConfig withLiveness(Liveness l) {
+        return new ConnectionConfig(
+                name,
+                localAddress,
+                remote,
+                localId,
+                remoteId,
+                localAuth,
+                remoteAuth,
+                identity,
+                psk,
+                proposals,
+                lifetimes,
+                l,
+                initiate,
+                children);
+    }
+
+    /** The same connection with other CHILD_SAs. */
+    public ConnectionConfig withChildren(List<ChildConfig> c) {
+        return new ConnectionConfig(
+                name,
+                localAddress,
+                remote,
+                localId,
+                remoteId,
+                localAuth,
+                remoteAuth,
+                identity,
+                psk,
+                proposals,
+                lifetimes,
+                liveness,
+                initiate,
+                c);
+    }
+
+    /** The same connection to another peer address and port (e.g. a port only known once the peer is up). */
+    public ConnectionConfig withRemote(InetSocketAddress r) {
+        return new ConnectionConfig(
+                name,
+                localAddress,
+                r,
+                localId,
+                remoteId,
+                localAuth,
+                remoteAuth,
+                identity,
+                psk,
+                proposals,
+                lifetimes,
+                liveness,
+                initiate,
+                children);
+    }
+
     static ConnectionConfig from(YamlModel.Connection raw, ConfigSource src, String at) {
         if (raw == null) {
             throw src.error(at, "empty entry");

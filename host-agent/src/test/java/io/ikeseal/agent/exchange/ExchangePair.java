@@ -278,23 +278,7 @@ final class ExchangePair {
     }
 
     private static ConnectionConfig withChildren(ConnectionConfig c, List<ChildConfig> children) {
-        return children == null
-                ? c
-                : new ConnectionConfig(
-                        c.name(),
-                        c.localAddress(),
-                        c.remote(),
-                        c.localId(),
-                        c.remoteId(),
-                        c.localAuth(),
-                        c.remoteAuth(),
-                        c.identity(),
-                        c.psk(),
-                        c.proposals(),
-                        c.lifetimes(),
-                        c.liveness(),
-                        c.initiate(),
-                        children);
+        return children == null ? c : c.withChildren(children);
     }
 
     /** A tunnel-mode CHILD_SA between the two addresses ({@code dynamic} both ways). */

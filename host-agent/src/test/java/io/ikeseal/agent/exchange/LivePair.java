@@ -86,21 +86,7 @@ final class LivePair {
     }
 
     static ConnectionConfig with(ConnectionConfig c, Liveness l) {
-        return new ConnectionConfig(
-                c.name(),
-                c.localAddress(),
-                c.remote(),
-                c.localId(),
-                c.remoteId(),
-                c.localAuth(),
-                c.remoteAuth(),
-                c.identity(),
-                c.psk(),
-                c.proposals(),
-                c.lifetimes(),
-                l,
-                c.initiate(),
-                c.children());
+        return c.withLiveness(l);
     }
 
     static InetSocketAddress address(String a) {

@@ -635,45 +635,16 @@ class StrongSwanLifecycleTest {
      * the loaded configuration, out of reach of a configuration file.
      */
     private static UnaryOperator<ConnectionConfig> ike(IkeLifetimes l) {
-        return c -> new ConnectionConfig(
-                c.name(),
-                c.localAddress(),
-                c.remote(),
-                c.localId(),
-                c.remoteId(),
-                c.localAuth(),
-                c.remoteAuth(),
-                c.identity(),
-                c.psk(),
-                c.proposals(),
-                l,
-                c.liveness(),
-                c.initiate(),
-                c.children());
+        return c -> c.withLifetimes(l);
     }
 
     /** CHILD_SA lifetimes of child "net" below the configuration's minimum, as {@link #ike}. */
     private static UnaryOperator<ConnectionConfig> child(ChildLifetimes l) {
-        return c -> new ConnectionConfig(
-                c.name(),
-                c.localAddress(),
-                c.remote(),
-                c.localId(),
-                c.remoteId(),
-                c.localAuth(),
-                c.remoteAuth(),
-                c.identity(),
-                c.psk(),
-                c.proposals(),
-                c.lifetimes(),
-                c.liveness(),
-                c.initiate(),
-                c.children().stream()
-                        .map(ch -> ch.name().equals("net")
-                                ? new ChildConfig(
-                                        ch.name(), ch.localTs(), ch.remoteTs(), ch.espProposals(), ch.mode(), l)
-                                : ch)
-                        .toList());
+        return c -> c.withChildren(c.children().stream()
+                .map(ch -> ch.name().equals("net")
+                        ? new ChildConfig(ch.name(), ch.localTs(), ch.remoteTs(), ch.espProposals(), ch.mode(), l)
+                        : ch)
+                .toList());
     }
 
     /** The CHILD_SA with charon's inbound SPI {@code c.spiIn()}: keys equal to what ikeseal installed. */
