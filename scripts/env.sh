@@ -30,6 +30,10 @@ IKESEAL_TEST_PACKAGES=(
   "libc6-dev:/usr/include/stdio.h"
   "libnss3-dev:/usr/include/nss/pkcs11t.h"
   "libnspr4-dev:/usr/include/nspr/prtypes.h"
+  # The data-plane tests: namespaces, veth and TUN (ip), ICMP echo and TCP transfers through the tunnels.
+  "iproute2:/usr/sbin/ip"
+  "iputils-ping:/usr/bin/ping"
+  "iperf3:/usr/bin/iperf3"
 )
 
 ikeseal_java_major() { # $1 = java binary

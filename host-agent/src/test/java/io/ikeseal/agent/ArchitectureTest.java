@@ -51,16 +51,29 @@ class ArchitectureTest {
                     "io.ikeseal.agent.wire..",
                     "io.ikeseal.agent.protect..",
                     "io.ikeseal.agent.ts..",
-                    "io.ikeseal.agent.proposal..")
+                    "io.ikeseal.agent.proposal..",
+                    "io.ikeseal.agent.esp..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(
+                    "io.ikeseal.agent.dataplane..",
                     "io.ikeseal.agent.transport..",
                     "io.ikeseal.agent.exchange..",
                     "io.ikeseal.agent.daemon..",
                     "io.ikeseal.agent.cli..")
-            .because("the codec, message protection, traffic selectors and proposal selection are libraries the "
-                    + "exchanges use; each must be testable and fuzzable without sockets, sessions or a daemon");
+            .because("the codec, message protection, traffic selectors, proposal selection and ESP are libraries the "
+                    + "exchanges and the data plane use; each must be testable and fuzzable without sockets, "
+                    + "sessions or a daemon");
+
+    @ArchTest
+    static final ArchRule dataPlaneKnowsNoExchange = noClasses()
+            .that()
+            .resideInAPackage("io.ikeseal.agent.dataplane..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.ikeseal.agent.exchange..", "io.ikeseal.agent.daemon..", "io.ikeseal.agent.cli..")
+            .because("the data plane gets CHILD_SAs through the ChildSaInstaller port and ESP through the "
+                    + "transport's EspSink/EspOutput; it carries packets and never drives IKE");
 
     @ArchTest
     static final ArchRule transportKnowsNoExchange = noClasses()
@@ -82,7 +95,9 @@ class ArchitectureTest {
                     "io.ikeseal.agent.transport..",
                     "io.ikeseal.agent.sa..",
                     "io.ikeseal.agent.auth..",
-                    "io.ikeseal.agent.exchange..")
+                    "io.ikeseal.agent.exchange..",
+                    "io.ikeseal.agent.esp..",
+                    "io.ikeseal.agent.dataplane..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(

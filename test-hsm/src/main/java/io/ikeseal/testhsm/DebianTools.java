@@ -82,6 +82,21 @@ public final class DebianTools {
         locate("libc6-dev", List.of(Path.of("/usr/include/stdio.h")));
     }
 
+    /** iproute2's {@code ip}: network namespaces, veth pairs, TUN devices, addresses and routes. */
+    public static Path ip() {
+        return locate("iproute2", List.of(Path.of("/usr/sbin/ip"), Path.of("/sbin/ip"), Path.of("/usr/bin/ip")));
+    }
+
+    /** {@code ping} from iputils-ping (ICMP echo through tunnels). */
+    public static Path ping() {
+        return locate("iputils-ping", List.of(Path.of("/usr/bin/ping"), Path.of("/bin/ping")));
+    }
+
+    /** {@code iperf3}: TCP transfers and throughput through tunnels. */
+    public static Path iperf3() {
+        return locate("iperf3", List.of(Path.of("/usr/bin/iperf3")));
+    }
+
     /** strongSwan's IKE daemon as a plain process (no systemd needed): /usr/sbin/charon-systemd. */
     public static Path charonSystemd() {
         return locate("charon-systemd", List.of(Path.of("/usr/sbin/charon-systemd")));

@@ -11,4 +11,9 @@ public interface ChildSaInstaller {
 
     /** Removes an installed SA (deleted, expired, or its IKE SA went away). */
     void remove(ChildSaRecord sa);
+
+    /** The SA's counters (by its SPIs); {@link ChildSaTraffic#NONE} when this installer carries no traffic. */
+    default ChildSaTraffic traffic(ChildSaRecord sa) {
+        return ChildSaTraffic.NONE;
+    }
 }
