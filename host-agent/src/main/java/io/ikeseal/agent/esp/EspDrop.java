@@ -28,7 +28,8 @@ public enum EspDrop {
     /** The inner packet and ESP overhead exceed the datagram the data plane sends. */
     TOO_BIG;
 
-    /** The negative number {@link EspOpener#open} returns for this drop. */
+    /** The negative number {@link EspOpener#open} returns for this drop: its place in this list, from -1 down. */
+    @SuppressWarnings("EnumOrdinal") // codes are never stored or sent, only returned within one process
     public int code() {
         return -1 - ordinal();
     }
