@@ -104,7 +104,8 @@ final class ChildSaSetup {
                 sa.path().remote(),
                 sa.init().nat().any(),
                 child.lifetimes().lifeTime(),
-                Instant.now(clock));
+                Instant.now(clock),
+                weInitiated);
         try {
             outputs.installer().install(r, keys);
         } catch (RuntimeException e) {

@@ -17,6 +17,26 @@ public record ChildSaKeys(
         HostKey integrityResponder)
         implements Destroyable {
 
+    /** The encryption key we send with: initiator-to-responder exactly when we initiated the exchange (§2.17). */
+    public HostKey outboundEncryption(boolean initiator) {
+        return initiator ? encryptionInitiator : encryptionResponder;
+    }
+
+    /** The integrity key we send with. */
+    public HostKey outboundIntegrity(boolean initiator) {
+        return initiator ? integrityInitiator : integrityResponder;
+    }
+
+    /** The encryption key the peer sends with. */
+    public HostKey inboundEncryption(boolean initiator) {
+        return initiator ? encryptionResponder : encryptionInitiator;
+    }
+
+    /** The integrity key the peer sends with. */
+    public HostKey inboundIntegrity(boolean initiator) {
+        return initiator ? integrityResponder : integrityInitiator;
+    }
+
     @Override
     public void destroy() {
         encryptionInitiator.destroy();

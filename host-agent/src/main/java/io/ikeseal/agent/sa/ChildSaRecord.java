@@ -16,6 +16,8 @@ import io.ikeseal.agent.wire.TrafficSelector;
  * @param inboundSpi       our SPI: the peer sends ESP with it
  * @param outboundSpi      the peer's SPI: we send ESP with it
  * @param udpEncapsulation ESP in UDP on the NAT-T ports, because a NAT was detected (RFC 3948, RFC 7296 §2.23)
+ * @param initiator        we initiated the exchange that created this CHILD_SA: we send with the initiator-to-
+ *                         responder keys of {@link ChildSaKeys} (RFC 7296 §2.17)
  */
 public record ChildSaRecord(
         String connection,
@@ -32,7 +34,8 @@ public record ChildSaRecord(
         InetSocketAddress remote,
         boolean udpEncapsulation,
         Duration lifetime,
-        Instant established) {
+        Instant established,
+        boolean initiator) {
 
     public ChildSaRecord {
         localTs = List.copyOf(localTs);
@@ -56,7 +59,8 @@ public record ChildSaRecord(
                 remote,
                 udpEncapsulation,
                 lifetime,
-                established);
+                established,
+                initiator);
     }
 
     /** One line for logs and the CLI. */

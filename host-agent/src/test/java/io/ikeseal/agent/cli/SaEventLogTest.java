@@ -114,7 +114,8 @@ class SaEventLogTest {
                 address("192.0.2.2"),
                 false,
                 Duration.ofHours(1),
-                NOW);
+                NOW,
+                true);
     }
 
     private static InetSocketAddress address(String a) {
