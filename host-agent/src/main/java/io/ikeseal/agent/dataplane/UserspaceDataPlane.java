@@ -111,6 +111,9 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             throw new IllegalArgumentException("the userspace data plane carries tunnel mode only, not "
                     + sa.mode().configName() + " mode");
         }
+        if (closed) {
+            throw new IllegalStateException("the data plane is closed");
+        }
         List<CompiledSelector[]> pairs = selectorPairs(sa);
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("no local and remote traffic selector of one address family");
@@ -470,6 +473,11 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             LOG.warn("removing the TUN routes failed: {}", e.toString());
         }
         LOG.info("userspace data plane closed; {} SAs removed; drops: {}", all.size(), counters.describe());
+    }
+
+    /** Whether a reader thread still runs: after {@link #close()}, none should. */
+    boolean readersAlive() {
+        return readers.stream().anyMatch(Thread::isAlive);
     }
 
     /** Whether {@link #close()} ran. */
