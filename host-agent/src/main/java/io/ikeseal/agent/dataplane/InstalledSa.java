@@ -20,6 +20,7 @@ final class InstalledSa {
     private final EspSealer sealer;
     private final EspOpener opener;
     private final List<SpdPolicy<InstalledSa>> policies;
+    private final SpdPolicy<?>[] inboundPolicies; // an array: no iterator per packet
     private final int maxOverhead;
     private final Object sealLock = new Object();
     private final Object openLock = new Object();
@@ -37,6 +38,7 @@ final class InstalledSa {
             built.add(new SpdPolicy<>(pair[0], pair[1], this));
         }
         this.policies = List.copyOf(built);
+        this.inboundPolicies = built.toArray(new SpdPolicy<?>[0]);
         this.maxOverhead = sealer.maxOverhead();
     }
 
@@ -78,7 +80,7 @@ final class InstalledSa {
 
     /** Whether the inner packet an SA delivered lies within its selectors (RFC 4301 §5.2 step 4). */
     boolean admitsInbound(InnerPacket packet) {
-        for (SpdPolicy<InstalledSa> p : policies) {
+        for (SpdPolicy<?> p : inboundPolicies) {
             if (p.admitsInbound(packet)) {
                 return true;
             }

@@ -46,6 +46,9 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
     /** Enough for any IP packet a TUN queue or a UDP datagram can carry. */
     private static final int PACKET_CAPACITY = 65_536;
 
+    /** More than any transform adds to a packet: header, IV, padding, trailer, ICV. */
+    private static final int SEAL_ROOM = 512;
+
     private static final int IPV4_IN_ESP = 4;
     private static final int IPV6_IN_ESP = 41;
     private static final long JOIN_MILLIS = 2_000;
@@ -270,6 +273,7 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
 
     private void readLoop(Tun tun) {
         ByteBuffer in = ByteBuffer.allocateDirect(PACKET_CAPACITY);
+        ByteBuffer sealed = ByteBuffer.allocateDirect(PACKET_CAPACITY + SEAL_ROOM);
         InnerPacket packet = new InnerPacket();
         boolean reported = false;
         while (!closed) {
@@ -293,7 +297,7 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             }
             try {
                 in.limit(n).position(0);
-                outbound(in, packet);
+                outbound(in, packet, sealed);
             } catch (RuntimeException e) {
                 counters.countInternalError();
                 logFailureOnce("sealing", e);
@@ -309,7 +313,7 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
         }
     }
 
-    private void outbound(ByteBuffer in, InnerPacket packet) {
+    private void outbound(ByteBuffer in, InnerPacket packet, ByteBuffer sealed) {
         if (in.remaining() > config.mtu()) {
             counters.count(EspDrop.TOO_BIG);
             return;
@@ -324,36 +328,38 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             counters.count(EspDrop.NO_OUTBOUND_SA);
             return;
         }
-        int capacity = in.remaining() + sa.maxOverhead();
-        ByteBuf buf = output.buffer(capacity);
-        boolean handedOver = false;
-        try {
-            // The pooled buffer's own NIO view: no ByteBuffer allocated per packet.
-            ByteBuffer out = buf.internalNioBuffer(0, buf.capacity());
-            int start = out.position();
-            int verdict = sa.seal(in, packet.version == 4 ? IPV4_IN_ESP : IPV6_IN_ESP, out);
-            if (verdict < 0) {
-                counters.countCode(verdict);
-                return;
-            }
-            buf.writerIndex(out.position() - start);
-            ChildSaRecord record = sa.record();
-            handedOver = true;
-            if (!output.write(buf, record.local(), record.remote())) {
-                counters.countUnsent();
-            }
-            output.flush();
-        } finally {
-            if (!handedOver) {
-                buf.release();
-            }
+        sealed.clear();
+        if (sealed.remaining() < in.remaining() + sa.maxOverhead()) {
+            counters.count(EspDrop.TOO_BIG);
+            return;
         }
+        int verdict = sa.seal(in, packet.version == 4 ? IPV4_IN_ESP : IPV6_IN_ESP, sealed);
+        if (verdict < 0) {
+            counters.countCode(verdict);
+            return;
+        }
+        sealed.flip();
+        // Sealed into the thread's own buffer and copied into the pooled one: a pooled buffer's NIO view is a new
+        // ByteBuffer each time the buffer is reused, the copy of ~1500 octets costs less than that allocation.
+        ByteBuf buf = output.buffer(sealed.remaining());
+        try {
+            buf.writeBytes(sealed);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        ChildSaRecord record = sa.record();
+        if (!output.write(buf, record.local(), record.remote())) {
+            counters.countUnsent();
+        }
+        output.flush();
     }
 
     // ---- inbound: the transport's event loop ----
 
     /** What one event loop thread reuses for every inbound packet. */
     private static final class InboundScratch {
+        final ByteBuffer esp = ByteBuffer.allocateDirect(PACKET_CAPACITY);
         final ByteBuffer plain = ByteBuffer.allocateDirect(PACKET_CAPACITY);
         final InnerPacket packet = new InnerPacket();
     }
@@ -386,9 +392,11 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             return;
         }
         InboundScratch scratch = inboundScratch.get();
-        ByteBuffer esp = content.nioBufferCount() == 1
-                ? content.internalNioBuffer(content.readerIndex(), length)
-                : content.nioBuffer(); // a composite buffer: rare, copied
+        // Copied into this thread's buffer rather than viewed in place: a view of a pooled buffer is allocated anew.
+        ByteBuffer esp = scratch.esp;
+        esp.clear().limit(length);
+        content.getBytes(content.readerIndex(), esp); // fills esp up to its limit
+        esp.flip();
         ByteBuffer plain = scratch.plain;
         plain.clear();
         int nextHeader = sa.open(esp, plain);

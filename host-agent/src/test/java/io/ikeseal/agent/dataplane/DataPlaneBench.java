@@ -36,16 +36,18 @@ public final class DataPlaneBench {
         int packets = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : 1400;
         int warmup = Math.max(packets / 5, 50_000);
+        // -Dbench.esp=pass-through measures the data plane alone, without the ESP transforms' own cost.
+        EspHalves halves =
+                "pass-through".equals(System.getProperty("bench.esp")) ? new PassThroughEsp() : EspHalves.TRANSFORMS;
         byte[] packet = Packets.ipv4("10.1.0.1", "10.2.0.1", Packets.UDP, 5000, 5001, size - 28);
 
         CountDownLatch done = new CountDownLatch(1);
         SourceTun source = new SourceTun(packet, warmup, packets, done);
         SinkTun sink = new SinkTun();
         DirectWire wire = new DirectWire();
-        UserspaceDataPlane a =
-                new UserspaceDataPlane(Gateways.CONFIG, List.of(source), new FakeRoutes(), wire, EspHalves.TRANSFORMS);
-        UserspaceDataPlane b = new UserspaceDataPlane(
-                Gateways.CONFIG, List.of(sink), new FakeRoutes(), new DirectWire(), EspHalves.TRANSFORMS);
+        UserspaceDataPlane a = new UserspaceDataPlane(Gateways.CONFIG, List.of(source), new FakeRoutes(), wire, halves);
+        UserspaceDataPlane b =
+                new UserspaceDataPlane(Gateways.CONFIG, List.of(sink), new FakeRoutes(), new DirectWire(), halves);
         wire.peer = b;
         List<TrafficSelector> siteA = List.of(ts("10.1.0.0", "10.1.255.255"));
         List<TrafficSelector> siteB = List.of(ts("10.2.0.0", "10.2.255.255"));
@@ -57,10 +59,11 @@ public final class DataPlaneBench {
         }
         double seconds = source.nanos / 1e9;
         System.out.printf(
-                "%d packets of %d octets, AES-GCM-256, seal + open on one thread: %.0f packets/s, %.2f Gbit/s inner,"
+                "%d packets of %d octets, %s, seal + open on one thread: %.0f packets/s, %.2f Gbit/s inner,"
                         + " %.1f bytes allocated per packet; delivered %d, drops A: %s, B: %s%n",
                 packets,
                 packet.length,
+                halves == EspHalves.TRANSFORMS ? "AES-GCM-256" : "pass-through ESP",
                 packets / seconds,
                 packets * (double) packet.length * 8 / seconds / 1e9,
                 source.allocated / (double) packets,

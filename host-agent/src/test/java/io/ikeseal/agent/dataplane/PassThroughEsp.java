@@ -1,8 +1,7 @@
 package io.ikeseal.agent.dataplane;
 
 import java.nio.ByteBuffer;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
@@ -15,7 +14,7 @@ import io.ikeseal.agent.sa.ChildSaRecord;
 /**
  * A stand-in for the ESP transforms where a test needs to see or steer what the halves do: SPI, sequence number,
  * the inner packet in clear, Next Header and a CRC-32 "ICV" (no protection at all, only a check that the data
- * plane hands the halves the right octets), a seen-set replay check; it counts destroys and can be told to throw.
+ * plane hands the halves the right octets), a seen-set replay check, and nothing allocated per packet; it counts destroys and can be told to throw.
  */
 final class PassThroughEsp implements EspHalves {
     static final int OVERHEAD = 4 + 4 + 1 + 4;
@@ -36,16 +35,20 @@ final class PassThroughEsp implements EspHalves {
         return new Opener(sa.inboundSpi());
     }
 
-    private static int crc(ByteBuffer b, int from, int to) {
-        CRC32 c = new CRC32();
-        ByteBuffer d = b.duplicate();
-        d.limit(to).position(from);
-        c.update(d);
+    /** CRC-32 of {@code b}'s octets from..to, leaving its position and limit as they were; allocates nothing. */
+    private static int crc(CRC32 c, ByteBuffer b, int from, int to) {
+        int position = b.position();
+        int limit = b.limit();
+        c.reset();
+        b.limit(to).position(from);
+        c.update(b);
+        b.limit(limit).position(position);
         return (int) c.getValue();
     }
 
     private final class Sealer implements EspSealer {
         private final int spi;
+        private final CRC32 crc = new CRC32();
         private int seq;
         private long packets;
         private long octets;
@@ -72,7 +75,7 @@ final class PassThroughEsp implements EspHalves {
             int start = out.position();
             int n = inner.remaining();
             out.putInt(spi).putInt(++seq).put(inner).put((byte) nextHeader);
-            out.putInt(crc(out, start, out.position()));
+            out.putInt(crc(crc, out, start, out.position()));
             packets++;
             octets += n;
             return true;
@@ -102,7 +105,8 @@ final class PassThroughEsp implements EspHalves {
 
     private final class Opener implements EspOpener {
         private final int spi;
-        private final Set<Integer> seen = new HashSet<>();
+        private final CRC32 crc = new CRC32();
+        private final BitSet seen = new BitSet();
         private long packets;
         private long octets;
         private boolean gone;
@@ -126,17 +130,17 @@ final class PassThroughEsp implements EspHalves {
             if (n < OVERHEAD) {
                 return EspDrop.TRUNCATED.code();
             }
-            if (crc(esp, p, p + n - 4) != esp.getInt(p + n - 4)) {
+            if (crc(crc, esp, p, p + n - 4) != esp.getInt(p + n - 4)) {
                 return EspDrop.BAD_ICV.code();
             }
-            if (!seen.add(esp.getInt(p + 4))) {
+            int seq = esp.getInt(p + 4);
+            if (seq <= 0 || seen.get(seq)) {
                 return EspDrop.REPLAY.code();
             }
+            seen.set(seq);
             int start = plain.position();
-            ByteBuffer inner = esp.duplicate();
-            inner.limit(p + n - 5).position(p + 8);
-            plain.put(inner);
-            plain.limit(plain.position()).position(start);
+            plain.put(start, esp, p + 8, n - OVERHEAD);
+            plain.limit(start + n - OVERHEAD);
             packets++;
             octets += plain.remaining();
             return esp.get(p + n - 5) & 0xff;
