@@ -150,6 +150,14 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             spd.addFirst(installed.policies());
         }
         LOG.info("CHILD_SA carries traffic (userspace data plane): {}", sa.describe());
+        if (!sa.udpEncapsulation()) {
+            // This data plane has no raw ESP (IP protocol 50): a peer that expects it will not accept what we send.
+            LOG.warn(
+                    "CHILD_SA {} of {} was negotiated without UDP encapsulation, but this data plane sends ESP only in UDP "
+                            + "(RFC 3948)",
+                    sa.name(),
+                    sa.connection());
+        }
     }
 
     @Override
