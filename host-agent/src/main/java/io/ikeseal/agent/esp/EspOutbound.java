@@ -9,9 +9,11 @@ import java.nio.ByteBuffer;
  * cipher work to its {@link EspTransform}.
  *
  * <p>Inner packets are copied into a plaintext array the half owns, and the packet is built in a second one and
- * copied out: the JDK's Cipher and Mac would otherwise make temporary arrays for direct buffers on every call,
- * while two copies of a packet cost little next to its encryption. Both arrays grow to the largest packet seen
- * and are reused.
+ * copied out: with direct buffers the JDK's Cipher and Mac make temporary arrays on every call (JDK 25 AES-GCM:
+ * about 2.9 KB per 1400-octet packet between direct buffers, 1.0 KB between arrays, measured with
+ * ThreadMXBean), while two copies of a packet cost little next to its encryption. The 1.0 KB left is the JDK's
+ * own per-init GCM state, which its API gives no way to reuse. Both arrays grow to the largest packet seen and
+ * are reused.
  */
 final class EspOutbound implements EspSealer {
     private static final int INITIAL = 2048;
