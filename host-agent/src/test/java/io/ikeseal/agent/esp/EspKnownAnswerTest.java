@@ -131,6 +131,34 @@ class EspKnownAnswerTest {
         }
     }
 
+    /** A GCM tag of 8 octets is the first 8 of the full tag (NIST SP 800-38D §7.1): the JDK makes the full one. */
+    @Test
+    void gcm8PacketsMatchTheJdksFullTag() throws Exception {
+        for (boolean esn : new boolean[] {false, true}) {
+            ChildSuite suite = new ChildSuite(ProtectionSuite.of(18, 256, 0), null, esn);
+            EspSuites.Pair pair = EspSuites.pair(suite, 5, 0x01010101, 64);
+            ((EspOutbound) pair.sealer()).skipTo(0x3_0000_0000L);
+            byte[] inner = EspSuites.inner(new Random(3), 30);
+            ByteBuffer out = ByteBuffer.allocate(100);
+            pair.sealer().seal(ByteBuffer.wrap(inner), 41, out);
+            byte[] packet = Arrays.copyOf(out.array(), out.position());
+            assertEquals(8 + 8 + 32 + 8, packet.length, "30 + 2 aligned to 4, 8-octet ICV");
+
+            byte[] keymat = pair.encryption();
+            byte[] nonce = new byte[12];
+            System.arraycopy(keymat, 32, nonce, 0, 4);
+            System.arraycopy(packet, 8, nonce, 4, 8);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keymat, 0, 32, "AES"), new GCMParameterSpec(128, nonce));
+            c.updateAAD(esn ? HEX.parseHex("01010101" + "00000003" + "00000001") : Arrays.copyOf(packet, 8));
+            byte[] padded = Arrays.copyOf(inner, 32);
+            padded[30] = 0; // Pad Length 0: 30 + 2 is aligned already
+            padded[31] = 41;
+            byte[] full = c.doFinal(padded);
+            assertEquals(HEX.formatHex(full, 0, 32 + 8), HEX.formatHex(packet, 16, packet.length), suite + "");
+        }
+    }
+
     @Test
     void cbcPacketsCheckWithTheJdkDirectly() throws Exception {
         for (boolean esn : new boolean[] {false, true}) {
