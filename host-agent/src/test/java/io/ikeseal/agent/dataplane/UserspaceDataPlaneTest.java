@@ -33,9 +33,9 @@ class UserspaceDataPlaneTest {
     private static final List<TrafficSelector> SITE_B =
             List.of(ts("10.2.0.0", "10.2.255.255"), ts("fd02::", "fd02::ffff:ffff:ffff:ffff"));
 
-    /** The transforms under test: the real ones once they land, a pass-through meanwhile. */
+    /** The real ESP transforms (AES-GCM-256); {@link PassThroughEsp} only where a test steers the halves. */
     private static EspHalves transforms() {
-        return new PassThroughEsp();
+        return EspHalves.TRANSFORMS;
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {
