@@ -61,7 +61,7 @@ final class Gateways implements AutoCloseable {
 
     /** Installs at one end with the keys of the CHILD_SA {@code seed} names, and destroys them as the caller does. */
     static void installAt(UserspaceDataPlane plane, ChildSaRecord sa, int seed) {
-        ChildSaKeys keys = keys(seed);
+        ChildSaKeys keys = keys(seed, sa.suite());
         try {
             plane.install(sa, keys);
         } finally {
@@ -69,9 +69,12 @@ final class Gateways implements AutoCloseable {
         }
     }
 
-    static ChildSaKeys keys(int seed) {
+    /** Keys of the lengths {@code suite} takes (RFC 7296 §2.17), the same at both ends for the same seed. */
+    static ChildSaKeys keys(int seed, ChildSuite suite) {
+        int e = suite.protection().encryptionKeyLength();
+        int a = suite.protection().integrityKeyLength();
         return new ChildSaKeys(
-                key("ei", seed, 1, 36), key("ai", seed, 2, 0), key("er", seed, 3, 36), key("ar", seed, 4, 0));
+                key("ei", seed, 1, e), key("ai", seed, 2, a), key("er", seed, 3, e), key("ar", seed, 4, a));
     }
 
     private static HostKey key(String name, int seed, int which, int length) {
@@ -84,6 +87,16 @@ final class Gateways implements AutoCloseable {
 
     static ChildSaRecord record(
             int inbound, int outbound, List<TrafficSelector> local, List<TrafficSelector> remote, boolean initiator) {
+        return record(inbound, outbound, local, remote, initiator, AES_GCM_256);
+    }
+
+    static ChildSaRecord record(
+            int inbound,
+            int outbound,
+            List<TrafficSelector> local,
+            List<TrafficSelector> remote,
+            boolean initiator,
+            ChildSuite suite) {
         return new ChildSaRecord(
                 "site",
                 "net",
@@ -91,7 +104,7 @@ final class Gateways implements AutoCloseable {
                 0x2222L,
                 inbound,
                 outbound,
-                AES_GCM_256,
+                suite,
                 ChildSaMode.TUNNEL,
                 local,
                 remote,

@@ -16,8 +16,12 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.ikeseal.agent.esp.EspDrop;
+import io.ikeseal.agent.proposal.ChildSuite;
+import io.ikeseal.agent.protect.ProtectionSuite;
 import io.ikeseal.agent.sa.ChildSaMode;
 import io.ikeseal.agent.sa.ChildSaRecord;
 import io.ikeseal.agent.sa.ChildSaTraffic;
@@ -67,6 +71,34 @@ class UserspaceDataPlaneTest {
             assertEquals("no drops", g.a.counters().describe());
             assertEquals("no drops", g.b.counters().describe());
             assertEquals(SITE_B.stream().map(TrafficSelector::toString).toList(), g.routesA.routes);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"20/128/0/esn", "28/256/0/", "12/256/12/", "12/128/14/esn"})
+    void everySuiteCarriesTrafficWithTheRightKeyHalves(String transforms) throws Exception {
+        // ENCR id / key bits / INTEG id / ESN: AES-GCM-16, ChaCha20-Poly1305, AES-CBC with HMAC-SHA2-256 and -512.
+        int[] ids = new int[3];
+        int at = 0;
+        for (int i = 0; i < 3; i++) {
+            int slash = transforms.indexOf('/', at);
+            ids[i] = Integer.parseInt(transforms.substring(at, slash));
+            at = slash + 1;
+        }
+        ChildSuite suite = new ChildSuite(ProtectionSuite.of(ids[0], ids[1], ids[2]), null, transforms.endsWith("esn"));
+        try (Gateways g = new Gateways(transforms())) {
+            Gateways.installAt(g.a, Gateways.record(0x100, 0x200, SITE_A, SITE_B, true, suite), 3);
+            Gateways.installAt(g.b, Gateways.record(0x200, 0x100, SITE_B, SITE_A, false, suite), 3);
+            for (int size : new int[] {0, 1, 15, 16, 17, 1000}) {
+                byte[] there = Packets.ipv4("10.1.0.1", "10.2.0.1", Packets.UDP, 1, 2, size);
+                g.toB(g.sendFromA(there));
+                assertArrayEquals(there, g.tunB.next(), suite + ", " + size + " octets");
+                byte[] back = Packets.ipv6("fd02::1", "fd01::1", Packets.UDP, 2, 1, size);
+                g.toA(g.sendFromB(back));
+                assertArrayEquals(back, g.tunA.next(), suite + ", " + size + " octets back");
+            }
+            assertEquals("no drops", g.a.counters().describe());
+            assertEquals("no drops", g.b.counters().describe());
         }
     }
 
