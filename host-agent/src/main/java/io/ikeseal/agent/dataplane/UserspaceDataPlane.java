@@ -63,7 +63,7 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
     private final Spd<InstalledSa> spd = new Spd<>();
     private final SpiTable<InstalledSa> inbound = new SpiTable<>();
     private final Map<CompiledSelector.AddressRange, RouteUse> routeUses = new HashMap<>(); // guarded by this
-    private final List<Thread> readers = new ArrayList<>();
+    private final List<Thread> readers = new ArrayList<>(); // guarded by this
     private final ThreadLocal<InboundScratch> inboundScratch = ThreadLocal.withInitial(InboundScratch::new);
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean loggedFailure = new AtomicBoolean();
@@ -89,7 +89,7 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
     }
 
     /** Starts one reader thread per TUN queue, "esp-out-N"; once. */
-    public void start() {
+    public synchronized void start() { // synchronized with close(): no reader starts after it
         if (closed || !started.compareAndSet(false, true)) {
             return;
         }
@@ -452,11 +452,13 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
     @Override
     public void close() {
         List<InstalledSa> all;
+        List<Thread> running;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            running = List.copyOf(readers);
             all = inbound.values();
             inbound.clear();
             spd.clear();
@@ -469,7 +471,7 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
                 LOG.warn("closing TUN queue of {} failed: {}", tun.name(), e.toString());
             }
         }
-        for (Thread t : readers) {
+        for (Thread t : running) {
             try {
                 t.join(JOIN_MILLIS);
             } catch (InterruptedException e) {
@@ -492,7 +494,7 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
     }
 
     /** Whether a reader thread still runs: after {@link #close()}, none should. */
-    boolean readersAlive() {
+    synchronized boolean readersAlive() {
         return readers.stream().anyMatch(Thread::isAlive);
     }
 
