@@ -30,10 +30,16 @@ public record CidrPrefix(InetAddress address, int length) {
      * takes the largest aligned block that starts at the current address and does not pass the end.
      */
     public static List<CidrPrefix> covering(InetAddress start, InetAddress end) {
-        byte[] s = start.getAddress();
-        byte[] e = end.getAddress();
-        if (s.length != e.length) {
-            throw new IllegalArgumentException("range mixes IPv4 and IPv6");
+        return covering(start.getAddress(), end.getAddress());
+    }
+
+    /**
+     * As {@link #covering(InetAddress, InetAddress)}, on raw addresses (a traffic selector's octets): 16 octets stay
+     * IPv6 even for ::ffff:0:0/96, which InetAddress would turn into IPv4.
+     */
+    public static List<CidrPrefix> covering(byte[] s, byte[] e) {
+        if (s.length != e.length || (s.length != 4 && s.length != 16)) {
+            throw new IllegalArgumentException("range mixes IPv4 and IPv6, or is neither");
         }
         int bits = s.length * 8;
         BigInteger from = new BigInteger(1, s);

@@ -41,7 +41,7 @@ public final class IpRoutes implements TunRoutes {
         if (closed) {
             throw new IOException("routes of TUN " + device + " are closed");
         }
-        List<CidrPrefix> prefixes = CidrPrefix.covering(remote.start(), remote.end());
+        List<CidrPrefix> prefixes = CidrPrefix.covering(remote.startAddress(), remote.endAddress());
         List<CidrPrefix> added = new ArrayList<>();
         try {
             for (CidrPrefix p : prefixes) {
@@ -63,7 +63,7 @@ public final class IpRoutes implements TunRoutes {
     @Override
     public synchronized void remove(TrafficSelector remote) throws IOException {
         IOException first = null;
-        for (CidrPrefix p : CidrPrefix.covering(remote.start(), remote.end())) {
+        for (CidrPrefix p : CidrPrefix.covering(remote.startAddress(), remote.endAddress())) {
             try {
                 release(p);
             } catch (IOException e) {

@@ -68,16 +68,22 @@ final class Libc {
 
     private Libc() {}
 
-    /** Per-thread scratch memory: the errno capture state, then two pollfds; reused by every call of that thread. */
+    /**
+     * Per-thread scratch memory, reused by every call of that thread: the errno capture state, an 8-octet value for
+     * eventfd writes, then two pollfds.
+     */
     static final class Scratch {
         private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+        private static final long CAPTURE_SIZE = (CAPTURE.byteSize() + 7) & ~7L;
         final MemorySegment capture;
+        final MemorySegment counter;
         final MemorySegment pollfds;
 
         private Scratch() {
-            MemorySegment all = Arena.ofAuto().allocate(CAPTURE.byteSize() + 2 * POLLFD_SIZE, 8);
+            MemorySegment all = Arena.ofAuto().allocate(CAPTURE_SIZE + 8 + 2 * POLLFD_SIZE, 8);
             capture = all.asSlice(0, CAPTURE.byteSize());
-            pollfds = all.asSlice(CAPTURE.byteSize(), 2 * POLLFD_SIZE);
+            counter = all.asSlice(CAPTURE_SIZE, 8);
+            pollfds = all.asSlice(CAPTURE_SIZE + 8, 2 * POLLFD_SIZE);
         }
 
         static Scratch get() {

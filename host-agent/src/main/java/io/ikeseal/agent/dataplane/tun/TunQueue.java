@@ -106,9 +106,8 @@ final class TunQueue implements Tun {
         }
         closed = true;
         Libc.Scratch s = Libc.Scratch.get();
-        MemorySegment one = s.pollfds.asSlice(0, 8);
-        one.set(ValueLayout.JAVA_LONG, 0, 1L);
-        Libc.write(s, wakeFd, one, 8);
+        s.counter.set(ValueLayout.JAVA_LONG, 0, 1L);
+        Libc.write(s, wakeFd, s.counter, 8);
         long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
         while (inside.get() > 0 && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
