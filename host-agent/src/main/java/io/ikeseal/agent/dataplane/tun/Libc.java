@@ -179,7 +179,7 @@ final class Libc {
     }
 
     static IOException failure(String what, int errno) {
-        String hint = errno == EPERM ? "; opening a TUN device needs CAP_NET_ADMIN" : "";
+        String hint = errno == EPERM ? "; TUN devices need CAP_NET_ADMIN" : "";
         return new IOException(what + ": " + describe(errno) + hint);
     }
 

@@ -100,7 +100,7 @@ final class TunQueue implements Tun {
      * inside, then closes both descriptors; the kernel removes a non-persistent device with its last queue.
      */
     @Override
-    public void close() {
+    public synchronized void close() { // synchronized: two closers must not close the descriptors twice
         if (closed) {
             return;
         }

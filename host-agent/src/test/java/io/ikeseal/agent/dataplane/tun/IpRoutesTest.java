@@ -2,6 +2,7 @@ package io.ikeseal.agent.dataplane.tun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -73,6 +74,14 @@ class IpRoutesTest {
                 routes.routed(),
                 "10.0.0.6/31 was added and removed again");
         assertEquals("-4 route del 10.0.0.6/31 dev ikt0", issued.getLast());
+    }
+
+    /** The real ip, asked for an object it does not know: no network is read or changed. */
+    @Test
+    void ipFailuresCarryExitCodeAndStderr() {
+        IOException e = assertThrows(IOException.class, () -> IpCommand.system().run(List.of("nosuchobject")));
+        assertTrue(e.getMessage().contains("failed with exit code 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("is unknown"), e.getMessage());
     }
 
     static TrafficSelector ts(String start, String end) throws IOException {
