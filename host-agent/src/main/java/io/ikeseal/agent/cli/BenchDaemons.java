@@ -212,8 +212,7 @@ final class BenchDaemons implements AutoCloseable {
         List<ConnectionConfig> connections = c.connections().stream()
                 .map(x -> x.name().equals(conn.name()) ? moved : x)
                 .toList();
-        return new IkesealConfig(
-                c.file(), c.audit(), c.tokens(), c.identities(), c.psks(), c.listen(), c.ike(), c.trust(), connections);
+        return c.withConnections(connections);
     }
 
     /** A line per SA at INFO would be most of the output and part of the time: WARN unless --debug. */

@@ -28,7 +28,8 @@ public record IkesealConfig(
         List<InetAddress> listen,
         IkeSettingsConfig ike,
         List<Path> trust,
-        List<ConnectionConfig> connections) {
+        List<ConnectionConfig> connections,
+        DataPlaneConfig dataPlane) {
 
     public IkesealConfig {
         tokens = List.copyOf(tokens);
@@ -84,7 +85,9 @@ public record IkesealConfig(
         }
         List<ConnectionConfig> connections = connections(root.connections(), src, tokens, identities, psks, trust, ike);
         List<InetAddress> listen = listen(root.listen(), connections, src);
-        return new IkesealConfig(src.file(), audit, tokens, identities, psks, listen, ike, trust, connections);
+        DataPlaneConfig dataPlane = DataPlaneConfig.from(root.dataPlane(), src);
+        return new IkesealConfig(
+                src.file(), audit, tokens, identities, psks, listen, ike, trust, connections, dataPlane);
     }
 
     private static List<ConnectionConfig> connections(
@@ -180,7 +183,12 @@ public record IkesealConfig(
 
     /** The same configuration auditing to another log (e.g. a benchmark's throw-away one). */
     public IkesealConfig withAudit(AuditConfig other) {
-        return new IkesealConfig(file, other, tokens, identities, psks, listen, ike, trust, connections);
+        return new IkesealConfig(file, other, tokens, identities, psks, listen, ike, trust, connections, dataPlane);
+    }
+
+    /** The same configuration with other connections (tests and benchmarks adjust ports or timers). */
+    public IkesealConfig withConnections(List<ConnectionConfig> other) {
+        return new IkesealConfig(file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane);
     }
 
     public Optional<ConnectionConfig> connection(String name) {

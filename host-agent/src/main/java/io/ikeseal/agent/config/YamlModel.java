@@ -19,7 +19,9 @@ final class YamlModel {
             List<String> listen,
             Ike ike,
             List<String> trust,
-            List<Connection> connections) {}
+            List<Connection> connections,
+            /* a mode or a mapping: DataPlaneConfig.from reads it */
+            Object dataPlane) {}
 
     record Ike(
             Integer port,

@@ -196,7 +196,7 @@ final class IkeSa implements IkeSaInbox {
                 auth.local(),
                 auth.remote(),
                 shared.tier(),
-                init != null && init.nat().any(),
+                init != null && init.nat().natSeen(),
                 init != null && init.fragmentation(),
                 children.list(),
                 shared.outputs().tokenTime().peek(hex(spiI)));

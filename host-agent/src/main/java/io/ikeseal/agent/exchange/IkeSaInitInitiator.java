@@ -110,7 +110,11 @@ final class IkeSaInitInitiator implements InitiatorTask {
         p.add(new KeyExchangePayload(share.group().id(), share.keyExchangeData()));
         p.add(new NoncePayload(ni));
         p.addAll(NatDetection.notifications(
-                sa.spiI(), 0, sa.path().local(), sa.path().remote()));
+                sa.spiI(),
+                0,
+                sa.path().local(),
+                sa.path().remote(),
+                sa.settings().limits().forceUdpEncapsulation()));
         if (fragmentation) {
             p.add(NotifyPayload.of(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED));
         }
@@ -187,7 +191,8 @@ final class IkeSaInitInitiator implements InitiatorTask {
                 dg.octets(),
                 suite.get(),
                 null,
-                NatDetection.check(m.notifications(), sa.spiI(), sa.spiR(), dg.sender(), dg.recipient()),
+                NatDetection.check(m.notifications(), sa.spiI(), sa.spiR(), dg.sender(), dg.recipient())
+                        .forcing(sa.settings().limits().forceUdpEncapsulation()),
                 fragmentation
                         && m.notification(NotifyType.IKEV2_FRAGMENTATION_SUPPORTED)
                                 .isPresent(),

@@ -152,7 +152,8 @@ final class IkeSaInitResponder implements ResponderTask {
                 null,
                 suite,
                 chosen.get().response(),
-                NatDetection.check(m.notifications(), sa.spiI(), 0, dg.sender(), dg.recipient()),
+                NatDetection.check(m.notifications(), sa.spiI(), 0, dg.sender(), dg.recipient())
+                        .forcing(forcesEncapsulation()),
                 both,
                 SignatureHashes.announcedBy(m.notifications()),
                 List.of());
@@ -194,7 +195,7 @@ final class IkeSaInitResponder implements ResponderTask {
         p.add(new SecurityAssociationPayload(List.of(partial.acceptedProposal())));
         p.add(new KeyExchangePayload(suite.group().id(), d.keData()));
         p.add(new NoncePayload(partial.nr()));
-        p.addAll(NatDetection.notifications(sa.spiI(), sa.spiR(), dg.recipient(), dg.sender()));
+        p.addAll(NatDetection.notifications(sa.spiI(), sa.spiR(), dg.recipient(), dg.sender(), forcesEncapsulation()));
         boolean certificates = sa.candidates().stream().anyMatch(c -> c.config().remoteAuth() == AuthKind.PUBKEY);
         if (certificates && !anchors.certificates().isEmpty()) {
             p.add(anchors.certificateRequest());
@@ -226,7 +227,11 @@ final class IkeSaInitResponder implements ResponderTask {
                 "{}: IKE_SA_INIT answered, {}{}",
                 sa.name(),
                 suite.describe(),
-                partial.nat().any() ? ", NAT detected" : "");
+                partial.nat().natSeen() ? ", NAT detected" : "");
+    }
+
+    private boolean forcesEncapsulation() {
+        return sa.settings().limits().forceUdpEncapsulation();
     }
 
     private record Derived(byte[] keData, IkeSaSecrets keys) {}

@@ -18,18 +18,50 @@ import io.ikeseal.agent.wire.WireWriter;
 public final class NatDetection {
     private NatDetection() {}
 
-    /** The two notifications for a message from {@code local} to {@code remote}. */
+    /**
+     * The two notifications for a message from {@code local} to {@code remote}. With {@code fakeSource} the source
+     * hash is taken over port 0 of the unspecified address, which no packet comes from: the peer sees us behind a NAT
+     * and encapsulates ESP in UDP (RFC 3948), as with strongSwan's {@code encap = yes}.
+     */
     public static List<NotifyPayload> notifications(
-            long spiI, long spiR, InetSocketAddress local, InetSocketAddress remote) {
+            long spiI, long spiR, InetSocketAddress local, InetSocketAddress remote, boolean fakeSource) {
+        InetSocketAddress source = fakeSource ? unspecified(local) : local;
         return List.of(
-                NotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP, hash(spiI, spiR, local)),
+                NotifyPayload.of(NotifyType.NAT_DETECTION_SOURCE_IP, hash(spiI, spiR, source)),
                 NotifyPayload.of(NotifyType.NAT_DETECTION_DESTINATION_IP, hash(spiI, spiR, remote)));
     }
 
-    /** What the peer's notifications tell: both flags false when it sent none (no NAT detection, §2.23). */
-    public record Result(boolean localBehindNat, boolean peerBehindNat, boolean supported) {
+    private static InetSocketAddress unspecified(InetSocketAddress like) {
+        byte[] zeros = new byte[like.getAddress().getAddress().length];
+        try {
+            return new InetSocketAddress(java.net.InetAddress.getByAddress(zeros), 0);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("4 or 16 octets are an address", e);
+        }
+    }
+
+    /**
+     * What the peer's notifications tell: both flags false when it sent none (no NAT detection, §2.23).
+     * {@code forced}: we encapsulate although no NAT was seen (see {@link #notifications}).
+     */
+    public record Result(boolean localBehindNat, boolean peerBehindNat, boolean supported, boolean forced) {
+        public Result(boolean localBehindNat, boolean peerBehindNat, boolean supported) {
+            this(localBehindNat, peerBehindNat, supported, false);
+        }
+
+        /** ESP goes in UDP and IKE moves to the NAT-T port: a NAT was seen, or encapsulation is forced. */
         public boolean any() {
+            return localBehindNat || peerBehindNat || forced;
+        }
+
+        /** A NAT was actually seen on the path (for logs and status). */
+        public boolean natSeen() {
             return localBehindNat || peerBehindNat;
+        }
+
+        /** The same, forced to encapsulate when {@code force} and the peer does NAT traversal at all. */
+        public Result forcing(boolean force) {
+            return new Result(localBehindNat, peerBehindNat, supported, forced || (force && supported));
         }
     }
 

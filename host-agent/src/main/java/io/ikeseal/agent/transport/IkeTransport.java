@@ -178,6 +178,11 @@ public final class IkeTransport implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** Sends UDP-encapsulated ESP from the NAT-T sockets (RFC 3948), for a data plane. */
+    public EspOutput espOutput() {
+        return new NatTEspOutput(sockets);
+    }
+
     public DropCounters counters() {
         return counters;
     }

@@ -186,6 +186,40 @@ class IkesealConfigTest {
         assertFails(valid() + "ike:\n  window-size: 65\n", "ike.window-size", "must be 1..64 requests, was 65");
     }
 
+    /** data-plane: a mode, or a mapping whose every key is checked; none when absent. */
+    @Test
+    void dataPlane() throws IOException {
+        assertEquals(DataPlaneConfig.NONE, IkesealConfig.load(write(valid())).dataPlane());
+        DataPlaneConfig shorthand =
+                IkesealConfig.load(write(valid() + "data-plane: userspace\n")).dataPlane();
+        assertEquals(DataPlaneConfig.NONE.withMode(DataPlaneConfig.Mode.USERSPACE), shorthand);
+        DataPlaneConfig block = IkesealConfig.load(write(valid()
+                        + "data-plane:\n  mode: userspace\n  tun: gw0\n  mtu: 1380\n  replay-window: 64\n"
+                        + "  queues: 2\n"))
+                .dataPlane();
+        assertEquals(new DataPlaneConfig(DataPlaneConfig.Mode.USERSPACE, "gw0", 1380, 64, 2), block);
+        assertFails(valid() + "data-plane: kernel\n", "data-plane", "must be userspace or none, was 'kernel'");
+        assertFails(
+                valid() + "data-plane:\n  tunnel: x\n",
+                "data-plane.tunnel",
+                "unknown key (known: mode, tun, mtu, replay-window, queues)");
+        assertFails(valid() + "data-plane:\n  mtu: 100\n", "data-plane.mtu", "must be 576..9000, was 100");
+        assertFails(valid() + "data-plane:\n  mtu: big\n", "data-plane.mtu", "must be a whole number, was 'big'");
+        assertFails(
+                valid() + "data-plane:\n  replay-window: 33\n",
+                "data-plane.replay-window",
+                "must be a multiple of 32 in 0..65536 (0: off), was 33");
+        assertFails(
+                valid() + "data-plane:\n  tun: a-name-far-too-long\n",
+                "data-plane.tun",
+                "a device name of 1-15 letters, digits, '_', '.' or '-', was 'a-name-far-too-long'");
+        assertFails(valid() + "data-plane:\n  queues: 0\n", "data-plane.queues", "must be 1..16, was 0");
+        assertFails(
+                valid() + "data-plane: [userspace]\n",
+                "data-plane",
+                "must be userspace, none, or a mapping (mode, tun, mtu, replay-window, queues)");
+    }
+
     @Test
     void badTier() throws IOException {
         assertFails(

@@ -605,16 +605,8 @@ class StrongSwanLifecycleTest {
                         more);
         Path cfg = deployment.writeConfig(initiator ? "lifecycle-i" : "lifecycle-r", "audit.log", yaml);
         IkesealConfig loaded = IkesealConfig.load(cfg);
-        IkesealConfig config = new IkesealConfig(
-                loaded.file(),
-                loaded.audit(),
-                loaded.tokens(),
-                loaded.identities(),
-                loaded.psks(),
-                loaded.listen(),
-                loaded.ike(),
-                loaded.trust(),
-                loaded.connections().stream().map(tweak).toList());
+        IkesealConfig config =
+                loaded.withConnections(loaded.connections().stream().map(tweak).toList());
         baseline = liveObjects();
         daemon = IkeDaemon.start(
                 config,
