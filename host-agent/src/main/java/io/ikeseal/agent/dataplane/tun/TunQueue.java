@@ -43,6 +43,9 @@ final class TunQueue implements Tun {
             return -1;
         }
         try {
+            if (into.isReadOnly()) {
+                throw new IllegalArgumentException("TUN read into a read-only buffer");
+            }
             Libc.Scratch s = Libc.Scratch.get();
             MemorySegment target = segment(into);
             int position = into.position();
