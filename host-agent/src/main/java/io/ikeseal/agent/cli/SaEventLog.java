@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.sa.ChildSaTraffic;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.SaEvents;
 
@@ -76,7 +77,13 @@ final class SaEventLog implements SaEvents {
 
     @Override
     public void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason) {
-        line("CHILD_SA deleted: " + child.describe() + ": " + reason);
+        childSaDeleted(ikeSa, child, reason, ChildSaTraffic.NONE);
+    }
+
+    @Override
+    public void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason, ChildSaTraffic traffic) {
+        line("CHILD_SA deleted: " + child.describe() + ": " + reason
+                + (traffic.equals(ChildSaTraffic.NONE) ? "" : "; carried " + traffic.describe()));
     }
 
     /** A line of the daemon's own (start, stop, an initiation that could not begin). */

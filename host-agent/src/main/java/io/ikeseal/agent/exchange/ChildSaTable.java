@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.ikeseal.agent.config.ChildConfig;
 import io.ikeseal.agent.config.ChildLifetimes;
 import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.sa.ChildSaTraffic;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.IkeSaState;
 import io.ikeseal.agent.wire.DeletePayload;
@@ -228,11 +229,13 @@ final class ChildSaTable {
 
     /** One CHILD_SA out of the installer, and its removal announced (the match of its establishment event). */
     static void remove(SaOutputs outputs, IkeSaInfo ikeSa, String ikeSaName, ChildSaRecord c, String reason) {
+        ChildSaTraffic traffic = ChildSaTraffic.NONE;
         try {
+            traffic = outputs.installer().traffic(c); // its counters go with it
             outputs.installer().remove(c);
         } catch (RuntimeException e) {
             LOG.warn("{}: removing CHILD_SA {} failed: {}", ikeSaName, c.describe(), e.toString());
         }
-        outputs.events().childSaDeleted(ikeSa, c, reason);
+        outputs.events().childSaDeleted(ikeSa, c, reason, traffic);
     }
 }

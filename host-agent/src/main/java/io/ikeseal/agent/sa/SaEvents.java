@@ -21,6 +21,11 @@ public interface SaEvents {
     /** The match of every {@link #childSaEstablished}: deleted by either end, or its IKE SA ended. */
     default void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason) {}
 
+    /** {@link #childSaDeleted} with what the SA carried, as its data plane counted it (NONE without one). */
+    default void childSaDeleted(IkeSaInfo ikeSa, ChildSaRecord child, String reason, ChildSaTraffic traffic) {
+        childSaDeleted(ikeSa, child, reason);
+    }
+
     /**
      * A CHILD_SA was rekeyed (RFC 7296 §2.8): {@code now} is installed and replaces {@code old}, which is deleted
      * next (its own {@link #childSaDeleted} follows). {@code now} gets no {@link #childSaEstablished} of its own.

@@ -22,6 +22,7 @@ import io.ikeseal.agent.protect.IntegrityAlgorithm;
 import io.ikeseal.agent.protect.ProtectionSuite;
 import io.ikeseal.agent.sa.ChildSaMode;
 import io.ikeseal.agent.sa.ChildSaRecord;
+import io.ikeseal.agent.sa.ChildSaTraffic;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.wire.TrafficSelector;
 import io.ikeseal.hsm.api.DhGroup;
@@ -74,6 +75,19 @@ class SaEventLogTest {
                 lines.get(1).startsWith("2026-12-06T12:00:00Z CHILD_SA deleted: site{net} SPIs c0000001_i"),
                 lines.get(1));
         assertTrue(lines.get(1).endsWith(": rekeyed"), lines.get(1));
+    }
+
+    /** With a data plane, the deletion line says what the SA carried (tests read a gateway's counters there). */
+    @Test
+    void aDeletedChildSaSaysWhatItCarried() {
+        IkeSaInfo ike = ike(0x1111L, 0x2222L);
+        log.childSaDeleted(ike, child(0xc0000001, 0xc0000002), "deleted by us", new ChildSaTraffic(3, 252, 4, 336));
+        log.childSaDeleted(ike, child(0xc0000003, 0xc0000004), "deleted by us", ChildSaTraffic.NONE);
+        List<String> lines = text.toString().lines().toList();
+        assertTrue(
+                lines.get(0).endsWith(": deleted by us; carried in 3 packets/252 octets, out 4 packets/336 octets"),
+                lines.get(0));
+        assertTrue(lines.get(1).endsWith(": deleted by us"), "nothing carried, nothing said: " + lines.get(1));
     }
 
     private static IkeSaInfo ike(long spiI, long spiR) {
