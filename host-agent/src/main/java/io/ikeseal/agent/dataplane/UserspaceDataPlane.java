@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -266,12 +267,13 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
                     }
                     for (CompiledSelector l : locals) {
                         if (l.containsAddress(a)) {
-                            return a;
+                            // Without the interface's scope ("%ikeseal0"), which `ip route ... src` refuses.
+                            return InetAddress.getByAddress(a.getAddress());
                         }
                     }
                 }
             }
-        } catch (SocketException e) {
+        } catch (SocketException | UnknownHostException e) {
             LOG.warn("cannot list this host's addresses for a route's source: {}", e.toString());
         }
         return null;
