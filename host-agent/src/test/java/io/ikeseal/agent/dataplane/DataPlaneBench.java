@@ -3,19 +3,13 @@ package io.ikeseal.agent.dataplane;
 import static io.ikeseal.agent.dataplane.Gateways.ts;
 
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.socket.DatagramPacket;
-
 import io.ikeseal.agent.dataplane.tun.Tun;
-import io.ikeseal.agent.transport.EspOutput;
 import io.ikeseal.agent.wire.TrafficSelector;
 
 /**
@@ -158,24 +152,5 @@ public final class DataPlaneBench {
 
         @Override
         public void close() {}
-    }
-
-    /** Pooled direct buffers, as the transport's; each datagram goes straight to the peer's EspSink. */
-    private static final class DirectWire implements EspOutput {
-        volatile UserspaceDataPlane peer;
-
-        @Override
-        public ByteBuf buffer(int capacity) {
-            return PooledByteBufAllocator.DEFAULT.directBuffer(capacity);
-        }
-
-        @Override
-        public boolean write(ByteBuf esp, InetSocketAddress local, InetSocketAddress remote) {
-            peer.receive(new DatagramPacket(esp, remote, local));
-            return true;
-        }
-
-        @Override
-        public void flush() {}
     }
 }
