@@ -151,6 +151,17 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             spd.addFirst(installed.policies());
         }
         LOG.info("CHILD_SA carries traffic (userspace data plane): {}", sa.describe());
+        for (TrafficSelector r : sa.remoteTs()) {
+            if (CompiledSelector.of(r).containsAddress(sa.remote().getAddress())) {
+                // Its route would send our own IKE and ESP datagrams to the peer into the TUN (docs/data-plane.md).
+                LOG.warn(
+                        "CHILD_SA {} of {}: remote selector {} contains the peer's address; its datagrams may loop "
+                                + "through the TUN device",
+                        sa.name(),
+                        sa.connection(),
+                        r);
+            }
+        }
         if (!sa.udpEncapsulation()) {
             // This data plane has no raw ESP (IP protocol 50): a peer that expects it will not accept what we send.
             LOG.warn(
