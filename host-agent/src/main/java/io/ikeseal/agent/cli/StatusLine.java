@@ -10,7 +10,8 @@ import io.ikeseal.agent.sa.IkeSaInfo;
 
 /**
  * {@code run}'s status line: live IKE SAs, CHILD_SAs and token objects per token (issue 10 item 6), so a leak shows
- * as a token object count that grows while the SA counts do not. Written at most once per {@link #EVERY} and only
+ * as a token object count that grows while the SA counts do not; with the userspace data plane, its drops by reason
+ * (docs/data-plane.md). Written at most once per {@link #EVERY} and only
  * when something changed, so an idle gateway stays quiet.
  */
 final class StatusLine {
@@ -27,7 +28,10 @@ final class StatusLine {
 
     /** Writes the line if it differs from the last one written. */
     void tick() {
-        String now = text(daemon.gateway().established(), daemon.liveTokenObjects());
+        String now = text(daemon.gateway().established(), daemon.liveTokenObjects())
+                + daemon.dataPlaneCounters()
+                        .map(c -> "; data plane drops: " + c.describe())
+                        .orElse("");
         if (!now.equals(last)) {
             log.line(now);
             last = now;

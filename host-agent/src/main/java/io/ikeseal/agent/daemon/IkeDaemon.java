@@ -35,6 +35,7 @@ import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
+import io.ikeseal.agent.dataplane.DataPlaneCounters;
 import io.ikeseal.agent.exchange.Connection;
 import io.ikeseal.agent.exchange.Cookies;
 import io.ikeseal.agent.exchange.Credentials;
@@ -72,7 +73,8 @@ public final class IkeDaemon implements AutoCloseable {
     /**
      * How a daemon is embedded.
      *
-     * @param installer where CHILD_SAs go
+     * @param installer where CHILD_SAs go; null: as the configuration's {@code data-plane} says (the userspace data
+     *                  plane, or a RecordingInstaller for none)
      * @param events    SA events (the CLI prints them)
      * @param ikePort   overrides {@code ike.port} (0: any free port, for tests), or null
      * @param natTPort  overrides {@code ike.nat-t-port}, or null
@@ -81,7 +83,7 @@ public final class IkeDaemon implements AutoCloseable {
     public record Options(
             ChildSaInstaller installer, SaEvents events, Integer ikePort, Integer natTPort, ExchangeSettings settings) {
         public static Options defaults() {
-            return new Options(new RecordingInstaller(), SaEvents.NONE, null, null, null);
+            return new Options(null, SaEvents.NONE, null, null, null);
         }
 
         public Options withInstaller(ChildSaInstaller i) {
@@ -108,6 +110,7 @@ public final class IkeDaemon implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final TokenSet tokens;
+    private final DataPlaneRuntime dataPlane;
     private volatile ConnectionSupervisor supervisor;
 
     private IkeDaemon(
@@ -117,8 +120,10 @@ public final class IkeDaemon implements AutoCloseable {
             Map<String, Connection> connections,
             ExecutorService workers,
             ScheduledExecutorService timers,
-            TokenSet tokens) {
+            TokenSet tokens,
+            DataPlaneRuntime dataPlane) {
         this.tokens = tokens;
+        this.dataPlane = dataPlane;
         this.config = config;
         this.transport = transport;
         this.gateway = gateway;
@@ -158,8 +163,12 @@ public final class IkeDaemon implements AutoCloseable {
                 StartupChecks.localId(config, c, i, identities.get(c.identity()));
             }
         }
-        ExchangeSettings settings =
+        ExchangeSettings configured =
                 options.settings() != null ? options.settings() : config.ike().exchange();
+        // Without a raw ESP socket, the userspace data plane needs ESP in UDP whether or not a NAT is on the path.
+        ExchangeSettings settings = config.dataPlane().carriesTraffic() && options.installer() == null
+                ? configured.withLimits(configured.limits().withForcedUdpEncapsulation(true))
+                : configured;
         Map<String, Connection> connections = new LinkedHashMap<>();
         for (ConnectionConfig c : config.connections()) {
             connections.put(c.name(), connection(c, identities, crypto, settings));
@@ -171,6 +180,13 @@ public final class IkeDaemon implements AutoCloseable {
         TrustAnchors trust = TrustAnchors.of(anchors);
         CertificateValidator validator = new CertificateValidator(trust, OwnCertificates.of(identities.values()));
 
+        DataPlaneRuntime dataPlane =
+                options.installer() == null && config.dataPlane().carriesTraffic()
+                        ? DataPlaneRuntime.open(config.dataPlane())
+                        : null;
+        ChildSaInstaller installer = options.installer() != null
+                ? options.installer()
+                : dataPlane != null ? dataPlane.plane() : new RecordingInstaller();
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("ike-sa"));
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemonThreads("ike-timer"));
@@ -183,7 +199,7 @@ public final class IkeDaemon implements AutoCloseable {
         IkeGateway gateway = new IkeGateway(
                 crypto,
                 new Credentials(validator, trust, settings.signatures(), crypto, tokens.audit()),
-                new SaOutputs(options.installer(), options.events(), counters, tokens.tokenTime()),
+                new SaOutputs(installer, options.events(), counters, tokens.tokenTime()),
                 settings,
                 Scheduler.of(timers, Clock.systemUTC()),
                 new IkeRandom(random),
@@ -200,11 +216,22 @@ public final class IkeDaemon implements AutoCloseable {
                 .withIkePortFraming(ikePort != TransportConfig.IKE_PORT);
         IkeTransport transport;
         try {
-            transport = IkeTransport.start(tc, spis, gateway.listener(), counters, EspSink.dropping(counters));
+            transport = IkeTransport.start(
+                    tc,
+                    spis,
+                    gateway.listener(),
+                    counters,
+                    dataPlane != null ? dataPlane.plane() : EspSink.dropping(counters));
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
             timers.shutdownNow();
+            if (dataPlane != null) {
+                dataPlane.close();
+            }
             throw e;
+        }
+        if (dataPlane != null) {
+            dataPlane.start(transport.espOutput());
         }
         LOG.info(
                 "ikeseal running: {} connection(s) {}, key exchange on token '{}' (tier {}), listening on {}",
@@ -213,7 +240,7 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.name(),
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
-        return new IkeDaemon(config, transport, gateway, connections, workers, timers, tokens);
+        return new IkeDaemon(config, transport, gateway, connections, workers, timers, tokens, dataPlane);
     }
 
     private static Connection connection(
@@ -336,6 +363,11 @@ public final class IkeDaemon implements AutoCloseable {
         return transport.counters();
     }
 
+    /** The userspace data plane's drop counters, or empty when CHILD_SAs carry no traffic here. */
+    public Optional<DataPlaneCounters> dataPlaneCounters() {
+        return Optional.ofNullable(dataPlane).map(DataPlaneRuntime::counters);
+    }
+
     /** Our IKE port on {@code address}, e.g. the free port a test got with port 0. */
     public int ikePort() {
         return transport.sockets().stream()
@@ -365,6 +397,9 @@ public final class IkeDaemon implements AutoCloseable {
         // charon, which started an IKE SA as the daemon stopped)
         gateway.stopAdmitting();
         gateway.deleteAll("daemon stopping", DELETE_WAIT);
+        if (dataPlane != null) {
+            dataPlane.close(); // after the deletions, which read each SA's counters; before the sockets go
+        }
         transport.close();
         timers.shutdownNow();
         workers.shutdown();
