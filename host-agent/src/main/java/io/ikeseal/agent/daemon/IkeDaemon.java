@@ -69,6 +69,7 @@ import io.ikeseal.hsm.token.TokenRole;
 public final class IkeDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IkeDaemon.class);
     private static final Duration DELETE_WAIT = Duration.ofSeconds(3);
+    private static final int DATA_PLANE_RECEIVE_BUFFER = 8 << 20;
 
     /**
      * How a daemon is embedded.
@@ -214,6 +215,10 @@ public final class IkeDaemon implements AutoCloseable {
         TransportConfig tc = TransportConfig.of(config.listen())
                 .withPorts(ikePort, natTPort)
                 .withIkePortFraming(ikePort != TransportConfig.IKE_PORT);
+        if (dataPlane != null) {
+            // ESP arrives in bursts at line rate: a datagram the event loop has no room for is a TCP loss inside.
+            tc = tc.withReceiveBuffer(DATA_PLANE_RECEIVE_BUFFER);
+        }
         IkeTransport transport;
         try {
             transport = IkeTransport.start(

@@ -54,6 +54,8 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
     private static final int IPV6_IN_ESP = 41;
     private static final long JOIN_MILLIS = 2_000;
     private static final long READ_FAILURE_PAUSE_MILLIS = 10;
+    /** Packets a reader seals before it flushes, however many more are waiting. */
+    private static final int BURST = 64;
 
     private final DataPlaneConfig config;
     private final List<Tun> queues;
@@ -316,13 +318,32 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             if (n < 0) {
                 break;
             }
-            try {
-                in.limit(n).position(0);
-                outbound(in, packet, sealed);
-            } catch (RuntimeException e) {
-                counters.countInternalError();
-                logFailureOnce("sealing", e);
+            // Then what else is waiting, up to a burst: sent with one flush, which wakes the event loop once and lets
+            // it send the burst with one sendmmsg(2) instead of a wake-up and a send per packet.
+            int burst = 0;
+            while (n > 0) {
+                sealAndWrite(in, n, packet, sealed);
+                if (++burst == BURST) {
+                    break;
+                }
+                try {
+                    in.clear();
+                    n = tun.readWaiting(in);
+                } catch (IOException | RuntimeException e) {
+                    n = 0; // the blocking read above reports it
+                }
             }
+            output.flush();
+        }
+    }
+
+    private void sealAndWrite(ByteBuffer in, int n, InnerPacket packet, ByteBuffer sealed) {
+        try {
+            in.limit(n).position(0);
+            outbound(in, packet, sealed);
+        } catch (RuntimeException e) {
+            counters.countInternalError();
+            logFailureOnce("sealing", e);
         }
     }
 
@@ -373,7 +394,6 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
         if (!output.write(buf, record.local(), record.remote())) {
             counters.countUnsent();
         }
-        output.flush();
     }
 
     // ---- inbound: the transport's event loop ----

@@ -147,4 +147,20 @@ public record TransportConfig(
                 limits,
                 frameIkePort);
     }
+
+    /** With SO_RCVBUF {@code bytes} (Linux caps it at net.core.rmem_max): ESP arrives in bursts. */
+    public TransportConfig withReceiveBuffer(int bytes) {
+        return new TransportConfig(
+                addresses,
+                ikePort,
+                natTPort,
+                preferEpoll,
+                eventLoopThreads,
+                bytes,
+                answersPerSecond,
+                answerBurst,
+                answerInvalidIkeSpi,
+                limits,
+                frameIkePort);
+    }
 }

@@ -20,6 +20,15 @@ public interface Tun extends AutoCloseable {
      */
     int read(ByteBuffer into) throws IOException;
 
+    /**
+     * Reads a packet only if one is waiting already, without blocking: lets a reader send a burst with one flush.
+     *
+     * @return the packet's length, 0 when none is waiting (always, unless the queue can tell), or -1 once closed
+     */
+    default int readWaiting(ByteBuffer into) throws IOException {
+        return 0;
+    }
+
     /** Hands the IP packet between {@code packet}'s position and limit to the kernel, as if it had arrived. */
     void write(ByteBuffer packet) throws IOException;
 

@@ -37,6 +37,9 @@ public final class TunDevice implements AutoCloseable {
     private final IpRoutes routes;
     private final IpCommand ip;
 
+    /** The device's transmit queue in packets (the kernel's default is 500). */
+    static final String TX_QUEUE_LENGTH = "2000";
+
     private TunDevice(String name, List<Tun> queues, IpCommand ip) {
         this.name = name;
         this.queues = List.copyOf(queues);
@@ -69,7 +72,10 @@ public final class TunDevice implements AutoCloseable {
             for (int i = 0; i < queues; i++) {
                 opened.add(attach(name, raw, flags));
             }
-            ip.run(List.of("link", "set", "dev", name, "mtu", Integer.toString(mtu), "up"));
+            // A longer transmit queue than the default 500: a reader that falls behind for a moment (a GC, a busy
+            // core) then delays packets instead of dropping them, which TCP through the tunnel takes far better.
+            ip.run(List.of(
+                    "link", "set", "dev", name, "mtu", Integer.toString(mtu), "txqueuelen", TX_QUEUE_LENGTH, "up"));
         } catch (IOException | RuntimeException e) {
             opened.forEach(Tun::close);
             throw e;

@@ -39,6 +39,16 @@ final class TunQueue implements Tun {
 
     @Override
     public int read(ByteBuffer into) throws IOException {
+        return read(into, true);
+    }
+
+    @Override
+    public int readWaiting(ByteBuffer into) throws IOException {
+        return read(into, false);
+    }
+
+    /** One read(2); on EAGAIN polls when {@code wait}, else answers 0. */
+    private int read(ByteBuffer into, boolean wait) throws IOException {
         if (!enter()) {
             return -1;
         }
@@ -57,6 +67,9 @@ final class TunQueue implements Tun {
                 }
                 int errno = s.errno();
                 if (errno == Libc.EAGAIN) {
+                    if (!wait) {
+                        return 0;
+                    }
                     await(s, Libc.POLLIN, -1);
                 } else if (errno != Libc.EINTR) {
                     throw Libc.failure("read from TUN " + name, errno);
