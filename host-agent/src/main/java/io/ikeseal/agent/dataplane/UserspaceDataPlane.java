@@ -381,17 +381,8 @@ public final class UserspaceDataPlane implements ChildSaInstaller, EspSink, Auto
             return;
         }
         sealed.flip();
-        // Sealed into the thread's own buffer and copied into the pooled one: a pooled buffer's NIO view is a new
-        // ByteBuffer each time the buffer is reused, the copy of ~1500 octets costs less than that allocation.
-        ByteBuf buf = output.buffer(sealed.remaining());
-        try {
-            buf.writeBytes(sealed);
-        } catch (RuntimeException e) {
-            buf.release();
-            throw e;
-        }
         ChildSaRecord record = sa.record();
-        if (!output.write(buf, record.local(), record.remote())) {
+        if (!output.send(sealed, record.local(), record.remote())) {
             counters.countUnsent();
         }
     }

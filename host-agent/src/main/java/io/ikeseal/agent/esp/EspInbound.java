@@ -11,37 +11,23 @@ import java.nio.ByteBuffer;
  * like any other. The packet is copied into an array the half owns and decrypted into another, as
  * {@link EspOutbound} explains.
  */
-final class EspInbound implements EspOpener {
-    private static final int INITIAL = 2048;
+final class EspInbound extends EspHalf implements EspOpener {
     private static final int IPV4 = 4;
     private static final int IPV6 = 41;
 
-    private final EspTransform transform;
-    private final int spi;
     private final ReplayWindow window;
 
     private byte[] packet = new byte[INITIAL];
     private byte[] pt = new byte[INITIAL];
-    private long packets;
-    private long octets;
-    private boolean destroyed;
 
     EspInbound(EspTransform transform, int spi, ReplayWindow window) {
-        this.transform = transform;
-        this.spi = spi;
+        super(transform, spi);
         this.window = window;
     }
 
     @Override
-    public int spi() {
-        return spi;
-    }
-
-    @Override
     public int open(ByteBuffer esp, ByteBuffer plain) {
-        if (destroyed) {
-            throw new IllegalStateException("the ESP SA was destroyed");
-        }
+        checkUsable();
         int start = esp.position();
         int length = esp.remaining();
         if (length < transform.minLength()) {
@@ -51,7 +37,7 @@ final class EspInbound implements EspOpener {
         if (transform.blockCipher && ciphertext % transform.alignment != 0) {
             return EspDrop.TRUNCATED.code();
         }
-        if (esp.getInt(start) != spi) {
+        if (esp.getInt(start) != spi()) {
             return EspDrop.UNKNOWN_SPI.code();
         }
         long seq = window.extend(esp.getInt(start + 4));
@@ -89,8 +75,7 @@ final class EspInbound implements EspOpener {
         plain.put(at, pt, 0, innerLength);
         plain.limit(at + innerLength);
         esp.position(esp.limit());
-        packets++;
-        octets += innerLength;
+        count(innerLength);
         return nextHeader;
     }
 
@@ -100,23 +85,7 @@ final class EspInbound implements EspOpener {
     }
 
     @Override
-    public long packets() {
-        return packets;
-    }
-
-    @Override
-    public long octets() {
-        return octets;
-    }
-
-    @Override
-    public void destroy() {
-        destroyed = true;
-        transform.destroy();
-    }
-
-    @Override
     public String toString() {
-        return "EspOpener[spi=" + Integer.toHexString(spi) + ", packets=" + packets + "]";
+        return "EspOpener[spi=" + Integer.toHexString(spi()) + ", packets=" + packets() + "]";
     }
 }

@@ -15,38 +15,24 @@ import java.nio.ByteBuffer;
  * own per-init GCM state, which its API gives no way to reuse. Both arrays grow to the largest packet seen and
  * are reused.
  */
-final class EspOutbound implements EspSealer {
-    private static final int INITIAL = 2048;
+final class EspOutbound extends EspHalf implements EspSealer {
 
-    private final EspTransform transform;
-    private final int spi;
     /** The last sequence number this SA may send (unsigned). */
     private final long lastSeq;
 
     private byte[] pt = new byte[INITIAL];
     private byte[] packet;
     private long seq;
-    private long packets;
-    private long octets;
-    private boolean destroyed;
 
     EspOutbound(EspTransform transform, int spi) {
-        this.transform = transform;
-        this.spi = spi;
+        super(transform, spi);
         this.lastSeq = transform.esn ? -1L : 0xFFFFFFFFL;
         this.packet = new byte[INITIAL + transform.maxOverhead()];
     }
 
     @Override
-    public int spi() {
-        return spi;
-    }
-
-    @Override
     public boolean seal(ByteBuffer inner, int nextHeader, ByteBuffer out) {
-        if (destroyed) {
-            throw new IllegalStateException("the ESP SA was destroyed");
-        }
+        checkUsable();
         if (nextHeader < 0 || nextHeader > 255) {
             throw new IllegalArgumentException("Next Header is one octet: " + nextHeader);
         }
@@ -72,12 +58,11 @@ final class EspOutbound implements EspSealer {
         pt[padded - 2] = (byte) padLength;
         pt[padded - 1] = (byte) nextHeader;
         long s = ++seq;
-        EspTransform.putInt(packet, 0, spi);
+        EspTransform.putInt(packet, 0, spi());
         EspTransform.putInt(packet, 4, (int) s);
         int n = transform.seal(packet, s, pt, padded);
         out.put(packet, 0, n);
-        packets++;
-        octets += length;
+        count(length);
         return true;
     }
 
@@ -92,23 +77,7 @@ final class EspOutbound implements EspSealer {
     }
 
     @Override
-    public long packets() {
-        return packets;
-    }
-
-    @Override
-    public long octets() {
-        return octets;
-    }
-
-    @Override
-    public void destroy() {
-        destroyed = true;
-        transform.destroy();
-    }
-
-    @Override
     public String toString() {
-        return "EspSealer[spi=" + Integer.toHexString(spi) + ", packets=" + packets + "]";
+        return "EspSealer[spi=" + Integer.toHexString(spi()) + ", packets=" + packets() + "]";
     }
 }

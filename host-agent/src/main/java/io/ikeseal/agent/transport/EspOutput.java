@@ -1,6 +1,7 @@
 package io.ikeseal.agent.transport;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 import io.netty.buffer.ByteBuf;
 
@@ -23,4 +24,16 @@ public interface EspOutput {
 
     /** Sends everything queued so far. */
     void flush();
+
+    /**
+     * Sends {@code esp} (position to limit; a direct buffer the caller keeps) now, from the calling thread when the
+     * transport can, else through {@link #write} (sent at the next {@link #flush}).
+     *
+     * @return false when it could not be sent: no NAT-T socket there, or the socket's send buffer is full
+     */
+    default boolean send(ByteBuffer esp, InetSocketAddress local, InetSocketAddress remote) {
+        ByteBuf buf = buffer(esp.remaining());
+        buf.writeBytes(esp);
+        return write(buf, local, remote);
+    }
 }

@@ -97,9 +97,12 @@ class UserspaceDataPlaneTunTest {
                     };
                 }
                 assertTrue(counts[0] != null && counts[1] != null, report);
-                assertEquals(counts[0][2], counts[1][0], "A sent what B received: " + report);
-                assertEquals(counts[0][3], counts[1][1], report);
-                assertEquals(counts[1][2], counts[0][0], "B sent what A received: " + report);
+                // The counters are read while the kernel may still send (a TCP FIN, an IPv6 report): a packet or
+                // two can be between the planes at that moment, never more received than sent.
+                assertAgree(
+                        counts[0][2], counts[0][3], counts[1][0], counts[1][1], "A sent what B received: " + report);
+                assertAgree(
+                        counts[1][2], counts[1][3], counts[0][0], counts[0][1], "B sent what A received: " + report);
                 // iperf3's server stops counting at the client's end message, with data still in flight: its
                 // receiver figure (and what crossed before the planes stopped) is some MB below the 8 MiB sent.
                 assertTrue(counts[0][3] > 4_000_000, "the transfer went through ESP: " + report + client);
@@ -126,5 +129,10 @@ class UserspaceDataPlaneTunTest {
     private static String all(Path out, Path err) throws IOException {
         return Files.readString(out, StandardCharsets.UTF_8) + "--- stderr\n"
                 + Files.readString(err, StandardCharsets.UTF_8);
+    }
+
+    private static void assertAgree(long sentPackets, long sentOctets, long gotPackets, long gotOctets, String what) {
+        assertTrue(gotPackets <= sentPackets && sentPackets - gotPackets <= 2, what);
+        assertTrue(gotOctets <= sentOctets && (sentPackets > gotPackets || gotOctets == sentOctets), what);
     }
 }

@@ -56,6 +56,33 @@ class NatTEspOutputTest {
         }
     }
 
+    /** send() goes out at once from the caller's thread (sendto on epoll, queued and flushed on NIO). */
+    @Test
+    void sendLeavesFromTheCallersThreadOnBothTransports() throws Exception {
+        for (boolean epoll : new boolean[] {true, false}) {
+            try (LoopbackSide a = new LoopbackSide(epoll);
+                    LoopbackSide b = new LoopbackSide(true)) {
+                InetSocketAddress from = a.socket(V4, true).localAddress();
+                InetSocketAddress to = b.socket(V4, true).localAddress();
+                EspOutput out = a.transport.espOutput();
+                java.nio.ByteBuffer esp = java.nio.ByteBuffer.allocateDirect(64);
+                esp.putInt(0x2000_0001).putInt(7).put(new byte[12]).flip();
+                assertTrue(out.send(esp, from, to));
+                out.flush();
+                DatagramPacket got = next(b.esp);
+                try {
+                    assertEquals(from, got.sender(), epoll ? "epoll" : "nio");
+                    assertEquals(20, got.content().readableBytes());
+                    assertEquals(0x2000_0001, got.content().getInt(got.content().readerIndex()));
+                } finally {
+                    got.release();
+                }
+                assertFalse(
+                        out.send(esp.rewind(), new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 4500), to));
+            }
+        }
+    }
+
     @Test
     void anAddressWithoutANatTSocketIsRefusedAndTheBufferReleased() throws Exception {
         try (LoopbackSide a = new LoopbackSide(true)) {
