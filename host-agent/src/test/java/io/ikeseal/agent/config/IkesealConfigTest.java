@@ -498,6 +498,7 @@ class IkesealConfigTest {
                 c.listen().stream().map(InetAddress::getHostAddress).toList());
         assertEquals(500, c.ike().port());
         assertEquals(4500, c.ike().natTPort());
+        assertEquals(DataPlaneConfig.NONE, c.dataPlane(), "the example spells out the defaults");
         assertEquals(ResidencyTier.SEALED, c.ike().requiredTier());
         assertEquals(1, c.trust().size());
 
