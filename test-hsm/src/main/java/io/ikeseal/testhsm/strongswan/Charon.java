@@ -47,6 +47,9 @@ import io.ikeseal.testhsm.TestCa;
  * ESP, so charon fakes a NAT (NATD_SOURCE_IP of a random address) and moves to its NAT-T port
  * after IKE_SA_INIT. It binds its ports on the wildcard address, IPv4 only; {@code
  * interfaces_use = lo} keeps it from using any other interface.
+ *
+ * <p>With {@link CharonOptions#inNamespace} it runs instead as a gateway inside a test's network namespace, on ports
+ * 500/4500 there, carrying traffic through kernel-libipsec's TUN {@code ipsec0} with the routes it installs.
  */
 public final class Charon implements AutoCloseable {
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -119,7 +122,7 @@ public final class Charon implements AutoCloseable {
         DebianTools.charonSystemd();
         DebianTools.swanctl();
         options.plugins().forEach(DebianTools::strongswanPlugin);
-        int tries = options.ikePort() == 0 ? 3 : 1;
+        int tries = options.ikePort() == 0 && options.namespace().isEmpty() ? 3 : 1;
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(baseDir, name, options);
@@ -140,7 +143,9 @@ public final class Charon implements AutoCloseable {
     }
 
     private static Charon startOnce(Path baseDir, String name, CharonOptions options) {
-        int[] ports = options.ikePort() == 0 ? FreePorts.udp(2) : new int[] {options.ikePort(), options.natTPort()};
+        int[] ports = options.ikePort() != 0
+                ? new int[] {options.ikePort(), options.natTPort()}
+                : options.namespace().isPresent() ? new int[] {500, 4500} : FreePorts.udp(2);
         Path dir = FixtureFiles.newDir(baseDir, "charon-" + name);
         Path socketDir = null;
         Process process = null;
@@ -156,7 +161,10 @@ public final class Charon implements AutoCloseable {
                     dir.resolve("strongswan.conf"), StrongswanConf.render(options, ports[0], ports[1], uri, logFile));
             Path swanctlDir = FixtureFiles.mkdirs(dir.resolve("swanctl"));
             SWANCTL_DIRS.forEach(d -> FixtureFiles.mkdirs(swanctlDir.resolve(d)));
-            ProcessBuilder pb = new ProcessBuilder(DebianTools.charonSystemd().toString())
+            List<String> command = List.of(DebianTools.charonSystemd().toString());
+            // ip netns exec execs charon after setns(): the process is charon itself, its pid charon's
+            ProcessBuilder pb = new ProcessBuilder(
+                            options.namespace().map(ns -> ns.wrap(command)).orElse(command))
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("charon.out").toFile());
@@ -549,6 +557,8 @@ public final class Charon implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "charon " + name + " (pid " + process.pid() + ", IKE 127.0.0.1:" + ikePort + ", NAT-T " + natTPort + ")";
+        return "charon " + name + " (pid " + process.pid() + ", IKE "
+                + options.namespace().map(ns -> ns.name() + " ").orElse("127.0.0.1:") + ikePort + ", NAT-T " + natTPort
+                + ")";
     }
 }

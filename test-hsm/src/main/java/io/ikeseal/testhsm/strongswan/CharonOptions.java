@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.ikeseal.testhsm.NetNamespace;
 
 /**
  * How to start a {@link Charon}. Immutable; each {@code with...} returns a changed copy.
@@ -56,6 +60,7 @@ public final class CharonOptions {
     private final int keyLogLevel;
     private final String extraSettings;
     private final Duration startTimeout;
+    private final NetNamespace namespace; // null: on the host's loopback
 
     private CharonOptions(
             int ikePort,
@@ -69,7 +74,8 @@ public final class CharonOptions {
             int cookieThreshold,
             int keyLogLevel,
             String extraSettings,
-            Duration startTimeout) {
+            Duration startTimeout,
+            NetNamespace namespace) {
         this.ikePort = ikePort;
         this.natTPort = natTPort;
         this.extraPlugins = List.copyOf(extraPlugins);
@@ -82,11 +88,24 @@ public final class CharonOptions {
         this.keyLogLevel = keyLogLevel;
         this.extraSettings = extraSettings;
         this.startTimeout = startTimeout;
+        this.namespace = namespace;
     }
 
     public static CharonOptions defaults() {
         return new CharonOptions(
-                0, 0, List.of(), Map.of(), 16, Duration.ofSeconds(1), 1.4, 2, 100_000, 4, "", Duration.ofSeconds(15));
+                0,
+                0,
+                List.of(),
+                Map.of(),
+                16,
+                Duration.ofSeconds(1),
+                1.4,
+                2,
+                100_000,
+                4,
+                "",
+                Duration.ofSeconds(15),
+                null);
     }
 
     /** Fixed ports for IKE and for NAT-T (port_nat_t); 0 and 0 picks free ones (the default). */
@@ -112,7 +131,8 @@ public final class CharonOptions {
                 cookieThreshold,
                 keyLogLevel,
                 extraSettings,
-                startTimeout);
+                startTimeout,
+                namespace);
     }
 
     /** Loads these plugins too, e.g. "pkcs11" (then configure it with {@link #withSettings}). */
@@ -131,7 +151,8 @@ public final class CharonOptions {
                 cookieThreshold,
                 keyLogLevel,
                 extraSettings,
-                startTimeout);
+                startTimeout,
+                namespace);
     }
 
     /** Extra environment for the charon process, e.g. a token's SOFTHSM2_CONF. */
@@ -150,7 +171,8 @@ public final class CharonOptions {
                 cookieThreshold,
                 keyLogLevel,
                 extraSettings,
-                startTimeout);
+                startTimeout,
+                namespace);
     }
 
     /** Retransmission: first after timeout, then each base times longer, tries times, then give up. */
@@ -170,7 +192,8 @@ public final class CharonOptions {
                 cookieThreshold,
                 keyLogLevel,
                 extraSettings,
-                startTimeout);
+                startTimeout,
+                namespace);
     }
 
     /**
@@ -193,7 +216,8 @@ public final class CharonOptions {
                 halfOpen,
                 keyLogLevel,
                 extraSettings,
-                startTimeout);
+                startTimeout,
+                namespace);
     }
 
     /**
@@ -216,7 +240,8 @@ public final class CharonOptions {
                 cookieThreshold,
                 keyLogLevel,
                 extraSettings,
-                startTimeout);
+                startTimeout,
+                namespace);
     }
 
     /**
@@ -239,7 +264,8 @@ public final class CharonOptions {
                 cookieThreshold,
                 level,
                 extraSettings,
-                startTimeout);
+                startTimeout,
+                namespace);
     }
 
     /**
@@ -259,7 +285,8 @@ public final class CharonOptions {
                 cookieThreshold,
                 keyLogLevel,
                 extraSettings + charonSettings + "\n",
-                startTimeout);
+                startTimeout,
+                namespace);
     }
 
     public CharonOptions withStartTimeout(Duration timeout) {
@@ -275,7 +302,8 @@ public final class CharonOptions {
                 cookieThreshold,
                 keyLogLevel,
                 extraSettings,
-                timeout);
+                timeout,
+                namespace);
     }
 
     /** 0 = pick a free one. */
@@ -337,5 +365,33 @@ public final class CharonOptions {
 
     public Duration startTimeout() {
         return startTimeout;
+    }
+
+    /**
+     * Runs charon inside {@code ns} ({@code ip netns exec}) as a gateway that carries traffic: kernel-libipsec's own
+     * TUN ({@code ipsec0}) with routes to the remote traffic selectors installed (table 220, as strongSwan does by
+     * default), all the namespace's interfaces usable, and IKE on 500 / NAT-T on 4500 unless {@link #withPorts} says
+     * otherwise. The vici socket stays a file, so swanctl reaches it from outside the namespace.
+     */
+    public CharonOptions inNamespace(NetNamespace ns) {
+        return new CharonOptions(
+                ikePort,
+                natTPort,
+                extraPlugins,
+                environment,
+                threads,
+                retransmitTimeout,
+                retransmitBase,
+                retransmitTries,
+                cookieThreshold,
+                keyLogLevel,
+                extraSettings,
+                startTimeout,
+                Objects.requireNonNull(ns, "ns"));
+    }
+
+    /** The namespace charon runs in; empty: the host's loopback, nothing installed. */
+    public Optional<NetNamespace> namespace() {
+        return Optional.ofNullable(namespace);
     }
 }

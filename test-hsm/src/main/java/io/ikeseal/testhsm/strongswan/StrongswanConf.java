@@ -25,11 +25,7 @@ final class StrongswanConf {
                   load_modular = no
                   load = %s
                   threads = %d
-                  # loopback only: no MOBIKE addresses from other interfaces, no routes, no IPv6 socket
-                  interfaces_use = lo
-                  routing_table = 0
-                  install_routes = no
-                  install_virtual_ip = no
+                %s
                   # many handshakes from 127.0.0.1 must not trigger cookies or drops
                   cookie_threshold = %d
                   cookie_threshold_ip = %d
@@ -79,6 +75,7 @@ final class StrongswanConf {
                         natTPort,
                         String.join(" ", o.plugins()),
                         o.threads(),
+                        placement(o).stripTrailing(),
                         o.cookieThreshold(),
                         o.cookieThreshold(),
                         retransmitTimeout,
@@ -89,6 +86,25 @@ final class StrongswanConf {
                         level,
                         level,
                         indent(o.extraSettings()));
+    }
+
+    /** Loopback: nothing installed on the host. In a namespace: routes to the remote selectors via ipsec0. */
+    private static String placement(CharonOptions o) {
+        if (o.namespace().isPresent()) {
+            return """
+                      # inside its own network namespace: kernel-libipsec's TUN ipsec0 carries the traffic, with
+                      # routes to the remote traffic selectors (table 220 and its rule); no virtual IPs
+                      install_routes = yes
+                      install_virtual_ip = no
+                    """;
+        }
+        return """
+                  # loopback only: no MOBIKE addresses from other interfaces, no routes, no IPv6 socket
+                  interfaces_use = lo
+                  routing_table = 0
+                  install_routes = no
+                  install_virtual_ip = no
+                """;
     }
 
     private static String indent(String settings) {
