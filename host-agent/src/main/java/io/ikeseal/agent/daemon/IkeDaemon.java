@@ -166,10 +166,11 @@ public final class IkeDaemon implements AutoCloseable {
         }
         ExchangeSettings configured =
                 options.settings() != null ? options.settings() : config.ike().exchange();
+        // The configured data plane, unless the embedder installs CHILD_SAs itself.
+        boolean userspace = options.installer() == null && config.dataPlane().carriesTraffic();
         // Without a raw ESP socket, the userspace data plane needs ESP in UDP whether or not a NAT is on the path.
-        ExchangeSettings settings = config.dataPlane().carriesTraffic() && options.installer() == null
-                ? configured.withLimits(configured.limits().withForcedUdpEncapsulation(true))
-                : configured;
+        ExchangeSettings settings =
+                userspace ? configured.withLimits(configured.limits().withForcedUdpEncapsulation(true)) : configured;
         Map<String, Connection> connections = new LinkedHashMap<>();
         for (ConnectionConfig c : config.connections()) {
             connections.put(c.name(), connection(c, identities, crypto, settings));
@@ -181,10 +182,7 @@ public final class IkeDaemon implements AutoCloseable {
         TrustAnchors trust = TrustAnchors.of(anchors);
         CertificateValidator validator = new CertificateValidator(trust, OwnCertificates.of(identities.values()));
 
-        DataPlaneRuntime dataPlane =
-                options.installer() == null && config.dataPlane().carriesTraffic()
-                        ? DataPlaneRuntime.open(config.dataPlane())
-                        : null;
+        DataPlaneRuntime dataPlane = userspace ? DataPlaneRuntime.open(config.dataPlane()) : null;
         ChildSaInstaller installer = options.installer() != null
                 ? options.installer()
                 : dataPlane != null ? dataPlane.plane() : new RecordingInstaller();
