@@ -6,11 +6,7 @@ import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +34,7 @@ public final class TokenEcdsa implements EcdsaVerifier {
 
     private final Token token;
     private final Set<KeyType> curves;
-    private final int capacity;
-    private final Map<Spki, Imported> keys = new ConcurrentHashMap<>();
-    private final AtomicLong ticks = new AtomicLong();
-    private final AtomicLong imports = new AtomicLong();
-    private final Object evicting = new Object();
+    private final PeerKeys<PublicKey> keys;
 
     /**
      * @param curves the key types verified in the token; others go to the host
@@ -51,43 +43,9 @@ public final class TokenEcdsa implements EcdsaVerifier {
         if (!token.capabilities().offers(Mechanisms.CKM_ECDSA)) {
             throw new IllegalArgumentException("token '" + token.name() + "' does not offer CKM_ECDSA");
         }
-        if (capacity < 1) {
-            throw new IllegalArgumentException("peer key capacity must be >= 1, got " + capacity);
-        }
         this.token = token;
         this.curves = Set.copyOf(curves);
-        this.capacity = capacity;
-    }
-
-    /** The SubjectPublicKeyInfo DER of a peer key: what a cached token key stands for. */
-    private record Spki(byte[] der) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Spki s && Arrays.equals(der, s.der);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(der);
-        }
-
-        @Override
-        public String toString() {
-            return "Spki(" + der.length + " octets)";
-        }
-    }
-
-    /** A key imported in the token's session {@code generation} (a reopened token has lost the older ones). */
-    private static final class Imported {
-        final int generation;
-        final PublicKey key;
-        volatile long used;
-
-        Imported(int generation, PublicKey key, long used) {
-            this.generation = generation;
-            this.key = key;
-            this.used = used;
-        }
+        this.keys = new PeerKeys<>(capacity);
     }
 
     @Override
@@ -101,7 +59,9 @@ public final class TokenEcdsa implements EcdsaVerifier {
             return token.health().runPublicKeyWork(() -> {
                 Provider p = token.provider();
                 Signature v = Signature.getInstance("NONEwithECDSAinP1363Format", p);
-                v.initVerify(imported(p, key));
+                // a reopened token (a new session generation) has lost the keys imported before
+                v.initVerify(keys.get(key, token.health().generation(), k ->
+                        (PublicKey) KeyFactory.getInstance("EC", p).translateKey(k)));
                 v.update(digest);
                 return v.verify(rs); // CKR_SIGNATURE_INVALID is a plain false
             });
@@ -112,40 +72,6 @@ public final class TokenEcdsa implements EcdsaVerifier {
         }
     }
 
-    private PublicKey imported(Provider p, PublicKey key) throws GeneralSecurityException {
-        Spki spki = new Spki(key.getEncoded());
-        int generation = token.health().generation();
-        Imported i = keys.get(spki);
-        if (i != null && i.generation == generation) {
-            i.used = ticks.incrementAndGet();
-            return i.key;
-        }
-        PublicKey inToken = (PublicKey) KeyFactory.getInstance("EC", p).translateKey(key);
-        imports.incrementAndGet();
-        keys.put(spki, new Imported(generation, inToken, ticks.incrementAndGet()));
-        if (keys.size() > capacity) {
-            evict();
-        }
-        return inToken;
-    }
-
-    private void evict() {
-        synchronized (evicting) {
-            while (keys.size() > capacity) {
-                Map.Entry<Spki, Imported> oldest = null;
-                for (Map.Entry<Spki, Imported> e : keys.entrySet()) {
-                    if (oldest == null || e.getValue().used < oldest.getValue().used) {
-                        oldest = e;
-                    }
-                }
-                if (oldest == null) {
-                    return;
-                }
-                keys.remove(oldest.getKey(), oldest.getValue());
-            }
-        }
-    }
-
     @Override
     public String engine(KeyType type) {
         return curves.contains(type) ? "token " + token.name() : "host";
@@ -153,7 +79,7 @@ public final class TokenEcdsa implements EcdsaVerifier {
 
     /** Public keys imported into the token so far (a key dropped and needed again counts again). */
     public long imports() {
-        return imports.get();
+        return keys.added();
     }
 
     /** Peer keys held in the token now. */
