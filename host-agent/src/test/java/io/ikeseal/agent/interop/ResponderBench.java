@@ -161,8 +161,7 @@ public final class ResponderBench {
                 }
             }
             for (String kind : s.responders()) {
-                out.println("bench-responders: " + kind + " ...");
-                out.flush();
+                System.err.println("bench-responders: " + kind + " ...");
                 results.add(runOne(s, t, dir, ResponderKind.valueOf(kind.toUpperCase(Locale.ROOT))));
             }
             BenchReport.print(s, results, ceilings, out);
@@ -204,18 +203,34 @@ public final class ResponderBench {
 
     private static Result runOne(Settings s, BenchTokens t, Path dir, ResponderKind kind) throws Exception {
         String name = kind.name().toLowerCase(Locale.ROOT);
-        try (BenchResponder r = startResponder(kind, t, dir);
-                Charon initiator = startInitiator(dir, t, r.ikePort(), s.inFlight());
-                Vici vici = initiator.openVici()) {
+        BenchResponder r = null;
+        try {
+            r = startResponder(kind, t, dir);
             name = r.name();
+            return measure(s, t, dir, r);
+        } catch (Exception | Error e) {
+            progress(name + " FAILED: " + e.getMessage());
+            return new Result(name, null, Double.NaN, Double.NaN, Double.NaN, null, String.valueOf(e.getMessage()));
+        } finally {
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
+    private static Result measure(Settings s, BenchTokens t, Path dir, BenchResponder r) throws Exception {
+        String name = r.name();
+        try (Charon initiator = startInitiator(dir, t, r.ikePort(), s.inFlight());
+                Vici vici = initiator.openVici()) {
             ViciLoad load = new ViciLoad(vici, s.inFlight(), s.attemptTimeout());
             try {
                 String version = ViciMessage.value(vici.call("version", Map.of(), Duration.ofSeconds(10)), "version");
-                System.out.println("bench-responders:   initiator strongSwan " + version + ", warm-up ...");
+                progress("initiator strongSwan " + version + ", " + s.warmup() + " SAs warm-up ...");
                 if (s.warmup() > 0) {
                     load.run(s.warmup(), s.inFlight(), false, deadline(s.warmup()));
                     load.awaitDeletions(Duration.ofSeconds(30));
                 }
+                progress("measuring " + s.count() + " SAs ...");
                 double cpu0 = ProcStats.cpuMillis(r.pid());
                 double icpu0 = ProcStats.cpuMillis(initiator.pid());
                 ViciLoad.Round loaded = load.run(s.count(), s.inFlight(), false, deadline(s.count()));
@@ -225,18 +240,23 @@ public final class ResponderBench {
                 load.awaitDeletions(Duration.ofSeconds(30));
                 double unloadedP50 = Double.NaN;
                 if (s.unloaded() > 0) {
+                    progress(s.unloaded() + " SAs one at a time ...");
                     unloadedP50 = load.run(s.unloaded(), 1, false, deadline(s.unloaded()))
                             .latencyMillis(0.5);
                     load.awaitDeletions(Duration.ofSeconds(30));
                 }
-                Kept kept = s.keep() > 0 ? keep(s, load, r) : null;
+                Kept kept = null;
+                if (s.keep() > 0) {
+                    progress("keeping " + s.keep() + " SAs ...");
+                    kept = keep(s, load, r);
+                }
+                // stopped while the initiator still answers, so its Deletes do not wait for retransmissions
+                // (closed again by runOne: a no-op)
+                r.close();
                 return new Result(name, loaded, cpu / up, icpu / up, unloadedP50, kept, null);
             } finally {
                 load.close();
             }
-        } catch (Exception | Error e) {
-            System.out.println("bench-responders:   " + name + " FAILED: " + e.getMessage());
-            return new Result(name, null, Double.NaN, Double.NaN, Double.NaN, null, String.valueOf(e.getMessage()));
         }
     }
 
@@ -257,6 +277,11 @@ public final class ResponderBench {
                 r.isJvm() ? (heap1 - heap0) / (double) n : Double.NaN,
                 (rss1 - rss0) / (double) n,
                 load.lostKept());
+    }
+
+    /** Progress goes to stderr, so stdout holds the header and the tables. */
+    private static void progress(String what) {
+        System.err.println("bench-responders:   " + what);
     }
 
     private static Duration deadline(int sas) {

@@ -24,7 +24,7 @@ class ResponderBenchTest {
     @Timeout(value = 170)
     void tinyRunOfEveryResponder() throws Exception {
         ResponderBench.Settings s = new ResponderBench.Settings(
-                20, 10, 4, 3, 50, 0.1, List.of("charon", "sealed", "compat"), Duration.ofSeconds(20));
+                20, 5, 4, 3, 50, 0.1, List.of("charon", "sealed", "compat"), Duration.ofSeconds(20));
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         List<ResponderBench.Result> results;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {

@@ -21,7 +21,7 @@ import io.ikeseal.testhsm.ChildJvm;
  */
 record TokenCeiling(String kxToken, double kxPerSecond1, double kxPerSecond2, double signPerSecond) {
     static final String KX_OPERATION = "keygen+g^ir+SKEYSEED+IKE SA keys";
-    static final String SIGN_OPERATION = "sign ECDSA_P256_SHA256";
+    static final String SIGN_OPERATION = "sign ECDSA_SHA256"; // RFC 7427, SHA-256 over a P-256 key
 
     static TokenCeiling measure(Path config, double seconds, List<String> jvmOptions) throws Exception {
         Path dir = config.getParent();
