@@ -208,11 +208,11 @@ final class TaskManager {
 
     private void onRequest(IkeDatagram dg, IkeSender replies) {
         IkeHeader h = dg.message().header();
-        List<byte[]> answer = cache.answer(h.messageId());
+        CachedAnswer answer = cache.answer(h.messageId());
         if (answer != null) {
             // §2.1: a retransmission; RFC 7383 §2.6.1: for a fragmented request answer on its first fragment only.
             if (!(dg.message().payloads().getLast() instanceof EncryptedFragmentPayload f) || f.fragmentNumber() == 1) {
-                out.sendAll(answer, replies);
+                out.sendAll(answer.datagrams(out), replies);
                 counters.countSa("retransmission-answered");
             }
             return;
@@ -245,25 +245,27 @@ final class TaskManager {
     void respond(IkeHeader request, List<? extends IkePayload> payloads) {
         IkeHeader h = IkeHeader.of(
                 sa.spiI(), sa.spiR(), request.exchange(), sa.originalInitiator(), true, request.messageId());
-        cacheAndSend(request.messageId(), out.seal(h, payloads));
+        List<byte[]> sealed = out.seal(h, payloads);
+        cacheAndSend(request.messageId(), CachedAnswer.of(h, payloads, sealed), sealed);
     }
 
     /** Sends an unprotected IKE_SA_INIT response and caches it. */
     void respondUnprotected(long messageId, byte[] octets) {
-        cacheAndSend(messageId, List.of(octets));
+        List<byte[]> sent = List.of(octets);
+        cacheAndSend(messageId, new CachedAnswer.Sent(sent), sent);
     }
 
-    private void cacheAndSend(long messageId, List<byte[]> datagrams) {
-        cache.store(messageId, datagrams);
+    private void cacheAndSend(long messageId, CachedAnswer answer, List<byte[]> datagrams) {
+        cache.store(messageId, answer);
         working.remove(messageId);
         out.sendAll(datagrams, sa.path());
     }
 
     /** A retransmitted IKE_SA_INIT request (it still carries responder SPI 0, so the listener hands it here). */
     void retransmittedInit(IkeDatagram dg, IkeSender replies) {
-        List<byte[]> answer = cache.answer(0);
+        CachedAnswer answer = cache.answer(0);
         if (answer != null && dg.message().header().messageId() == 0) {
-            out.sendAll(answer, replies);
+            out.sendAll(answer.datagrams(out), replies);
             counters.countSa("retransmission-answered");
         } else {
             drop(cache.isEmpty() ? "ike-sa-init-in-progress" : "late-ike-sa-init-retransmission", dg);
