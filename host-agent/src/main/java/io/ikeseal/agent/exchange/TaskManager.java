@@ -1,13 +1,8 @@
 package io.ikeseal.agent.exchange;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +36,13 @@ final class TaskManager {
     private final MessageWindow window;
     private final ResponseCache cache;
     private final OutboundMessages out;
-    private final Deque<InitiatorTask> queued = new ArrayDeque<>(1); // grows; an idle SA keeps none
-    private final List<InitiatorTask> active = new ArrayList<>(1); // grows to the window; idle SAs keep it
+    // Null while empty (SparseLists): tasks waiting for the window, and those in it.
+    private List<InitiatorTask> queued;
+    private List<InitiatorTask> active;
     /** Peer requests being worked on (token calls pending); their retransmissions are dropped meanwhile. */
-    private final Set<Long> working = new HashSet<>(2);
+    private List<Long> working;
     /** Tasks that answered a response by preparing another request of their own (e.g. a new key share). */
-    private final Set<InitiatorTask> retrying = new HashSet<>(2);
+    private List<InitiatorTask> retrying;
 
     TaskManager(IkeSa sa, SaShared shared) {
         this(
@@ -78,26 +74,28 @@ final class TaskManager {
 
     /** Runs {@code task} once the peer's window has room and the tasks before it have started. */
     void queue(InitiatorTask task) {
-        queued.add(task);
+        queued = SparseLists.add(queued, task);
         startNext();
     }
 
     private void startNext() {
-        while (!queued.isEmpty() && active.size() < window.size() && !sa.isClosed()) {
-            InitiatorTask t = queued.poll();
-            active.add(t);
+        while (queued != null && SparseLists.size(active) < window.size() && !sa.isClosed()) {
+            InitiatorTask t = queued.getFirst();
+            queued = SparseLists.remove(queued, t);
+            active = SparseLists.add(active, t);
             t.start();
         }
     }
 
     /** {@code task} will send another request after token work: it keeps its place in the window. */
     void keepOpen(InitiatorTask task) {
-        retrying.add(task);
+        retrying = SparseLists.add(retrying, task);
     }
 
     /** Ends {@code task} without a request (it failed or had nothing to send), letting the next one start. */
     void finished(InitiatorTask task) {
-        if (active.remove(task)) {
+        if (SparseLists.contains(active, task)) {
+            active = SparseLists.remove(active, task);
             startNext();
         }
     }
@@ -160,7 +158,7 @@ final class TaskManager {
 
     private void gaveUp(MessageWindow.Outstanding o, int n) {
         String exchange = ExchangeType.name(o.exchange);
-        active.remove(o.task);
+        active = SparseLists.remove(active, o.task);
         o.task.onTimeout(exchange, n);
         if (!sa.isClosed()) {
             sa.life().ending(IkeSaEnd.DEAD_PEER); // §2.4: any unanswered request means the peer is gone
@@ -201,8 +199,12 @@ final class TaskManager {
         }
         window.answered(o);
         o.task.onResponse(m, dg);
-        if (!window.holds(o.task) && !retrying.remove(o.task)) {
-            finished(o.task);
+        if (!window.holds(o.task)) {
+            if (SparseLists.contains(retrying, o.task)) {
+                retrying = SparseLists.remove(retrying, o.task);
+            } else {
+                finished(o.task);
+            }
         }
     }
 
@@ -217,7 +219,7 @@ final class TaskManager {
             }
             return;
         }
-        boolean busy = !working.isEmpty() && (working.contains(h.messageId()) || !cache.acceptable(h.messageId()));
+        boolean busy = working != null && (working.contains(h.messageId()) || !cache.acceptable(h.messageId()));
         if (sa.isClosed() || busy || !cache.acceptable(h.messageId())) {
             drop(sa.isClosed() ? "sa-closed" : busy ? "request-while-busy" : "unexpected-message-id", dg);
             return;
@@ -237,7 +239,7 @@ final class TaskManager {
             drop("exchange-not-allowed-in-" + sa.state().name().toLowerCase(Locale.ROOT), dg);
             return;
         }
-        working.add(h.messageId());
+        working = SparseLists.add(working, h.messageId());
         task.get().handle(m, dg);
     }
 
@@ -257,7 +259,7 @@ final class TaskManager {
 
     private void cacheAndSend(long messageId, CachedAnswer answer, List<byte[]> datagrams) {
         cache.store(messageId, answer);
-        working.remove(messageId);
+        working = SparseLists.remove(working, messageId);
         out.sendAll(datagrams, sa.path());
     }
 
@@ -279,11 +281,11 @@ final class TaskManager {
     /** The SA closed: no more retransmissions, queued tasks are dropped and active ones release what they hold. */
     void stop() {
         window.clear();
-        working.clear();
-        queued.clear();
-        retrying.clear();
-        List<InitiatorTask> was = List.copyOf(active);
-        active.clear();
+        working = null;
+        queued = null;
+        retrying = null;
+        List<InitiatorTask> was = active == null ? List.of() : List.copyOf(active);
+        active = null;
         was.forEach(InitiatorTask::abandon);
     }
 
