@@ -45,9 +45,9 @@ import io.ikeseal.testhsm.junit.SoftHsmExtension;
  */
 class HandshakeCallsTest {
     /** Upper bounds per handshake and end, destroys included; see docs/key-schedule.md for what each call is. */
-    static final int SEALED_CERT_BOUND = 70;
+    static final int SEALED_CERT_BOUND = 50;
 
-    static final int SEALED_PSK_BOUND = 125;
+    static final int SEALED_PSK_BOUND = 56;
     static final int COMPAT_CERT_BOUND = 12;
 
     private static final int WARM_UP = 3;
