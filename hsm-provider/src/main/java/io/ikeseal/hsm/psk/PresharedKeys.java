@@ -187,11 +187,16 @@ public final class PresharedKeys {
                     throw new TokenException("pre-shared key '" + name + "' already exists on token '" + token.name()
                             + "'; replace it explicitly to overwrite");
                 }
+                // Before and after the change: a pad derived by another token thread meanwhile is stale either way.
                 KeyPads.invalidate();
-                for (String a : existing) {
-                    ks.deleteEntry(a);
+                try {
+                    for (String a : existing) {
+                        ks.deleteEntry(a);
+                    }
+                    store(ks, name, copy);
+                } finally {
+                    KeyPads.invalidate();
                 }
-                store(ks, name, copy);
                 return new PskImport(name, copy.length, !existing.isEmpty(), copy.length < RECOMMENDED_MIN_LENGTH);
             } finally {
                 Arrays.fill(copy, (byte) 0);
@@ -206,8 +211,12 @@ public final class PresharedKeys {
             KeyStore ks = token.keyStore();
             List<String> aliases = aliasesOf(ks, name);
             KeyPads.invalidate();
-            for (String a : aliases) {
-                ks.deleteEntry(a);
+            try {
+                for (String a : aliases) {
+                    ks.deleteEntry(a);
+                }
+            } finally {
+                KeyPads.invalidate();
             }
             return !aliases.isEmpty();
         });
