@@ -129,9 +129,8 @@ public final class TokenIkeCrypto implements IkeCrypto {
 
     @Override
     public CompletableFuture<byte[]> pskAuth(String pskName, Prf prf, byte[] octets, AuditContext ctx) {
-        byte[] data = octets.clone();
-        return guarded(
-                () -> psks.keyPad(prf, pskName, ctx).thenCompose(pad -> macAndDestroy(schedule, prf, pad, data, ctx)));
+        // The key pad is derived once per PSK and kept in the token (PresharedKeys.auth): one HMAC per AUTH.
+        return guarded(() -> psks.auth(prf, pskName, octets, ctx));
     }
 
     /** prf(pad, octets) in the token; the key pad is destroyed whatever happens. */

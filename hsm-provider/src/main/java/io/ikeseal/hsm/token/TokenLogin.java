@@ -190,6 +190,10 @@ public final class TokenLogin {
         }
         if (spec.tier() == ResidencyTier.SEALED) {
             c.append("attributes(*,CKO_SECRET_KEY,*) = {\n CKA_SENSITIVE = true\n CKA_EXTRACTABLE = false\n}\n");
+            // Generic secrets (derived or imported) may key an HMAC (C_SignInit): a prf with only data input is then
+            // one
+            // Mac rather than an import of the data plus an HKDF derive (docs/key-schedule.md, "Calls per handshake").
+            c.append("attributes(*,CKO_SECRET_KEY,CKK_GENERIC_SECRET) = {\n CKA_SIGN = true\n}\n");
         } else {
             // compat: g^ir is read out by design (SoftHSM makes derived keys unextractable by default).
             c.append("attributes(generate,CKO_SECRET_KEY,CKK_GENERIC_SECRET) = {\n CKA_EXTRACTABLE = true\n}\n");
