@@ -1,6 +1,8 @@
 package io.ikeseal.hsm.port;
 
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,6 +23,7 @@ import io.ikeseal.hsm.kx.DhKeyPair;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.KeyExchangeData;
+import io.ikeseal.hsm.kx.KeySharePool;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.schedule.IkeSaKeys;
 import io.ikeseal.hsm.schedule.KeySchedule;
@@ -33,22 +36,48 @@ import io.ikeseal.hsm.token.Token;
  * (g^ir after SKEYSEED, SKEYSEED after the keys, the key pad after AUTH). Handles passed in must come from this
  * token.
  */
-public final class TokenIkeCrypto implements IkeCrypto {
+public final class TokenIkeCrypto implements IkeCrypto, AutoCloseable {
     private final Token token;
     private final KeyExchange kx;
+    private final KeySharePool pool;
     private final KeySchedule schedule;
     private final PresharedKeys psks;
 
-    private TokenIkeCrypto(Token token) {
+    private TokenIkeCrypto(Token token, int poolPerGroup) {
         this.token = token;
         this.kx = new KeyExchange(token);
+        this.pool = new KeySharePool(kx, poolPerGroup);
         this.schedule = KeySchedule.forToken(token);
         this.psks = new PresharedKeys(token);
     }
 
-    /** The port for a token with the key-exchange role (sealed or compat schedule by its tier). */
+    /** The port for a token with the key-exchange role (sealed or compat schedule by its tier), without a pool. */
     public static TokenIkeCrypto of(Token token) {
-        return new TokenIkeCrypto(Objects.requireNonNull(token, "token"));
+        return of(token, 0);
+    }
+
+    /**
+     * The port with a pool of up to {@code poolPerGroup} pre-generated key pairs per DH group in use (0: none; see
+     * {@link KeySharePool}). {@link #close} destroys what the pool holds.
+     */
+    public static TokenIkeCrypto of(Token token, int poolPerGroup) {
+        return new TokenIkeCrypto(Objects.requireNonNull(token, "token"), poolPerGroup);
+    }
+
+    /** Starts filling the key share pool for {@code groups}, e.g. those of the configured proposals. */
+    public void fillPool(Collection<DhGroup> groups) {
+        pool.fill(groups);
+    }
+
+    /** Pre-generated key pairs waiting in the pool: token objects no SA holds (not in {@link #liveObjects()}). */
+    public long pooledShares() {
+        return pool.pooled();
+    }
+
+    /** Destroys the pooled key pairs; the handles handed out stay their holders'. */
+    @Override
+    public void close() {
+        pool.close();
     }
 
     @Override
@@ -82,7 +111,12 @@ public final class TokenIkeCrypto implements IkeCrypto {
 
     @Override
     public CompletableFuture<KeyShare> generateShare(DhGroup group, AuditContext ctx) {
-        return guarded(() -> kx.generate(group, ctx).thenApply(p -> (KeyShare) p));
+        return guarded(() -> {
+            Optional<DhKeyPair> pooled = pool.take(group);
+            return pooled.isPresent()
+                    ? CompletableFuture.<KeyShare>completedFuture(pooled.get())
+                    : kx.generate(group, ctx).thenApply(p -> (KeyShare) p);
+        });
     }
 
     @Override
