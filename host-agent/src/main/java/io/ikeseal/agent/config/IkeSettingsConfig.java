@@ -6,13 +6,25 @@ import io.ikeseal.agent.auth.SignaturePolicy;
 import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
- * The {@code ike} section: ports, timers and thresholds, and the residency tier every IKE SA must reach.
+ * The {@code ike} section: ports, timers and thresholds, the residency tier every IKE SA must reach, and the key
+ * share pool.
  *
  * @param requiredTier the key-exchange tokens' tier must be at least this (compat only when written here)
+ * @param keySharePool key pairs kept generated ahead per DH group in the key-exchange token (0: off; docs/tokens.md,
+ *     "Key share pool")
  */
-public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchange, ResidencyTier requiredTier) {
+public record IkeSettingsConfig(
+        int port, int natTPort, ExchangeSettings exchange, ResidencyTier requiredTier, int keySharePool) {
+    /**
+     * Off until an SA's audit trail names the pooled pair it used: today a pooled pair's dh-keygen record has no SA,
+     * so per-SA audit tallies (the demo's, HandshakeAuditTest) would lose their key generation.
+     */
+    public static final int DEFAULT_KEY_SHARE_POOL = 0;
+
+    public static final int MAX_KEY_SHARE_POOL = 1024;
+
     public static final IkeSettingsConfig DEFAULT =
-            new IkeSettingsConfig(500, 4500, ExchangeSettings.DEFAULT, ResidencyTier.SEALED);
+            new IkeSettingsConfig(500, 4500, ExchangeSettings.DEFAULT, ResidencyTier.SEALED, DEFAULT_KEY_SHARE_POOL);
 
     static IkeSettingsConfig from(YamlModel.Ike raw, ConfigSource src) {
         if (raw == null) {
@@ -84,7 +96,12 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
                 SignaturePolicy.DEFAULT,
                 AdmissionSettings.from(raw, src),
                 limits(raw, src, d.limits()));
-        return new IkeSettingsConfig(port, natT, ex, tier);
+        int pool = raw.keySharePool() == null ? DEFAULT_KEY_SHARE_POOL : raw.keySharePool();
+        if (pool < 0 || pool > MAX_KEY_SHARE_POOL) {
+            throw src.error(
+                    "ike.key-share-pool", "must be 0.." + MAX_KEY_SHARE_POOL + " key pairs per group, was " + pool);
+        }
+        return new IkeSettingsConfig(port, natT, ex, tier, pool);
     }
 
     private static SaLimits limits(YamlModel.Ike raw, ConfigSource src, SaLimits d) {

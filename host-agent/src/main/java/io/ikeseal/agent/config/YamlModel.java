@@ -43,7 +43,8 @@ final class YamlModel {
             Integer refusalsPerSource,
             Integer refusalsPerSecond,
             Integer childSaLimit,
-            String natKeepalive) {}
+            String natKeepalive,
+            Integer keySharePool) {}
 
     record Connection(
             String name,

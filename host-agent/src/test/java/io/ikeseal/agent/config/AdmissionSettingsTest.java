@@ -39,6 +39,7 @@ class AdmissionSettingsTest {
                 perSource,
                 all,
                 null,
+                null,
                 null);
     }
 

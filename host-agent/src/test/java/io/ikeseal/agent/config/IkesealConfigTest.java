@@ -186,6 +186,25 @@ class IkesealConfigTest {
         assertFails(valid() + "ike:\n  window-size: 65\n", "ike.window-size", "must be 1..64 requests, was 65");
     }
 
+    /** Pre-generated key pairs per DH group in the key-exchange token: off unless configured, bounded. */
+    @Test
+    void keySharePool() throws IOException {
+        assertEquals(0, IkesealConfig.load(write(valid())).ike().keySharePool(), "off by default");
+        assertEquals(
+                16,
+                IkesealConfig.load(write(valid() + "ike:\n  key-share-pool: 16\n"))
+                        .ike()
+                        .keySharePool());
+        assertFails(
+                valid() + "ike:\n  key-share-pool: -1\n",
+                "ike.key-share-pool",
+                "must be 0..1024 key pairs per group, was -1");
+        assertFails(
+                valid() + "ike:\n  key-share-pool: 1025\n",
+                "ike.key-share-pool",
+                "must be 0..1024 key pairs per group, was 1025");
+    }
+
     /** data-plane: a mode, or a mapping whose every key is checked; none when absent. */
     @Test
     void dataPlane() throws IOException {

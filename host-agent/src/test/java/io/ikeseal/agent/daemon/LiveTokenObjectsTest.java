@@ -36,6 +36,31 @@ class LiveTokenObjectsTest {
         }
     }
 
+    /**
+     * With a key share pool the pooled pairs are counted apart: an established IKE SA still holds one object per end,
+     * and closing the daemons destroys what their pools held.
+     */
+    @Test
+    void pooledKeyPairsAreNotCountedAsLiveAndCloseDestroysThem() throws Exception {
+        long start;
+        try (Side gw = scenario.start("gateway", ConnectionYaml.gateway().ike("key-share-pool: 3"));
+                Side br = scenario.start("branch", ConnectionYaml.branch(gw).ike("key-share-pool: 3"))) {
+            start = hsm(br);
+            for (int n = 0; n < 2; n++) {
+                Scenario.Established sa = Scenario.establish(br, gw);
+                Scenario.await("one SK_d per end", () -> hsm(br) == start + 2);
+                br.daemon().gateway().deleteAll("test: handshake " + n + " done", Duration.ofSeconds(5));
+                gw.events().await(EventRecorder.Kind.DELETED, sa.initiator().spiI());
+                Scenario.await("both ends' SK_d destroyed", () -> hsm(br) == start);
+            }
+            Scenario.await(
+                    "both pools full",
+                    () -> br.daemon().pooledKeyShares() == 3 && gw.daemon().pooledKeyShares() == 3);
+            assertEquals(start, hsm(gw), "pooled pairs are not live objects");
+        }
+        assertEquals(start, scenario.token("hsm").liveObjects().count());
+    }
+
     private static long hsm(Side side) {
         Map<String, Long> live = side.daemon().liveTokenObjects();
         return live.getOrDefault("hsm", -1L);
