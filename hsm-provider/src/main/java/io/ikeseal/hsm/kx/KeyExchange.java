@@ -100,6 +100,30 @@ public final class KeyExchange {
         }
         DhGroup group = mine.group();
         PrivateKey k = mine.take(); // single use: the pair is destroyed from here on, also if validation fails
+        return derive(k, group, peerGroup, peerKeData, ctx);
+    }
+
+    /**
+     * g^ir from one lease of a reused responder key share (RFC 7296 §2.12); the lease is returned when the derive is
+     * done or refused, the key itself stays for the other leases.
+     */
+    public CompletableFuture<SealedKey> agree(ReusedKeyShare.Lease lease, byte[] peerKeData, AuditContext ctx) {
+        Objects.requireNonNull(lease, "lease");
+        PrivateKey k = lease.key();
+        try {
+            if (lease.token() != token || k == null) {
+                throw new IllegalArgumentException(
+                        "reused key share " + lease + " is not usable on token '" + token.name() + "'");
+            }
+            return derive(k, lease.group(), lease.group(), peerKeData, ctx).whenComplete((g, e) -> lease.destroy());
+        } catch (RuntimeException e) {
+            lease.destroy();
+            throw e;
+        }
+    }
+
+    private CompletableFuture<SealedKey> derive(
+            PrivateKey k, DhGroup group, DhGroup peerGroup, byte[] peerKeData, AuditContext ctx) {
         if (peerGroup != group) {
             throw new InvalidKeyExchangeException(
                     group,
