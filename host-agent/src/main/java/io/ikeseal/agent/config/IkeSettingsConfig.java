@@ -6,15 +6,24 @@ import io.ikeseal.agent.auth.SignaturePolicy;
 import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
- * The {@code ike} section: ports, timers and thresholds, the residency tier every IKE SA must reach, and the key
- * share pool.
+ * The {@code ike} section: ports, timers and thresholds, the residency tier every IKE SA must reach, the key share
+ * pool and the responder's key share reuse.
  *
  * @param requiredTier the key-exchange tokens' tier must be at least this (compat only when written here)
  * @param keySharePool key pairs kept generated ahead per DH group in the key-exchange token (0: off; docs/tokens.md,
  *     "Key share pool")
+ * @param reuseKeyShare how long a responder reuses one key share per group (zero: never; RFC 7296 §2.12,
+ *     docs/tokens.md, "Reusing a responder's key share")
+ * @param reuseKeyShareUses at most this many SAs per reused key share
  */
 public record IkeSettingsConfig(
-        int port, int natTPort, ExchangeSettings exchange, ResidencyTier requiredTier, int keySharePool) {
+        int port,
+        int natTPort,
+        ExchangeSettings exchange,
+        ResidencyTier requiredTier,
+        int keySharePool,
+        Duration reuseKeyShare,
+        int reuseKeyShareUses) {
     /**
      * Off until an SA's audit trail names the pooled pair it used: today a pooled pair's dh-keygen record has no SA,
      * so per-SA audit tallies (the demo's, HandshakeAuditTest) would lose their key generation.
@@ -23,8 +32,16 @@ public record IkeSettingsConfig(
 
     public static final int MAX_KEY_SHARE_POOL = 1024;
 
-    public static final IkeSettingsConfig DEFAULT =
-            new IkeSettingsConfig(500, 4500, ExchangeSettings.DEFAULT, ResidencyTier.SEALED, DEFAULT_KEY_SHARE_POOL);
+    public static final int DEFAULT_REUSE_USES = 100;
+
+    public static final IkeSettingsConfig DEFAULT = new IkeSettingsConfig(
+            500,
+            4500,
+            ExchangeSettings.DEFAULT,
+            ResidencyTier.SEALED,
+            DEFAULT_KEY_SHARE_POOL,
+            Duration.ZERO,
+            DEFAULT_REUSE_USES);
 
     static IkeSettingsConfig from(YamlModel.Ike raw, ConfigSource src) {
         if (raw == null) {
@@ -101,7 +118,19 @@ public record IkeSettingsConfig(
             throw src.error(
                     "ike.key-share-pool", "must be 0.." + MAX_KEY_SHARE_POOL + " key pairs per group, was " + pool);
         }
-        return new IkeSettingsConfig(port, natT, ex, tier, pool);
+        // §2.12 "for a short time": at most a minute.
+        Duration reuse = Durations.zeroOr(
+                src,
+                "ike.reuse-key-share",
+                raw.reuseKeyShare(),
+                Duration.ZERO,
+                Duration.ofMillis(1),
+                Duration.ofMinutes(1));
+        int uses = raw.reuseKeyShareUses() == null ? DEFAULT_REUSE_USES : raw.reuseKeyShareUses();
+        if (uses < 1 || uses > 10_000) {
+            throw src.error("ike.reuse-key-share-uses", "must be 1..10000 SAs per key share, was " + uses);
+        }
+        return new IkeSettingsConfig(port, natT, ex, tier, pool, reuse, uses);
     }
 
     private static SaLimits limits(YamlModel.Ike raw, ConfigSource src, SaLimits d) {

@@ -44,7 +44,9 @@ final class YamlModel {
             Integer refusalsPerSecond,
             Integer childSaLimit,
             String natKeepalive,
-            Integer keySharePool) {}
+            Integer keySharePool,
+            String reuseKeyShare,
+            Integer reuseKeyShareUses) {}
 
     record Connection(
             String name,

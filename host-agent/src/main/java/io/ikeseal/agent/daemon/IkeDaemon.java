@@ -153,7 +153,11 @@ public final class IkeDaemon implements AutoCloseable {
                     "ike.require-tier",
                     "token '" + kx.name() + "' runs at tier " + kx.tier() + ", IKE SAs must be sealed");
         }
-        TokenIkeCrypto crypto = TokenIkeCrypto.of(kx, config.ike().keySharePool());
+        TokenIkeCrypto crypto = TokenIkeCrypto.of(
+                kx,
+                config.ike().keySharePool(),
+                config.ike().reuseKeyShare(),
+                config.ike().reuseKeyShareUses());
         Map<String, TokenIdentity> identities = new LinkedHashMap<>();
         for (IdentityConfig id : config.identities()) {
             if (config.connections().stream().anyMatch(c -> id.name().equals(c.identity()))) {

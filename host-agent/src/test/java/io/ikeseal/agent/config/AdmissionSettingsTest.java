@@ -40,6 +40,8 @@ class AdmissionSettingsTest {
                 all,
                 null,
                 null,
+                null,
+                null,
                 null);
     }
 

@@ -205,6 +205,23 @@ class IkesealConfigTest {
                 "must be 0..1024 key pairs per group, was 1025");
     }
 
+    /** RFC 7296 §2.12 reuse of the responder's key share: never unless configured, for a short time only. */
+    @Test
+    void reuseKeyShare() throws IOException {
+        IkeSettingsConfig d = IkesealConfig.load(write(valid())).ike();
+        assertEquals(Duration.ZERO, d.reuseKeyShare(), "off by default");
+        assertEquals(100, d.reuseKeyShareUses());
+        IkeSettingsConfig on = IkesealConfig.load(
+                        write(valid() + "ike:\n  reuse-key-share: 10s\n  reuse-key-share-uses: 50\n"))
+                .ike();
+        assertEquals(Duration.ofSeconds(10), on.reuseKeyShare());
+        assertEquals(50, on.reuseKeyShareUses());
+        assertFails(
+                valid() + "ike:\n  reuse-key-share-uses: 0\n",
+                "ike.reuse-key-share-uses",
+                "must be 1..10000 SAs per key share, was 0");
+    }
+
     /** data-plane: a mode, or a mapping whose every key is checked; none when absent. */
     @Test
     void dataPlane() throws IOException {
