@@ -199,10 +199,20 @@ public final class TokenLogin {
             c.append("attributes(generate,CKO_SECRET_KEY,CKK_GENERIC_SECRET) = {\n CKA_EXTRACTABLE = true\n}\n");
         }
         // Ephemeral DH private values: usable for derivation only, never readable.
+        boolean keyExchange = spec.roles().contains(TokenRole.KEY_EXCHANGE);
         for (String kt : new String[] {"CKK_EC", "CKK_DH"}) {
             c.append("attributes(generate,CKO_PRIVATE_KEY,")
                     .append(kt)
-                    .append(") = {\n CKA_DERIVE = true\n CKA_SENSITIVE = true\n CKA_EXTRACTABLE = false\n}\n");
+                    .append(") = {\n CKA_DERIVE = true\n CKA_SENSITIVE = true\n CKA_EXTRACTABLE = false\n");
+            if (keyExchange && kt.equals("CKK_EC")) {
+                // A key-exchange EC key never signs; without CKA_SIGN the softoken skips its sign/verify pairwise
+                // test, about 40 % of an NSS P-256 key pair generation (docs/tokens.md, "Key pair generation cost").
+                c.append(" CKA_SIGN = false\n");
+            }
+            c.append("}\n");
+        }
+        if (keyExchange) {
+            c.append("attributes(generate,CKO_PUBLIC_KEY,CKK_EC) = {\n CKA_VERIFY = false\n}\n");
         }
         return c.toString();
     }
