@@ -10,6 +10,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
@@ -18,6 +19,7 @@ import java.util.Optional;
 
 import io.ikeseal.agent.wire.CertificatePayload;
 import io.ikeseal.hsm.sign.KeyType;
+import io.ikeseal.hsm.sign.SignatureVerifier;
 
 /**
  * Checks a peer's CERT payloads (RFC 7296 §3.6: the end-entity certificate first, then intermediates in any order)
@@ -29,6 +31,8 @@ import io.ikeseal.hsm.sign.KeyType;
  * <p>Revocation checking is off and no certificate store is configured, so validation reads nothing but the
  * payloads: no CRL, OCSP or AIA fetch is ever made for a certificate, trusted or not (CVE-2022-40617). The JDK's
  * jdk.certpath.disabledAlgorithms still applies (e.g. no MD5 signatures, no RSA keys under 1024 bits).
+ *
+ * <p>A path that validated is remembered ({@link PkixResultCache}) and not validated again until its entry expires.
  */
 public final class CertificateValidator {
     static final int MAX_CERTIFICATES = 8;
@@ -36,15 +40,42 @@ public final class CertificateValidator {
     private final TrustAnchors anchors;
     private final OwnCertificates own;
     private final Clock clock;
+    private final PkixResultCache cache;
+    private final SignatureVerifier signatures;
 
-    public CertificateValidator(TrustAnchors anchors, OwnCertificates own, Clock clock) {
+    /**
+     * @param cache      successful path validations to reuse; may be shared by validators of other anchor sets (its
+     *                   keys include the anchors)
+     * @param signatures what then verifies AUTH with the validated certificate's key ({@link #signatures()})
+     */
+    public CertificateValidator(
+            TrustAnchors anchors,
+            OwnCertificates own,
+            Clock clock,
+            PkixResultCache cache,
+            SignatureVerifier signatures) {
         this.anchors = anchors;
         this.own = own;
         this.clock = clock;
+        this.cache = cache;
+        this.signatures = signatures;
+    }
+
+    public CertificateValidator(TrustAnchors anchors, OwnCertificates own, Clock clock, PkixResultCache cache) {
+        this(anchors, own, clock, cache, SignatureVerifier.HOST);
+    }
+
+    public CertificateValidator(TrustAnchors anchors, OwnCertificates own, Clock clock) {
+        this(anchors, own, clock, PkixResultCache.withDefaults());
     }
 
     public CertificateValidator(TrustAnchors anchors, OwnCertificates own) {
         this(anchors, own, Clock.systemUTC());
+    }
+
+    /** How AUTH signatures by the keys this validator accepted are verified (who does the arithmetic). */
+    public SignatureVerifier signatures() {
+        return signatures;
     }
 
     /** The outcome carries the validated end-entity certificate, whose key then verifies AUTH. */
@@ -92,7 +123,9 @@ public final class CertificateValidator {
                             + " key; IKE_AUTH verifies EC P-256/P-384/P-521 and RSA");
         }
         List<X509Certificate> path = path(ee, certs.subList(1, certs.size()));
-        AuthOutcome pkix = pkix(peer, path);
+        // the path is what PKIX would see; own-certificate, key usage and ID checks stay outside the cache
+        Instant now = clock.instant();
+        AuthOutcome pkix = cache.validate(anchors, path, now, () -> pkix(peer, path, now));
         if (pkix != null) {
             return pkix;
         }
@@ -153,12 +186,12 @@ public final class CertificateValidator {
     }
 
     /** Null if the path validates now, else why not. */
-    private AuthOutcome pkix(IkeIdentity peer, List<X509Certificate> path) {
+    private AuthOutcome pkix(IkeIdentity peer, List<X509Certificate> path, Instant now) {
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(anchors.pkix());
             params.setRevocationEnabled(false);
-            params.setDate(Date.from(clock.instant()));
+            params.setDate(Date.from(now));
             CertPathValidator.getInstance("PKIX", "SUN").validate(certPath, params);
             return null;
         } catch (CertPathValidatorException e) {

@@ -23,8 +23,9 @@ import io.ikeseal.hsm.sign.SignatureVerifier;
  * or its shared-key MIC, recomputed in the key-exchange token and compared in constant time. A bad AUTH is an
  * {@link AuthOutcome}, never an exception; every outcome is audited ({@link AuthAudit}) before it is released.
  *
- * <p>Certificates and signatures are checked on the calling thread (public-key operations, no I/O); the PSK check
- * runs on the token's executor.
+ * <p>Certificates and signatures are checked on the calling thread (public-key operations, no I/O; ECDSA P-256
+ * perhaps by a token's C_Verify, only if one was measured clearly faster than the host, docs/performance.md); the PSK
+ * check runs on the token's executor.
  */
 public final class PeerAuthenticator {
     private final IkeIdentity expected;
@@ -174,8 +175,13 @@ public final class PeerAuthenticator {
             return new SignatureCheck(cert, null);
         }
         SignatureVerifier.Result r =
-                SignatureVerifier.check(m, cert.certificate().getPublicKey(), octets, auth.data());
-        String scheme = r.scheme() != null ? r.scheme().name() : null;
+                c.validator().signatures().checkAuth(m, cert.certificate().getPublicKey(), octets, auth.data());
+        // a token that did the arithmetic is named in the peer-auth record (docs/performance.md)
+        String scheme = r.scheme() == null
+                ? null
+                : r.engine() != null && !r.engine().equals("host")
+                        ? r.scheme().name() + " (C_Verify in " + r.engine() + ")"
+                        : r.scheme().name();
         if (!r.valid()) {
             return new SignatureCheck(
                     AuthOutcome.failed(

@@ -2,14 +2,18 @@ package io.ikeseal.agent.auth;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,6 +29,7 @@ import io.ikeseal.agent.wire.CertificateRequestPayload;
 public final class TrustAnchors {
     private final List<X509Certificate> certificates;
     private final Set<TrustAnchor> pkix;
+    private final byte[] fingerprint;
 
     private TrustAnchors(List<X509Certificate> certificates) {
         if (certificates.isEmpty()) {
@@ -36,6 +41,28 @@ public final class TrustAnchors {
             anchors.add(new TrustAnchor(c, null));
         }
         this.pkix = Set.copyOf(anchors);
+        this.fingerprint = fingerprint(this.certificates);
+    }
+
+    /** SHA-256 over the anchors' DER encodings in a fixed (sorted) order: the same set gives the same octets. */
+    private static byte[] fingerprint(List<X509Certificate> certificates) {
+        try {
+            List<byte[]> ders = new ArrayList<>();
+            for (X509Certificate c : certificates) {
+                ders.add(c.getEncoded());
+            }
+            ders.sort(Arrays::compareUnsigned);
+            MessageDigest d = MessageDigest.getInstance("SHA-256", "SUN");
+            for (byte[] der : ders) {
+                d.update(ByteBuffer.allocate(4).putInt(der.length).array());
+                d.update(der);
+            }
+            return d.digest();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("trust anchor cannot be encoded: " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("JDK without SHA-256", e);
+        }
     }
 
     public static TrustAnchors of(Collection<X509Certificate> certificates) {
@@ -59,6 +86,11 @@ public final class TrustAnchors {
 
     Set<TrustAnchor> pkix() {
         return pkix;
+    }
+
+    /** Identifies this anchor set (PkixResultCache keys its entries with it); a copy. */
+    byte[] fingerprint() {
+        return fingerprint.clone();
     }
 
     boolean isAnchor(X509Certificate c) {

@@ -9,9 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import io.ikeseal.agent.auth.CertificateValidator;
 import io.ikeseal.agent.auth.LocalAuthenticator;
 import io.ikeseal.agent.auth.OwnCertificates;
+import io.ikeseal.agent.auth.PkixResultCache;
 import io.ikeseal.agent.auth.TrustAnchors;
 import io.ikeseal.agent.config.ConfigException;
 import io.ikeseal.agent.config.ConnectionConfig;
@@ -56,6 +59,8 @@ import io.ikeseal.agent.transport.TransportConfig;
 import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.port.TokenIkeCrypto;
+import io.ikeseal.hsm.sign.EcdsaCalibration;
+import io.ikeseal.hsm.sign.SignatureVerifier;
 import io.ikeseal.hsm.sign.TokenIdentity;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenRole;
@@ -137,6 +142,20 @@ public final class IkeDaemon implements AutoCloseable {
     }
 
     /**
+     * Who verifies peers' AUTH signatures: the host, or for ECDSA P-256 one of the tokens already open if it is
+     * measured clearly faster (EcdsaCalibration; docs/performance.md). Measured only when some peer signs.
+     */
+    private static SignatureVerifier peerSignatures(
+            IkesealConfig config, Token kx, Map<String, TokenIdentity> identities) {
+        if (config.connections().stream().noneMatch(c -> c.remoteAuth() == ConnectionConfig.AuthKind.PUBKEY)) {
+            return SignatureVerifier.HOST;
+        }
+        Set<Token> open = new LinkedHashSet<>(List.of(kx));
+        identities.values().forEach(i -> open.add(i.token()));
+        return SignatureVerifier.using(EcdsaCalibration.choose(List.copyOf(open)));
+    }
+
+    /**
      * Opens what the configuration needs from {@code tokens}, looks up every connection's credentials, and binds
      * the listen addresses. Fails with {@link ConfigException} for a configuration that cannot run (exit code 2)
      * and with the token layer's or the socket's exception otherwise.
@@ -187,7 +206,12 @@ public final class IkeDaemon implements AutoCloseable {
             anchors.addAll(TrustAnchors.load(p).certificates());
         }
         TrustAnchors trust = TrustAnchors.of(anchors);
-        CertificateValidator validator = new CertificateValidator(trust, OwnCertificates.of(identities.values()));
+        CertificateValidator validator = new CertificateValidator(
+                trust,
+                OwnCertificates.of(identities.values()),
+                Clock.systemUTC(),
+                PkixResultCache.withDefaults(),
+                peerSignatures(config, kx, identities));
 
         DataPlaneRuntime dataPlane = userspace ? DataPlaneRuntime.open(config.dataPlane()) : null;
         ChildSaInstaller installer = options.installer() != null

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -41,8 +42,12 @@ import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
 import io.ikeseal.hsm.sign.HashAlgorithm;
+import io.ikeseal.hsm.sign.KeyType;
 import io.ikeseal.hsm.sign.SignatureScheme;
+import io.ikeseal.hsm.sign.SignatureVerifier;
+import io.ikeseal.hsm.sign.TokenEcdsa;
 import io.ikeseal.hsm.sign.TokenIdentity;
+import io.ikeseal.hsm.token.Token;
 import io.ikeseal.testhsm.IdentitySpec;
 import io.ikeseal.testhsm.KeyKind;
 import io.ikeseal.testhsm.TestCa;
@@ -138,6 +143,44 @@ class SignatureAuthTest {
                 Arguments.of("rsa3072", Set.of(HashAlgorithm.SHA2_512), false, SignatureScheme.RSA_PKCS1_SHA512),
                 Arguments.of("rsa3072", ALL, true, SignatureScheme.RSA_PSS_SHA256),
                 Arguments.of("rsa3072", NONE, true, SignatureScheme.RSA_PKCS1_SHA1));
+    }
+
+    /** The peer-auth record names a token that did the arithmetic; a bad signature fails the same way. */
+    @Test
+    void aTokenThatVerifiesIsNamedInThePeerAuthRecord() {
+        Token card = tokens.smartcard(1);
+        CertificateValidator validator = new CertificateValidator(
+                ANCHORS,
+                OwnCertificates.NONE,
+                Clock.systemUTC(),
+                PkixResultCache.withDefaults(),
+                SignatureVerifier.using(new TokenEcdsa(card, Set.of(KeyType.EC_P256), 4)));
+        PeerAuthenticator peer =
+                PeerAuthenticator.certificates(id("ec256"), validator, SignaturePolicy.DEFAULT, tokens.audit());
+        TestSa sa = TestSa.of(Prf.HMAC_SHA2_256, "192.0.2.7[500]");
+        Received r = signed("ec256", sa, true, ALL, SignaturePolicy.DEFAULT);
+        AuthOutcome ok = check(peer, r, sa);
+        assertTrue(ok.authenticated(), ok.toString());
+        JsonNode passed = tokens.audited(AuthAudit.OK, sa.ctx()).getFirst();
+        assertEquals(
+                "ECDSA_SHA256 (C_Verify in token " + card.name() + ")",
+                passed.get("mechanism").asText());
+        assertTrue(tokens.audited("verify", sa.ctx()).isEmpty(), "no token operation record of its own");
+        byte[] octets = r.octets().clone();
+        octets[3] ^= 0x01;
+        assertFailed(AuthFailure.SIGNATURE, check(peer, r.withOctets(octets), sa), sa);
+        // the P-384 key is verified on the host: the mechanism names only the scheme
+        TestSa sa384 = TestSa.of(Prf.HMAC_SHA2_256, "192.0.2.7[500]");
+        PeerAuthenticator peer384 =
+                PeerAuthenticator.certificates(id("ec384"), validator, SignaturePolicy.DEFAULT, tokens.audit());
+        assertTrue(check(peer384, signed("ec384", sa384, true, ALL, SignaturePolicy.DEFAULT), sa384)
+                .authenticated());
+        assertEquals(
+                "ECDSA_SHA384",
+                tokens.audited(AuthAudit.OK, sa384.ctx())
+                        .getFirst()
+                        .get("mechanism")
+                        .asText());
     }
 
     @Test

@@ -15,21 +15,42 @@ import javax.crypto.Cipher;
  * design: method 14 accepts only the exact AlgorithmIdentifier encodings in {@link SignatureScheme}; PKCS#1 v1.5
  * is checked by rebuilding the whole expected encoded message and comparing every byte (never by parsing the
  * decrypted block: CVE-2018-16151/16152); ECDSA signatures must be exactly r|s (9/10/11) or exactly DER (14).
+ *
+ * <p>These checks are made here whoever does the arithmetic afterwards: RSA on the host (SunJCE's raw RSA for
+ * PKCS#1 v1.5, SunRsaSign for PSS: no token or provider was clearly faster), ECDSA by an {@link EcdsaVerifier}
+ * (BouncyCastle on the host, or a token's C_Verify where that is clearly faster; docs/performance.md).
  */
 public final class SignatureVerifier {
     /** Minimum FF octets in EMSA-PKCS1-v1_5 padding (RFC 8017 §9.2 step 3: PS length at least 8). */
     private static final int MIN_PS = 8;
 
-    private SignatureVerifier() {}
+    private static final String HOST_ENGINE = "host";
 
-    /** The outcome; {@code scheme} is the scheme the AUTH data named, when it got that far. */
-    public record Result(boolean valid, SignatureScheme scheme, String reason) {
-        static Result ok(SignatureScheme s) {
-            return new Result(true, s, "valid");
+    /** Everything on the host. */
+    public static final SignatureVerifier HOST = new SignatureVerifier(EcdsaVerifier.host());
+
+    private final EcdsaVerifier ecdsa;
+
+    private SignatureVerifier(EcdsaVerifier ecdsa) {
+        this.ecdsa = ecdsa;
+    }
+
+    /** A verifier whose ECDSA arithmetic {@code ecdsa} does. */
+    public static SignatureVerifier using(EcdsaVerifier ecdsa) {
+        return new SignatureVerifier(ecdsa);
+    }
+
+    /**
+     * The outcome; {@code scheme} is the scheme the AUTH data named, when it got that far; {@code engine} what did
+     * the arithmetic ("host" or "token NAME"), null if it did not get that far.
+     */
+    public record Result(boolean valid, SignatureScheme scheme, String reason, String engine) {
+        static Result ok(SignatureScheme s, String engine) {
+            return new Result(true, s, "valid", engine);
         }
 
         static Result bad(SignatureScheme s, String reason) {
-            return new Result(false, s, reason);
+            return new Result(false, s, reason, null);
         }
     }
 
@@ -37,7 +58,13 @@ public final class SignatureVerifier {
         return check(method, key, octets, authData).valid();
     }
 
+    /** {@link #checkAuth} on the host. */
     public static Result check(AuthMethod method, PublicKey key, byte[] octets, byte[] authData) {
+        return HOST.checkAuth(method, key, octets, authData);
+    }
+
+    /** Whether {@code authData} (the AUTH payload's data) is a valid signature of {@code octets} by {@code key}. */
+    public Result checkAuth(AuthMethod method, PublicKey key, byte[] octets, byte[] authData) {
         KeyType type = KeyType.of(key).orElse(null);
         if (type == null) {
             return Result.bad(null, "unsupported public key " + key.getAlgorithm());
@@ -69,8 +96,7 @@ public final class SignatureVerifier {
         return verifySignature(scheme, key, type, octets, Arrays.copyOfRange(authData, 1 + len, authData.length));
     }
 
-    private static Result verifySignature(
-            SignatureScheme scheme, PublicKey key, KeyType type, byte[] octets, byte[] sig) {
+    private Result verifySignature(SignatureScheme scheme, PublicKey key, KeyType type, byte[] octets, byte[] sig) {
         try {
             return switch (scheme.family()) {
                 case RSA_PKCS1 -> rsaPkcs1(scheme, (RSAPublicKey) key, octets, sig);
@@ -109,7 +135,7 @@ public final class SignatureVerifier {
         byte[] m = rsa.doFinal(sig);
         boolean same = MessageDigest.isEqual(m, expected);
         Arrays.fill(m, (byte) 0);
-        return same ? Result.ok(scheme) : Result.bad(scheme, "EMSA-PKCS1-v1_5 encoding mismatch");
+        return same ? Result.ok(scheme, HOST_ENGINE) : Result.bad(scheme, "EMSA-PKCS1-v1_5 encoding mismatch");
     }
 
     private static Result rsaPss(SignatureScheme scheme, RSAPublicKey key, byte[] octets, byte[] sig)
@@ -122,10 +148,10 @@ public final class SignatureVerifier {
         v.initVerify(key);
         v.setParameter(scheme.pssParameters());
         v.update(octets);
-        return v.verify(sig) ? Result.ok(scheme) : Result.bad(scheme, "RSASSA-PSS signature mismatch");
+        return v.verify(sig) ? Result.ok(scheme, HOST_ENGINE) : Result.bad(scheme, "RSASSA-PSS signature mismatch");
     }
 
-    private static Result ecdsa(SignatureScheme scheme, PublicKey key, KeyType type, byte[] octets, byte[] sig)
+    private Result ecdsa(SignatureScheme scheme, PublicKey key, KeyType type, byte[] octets, byte[] sig)
             throws GeneralSecurityException {
         byte[] raw;
         if (scheme.method() == AuthMethod.DIGITAL_SIGNATURE) {
@@ -139,9 +165,8 @@ public final class SignatureVerifier {
         } else {
             raw = sig;
         }
-        Signature v = Signature.getInstance(scheme.jcaSignatureName() + "inP1363Format", "SunEC");
-        v.initVerify(key);
-        v.update(octets);
-        return v.verify(raw) ? Result.ok(scheme) : Result.bad(scheme, "ECDSA signature mismatch");
+        return ecdsa.verify(key, type, scheme.hash(), octets, raw)
+                ? Result.ok(scheme, ecdsa.engine(type))
+                : Result.bad(scheme, "ECDSA signature mismatch");
     }
 }

@@ -114,6 +114,21 @@ public final class TokenHealth {
         }
     }
 
+    /**
+     * Runs {@code body} on the calling thread, outside {@link Token#call}: no executor, no audit record. Only for work
+     * on public data that the host could equally do itself (a peer's signature checked with its public key, {@code
+     * sign.TokenEcdsa}); like a call it holds off a module re-initialisation while inside.
+     *
+     * @throws TokenException at once if the token is not ready
+     */
+    public <T> T runPublicKeyWork(TokenCall<T> body) throws Exception {
+        Optional<String> refusal = admit();
+        if (refusal.isPresent()) {
+            throw new TokenException("token '" + name + "': " + refusal.get());
+        }
+        return run(body);
+    }
+
     /** Empty if calls may run now, else why not (the caller fails at once, like an audit refusal). */
     Optional<String> admit() {
         return switch (state) {
