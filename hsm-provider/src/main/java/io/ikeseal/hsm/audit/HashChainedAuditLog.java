@@ -14,13 +14,16 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +34,20 @@ import io.ikeseal.hsm.api.AuditContext;
  * Append-only, hash-chained, fsync'd audit log: one JSON line per record (format and canonical form:
  * {@link AuditLine}), {@code seq} from 1, each line's {@code prev} = the previous line's {@code hash}.
  *
- * <h2>Durability: group commit</h2>
- * {@link #append} only enqueues. One writer thread takes everything queued, writes it with one
- * {@code write} (the channel is {@code O_APPEND}), calls {@code force(false)} once, then completes all those
- * futures; under load one fsync covers many records. Chain order is file order is dequeue order. A future
- * completes normally only after its line was forced, so "acknowledged" means "on stable storage".
+ * <h2>Durability: group commit, and barriers</h2>
+ * {@link #append} only enqueues; the record's place in the chain is fixed when it returns. One writer thread takes
+ * everything queued, writes it with one {@code write} (the channel is {@code O_APPEND}), calls {@code force(false)}
+ * once, then completes all those futures and every {@link #barrier} they satisfy; under load one fsync covers many
+ * records of many SAs. Chain order is file order is dequeue order. A future completes normally only after its line
+ * was forced, so "acknowledged" means "on stable storage".
+ *
+ * <p>Token results are released once their record is queued, not once it is forced; what makes that safe is the
+ * barrier: before anything acts on a result outside this process (a datagram leaves, a CHILD_SA carries traffic),
+ * the actor waits for {@link #barrier}, which completes once every record queued before it is forced (at once when
+ * none is pending) and fails if the log broke first, or if a record of the same IKE SA was lost in an earlier
+ * failure (remembered {@value #LOST_SA_MINUTES} minutes, for at most {@value #MAX_LOST_SAS} SAs; past that, every
+ * barrier fails until the oldest is forgotten). Barriers cost no write of their own: they ride on the batches.
+ * docs/audit.md says who waits where.
  *
  * <h2>Fail closed, then recover</h2>
  * If a write or fsync fails (disk full, I/O error), that batch and everything queued fail with an
@@ -50,8 +62,9 @@ import io.ikeseal.hsm.api.AuditContext;
  * when the log breaks, WARN once when it recovers.
  *
  * <h2>Crash recovery: a crash loses nothing that was acted upon</h2>
- * Callers act only after their future completed, i.e. after fsync. A crash can therefore leave only
- * unacknowledged bytes after the last forced record: whole lines (valid, harmless: the log says the
+ * Callers act outside the process only after a barrier completed, i.e. after the fsync that covered every record
+ * their action depends on. A crash can therefore lose only records nobody acted upon: the unforced bytes after the
+ * last forced record: whole lines (valid, harmless: the log says the
  * operation happened; nobody acted on it), and at most one torn last line without its {@code '\n'}. On
  * {@link #open}, a torn tail is a record never acknowledged, so it is truncated, and an
  * {@value #RECOVERED_OPERATION} record (result {@code "truncated N bytes"}) is chained after the last complete
@@ -82,6 +95,11 @@ public final class HashChainedAuditLog implements AuditSink {
     /** Operation name of the record written after truncating a torn tail or resuming after a write failure. */
     public static final String RECOVERED_OPERATION = "audit-recovered";
 
+    /** How long a record lost with its IKE SA's context keeps failing that SA's barriers. */
+    static final long LOST_SA_MINUTES = 60;
+    /** SAs with lost records remembered at most; more fail every barrier until the oldest is forgotten. */
+    static final int MAX_LOST_SAS = 65_536;
+
     static final long FIRST_RETRY_MS = 50;
     static final long MAX_RETRY_MS = 1_000; // bounds the extra refusal time once space is back; a retry is cheap
 
@@ -108,15 +126,24 @@ public final class HashChainedAuditLog implements AuditSink {
     private volatile AuditException failure; // written under mon; read without it by admit()
     private long refused; // guarded by mon: operations refused while broken
     private long lost; // guarded by mon: records not written while broken (their results were withheld)
+    private long queued; // guarded by mon: records queued since open
+    private long settled; // guarded by mon: of those, forced or lost
+    private final ArrayDeque<Barrier> barriers = new ArrayDeque<>(); // guarded by mon: ascending targets
+    private final LinkedHashMap<String, Long> lostSas = new LinkedHashMap<>(); // guarded by mon: SPI -> nanoTime
+    private long lostOverflowAt = Long.MIN_VALUE; // guarded by mon: nanoTime of a loss past MAX_LOST_SAS
+    private boolean lostOverflow; // guarded by mon
 
     // Writer-thread confined after start (set before Thread.start, which publishes them).
     private long seq;
     private String prev = AuditLine.GENESIS;
     private boolean headWarned;
     private volatile FileChannel out; // replaced by recovery; volatile only for channelForTest
+    private FileChannel head; // overwritten in place after each batch; null if it could not be opened
     private long durableSize; // file size after the last successful force
 
     private record Pending(AuditRecord record, CompletableFuture<Void> done) {}
+
+    private record Barrier(long target, CompletableFuture<Void> done) {}
 
     private HashChainedAuditLog(Path file, Path registryKey, FileChannel lockChannel, FileChannel out, Opener opener) {
         this.file = file;
@@ -233,6 +260,7 @@ public final class HashChainedAuditLog implements AuditSink {
                         new AuditException("audit log " + file + " is closed; record not written"));
             }
             queue.add(new Pending(record, done));
+            queued++;
             if (queue.size() == 1) mon.notifyAll();
         }
         return done;
@@ -253,6 +281,52 @@ public final class HashChainedAuditLog implements AuditSink {
                     + describe(failure.getCause() == null ? failure : failure.getCause())
                     + "); retrying, and no token operation starts meanwhile");
         }
+    }
+
+    /**
+     * Completes (on the writer thread, or at once) when every record queued before this call is forced; fails if the
+     * log is closed or broken, if one of those records cannot be forced, or if a record of IKE SA {@code ikeSpiI} was
+     * lost within the last {@value #LOST_SA_MINUTES} minutes. Dependent stages must be short or async.
+     */
+    @Override
+    public CompletableFuture<Void> barrier(String ikeSpiI) {
+        synchronized (mon) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new AuditException("audit log " + file + " is closed"));
+            }
+            if (failure != null) {
+                return CompletableFuture.failedFuture(new AuditException(
+                        "audit log " + file + " cannot be written (retrying): " + failure.getMessage(), failure));
+            }
+            String lostWhy = lostRecordOf(ikeSpiI);
+            if (lostWhy != null) {
+                return CompletableFuture.failedFuture(new AuditException("audit log " + file + ": " + lostWhy));
+            }
+            if (settled >= queued) return CompletableFuture.completedFuture(null);
+            Barrier b = new Barrier(queued, new CompletableFuture<>());
+            barriers.add(b);
+            return b.done;
+        }
+    }
+
+    /** Why a barrier for {@code ikeSpiI} must fail for a lost record, or null; forgets expired losses. */
+    private String lostRecordOf(String ikeSpiI) {
+        long now = System.nanoTime();
+        long ttl = TimeUnit.MINUTES.toNanos(LOST_SA_MINUTES);
+        for (var it = lostSas.values().iterator(); it.hasNext(); ) {
+            if (now - it.next() < ttl) break; // insertion order is loss order
+            it.remove();
+        }
+        if (lostOverflow && now - lostOverflowAt < ttl) {
+            return "records of more than " + MAX_LOST_SAS + " IKE SAs were lost in the last " + LOST_SA_MINUTES
+                    + " minutes; no result obtained before that may be acted upon";
+        }
+        lostOverflow = false;
+        if (ikeSpiI != null && lostSas.containsKey(ikeSpiI)) {
+            return "a record of IKE SA " + ikeSpiI + " was lost in a write failure; what depends on it must not be"
+                    + " acted upon";
+        }
+        return null;
     }
 
     @Override
@@ -354,13 +428,20 @@ public final class HashChainedAuditLog implements AuditSink {
                     if (!recover(e)) return; // closed while broken
                     continue;
                 }
+                List<Barrier> due = new ArrayList<>();
+                synchronized (mon) {
+                    settled += batch.size();
+                    while (!barriers.isEmpty() && barriers.peek().target() <= settled) due.add(barriers.poll());
+                }
                 for (Pending p : batch) p.done.complete(null);
+                for (Barrier b : due) b.done.complete(null);
                 writeHead();
             }
         } catch (InterruptedException e) {
             fail(e, List.of());
         } finally {
             closeQuietly(out);
+            closeQuietly(head);
             closeQuietly(lockChannel); // releases the lock, after the last write
             synchronized (OPEN_IN_THIS_JVM) {
                 OPEN_IN_THIS_JVM.remove(registryKey);
@@ -459,21 +540,51 @@ public final class HashChainedAuditLog implements AuditSink {
                 "audit log " + file + " failed writing after seq " + seq + ": " + describe(cause)
                         + "; these records are not durable; no token operation starts until the log can be written again",
                 cause);
+        List<Barrier> failed;
         synchronized (mon) {
             failure = e;
             rest = queue;
             queue = new ArrayList<>();
             lost += batch.size() + rest.size();
+            settled = queued; // every record queued so far is forced or, now, lost
+            failed = List.copyOf(barriers);
+            barriers.clear();
+            long now = System.nanoTime();
+            for (List<Pending> l : List.of(batch, rest)) {
+                for (Pending p : l) rememberLost(p.record(), now);
+            }
         }
         LOG.error("{}", e.getMessage());
         for (Pending p : batch) p.done.completeExceptionally(e);
         for (Pending p : rest) p.done.completeExceptionally(e);
+        for (Barrier b : failed) b.done.completeExceptionally(e);
     }
 
+    /** Under mon: the record's SA may not act on anything it got before the loss (see {@link #barrier}). */
+    private void rememberLost(AuditRecord r, long now) {
+        String spi = r.context() == null ? null : r.context().ikeSpiI();
+        if (spi == null) return; // no SA's action depends on it through the transport; docs/audit.md
+        lostSas.remove(spi); // re-inserted last: expiry runs in loss order
+        if (lostSas.size() >= MAX_LOST_SAS) {
+            lostOverflow = true;
+            lostOverflowAt = now;
+            lostSas.remove(lostSas.keySet().iterator().next());
+        }
+        lostSas.put(spi, now);
+    }
+
+    /** In place, once per batch, after the force (see {@link AuditHead}); never fails the log. */
     private void writeHead() {
         try {
-            new AuditHead(seq, prev).writeTo(headFile);
+            if (head == null) {
+                new AuditHead(seq, prev).replace(headFile);
+                head = AuditHead.openForOverwrite(headFile);
+            } else {
+                new AuditHead(seq, prev).overwrite(head);
+            }
         } catch (IOException e) {
+            closeQuietly(head);
+            head = null; // replaced atomically next time
             // The records are durable; a stale head only weakens tail-truncation detection. Say so once.
             if (!headWarned) LOG.warn("audit log {}: cannot update head file {}: {}", file, headFile, describe(e));
             headWarned = true;
