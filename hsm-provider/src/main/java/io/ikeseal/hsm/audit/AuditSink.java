@@ -17,11 +17,12 @@ public interface AuditSink extends AutoCloseable {
     CompletableFuture<Void> append(AuditRecord record);
 
     /**
-     * Completes once every record queued before this call is on stable storage: at once when none is pending. Fails
-     * if the log is broken or closed, if a pending record cannot be made durable, or if a record of the IKE SA
-     * {@code ikeSpiI} (16 lowercase hex characters, as in {@code AuditContext}; null: of no SA in particular) was
-     * lost in an earlier failure, even one the log has recovered from since: what depended on it must not be acted
-     * upon. The default suits sinks that are durable on append.
+     * Completes once every record queued before this call is on stable storage, as far as IKE SA {@code ikeSpiI} is
+     * concerned (16 lowercase hex characters, as in {@code AuditContext}; null: any record): at once when none is
+     * pending. Fails if the log is closed, or if a record of that SA could not be made durable, whether in the batch
+     * this barrier waits for or in an earlier failure the log has recovered from since: what depended on it must not
+     * be acted upon. With {@code null}, any lost record and a broken log fail it. The default suits sinks that are
+     * durable on append.
      */
     default CompletableFuture<Void> barrier(String ikeSpiI) {
         return broken()

@@ -46,12 +46,13 @@ import io.ikeseal.hsm.api.AuditContext;
  * the actor waits for {@link #barrier}, which completes once every record queued before it is forced (at once when
  * none is pending) and fails if the log broke first, or if a record of the same IKE SA was lost in an earlier
  * failure (remembered {@value #LOST_SA_MINUTES} minutes, for at most {@value #MAX_LOST_SAS} SAs; past that, every
- * barrier fails until the oldest is forgotten). Barriers cost no write of their own: they ride on the batches.
+ * barrier fails for that long). Barriers cost no write of their own: they ride on the batches.
  * docs/audit.md says who waits where.
  *
  * <h2>Fail closed, then recover</h2>
- * If a write or fsync fails (disk full, I/O error), that batch and everything queued fail with an
- * {@link AuditException}: the caller must not act on those token results. The log is then <em>broken</em>:
+ * If a write or fsync fails (disk full, I/O error), that batch, everything queued and every pending barrier fail
+ * with an {@link AuditException}: nobody may act on those token results, and the barriers in front of every action
+ * say so (and keep saying so for the SAs whose records were lost). The log is then <em>broken</em>:
  * {@link #admit} refuses (and counts) every new token operation, so none runs without a record, and
  * appends fail at once. Retrying the same write would lie (after a failed fsync the kernel may have dropped
  * the dirty pages), so the writer thread instead retries from the last forced state, with backoff from
@@ -97,7 +98,7 @@ public final class HashChainedAuditLog implements AuditSink {
 
     /** How long a record lost with its IKE SA's context keeps failing that SA's barriers. */
     static final long LOST_SA_MINUTES = 60;
-    /** SAs with lost records remembered at most; more fail every barrier until the oldest is forgotten. */
+    /** SAs with lost records remembered at most; more fail every barrier for {@value #LOST_SA_MINUTES} minutes. */
     static final int MAX_LOST_SAS = 65_536;
 
     static final long FIRST_RETRY_MS = 50;
@@ -143,7 +144,7 @@ public final class HashChainedAuditLog implements AuditSink {
 
     private record Pending(AuditRecord record, CompletableFuture<Void> done) {}
 
-    private record Barrier(long target, CompletableFuture<Void> done) {}
+    private record Barrier(long target, String ikeSpiI, CompletableFuture<Void> done) {}
 
     private HashChainedAuditLog(Path file, Path registryKey, FileChannel lockChannel, FileChannel out, Opener opener) {
         this.file = file;
@@ -284,9 +285,12 @@ public final class HashChainedAuditLog implements AuditSink {
     }
 
     /**
-     * Completes (on the writer thread, or at once) when every record queued before this call is forced; fails if the
-     * log is closed or broken, if one of those records cannot be forced, or if a record of IKE SA {@code ikeSpiI} was
-     * lost within the last {@value #LOST_SA_MINUTES} minutes. Dependent stages must be short or async.
+     * Completes (on the writer thread, or at once) when every record queued before this call is forced, as far as IKE
+     * SA {@code ikeSpiI} is concerned: fails if the log is closed, or if a record of that SA was lost (in the batch
+     * this barrier waited for, or in a failure within the last {@value #LOST_SA_MINUTES} minutes). While the log is
+     * broken nothing is pending, so the barrier of an SA that lost nothing completes: an established SA keeps
+     * answering on its host-side keys. Without an SA ({@code null}) any loss in its batch, or a broken log, fails it.
+     * Dependent stages must be short or async.
      */
     @Override
     public CompletableFuture<Void> barrier(String ikeSpiI) {
@@ -294,16 +298,17 @@ public final class HashChainedAuditLog implements AuditSink {
             if (closed) {
                 return CompletableFuture.failedFuture(new AuditException("audit log " + file + " is closed"));
             }
-            if (failure != null) {
-                return CompletableFuture.failedFuture(new AuditException(
-                        "audit log " + file + " cannot be written (retrying): " + failure.getMessage(), failure));
-            }
             String lostWhy = lostRecordOf(ikeSpiI);
             if (lostWhy != null) {
                 return CompletableFuture.failedFuture(new AuditException("audit log " + file + ": " + lostWhy));
             }
-            if (settled >= queued) return CompletableFuture.completedFuture(null);
-            Barrier b = new Barrier(queued, new CompletableFuture<>());
+            if (failure != null && ikeSpiI == null) {
+                return CompletableFuture.failedFuture(new AuditException(
+                        "audit log " + file + " cannot be written (retrying): " + failure.getMessage(), failure));
+            }
+            // Broken: every record queued was forced or lost, and none of this SA's was lost.
+            if (failure != null || settled >= queued) return CompletableFuture.completedFuture(null);
+            Barrier b = new Barrier(queued, ikeSpiI, new CompletableFuture<>());
             barriers.add(b);
             return b.done;
         }
@@ -540,24 +545,29 @@ public final class HashChainedAuditLog implements AuditSink {
                 "audit log " + file + " failed writing after seq " + seq + ": " + describe(cause)
                         + "; these records are not durable; no token operation starts until the log can be written again",
                 cause);
-        List<Barrier> failed;
+        List<Barrier> failed = new ArrayList<>();
+        List<Barrier> unaffected = new ArrayList<>();
         synchronized (mon) {
             failure = e;
             rest = queue;
             queue = new ArrayList<>();
             lost += batch.size() + rest.size();
             settled = queued; // every record queued so far is forced or, now, lost
-            failed = List.copyOf(barriers);
-            barriers.clear();
             long now = System.nanoTime();
             for (List<Pending> l : List.of(batch, rest)) {
                 for (Pending p : l) rememberLost(p.record(), now);
             }
+            // A barrier's SA that lost nothing had everything forced before: its action depends on nothing lost.
+            for (Barrier b : barriers) {
+                (b.ikeSpiI() != null && lostRecordOf(b.ikeSpiI()) == null ? unaffected : failed).add(b);
+            }
+            barriers.clear();
         }
         LOG.error("{}", e.getMessage());
         for (Pending p : batch) p.done.completeExceptionally(e);
         for (Pending p : rest) p.done.completeExceptionally(e);
         for (Barrier b : failed) b.done.completeExceptionally(e);
+        for (Barrier b : unaffected) b.done.complete(null);
     }
 
     /** Under mon: the record's SA may not act on anything it got before the loss (see {@link #barrier}). */

@@ -141,19 +141,43 @@ class AuditBarrierTest {
     }
 
     @Test
-    void barrierFailsWhileBrokenAndOnceClosed() throws Exception {
-        permits.release(1_000);
+    void whileBrokenOnlyTheSasThatLostRecordsAndAnonymousBarriersFailAndAllOnceClosed() throws Exception {
         BreakableDisk disk = new BreakableDisk();
         HashChainedAuditLog log = disk.open(dir.resolve("audit.log"));
         try {
-            log.append(rec("k1")).get(TIMEOUT_S, TimeUnit.SECONDS);
+            log.append(recOf("00000000000000bb")).get(TIMEOUT_S, TimeUnit.SECONDS); // forced: SA bb lost nothing
             disk.fail();
-            failure(log.append(rec("k2")));
-            assertTrue(failure(log.barrier("00000000000000bb")).getMessage().contains("cannot be written"));
+            CompletableFuture<Void> lost = log.append(recOf(SPI)); // queued, then the write fails
+            CompletableFuture<Void> waitsForIt = log.barrier(SPI);
+            CompletableFuture<Void> anonymous = log.barrier(null);
+            failure(lost);
+            assertTrue(failure(waitsForIt).getMessage().contains("not durable"));
+            failure(anonymous);
+            assertTrue(log.broken());
+            assertTrue(failure(log.barrier(SPI)).getMessage().contains("was lost"));
+            assertTrue(failure(log.barrier(null)).getMessage().contains("cannot be written"));
+            // An established SA whose records are all on disk keeps answering on its host-side keys.
+            log.barrier("00000000000000bb").get(TIMEOUT_S, TimeUnit.SECONDS);
         } finally {
             log.close();
         }
-        assertTrue(failure(log.barrier(null)).getMessage().contains("closed"));
+        assertTrue(failure(log.barrier("00000000000000bb")).getMessage().contains("closed"));
+    }
+
+    @Test
+    void aBarrierWaitingWhenTheBatchFailsCompletesForAnSaThatLostNothing() throws Exception {
+        try (HashChainedAuditLog log = open(dir.resolve("audit.log"))) {
+            permits.release();
+            log.append(recOf("00000000000000cc")).get(TIMEOUT_S, TimeUnit.SECONDS);
+            channels.getLast().failForce();
+            CompletableFuture<Void> lost = log.append(recOf(SPI));
+            CompletableFuture<Void> other = log.barrier("00000000000000cc"); // waits for SPI's batch
+            CompletableFuture<Void> mine = log.barrier(SPI);
+            permits.release(1_000);
+            failure(lost);
+            failure(mine);
+            other.get(TIMEOUT_S, TimeUnit.SECONDS);
+        }
     }
 
     @Test
