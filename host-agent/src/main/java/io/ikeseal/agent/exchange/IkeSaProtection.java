@@ -26,14 +26,16 @@ final class IkeSaProtection {
 
     private IkeSaSecrets keys;
     private final SkProtection protection;
-    private final FragmentReassembler reassembler;
+    private final PeerReassemblyBudget budget;
+    /** Made at the first IKE Fragment Message (RFC 7383): most SAs never see one. */
+    private FragmentReassembler reassembler;
 
     IkeSaProtection(boolean originalInitiator, IkeSuite suite, IkeSaSecrets keys, PeerReassemblyBudget budget) {
         this.keys = keys;
         this.protection = originalInitiator
                 ? SkProtection.originalInitiator(suite.protection(), keys, DecodeLimits.DEFAULT)
                 : SkProtection.originalResponder(suite.protection(), keys, DecodeLimits.DEFAULT);
-        this.reassembler = new FragmentReassembler(protection, ReassemblyLimits.DEFAULT, budget);
+        this.budget = budget;
     }
 
     IkeSaSecrets keys() {
@@ -67,11 +69,16 @@ final class IkeSaProtection {
     }
 
     FragmentReassembler reassembler() {
+        if (reassembler == null) {
+            reassembler = new FragmentReassembler(protection, ReassemblyLimits.DEFAULT, budget);
+        }
         return reassembler;
     }
 
     void destroy() {
-        reassembler.clear();
+        if (reassembler != null) {
+            reassembler.clear();
+        }
         protection.destroy();
         keys.destroy();
     }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import io.ikeseal.agent.config.ExchangeSettings;
 import io.ikeseal.agent.protect.FragmentSize;
 import io.ikeseal.agent.transport.IkeSender;
+import io.ikeseal.agent.wire.CertificatePayload;
 import io.ikeseal.agent.wire.IkeHeader;
 import io.ikeseal.agent.wire.IkePayload;
 import io.ikeseal.hsm.audit.AuditException;
@@ -34,6 +35,11 @@ final class OutboundMessages {
             return sa.protection().messages().protectFragments(h, payloads, new FragmentSize(limit));
         }
         return List.of(sa.protection().messages().protect(h, payloads));
+    }
+
+    /** Our CERT payloads on this SA's connection, as IKE_AUTH sent them. */
+    List<CertificatePayload> ourCertificates() {
+        return sa.connection().localAuth().certificates();
     }
 
     void sendAll(List<byte[]> datagrams, IkeSender to) {

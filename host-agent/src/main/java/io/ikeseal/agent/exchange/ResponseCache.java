@@ -1,7 +1,6 @@
 package io.ikeseal.agent.exchange;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,11 +11,11 @@ import java.util.Map;
 final class ResponseCache {
     private final int capacity;
     /** Window 1 (the default, §2.3): the one answer kept, for message {@link #lastId}; no map. */
-    private List<byte[]> last;
+    private CachedAnswer last;
 
     private long lastId = -1;
     /** A larger window: the answers of up to {@code capacity} message IDs. */
-    private final Map<Long, List<byte[]>> answers;
+    private final Map<Long, CachedAnswer> answers;
 
     private long expected;
 
@@ -32,8 +31,8 @@ final class ResponseCache {
         return capacity;
     }
 
-    /** The datagrams we answered message {@code id} with, or null. */
-    List<byte[]> answer(long id) {
+    /** What we answered message {@code id} with, or null. */
+    CachedAnswer answer(long id) {
         if (answers == null) {
             return id == lastId ? last : null;
         }
@@ -50,17 +49,16 @@ final class ResponseCache {
     }
 
     /** Keeps the answer to {@code id} until a request above the window arrives (§2.1: only the last is owed). */
-    void store(long id, List<byte[]> datagrams) {
-        List<byte[]> copy = List.copyOf(datagrams);
+    void store(long id, CachedAnswer answer) {
         if (answers == null) {
             if (id >= expected - 1) {
-                last = copy;
+                last = answer;
                 lastId = id;
                 expected = id == expected ? id + 1 : expected;
             }
             return;
         }
-        answers.put(id, copy);
+        answers.put(id, answer);
         while (answers.containsKey(expected)) {
             expected++;
         }

@@ -1,13 +1,8 @@
 package io.ikeseal.agent.exchange;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +36,13 @@ final class TaskManager {
     private final MessageWindow window;
     private final ResponseCache cache;
     private final OutboundMessages out;
-    private final Deque<InitiatorTask> queued = new ArrayDeque<>(1); // grows; an idle SA keeps none
-    private final List<InitiatorTask> active = new ArrayList<>(1); // grows to the window; idle SAs keep it
+    // Null while empty (SparseLists): tasks waiting for the window, and those in it.
+    private List<InitiatorTask> queued;
+    private List<InitiatorTask> active;
     /** Peer requests being worked on (token calls pending); their retransmissions are dropped meanwhile. */
-    private final Set<Long> working = new HashSet<>(2);
+    private List<Long> working;
     /** Tasks that answered a response by preparing another request of their own (e.g. a new key share). */
-    private final Set<InitiatorTask> retrying = new HashSet<>(2);
+    private List<InitiatorTask> retrying;
 
     TaskManager(IkeSa sa, SaShared shared) {
         this(
@@ -78,26 +74,28 @@ final class TaskManager {
 
     /** Runs {@code task} once the peer's window has room and the tasks before it have started. */
     void queue(InitiatorTask task) {
-        queued.add(task);
+        queued = SparseLists.add(queued, task);
         startNext();
     }
 
     private void startNext() {
-        while (!queued.isEmpty() && active.size() < window.size() && !sa.isClosed()) {
-            InitiatorTask t = queued.poll();
-            active.add(t);
+        while (queued != null && SparseLists.size(active) < window.size() && !sa.isClosed()) {
+            InitiatorTask t = queued.getFirst();
+            queued = SparseLists.remove(queued, t);
+            active = SparseLists.add(active, t);
             t.start();
         }
     }
 
     /** {@code task} will send another request after token work: it keeps its place in the window. */
     void keepOpen(InitiatorTask task) {
-        retrying.add(task);
+        retrying = SparseLists.add(retrying, task);
     }
 
     /** Ends {@code task} without a request (it failed or had nothing to send), letting the next one start. */
     void finished(InitiatorTask task) {
-        if (active.remove(task)) {
+        if (SparseLists.contains(active, task)) {
+            active = SparseLists.remove(active, task);
             startNext();
         }
     }
@@ -160,7 +158,7 @@ final class TaskManager {
 
     private void gaveUp(MessageWindow.Outstanding o, int n) {
         String exchange = ExchangeType.name(o.exchange);
-        active.remove(o.task);
+        active = SparseLists.remove(active, o.task);
         o.task.onTimeout(exchange, n);
         if (!sa.isClosed()) {
             sa.life().ending(IkeSaEnd.DEAD_PEER); // §2.4: any unanswered request means the peer is gone
@@ -201,23 +199,27 @@ final class TaskManager {
         }
         window.answered(o);
         o.task.onResponse(m, dg);
-        if (!window.holds(o.task) && !retrying.remove(o.task)) {
-            finished(o.task);
+        if (!window.holds(o.task)) {
+            if (SparseLists.contains(retrying, o.task)) {
+                retrying = SparseLists.remove(retrying, o.task);
+            } else {
+                finished(o.task);
+            }
         }
     }
 
     private void onRequest(IkeDatagram dg, IkeSender replies) {
         IkeHeader h = dg.message().header();
-        List<byte[]> answer = cache.answer(h.messageId());
+        CachedAnswer answer = cache.answer(h.messageId());
         if (answer != null) {
             // §2.1: a retransmission; RFC 7383 §2.6.1: for a fragmented request answer on its first fragment only.
             if (!(dg.message().payloads().getLast() instanceof EncryptedFragmentPayload f) || f.fragmentNumber() == 1) {
-                out.sendAll(answer, replies);
+                out.sendAll(answer.datagrams(out), replies);
                 counters.countSa("retransmission-answered");
             }
             return;
         }
-        boolean busy = !working.isEmpty() && (working.contains(h.messageId()) || !cache.acceptable(h.messageId()));
+        boolean busy = working != null && (working.contains(h.messageId()) || !cache.acceptable(h.messageId()));
         if (sa.isClosed() || busy || !cache.acceptable(h.messageId())) {
             drop(sa.isClosed() ? "sa-closed" : busy ? "request-while-busy" : "unexpected-message-id", dg);
             return;
@@ -237,7 +239,7 @@ final class TaskManager {
             drop("exchange-not-allowed-in-" + sa.state().name().toLowerCase(Locale.ROOT), dg);
             return;
         }
-        working.add(h.messageId());
+        working = SparseLists.add(working, h.messageId());
         task.get().handle(m, dg);
     }
 
@@ -245,25 +247,27 @@ final class TaskManager {
     void respond(IkeHeader request, List<? extends IkePayload> payloads) {
         IkeHeader h = IkeHeader.of(
                 sa.spiI(), sa.spiR(), request.exchange(), sa.originalInitiator(), true, request.messageId());
-        cacheAndSend(request.messageId(), out.seal(h, payloads));
+        List<byte[]> sealed = out.seal(h, payloads);
+        cacheAndSend(request.messageId(), CachedAnswer.of(h, payloads, sealed), sealed);
     }
 
     /** Sends an unprotected IKE_SA_INIT response and caches it. */
     void respondUnprotected(long messageId, byte[] octets) {
-        cacheAndSend(messageId, List.of(octets));
+        List<byte[]> sent = List.of(octets);
+        cacheAndSend(messageId, new CachedAnswer.Sent(sent), sent);
     }
 
-    private void cacheAndSend(long messageId, List<byte[]> datagrams) {
-        cache.store(messageId, datagrams);
-        working.remove(messageId);
+    private void cacheAndSend(long messageId, CachedAnswer answer, List<byte[]> datagrams) {
+        cache.store(messageId, answer);
+        working = SparseLists.remove(working, messageId);
         out.sendAll(datagrams, sa.path());
     }
 
     /** A retransmitted IKE_SA_INIT request (it still carries responder SPI 0, so the listener hands it here). */
     void retransmittedInit(IkeDatagram dg, IkeSender replies) {
-        List<byte[]> answer = cache.answer(0);
+        CachedAnswer answer = cache.answer(0);
         if (answer != null && dg.message().header().messageId() == 0) {
-            out.sendAll(answer, replies);
+            out.sendAll(answer.datagrams(out), replies);
             counters.countSa("retransmission-answered");
         } else {
             drop(cache.isEmpty() ? "ike-sa-init-in-progress" : "late-ike-sa-init-retransmission", dg);
@@ -277,11 +281,11 @@ final class TaskManager {
     /** The SA closed: no more retransmissions, queued tasks are dropped and active ones release what they hold. */
     void stop() {
         window.clear();
-        working.clear();
-        queued.clear();
-        retrying.clear();
-        List<InitiatorTask> was = List.copyOf(active);
-        active.clear();
+        working = null;
+        queued = null;
+        retrying = null;
+        List<InitiatorTask> was = active == null ? List.of() : List.copyOf(active);
+        active = null;
         was.forEach(InitiatorTask::abandon);
     }
 

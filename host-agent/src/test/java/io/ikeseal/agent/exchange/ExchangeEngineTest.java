@@ -137,6 +137,36 @@ class ExchangeEngineTest {
     }
 
     @Test
+    void aLostResponseWithCertificatesIsSealedAgainForTheRetransmission() throws Exception {
+        // The responder keeps an answer with certificates as its payloads, not as sealed octets (CachedAnswer): the
+        // retransmitted copy is the same message under a fresh IV, and the initiator takes it.
+        ExchangePair pair = new ExchangePair(
+                SETTINGS,
+                Set.of(DhGroup.ECP_256),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                List.of("aes256gcm16-prfsha256-ecp256"),
+                1,
+                true);
+        pair.network.on(p -> p.is(ExchangeType.IKE_AUTH, true), 1, MemoryNetwork.Action.DROP);
+        CompletableFuture<IkeSaInfo> f = pair.initiate();
+        expect("the responder established", () -> pair.responder.events.contains("established"));
+        int signatures = pair.responder.crypto.calls("childKeymat");
+
+        pair.scheduler.advance(SETTINGS.retransmitDelay(0));
+        assertEquals("gw.example", get(f).remoteId());
+        assertEquals(signatures, pair.responder.crypto.calls("childKeymat"), "no new token work");
+        assertEquals(1, pair.responder.counters.getSa("retransmission-answered"));
+        List<MemoryNetwork.Packet> answers = pair.network.log().stream()
+                .filter(p -> p.is(ExchangeType.IKE_AUTH, true))
+                .toList();
+        assertEquals(2, answers.size());
+        assertEquals(answers.get(0).octets().length, answers.get(1).octets().length);
+        assertFalse(
+                java.util.Arrays.equals(answers.get(0).octets(), answers.get(1).octets()),
+                "sealed again under a fresh IV");
+    }
+
+    @Test
     void aLostRequestIsRetransmitted() throws Exception {
         ExchangePair pair = new ExchangePair();
         pair.network.on(p -> p.is(ExchangeType.IKE_AUTH, false), 1, MemoryNetwork.Action.DROP);

@@ -18,20 +18,24 @@ class ResponseCacheTest {
     private static final byte[] B = {2};
     private static final byte[] C = {3};
 
+    private static CachedAnswer sent(byte[]... datagrams) {
+        return new CachedAnswer.Sent(List.of(datagrams));
+    }
+
     @Test
     void windowOneKeepsTheLastAnswerUntilTheNextRequestIsAnswered() {
         ResponseCache c = new ResponseCache(1);
         assertTrue(c.isEmpty());
         assertTrue(c.acceptable(0));
         assertFalse(c.acceptable(1), "only the next message ID is within a window of 1");
-        c.store(0, List.of(A));
-        assertSame(A, c.answer(0).getFirst());
+        c.store(0, sent(A));
+        assertSame(A, c.answer(0).datagrams(null).getFirst());
         assertFalse(c.acceptable(0), "answered: a retransmission, not a new request");
         assertTrue(c.acceptable(1));
         assertFalse(c.acceptable(2));
-        c.store(1, List.of(B, C));
+        c.store(1, sent(B, C));
         assertNull(c.answer(0), "a request with a higher ID arrived: the older answer is no longer owed");
-        assertSame(C, c.answer(1).get(1));
+        assertSame(C, c.answer(1).datagrams(null).get(1));
         assertFalse(c.isEmpty());
         assertTrue(c.acceptable(2));
     }
@@ -42,17 +46,17 @@ class ResponseCacheTest {
         assertTrue(c.acceptable(0));
         assertTrue(c.acceptable(1));
         assertFalse(c.acceptable(2));
-        c.store(1, List.of(B));
+        c.store(1, sent(B));
         assertTrue(c.acceptable(0), "0 still open below the answered 1");
         assertFalse(c.acceptable(2));
-        c.store(0, List.of(A));
+        c.store(0, sent(A));
         assertTrue(c.acceptable(2));
         assertTrue(c.acceptable(3));
-        assertSame(A, c.answer(0).getFirst());
-        c.store(2, List.of(C));
-        c.store(3, List.of(C));
+        assertSame(A, c.answer(0).datagrams(null).getFirst());
+        c.store(2, sent(C));
+        c.store(3, sent(C));
         assertNull(c.answer(1));
-        assertSame(C, c.answer(2).getFirst());
-        assertSame(C, c.answer(3).getFirst());
+        assertSame(C, c.answer(2).datagrams(null).getFirst());
+        assertSame(C, c.answer(3).datagrams(null).getFirst());
     }
 }

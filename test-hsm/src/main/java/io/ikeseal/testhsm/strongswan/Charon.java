@@ -257,6 +257,15 @@ public final class Charon implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Copies a certificate alone into x509/ (its private key elsewhere, e.g. in a token the pkcs11 plugin reaches);
+     * returns its file name.
+     */
+    public String installCertificate(String fileName, X509Certificate certificate) {
+        FixtureFiles.write(swanctlDir().resolve("x509").resolve(checkFile(fileName)), pem(certificate));
+        return fileName;
+    }
+
     /** Writes swanctl.conf and loads it with all credentials (swanctl --load-all); replaces what was loaded. */
     public SwanctlResult load(SwanctlConf conf) {
         return load(conf.render());
@@ -400,6 +409,15 @@ public final class Charon implements AutoCloseable {
             next.close();
             throw e;
         }
+    }
+
+    /**
+     * A new connection to this charon's VICI socket, for driving it without swanctl (e.g. many initiations at
+     * once, see {@link Vici}); the caller closes it.
+     */
+    public Vici openVici() {
+        checkOpen();
+        return Vici.connect((socketDir != null ? socketDir : dir).resolve("charon.vici"));
     }
 
     /** All IKE SAs with their CHILD_SAs (swanctl --list-sas --pretty). */

@@ -1,0 +1,108 @@
+package io.ikeseal.agent.interop;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What Linux says about another process: CPU time from {@code /proc/PID/stat} (utime + stime, fields 14 and 15,
+ * in clock ticks of {@code getconf CLK_TCK}), resident set size from {@code /proc/PID/status} (VmRSS), and for a JVM
+ * the used heap after a full GC ({@code jcmd PID GC.run}, then {@code GC.heap_info}).
+ */
+final class ProcStats {
+    private static final Pattern RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) kB");
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final long TICKS_PER_SECOND = clockTicks();
+
+    private ProcStats() {}
+
+    /** CPU time the process used so far, user and system, in milliseconds. */
+    static double cpuMillis(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        // the command name (field 2) is in parentheses and may hold spaces: count fields after its ')'
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ", -1);
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15; f[0] is field 3
+        return ticks * 1000.0 / TICKS_PER_SECOND;
+    }
+
+    /** Resident set size in KiB. */
+    static long rssKib(long pid) {
+        Matcher m = RSS.matcher(read(Path.of("/proc", Long.toString(pid), "status")));
+        if (!m.find()) {
+            throw new IllegalStateException("no VmRSS for pid " + pid);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Runs a full GC in the JVM {@code pid} and returns its used heap afterwards, in KiB. */
+    static long heapAfterGcKib(long pid) {
+        jcmd(pid, "GC.run");
+        String info = jcmd(pid, "GC.heap_info");
+        Matcher m = HEAP_USED.matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("jcmd GC.heap_info printed no used heap:\n" + info);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static String jcmd(long pid, String command) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        return run(List.of(jcmd, Long.toString(pid), command), 60);
+    }
+
+    private static long clockTicks() {
+        return Long.parseLong(run(List.of("getconf", "CLK_TCK"), 10).strip());
+    }
+
+    private static String run(List<String> command, int seconds) {
+        Path out = null;
+        try {
+            out = Files.createTempFile("procstats", ".out");
+            // output to a file, so a command that hangs cannot block a read: it is killed after the wait
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
+            if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(command + " did not end within " + seconds + " s");
+            }
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(command + " exited " + p.exitValue() + ": " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running " + command, e);
+        } finally {
+            deleteQuietly(out);
+        }
+    }
+
+    private static void deleteQuietly(Path f) {
+        if (f == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(f);
+        } catch (IOException e) {
+            // a temporary file left behind; nothing depends on it
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + p + " (process gone?)", e);
+        }
+    }
+}
