@@ -38,7 +38,9 @@ import io.ikeseal.hsm.api.AuditContext;
  * {@link #append} only enqueues; the record's place in the chain is fixed when it returns. One writer thread takes
  * everything queued, writes it with one {@code write} (the channel is {@code O_APPEND}), calls {@code force(false)}
  * once, then completes all those futures and every {@link #barrier} they satisfy; under load one fsync covers many
- * records of many SAs. Chain order is file order is dequeue order. A future completes normally only after its line
+ * records of many SAs. It does so when a barrier waits, or at the latest {@value #MAX_UNFORCED_MS} ms after the
+ * oldest queued record (or at {@value #MAX_BATCH} records): an fsync is spent only where something is about to be
+ * acted upon, once per outgoing message at most, not once per token operation. Chain order is file order is dequeue order. A future completes normally only after its line
  * was forced, so "acknowledged" means "on stable storage".
  *
  * <p>Token results are released once their record is queued, not once it is forced; what makes that safe is the
@@ -101,6 +103,11 @@ public final class HashChainedAuditLog implements AuditSink {
     /** SAs with lost records remembered at most; more fail every barrier for {@value #LOST_SA_MINUTES} minutes. */
     static final int MAX_LOST_SAS = 65_536;
 
+    /** How long a record nobody waits for may stay unforced. */
+    static final long MAX_UNFORCED_MS = 100;
+    /** Records that make a batch due without a barrier: bounds the memory and the size of one write. */
+    static final int MAX_BATCH = 4096;
+
     static final long FIRST_RETRY_MS = 50;
     static final long MAX_RETRY_MS = 1_000; // bounds the extra refusal time once space is back; a retry is cheap
 
@@ -130,6 +137,7 @@ public final class HashChainedAuditLog implements AuditSink {
     private long queued; // guarded by mon: records queued since open
     private long settled; // guarded by mon: of those, forced or lost
     private final ArrayDeque<Barrier> barriers = new ArrayDeque<>(); // guarded by mon: ascending targets
+    private long firstQueuedNanos; // guarded by mon: when the oldest record in queue was queued
     private final LinkedHashMap<String, Long> lostSas = new LinkedHashMap<>(); // guarded by mon: SPI -> nanoTime
     private long lostOverflowAt = Long.MIN_VALUE; // guarded by mon: nanoTime of a loss past MAX_LOST_SAS
     private boolean lostOverflow; // guarded by mon
@@ -225,7 +233,8 @@ public final class HashChainedAuditLog implements AuditSink {
     }
 
     /**
-     * Queues a record; the future completes once it is fsync'd, or fails with an {@link AuditException}
+     * Queues a record; the future completes once it is fsync'd (with the next barrier's batch, or within
+     * {@value #MAX_UNFORCED_MS} ms), or fails with an {@link AuditException}
      * (log failed or closed, record over 64 KiB). A null {@code time} is stamped now. Dependent stages
      * added without an executor run on the writer thread: keep them short or use the *Async variants.
      */
@@ -262,7 +271,12 @@ public final class HashChainedAuditLog implements AuditSink {
             }
             queue.add(new Pending(record, done));
             queued++;
-            if (queue.size() == 1) mon.notifyAll();
+            if (queue.size() == 1) {
+                firstQueuedNanos = System.nanoTime();
+                mon.notifyAll(); // the writer starts the clock of MAX_UNFORCED_MS
+            } else if (queue.size() == MAX_BATCH) {
+                mon.notifyAll();
+            }
         }
         return done;
     }
@@ -310,6 +324,7 @@ public final class HashChainedAuditLog implements AuditSink {
             if (failure != null || settled >= queued) return CompletableFuture.completedFuture(null);
             Barrier b = new Barrier(queued, ikeSpiI, new CompletableFuture<>());
             barriers.add(b);
+            mon.notifyAll(); // due now
             return b.done;
         }
     }
@@ -421,7 +436,7 @@ public final class HashChainedAuditLog implements AuditSink {
             while (true) {
                 List<Pending> batch;
                 synchronized (mon) {
-                    while (queue.isEmpty() && !closed) mon.wait();
+                    awaitBatch();
                     if (queue.isEmpty()) return; // closed and drained
                     batch = queue;
                     queue = new ArrayList<>();
@@ -451,6 +466,25 @@ public final class HashChainedAuditLog implements AuditSink {
             synchronized (OPEN_IN_THIS_JVM) {
                 OPEN_IN_THIS_JVM.remove(registryKey);
             }
+        }
+    }
+
+    /**
+     * Under mon: waits until a batch is due. Forcing is what costs (an fdatasync each), and a force matters only to
+     * whoever acts on a result, so a batch is due when a barrier waits for it, when it is large, when the log closes,
+     * or {@value #MAX_UNFORCED_MS} ms after its first record (records nobody waits for: start-up, health, the last
+     * records of an SA). Under load one force serves every barrier of every SA queued meanwhile.
+     */
+    private void awaitBatch() throws InterruptedException {
+        while (!closed) {
+            if (queue.isEmpty()) {
+                mon.wait();
+                continue;
+            }
+            if (!barriers.isEmpty() || queue.size() >= MAX_BATCH) return;
+            long left = MAX_UNFORCED_MS - (System.nanoTime() - firstQueuedNanos) / 1_000_000;
+            if (left <= 0) return;
+            mon.wait(left);
         }
     }
 

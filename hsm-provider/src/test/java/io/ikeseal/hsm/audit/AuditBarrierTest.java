@@ -64,6 +64,17 @@ class AuditBarrierTest {
     }
 
     @Test
+    void withoutABarrierRecordsAreForcedTogetherWithinTheDelay() throws Exception {
+        permits.release(100);
+        try (HashChainedAuditLog log = open(dir.resolve("audit.log"))) {
+            List<CompletableFuture<Void>> fs = new ArrayList<>();
+            for (int i = 0; i < 20; i++) fs.add(log.append(rec("k" + i)));
+            CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
+            assertEquals(1, forces.get(), "records nobody waits for share one force");
+        }
+    }
+
+    @Test
     void barrierOnAnIdleLogCompletesAtOnce() throws Exception {
         permits.release(100);
         try (HashChainedAuditLog log = open(dir.resolve("audit.log"))) {
@@ -101,6 +112,7 @@ class AuditBarrierTest {
     void manyBarriersRideOnOneForce() throws Exception {
         try (HashChainedAuditLog log = open(dir.resolve("audit.log"))) {
             var _ = log.append(rec("k0"));
+            CompletableFuture<Void> b0 = log.barrier(SPI); // due now
             Thread.sleep(100); // the writer holds k0's batch in force: the rest queue up behind it
             List<CompletableFuture<Void>> bs = new ArrayList<>();
             for (int i = 1; i <= 50; i++) {
@@ -108,6 +120,7 @@ class AuditBarrierTest {
                 bs.add(log.barrier(SPI));
             }
             permits.release(2);
+            b0.get(TIMEOUT_S, TimeUnit.SECONDS);
             CompletableFuture.allOf(bs.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
             assertEquals(2, forces.get(), "one force for k0, one for the 50 records and their 50 barriers");
             permits.release(100);
