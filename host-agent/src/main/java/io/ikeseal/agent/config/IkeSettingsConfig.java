@@ -6,13 +6,42 @@ import io.ikeseal.agent.auth.SignaturePolicy;
 import io.ikeseal.hsm.api.ResidencyTier;
 
 /**
- * The {@code ike} section: ports, timers and thresholds, and the residency tier every IKE SA must reach.
+ * The {@code ike} section: ports, timers and thresholds, the residency tier every IKE SA must reach, the key share
+ * pool and the responder's key share reuse.
  *
  * @param requiredTier the key-exchange tokens' tier must be at least this (compat only when written here)
+ * @param keySharePool key pairs kept generated ahead per DH group in the key-exchange token (0: off; docs/tokens.md,
+ *     "Key share pool")
+ * @param reuseKeyShare how long a responder reuses one key share per group (zero: never; RFC 7296 §2.12,
+ *     docs/tokens.md, "Reusing a responder's key share")
+ * @param reuseKeyShareUses at most this many SAs per reused key share
  */
-public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchange, ResidencyTier requiredTier) {
-    public static final IkeSettingsConfig DEFAULT =
-            new IkeSettingsConfig(500, 4500, ExchangeSettings.DEFAULT, ResidencyTier.SEALED);
+public record IkeSettingsConfig(
+        int port,
+        int natTPort,
+        ExchangeSettings exchange,
+        ResidencyTier requiredTier,
+        int keySharePool,
+        Duration reuseKeyShare,
+        int reuseKeyShareUses) {
+    /**
+     * Off until an SA's audit trail names the pooled pair it used: today a pooled pair's dh-keygen record has no SA,
+     * so per-SA audit tallies (the demo's, HandshakeAuditTest) would lose their key generation.
+     */
+    public static final int DEFAULT_KEY_SHARE_POOL = 0;
+
+    public static final int MAX_KEY_SHARE_POOL = 1024;
+
+    public static final int DEFAULT_REUSE_USES = 100;
+
+    public static final IkeSettingsConfig DEFAULT = new IkeSettingsConfig(
+            500,
+            4500,
+            ExchangeSettings.DEFAULT,
+            ResidencyTier.SEALED,
+            DEFAULT_KEY_SHARE_POOL,
+            Duration.ZERO,
+            DEFAULT_REUSE_USES);
 
     static IkeSettingsConfig from(YamlModel.Ike raw, ConfigSource src) {
         if (raw == null) {
@@ -84,7 +113,24 @@ public record IkeSettingsConfig(int port, int natTPort, ExchangeSettings exchang
                 SignaturePolicy.DEFAULT,
                 AdmissionSettings.from(raw, src),
                 limits(raw, src, d.limits()));
-        return new IkeSettingsConfig(port, natT, ex, tier);
+        int pool = raw.keySharePool() == null ? DEFAULT_KEY_SHARE_POOL : raw.keySharePool();
+        if (pool < 0 || pool > MAX_KEY_SHARE_POOL) {
+            throw src.error(
+                    "ike.key-share-pool", "must be 0.." + MAX_KEY_SHARE_POOL + " key pairs per group, was " + pool);
+        }
+        // §2.12 "for a short time": at most a minute.
+        Duration reuse = Durations.zeroOr(
+                src,
+                "ike.reuse-key-share",
+                raw.reuseKeyShare(),
+                Duration.ZERO,
+                Duration.ofMillis(1),
+                Duration.ofMinutes(1));
+        int uses = raw.reuseKeyShareUses() == null ? DEFAULT_REUSE_USES : raw.reuseKeyShareUses();
+        if (uses < 1 || uses > 10_000) {
+            throw src.error("ike.reuse-key-share-uses", "must be 1..10000 SAs per key share, was " + uses);
+        }
+        return new IkeSettingsConfig(port, natT, ex, tier, pool, reuse, uses);
     }
 
     private static SaLimits limits(YamlModel.Ike raw, ConfigSource src, SaLimits d) {

@@ -43,7 +43,10 @@ final class YamlModel {
             Integer refusalsPerSource,
             Integer refusalsPerSecond,
             Integer childSaLimit,
-            String natKeepalive) {}
+            String natKeepalive,
+            Integer keySharePool,
+            String reuseKeyShare,
+            Integer reuseKeyShareUses) {}
 
     record Connection(
             String name,

@@ -112,6 +112,7 @@ public final class IkeDaemon implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final TokenSet tokens;
     private final DataPlaneRuntime dataPlane;
+    private final TokenIkeCrypto crypto;
     private volatile ConnectionSupervisor supervisor;
 
     private IkeDaemon(
@@ -122,8 +123,10 @@ public final class IkeDaemon implements AutoCloseable {
             ExecutorService workers,
             ScheduledExecutorService timers,
             TokenSet tokens,
-            DataPlaneRuntime dataPlane) {
+            DataPlaneRuntime dataPlane,
+            TokenIkeCrypto crypto) {
         this.tokens = tokens;
+        this.crypto = crypto;
         this.dataPlane = dataPlane;
         this.config = config;
         this.transport = transport;
@@ -150,7 +153,11 @@ public final class IkeDaemon implements AutoCloseable {
                     "ike.require-tier",
                     "token '" + kx.name() + "' runs at tier " + kx.tier() + ", IKE SAs must be sealed");
         }
-        IkeCrypto crypto = TokenIkeCrypto.of(kx);
+        TokenIkeCrypto crypto = TokenIkeCrypto.of(
+                kx,
+                config.ike().keySharePool(),
+                config.ike().reuseKeyShare(),
+                config.ike().reuseKeyShareUses());
         Map<String, TokenIdentity> identities = new LinkedHashMap<>();
         for (IdentityConfig id : config.identities()) {
             if (config.connections().stream().anyMatch(c -> id.name().equals(c.identity()))) {
@@ -233,6 +240,7 @@ public final class IkeDaemon implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
             timers.shutdownNow();
+            crypto.close();
             if (dataPlane != null) {
                 dataPlane.close();
             }
@@ -241,6 +249,13 @@ public final class IkeDaemon implements AutoCloseable {
         if (dataPlane != null) {
             dataPlane.start(transport.espOutput());
         }
+        // The groups our own IKE_SA_INIT requests start with; others join the pool when first asked for.
+        crypto.fillPool(config.connections().stream()
+                .flatMap(c -> c.proposals().stream())
+                .filter(p -> !p.groups().isEmpty())
+                .map(p -> p.groups().getFirst())
+                .distinct()
+                .toList());
         LOG.info(
                 "ikeseal running: {} connection(s) {}, key exchange on token '{}' (tier {}), listening on {}",
                 connections.size(),
@@ -248,7 +263,7 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.name(),
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
-        return new IkeDaemon(config, transport, gateway, connections, workers, timers, tokens, dataPlane);
+        return new IkeDaemon(config, transport, gateway, connections, workers, timers, tokens, dataPlane, crypto);
     }
 
     private static Connection connection(
@@ -358,6 +373,11 @@ public final class IkeDaemon implements AutoCloseable {
         return gateway;
     }
 
+    /** Key pairs waiting in the key-exchange token's pool (ike.key-share-pool), which no SA holds yet. */
+    public long pooledKeyShares() {
+        return crypto.pooledShares();
+    }
+
     /**
      * Per token this daemon uses, the handles to token objects handed out and not yet destroyed: about one (SK_d)
      * per live IKE SA on the key-exchange token. Counted per token, so daemons sharing a TokenSet see the same
@@ -409,6 +429,7 @@ public final class IkeDaemon implements AutoCloseable {
             dataPlane.close(); // after the deletions, which read each SA's counters; before the sockets go
         }
         transport.close();
+        crypto.close(); // the pooled key pairs: no SA holds them
         timers.shutdownNow();
         workers.shutdown();
         try {

@@ -159,7 +159,7 @@ final class IkeSaInitResponder implements ResponderTask {
                 List.of());
         Continuations.on(
                 sa.exec(),
-                crypto.generateShare(suite.group(), sa.auditContext()).thenCompose(share -> {
+                crypto.responderShare(suite.group(), sa.auditContext()).thenCompose(share -> {
                     byte[] keData = share.keyExchangeData();
                     return IkeKeyDerivation.derive(crypto, sa, partial, share, peerKe)
                             .thenApply(k -> new Derived(keData, k));

@@ -39,6 +39,9 @@ class AdmissionSettingsTest {
                 perSource,
                 all,
                 null,
+                null,
+                null,
+                null,
                 null);
     }
 

@@ -186,6 +186,42 @@ class IkesealConfigTest {
         assertFails(valid() + "ike:\n  window-size: 65\n", "ike.window-size", "must be 1..64 requests, was 65");
     }
 
+    /** Pre-generated key pairs per DH group in the key-exchange token: off unless configured, bounded. */
+    @Test
+    void keySharePool() throws IOException {
+        assertEquals(0, IkesealConfig.load(write(valid())).ike().keySharePool(), "off by default");
+        assertEquals(
+                16,
+                IkesealConfig.load(write(valid() + "ike:\n  key-share-pool: 16\n"))
+                        .ike()
+                        .keySharePool());
+        assertFails(
+                valid() + "ike:\n  key-share-pool: -1\n",
+                "ike.key-share-pool",
+                "must be 0..1024 key pairs per group, was -1");
+        assertFails(
+                valid() + "ike:\n  key-share-pool: 1025\n",
+                "ike.key-share-pool",
+                "must be 0..1024 key pairs per group, was 1025");
+    }
+
+    /** RFC 7296 §2.12 reuse of the responder's key share: never unless configured, for a short time only. */
+    @Test
+    void reuseKeyShare() throws IOException {
+        IkeSettingsConfig d = IkesealConfig.load(write(valid())).ike();
+        assertEquals(Duration.ZERO, d.reuseKeyShare(), "off by default");
+        assertEquals(100, d.reuseKeyShareUses());
+        IkeSettingsConfig on = IkesealConfig.load(
+                        write(valid() + "ike:\n  reuse-key-share: 10s\n  reuse-key-share-uses: 50\n"))
+                .ike();
+        assertEquals(Duration.ofSeconds(10), on.reuseKeyShare());
+        assertEquals(50, on.reuseKeyShareUses());
+        assertFails(
+                valid() + "ike:\n  reuse-key-share-uses: 0\n",
+                "ike.reuse-key-share-uses",
+                "must be 1..10000 SAs per key share, was 0");
+    }
+
     /** data-plane: a mode, or a mapping whose every key is checked; none when absent. */
     @Test
     void dataPlane() throws IOException {

@@ -40,11 +40,12 @@ class SharedKeyAuthTest {
             List<Scenario.Audited> records = scenario.audit(sa.initiator().spiI());
             // No signature anywhere; each end keyed its AUTH and checked the other's with the PSK in the HSM.
             assertTrue(records.stream().noneMatch(a -> a.op().equals("sign")));
-            // Each end keys the PSK twice: once for its own AUTH, once to check the peer's.
+            // Each end MACs under the PSK's key pad twice: once for its own AUTH, once to check the peer's (the pad
+            // itself is derived once per PSK and kept in the token, so its "psk-keypad" record need not be this SA's).
             assertEquals(
                     Map.of(gw.asPeer(), 2L, br.asPeer(), 2L),
                     records.stream()
-                            .filter(a -> a.op().equals("psk-keypad") && a.key().equals(TestDeployment.PSK))
+                            .filter(a -> a.op().equals("prf") && a.key().equals("psk-keypad/" + TestDeployment.PSK))
                             .collect(Collectors.groupingBy(Scenario.Audited::peer, Collectors.counting())));
             assertEquals(
                     2,

@@ -183,7 +183,10 @@ class DaemonHeapSealingTest {
             Map<String, Long> leaked = new LinkedHashMap<>(found);
             leaked.keySet().retainAll(secrets.keySet());
             assertEquals(Map.of(), leaked, "secrets charon logged that are in the daemon's heap (name -> offset)");
-            List<String> missing = new ArrayList<>(hostKeys);
+            // The control: keys the established SA holds on the heap by design (its ciphers' SK_e). SK_p is zeroized
+            // after IKE_AUTH (IkeSaProtection.authenticated) and the sealed schedule wipes its prf+ buffers, so SK_p
+            // may or may not linger in garbage and proves nothing either way.
+            List<String> missing = new ArrayList<>(List.of("SK_EI", "SK_ER"));
             missing.removeAll(found.keySet());
             assertEquals(List.of(), missing, "host keys not in the daemon's heap, so the search proves nothing");
         } finally {

@@ -37,6 +37,14 @@ public interface IkeCrypto {
     CompletableFuture<KeyShare> generateShare(DhGroup group, AuditContext ctx);
 
     /**
+     * The responder's share for an IKE_SA_INIT response: fresh, or, where the port is configured to, one reused from
+     * an earlier response for a short time (§2.12). Never for an initiator or a rekey. Consumed as any share.
+     */
+    default CompletableFuture<KeyShare> responderShare(DhGroup group, AuditContext ctx) {
+        return generateShare(group, ctx);
+    }
+
+    /**
      * g^ir, SKEYSEED and the IKE SA's keys (§2.14) in one step; consumes {@code mine}. Fails with
      * {@link InvalidPeerValueException} before any token call when {@code peerKe} is not acceptable.
      */

@@ -20,7 +20,29 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
     private final byte[] keyExchangeData;
     private final LiveTokenObjects.Handle<PrivateKey> privateKey;
 
+    private final int generation;
+
     DhKeyPair(Token token, DhGroup group, byte[] keyExchangeData, PrivateKey privateKey) {
+        this(
+                token,
+                group,
+                keyExchangeData,
+                privateKey,
+                token.liveObjects(),
+                token.health().generation());
+    }
+
+    /**
+     * @param counter where the handle counts while it lives: the token's live objects, or a pool's own count
+     * @param generation the token session the private key was made in ({@link io.ikeseal.hsm.token.TokenHealth})
+     */
+    DhKeyPair(
+            Token token,
+            DhGroup group,
+            byte[] keyExchangeData,
+            PrivateKey privateKey,
+            LiveTokenObjects counter,
+            int generation) {
         if (keyExchangeData.length != group.publicValueLength()) {
             throw new IllegalArgumentException("Key Exchange Data for " + group.proposalName() + " must be "
                     + group.publicValueLength() + " octets, was " + keyExchangeData.length);
@@ -28,7 +50,22 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
         this.token = token;
         this.group = group;
         this.keyExchangeData = keyExchangeData.clone();
-        this.privateKey = token.liveObjects().track(privateKey);
+        this.privateKey = counter.track(privateKey);
+        this.generation = generation;
+    }
+
+    /** The token session generation the private key was made in; a reopened token does not know it. */
+    int generation() {
+        return generation;
+    }
+
+    /**
+     * The same pair as a new handle counted among the token's live objects; this handle is released (uncounted from
+     * where it counted), so the pair is handed out once at most. Null if it was used or destroyed.
+     */
+    DhKeyPair handOut() {
+        PrivateKey k = privateKey.release();
+        return k == null ? null : new DhKeyPair(token, group, keyExchangeData, k, token.liveObjects(), generation);
     }
 
     @Override

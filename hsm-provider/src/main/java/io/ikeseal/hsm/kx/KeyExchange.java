@@ -20,6 +20,7 @@ import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
+import io.ikeseal.hsm.token.LiveTokenObjects;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
@@ -48,15 +49,24 @@ public final class KeyExchange {
 
     /** Generates an ephemeral key pair for {@code group} inside the token (one audited "dh-keygen" call). */
     public CompletableFuture<DhKeyPair> generate(DhGroup group, AuditContext ctx) {
+        return generate(group, ctx, "dh-" + group.proposalName(), token.liveObjects());
+    }
+
+    /**
+     * {@link #generate(DhGroup, AuditContext)} recorded with {@code keyRef} and counted in {@code counter} (a pool's
+     * pairs are not the token's live objects until handed out).
+     */
+    CompletableFuture<DhKeyPair> generate(DhGroup group, AuditContext ctx, String keyRef, LiveTokenObjects counter) {
         Objects.requireNonNull(group, "group");
         if (!token.capabilities().dhGroups().contains(group)) {
             throw new IllegalArgumentException("token '" + token.name() + "' cannot do DH group " + group.proposalName()
                     + " (supports " + token.capabilities().dhGroups() + ")");
         }
         boolean modp = group.kind() == DhGroup.Kind.MODP;
-        TokenOperation op = new TokenOperation(
-                "dh-keygen", modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN", "dh-" + group.proposalName());
+        TokenOperation op =
+                new TokenOperation("dh-keygen", modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN", keyRef);
         return token.call(op, ctx, () -> {
+            int generation = token.health().generation(); // before the call: a pair from an older session is dead
             KeyPairGenerator g = KeyPairGenerator.getInstance(modp ? "DH" : "EC", token.provider());
             if (modp) {
                 g.initialize(ModpGroups.parameters(group));
@@ -64,7 +74,8 @@ public final class KeyExchange {
                 g.initialize(new ECGenParameterSpec(group.curve()));
             }
             KeyPair kp = g.generateKeyPair();
-            return new DhKeyPair(token, group, KeyExchangeData.encode(group, kp.getPublic()), kp.getPrivate());
+            return new DhKeyPair(
+                    token, group, KeyExchangeData.encode(group, kp.getPublic()), kp.getPrivate(), counter, generation);
         });
     }
 
@@ -89,6 +100,30 @@ public final class KeyExchange {
         }
         DhGroup group = mine.group();
         PrivateKey k = mine.take(); // single use: the pair is destroyed from here on, also if validation fails
+        return derive(k, group, peerGroup, peerKeData, ctx);
+    }
+
+    /**
+     * g^ir from one lease of a reused responder key share (RFC 7296 §2.12); the lease is returned when the derive is
+     * done or refused, the key itself stays for the other leases.
+     */
+    public CompletableFuture<SealedKey> agree(ReusedKeyShare.Lease lease, byte[] peerKeData, AuditContext ctx) {
+        Objects.requireNonNull(lease, "lease");
+        PrivateKey k = lease.key();
+        try {
+            if (lease.token() != token || k == null) {
+                throw new IllegalArgumentException(
+                        "reused key share " + lease + " is not usable on token '" + token.name() + "'");
+            }
+            return derive(k, lease.group(), lease.group(), peerKeData, ctx).whenComplete((g, e) -> lease.destroy());
+        } catch (RuntimeException e) {
+            lease.destroy();
+            throw e;
+        }
+    }
+
+    private CompletableFuture<SealedKey> derive(
+            PrivateKey k, DhGroup group, DhGroup peerGroup, byte[] peerKeData, AuditContext ctx) {
         if (peerGroup != group) {
             throw new InvalidKeyExchangeException(
                     group,

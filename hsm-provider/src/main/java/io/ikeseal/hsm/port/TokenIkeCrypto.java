@@ -1,6 +1,11 @@
 package io.ikeseal.hsm.port;
 
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,6 +26,8 @@ import io.ikeseal.hsm.kx.DhKeyPair;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException;
 import io.ikeseal.hsm.kx.KeyExchange;
 import io.ikeseal.hsm.kx.KeyExchangeData;
+import io.ikeseal.hsm.kx.KeySharePool;
+import io.ikeseal.hsm.kx.ReusedKeyShare;
 import io.ikeseal.hsm.psk.PresharedKeys;
 import io.ikeseal.hsm.schedule.IkeSaKeys;
 import io.ikeseal.hsm.schedule.KeySchedule;
@@ -33,22 +40,68 @@ import io.ikeseal.hsm.token.Token;
  * (g^ir after SKEYSEED, SKEYSEED after the keys, the key pad after AUTH). Handles passed in must come from this
  * token.
  */
-public final class TokenIkeCrypto implements IkeCrypto {
+public final class TokenIkeCrypto implements IkeCrypto, AutoCloseable {
     private final Token token;
     private final KeyExchange kx;
+    private final KeySharePool pool;
+    private final Duration reuseFor;
+    private final int reuseUses;
+    private final Map<DhGroup, ReusedKeyShare> reused = new EnumMap<>(DhGroup.class);
     private final KeySchedule schedule;
     private final PresharedKeys psks;
 
-    private TokenIkeCrypto(Token token) {
+    private TokenIkeCrypto(Token token, int poolPerGroup, Duration reuseFor, int reuseUses) {
+        if (reuseFor.isNegative() || reuseUses < 1) {
+            throw new IllegalArgumentException("key share reuse needs a time >= 0 and at least one use");
+        }
         this.token = token;
         this.kx = new KeyExchange(token);
+        this.pool = new KeySharePool(kx, poolPerGroup);
+        this.reuseFor = reuseFor;
+        this.reuseUses = reuseUses;
         this.schedule = KeySchedule.forToken(token);
         this.psks = new PresharedKeys(token);
     }
 
-    /** The port for a token with the key-exchange role (sealed or compat schedule by its tier). */
+    /** The port for a token with the key-exchange role (sealed or compat schedule by its tier), without a pool. */
     public static TokenIkeCrypto of(Token token) {
-        return new TokenIkeCrypto(Objects.requireNonNull(token, "token"));
+        return of(token, 0);
+    }
+
+    /**
+     * The port with a pool of up to {@code poolPerGroup} pre-generated key pairs per DH group in use (0: none; see
+     * {@link KeySharePool}). {@link #close} destroys what the pool holds.
+     */
+    public static TokenIkeCrypto of(Token token, int poolPerGroup) {
+        return of(token, poolPerGroup, Duration.ZERO, 1);
+    }
+
+    /**
+     * The port with a pool, whose IKE_SA_INIT responses reuse one key share per group for up to {@code reuseFor} and
+     * {@code reuseUses} SAs ({@link #responderShare}; {@code Duration.ZERO}: never).
+     */
+    public static TokenIkeCrypto of(Token token, int poolPerGroup, Duration reuseFor, int reuseUses) {
+        return new TokenIkeCrypto(Objects.requireNonNull(token, "token"), poolPerGroup, reuseFor, reuseUses);
+    }
+
+    /** Starts filling the key share pool for {@code groups}, e.g. those of the configured proposals. */
+    public void fillPool(Collection<DhGroup> groups) {
+        pool.fill(groups);
+    }
+
+    /** Pre-generated key pairs waiting in the pool: token objects no SA holds (not in {@link #liveObjects()}). */
+    public long pooledShares() {
+        return pool.pooled();
+    }
+
+    /** Destroys the pooled key pairs; the handles handed out stay their holders'. */
+    @Override
+    public void close() {
+        pool.close();
+        synchronized (reused) {
+            reused.values().forEach(ReusedKeyShare::retire);
+            reused.clear();
+        }
     }
 
     @Override
@@ -82,7 +135,41 @@ public final class TokenIkeCrypto implements IkeCrypto {
 
     @Override
     public CompletableFuture<KeyShare> generateShare(DhGroup group, AuditContext ctx) {
-        return guarded(() -> kx.generate(group, ctx).thenApply(p -> (KeyShare) p));
+        return guarded(() -> {
+            Optional<DhKeyPair> pooled = pool.take(group);
+            return pooled.isPresent()
+                    ? CompletableFuture.<KeyShare>completedFuture(pooled.get())
+                    : kx.generate(group, ctx).thenApply(p -> (KeyShare) p);
+        });
+    }
+
+    /**
+     * With reuse configured, a lease on the group's current reused share while its time and uses last, else a fresh
+     * share that becomes the group's reused one (RFC 7296 §2.12; docs/tokens.md, "Reusing a responder's key share").
+     */
+    @Override
+    public CompletableFuture<KeyShare> responderShare(DhGroup group, AuditContext ctx) {
+        if (reuseFor.isZero()) {
+            return generateShare(group, ctx);
+        }
+        synchronized (reused) {
+            ReusedKeyShare current = reused.get(group);
+            Optional<ReusedKeyShare.Lease> lease = current == null ? Optional.empty() : current.lease();
+            if (lease.isPresent()) {
+                return CompletableFuture.<KeyShare>completedFuture(lease.get());
+            }
+        }
+        return generateShare(group, ctx).thenApply(share -> {
+            ReusedKeyShare r = new ReusedKeyShare((DhKeyPair) share, reuseFor, reuseUses);
+            KeyShare first = r.lease().orElseThrow();
+            synchronized (reused) {
+                ReusedKeyShare old = reused.put(group, r);
+                if (old != null) {
+                    old.retire();
+                }
+            }
+            return first;
+        });
     }
 
     @Override
@@ -129,9 +216,8 @@ public final class TokenIkeCrypto implements IkeCrypto {
 
     @Override
     public CompletableFuture<byte[]> pskAuth(String pskName, Prf prf, byte[] octets, AuditContext ctx) {
-        byte[] data = octets.clone();
-        return guarded(
-                () -> psks.keyPad(prf, pskName, ctx).thenCompose(pad -> macAndDestroy(schedule, prf, pad, data, ctx)));
+        // The key pad is derived once per PSK and kept in the token (PresharedKeys.auth): one HMAC per AUTH.
+        return guarded(() -> psks.auth(prf, pskName, octets, ctx));
     }
 
     /** prf(pad, octets) in the token; the key pad is destroyed whatever happens. */
@@ -169,6 +255,13 @@ public final class TokenIkeCrypto implements IkeCrypto {
 
     /** g^ir in the token; the share is used up either way, and an invalid peer value costs no token call. */
     private CompletableFuture<SealedKey> agree(KeyShare mine, byte[] peerKe, AuditContext ctx) {
+        if (mine instanceof ReusedKeyShare.Lease lease) {
+            try {
+                return kx.agree(lease, peerKe, ctx);
+            } catch (InvalidKeyExchangeException e) {
+                throw new InvalidPeerValueException(e.getMessage(), e);
+            }
+        }
         if (!(mine instanceof DhKeyPair pair)) {
             mine.destroy();
             throw new IllegalArgumentException("key share " + mine + " was not made by token '" + token.name() + "'");

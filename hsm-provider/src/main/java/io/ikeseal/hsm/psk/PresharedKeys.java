@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 import javax.crypto.KDF;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -53,6 +54,7 @@ public final class PresharedKeys {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@:+=-]{1,128}");
 
     private final Token token;
+    private final KeyPads pads = new KeyPads();
 
     public PresharedKeys(Token token) {
         this.token = Objects.requireNonNull(token, "token");
@@ -79,6 +81,46 @@ public final class PresharedKeys {
             }
             return new SealedKey(token, "psk-keypad/" + name, pad, prf.outputLength());
         });
+    }
+
+    /**
+     * AUTH = prf(prf(PSK, "Key Pad for IKEv2"), octets) (RFC 7296 §2.15), computed in the token and returned: the only
+     * value that leaves it. The key pad is derived once per PSK, PRF and opened token and kept there as a sealed session
+     * key ({@link KeyPads}), so an AUTH is one HMAC (C_SignInit, C_SignUpdate, C_SignFinal) instead of a KeyStore lookup
+     * of the chunks, two imports and two derives. Operation "prf" with key reference {@code psk-keypad/<name>}, after a
+     * "psk-keypad" record whenever the pad had to be derived.
+     */
+    public CompletableFuture<byte[]> auth(Prf prf, String name, byte[] octets, AuditContext ctx) {
+        checkName(name);
+        Objects.requireNonNull(prf, "prf");
+        if (octets.length == 0) {
+            throw new IllegalArgumentException("AUTH octets must not be empty");
+        }
+        byte[] data = octets.clone();
+        SecretKey cached = pads.get(token.provider(), prf, name);
+        CompletableFuture<SecretKey> pad = cached != null
+                ? CompletableFuture.completedFuture(cached)
+                : token.call(new TokenOperation("psk-keypad", "CKM_HKDF_DERIVE", name), ctx, () -> {
+                    requireSealed(token);
+                    long generation = KeyPads.generation();
+                    SecretKey p = extractKeyPad(token.provider(), token.keyStore(), prf, name);
+                    if (p == null) {
+                        throw new TokenException("no pre-shared key '" + name + "' (for " + prf.proposalName()
+                                + ") on token '" + token.name() + "'");
+                    }
+                    pads.put(token.provider(), prf, name, p, generation);
+                    return p;
+                });
+        String mechanism = "CKM_" + prf.digestAlgorithm().replace("-", "") + "_HMAC";
+        return pad.thenCompose(p -> token.call(new TokenOperation("prf", mechanism, "psk-keypad/" + name), ctx, () -> {
+            try {
+                Mac mac = Mac.getInstance(prf.macAlgorithm(), token.provider());
+                mac.init(p);
+                return mac.doFinal(data);
+            } finally {
+                Arrays.fill(data, (byte) 0);
+            }
+        }));
     }
 
     /** prf(PSK, "Key Pad for IKEv2") from the PSK's chunks, in the token; null if there is no such PSK. */
@@ -145,10 +187,16 @@ public final class PresharedKeys {
                     throw new TokenException("pre-shared key '" + name + "' already exists on token '" + token.name()
                             + "'; replace it explicitly to overwrite");
                 }
-                for (String a : existing) {
-                    ks.deleteEntry(a);
+                // Before and after the change: a pad derived by another token thread meanwhile is stale either way.
+                KeyPads.invalidate();
+                try {
+                    for (String a : existing) {
+                        ks.deleteEntry(a);
+                    }
+                    store(ks, name, copy);
+                } finally {
+                    KeyPads.invalidate();
                 }
-                store(ks, name, copy);
                 return new PskImport(name, copy.length, !existing.isEmpty(), copy.length < RECOMMENDED_MIN_LENGTH);
             } finally {
                 Arrays.fill(copy, (byte) 0);
@@ -162,8 +210,13 @@ public final class PresharedKeys {
         return token.call(new TokenOperation("psk-delete", "C_DestroyObject", name), AuditContext.NONE, () -> {
             KeyStore ks = token.keyStore();
             List<String> aliases = aliasesOf(ks, name);
-            for (String a : aliases) {
-                ks.deleteEntry(a);
+            KeyPads.invalidate();
+            try {
+                for (String a : aliases) {
+                    ks.deleteEntry(a);
+                }
+            } finally {
+                KeyPads.invalidate();
             }
             return !aliases.isEmpty();
         });

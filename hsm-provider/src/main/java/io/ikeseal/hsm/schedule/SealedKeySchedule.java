@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import javax.crypto.KDF;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
 
@@ -65,19 +66,14 @@ final class SealedKeySchedule extends KeyScheduleTier {
                 ctx,
                 () -> sealed(
                         "SK_d", prf, kdf(prf).deriveKey(GENERIC, HKDFParameterSpec.expandOnly(skeyseed.key(), s, h))));
-        // T2.. = prf(SKEYSEED, T(k-1) | S | k) with T1 given as the token key SK_d, later T as data.
+        // T2 = prf(SKEYSEED, SK_d | S | 2) mixes the token key SK_d into the input, so it is an Extract; T3.. have
+        // only data input and are one HMAC each under SKEYSEED (C_SignInit/Update/Final, no import, no object).
         return skD.thenCompose(d -> call(
                         "prf+",
-                        DATA,
+                        DATA + "," + hmacMechanism(prf),
                         skeyseed,
                         ctx,
-                        () -> blocks(
-                                kdf(prf),
-                                skeyseed.key(),
-                                2,
-                                layout.hostLength(),
-                                (b, prev, k) ->
-                                        (prev == null ? b.addIKM(d.key()) : b.addIKM(prev)).addIKM(concat(s, k))))
+                        () -> hostBlocks(prf, skeyseed, d, s, layout.hostLength()))
                 .handle((rest, err) -> {
                     if (err != null) {
                         d.destroy();
@@ -143,15 +139,13 @@ final class SealedKeySchedule extends KeyScheduleTier {
 
     @Override
     CompletableFuture<byte[]> computePrf(Prf prf, SealedKey key, byte[] data, AuditContext ctx) {
+        // Only data input: one HMAC keyed by the token key (derived keys carry CKA_SIGN, see TokenLogin).
         return call(
                 "prf",
-                DATA,
+                hmacMechanism(prf),
                 key,
                 ctx,
-                () -> kdf(prf).deriveData(HKDFParameterSpec.ofExtract()
-                        .addSalt(key.key())
-                        .addIKM(data)
-                        .extractOnly()));
+                () -> hmac(token, prf, key.key()).doFinal(data));
     }
 
     @Override
@@ -205,6 +199,50 @@ final class SealedKeySchedule extends KeyScheduleTier {
         }
         wipe(prev);
         return out;
+    }
+
+    /**
+     * T2 | T3 | ... of prf+(SKEYSEED, S) to {@code length} octets, T1 being the token key SK_d: T2 as an Extract
+     * with SKEYSEED as salt and SK_d | S | 2 as input, every later block as HMAC(SKEYSEED, T(k-1) | S | k) in the
+     * token, each block's input passed in one update so the token sees one C_SignUpdate.
+     */
+    private byte[] hostBlocks(Prf prf, SealedKey skeyseed, SealedKey skD, byte[] s, int length)
+            throws GeneralSecurityException {
+        byte[] out = new byte[length];
+        byte[] t = kdf(prf).deriveData(HKDFParameterSpec.ofExtract()
+                .addSalt(skeyseed.key())
+                .addIKM(skD.key())
+                .addIKM(concat(s, new byte[] {2}))
+                .extractOnly());
+        Mac mac = null;
+        int off = 0;
+        for (int k = 3; ; k++) {
+            System.arraycopy(t, 0, out, off, Math.min(t.length, length - off));
+            off += t.length;
+            if (off >= length) {
+                wipe(t);
+                return out;
+            }
+            if (mac == null) {
+                mac = hmac(token, prf, skeyseed.key());
+            }
+            byte[] in = concat(t, s, new byte[] {(byte) k});
+            wipe(t);
+            t = mac.doFinal(in);
+            wipe(in);
+        }
+    }
+
+    /** The token's HMAC for prf, keyed by a token key: C_SignInit on the key, the MAC computed in the token. */
+    static Mac hmac(Token token, Prf prf, SecretKey key) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance(prf.macAlgorithm(), token.provider());
+        mac.init(key);
+        return mac;
+    }
+
+    /** The PKCS#11 mechanism {@link #hmac} runs, for audit records: CKM_SHA256_HMAC and so on. */
+    static String hmacMechanism(Prf prf) {
+        return "CKM_" + prf.digestAlgorithm().replace("-", "") + "_HMAC";
     }
 
     private static byte[] truncate(byte[] b, int length) {

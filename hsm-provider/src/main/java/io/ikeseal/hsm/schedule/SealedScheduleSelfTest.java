@@ -17,7 +17,7 @@ import io.ikeseal.hsm.token.TokenException;
 /**
  * A start-up known-answer test of every HKDF shape the sealed schedule uses, on public constants: extract to
  * a token key, extract with that key as salt and mixed key/data input (prf+ blocks after T1, rekey, PFS),
- * and expand to a key. A token whose mechanism list looks right but cannot do these fails here, at start-up,
+ * an HMAC keyed by a derived key (prf+ blocks with only data input, AUTH), and expand to a key. A token whose mechanism list looks right but cannot do these fails here, at start-up,
  * rather than in the middle of a handshake. hsm.startup runs it for each sealed PRF before handing the token out.
  */
 public final class SealedScheduleSelfTest {
@@ -45,6 +45,13 @@ public final class SealedScheduleSelfTest {
                     .addIKM(D2)
                     .extractOnly());
             if (!MessageDigest.isEqual(mixed, mac(prf, kRef, D1, kRef, D2))) {
+                throw new TokenException(
+                        "sealed schedule self-test of " + prf.kdfAlgorithm() + " gave a wrong result at: " + step);
+            }
+            step = "HMAC keyed by a derived key (CKM_" + prf.digestAlgorithm().replace("-", "") + "_HMAC, C_Sign*)";
+            Mac hmac = Mac.getInstance(prf.macAlgorithm(), token);
+            hmac.init(k);
+            if (!MessageDigest.isEqual(hmac.doFinal(D1), mac(prf, kRef, D1))) {
                 throw new TokenException(
                         "sealed schedule self-test of " + prf.kdfAlgorithm() + " gave a wrong result at: " + step);
             }

@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
 import io.ikeseal.hsm.api.Urgency;
 
 /**
- * A token's own bounded executor: as many threads as the token can serve at once and two bounded queues, so a
+ * A token's own bounded executor: as many threads as the token can serve at once and three bounded queues, so a
  * flood of handshakes is refused rather than queued without limit, and cannot delay the work of peers that proved
- * themselves. A free thread takes the oldest {@link Urgency#HIGH} operation, and a {@link Urgency#LOW} one only when
- * no HIGH one waits; each queue is first come, first served and refuses beyond its own bound, so a full LOW queue
- * never refuses HIGH work. A running operation is never pre-empted (a PKCS#11 call cannot be).
+ * themselves. A free thread takes the oldest {@link Urgency#HIGH} operation, a {@link Urgency#LOW} one only when
+ * no HIGH one waits, and an {@link Urgency#IDLE} one only when neither waits; each queue is first come, first served
+ * and refuses beyond its own bound, so a full LOW or IDLE queue never refuses more urgent work. A running operation
+ * is never pre-empted (a PKCS#11 call cannot be).
  */
 final class TokenExecutor {
     static final int QUEUE_PER_THREAD = 1024;
@@ -31,6 +32,7 @@ final class TokenExecutor {
     private final Condition ended = lock.newCondition();
     private final Deque<Runnable> high = new ArrayDeque<>();
     private final Deque<Runnable> low = new ArrayDeque<>();
+    private final Deque<Runnable> idle = new ArrayDeque<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean shutdown;
     private int alive;
@@ -67,7 +69,11 @@ final class TokenExecutor {
             if (shutdown) {
                 throw new RejectedExecutionException("token executor shut down");
             }
-            Deque<Runnable> lane = urgency == Urgency.HIGH ? high : low;
+            Deque<Runnable> lane = switch (urgency) {
+                case HIGH -> high;
+                case LOW -> low;
+                case IDLE -> idle;
+            };
             if (lane.size() >= capacity) {
                 throw new RejectedExecutionException(urgency + " queue full");
             }
@@ -78,11 +84,11 @@ final class TokenExecutor {
         }
     }
 
-    /** Operations waiting in both queues. */
+    /** Operations waiting in all queues. */
     int queued() {
         lock.lock();
         try {
-            return high.size() + low.size();
+            return high.size() + low.size() + idle.size();
         } finally {
             lock.unlock();
         }
@@ -122,6 +128,7 @@ final class TokenExecutor {
     private void abandon() {
         high.clear();
         low.clear();
+        idle.clear();
         threads.forEach(Thread::interrupt);
     }
 
@@ -139,14 +146,14 @@ final class TokenExecutor {
         }
     }
 
-    /** The next operation, HIGH first; null once shut down and drained, or interrupted. */
+    /** The next operation, HIGH first, IDLE last; null once shut down and drained, or interrupted. */
     private Runnable take() {
         lock.lock();
         try {
-            while (high.isEmpty() && low.isEmpty() && !shutdown) {
+            while (high.isEmpty() && low.isEmpty() && idle.isEmpty() && !shutdown) {
                 waiting.await();
             }
-            Runnable next = high.isEmpty() ? low.poll() : high.poll();
+            Runnable next = !high.isEmpty() ? high.poll() : !low.isEmpty() ? low.poll() : idle.poll();
             if (next == null) {
                 end();
             }

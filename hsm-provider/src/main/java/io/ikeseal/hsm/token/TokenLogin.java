@@ -190,15 +190,29 @@ public final class TokenLogin {
         }
         if (spec.tier() == ResidencyTier.SEALED) {
             c.append("attributes(*,CKO_SECRET_KEY,*) = {\n CKA_SENSITIVE = true\n CKA_EXTRACTABLE = false\n}\n");
+            // Generic secrets (derived or imported) may key an HMAC (C_SignInit): a prf with only data input is then
+            // one
+            // Mac rather than an import of the data plus an HKDF derive (docs/key-schedule.md, "Calls per handshake").
+            c.append("attributes(*,CKO_SECRET_KEY,CKK_GENERIC_SECRET) = {\n CKA_SIGN = true\n}\n");
         } else {
             // compat: g^ir is read out by design (SoftHSM makes derived keys unextractable by default).
             c.append("attributes(generate,CKO_SECRET_KEY,CKK_GENERIC_SECRET) = {\n CKA_EXTRACTABLE = true\n}\n");
         }
         // Ephemeral DH private values: usable for derivation only, never readable.
+        boolean keyExchange = spec.roles().contains(TokenRole.KEY_EXCHANGE);
         for (String kt : new String[] {"CKK_EC", "CKK_DH"}) {
             c.append("attributes(generate,CKO_PRIVATE_KEY,")
                     .append(kt)
-                    .append(") = {\n CKA_DERIVE = true\n CKA_SENSITIVE = true\n CKA_EXTRACTABLE = false\n}\n");
+                    .append(") = {\n CKA_DERIVE = true\n CKA_SENSITIVE = true\n CKA_EXTRACTABLE = false\n");
+            if (keyExchange && kt.equals("CKK_EC")) {
+                // A key-exchange EC key never signs; without CKA_SIGN the softoken skips its sign/verify pairwise
+                // test, about 40 % of an NSS P-256 key pair generation (docs/tokens.md, "Key pair generation cost").
+                c.append(" CKA_SIGN = false\n");
+            }
+            c.append("}\n");
+        }
+        if (keyExchange) {
+            c.append("attributes(generate,CKO_PUBLIC_KEY,CKK_EC) = {\n CKA_VERIFY = false\n}\n");
         }
         return c.toString();
     }

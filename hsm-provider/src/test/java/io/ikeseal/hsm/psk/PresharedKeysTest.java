@@ -175,6 +175,49 @@ class PresharedKeysTest {
         }
     }
 
+    /**
+     * {@link PresharedKeys#auth}: the key pad is derived once per PSK and PRF ("psk-keypad" once), every AUTH is one
+     * "prf" record under it and equals the software value; a PSK replaced or deleted in this process is seen by the
+     * next AUTH at once, never served from a kept pad.
+     */
+    @Test
+    void authKeepsTheKeyPadUntilAPskChanges() {
+        byte[] first = random(40);
+        byte[] second = random(40);
+        await(PresharedKeys.importPsk(token(), "kept", first.clone(), true));
+        PresharedKeys psks = new PresharedKeys(token());
+        Prf prf = Prf.HMAC_SHA2_256;
+        for (int i = 0; i < 3; i++) {
+            byte[] octets = random(100);
+            assertArrayEquals(expectedAuth(prf, first, octets), await(psks.auth(prf, "kept", octets, CTX)));
+        }
+        assertEquals(1, derivations("kept"), "the key pad is derived once, then kept");
+        assertEquals(
+                3,
+                opened.audit().byOperation("prf").stream()
+                        .filter(r -> "psk-keypad/kept".equals(r.keyRef()))
+                        .count());
+
+        await(PresharedKeys.importPsk(token(), "kept", second.clone(), true));
+        byte[] octets = random(100);
+        assertArrayEquals(expectedAuth(prf, second, octets), await(psks.auth(prf, "kept", octets, CTX)));
+        assertEquals(2, derivations("kept"), "a replaced PSK gets a new key pad");
+
+        await(PresharedKeys.delete(token(), "kept"));
+        TokenException gone = assertThrows(TokenException.class, () -> await(psks.auth(prf, "kept", random(10), CTX)));
+        assertTrue(gone.getMessage().contains("no pre-shared key 'kept'"), gone.getMessage());
+    }
+
+    private static long derivations(String name) {
+        return opened.audit().byOperation("psk-keypad").stream()
+                .filter(r -> name.equals(r.keyRef()))
+                .count();
+    }
+
+    private static byte[] expectedAuth(Prf prf, byte[] psk, byte[] octets) {
+        return hmac(prf, hmac(prf, psk, "Key Pad for IKEv2".getBytes(StandardCharsets.US_ASCII)), octets);
+    }
+
     @Test
     void aCompatTokenCannotHoldPsksAndSaysWhy() {
         try (Token compat = TestTokens.softHsm(

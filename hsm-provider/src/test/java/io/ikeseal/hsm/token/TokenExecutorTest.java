@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.ikeseal.hsm.api.Urgency;
 
-/** The token executor's two queues with a slow fake token: HIGH work overtakes queued LOW work; both stay bounded. */
+/** The token executor's three queues with a slow fake token: HIGH work overtakes queued LOW work, IDLE work waits for both; all stay bounded. */
 class TokenExecutorTest {
     private static final long WAIT_SECONDS = 10;
 
@@ -46,6 +46,34 @@ class TokenExecutorTest {
             assertTrue(allDone.await(WAIT_SECONDS, TimeUnit.SECONDS));
             // Never pre-empted, then HIGH in arrival order, then LOW in arrival order.
             assertEquals(List.of("slow", "high1", "high2", "low1", "low2"), order);
+        } finally {
+            ex.shutdownAndWait();
+        }
+    }
+
+    @Test
+    void idleWorkWaitsForAllHighAndLowWork() throws Exception {
+        TokenExecutor ex = new TokenExecutor("test", 1, 4);
+        try {
+            CountDownLatch slowStarted = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch allDone = new CountDownLatch(5);
+            List<String> order = new CopyOnWriteArrayList<>();
+            ex.execute(Urgency.IDLE, () -> {
+                slowStarted.countDown();
+                await(release);
+                order.add("idle-running");
+                allDone.countDown();
+            });
+            assertTrue(slowStarted.await(WAIT_SECONDS, TimeUnit.SECONDS));
+            ex.execute(Urgency.IDLE, step("idle1", order, allDone));
+            ex.execute(Urgency.LOW, step("low1", order, allDone));
+            ex.execute(Urgency.IDLE, step("idle2", order, allDone));
+            ex.execute(Urgency.HIGH, step("high1", order, allDone));
+            assertEquals(4, ex.queued());
+            release.countDown();
+            assertTrue(allDone.await(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertEquals(List.of("idle-running", "high1", "low1", "idle1", "idle2"), order);
         } finally {
             ex.shutdownAndWait();
         }
