@@ -21,8 +21,11 @@ final class AuthAudit {
     private AuthAudit() {}
 
     /**
-     * Appends the record; the returned future completes with {@code outcome} once the record is durable (off the
-     * audit writer's thread), or fails if it cannot be written: then nobody may act on the outcome.
+     * Appends the record; the returned future completes with {@code outcome} once the record is queued in the log, or
+     * fails if the log refuses it: then nobody may act on the outcome. Queued is enough: the outcome is acted upon
+     * only by what leaves the process (the IKE_AUTH response or request that follows, a CHILD_SA installed), and
+     * each of those waits for the audit barrier first, which fails if this record never reaches the disk
+     * (docs/audit.md).
      */
     static CompletableFuture<AuthOutcome> record(
             AuditSink sink, AuthOutcome outcome, String mechanism, AuditContext ctx, Instant start, long startNanos) {
@@ -44,8 +47,9 @@ final class AuthAudit {
         } catch (RuntimeException e) {
             appended = CompletableFuture.failedFuture(e);
         }
-        // A record already durable (e.g. a sink that writes synchronously) continues on the caller's thread; one
-        // still pending continues off the audit writer's thread, which must never run the exchange's work.
-        return appended.isDone() ? appended.thenApply(ignored -> outcome) : appended.thenApplyAsync(ignored -> outcome);
+        // Refused on the spot: the failure is the outcome. Otherwise queued: continue on the caller's thread.
+        return appended.isCompletedExceptionally()
+                ? appended.thenApply(ignored -> outcome)
+                : CompletableFuture.completedFuture(outcome);
     }
 }

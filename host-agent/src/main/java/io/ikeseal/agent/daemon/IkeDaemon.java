@@ -214,9 +214,13 @@ public final class IkeDaemon implements AutoCloseable {
                 peerSignatures(config, kx, identities));
 
         DataPlaneRuntime dataPlane = userspace ? DataPlaneRuntime.open(config.dataPlane()) : null;
-        ChildSaInstaller installer = options.installer() != null
-                ? options.installer()
-                : dataPlane != null ? dataPlane.plane() : new RecordingInstaller();
+        // Token results are released once their audit record is queued: a CHILD_SA carries traffic, and a datagram
+        // leaves, only after the records are durable (docs/audit.md).
+        ChildSaInstaller installer = new DurableInstaller(
+                options.installer() != null
+                        ? options.installer()
+                        : dataPlane != null ? dataPlane.plane() : new RecordingInstaller(),
+                tokens.audit());
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("ike-sa"));
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemonThreads("ike-timer"));
@@ -255,7 +259,8 @@ public final class IkeDaemon implements AutoCloseable {
                     spis,
                     gateway.listener(),
                     counters,
-                    dataPlane != null ? dataPlane.plane() : EspSink.dropping(counters));
+                    dataPlane != null ? dataPlane.plane() : EspSink.dropping(counters),
+                    tokens.audit()::barrier);
         } catch (IOException | RuntimeException e) {
             workers.shutdownNow();
             timers.shutdownNow();

@@ -11,6 +11,7 @@ import io.ikeseal.agent.transport.IkeSender;
 import io.ikeseal.agent.wire.CertificatePayload;
 import io.ikeseal.agent.wire.IkeHeader;
 import io.ikeseal.agent.wire.IkePayload;
+import io.ikeseal.hsm.audit.AuditException;
 
 /**
  * How an IKE SA's protected messages leave: sealed in SK (RFC 7296 §3.14), or in SKF fragments once both ends
@@ -45,9 +46,24 @@ final class OutboundMessages {
         sa.life().keepalive().sent();
         for (byte[] d : datagrams) {
             to.send(d).exceptionally(e -> {
-                LOG.info("{}: sending to {} failed: {}", sa.name(), to.remote(), e.toString());
+                AuditException lost = auditFailure(e);
+                if (lost == null) {
+                    LOG.info("{}: sending to {} failed: {}", sa.name(), to.remote(), e.toString());
+                } else {
+                    // The message depends on token results whose audit records are not durable: it never left, and
+                    // nothing built on them may (docs/audit.md). Ended now rather than by retransmission timeouts.
+                    sa.exec().execute(() -> sa.close("not sent: its audit records are not durable", false));
+                }
                 return null;
             });
         }
+    }
+
+    /** The audit barrier's failure behind a failed send, or null (a socket error: as a lost datagram). */
+    private static AuditException auditFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AuditException a) return a;
+        }
+        return null;
     }
 }

@@ -8,7 +8,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 
-/** Writes {@link OutboundIkeDatagram}s to one bound channel, whose pipeline encodes them. */
+/**
+ * Writes {@link OutboundIkeDatagram}s to one bound channel, whose pipeline encodes them, each only once its
+ * {@link SendBarrier} completed: a message whose audit records cannot be made durable never leaves.
+ */
 final class ChannelIkeSender implements IkeSender {
     private final Channel channel;
     private final InetSocketAddress local;
@@ -17,13 +20,22 @@ final class ChannelIkeSender implements IkeSender {
     /** Our NAT-T socket on the same address, or null. */
     private final IkeSocket natTSocket;
 
-    ChannelIkeSender(Channel channel, InetSocketAddress local, InetSocketAddress remote, boolean natT) {
-        this(channel, local, remote, natT, null);
+    private final SendBarrier barrier;
+
+    ChannelIkeSender(
+            Channel channel, InetSocketAddress local, InetSocketAddress remote, boolean natT, SendBarrier barrier) {
+        this(channel, local, remote, natT, null, barrier);
     }
 
     ChannelIkeSender(
-            Channel channel, InetSocketAddress local, InetSocketAddress remote, boolean natT, IkeSocket natTSocket) {
+            Channel channel,
+            InetSocketAddress local,
+            InetSocketAddress remote,
+            boolean natT,
+            IkeSocket natTSocket,
+            SendBarrier barrier) {
         this.natTSocket = natTSocket;
+        this.barrier = barrier;
         this.channel = channel;
         this.local = local;
         this.remote = remote;
@@ -52,10 +64,17 @@ final class ChannelIkeSender implements IkeSender {
 
     @Override
     public CompletableFuture<Void> send(byte[] octets) {
-        return write(new OutboundIkeDatagram(octets, remote));
+        OutboundIkeDatagram d = new OutboundIkeDatagram(octets, remote); // refuses an incomplete message here
+        CompletableFuture<Void> durable = barrier.before(SendBarrier.initiatorSpi(octets));
+        // Usually done already (an idle log): no hop. Otherwise this runs on the audit writer, and writeAndFlush
+        // only hands the datagram to the event loop.
+        return durable.thenCompose(ignored -> write(d));
     }
 
-    /** A raw DatagramPacket passes the encoder untouched: no non-ESP marker (RFC 3948 §2.3). */
+    /**
+     * A raw DatagramPacket passes the encoder untouched: no non-ESP marker (RFC 3948 §2.3). No barrier: the one
+     * octet 0xFF carries nothing from a token.
+     */
     @Override
     public CompletableFuture<Void> sendNatKeepalive() {
         if (!natT) {

@@ -30,10 +30,25 @@ public final class IkeDispatcher extends ChannelInboundHandlerAdapter {
     private final IkeSaInitListener initListener;
     private final DropCounters counters;
     private final boolean answerInvalidIkeSpi;
+    private final SendBarrier barrier;
 
-    /** @param answerInvalidIkeSpi answer protected requests under unknown SPIs (a MAY of RFC 7296 §2.21.4) */
+    /** As the other constructor, for senders that carry no token results. */
     public IkeDispatcher(
             IkeSpiTable spis, IkeSaInitListener initListener, DropCounters counters, boolean answerInvalidIkeSpi) {
+        this(spis, initListener, counters, answerInvalidIkeSpi, SendBarrier.NONE);
+    }
+
+    /**
+     * @param answerInvalidIkeSpi answer protected requests under unknown SPIs (a MAY of RFC 7296 §2.21.4)
+     * @param barrier             what the reply senders' messages wait for (docs/audit.md)
+     */
+    public IkeDispatcher(
+            IkeSpiTable spis,
+            IkeSaInitListener initListener,
+            DropCounters counters,
+            boolean answerInvalidIkeSpi,
+            SendBarrier barrier) {
+        this.barrier = barrier;
         this.spis = spis;
         this.initListener = initListener;
         this.counters = counters;
@@ -100,9 +115,9 @@ public final class IkeDispatcher extends ChannelInboundHandlerAdapter {
         return h.exchangeType() == ExchangeType.IKE_SA_INIT.code() && h.isRequest();
     }
 
-    private static IkeSender replies(
+    private IkeSender replies(
             ChannelHandlerContext ctx, InetSocketAddress peer, InetSocketAddress local, boolean natT) {
-        return new ChannelIkeSender(ctx.channel(), local, peer, natT);
+        return new ChannelIkeSender(ctx.channel(), local, peer, natT, barrier);
     }
 
     private void deliver(String to, Runnable call) {

@@ -25,11 +25,12 @@ final class IkeHandlers {
             IkeSaInitListener initListener,
             TokenBucket answers,
             boolean answerInvalidIkeSpi,
-            DecodeLimits limits) {
+            DecodeLimits limits,
+            SendBarrier barrier) {
         framer = new NatTFramer(counters, esp);
         ikeDecoder = new IkeDatagramDecoder(counters, false, limits);
         natTDecoder = new IkeDatagramDecoder(counters, true, limits);
-        dispatcher = new IkeDispatcher(spis, initListener, counters, answerInvalidIkeSpi);
+        dispatcher = new IkeDispatcher(spis, initListener, counters, answerInvalidIkeSpi, barrier);
         responder = new UnprotectedResponder(answers, counters);
     }
 

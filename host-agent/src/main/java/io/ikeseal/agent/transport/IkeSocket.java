@@ -13,8 +13,17 @@ public final class IkeSocket {
     /** The NAT-T socket on the same address (for an IKE-port socket), or null. */
     private final IkeSocket natTSibling;
 
-    IkeSocket(Channel channel, InetSocketAddress local, boolean natT, boolean framed, IkeSocket natTSibling) {
+    private final SendBarrier barrier;
+
+    IkeSocket(
+            Channel channel,
+            InetSocketAddress local,
+            boolean natT,
+            boolean framed,
+            IkeSocket natTSibling,
+            SendBarrier barrier) {
         this.natTSibling = natTSibling;
+        this.barrier = barrier;
         this.channel = channel;
         this.local = local;
         this.natT = natT;
@@ -38,10 +47,11 @@ public final class IkeSocket {
 
     /**
      * Sends from this socket to {@code remote}, e.g. an initiator's first request or its move to NAT-T (§2.23); the
-     * sender offers the NAT-T socket on the same address through {@link IkeSender#toNatT}.
+     * sender offers the NAT-T socket on the same address through {@link IkeSender#toNatT}. Its messages wait for the
+     * transport's {@link SendBarrier}.
      */
     public IkeSender sender(InetSocketAddress remote) {
-        return new ChannelIkeSender(channel, local, remote, framed, natTSibling);
+        return new ChannelIkeSender(channel, local, remote, framed, natTSibling, barrier);
     }
 
     Channel channel() {

@@ -56,23 +56,39 @@ public final class IkeTransport implements AutoCloseable {
         this.counters = counters;
     }
 
-    /** Starts with its own counters and no data plane (ESP on the NAT-T port is counted and dropped). */
+    /**
+     * Starts with its own counters, no data plane (ESP on the NAT-T port is counted and dropped) and no send barrier
+     * (for senders that carry no token results).
+     */
     public static IkeTransport start(TransportConfig config, IkeSpiTable spis, IkeSaInitListener initListener)
             throws IOException {
         DropCounters counters = new DropCounters();
         return start(config, spis, initListener, counters, EspSink.dropping(counters));
     }
 
-    /**
-     * Binds all sockets or none: if one address cannot be bound, those already bound are closed and the
-     * BindException names the address and port.
-     */
+    /** As the six-argument start, without a send barrier (for senders that carry no token results). */
     public static IkeTransport start(
             TransportConfig config,
             IkeSpiTable spis,
             IkeSaInitListener initListener,
             DropCounters counters,
             EspSink esp)
+            throws IOException {
+        return start(config, spis, initListener, counters, esp, SendBarrier.NONE);
+    }
+
+    /**
+     * Binds all sockets or none: if one address cannot be bound, those already bound are closed and the
+     * BindException names the address and port. Every IKE message any of its senders sends waits for
+     * {@code barrier} (the daemon's: the audit log's, docs/audit.md).
+     */
+    public static IkeTransport start(
+            TransportConfig config,
+            IkeSpiTable spis,
+            IkeSaInitListener initListener,
+            DropCounters counters,
+            EspSink esp,
+            SendBarrier barrier)
             throws IOException {
         boolean epoll = config.preferEpoll() && Epoll.isAvailable();
         if (epoll) {
@@ -93,13 +109,21 @@ public final class IkeTransport implements AutoCloseable {
                 initListener,
                 new TokenBucket(config.answersPerSecond(), config.answerBurst()),
                 config.answerInvalidIkeSpi(),
-                config.limits());
+                config.limits(),
+                barrier);
         List<IkeSocket> bound = new ArrayList<>();
         try {
             for (InetAddress address : config.addresses()) {
                 // NAT-T first: the IKE port's socket offers it to initiators that float (RFC 7296 §2.23).
                 IkeSocket natT = bind(
-                        group, epoll, handlers, config, new InetSocketAddress(address, config.natTPort()), true, null);
+                        group,
+                        epoll,
+                        handlers,
+                        config,
+                        new InetSocketAddress(address, config.natTPort()),
+                        true,
+                        null,
+                        barrier);
                 bound.add(natT);
                 bound.add(
                         bound.size() - 1,
@@ -110,7 +134,8 @@ public final class IkeTransport implements AutoCloseable {
                                 config,
                                 new InetSocketAddress(address, config.ikePort()),
                                 false,
-                                natT));
+                                natT,
+                                barrier));
             }
         } catch (IOException | RuntimeException e) {
             new IkeTransport(group, epoll, bound, counters).close();
@@ -128,7 +153,8 @@ public final class IkeTransport implements AutoCloseable {
             TransportConfig config,
             InetSocketAddress local,
             boolean natT,
-            IkeSocket natTSibling)
+            IkeSocket natTSibling,
+            SendBarrier barrier)
             throws IOException {
         // IKE behind the non-ESP marker on the NAT-T port (RFC 3948 §2.2), and on the IKE port when configured so.
         boolean framed = natT || config.frameIkePort();
@@ -160,7 +186,7 @@ public final class IkeTransport implements AutoCloseable {
             throw e;
         }
         Channel ch = f.channel();
-        return new IkeSocket(ch, (InetSocketAddress) ch.localAddress(), natT, framed, natTSibling);
+        return new IkeSocket(ch, (InetSocketAddress) ch.localAddress(), natT, framed, natTSibling, barrier);
     }
 
     /** Every bound socket, in configuration order: per address its IKE port, then its NAT-T port. */

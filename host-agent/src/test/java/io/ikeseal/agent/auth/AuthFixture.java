@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,7 +141,16 @@ final class AuthFixture implements BeforeAllCallback, AfterAllCallback {
         return audit;
     }
 
+    /**
+     * The log file, once every record queued so far is durable: token and authentication results are released when
+     * their record is queued, and reach the file with the next group commit (docs/audit.md).
+     */
     Path auditFile() {
+        try {
+            audit.barrier(null).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("audit records not durable", e);
+        }
         return dir.resolve("audit.log");
     }
 

@@ -42,7 +42,8 @@ import io.ikeseal.testhsm.P11TraceLog;
  * and without leaving state, while the SA established before answers liveness checks and its Delete. Deleting the
  * filler lets the log chain a recovery record by itself and new SAs establish without a restart; {@code ikeseal audit
  * verify} accepts the log and lists the recovery. Every key generation the token ran is in the log, or counted in
- * that recovery record as not written (the batch that found the disk full; its results were withheld).
+ * that recovery record as not written (the batch that found the disk full: its results were released once queued, but
+ * the barriers in front of the datagrams built from them failed, so nothing left the host because of them).
  */
 class AuditDiskFullTest {
     @RegisterExtension
@@ -110,12 +111,17 @@ class AuditDiskFullTest {
             // The disk fills: the log's last page may still take a handshake or two, then a write fails.
             disk.fill();
             int attempts = 0;
-            while (!tokens.audit().broken()) {
-                assertTrue(++attempts <= 6, "the audit log still takes records after " + attempts + " handshakes");
-                var _ = outcome(br.initiate("gateway"));
-            }
-            // What was in flight when it broke has ended (its results withheld); from here on nothing may run.
-            Thread.sleep(300);
+            do {
+                while (!tokens.audit().broken()) {
+                    assertTrue(++attempts <= 12, "the audit log still takes records after " + attempts + " handshakes");
+                    var _ = outcome(br.initiate("gateway"));
+                }
+                // What was in flight when it broke has ended (nothing was sent on its unwritten records).
+                Thread.sleep(300);
+                // A batch of several records may not fit where the recovery record still does (the free end of the
+                // log's last page): the log is then writable again, until a later batch finds even that full.
+            } while (!tokens.audit().broken());
+            // From here on nothing may run.
             long outageMark = P11TraceLog.mark(trace);
             long tokenFailedBefore = gw.counters().getSa("token-failed");
             List<CompletableFuture<IkeSaInfo>> refused = new ArrayList<>();
@@ -163,9 +169,12 @@ class AuditDiskFullTest {
                     .filter(r -> HashChainedAuditLog.RECOVERED_OPERATION.equals(
                             r.path("op").asText()))
                     .toList();
-            assertEquals(1, recoveries.size(), "one recovery record: " + recoveries);
-            String recovery = recoveries.getFirst().path("result").asText();
-            long notWritten = number(recovery, "(\\d+) record\\(s\\) not written");
+            assertTrue(recoveries.size() >= 1, "a recovery record: " + recoveries);
+            String recovery = recoveries.getLast().path("result").asText(); // after space returned
+            long notWritten = 0;
+            for (JsonNode r : recoveries) {
+                notWritten += number(r.path("result").asText(), "(\\d+) record\\(s\\) not written");
+            }
             long refusedOps = number(recovery, "(\\d+) operation\\(s\\) refused");
             P11TraceLog all = P11TraceLog.read(trace, traceStart);
             long keygens = all.count("C_GenerateKeyPair");
@@ -186,7 +195,7 @@ class AuditDiskFullTest {
             System.out.printf(
                     "audit disk full (1 MiB tmpfs): broke after %d handshake(s); refused initiators gave up in %d ms;"
                             + " token work while broken: %d calls; key generations %d, recorded %d, not written %d"
-                            + " (results withheld); log recovered %d ms after space returned, new IKE SA established"
+                            + " (nothing sent on them); log recovered %d ms after space returned, new IKE SA established"
                             + " %d ms after; recovery record: %s%n",
                     attempts,
                     failMs,

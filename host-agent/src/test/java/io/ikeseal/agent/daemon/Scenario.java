@@ -92,8 +92,8 @@ final class Scenario implements BeforeAllCallback {
         }
 
         /**
-         * Where the run's audit log goes: on tmpfs (/dev/shm) where there is one. Each token call waits for the log's
-         * fsync (group commit, docs/tokens.md); exchanges run one after another cannot share one, so a test of
+         * Where the run's audit log goes: on tmpfs (/dev/shm) where there is one. Each outgoing message waits for the
+         * log's fsync (a barrier on the group commit, docs/audit.md); exchanges run one after another cannot share one, so a test of
          * thousands of them (LifecycleLeakTest) would measure this disk's fsync, several per rekey, not the daemons.
          * The log's durability has tests of its own (hsm-provider's audit tests, AuditDiskFullTest).
          */
@@ -214,10 +214,11 @@ final class Scenario implements BeforeAllCallback {
         return auditLog().stream().filter(a -> spi.equals(a.spiI())).toList();
     }
 
-    /** Every record of the shared audit log so far. */
+    /** Every record of the shared audit log so far (queued ones made durable first: docs/audit.md). */
     List<Audited> auditLog() {
         List<Audited> out = new ArrayList<>();
         try {
+            shared.tokens().audit().barrier(null).get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             for (String line : Files.readAllLines(shared.auditLog(), StandardCharsets.UTF_8)) {
                 JsonNode n = JSON.readTree(line);
                 out.add(new Audited(
@@ -232,6 +233,11 @@ final class Scenario implements BeforeAllCallback {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("audit records not durable", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
         return out;
     }

@@ -36,8 +36,13 @@ final class LoopbackSide implements AutoCloseable {
     }
 
     LoopbackSide(TransportConfig config) {
+        this(config, SendBarrier.NONE);
+    }
+
+    LoopbackSide(TransportConfig config, SendBarrier barrier) {
         try {
-            transport = IkeTransport.start(config, spis, (d, s) -> inits.add(new Delivery(d, s)), counters, esp::add);
+            transport = IkeTransport.start(
+                    config, spis, (d, s) -> inits.add(new Delivery(d, s)), counters, esp::add, barrier);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

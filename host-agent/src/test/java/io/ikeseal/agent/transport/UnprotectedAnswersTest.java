@@ -47,7 +47,8 @@ class UnprotectedAnswersTest {
             (d, s) -> inits.add(d),
             new TokenBucket(1, 2, clock::get),
             true,
-            DecodeLimits.DEFAULT);
+            DecodeLimits.DEFAULT,
+            SendBarrier.NONE);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
     private int expectedPipelineErrors;
 

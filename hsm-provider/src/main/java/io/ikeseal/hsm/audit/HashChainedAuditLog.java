@@ -14,13 +14,16 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,15 +34,27 @@ import io.ikeseal.hsm.api.AuditContext;
  * Append-only, hash-chained, fsync'd audit log: one JSON line per record (format and canonical form:
  * {@link AuditLine}), {@code seq} from 1, each line's {@code prev} = the previous line's {@code hash}.
  *
- * <h2>Durability: group commit</h2>
- * {@link #append} only enqueues. One writer thread takes everything queued, writes it with one
- * {@code write} (the channel is {@code O_APPEND}), calls {@code force(false)} once, then completes all those
- * futures; under load one fsync covers many records. Chain order is file order is dequeue order. A future
- * completes normally only after its line was forced, so "acknowledged" means "on stable storage".
+ * <h2>Durability: group commit, and barriers</h2>
+ * {@link #append} only enqueues; the record's place in the chain is fixed when it returns. One writer thread takes
+ * everything queued, writes it with one {@code write} (the channel is {@code O_APPEND}), calls {@code force(false)}
+ * once, then completes all those futures and every {@link #barrier} they satisfy; under load one fsync covers many
+ * records of many SAs. It does so when a barrier waits, or at the latest {@value #MAX_UNFORCED_MS} ms after the
+ * oldest queued record (or at {@value #MAX_BATCH} records): an fsync is spent only where something is about to be
+ * acted upon, once per outgoing message at most, not once per token operation. Chain order is file order is dequeue order. A future completes normally only after its line
+ * was forced, so "acknowledged" means "on stable storage".
+ *
+ * <p>Token results are released once their record is queued, not once it is forced; what makes that safe is the
+ * barrier: before anything acts on a result outside this process (a datagram leaves, a CHILD_SA carries traffic),
+ * the actor waits for {@link #barrier}, which completes once every record queued before it is forced (at once when
+ * none is pending) and fails if the log broke first, or if a record of the same IKE SA was lost in an earlier
+ * failure (remembered {@value #LOST_SA_MINUTES} minutes, for at most {@value #MAX_LOST_SAS} SAs; past that, every
+ * barrier fails for that long). Barriers cost no write of their own: they ride on the batches.
+ * docs/audit.md says who waits where.
  *
  * <h2>Fail closed, then recover</h2>
- * If a write or fsync fails (disk full, I/O error), that batch and everything queued fail with an
- * {@link AuditException}: the caller must not act on those token results. The log is then <em>broken</em>:
+ * If a write or fsync fails (disk full, I/O error), that batch, everything queued and every pending barrier fail
+ * with an {@link AuditException}: nobody may act on those token results, and the barriers in front of every action
+ * say so (and keep saying so for the SAs whose records were lost). The log is then <em>broken</em>:
  * {@link #admit} refuses (and counts) every new token operation, so none runs without a record, and
  * appends fail at once. Retrying the same write would lie (after a failed fsync the kernel may have dropped
  * the dirty pages), so the writer thread instead retries from the last forced state, with backoff from
@@ -50,8 +65,9 @@ import io.ikeseal.hsm.api.AuditContext;
  * when the log breaks, WARN once when it recovers.
  *
  * <h2>Crash recovery: a crash loses nothing that was acted upon</h2>
- * Callers act only after their future completed, i.e. after fsync. A crash can therefore leave only
- * unacknowledged bytes after the last forced record: whole lines (valid, harmless: the log says the
+ * Callers act outside the process only after a barrier completed, i.e. after the fsync that covered every record
+ * their action depends on. A crash can therefore lose only records nobody acted upon: the unforced bytes after the
+ * last forced record: whole lines (valid, harmless: the log says the
  * operation happened; nobody acted on it), and at most one torn last line without its {@code '\n'}. On
  * {@link #open}, a torn tail is a record never acknowledged, so it is truncated, and an
  * {@value #RECOVERED_OPERATION} record (result {@code "truncated N bytes"}) is chained after the last complete
@@ -82,6 +98,16 @@ public final class HashChainedAuditLog implements AuditSink {
     /** Operation name of the record written after truncating a torn tail or resuming after a write failure. */
     public static final String RECOVERED_OPERATION = "audit-recovered";
 
+    /** How long a record lost with its IKE SA's context keeps failing that SA's barriers. */
+    static final long LOST_SA_MINUTES = 60;
+    /** SAs with lost records remembered at most; more fail every barrier for {@value #LOST_SA_MINUTES} minutes. */
+    static final int MAX_LOST_SAS = 65_536;
+
+    /** How long a record nobody waits for may stay unforced. */
+    static final long MAX_UNFORCED_MS = 100;
+    /** Records that make a batch due without a barrier: bounds the memory and the size of one write. */
+    static final int MAX_BATCH = 4096;
+
     static final long FIRST_RETRY_MS = 50;
     static final long MAX_RETRY_MS = 1_000; // bounds the extra refusal time once space is back; a retry is cheap
 
@@ -108,15 +134,25 @@ public final class HashChainedAuditLog implements AuditSink {
     private volatile AuditException failure; // written under mon; read without it by admit()
     private long refused; // guarded by mon: operations refused while broken
     private long lost; // guarded by mon: records not written while broken (their results were withheld)
+    private long queued; // guarded by mon: records queued since open
+    private long settled; // guarded by mon: of those, forced or lost
+    private final ArrayDeque<Barrier> barriers = new ArrayDeque<>(); // guarded by mon: ascending targets
+    private long firstQueuedNanos; // guarded by mon: when the oldest record in queue was queued
+    private final LinkedHashMap<String, Long> lostSas = new LinkedHashMap<>(); // guarded by mon: SPI -> nanoTime
+    private long lostOverflowAt = Long.MIN_VALUE; // guarded by mon: nanoTime of a loss past MAX_LOST_SAS
+    private boolean lostOverflow; // guarded by mon
 
     // Writer-thread confined after start (set before Thread.start, which publishes them).
     private long seq;
     private String prev = AuditLine.GENESIS;
     private boolean headWarned;
     private volatile FileChannel out; // replaced by recovery; volatile only for channelForTest
+    private FileChannel head; // overwritten in place after each batch; null if it could not be opened
     private long durableSize; // file size after the last successful force
 
     private record Pending(AuditRecord record, CompletableFuture<Void> done) {}
+
+    private record Barrier(long target, String ikeSpiI, CompletableFuture<Void> done) {}
 
     private HashChainedAuditLog(Path file, Path registryKey, FileChannel lockChannel, FileChannel out, Opener opener) {
         this.file = file;
@@ -197,7 +233,8 @@ public final class HashChainedAuditLog implements AuditSink {
     }
 
     /**
-     * Queues a record; the future completes once it is fsync'd, or fails with an {@link AuditException}
+     * Queues a record; the future completes once it is fsync'd (with the next barrier's batch, or within
+     * {@value #MAX_UNFORCED_MS} ms), or fails with an {@link AuditException}
      * (log failed or closed, record over 64 KiB). A null {@code time} is stamped now. Dependent stages
      * added without an executor run on the writer thread: keep them short or use the *Async variants.
      */
@@ -233,7 +270,13 @@ public final class HashChainedAuditLog implements AuditSink {
                         new AuditException("audit log " + file + " is closed; record not written"));
             }
             queue.add(new Pending(record, done));
-            if (queue.size() == 1) mon.notifyAll();
+            queued++;
+            if (queue.size() == 1) {
+                firstQueuedNanos = System.nanoTime();
+                mon.notifyAll(); // the writer starts the clock of MAX_UNFORCED_MS
+            } else if (queue.size() == MAX_BATCH) {
+                mon.notifyAll();
+            }
         }
         return done;
     }
@@ -253,6 +296,57 @@ public final class HashChainedAuditLog implements AuditSink {
                     + describe(failure.getCause() == null ? failure : failure.getCause())
                     + "); retrying, and no token operation starts meanwhile");
         }
+    }
+
+    /**
+     * Completes (on the writer thread, or at once) when every record queued before this call is forced, as far as IKE
+     * SA {@code ikeSpiI} is concerned: fails if the log is closed, or if a record of that SA was lost (in the batch
+     * this barrier waited for, or in a failure within the last {@value #LOST_SA_MINUTES} minutes). While the log is
+     * broken nothing is pending, so the barrier of an SA that lost nothing completes: an established SA keeps
+     * answering on its host-side keys. Without an SA ({@code null}) any loss in its batch, or a broken log, fails it.
+     * Dependent stages must be short or async.
+     */
+    @Override
+    public CompletableFuture<Void> barrier(String ikeSpiI) {
+        synchronized (mon) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new AuditException("audit log " + file + " is closed"));
+            }
+            String lostWhy = lostRecordOf(ikeSpiI);
+            if (lostWhy != null) {
+                return CompletableFuture.failedFuture(new AuditException("audit log " + file + ": " + lostWhy));
+            }
+            if (failure != null && ikeSpiI == null) {
+                return CompletableFuture.failedFuture(new AuditException(
+                        "audit log " + file + " cannot be written (retrying): " + failure.getMessage(), failure));
+            }
+            // Broken: every record queued was forced or lost, and none of this SA's was lost.
+            if (failure != null || settled >= queued) return CompletableFuture.completedFuture(null);
+            Barrier b = new Barrier(queued, ikeSpiI, new CompletableFuture<>());
+            barriers.add(b);
+            mon.notifyAll(); // due now
+            return b.done;
+        }
+    }
+
+    /** Why a barrier for {@code ikeSpiI} must fail for a lost record, or null; forgets expired losses. */
+    private String lostRecordOf(String ikeSpiI) {
+        long now = System.nanoTime();
+        long ttl = TimeUnit.MINUTES.toNanos(LOST_SA_MINUTES);
+        for (var it = lostSas.values().iterator(); it.hasNext(); ) {
+            if (now - it.next() < ttl) break; // insertion order is loss order
+            it.remove();
+        }
+        if (lostOverflow && now - lostOverflowAt < ttl) {
+            return "records of more than " + MAX_LOST_SAS + " IKE SAs were lost in the last " + LOST_SA_MINUTES
+                    + " minutes; no result obtained before that may be acted upon";
+        }
+        lostOverflow = false;
+        if (ikeSpiI != null && lostSas.containsKey(ikeSpiI)) {
+            return "a record of IKE SA " + ikeSpiI + " was lost in a write failure; what depends on it must not be"
+                    + " acted upon";
+        }
+        return null;
     }
 
     @Override
@@ -342,7 +436,7 @@ public final class HashChainedAuditLog implements AuditSink {
             while (true) {
                 List<Pending> batch;
                 synchronized (mon) {
-                    while (queue.isEmpty() && !closed) mon.wait();
+                    awaitBatch();
                     if (queue.isEmpty()) return; // closed and drained
                     batch = queue;
                     queue = new ArrayList<>();
@@ -354,17 +448,43 @@ public final class HashChainedAuditLog implements AuditSink {
                     if (!recover(e)) return; // closed while broken
                     continue;
                 }
+                List<Barrier> due = new ArrayList<>();
+                synchronized (mon) {
+                    settled += batch.size();
+                    while (!barriers.isEmpty() && barriers.peek().target() <= settled) due.add(barriers.poll());
+                }
                 for (Pending p : batch) p.done.complete(null);
+                for (Barrier b : due) b.done.complete(null);
                 writeHead();
             }
         } catch (InterruptedException e) {
             fail(e, List.of());
         } finally {
             closeQuietly(out);
+            closeQuietly(head);
             closeQuietly(lockChannel); // releases the lock, after the last write
             synchronized (OPEN_IN_THIS_JVM) {
                 OPEN_IN_THIS_JVM.remove(registryKey);
             }
+        }
+    }
+
+    /**
+     * Under mon: waits until a batch is due. Forcing is what costs (an fdatasync each), and a force matters only to
+     * whoever acts on a result, so a batch is due when a barrier waits for it, when it is large, when the log closes,
+     * or {@value #MAX_UNFORCED_MS} ms after its first record (records nobody waits for: start-up, health, the last
+     * records of an SA). Under load one force serves every barrier of every SA queued meanwhile.
+     */
+    private void awaitBatch() throws InterruptedException {
+        while (!closed) {
+            if (queue.isEmpty()) {
+                mon.wait();
+                continue;
+            }
+            if (!barriers.isEmpty() || queue.size() >= MAX_BATCH) return;
+            long left = MAX_UNFORCED_MS - (System.nanoTime() - firstQueuedNanos) / 1_000_000;
+            if (left <= 0) return;
+            mon.wait(left);
         }
     }
 
@@ -459,21 +579,56 @@ public final class HashChainedAuditLog implements AuditSink {
                 "audit log " + file + " failed writing after seq " + seq + ": " + describe(cause)
                         + "; these records are not durable; no token operation starts until the log can be written again",
                 cause);
+        List<Barrier> failed = new ArrayList<>();
+        List<Barrier> unaffected = new ArrayList<>();
         synchronized (mon) {
             failure = e;
             rest = queue;
             queue = new ArrayList<>();
             lost += batch.size() + rest.size();
+            settled = queued; // every record queued so far is forced or, now, lost
+            long now = System.nanoTime();
+            for (List<Pending> l : List.of(batch, rest)) {
+                for (Pending p : l) rememberLost(p.record(), now);
+            }
+            // A barrier's SA that lost nothing had everything forced before: its action depends on nothing lost.
+            for (Barrier b : barriers) {
+                (b.ikeSpiI() != null && lostRecordOf(b.ikeSpiI()) == null ? unaffected : failed).add(b);
+            }
+            barriers.clear();
         }
         LOG.error("{}", e.getMessage());
         for (Pending p : batch) p.done.completeExceptionally(e);
         for (Pending p : rest) p.done.completeExceptionally(e);
+        for (Barrier b : failed) b.done.completeExceptionally(e);
+        for (Barrier b : unaffected) b.done.complete(null);
     }
 
+    /** Under mon: the record's SA may not act on anything it got before the loss (see {@link #barrier}). */
+    private void rememberLost(AuditRecord r, long now) {
+        String spi = r.context() == null ? null : r.context().ikeSpiI();
+        if (spi == null) return; // no SA's action depends on it through the transport; docs/audit.md
+        lostSas.remove(spi); // re-inserted last: expiry runs in loss order
+        if (lostSas.size() >= MAX_LOST_SAS) {
+            lostOverflow = true;
+            lostOverflowAt = now;
+            lostSas.remove(lostSas.keySet().iterator().next());
+        }
+        lostSas.put(spi, now);
+    }
+
+    /** In place, once per batch, after the force (see {@link AuditHead}); never fails the log. */
     private void writeHead() {
         try {
-            new AuditHead(seq, prev).writeTo(headFile);
+            if (head == null) {
+                new AuditHead(seq, prev).replace(headFile);
+                head = AuditHead.openForOverwrite(headFile);
+            } else {
+                new AuditHead(seq, prev).overwrite(head);
+            }
         } catch (IOException e) {
+            closeQuietly(head);
+            head = null; // replaced atomically next time
             // The records are durable; a stale head only weakens tail-truncation detection. Say so once.
             if (!headWarned) LOG.warn("audit log {}: cannot update head file {}: {}", file, headFile, describe(e));
             headWarned = true;

@@ -26,8 +26,9 @@ import io.ikeseal.hsm.audit.AuditSink;
 
 /**
  * One logged-in PKCS#11 token. Every operation runs through {@link #call} on the token's own bounded
- * executor (token calls block; the event loop must never wait on one) and is released to the caller only
- * after its audit record is durable.
+ * executor (token calls block; the event loop must never wait on one) and is released to the caller once
+ * its audit record is queued in the log: durable it becomes with the next group commit, and whoever acts on
+ * the result outside the process waits for {@link AuditSink#barrier} first (docs/audit.md).
  *
  * <p>A token fault (device removed, session or handle invalid, ...) makes the token refuse calls until
  * {@link TokenHealth} has reopened it in the background (docs/tokens.md, "Faults and recovery").
@@ -37,7 +38,7 @@ import io.ikeseal.hsm.audit.AuditSink;
  */
 public final class Token implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Token.class);
-    /** Completions leave the audit writer's thread, so a continuation can never stall the log. */
+    /** Completions leave the token's thread, so a continuation never holds up the token's next operation. */
     private static final ExecutorService COMPLETIONS = Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("token-completion-", 0).factory());
 
@@ -79,9 +80,10 @@ public final class Token implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} on this token's executor. The future completes after the operation's audit record
-     * is durable; if that record cannot be written the result is withheld (and destroyed if it can be).
-     * While the audit log cannot take records the body is not run at all and the future fails at once.
+     * Runs {@code body} on this token's executor. The future completes once the operation's audit record is
+     * queued (not yet forced: act on the result outside the process only after {@link AuditSink#barrier}); if
+     * the log refuses the record the result is withheld (and destroyed if it can be). While the audit log
+     * cannot take records the body is not run at all and the future fails at once.
      */
     public <T> CompletableFuture<T> call(TokenOperation op, AuditContext context, TokenCall<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -134,23 +136,34 @@ public final class Token implements AutoCloseable {
         } catch (RuntimeException e) {
             logged = CompletableFuture.failedFuture(e);
         }
-        // The callback completes result on every path; its own future carries nothing more.
-        var _ = logged.whenCompleteAsync(
-                (ignored, auditError) -> {
-                    if (auditError != null) {
-                        destroyQuietly(v);
-                        result.completeExceptionally(new TokenException(
-                                "token '" + name() + "': " + op.operation()
-                                        + " result withheld because its audit record could not be written",
-                                null,
-                                auditError));
-                    } else if (err != null) {
-                        result.completeExceptionally(wrap(op, err));
-                    } else {
-                        result.complete(v);
-                    }
-                },
-                COMPLETIONS);
+        // Queued is enough to release: its place in the chain is fixed, and every action outside the process waits
+        // for a barrier that fails if this record never reaches the disk. Refused at once: withheld.
+        Throwable refused = refusal(logged);
+        COMPLETIONS.execute(() -> {
+            if (refused != null) {
+                destroyQuietly(v);
+                result.completeExceptionally(new TokenException(
+                        "token '" + name() + "': " + op.operation()
+                                + " result withheld because its audit record could not be written",
+                        null,
+                        refused));
+            } else if (err != null) {
+                result.completeExceptionally(wrap(op, err));
+            } else {
+                result.complete(v);
+            }
+        });
+    }
+
+    /** The failure of an append the log refused on the spot (not queued), or null once it is queued. */
+    private static Throwable refusal(CompletableFuture<Void> logged) {
+        if (!logged.isCompletedExceptionally()) return null;
+        try {
+            logged.join();
+            return null;
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
     }
 
     private TokenException wrap(TokenOperation op, Throwable t) {

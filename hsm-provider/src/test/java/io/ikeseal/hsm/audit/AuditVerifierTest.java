@@ -136,7 +136,7 @@ class AuditVerifierTest {
     void headLaggingBehindTheLogIsFine() throws Exception {
         Path f = writeLog(dir, 10);
         byte[] seventh = lines(f).get(6).getBytes(StandardCharsets.UTF_8);
-        new AuditHead(7, AuditLine.parse(seventh, seventh.length).hash()).writeTo(AuditHead.of(f));
+        new AuditHead(7, AuditLine.parse(seventh, seventh.length).hash()).replace(AuditHead.of(f));
         AuditVerifier.Result r = AuditVerifier.verify(f);
         assertTrue(r.ok(), "after a crash the head may lag the log by one group");
         assertTrue(r.reason().endsWith("head file lags by 3 record(s)"), r::toString);

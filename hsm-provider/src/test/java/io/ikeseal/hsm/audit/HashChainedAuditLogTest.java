@@ -140,7 +140,7 @@ class HashChainedAuditLogTest {
                     for (int i = 0; i < perThread; i++) {
                         CompletableFuture<Void> done = log.append(rec("t" + id + "-" + i));
                         fs.add(done);
-                        if (id % 2 == 0) done.get(TIMEOUT_S, TimeUnit.SECONDS); // half wait per record, half pipeline
+                        if (id % 2 == 0) log.barrier(null).get(TIMEOUT_S, TimeUnit.SECONDS); // half act per record
                     }
                     return fs;
                 }));
