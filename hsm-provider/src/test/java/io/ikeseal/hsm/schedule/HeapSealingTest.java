@@ -148,7 +148,7 @@ class HeapSealingTest {
 
     /**
      * The negative control: the compat tier reads g^ir out and computes SKEYSEED and SK_d on the host, and the same
-     * search finds them in the same kind of dump.
+     * search finds SK_d, which the host keeps, in the same kind of dump.
      */
     @Test
     void theSearchFindsTheCompatTiersSecretsInItsHeap() throws Exception {
@@ -175,9 +175,13 @@ class HeapSealingTest {
         }
         try {
             Map<String, Long> found = search.findInFile(dump);
+            // SK_d is held on the host for the SA's whole life in the compat tier; g^ir and SKEYSEED are host bytes
+            // only while the schedule runs and are wiped after it, so whether a dump still holds a stray copy depends
+            // on
+            // garbage (it did not after issue 12's changes to the token layer): SK_d is the control.
             assertTrue(
-                    found.containsKey("g^ir") && found.containsKey("SK_d"),
-                    "the compat tier's host-side secrets are found in its heap: " + found.keySet());
+                    found.containsKey("SK_d"),
+                    "the compat tier's host-side SK_d is found in its heap: " + found.keySet());
         } finally {
             Files.deleteIfExists(dump);
         }
