@@ -212,8 +212,12 @@ final class TaskManager {
         IkeHeader h = dg.message().header();
         CachedAnswer answer = cache.answer(h.messageId());
         if (answer != null) {
-            // §2.1: a retransmission; RFC 7383 §2.6.1: for a fragmented request answer on its first fragment only.
-            if (!(dg.message().payloads().getLast() instanceof EncryptedFragmentPayload f) || f.fragmentNumber() == 1) {
+            // §2.1: a retransmission; RFC 7383 §2.6.1: for a fragmented request answer on its first fragment only. A
+            // closed SA's keys are gone: an answer kept to be sealed again cannot be, the SA is over anyway.
+            if (answer instanceof CachedAnswer.Resealable && sa.isClosed()) {
+                drop("sa-closed", dg);
+            } else if (!(dg.message().payloads().getLast() instanceof EncryptedFragmentPayload f)
+                    || f.fragmentNumber() == 1) {
                 out.sendAll(answer.datagrams(out), replies);
                 counters.countSa("retransmission-answered");
             }
