@@ -180,6 +180,8 @@ public final class TokenHealth {
         try {
             TokenSession fresh = reopen.reopen(session);
             long us = Math.max(0, (nanos.getAsLong() - faultNanos) / 1000);
+            // recorded before calls run again, so the record precedes every call on the fresh session
+            record("token-recovered", fresh.how(), reason, "ok", us);
             synchronized (this) {
                 if (closed) {
                     return;
@@ -194,7 +196,6 @@ public final class TokenHealth {
                     us / 1000,
                     attempts,
                     fresh.how());
-            record("token-recovered", fresh.how(), reason, "ok", us);
         } catch (PinRefusedException e) {
             long us = Math.max(0, (nanos.getAsLong() - faultNanos) / 1000);
             synchronized (this) {
