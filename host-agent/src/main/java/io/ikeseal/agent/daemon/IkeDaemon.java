@@ -385,6 +385,15 @@ public final class IkeDaemon implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Reads the configuration file again and applies what changed (issue 13 item 1): connections and trust added,
+     * changed or removed; SAs of unchanged connections keep their SPIs. A file that cannot be loaded, or changes
+     * what only a restart can, throws {@link ConfigException} and changes nothing.
+     */
+    public ReloadReport reload() {
+        throw new UnsupportedOperationException("reload is not built yet");
+    }
+
     public IkesealConfig config() {
         return config;
     }
