@@ -350,7 +350,8 @@ public final class IkeDaemon implements AutoCloseable {
         Path file = generation.config().file();
         try {
             return reload(IkesealConfig.load(file));
-        } catch (ConfigException e) {
+        } catch (RuntimeException e) {
+            // ConfigException's message names file, key and problem, never a secret; a token's names its call
             LOG.warn("configuration reload refused, nothing changed: {}", e.getMessage());
             throw e;
         }
