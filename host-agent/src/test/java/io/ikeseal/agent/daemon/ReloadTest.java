@@ -166,7 +166,9 @@ class ReloadTest {
             String good = file(gatewaySide("new"));
             List<String[]> broken = List.of(
                     new String[] {good + "\tname: indented with a tab\n", "line"},
-                    new String[] {file(gatewaySide("new").signWith("no-such-identity")), "identity"},
+                    new String[] {
+                        file(gatewaySide("new").signWith("no-such-identity").peerPsk(TestDeployment.PSK)), "identity"
+                    },
                     new String[] {good + "ike:\n  port: 15999\n", "ike.port"},
                     new String[] {good.replace("127.0.0.1\"]", "127.0.0.1\", \"127.0.0.2\"]"), "listen"});
             Path f = before.file();
@@ -175,7 +177,8 @@ class ReloadTest {
                 refused(gw, b[1], before, keep.spiI(), atGw.spiR());
             }
             // an identity whose key the token does not have
-            scenario.rewrite(gw, CA, file(gatewaySide("new").signWith("branch-rsa")));
+            scenario.rewrite(
+                    gw, CA, file(gatewaySide("new").signWith("branch-rsa").peerPsk(TestDeployment.PSK)));
             Files.writeString(f, Files.readString(f).replace("key: branch-rsa}", "key: no-such-key}"));
             refused(gw, "identities[3].key", before, keep.spiI(), atGw.spiR());
             assertTrue(Scenario.get(gw.daemon().gateway().checkLiveness(keep.spiI())));
