@@ -66,8 +66,9 @@ public final class ConnectionSet {
     /**
      * Makes {@code connections} and {@code credentials} current, then ends the IKE SAs that depended on what left:
      * an established SA of a connection no longer in the set is deleted with its CHILD_SAs (INFORMATIONAL Delete,
-     * RFC 7296 §1.4.1); an SA not yet established is given up if its connection (for a responder: any candidate) left,
-     * or if it checks a peer's certificate and {@code trustChanged}. Waits at most {@code wait} for the Deletes to be
+     * RFC 7296 §1.4.1); an SA not yet established is given up if its connection left, or if it checks a peer's
+     * certificate and {@code trustChanged}. A responder that has not chosen its connection is left alone: its
+     * IKE_AUTH picks only among candidates still in the set. Waits at most {@code wait} for the Deletes to be
      * answered, then closes what is left without one; looks twice, for a successor a rekey made meanwhile (§2.18).
      * Not for concurrent callers (the daemon serializes reloads).
      *
@@ -132,9 +133,9 @@ public final class ConnectionSet {
             return false;
         }
         Connection c = sa.connection();
+        // A responder that has not chosen yet needs no check: its IKE_AUTH keeps only current candidates.
+        Connection left = c != null && !s.current(c) ? c : null;
         List<Connection> depends = c != null ? List.of(c) : sa.candidates();
-        Connection left =
-                depends.stream().filter(x -> !s.current(x)).findFirst().orElse(null);
         IkeSaState state = sa.state();
         if (state == IkeSaState.REKEYED || state == IkeSaState.DELETING) {
             return false; // on its way out; a successor is looked at in the next pass

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
@@ -116,6 +118,25 @@ class ReloadTest {
             assertEquals("new", Scenario.get(br.initiate("new")).connection());
             assertTrue(Scenario.failure(br.initiate("drop")).contains("AUTHENTICATION_FAILED"));
             assertTrue(Scenario.failure(gw.initiate("drop")).contains("no connection 'drop'"));
+        }
+    }
+
+    @Test
+    void handshakesOfAnUnchangedConnectionSucceedWhileReloadsAddAndRemoveOthers() throws Exception {
+        try (Side gw = gateway(gatewaySide("keep"));
+                Side br = branch(gw, "keep")) {
+            List<CompletableFuture<IkeSaInfo>> handshakes = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                handshakes.add(br.initiate("keep"));
+                scenario.rewrite(
+                        gw,
+                        CA,
+                        i % 2 == 0 ? file(gatewaySide("other"), gatewaySide("keep")) : file(gatewaySide("keep")));
+                gw.daemon().reload();
+            }
+            for (CompletableFuture<IkeSaInfo> h : handshakes) {
+                assertEquals("keep", Scenario.get(h).connection());
+            }
         }
     }
 
