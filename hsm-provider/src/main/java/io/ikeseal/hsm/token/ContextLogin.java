@@ -12,7 +12,7 @@ import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
 
 /**
- * The context-specific login a CKA_ALWAYS_AUTHENTICATE key needs between C_SignInit and C_Sign (PKCS#11 3.0 §5.6,
+ * The context-specific login a CKA_ALWAYS_AUTHENTICATE key needs between C_SignInit and C_Sign (PKCS#11 3.0, C_Login with
  * CKU_CONTEXT_SPECIFIC), under the same {@link LoginRules} as every other login: the token's flags are read again
  * first (a final try or a locked PIN refuses), a PIN pad gets a NULL PIN, and a PIN the token refused once is never
  * offered again (docs/operations-pin.md). SunPKCS11 has no such step, so the signer runs the operation in a session of

@@ -131,11 +131,14 @@ public sealed interface PinSource {
             return held.clone();
         }
 
-        private char[] ask() {
+        /** The process's terminal, if it has one. */
+        public static Optional<Console> terminal() {
             // Since JDK 22 System.console() may return a console that is no terminal (stdin or stdout redirected)
-            Console console = Optional.ofNullable(System.console())
-                    .filter(Console::isTerminal)
-                    .orElse(null);
+            return Optional.ofNullable(System.console()).filter(Console::isTerminal);
+        }
+
+        private char[] ask() {
+            Console console = terminal().orElse(null);
             if (console == null) {
                 throw new TokenException("token '" + tokenName + "': pin-prompt needs a terminal, and this process "
                         + "has none (stdin or stdout is not a TTY, e.g. under systemd); use pin-credential, pin-file "
