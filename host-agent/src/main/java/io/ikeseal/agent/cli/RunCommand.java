@@ -10,12 +10,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.config.LogFormat;
+import io.ikeseal.agent.config.MetricsConfig;
 import io.ikeseal.agent.daemon.ConnectionSupervisor;
+import io.ikeseal.agent.daemon.DaemonMetrics;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TokenSet;
+import io.ikeseal.agent.logging.LogOutput;
+import io.ikeseal.agent.metrics.MetricsEndpoint;
+import io.ikeseal.agent.sa.IkeSaInfo;
 
 /**
  * {@code ikeseal run --config FILE}: the daemon. Opens the configuration's tokens once, binds the listen addresses,
@@ -41,6 +48,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "text|json",
+            description = "Log lines (stderr) and SA event lines (stdout) as text or as one JSON object per line;"
+                    + " overrides logging.format.")
+    String logFormat;
+
     RunCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -48,7 +62,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IkesealConfig c = config.load();
-        SaEventLog log = new SaEventLog(ctx.out(), Clock.systemUTC());
+        LogFormat format = logFormat(c);
+        LogOutput.use(format);
+        SaEventLog log = new SaEventLog(ctx.out(), Clock.systemUTC(), format);
         TokenSet tokens = new TokenSet(c);
         IkeDaemon daemon;
         try {
@@ -59,6 +75,14 @@ final class RunCommand implements Callable<Integer> {
         }
         log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on "
                 + SaLines.sockets(daemon));
+        MetricsEndpoint metrics;
+        try {
+            metrics = metrics(c.observability().metrics(), daemon, tokens, log);
+        } catch (Exception | Error e) {
+            daemon.close();
+            closeQuietly(tokens, e);
+            throw e;
+        }
 
         CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,6 +114,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
             exit.set(stop(daemon, tokens, log));
             stopped.countDown();
             try {
@@ -99,6 +126,28 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return exit.get();
+    }
+
+    private LogFormat logFormat(IkesealConfig c) {
+        if (logFormat == null) {
+            return c.observability().logFormat();
+        }
+        return switch (logFormat) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw new UsageException("--log-format: '" + logFormat + "': expected text or json");
+        };
+    }
+
+    /** The Prometheus endpoint when the configuration asks for one (docs/operations-obs.md). */
+    private static MetricsEndpoint metrics(MetricsConfig m, IkeDaemon daemon, TokenSet tokens, SaEventLog log)
+            throws java.io.IOException {
+        if (m == null) {
+            return null;
+        }
+        MetricsEndpoint e = MetricsEndpoint.start(m.listen(), List.of(new DaemonMetrics(daemon, tokens)));
+        log.line("metrics: http://" + IkeSaInfo.address(e.address()) + "/metrics");
+        return e;
     }
 
     private int stop(IkeDaemon daemon, TokenSet tokens, SaEventLog log) {
