@@ -13,7 +13,7 @@ public final class Histogram {
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
     };
     private static final String[] LE = Arrays.stream(SECONDS)
-            .mapToObj(s -> BigDecimal.valueOf(s).toPlainString())
+            .mapToObj(s -> BigDecimal.valueOf(s).stripTrailingZeros().toPlainString())
             .toArray(String[]::new);
     private static final long[] BOUNDS_NANOS =
             Arrays.stream(SECONDS).mapToLong(s -> Math.round(s * 1e9)).toArray();
