@@ -29,7 +29,7 @@ public final class SyslogMirror implements AuditSink {
     private final AuditSink log;
     private final Rfc5424 format;
     private final List<SyslogTarget> targets;
-    private final BlockingQueue<AuditRecord> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final BlockingQueue<AuditRecord> queue;
     private final LongAdder sent = new LongAdder();
     private final LongAdder queueFull = new LongAdder();
     private final LongAdder sendFailed = new LongAdder();
@@ -38,6 +38,12 @@ public final class SyslogMirror implements AuditSink {
     private boolean failing; // sender thread only: whether the last send failed (to log once)
 
     public SyslogMirror(AuditSink log, Rfc5424 format, List<SyslogTarget> targets) {
+        this(log, format, targets, QUEUE);
+    }
+
+    /** With a queue of {@code capacity} records (tests). */
+    SyslogMirror(AuditSink log, Rfc5424 format, List<SyslogTarget> targets, int capacity) {
+        this.queue = new ArrayBlockingQueue<>(capacity);
         this.log = log;
         this.format = format;
         this.targets = List.copyOf(targets);

@@ -35,6 +35,9 @@ class SyslogMirrorTest {
     static final Pattern MESSAGE = Pattern.compile(
             "<(\\d{1,3})>1 (\\S+) ([!-~]{1,255}) ([!-~]{1,48}) ([!-~]{1,128}) ([!-~]{1,32}) (-|(?:\\[[^\\]\\\\\"]*(?:(?:\"(?:[^\"\\\\]|\\\\.)*\")[^\\]\\\\\"]*)*\\])+)(?: ([ -~]*))?");
 
+    /** The mirror's queue in the stuck-collector test: small, so that overflowing it takes few records. */
+    private static final int QUEUE = 32;
+
     @TempDir
     Path dir;
 
@@ -110,9 +113,9 @@ class SyslogMirrorTest {
             public void close() {}
         };
         HashChainedAuditLog log = HashChainedAuditLog.open(dir.resolve("audit.log"));
-        SyslogMirror m = new SyslogMirror(log, new Rfc5424(13, "h", "ikeseal", 1), List.of(failing, stuck));
+        SyslogMirror m = new SyslogMirror(log, new Rfc5424(13, "h", "ikeseal", 1), List.of(failing, stuck), QUEUE);
         try {
-            int n = SyslogMirror.QUEUE + 100;
+            int n = QUEUE + 100;
             long t0 = System.nanoTime();
             List<CompletableFuture<Void>> all = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -129,9 +132,7 @@ class SyslogMirrorTest {
             release.countDown();
             m.close();
         }
-        assertEquals(
-                SyslogMirror.QUEUE + 100,
-                Files.readAllLines(dir.resolve("audit.log")).size());
+        assertEquals(QUEUE + 100, Files.readAllLines(dir.resolve("audit.log")).size());
     }
 
     static Matcher parse(String message) {
