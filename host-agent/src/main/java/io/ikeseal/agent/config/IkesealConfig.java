@@ -18,6 +18,7 @@ import io.ikeseal.hsm.token.TokenRole;
  * listen addresses, IKE settings, trust anchors and connections, each with its own config class and validation.
  *
  * @param file the configuration file (absolute); relative paths in it were resolved against its directory
+ * @param observability the metrics endpoint and the log format (docs/operations-obs.md)
  */
 public record IkesealConfig(
         Path file,
@@ -29,7 +30,18 @@ public record IkesealConfig(
         IkeSettingsConfig ike,
         List<Path> trust,
         List<ConnectionConfig> connections,
-        DataPlaneConfig dataPlane) {
+        DataPlaneConfig dataPlane,
+        Observability observability) {
+
+    /**
+     * What operators watch the daemon with.
+     *
+     * @param metrics   the Prometheus endpoint, or null for none
+     * @param logFormat how {@code ikeseal run} writes its lines
+     */
+    public record Observability(MetricsConfig metrics, LogFormat logFormat) {
+        public static final Observability DEFAULT = new Observability(null, LogFormat.TEXT);
+    }
 
     public IkesealConfig {
         tokens = List.copyOf(tokens);
@@ -86,8 +98,10 @@ public record IkesealConfig(
         List<ConnectionConfig> connections = connections(root.connections(), src, tokens, identities, psks, trust, ike);
         List<InetAddress> listen = listen(root.listen(), connections, src);
         DataPlaneConfig dataPlane = DataPlaneConfig.from(root.dataPlane(), src);
+        Observability observability =
+                new Observability(MetricsConfig.from(root.metrics(), src), LogFormat.from(root.logging(), src));
         return new IkesealConfig(
-                src.file(), audit, tokens, identities, psks, listen, ike, trust, connections, dataPlane);
+                src.file(), audit, tokens, identities, psks, listen, ike, trust, connections, dataPlane, observability);
     }
 
     private static List<ConnectionConfig> connections(
@@ -183,12 +197,14 @@ public record IkesealConfig(
 
     /** The same configuration auditing to another log (e.g. a benchmark's throw-away one). */
     public IkesealConfig withAudit(AuditConfig other) {
-        return new IkesealConfig(file, other, tokens, identities, psks, listen, ike, trust, connections, dataPlane);
+        return new IkesealConfig(
+                file, other, tokens, identities, psks, listen, ike, trust, connections, dataPlane, observability);
     }
 
     /** The same configuration with other connections (tests and benchmarks adjust ports or timers). */
     public IkesealConfig withConnections(List<ConnectionConfig> other) {
-        return new IkesealConfig(file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane);
+        return new IkesealConfig(
+                file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane, observability);
     }
 
     public Optional<ConnectionConfig> connection(String name) {

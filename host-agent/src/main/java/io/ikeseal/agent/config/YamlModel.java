@@ -21,7 +21,15 @@ final class YamlModel {
             List<String> trust,
             List<Connection> connections,
             /* a mode or a mapping: DataPlaneConfig.from reads it */
-            Object dataPlane) {}
+            Object dataPlane,
+            Metrics metrics,
+            Logging logging) {}
+
+    record Metrics(String listen, Boolean allowNonLoopback) {}
+
+    record Logging(String format) {}
+
+    record Syslog(String udp, String socket, String facility) {}
 
     record Ike(
             Integer port,
@@ -82,7 +90,7 @@ final class YamlModel {
             String lifeTime,
             String randTime) {}
 
-    record Audit(String log) {}
+    record Audit(String log, Syslog syslog) {}
 
     record Token(
             String name,

@@ -37,6 +37,7 @@ import io.ikeseal.agent.exchange.IkeGateway;
 import io.ikeseal.agent.exchange.IkeRandom;
 import io.ikeseal.agent.exchange.SaOutputs;
 import io.ikeseal.agent.exchange.Scheduler;
+import io.ikeseal.agent.metrics.SaMetrics;
 import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.RecordingInstaller;
@@ -110,6 +111,7 @@ public final class IkeDaemon implements AutoCloseable {
     private final TokenSet tokens;
     private final DataPlaneRuntime dataPlane;
     private final TokenIkeCrypto crypto;
+    private final SaMetrics metrics;
     private volatile ConnectionSupervisor supervisor;
 
     private IkeDaemon(
@@ -121,7 +123,9 @@ public final class IkeDaemon implements AutoCloseable {
             ScheduledExecutorService timers,
             TokenSet tokens,
             DataPlaneRuntime dataPlane,
-            TokenIkeCrypto crypto) {
+            TokenIkeCrypto crypto,
+            SaMetrics metrics) {
+        this.metrics = metrics;
         this.tokens = tokens;
         this.crypto = crypto;
         this.dataPlane = dataPlane;
@@ -183,12 +187,15 @@ public final class IkeDaemon implements AutoCloseable {
         Map<String, Connection> connections = generation.connections();
 
         DataPlaneRuntime dataPlane = userspace ? DataPlaneRuntime.open(config.dataPlane()) : null;
-        // Token results are released once their audit record is queued: a CHILD_SA carries traffic, and a datagram
-        // leaves, only after the records are durable (docs/audit.md).
+        // Counts SA events and installed CHILD_SAs for the metrics endpoint, then passes them on. Token results are
+        // released once their audit record is queued: a CHILD_SA carries traffic, and a datagram leaves, only after
+        // the records are durable (docs/audit.md).
+        SaMetrics metrics = new SaMetrics(options.events());
         ChildSaInstaller installer = new DurableInstaller(
-                options.installer() != null
-                        ? options.installer()
-                        : dataPlane != null ? dataPlane.plane() : new RecordingInstaller(),
+                metrics.installer(
+                        options.installer() != null
+                                ? options.installer()
+                                : dataPlane != null ? dataPlane.plane() : new RecordingInstaller()),
                 tokens.audit());
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("ike-sa"));
@@ -202,7 +209,7 @@ public final class IkeDaemon implements AutoCloseable {
         IkeGateway gateway = new IkeGateway(
                 crypto,
                 generation.credentials(),
-                new SaOutputs(installer, options.events(), counters, tokens.tokenTime()),
+                new SaOutputs(installer, metrics, counters, tokens.tokenTime()),
                 settings,
                 Scheduler.of(timers, Clock.systemUTC()),
                 new IkeRandom(random),
@@ -210,6 +217,7 @@ public final class IkeDaemon implements AutoCloseable {
                 new Cookies(random, Clock.systemUTC()),
                 List.copyOf(connections.values()),
                 workers);
+        gateway.onIkeSaEnd(metrics::ended);
         int ikePort =
                 options.ikePort() != null ? options.ikePort() : config.ike().port();
         int natTPort =
@@ -256,7 +264,8 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.name(),
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
-        return new IkeDaemon(generation, fixed, transport, gateway, workers, timers, tokens, dataPlane, crypto);
+        return new IkeDaemon(
+                generation, fixed, transport, gateway, workers, timers, tokens, dataPlane, crypto, metrics);
     }
 
     private static ThreadFactory daemonThreads(String name) {
@@ -421,6 +430,11 @@ public final class IkeDaemon implements AutoCloseable {
      */
     public Map<String, Long> liveTokenObjects() {
         return tokens.liveObjects();
+    }
+
+    /** What this daemon's SAs did, counted (the metrics endpoint: {@link DaemonMetrics}). */
+    public SaMetrics saMetrics() {
+        return metrics;
     }
 
     public DropCounters counters() {
