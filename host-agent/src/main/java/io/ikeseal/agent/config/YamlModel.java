@@ -21,7 +21,10 @@ final class YamlModel {
             List<String> trust,
             List<Connection> connections,
             /* a mode or a mapping: DataPlaneConfig.from reads it */
-            Object dataPlane) {}
+            Object dataPlane,
+            Control control) {}
+
+    record Control(String socket) {}
 
     record Ike(
             Integer port,

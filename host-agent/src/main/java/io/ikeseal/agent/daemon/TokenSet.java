@@ -54,6 +54,11 @@ public final class TokenSet implements AutoCloseable {
         return live;
     }
 
+    /** The tokens opened so far, by name, in the order they were opened (the control socket's token status). */
+    public synchronized Map<String, Token> opened() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(open));
+    }
+
     @Override
     public synchronized void close() {
         RuntimeException failure = null;

@@ -33,7 +33,7 @@ public final class IkeGateway {
     private final List<Connection> connections;
     private final ChildSaNegotiation negotiation;
     private final SaShared shared;
-    private final LiveIkeSas live = new LiveIkeSas();
+    final LiveIkeSas live = new LiveIkeSas(); // SaControl lists and ends SAs through it
     private final ResponderSessions responders;
 
     /** The peer's requests are worked on {@link ExchangeSettings#windowSize()} at a time (RFC 7296 §2.3). */

@@ -249,6 +249,11 @@ public final class Token implements AutoCloseable {
         return liveObjects;
     }
 
+    /** Operations waiting in this token's executor queues (not those running). */
+    public int queued() {
+        return executor.queued();
+    }
+
     /** Whether the token takes calls, and how often it was reopened after a fault. */
     public TokenHealth health() {
         return health;
