@@ -13,6 +13,8 @@ import picocli.CommandLine.Mixin;
 
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.control.ControlServer;
+import io.ikeseal.agent.control.DaemonVerbs;
 import io.ikeseal.agent.daemon.ConnectionSupervisor;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.TokenSet;
@@ -57,8 +59,16 @@ final class RunCommand implements Callable<Integer> {
             closeQuietly(tokens, e);
             throw e;
         }
+        ControlServer control;
+        try {
+            control = ControlServer.start(c.control().socket(), DaemonVerbs.of(daemon, tokens));
+        } catch (Exception | Error e) {
+            closeQuietly(daemon, e);
+            closeQuietly(tokens, e);
+            throw e;
+        }
         log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on "
-                + SaLines.sockets(daemon));
+                + SaLines.sockets(daemon) + ", control socket " + control.path());
 
         CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,6 +100,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            control.close(); // first: no verb may start work on SAs being deleted
             exit.set(stop(daemon, tokens, log));
             stopped.countDown();
             try {
