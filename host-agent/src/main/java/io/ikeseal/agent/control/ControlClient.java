@@ -38,12 +38,17 @@ public final class ControlClient {
     public static SocketChannel connect(Path socket) throws NoDaemonException {
         try {
             return SocketChannel.open(UnixDomainSocketAddress.of(socket));
-        } catch (ConnectException | java.nio.file.NoSuchFileException e) {
-            throw new NoDaemonException("no daemon answers on " + socket
-                    + (Files.exists(socket) ? " (connection refused)" : " (no such socket)"));
-        } catch (AccessDeniedException e) {
-            throw new NoDaemonException("may not connect to " + socket + " (permission denied; it is owner-only)");
         } catch (IOException e) {
+            if (e instanceof AccessDeniedException
+                    || String.valueOf(e.getMessage()).contains("ermission denied")) {
+                throw new NoDaemonException("may not connect to " + socket + " (permission denied; it is owner-only)");
+            }
+            if (!Files.exists(socket)) {
+                throw new NoDaemonException("no daemon answers on " + socket + " (no such socket)");
+            }
+            if (e instanceof ConnectException) {
+                throw new NoDaemonException("no daemon answers on " + socket + " (connection refused)");
+            }
             throw new NoDaemonException(
                     "cannot connect to " + socket + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         }
@@ -67,10 +72,23 @@ public final class ControlClient {
                 });
         try (channel) {
             ByteBuffer out = ByteBuffer.wrap(ControlProtocol.request(verb, args));
-            while (out.hasRemaining()) {
-                channel.write(out);
+            IOException unsent = null;
+            try {
+                while (out.hasRemaining()) {
+                    channel.write(out);
+                }
+            } catch (IOException e) {
+                unsent = e; // the daemon may have answered at once (busy) and closed: its answer is still there
             }
-            byte[] line = readAnswer(channel);
+            byte[] line;
+            try {
+                line = readAnswer(channel);
+            } catch (IOException e) {
+                if (unsent != null) {
+                    e.addSuppressed(unsent);
+                }
+                throw e;
+            }
             JsonNode answer = ControlProtocol.parseAnswer(line);
             if (answer == null || !answer.isObject() || !answer.path("ok").isBoolean()) {
                 throw new IOException("the daemon's answer is not a control protocol answer");

@@ -36,6 +36,10 @@ public final class ControlServer implements AutoCloseable {
     public static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     /** Connections served at once. */
     public static final int MAX_CLIENTS = 8;
+    /** How long, and how much, the rest of a request is read and dropped after the answer. */
+    private static final Duration DRAIN_TIME = Duration.ofSeconds(1);
+
+    private static final long MAX_DRAIN_OCTETS = 1 << 20;
 
     private final Path path;
     private final ServerSocketChannel server;
@@ -133,7 +137,14 @@ public final class ControlServer implements AutoCloseable {
         Optional<String> refused = peers.refusal(peer);
         if (refused.isPresent()) {
             LOG.warn("control socket {}: refused: {}", path, refused.get());
+            try {
+                // taken in (bounded) but not parsed, so the client's write does not meet a closed socket
+                var _ = readLine(ch);
+            } catch (ControlException | IOException e) {
+                // whatever it sent, the answer is the same
+            }
             answer(ch, ControlProtocol.error(ControlException.PERMISSION_DENIED, refused.get()));
+            drain(ch);
             return;
         }
         byte[] answer;
@@ -147,6 +158,29 @@ public final class ControlServer implements AutoCloseable {
             return; // the client is gone: nobody to answer
         }
         answer(ch, answer);
+        drain(ch);
+    }
+
+    /**
+     * After the answer: what the client still sends (the rest of an oversized request) is read and dropped, bounded
+     * in octets and time, until it closes. Closing with unread input would reset the connection (unix(7)), and the
+     * client could lose the answer waiting in its buffer.
+     */
+    private void drain(SocketChannel ch) {
+        ScheduledFuture<?> timer = watchdog.schedule(() -> close(ch), DRAIN_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            ch.shutdownOutput();
+            ByteBuffer b = ByteBuffer.allocate(8192);
+            long total = 0;
+            while (total < MAX_DRAIN_OCTETS && ch.read(b) >= 0) {
+                total += b.position();
+                b.clear();
+            }
+        } catch (IOException e) {
+            LOG.debug("control socket {}: after the answer: {}", path, e.toString());
+        } finally {
+            timer.cancel(false);
+        }
     }
 
     private JsonNode dispatch(ControlRequest request, UnixDomainPrincipal peer) {

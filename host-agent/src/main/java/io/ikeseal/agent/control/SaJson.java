@@ -18,7 +18,7 @@ import io.ikeseal.agent.wire.TrafficSelector;
  * SAs as the control protocol writes them (docs/operations-ctl.md, "sas"): built from {@link IkeSaStatus} and
  * {@link ChildSaRecord}, which carry no key, so nothing written here can be a secret.
  */
-final class SaJson {
+public final class SaJson {
     private SaJson() {}
 
     static String spi(long spi) {
@@ -55,6 +55,15 @@ final class SaJson {
             }
             children.add(co);
         }
+        return o;
+    }
+
+    /** An IKE SA just established, with the CHILD_SAs it came with (the one-shot {@code initiate}). */
+    public static ObjectNode established(IkeSaInfo i, Instant now) {
+        ObjectNode o = info(i);
+        o.put("state", "established");
+        ArrayNode children = o.putArray("child-sas");
+        i.children().forEach(c -> children.add(child(c, now)));
         return o;
     }
 
