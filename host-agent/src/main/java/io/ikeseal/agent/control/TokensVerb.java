@@ -36,7 +36,7 @@ final class TokensVerb implements ControlVerb {
     public JsonNode run(ControlRequest request) {
         ObjectNode result = ControlProtocol.object();
         ArrayNode list = result.putArray("tokens");
-        for (Map.Entry<String, Token> e : tokens.opened().entrySet()) {
+        for (Map.Entry<String, Token> e : tokens.tokens().entrySet()) {
             Token t = e.getValue();
             ObjectNode o = list.addObject();
             o.put("name", e.getKey());
@@ -51,7 +51,7 @@ final class TokensVerb implements ControlVerb {
             o.put("reopened", h.generation());
             o.put("last-error", h.reason());
             o.put("live-objects", t.liveObjects().count());
-            o.put("queued", t.queued());
+            o.put("queued", t.queueDepth());
             Pkcs11Module.SlotInfo slot = t.slot();
             o.put("slot", slot.slotId());
             o.put("label", slot.label());

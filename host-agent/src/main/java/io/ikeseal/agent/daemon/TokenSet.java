@@ -54,8 +54,8 @@ public final class TokenSet implements AutoCloseable {
         return live;
     }
 
-    /** The tokens opened so far, by name, in the order they were opened (the control socket's token status). */
-    public synchronized Map<String, Token> opened() {
+    /** The tokens open now, by name, in the order they were opened (the control socket's token status). */
+    public synchronized Map<String, Token> tokens() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(open));
     }
 

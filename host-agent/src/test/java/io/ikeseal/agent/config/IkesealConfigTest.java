@@ -183,7 +183,7 @@ class IkesealConfigTest {
                 IkesealConfig.load(write(valid() + "control:\n  socket: run/ctl.sock\n"))
                         .control()
                         .socket());
-        assertFails(valid() + "control:\n  sockets: x\n", "control.sockets", "unknown key (known: socket)");
+        assertFails(valid() + "control:\n  sockets: x\n", "control.sockets", "unknown key (expected one of: socket)");
     }
 
     /** RFC 7296 §2.3: the window is announced with SET_WINDOW_SIZE when above 1; its answers are cached per SA. */

@@ -42,6 +42,7 @@ import io.ikeseal.agent.cli.Main;
 import io.ikeseal.agent.control.ControlProtocol;
 import io.ikeseal.agent.control.ControlServer;
 import io.ikeseal.agent.control.DaemonVerbs;
+import io.ikeseal.testhsm.ChildJvm;
 import io.ikeseal.testhsm.strongswan.Auth;
 import io.ikeseal.testhsm.strongswan.Charon;
 import io.ikeseal.testhsm.strongswan.Child;
@@ -242,7 +243,23 @@ class ControlSocketTest {
                                 .ike("port: " + ike)
                                 .ike("nat-t-port: " + natT)
                                 .yaml());
-        Run r = cli("initiate", "gateway", "--config", cfg.toString(), "--timeout", "10s");
+        // in a JVM of its own: the one-shot opens and closes the tokens, and a logout in this JVM would log out the
+        // tokens every daemon of the test run shares (PKCS#11 login state is per application)
+        Process p = new ProcessBuilder(ChildJvm.command(
+                        List.of(),
+                        Main.class.getName(),
+                        List.of("initiate", "gateway", "--config", cfg.toString(), "--timeout", "10s")))
+                .redirectOutput(dir.resolve("one-shot.out").toFile())
+                .redirectError(dir.resolve("one-shot.err").toFile())
+                .start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("one-shot initiate did not end within 60 s");
+        }
+        Run r = new Run(
+                p.exitValue(),
+                Files.readString(dir.resolve("one-shot.out")),
+                Files.readString(dir.resolve("one-shot.err")));
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().startsWith("IKE_SA   gateway["), r.toString());
         assertTrue(r.out().contains("deleted  gateway["), r.toString());

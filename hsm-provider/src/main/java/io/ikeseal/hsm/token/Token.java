@@ -249,8 +249,8 @@ public final class Token implements AutoCloseable {
         return liveObjects;
     }
 
-    /** Operations waiting in this token's executor queues (not those running). */
-    public int queued() {
+    /** Operations waiting in this token's queues (not those running). */
+    public int queueDepth() {
         return executor.queued();
     }
 
