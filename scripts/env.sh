@@ -34,6 +34,9 @@ IKESEAL_TEST_PACKAGES=(
   "iproute2:/usr/sbin/ip"
   "iputils-ping:/usr/bin/ping"
   "iperf3:/usr/bin/iperf3"
+  # The package's checks (dist/DistIT): the systemd unit is verified offline; dpkg-deb builds the Debian package.
+  "systemd:/usr/bin/systemd-analyze"
+  "dpkg:/usr/bin/dpkg-deb"
 )
 
 ikeseal_java_major() { # $1 = java binary

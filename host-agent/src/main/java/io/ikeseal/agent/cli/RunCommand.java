@@ -17,6 +17,7 @@ import io.ikeseal.agent.control.ControlServer;
 import io.ikeseal.agent.control.DaemonVerbs;
 import io.ikeseal.agent.daemon.ConnectionSupervisor;
 import io.ikeseal.agent.daemon.IkeDaemon;
+import io.ikeseal.agent.daemon.SystemdNotify;
 import io.ikeseal.agent.daemon.TokenSet;
 
 /**
@@ -69,6 +70,9 @@ final class RunCommand implements Callable<Integer> {
         }
         log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on "
                 + SaLines.sockets(daemon) + ", control socket " + control.path());
+        // Type=notify: the unit is started once the tokens are open and the sockets bound (docs/operations.md)
+        SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv());
+        notify.ready(names(c).size() + " connection(s), listening on " + SaLines.sockets(daemon));
 
         CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -94,12 +98,17 @@ final class RunCommand implements Callable<Integer> {
             // initiate: true connections, retried with backoff until up; restarts per close-action/dpd-action
             var _ = daemon.supervise(ConnectionSupervisor.Backoff.DEFAULT, log::line);
             StatusLine status = new StatusLine(daemon, log);
-            while (!stopRequested.await(StatusLine.EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+            long waitMs = Math.min(
+                    StatusLine.EVERY.toMillis(),
+                    notify.watchdogInterval().map(Duration::toMillis).orElse(Long.MAX_VALUE));
+            while (!stopRequested.await(waitMs, TimeUnit.MILLISECONDS)) {
+                notify.watchdogPing();
                 status.tick();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            notify.stopping();
             control.close(); // first: no verb may start work on SAs being deleted
             exit.set(stop(daemon, tokens, log));
             stopped.countDown();
