@@ -362,17 +362,26 @@ class ControlSocketTest {
         assertTrue(t.out().endsWith("audit log: ok\n"), t.toString());
     }
 
-    /** reload reaches IkeDaemon.reload; until that is built, the daemon says so (exit 1) and stays up. */
+    /** reload: an unchanged file changes nothing; a broken one is refused with exit 2 and the daemon goes on. */
     @Test
-    void reloadIsWired() throws Exception {
-        Run r = cli("reload", "--socket", gw(), "--json");
-        JsonNode a = r.json();
-        if (a.path("ok").asBoolean()) {
-            assertEquals(0, r.exit(), r.toString());
-            assertTrue(a.path("result").path("unchanged").isArray(), r.toString());
-        } else {
-            assertEquals("unsupported", a.path("error").path("code").asText(), r.toString());
-            assertEquals(1, r.exit(), r.toString());
+    void reloadThroughTheSocket() throws Exception {
+        Run ok = cli("reload", "--socket", gw(), "--json");
+        assertEquals(0, ok.exit(), ok.toString());
+        JsonNode report = ok.json().path("result");
+        assertEquals("branch", report.path("unchanged").get(0).asText(), ok.toString());
+        assertTrue(report.path("added").isEmpty() && report.path("removed").isEmpty(), ok.toString());
+        Run text = cli("reload", "--socket", gw());
+        assertTrue(text.out().contains("unchanged: branch\n"), text.toString());
+
+        Path file = gateway.daemon().config().file();
+        String good = Files.readString(file);
+        try {
+            Files.writeString(file, good + "\nnot-a-key: [\n");
+            Run bad = cli("reload", "--socket", gw());
+            assertEquals(2, bad.exit(), bad.toString());
+            assertTrue(bad.err().endsWith("nothing changed [config]\n"), bad.toString());
+        } finally {
+            Files.writeString(file, good);
         }
         assertEquals(0, cli("sas", "--socket", gw()).exit());
     }
