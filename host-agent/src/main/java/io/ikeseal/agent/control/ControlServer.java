@@ -167,7 +167,7 @@ public final class ControlServer implements AutoCloseable {
      * client could lose the answer waiting in its buffer.
      */
     private void drain(SocketChannel ch) {
-        ScheduledFuture<?> timer = watchdog.schedule(() -> close(ch), DRAIN_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> timer = schedule(() -> close(ch), DRAIN_TIME, ch);
         try {
             ch.shutdownOutput();
             ByteBuffer b = ByteBuffer.allocate(8192);
@@ -179,7 +179,9 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException e) {
             LOG.debug("control socket {}: after the answer: {}", path, e.toString());
         } finally {
-            timer.cancel(false);
+            if (timer != null) {
+                timer.cancel(false);
+            }
         }
     }
 
@@ -227,7 +229,7 @@ public final class ControlServer implements AutoCloseable {
      */
     private byte[] readLine(SocketChannel ch) throws IOException {
         AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> timer = watchdog.schedule(
+        ScheduledFuture<?> timer = schedule(
                 () -> {
                     timedOut.set(true);
                     try {
@@ -236,8 +238,8 @@ public final class ControlServer implements AutoCloseable {
                         close(ch);
                     }
                 },
-                readTimeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+                readTimeout,
+                ch);
         try {
             ByteBuffer buf = ByteBuffer.allocate(ControlProtocol.MAX_REQUEST_OCTETS);
             while (true) {
@@ -266,7 +268,22 @@ public final class ControlServer implements AutoCloseable {
                 }
             }
         } finally {
-            timer.cancel(false);
+            if (timer != null) {
+                timer.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code task} after {@code delay} on the watchdog; once the server is closed (its watchdog gone), closes
+     * {@code ch} at once instead, which ends whatever the connection's thread waits for; null then.
+     */
+    private ScheduledFuture<?> schedule(Runnable task, Duration delay, SocketChannel ch) {
+        try {
+            return watchdog.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            close(ch);
+            return null;
         }
     }
 

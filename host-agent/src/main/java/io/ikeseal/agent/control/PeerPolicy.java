@@ -24,6 +24,6 @@ public interface PeerPolicy {
         return peer -> peer.user().equals(owner) || peer.user().equals(root)
                 ? Optional.empty()
                 : Optional.of("user " + peer.user().getName() + " may not use this control socket (only "
-                        + owner.getName() + ", the daemon's user, and root may)");
+                        + (owner.equals(root) ? "root" : owner.getName() + ", the daemon's user, and root") + " may)");
     }
 }
