@@ -73,6 +73,11 @@ final class DemoYaml {
                   # hash-chained record of every token operation; check it with: ikeseal audit verify
                   log: audit.log
 
+                control:
+                  # `ikeseal sas`, `terminate`, `rekey`, `tokens`, `reload` talk to the running daemon here
+                  # (default /run/ikeseal/control.sock); `ikeseal sas --config ikeseal.yaml` finds it
+                  socket: control.sock
+
                 %s
                 identities:
                   - name: gateway-ecdsa
@@ -141,6 +146,11 @@ final class DemoYaml {
                 audit:
                   # its own log: two processes never write one audit log
                   log: branch-audit.log
+
+                control:
+                  # its own control socket, so `ikeseal initiate gateway --config branch.yaml` runs one-shot
+                  # unless `ikeseal run --config branch.yaml` runs
+                  socket: branch-control.sock
 
                 # The same tokens as the gateway's, in the same words: `ikeseal demo` runs both daemons in one
                 # process on one set of open tokens.

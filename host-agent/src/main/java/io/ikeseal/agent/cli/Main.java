@@ -81,7 +81,15 @@ public final class Main {
         CommandLine cl = new CommandLine(Main.class, new Factory(ctx));
         // Added here rather than in @Command so that the extensions' verbs keep their place in --help: after run and
         // initiate.
-        List.of(RunCommand.class, InitiateCommand.class).forEach(cl::addSubcommand);
+        List.of(
+                        RunCommand.class,
+                        InitiateCommand.class,
+                        SasCommand.class,
+                        TerminateCommand.class,
+                        RekeyCommand.class,
+                        TokensCommand.class,
+                        ReloadCommand.class)
+                .forEach(cl::addSubcommand);
         List<String> footer =
                 new ArrayList<>(List.of(cl.getCommandSpec().usageMessage().footer()));
         for (CliExtension extension : ServiceLoader.load(CliExtension.class)) {

@@ -16,6 +16,8 @@ import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.LogFormat;
 import io.ikeseal.agent.config.MetricsConfig;
+import io.ikeseal.agent.control.ControlServer;
+import io.ikeseal.agent.control.DaemonVerbs;
 import io.ikeseal.agent.daemon.ConnectionSupervisor;
 import io.ikeseal.agent.daemon.DaemonMetrics;
 import io.ikeseal.agent.daemon.IkeDaemon;
@@ -74,12 +76,21 @@ final class RunCommand implements Callable<Integer> {
             closeQuietly(tokens, e);
             throw e;
         }
+        ControlServer control;
+        try {
+            control = ControlServer.start(c.control().socket(), DaemonVerbs.of(daemon, tokens));
+        } catch (Exception | Error e) {
+            closeQuietly(daemon, e);
+            closeQuietly(tokens, e);
+            throw e;
+        }
         log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on "
-                + SaLines.sockets(daemon));
+                + SaLines.sockets(daemon) + ", control socket " + control.path());
         MetricsEndpoint metrics;
         try {
             metrics = metrics(c.observability().metrics(), daemon, tokens, log);
         } catch (Exception | Error e) {
+            control.close();
             daemon.close();
             closeQuietly(tokens, e);
             throw e;
@@ -123,6 +134,7 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } finally {
             notify.stopping();
+            control.close(); // first: no verb may start work on SAs being deleted
             if (metrics != null) {
                 metrics.close();
             }

@@ -31,7 +31,8 @@ public record IkesealConfig(
         List<Path> trust,
         List<ConnectionConfig> connections,
         DataPlaneConfig dataPlane,
-        Observability observability) {
+        Observability observability,
+        ControlConfig control) {
 
     /**
      * What operators watch the daemon with.
@@ -100,8 +101,20 @@ public record IkesealConfig(
         DataPlaneConfig dataPlane = DataPlaneConfig.from(root.dataPlane(), src);
         Observability observability =
                 new Observability(MetricsConfig.from(root.metrics(), src), LogFormat.from(root.logging(), src));
+        ControlConfig control = ControlConfig.from(root.control(), src);
         return new IkesealConfig(
-                src.file(), audit, tokens, identities, psks, listen, ike, trust, connections, dataPlane, observability);
+                src.file(),
+                audit,
+                tokens,
+                identities,
+                psks,
+                listen,
+                ike,
+                trust,
+                connections,
+                dataPlane,
+                observability,
+                control);
     }
 
     private static List<ConnectionConfig> connections(
@@ -198,13 +211,24 @@ public record IkesealConfig(
     /** The same configuration auditing to another log (e.g. a benchmark's throw-away one). */
     public IkesealConfig withAudit(AuditConfig other) {
         return new IkesealConfig(
-                file, other, tokens, identities, psks, listen, ike, trust, connections, dataPlane, observability);
+                file,
+                other,
+                tokens,
+                identities,
+                psks,
+                listen,
+                ike,
+                trust,
+                connections,
+                dataPlane,
+                observability,
+                control);
     }
 
     /** The same configuration with other connections (tests and benchmarks adjust ports or timers). */
     public IkesealConfig withConnections(List<ConnectionConfig> other) {
         return new IkesealConfig(
-                file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane, observability);
+                file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane, observability, control);
     }
 
     public Optional<ConnectionConfig> connection(String name) {

@@ -23,13 +23,16 @@ final class YamlModel {
             /* a mode or a mapping: DataPlaneConfig.from reads it */
             Object dataPlane,
             Metrics metrics,
-            Logging logging) {}
+            Logging logging,
+            Control control) {}
 
     record Metrics(String listen, Boolean allowNonLoopback) {}
 
     record Logging(String format) {}
 
     record Syslog(String udp, String socket, String facility) {}
+
+    record Control(String socket) {}
 
     record Ike(
             Integer port,

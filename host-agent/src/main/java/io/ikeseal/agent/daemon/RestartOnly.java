@@ -13,7 +13,8 @@ import io.ikeseal.agent.config.IkesealConfig;
 /**
  * What a reload refuses (docs/operations-reload.md): the sections the running daemon was built from and cannot swap
  * under live SAs — the audit log, the tokens (opened and logged in to once), the listen addresses (bound sockets),
- * the {@code ike:} settings every SA shares and the data plane. A change to one of them is a {@link ConfigException}
+ * the {@code ike:} settings every SA shares, the data plane, and the metrics endpoint, log format and control
+ * socket chosen at start. A change to one of them is a {@link ConfigException}
  * naming the key and saying that it needs a restart.
  */
 final class RestartOnly {
@@ -39,6 +40,18 @@ final class RestartOnly {
         same(next, "listen", running.listen(), next.listen());
         ike(next, running.ike(), next.ike());
         same(next, "data-plane", running.dataPlane(), next.dataPlane());
+        // the endpoint, the log encoder and the control socket are bound or chosen once, at start
+        same(
+                next,
+                "metrics",
+                running.observability().metrics(),
+                next.observability().metrics());
+        same(
+                next,
+                "logging",
+                running.observability().logFormat(),
+                next.observability().logFormat());
+        same(next, "control", running.control(), next.control());
     }
 
     /** Names the first {@code ike:} setting that differs (the exchange settings as {@code ike} as a whole). */

@@ -92,11 +92,6 @@ public final class TokenSet implements AutoCloseable {
         return Optional.ofNullable(mirror);
     }
 
-    /** The tokens open now, by name. */
-    public synchronized Map<String, Token> tokens() {
-        return Map.copyOf(open);
-    }
-
     /** Every record goes to the hash-chained log; token time is also summed per IKE SA. */
     public AuditSink audit() {
         return audit;
@@ -125,6 +120,11 @@ public final class TokenSet implements AutoCloseable {
         Map<String, Long> live = new LinkedHashMap<>();
         open.forEach((name, t) -> live.put(name, t.liveObjects().count()));
         return live;
+    }
+
+    /** The tokens open now, by name, in the order they were opened (the control socket and the metrics). */
+    public synchronized Map<String, Token> tokens() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(open));
     }
 
     @Override

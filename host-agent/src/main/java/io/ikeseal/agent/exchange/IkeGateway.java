@@ -31,7 +31,7 @@ public final class IkeGateway {
     private final IkeSpiTable spis;
     private final ChildSaNegotiation negotiation;
     private final SaShared shared;
-    private final LiveIkeSas live = new LiveIkeSas();
+    final LiveIkeSas live = new LiveIkeSas(); // SaControl lists and ends SAs through it
     private final ConnectionSet active;
     private final ResponderSessions responders;
 

@@ -39,6 +39,8 @@ final class IkeSaLifecycle {
     private IkeSaEnd cause;
 
     private boolean everEstablished;
+    /** When it was established (or made by a rekey), epoch ms; 0 before. */
+    private long establishedAt;
 
     IkeSaLifecycle(IkeSa sa, SaShared shared, boolean originalInitiator) {
         this.sa = sa;
@@ -182,8 +184,19 @@ final class IkeSaLifecycle {
         }
     }
 
+    /** When it was established or made by a rekey, epoch ms; 0 before. */
+    long establishedAt() {
+        return establishedAt;
+    }
+
+    /** When its renewal (rekey or reauthentication) is due, epoch ms; 0 when none waits. */
+    long renewalAt() {
+        return timers.renewalAt();
+    }
+
     /** Renewal (rekey or reauthentication) at its jittered time, liveness, and the hard limit (issue 10). */
     private void startLifetime() {
+        establishedAt = shared.scheduler().clock().millis();
         var lifetimes = sa.connection().config().lifetimes();
         var limit = lifetimes.hardLimit();
         liveness.start();

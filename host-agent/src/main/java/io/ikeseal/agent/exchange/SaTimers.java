@@ -14,6 +14,8 @@ final class SaTimers {
     private final Executor exec;
     private Scheduler.Timer timer;
     private boolean stopped;
+    /** When the renewal is due (epoch ms), 0 when none is: for the control socket's listing. */
+    private long renewalAt;
 
     SaTimers(Scheduler scheduler, Executor exec) {
         this.scheduler = scheduler;
@@ -34,9 +36,11 @@ final class SaTimers {
         timer = null;
         if (!renewal.isZero() && (life.isZero() || renewal.compareTo(life) < 0)) {
             long start = scheduler.clock().millis();
+            renewalAt = start + renewal.toMillis();
             timer = scheduler.schedule(
                     renewal,
                     () -> exec.execute(() -> {
+                        renewalAt = 0;
                         if (stopped) {
                             return;
                         }
@@ -52,8 +56,14 @@ final class SaTimers {
         }
     }
 
+    /** When the renewal (rekey or reauthentication) is due, epoch ms; 0 when none is waiting. */
+    long renewalAt() {
+        return renewalAt;
+    }
+
     void stop() {
         stopped = true;
+        renewalAt = 0;
         Scheduler.cancel(timer);
         timer = null;
     }

@@ -87,7 +87,18 @@ class CliBasicsTest {
     @Test
     void theDaemonAloneHasNoDemoVerbs() {
         assertEquals(
-                List.of("run", "initiate", "token", "audit", "bench", "help"),
+                List.of(
+                        "run",
+                        "initiate",
+                        "sas",
+                        "terminate",
+                        "rekey",
+                        "tokens",
+                        "reload",
+                        "token",
+                        "audit",
+                        "bench",
+                        "help"),
                 List.copyOf(Main.commandLine(new CliContext(
                                 InputStream.nullInputStream(),
                                 new PrintWriter(new StringWriter()),

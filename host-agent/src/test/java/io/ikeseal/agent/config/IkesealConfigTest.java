@@ -172,6 +172,20 @@ class IkesealConfigTest {
                 "file not found: " + dir.resolve("missing.pin").toAbsolutePath().normalize());
     }
 
+    /** The control socket: /run/ikeseal/control.sock unless control.socket says, relative to the file's directory. */
+    @Test
+    void controlSocket() throws IOException {
+        assertEquals(
+                Path.of("/run/ikeseal/control.sock"),
+                IkesealConfig.load(write(valid())).control().socket());
+        assertEquals(
+                dir.resolve("run/ctl.sock").toAbsolutePath().normalize(),
+                IkesealConfig.load(write(valid() + "control:\n  socket: run/ctl.sock\n"))
+                        .control()
+                        .socket());
+        assertFails(valid() + "control:\n  sockets: x\n", "control.sockets", "unknown key (expected one of: socket)");
+    }
+
     /** RFC 7296 §2.3: the window is announced with SET_WINDOW_SIZE when above 1; its answers are cached per SA. */
     @Test
     void windowSize() throws IOException {

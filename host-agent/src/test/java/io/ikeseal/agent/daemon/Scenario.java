@@ -124,6 +124,11 @@ final class Scenario implements BeforeAllCallback {
         return shared.deployment();
     }
 
+    /** The tokens and audit log every daemon of the test run shares (the control socket's token status reads it). */
+    TokenSet tokens() {
+        return shared.tokens();
+    }
+
     /** The shared open token {@code name} ("smartcard" or "hsm"), which every daemon of the test run uses. */
     Token token(String name) throws Exception {
         IkesealConfig config = IkesealConfig.load(shared.dir().resolve("shared.yaml"));

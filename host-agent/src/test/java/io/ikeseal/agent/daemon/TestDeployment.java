@@ -149,6 +149,8 @@ public final class TestDeployment implements AutoCloseable {
         return """
                 audit:
                   log: %s
+                control:
+                  socket: %s.sock
                 tokens:
                   - name: smartcard
                     module: %s
@@ -175,6 +177,7 @@ public final class TestDeployment implements AutoCloseable {
                 %strust: [%s]
                 """.formatted(
                         auditLog,
+                        auditLog, // a daemon run on this file serves its control socket beside its own audit log
                         smartcard.library(),
                         smartcard.label(),
                         smartcard.pinFile(),

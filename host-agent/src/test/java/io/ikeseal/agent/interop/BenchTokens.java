@@ -118,6 +118,8 @@ final class BenchTokens implements AutoCloseable {
         String yaml = """
                 audit:
                   log: audit-%s.log
+                control:
+                  socket: control-%s.sock
                 tokens:
                   - name: smartcard
                     module: %s
@@ -152,6 +154,7 @@ final class BenchTokens implements AutoCloseable {
                         esp-proposals: [%s]
                 trust: [ca.pem]
                 """.formatted(
+                        tier.name().toLowerCase(java.util.Locale.ROOT),
                         tier.name().toLowerCase(java.util.Locale.ROOT),
                         ids.library(),
                         ids.label(),

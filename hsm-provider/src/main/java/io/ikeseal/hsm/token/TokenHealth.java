@@ -95,6 +95,11 @@ public final class TokenHealth {
         return state;
     }
 
+    /** The last fault or refusal (operation and error, never a PIN), empty while none happened. */
+    public String reason() {
+        return reason;
+    }
+
     /** 0 until the first recovery, then one more per recovery. */
     public int generation() {
         return session.generation();
