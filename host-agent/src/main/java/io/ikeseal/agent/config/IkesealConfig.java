@@ -29,7 +29,8 @@ public record IkesealConfig(
         IkeSettingsConfig ike,
         List<Path> trust,
         List<ConnectionConfig> connections,
-        DataPlaneConfig dataPlane) {
+        DataPlaneConfig dataPlane,
+        DebugConfig debug) {
 
     public IkesealConfig {
         tokens = List.copyOf(tokens);
@@ -86,8 +87,9 @@ public record IkesealConfig(
         List<ConnectionConfig> connections = connections(root.connections(), src, tokens, identities, psks, trust, ike);
         List<InetAddress> listen = listen(root.listen(), connections, src);
         DataPlaneConfig dataPlane = DataPlaneConfig.from(root.dataPlane(), src);
+        DebugConfig debug = DebugConfig.from(root.debug(), src);
         return new IkesealConfig(
-                src.file(), audit, tokens, identities, psks, listen, ike, trust, connections, dataPlane);
+                src.file(), audit, tokens, identities, psks, listen, ike, trust, connections, dataPlane, debug);
     }
 
     private static List<ConnectionConfig> connections(
@@ -183,12 +185,13 @@ public record IkesealConfig(
 
     /** The same configuration auditing to another log (e.g. a benchmark's throw-away one). */
     public IkesealConfig withAudit(AuditConfig other) {
-        return new IkesealConfig(file, other, tokens, identities, psks, listen, ike, trust, connections, dataPlane);
+        return new IkesealConfig(
+                file, other, tokens, identities, psks, listen, ike, trust, connections, dataPlane, debug);
     }
 
     /** The same configuration with other connections (tests and benchmarks adjust ports or timers). */
     public IkesealConfig withConnections(List<ConnectionConfig> other) {
-        return new IkesealConfig(file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane);
+        return new IkesealConfig(file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane, debug);
     }
 
     public Optional<ConnectionConfig> connection(String name) {

@@ -21,7 +21,11 @@ final class YamlModel {
             List<String> trust,
             List<Connection> connections,
             /* a mode or a mapping: DataPlaneConfig.from reads it */
-            Object dataPlane) {}
+            Object dataPlane,
+            Debug debug) {}
+
+    /** Aids for debugging that weaken the gateway; each off unless set (docs/operations-wire.md). */
+    record Debug(String wiresharkKeys) {}
 
     record Ike(
             Integer port,

@@ -50,12 +50,14 @@ import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.RecordingInstaller;
 import io.ikeseal.agent.sa.SaEvents;
+import io.ikeseal.agent.sa.SaKeyLog;
 import io.ikeseal.agent.transport.DropCounters;
 import io.ikeseal.agent.transport.EspSink;
 import io.ikeseal.agent.transport.IkeSocket;
 import io.ikeseal.agent.transport.IkeSpiTable;
 import io.ikeseal.agent.transport.IkeTransport;
 import io.ikeseal.agent.transport.TransportConfig;
+import io.ikeseal.agent.wireshark.WiresharkKeyTables;
 import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.port.TokenIkeCrypto;
@@ -119,6 +121,8 @@ public final class IkeDaemon implements AutoCloseable {
     private final DataPlaneRuntime dataPlane;
     private final TokenIkeCrypto crypto;
     private volatile ConnectionSupervisor supervisor;
+    /** Null unless debug.wireshark-keys is set. */
+    private final WiresharkKeyTables wireshark;
 
     private IkeDaemon(
             IkesealConfig config,
@@ -129,7 +133,9 @@ public final class IkeDaemon implements AutoCloseable {
             ScheduledExecutorService timers,
             TokenSet tokens,
             DataPlaneRuntime dataPlane,
-            TokenIkeCrypto crypto) {
+            TokenIkeCrypto crypto,
+            WiresharkKeyTables wireshark) {
+        this.wireshark = wireshark;
         this.tokens = tokens;
         this.crypto = crypto;
         this.dataPlane = dataPlane;
@@ -216,11 +222,13 @@ public final class IkeDaemon implements AutoCloseable {
         DataPlaneRuntime dataPlane = userspace ? DataPlaneRuntime.open(config.dataPlane()) : null;
         // Token results are released once their audit record is queued: a CHILD_SA carries traffic, and a datagram
         // leaves, only after the records are durable (docs/audit.md).
-        ChildSaInstaller installer = new DurableInstaller(
-                options.installer() != null
-                        ? options.installer()
-                        : dataPlane != null ? dataPlane.plane() : new RecordingInstaller(),
-                tokens.audit());
+        ChildSaInstaller plane = options.installer() != null
+                ? options.installer()
+                : dataPlane != null ? dataPlane.plane() : new RecordingInstaller();
+        // Opt-in (debug.wireshark-keys): the keys the tier keeps on the host, in Wireshark's tables.
+        WiresharkKeyTables wireshark = wiresharkKeys(config, kx, tokens);
+        ChildSaInstaller installer =
+                new DurableInstaller(wireshark == null ? plane : wireshark.installer(plane), tokens.audit());
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("ike-sa"));
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemonThreads("ike-timer"));
@@ -233,7 +241,12 @@ public final class IkeDaemon implements AutoCloseable {
         IkeGateway gateway = new IkeGateway(
                 crypto,
                 new Credentials(validator, trust, settings.signatures(), crypto, tokens.audit()),
-                new SaOutputs(installer, options.events(), counters, tokens.tokenTime()),
+                new SaOutputs(
+                        installer,
+                        options.events(),
+                        counters,
+                        tokens.tokenTime(),
+                        wireshark == null ? SaKeyLog.NONE : wireshark),
                 settings,
                 Scheduler.of(timers, Clock.systemUTC()),
                 new IkeRandom(random),
@@ -268,6 +281,9 @@ public final class IkeDaemon implements AutoCloseable {
             if (dataPlane != null) {
                 dataPlane.close();
             }
+            if (wireshark != null) {
+                wireshark.close();
+            }
             throw e;
         }
         if (dataPlane != null) {
@@ -287,7 +303,14 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.name(),
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
-        return new IkeDaemon(config, transport, gateway, connections, workers, timers, tokens, dataPlane, crypto);
+        return new IkeDaemon(
+                config, transport, gateway, connections, workers, timers, tokens, dataPlane, crypto, wireshark);
+    }
+
+    private static WiresharkKeyTables wiresharkKeys(IkesealConfig config, Token kx, TokenSet tokens)
+            throws IOException {
+        Optional<Path> dir = config.debug().wiresharkKeys();
+        return dir.isEmpty() ? null : WiresharkKeyTables.open(dir.get(), kx.tier(), tokens.audit(), kx.name());
     }
 
     private static Connection connection(
@@ -472,6 +495,9 @@ public final class IkeDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
+        }
+        if (wireshark != null) {
+            wireshark.close(); // last: the SAs' rows are gone, and both tables are emptied
         }
     }
 }
