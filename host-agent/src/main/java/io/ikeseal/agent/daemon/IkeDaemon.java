@@ -413,6 +413,7 @@ public final class IkeDaemon implements AutoCloseable {
      * changed or removed; SAs of unchanged connections keep their SPIs. A file that cannot be loaded, or changes
      * what only a restart can, throws {@link ConfigException} and changes nothing.
      */
+    @SuppressWarnings("DoNotCallSuggester") // the body is being built (issue 13)
     public ReloadReport reload() {
         throw new UnsupportedOperationException("reload is not built yet");
     }
