@@ -115,6 +115,10 @@ public final class WiresharkKeyTables implements SaKeyLog, AutoCloseable {
 
     @Override
     public void ikeSaKeyed(long spiI, long spiR, ProtectionSuite suite, IkeSaSecrets keys) {
+        guarded("IKE SA row", () -> ikeRow(spiI, spiR, suite, keys));
+    }
+
+    private void ikeRow(long spiI, long spiR, ProtectionSuite suite, IkeSaSecrets keys) {
         String sa = HEX.toHexDigits(spiI) + "_i " + HEX.toHexDigits(spiR) + "_r";
         if (!hostResident(HostResidentKeys.Role.SK_E, HostResidentKeys.Role.SK_A)) {
             return;
@@ -177,7 +181,7 @@ public final class WiresharkKeyTables implements SaKeyLog, AutoCloseable {
             @Override
             public void install(ChildSaRecord sa, ChildSaKeys keys) {
                 inner.install(sa, keys);
-                childInstalled(sa, keys);
+                guarded("CHILD_SA rows", () -> childInstalled(sa, keys));
             }
 
             @Override
@@ -301,6 +305,15 @@ public final class WiresharkKeyTables implements SaKeyLog, AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** A debugging aid must not fail an exchange: what goes wrong here is logged (once per kind) and ignored. */
+    private void guarded(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            once("failed-" + what, what + " not written: " + e.getClass().getSimpleName());
+        }
     }
 
     private void once(String key, String message) {
