@@ -37,6 +37,9 @@ IKESEAL_TEST_PACKAGES=(
   # WiresharkKeysTest: tshark captures a handshake on lo and decodes it with the daemon's key tables.
   "tshark:/usr/bin/tshark"
   "wireshark-common:/usr/bin/dumpcap"
+  # The package's checks (dist/DistIT): the systemd unit is verified offline; dpkg-deb builds the Debian package.
+  "systemd:/usr/bin/systemd-analyze"
+  "dpkg:/usr/bin/dpkg-deb"
 )
 
 ikeseal_java_major() { # $1 = java binary

@@ -15,6 +15,7 @@ import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.daemon.ConnectionSupervisor;
 import io.ikeseal.agent.daemon.IkeDaemon;
+import io.ikeseal.agent.daemon.SystemdNotify;
 import io.ikeseal.agent.daemon.TokenSet;
 
 /**
@@ -59,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
         }
         log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on "
                 + SaLines.sockets(daemon));
+        // Type=notify: the unit is started once the tokens are open and the sockets bound (docs/operations.md)
+        SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv());
+        notify.ready(names(c).size() + " connection(s), listening on " + SaLines.sockets(daemon));
 
         CountDownLatch stopRequested = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -84,12 +88,17 @@ final class RunCommand implements Callable<Integer> {
             // initiate: true connections, retried with backoff until up; restarts per close-action/dpd-action
             var _ = daemon.supervise(ConnectionSupervisor.Backoff.DEFAULT, log::line);
             StatusLine status = new StatusLine(daemon, log);
-            while (!stopRequested.await(StatusLine.EVERY.toMillis(), TimeUnit.MILLISECONDS)) {
+            long waitMs = Math.min(
+                    StatusLine.EVERY.toMillis(),
+                    notify.watchdogInterval().map(Duration::toMillis).orElse(Long.MAX_VALUE));
+            while (!stopRequested.await(waitMs, TimeUnit.MILLISECONDS)) {
+                notify.watchdogPing();
                 status.tick();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            notify.stopping();
             exit.set(stop(daemon, tokens, log));
             stopped.countDown();
             try {

@@ -24,10 +24,26 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
         return "development build";
     }
 
+    /** The commit and its date from META-INF/ikeseal-build.properties (scripts/build-info), or "" without it. */
+    static String build() {
+        try (InputStream in = Main.class.getResourceAsStream("/META-INF/ikeseal-build.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String commit = p.getProperty("commit", "").strip();
+                String date = p.getProperty("date", "").strip();
+                return commit.isEmpty() ? "" : " (commit " + commit + (date.isEmpty() ? "" : ", " + date) + ")";
+            }
+        } catch (java.io.IOException e) {
+            // fall through
+        }
+        return "";
+    }
+
     @Override
     public String[] getVersion() {
         return new String[] {
-            "ikeseal " + version(),
+            "ikeseal " + version() + build(),
             "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), PKCS#11 through SunPKCS11",
         };
     }

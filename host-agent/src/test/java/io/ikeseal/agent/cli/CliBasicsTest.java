@@ -27,6 +27,15 @@ class CliBasicsTest {
         Cli.Result v = Cli.run("--version");
         assertEquals(0, v.exit(), v.toString());
         assertTrue(v.out().startsWith("ikeseal "), v.out());
+        // the build names its commit (scripts/build-info, run by host-agent's build in a git checkout)
+        assertTrue(
+                v.out()
+                        .lines()
+                        .findFirst()
+                        .orElseThrow()
+                        .matches(
+                                "ikeseal (\\S+|development build) \\(commit [0-9a-f]{7,40}(-dirty)?, \\d{4}-\\d{2}-\\d{2}\\)"),
+                v.out());
         Cli.Result h = Cli.run("--help");
         assertEquals(0, h.exit());
         for (String s : List.of("run", "initiate", "token", "audit", "bench", "Exit codes:", "2  bad command line")) {
