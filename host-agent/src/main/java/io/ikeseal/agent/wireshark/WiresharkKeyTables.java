@@ -82,7 +82,7 @@ public final class WiresharkKeyTables implements SaKeyLog, AutoCloseable {
         WiresharkKeyTables t =
                 new WiresharkKeyTables(dir, tier, TableFile.create(dir, IKEV2_TABLE), TableFile.create(dir, ESP_TABLE));
         LOG.warn(
-                "debug.wireshark-keys is ON: the keys of every live IKE SA (SK_e, SK_a) and CHILD_SA (ESP) go to {}/{{{},{}}}; "
+                "debug.wireshark-keys is ON: the keys of every live IKE SA (SK_e, SK_a) and CHILD_SA (ESP) go to {}/{{},{}}; "
                         + "whoever reads them decrypts this gateway's IKE and ESP traffic. Tier {}: host-resident {}; "
                         + "sealed keys are never written. Turn it off after debugging.",
                 dir,
