@@ -8,8 +8,16 @@
  * Buffers are "name=<hex>" ("-" for a NULL pointer, "#<n>" where only a length crossed); attribute templates are
  * "name=[<type>:<hex>,...]" (nested for CKF_ARRAY_ATTRIBUTE); mechanisms are "mech=0x<type>" followed by their
  * parameters, decoded for the mechanisms the key schedule uses (HKDF, CONCATENATE_*, ECDH1, DH) and raw otherwise.
- * PINs are never written, only their length. Output arguments are written only when the call returned CKR_OK
- * (or, for C_GetAttributeValue, a return code that still defines the values, PKCS#11 3.0 §5.7).
+ * PINs are never written, only their length ("-" for a NULL PIN). Output arguments are written only when the call
+ * returned CKR_OK (or, for C_GetAttributeValue, a return code that still defines the values, PKCS#11 3.0 §5.7).
+ *
+ * Two optional variables, read once when the real module is loaded, make the real token look like another one, so
+ * tests can drive token states a software token never reports:
+ *   P11TRACE_FLAGS_FILE  a file holding a hexadecimal number, read again at every C_GetTokenInfo and ORed into
+ *                        CK_TOKEN_INFO.flags (e.g. 0x20000 for CKF_USER_PIN_FINAL_TRY); a missing file adds nothing
+ *   P11TRACE_PINPAD_PIN  emulates a PIN pad: C_GetTokenInfo reports CKF_PROTECTED_AUTHENTICATION_PATH, and a
+ *                        C_Login with a NULL PIN is forwarded with this PIN, as the pad would supply it; empty: no pad
+ * The log line of an emulated call says so (emulated=, pinpad=1).
  *
  * Types come from NSS's PKCS#11 headers (Debian libnss3-dev), which define the 3.0 interface and CK_HKDF_PARAMS.
  * Test fixture only: it exists so a test can prove which bytes cross the token boundary (docs/sealing-proof.md).
@@ -33,6 +41,8 @@ static CK_FUNCTION_LIST_PTR real2;      /* the real 2.x list, always set once lo
 static CK_FUNCTION_LIST_3_0_PTR real3;  /* the real 3.0 list, NULL when the module is 2.x only */
 static FILE *out;
 static unsigned long seq;
+static char *flags_file;  /* P11TRACE_FLAGS_FILE, or NULL */
+static char *pinpad_pin;  /* P11TRACE_PINPAD_PIN, or NULL */
 
 static CK_FUNCTION_LIST list2;
 static CK_FUNCTION_LIST_3_0 list3;
@@ -56,6 +66,10 @@ static CK_RV load(void) {
         rv = CKR_GENERAL_ERROR;
         goto done;
     }
+    const char *ff = getenv("P11TRACE_FLAGS_FILE");
+    const char *pp = getenv("P11TRACE_PINPAD_PIN");
+    flags_file = ff != NULL ? strdup(ff) : NULL;
+    pinpad_pin = pp != NULL && *pp != '\0' ? strdup(pp) : NULL; /* empty: no pad (the variable is process-wide) */
     out = fopen(output, "a");
     if (out == NULL) {
         fail("cannot open P11TRACE_OUTPUT for appending");
@@ -247,8 +261,28 @@ static void mech(line_t *l, CK_MECHANISM_PTR m) {
     hex(l, "param", p, n);
 }
 
-static void pin(line_t *l, const char *name, CK_ULONG n) {
+static void pin(line_t *l, const char *name, const void *p, CK_ULONG n) {
+    if (p == NULL) {
+        put(l, " %s=-", name);
+        return;
+    }
     put(l, " %s=<redacted:%lu>", name, (unsigned long)n);
+}
+
+/* The flags P11TRACE_FLAGS_FILE and P11TRACE_PINPAD_PIN add to CK_TOKEN_INFO.flags now. */
+static CK_FLAGS emulated_flags(void) {
+    CK_FLAGS f = pinpad_pin != NULL ? CKF_PROTECTED_AUTHENTICATION_PATH : 0;
+    if (flags_file != NULL) {
+        FILE *in = fopen(flags_file, "r");
+        unsigned long v = 0;
+        if (in != NULL) {
+            if (fscanf(in, "%lx", &v) == 1) {
+                f |= v;
+            }
+            fclose(in);
+        }
+    }
+    return f;
 }
 
 static void finish(line_t *l, CK_RV rv) {
@@ -342,6 +376,11 @@ static CK_RV t_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo) {
     S(slotID);
     rv = real2->C_GetTokenInfo(slotID, pInfo);
     if (rv == CKR_OK) {
+        CK_FLAGS added = emulated_flags();
+        if (added != 0) {
+            pInfo->flags |= added;
+            put(&L, " emulated=0x%lx", (unsigned long)added);
+        }
         hex(&L, "info", pInfo, sizeof(*pInfo));
     }
     END;
@@ -374,7 +413,7 @@ static CK_RV t_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, CK_ME
 static CK_RV t_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen, CK_UTF8CHAR_PTR pLabel) {
     BEGIN(C_InitToken);
     S(slotID);
-    pin(&L, "soPin", ulPinLen);
+    pin(&L, "soPin", pPin, ulPinLen);
     hex(&L, "label", pLabel, pLabel == NULL ? 0 : 32);
     rv = real2->C_InitToken(slotID, pPin, ulPinLen, pLabel);
     END;
@@ -383,7 +422,7 @@ static CK_RV t_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPin
 static CK_RV t_InitPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen) {
     BEGIN(C_InitPIN);
     S(hSession);
-    pin(&L, "pin", ulPinLen);
+    pin(&L, "pin", pPin, ulPinLen);
     rv = real2->C_InitPIN(hSession, pPin, ulPinLen);
     END;
 }
@@ -392,8 +431,8 @@ static CK_RV t_SetPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pOldPin, CK_UL
                       CK_ULONG ulNewLen) {
     BEGIN(C_SetPIN);
     S(hSession);
-    pin(&L, "oldPin", ulOldLen);
-    pin(&L, "newPin", ulNewLen);
+    pin(&L, "oldPin", pOldPin, ulOldLen);
+    pin(&L, "newPin", pNewPin, ulNewLen);
     rv = real2->C_SetPIN(hSession, pOldPin, ulOldLen, pNewPin, ulNewLen);
     END;
 }
@@ -459,8 +498,14 @@ static CK_RV t_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_UTF8C
     BEGIN(C_Login);
     S(hSession);
     S(userType);
-    pin(&L, "pin", ulPinLen);
-    rv = real2->C_Login(hSession, userType, pPin, ulPinLen);
+    pin(&L, "pin", pPin, ulPinLen);
+    if (pPin == NULL && pinpad_pin != NULL) {
+        /* the emulated pad supplies the PIN the host did not send */
+        put(&L, " pinpad=1");
+        rv = real2->C_Login(hSession, userType, (CK_UTF8CHAR_PTR)pinpad_pin, strlen(pinpad_pin));
+    } else {
+        rv = real2->C_Login(hSession, userType, pPin, ulPinLen);
+    }
     END;
 }
 
@@ -794,7 +839,7 @@ static CK_RV t_LoginUser(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_U
     BEGIN3(C_LoginUser);
     S(hSession);
     S(userType);
-    pin(&L, "pin", ulPinLen);
+    pin(&L, "pin", pPin, ulPinLen);
     hex(&L, "username", pUsername, ulUsernameLen);
     rv = real3->C_LoginUser(hSession, userType, pPin, ulPinLen, pUsername, ulUsernameLen);
     END;

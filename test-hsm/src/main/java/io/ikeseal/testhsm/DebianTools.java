@@ -46,6 +46,11 @@ public final class DebianTools {
         return executable("certutil", "libnss3-tools");
     }
 
+    /** util-linux's script(1): runs a command on a new pseudo-terminal (a test's stand-in for an operator's TTY). */
+    public static Path script() {
+        return executable("script", "bsdutils");
+    }
+
     public static Path pkcs11Tool() {
         return executable("pkcs11-tool", "opensc");
     }

@@ -28,6 +28,11 @@ final class IdentityProvisioner {
     private IdentityProvisioner() {}
 
     static IdentityKey generate(SoftHsmToken token, IdentitySpec spec, TestCa ca) {
+        return generate(token, spec, ca, false);
+    }
+
+    /** {@code alwaysAuthenticate}: the private key gets CKA_ALWAYS_AUTHENTICATE, as a smartcard's signing key has. */
+    static IdentityKey generate(SoftHsmToken token, IdentitySpec spec, TestCa ca, boolean alwaysAuthenticate) {
         String alias = spec.alias();
         if (!ALIAS.matcher(alias).matches()) {
             throw new IllegalArgumentException("identity alias must match " + ALIAS + ": " + alias);
@@ -36,7 +41,7 @@ final class IdentityProvisioner {
             if (token.keyStore().containsAlias(alias)) {
                 throw new IllegalArgumentException("token " + token.label() + " already holds " + alias);
             }
-            Provider personalizer = Pkcs11Modules.configure(personalizerConfig(token, alias));
+            Provider personalizer = Pkcs11Modules.configure(personalizerConfig(token, alias, alwaysAuthenticate));
             KeyStore ks = Pkcs11Modules.keyStore(personalizer, token.pin());
             KeyPairGenerator g = KeyPairGenerator.getInstance(spec.kind().algorithm(), personalizer);
             g.initialize(spec.kind().spec());
@@ -50,7 +55,7 @@ final class IdentityProvisioner {
         }
     }
 
-    private static String personalizerConfig(SoftHsmToken token, String alias) {
+    private static String personalizerConfig(SoftHsmToken token, String alias, boolean alwaysAuthenticate) {
         String id = "0h" + HexFormat.of().formatHex(alias.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         return "name = personalize-" + token.label() + "\n"
                 + "library = " + token.library() + "\n"
@@ -58,6 +63,7 @@ final class IdentityProvisioner {
                 + "attributes(generate,CKO_PRIVATE_KEY,*) = {\n"
                 + "  CKA_TOKEN = true\n  CKA_PRIVATE = true\n  CKA_SENSITIVE = true\n  CKA_EXTRACTABLE = false\n"
                 + "  CKA_SIGN = true\n  CKA_DECRYPT = false\n  CKA_UNWRAP = false\n"
+                + (alwaysAuthenticate ? "  CKA_ALWAYS_AUTHENTICATE = true\n" : "")
                 + "  CKA_LABEL = " + id + "\n  CKA_ID = " + id + "\n}\n"
                 + "attributes(generate,CKO_PUBLIC_KEY,*) = {\n"
                 + "  CKA_TOKEN = true\n  CKA_VERIFY = true\n  CKA_ENCRYPT = false\n  CKA_WRAP = false\n"

@@ -17,7 +17,8 @@ import java.util.Map;
  * The p11trace test module (src/main/c/p11trace.c, shipped as a class-path resource): a pass-through PKCS#11
  * module that logs every call's byte strings, including mechanism parameters (HKDF salt and info, concatenated
  * data, ECDH public data), attribute templates in and values out, and data in and out of every operation; PINs are
- * redacted. See {@link P11TraceLog} for reading the log.
+ * redacted. See {@link P11TraceLog} for reading the log. It can also make the real token report flags it never would
+ * ({@link #FLAGS_FILE_VARIABLE}, {@link #PINPAD_PIN_VARIABLE}).
  *
  * <p>It is compiled with gcc against NSS's PKCS#11 headers into {@code <cacheBase>/p11trace-<hash>/} the first time
  * it is asked for; the hash covers the source and the compiler command, so an edited source is rebuilt. gcc or the
@@ -28,6 +29,17 @@ public final class P11Trace {
     public static final String MODULE_VARIABLE = "P11TRACE_MODULE";
     /** The file the trace appends its lines to. */
     public static final String OUTPUT_VARIABLE = "P11TRACE_OUTPUT";
+    /**
+     * Optional: a file holding a hexadecimal number the trace ORs into CK_TOKEN_INFO.flags at every C_GetTokenInfo
+     * (read again each time, so a test can change what the token reports while it runs).
+     */
+    public static final String FLAGS_FILE_VARIABLE = "P11TRACE_FLAGS_FILE";
+    /**
+     * Optional: emulates a PIN pad. The token reports CKF_PROTECTED_AUTHENTICATION_PATH and a C_Login with a NULL PIN
+     * reaches the real module with this PIN, as a pad would supply it. Empty: no pad. The variable is the process's,
+     * read when a copy of the trace loads: set it (empty if need be) for every copy loaded after one that had it.
+     */
+    public static final String PINPAD_PIN_VARIABLE = "P11TRACE_PINPAD_PIN";
 
     private static final String SOURCE_RESOURCE = "c/p11trace.c";
     private static final Object BUILD = new Object();

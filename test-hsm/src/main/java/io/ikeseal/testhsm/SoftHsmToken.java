@@ -123,6 +123,14 @@ public final class SoftHsmToken implements AutoCloseable {
         return IdentityProvisioner.generate(this, spec, ca);
     }
 
+    /**
+     * As {@link #generateIdentity(IdentitySpec, TestCa)}, the private key with CKA_ALWAYS_AUTHENTICATE: each
+     * signature then needs a context-specific login (C_Login with CKU_CONTEXT_SPECIFIC after C_SignInit).
+     */
+    public IdentityKey generateAlwaysAuthenticateIdentity(IdentitySpec spec, TestCa ca) {
+        return IdentityProvisioner.generate(this, spec, ca, true);
+    }
+
     /** A freshly loaded, logged-in KeyStore (sees every object stored so far). */
     public KeyStore keyStore() {
         checkOpen();

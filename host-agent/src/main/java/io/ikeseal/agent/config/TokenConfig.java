@@ -148,9 +148,27 @@ public record TokenConfig(
 
     private static PinSource pin(YamlModel.Token raw, Pkcs11Uri uri, ConfigSource src, String at) {
         String uriPin = uri == null ? null : uri.pinSource();
-        int given = (raw.pinFile() != null ? 1 : 0) + (raw.pinEnv() != null ? 1 : 0) + (uriPin != null ? 1 : 0);
+        boolean prompt = Boolean.TRUE.equals(raw.pinPrompt());
+        int given = (raw.pinFile() != null ? 1 : 0)
+                + (raw.pinEnv() != null ? 1 : 0)
+                + (uriPin != null ? 1 : 0)
+                + (raw.pinCredential() != null ? 1 : 0)
+                + (prompt ? 1 : 0);
         if (given > 1) {
-            throw src.error(at, "give at most one of pin-file, pin-env and the uri's pin-source");
+            throw src.error(
+                    at, "give at most one of pin-file, pin-env, pin-credential, pin-prompt and the uri's pin-source");
+        }
+        if (raw.pinCredential() != null) {
+            try {
+                return PinSource.credential(raw.pinCredential());
+            } catch (IllegalArgumentException e) {
+                throw src.error(
+                        at + ".pin-credential",
+                        "not a systemd credential name (no '/', not '.' or '..'): '" + raw.pinCredential() + "'");
+            }
+        }
+        if (prompt) {
+            return PinSource.prompt(raw.name());
         }
         if (raw.pinFile() != null) {
             return PinSource.file(pinFile(src, at + ".pin-file", raw.pinFile()));

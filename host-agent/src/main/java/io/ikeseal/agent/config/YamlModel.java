@@ -96,6 +96,8 @@ final class YamlModel {
             Long slotId,
             String pinFile,
             String pinEnv,
+            String pinCredential,
+            Boolean pinPrompt,
             String nssArgs,
             String nssDb,
             Map<String, String> environment,

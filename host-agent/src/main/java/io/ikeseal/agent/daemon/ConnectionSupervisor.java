@@ -62,6 +62,9 @@ public final class ConnectionSupervisor implements AutoCloseable {
 
     private final Map<String, Scheduler.Timer> retries = new HashMap<>();
     private final Set<String> held = new HashSet<>();
+    /** Per connection, how often a reload replaced it: an attempt begun before a replacement reports to nobody. */
+    private final Map<String, Integer> epochs = new HashMap<>();
+
     private boolean closed;
 
     public ConnectionSupervisor(
@@ -124,6 +127,38 @@ public final class ConnectionSupervisor implements AutoCloseable {
         return held.contains(connection);
     }
 
+    /**
+     * A reload (docs/operations-reload.md): supervises {@code next} from now on. The connections named in
+     * {@code replaced} (removed or changed) lose their scheduled retries, their hold and any running attempt's
+     * outcome; none is initiated here: {@link #start(Iterable)} does that once their old SAs are gone.
+     */
+    public synchronized void reconfigure(List<ConnectionConfig> next, Set<String> replaced) {
+        connections.clear();
+        next.forEach(c -> connections.put(c.name(), c));
+        for (String name : replaced) {
+            Scheduler.Timer t = retries.remove(name);
+            if (t != null) {
+                t.cancel();
+            }
+            trying.remove(name);
+            held.remove(name);
+            epochs.merge(name, 1, Integer::sum);
+        }
+    }
+
+    /** Initiates those of {@code names} that are configured with {@code initiate: true} (after a reload). */
+    public synchronized void start(Iterable<String> names) {
+        if (closed) {
+            return;
+        }
+        for (String name : names) {
+            ConnectionConfig c = connections.get(name);
+            if (c != null && c.initiate()) {
+                begin(name);
+            }
+        }
+    }
+
     /** Stops supervising: no further attempt starts (daemon shutdown does this first). */
     @Override
     public synchronized void close() {
@@ -144,6 +179,9 @@ public final class ConnectionSupervisor implements AutoCloseable {
 
     private void begin(String connection) {
         ConnectionConfig c = connections.get(connection);
+        if (c == null) {
+            return; // removed by a reload
+        }
         if (c.remote() == null) {
             log.accept(connection + ": not started: remote-address any only responds");
             return;
@@ -162,18 +200,19 @@ public final class ConnectionSupervisor implements AutoCloseable {
             return;
         }
         log.accept("initiating " + connection + " (attempt " + (failures + 1) + ")");
+        int epoch = epochs.getOrDefault(connection, 0);
         CompletableFuture<?> f;
         try {
             f = gateway.initiate(connection);
         } catch (RuntimeException e) {
             f = CompletableFuture.failedFuture(e);
         }
-        var _ = f.whenComplete((ok, e) -> outcome(connection, e));
+        var _ = f.whenComplete((ok, e) -> outcome(connection, epoch, e));
     }
 
-    private synchronized void outcome(String connection, Throwable e) {
+    private synchronized void outcome(String connection, int epoch, Throwable e) {
         Integer failures = trying.get(connection);
-        if (closed || failures == null) {
+        if (closed || failures == null || epoch != epochs.getOrDefault(connection, 0)) {
             return;
         }
         if (e == null) {

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,21 +25,14 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.ikeseal.agent.auth.CertificateValidator;
-import io.ikeseal.agent.auth.LocalAuthenticator;
-import io.ikeseal.agent.auth.OwnCertificates;
-import io.ikeseal.agent.auth.PkixResultCache;
-import io.ikeseal.agent.auth.TrustAnchors;
 import io.ikeseal.agent.config.ConfigException;
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.ExchangeSettings;
-import io.ikeseal.agent.config.IdentityConfig;
 import io.ikeseal.agent.config.IkesealConfig;
 import io.ikeseal.agent.config.TokenConfig;
 import io.ikeseal.agent.dataplane.DataPlaneCounters;
 import io.ikeseal.agent.exchange.Connection;
 import io.ikeseal.agent.exchange.Cookies;
-import io.ikeseal.agent.exchange.Credentials;
 import io.ikeseal.agent.exchange.IkeGateway;
 import io.ikeseal.agent.exchange.IkeRandom;
 import io.ikeseal.agent.exchange.SaOutputs;
@@ -58,7 +49,6 @@ import io.ikeseal.agent.transport.IkeSpiTable;
 import io.ikeseal.agent.transport.IkeTransport;
 import io.ikeseal.agent.transport.TransportConfig;
 import io.ikeseal.agent.wireshark.WiresharkKeyTables;
-import io.ikeseal.hsm.api.IkeCrypto;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.port.TokenIkeCrypto;
 import io.ikeseal.hsm.sign.EcdsaCalibration;
@@ -111,10 +101,12 @@ public final class IkeDaemon implements AutoCloseable {
         }
     }
 
-    private final IkesealConfig config;
     private final IkeTransport transport;
     private final IkeGateway gateway;
-    private final Map<String, Connection> connections;
+    /** The configuration in force and its connections: replaced whole by {@link #reload}. */
+    private volatile Generation generation;
+
+    private final Generation.Fixed fixed;
     private final ExecutorService workers;
     private final ScheduledExecutorService timers;
     private final TokenSet tokens;
@@ -125,10 +117,10 @@ public final class IkeDaemon implements AutoCloseable {
     private final WiresharkKeyTables wireshark;
 
     private IkeDaemon(
-            IkesealConfig config,
+            Generation generation,
+            Generation.Fixed fixed,
             IkeTransport transport,
             IkeGateway gateway,
-            Map<String, Connection> connections,
             ExecutorService workers,
             ScheduledExecutorService timers,
             TokenSet tokens,
@@ -139,10 +131,10 @@ public final class IkeDaemon implements AutoCloseable {
         this.tokens = tokens;
         this.crypto = crypto;
         this.dataPlane = dataPlane;
-        this.config = config;
+        this.generation = generation;
+        this.fixed = fixed;
         this.transport = transport;
         this.gateway = gateway;
-        this.connections = connections;
         this.workers = workers;
         this.timers = timers;
     }
@@ -183,19 +175,7 @@ public final class IkeDaemon implements AutoCloseable {
                 config.ike().keySharePool(),
                 config.ike().reuseKeyShare(),
                 config.ike().reuseKeyShareUses());
-        Map<String, TokenIdentity> identities = new LinkedHashMap<>();
-        for (IdentityConfig id : config.identities()) {
-            if (config.connections().stream().anyMatch(c -> id.name().equals(c.identity()))) {
-                Token t = tokens.open(config.token(id.token()).orElseThrow());
-                identities.put(id.name(), StartupChecks.key(config, id, t));
-            }
-        }
-        for (int i = 0; i < config.connections().size(); i++) {
-            ConnectionConfig c = config.connections().get(i);
-            if (c.localAuth() == ConnectionConfig.AuthKind.PUBKEY) {
-                StartupChecks.localId(config, c, i, identities.get(c.identity()));
-            }
-        }
+        Map<String, TokenIdentity> identities = Generation.identities(config, tokens, null);
         ExchangeSettings configured =
                 options.settings() != null ? options.settings() : config.ike().exchange();
         // The configured data plane, unless the embedder installs CHILD_SAs itself.
@@ -203,21 +183,10 @@ public final class IkeDaemon implements AutoCloseable {
         // Without a raw ESP socket, the userspace data plane needs ESP in UDP whether or not a NAT is on the path.
         ExchangeSettings settings =
                 userspace ? configured.withLimits(configured.limits().withForcedUdpEncapsulation(true)) : configured;
-        Map<String, Connection> connections = new LinkedHashMap<>();
-        for (ConnectionConfig c : config.connections()) {
-            connections.put(c.name(), connection(c, identities, crypto, settings));
-        }
-        List<X509Certificate> anchors = new ArrayList<>();
-        for (Path p : config.trust()) {
-            anchors.addAll(TrustAnchors.load(p).certificates());
-        }
-        TrustAnchors trust = TrustAnchors.of(anchors);
-        CertificateValidator validator = new CertificateValidator(
-                trust,
-                OwnCertificates.of(identities.values()),
-                Clock.systemUTC(),
-                PkixResultCache.withDefaults(),
-                peerSignatures(config, kx, identities));
+        Generation.Fixed fixed =
+                new Generation.Fixed(crypto, settings, peerSignatures(config, kx, identities), tokens.audit());
+        Generation generation = Generation.build(config, identities, fixed, null);
+        Map<String, Connection> connections = generation.connections();
 
         DataPlaneRuntime dataPlane = userspace ? DataPlaneRuntime.open(config.dataPlane()) : null;
         // Token results are released once their audit record is queued: a CHILD_SA carries traffic, and a datagram
@@ -240,7 +209,7 @@ public final class IkeDaemon implements AutoCloseable {
         SecureRandom random = new SecureRandom();
         IkeGateway gateway = new IkeGateway(
                 crypto,
-                new Credentials(validator, trust, settings.signatures(), crypto, tokens.audit()),
+                generation.credentials(),
                 new SaOutputs(
                         installer,
                         options.events(),
@@ -304,27 +273,13 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
         return new IkeDaemon(
-                config, transport, gateway, connections, workers, timers, tokens, dataPlane, crypto, wireshark);
+                generation, fixed, transport, gateway, workers, timers, tokens, dataPlane, crypto, wireshark);
     }
 
     private static WiresharkKeyTables wiresharkKeys(IkesealConfig config, Token kx, TokenSet tokens)
             throws IOException {
         Optional<Path> dir = config.debug().wiresharkKeys();
         return dir.isEmpty() ? null : WiresharkKeyTables.open(dir.get(), kx.tier(), tokens.audit(), kx.name());
-    }
-
-    private static Connection connection(
-            ConnectionConfig c, Map<String, TokenIdentity> identities, IkeCrypto crypto, ExchangeSettings settings) {
-        if (c.localAuth() == ConnectionConfig.AuthKind.PUBKEY) {
-            TokenIdentity id = identities.get(c.identity());
-            return new Connection(
-                    c,
-                    LocalAuthenticator.signature(id, settings.signatures()),
-                    id.keyType() + " key '" + id.alias() + "' on token "
-                            + id.token().name());
-        }
-        return new Connection(
-                c, LocalAuthenticator.psk(crypto, c.psk()), "PSK '" + c.psk() + "' in token " + crypto.tokenName());
     }
 
     private static ThreadFactory daemonThreads(String name) {
@@ -338,6 +293,7 @@ public final class IkeDaemon implements AutoCloseable {
 
     /** Initiates a configured connection; see {@link IkeGateway#initiate}. */
     public CompletableFuture<IkeSaInfo> initiate(String name) {
+        Map<String, Connection> connections = generation.connections();
         Connection c = connections.get(name);
         if (c == null) {
             return CompletableFuture.failedFuture(new IllegalArgumentException(
@@ -386,7 +342,7 @@ public final class IkeDaemon implements AutoCloseable {
         }
         SecureRandom jitter = new SecureRandom();
         ConnectionSupervisor s = new ConnectionSupervisor(
-                config.connections(),
+                generation.config().connections(),
                 new ConnectionSupervisor.Connections() {
                     @Override
                     public CompletableFuture<?> initiate(String name) {
@@ -413,13 +369,59 @@ public final class IkeDaemon implements AutoCloseable {
      * changed or removed; SAs of unchanged connections keep their SPIs. A file that cannot be loaded, or changes
      * what only a restart can, throws {@link ConfigException} and changes nothing.
      */
-    @SuppressWarnings("DoNotCallSuggester") // the body is being built (issue 13)
-    public ReloadReport reload() {
-        throw new UnsupportedOperationException("reload is not built yet");
+    public synchronized ReloadReport reload() {
+        Path file = generation.config().file();
+        try {
+            return reload(IkesealConfig.load(file));
+        } catch (RuntimeException e) {
+            // ConfigException's message names file, key and problem, never a secret; a token's names its call
+            LOG.warn("configuration reload refused, nothing changed: {}", e.getMessage());
+            throw e;
+        }
     }
 
+    /**
+     * Applies {@code next} as {@link #reload()} does (docs/operations-reload.md): checks what only a restart can change
+     * ({@link RestartOnly}), builds the whole new {@link Generation} (keys looked up, local IDs checked, trust read),
+     * and only then swaps it in, ends the SAs of removed and changed connections and starts the {@code initiate: true}
+     * ones among the added and changed. Serialized with other reloads and with {@link #supervise}.
+     */
+    synchronized ReloadReport reload(IkesealConfig next) {
+        Generation before = generation;
+        RestartOnly.check(before.config(), next);
+        Generation after = Generation.build(next, Generation.identities(next, tokens, before), fixed, before);
+        ReloadReport report = after.changesSince(before);
+        boolean trustChanged = report.trustChanged();
+        Set<String> replaced = new LinkedHashSet<>(report.removed());
+        replaced.addAll(report.changed());
+        ConnectionSupervisor s = supervisor;
+        if (s != null) {
+            s.reconfigure(next.connections(), replaced); // first: no retry of what goes may start meanwhile
+        }
+        generation = after;
+        int ended = gateway.connections()
+                .replace(List.copyOf(after.connections().values()), after.credentials(), trustChanged, DELETE_WAIT);
+        if (s != null) {
+            List<String> starting = new ArrayList<>(report.added());
+            starting.addAll(report.changed());
+            s.start(starting);
+        }
+        LOG.info(
+                "configuration reloaded from {}: added {}, removed {}, changed {}, {} unchanged, trust {}; {} IKE SA(s) "
+                        + "ended",
+                next.file(),
+                report.added(),
+                report.removed(),
+                report.changed(),
+                report.unchanged().size(),
+                trustChanged ? "changed" : "unchanged",
+                ended);
+        return report;
+    }
+
+    /** The configuration in force: the one started with, or the last one a reload applied. */
     public IkesealConfig config() {
-        return config;
+        return generation.config();
     }
 
     public IkeTransport transport() {

@@ -40,6 +40,25 @@ final class StartupChecks {
                                 + "' reads its PIN from it");
             }
         }
+        if (token.pin() instanceof PinSource.FromCredential credential) {
+            String dir = System.getenv("CREDENTIALS_DIRECTORY");
+            if (dir == null || dir.isEmpty()) {
+                throw new ConfigException(
+                        config.file(),
+                        at + ".pin-credential",
+                        "$CREDENTIALS_DIRECTORY is not set, so systemd credential " + credential.name()
+                                + " cannot be read; run under systemd with LoadCredential=" + credential.name()
+                                + ":/path/to/pin");
+            }
+        }
+        if (token.pin() instanceof PinSource.Prompt
+                && PinSource.Prompt.terminal().isEmpty()) {
+            throw new ConfigException(
+                    config.file(),
+                    at + ".pin-prompt",
+                    "token '" + token.name() + "' asks for its PIN on the terminal, and this process has none; "
+                            + "use pin-credential, pin-file or pin-env here");
+        }
         try {
             return TokenStartup.open(SoftHsmConf.resolved(token.toTokenSpec()), audit);
         } catch (TokenException e) {
@@ -59,7 +78,8 @@ final class StartupChecks {
                 throw new ConfigException(
                         config.file(),
                         at,
-                        "token '" + token.name() + "' requires a login, but neither pin-file nor pin-env is given",
+                        "token '" + token.name() + "' requires a login, but no PIN source is given "
+                                + "(pin-file, pin-env, pin-credential or pin-prompt)",
                         e);
             }
             throw e;

@@ -36,13 +36,19 @@ import io.ikeseal.hsm.api.DhGroup;
 final class IkeAuthResponder implements ResponderTask {
     private final IkeSa sa;
     private final Credentials credentials;
+    private final ConnectionSet.Snapshot current;
     private final ChildSaNegotiation negotiation;
     private final Set<DhGroup> served;
 
-    /** @param served the DH groups the key-exchange token serves (a connection must allow the IKE suite) */
-    IkeAuthResponder(IkeSa sa, Credentials credentials, ChildSaNegotiation negotiation, Set<DhGroup> served) {
+    /**
+     * @param current the configuration in force as the request arrives: its credentials, and which of the SA's
+     *                candidate connections are still configured (a reload in between may have removed some)
+     * @param served  the DH groups the key-exchange token serves (a connection must allow the IKE suite)
+     */
+    IkeAuthResponder(IkeSa sa, ConnectionSet.Snapshot current, ChildSaNegotiation negotiation, Set<DhGroup> served) {
         this.sa = sa;
-        this.credentials = credentials;
+        this.current = current;
+        this.credentials = current.credentials();
         this.negotiation = negotiation;
         this.served = served;
     }
@@ -104,6 +110,9 @@ final class IkeAuthResponder implements ResponderTask {
     private Connection choose(IkeIdentity peer, IdentificationPayload idr) {
         for (Connection c : sa.candidates()) {
             ConnectionConfig cfg = c.config();
+            if (!current.current(c)) {
+                continue;
+            }
             if (cfg.remoteId() != null && !cfg.remoteId().matches(peer)) {
                 continue;
             }

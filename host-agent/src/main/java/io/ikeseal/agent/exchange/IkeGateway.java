@@ -26,14 +26,13 @@ import io.ikeseal.hsm.api.IkeCrypto;
  */
 public final class IkeGateway {
     private final IkeCrypto crypto;
-    private final Credentials credentials;
     private final ExchangeSettings settings;
     private final IkeRandom random;
     private final IkeSpiTable spis;
-    private final List<Connection> connections;
     private final ChildSaNegotiation negotiation;
     private final SaShared shared;
     private final LiveIkeSas live = new LiveIkeSas();
+    private final ConnectionSet active;
     private final ResponderSessions responders;
 
     /** The peer's requests are worked on {@link ExchangeSettings#windowSize()} at a time (RFC 7296 §2.3). */
@@ -49,11 +48,10 @@ public final class IkeGateway {
             List<Connection> connections,
             Executor workers) {
         this.crypto = crypto;
-        this.credentials = credentials;
+        this.active = new ConnectionSet(connections, credentials, live);
         this.settings = settings;
         this.random = random;
         this.spis = spis;
-        this.connections = List.copyOf(connections);
         this.negotiation = new ChildSaNegotiation(crypto, random, outputs, scheduler.clock());
         this.shared = new SaShared(
                 workers,
@@ -69,7 +67,7 @@ public final class IkeGateway {
                 crypto,
                 random,
                 negotiation,
-                credentials);
+                active);
         this.responders = new ResponderSessions(
                 workers, cookies, settings, scheduler, outputs.counters(), new ResponderSessions.Starter() {
                     @Override
@@ -85,7 +83,7 @@ public final class IkeGateway {
                                                 crypto,
                                                 random,
                                                 settings.fragmentation(),
-                                                credentials.anchors(),
+                                                active.credentials().anchors(),
                                                 responders.refusals(),
                                                 answered)
                                         .handle(request.message(), request));
@@ -100,7 +98,7 @@ public final class IkeGateway {
                         ExchangeType.IKE_AUTH,
                         sa -> sa.originalInitiator()
                                 ? null
-                                : new IkeAuthResponder(sa, credentials, negotiation, crypto.dhGroups()),
+                                : new IkeAuthResponder(sa, active.now(), negotiation, crypto.dhGroups()),
                         IkeSaState.HALF_OPEN)
                 .on(
                         ExchangeType.INFORMATIONAL,
@@ -136,6 +134,11 @@ public final class IkeGateway {
         return live.anyEstablished(name);
     }
 
+    /** The connections and credentials handshakes use now; a reload replaces them (see {@link ConnectionSet}). */
+    public ConnectionSet connections() {
+        return active;
+    }
+
     /** Give this to the transport: it starts responder SAs. */
     public IkeSaInitListener listener() {
         return responders;
@@ -161,9 +164,7 @@ public final class IkeGateway {
     }
 
     private IkeSa newResponder(IkeDatagram dg, IkeSender replies) {
-        List<Connection> candidates = connections.stream()
-                .filter(c -> c.matches(dg.recipient().getAddress(), dg.sender()))
-                .toList();
+        List<Connection> candidates = active.matching(dg.recipient().getAddress(), dg.sender());
         IkeSa sa = new IkeSa(shared, false, dg.message().header().initiatorSpi(), replies, null, candidates);
         long spiR;
         do {
@@ -193,7 +194,7 @@ public final class IkeGateway {
                                 crypto,
                                 random,
                                 settings.fragmentation(),
-                                keyed -> new IkeAuthInitiator(keyed, credentials, negotiation))));
+                                keyed -> new IkeAuthInitiator(keyed, active.credentials(), negotiation))));
         return s.established();
     }
 

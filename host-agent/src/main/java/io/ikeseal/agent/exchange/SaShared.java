@@ -26,4 +26,10 @@ record SaShared(
         IkeCrypto crypto,
         IkeRandom random,
         ChildSaNegotiation negotiation,
-        Credentials credentials) {}
+        ConnectionSet connections) {
+
+    /** The credentials of the configuration in force now (a reload may have replaced them). */
+    Credentials credentials() {
+        return connections.credentials();
+    }
+}

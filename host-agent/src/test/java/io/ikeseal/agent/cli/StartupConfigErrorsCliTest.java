@@ -92,10 +92,29 @@ class StartupConfigErrorsCliTest {
     }
 
     @Test
+    void pinCredentialOutsideSystemdAndPinPromptWithoutATerminal() throws IOException {
+        assertNull(System.getenv("CREDENTIALS_DIRECTORY"), "tests run outside a systemd service with credentials");
+        assertRefused(
+                valid().replaceFirst("pin-file: \\S+", "pin-credential: smartcard-pin"),
+                "tokens[0].pin-credential",
+                "$CREDENTIALS_DIRECTORY is not set, so systemd credential smartcard-pin cannot be read; run under "
+                        + "systemd with LoadCredential=smartcard-pin:/path/to/pin");
+        // the test JVM's stdin is a pipe
+        assertRefused(
+                valid().replaceFirst("pin-file: \\S+", "pin-prompt: true"),
+                "tokens[0].pin-prompt",
+                "token 'smartcard' asks for its PIN on the terminal, and this process has none; "
+                        + "use pin-credential, pin-file or pin-env here");
+    }
+
+    @Test
     void noPinSourceForATokenThatNeedsALogin() throws IOException {
         String yaml = valid().replaceFirst("    pin-file: \\S+\n", "");
         assertRefused(
-                yaml, "tokens[0]", "token 'smartcard' requires a login, but neither pin-file nor pin-env is given");
+                yaml,
+                "tokens[0]",
+                "token 'smartcard' requires a login, but no PIN source is given "
+                        + "(pin-file, pin-env, pin-credential or pin-prompt)");
     }
 
     @Test

@@ -354,6 +354,24 @@ class IkesealConfigTest {
     }
 
     @Test
+    void systemdCredentialAndPromptAreSourcesToo() throws IOException {
+        IkesealConfig c =
+                IkesealConfig.load(write(valid().replace("pin-env: IKESEAL_HSM_PIN", "pin-credential: hsm-pin")
+                        .replace("pin-file: smartcard.pin", "pin-prompt: true")));
+        assertEquals(PinSource.credential("hsm-pin"), c.tokens().get(1).pin());
+        assertInstanceOf(PinSource.Prompt.class, c.tokens().get(0).pin());
+        assertEquals("prompt", c.tokens().get(0).toTokenSpec().pin().describe());
+        assertFails(
+                valid().replace("pin-file: smartcard.pin", "pin-file: smartcard.pin\n    pin-prompt: true"),
+                "tokens[0]",
+                "give at most one of pin-file, pin-env, pin-credential, pin-prompt and the uri's pin-source");
+        assertFails(
+                valid().replace("pin-env: IKESEAL_HSM_PIN", "pin-credential: ../etc/pin"),
+                "tokens[1].pin-credential",
+                "not a systemd credential name (no '/', not '.' or '..'): '../etc/pin'");
+    }
+
+    @Test
     void pinValueInAUriIsRefusedWithoutEchoingIt() throws IOException {
         ConfigException e = fails(valid().replace(
                         "manufacturer=Mozilla%20Foundation\"",

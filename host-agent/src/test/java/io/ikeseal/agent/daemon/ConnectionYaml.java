@@ -9,7 +9,7 @@ import java.util.List;
  * time, so each scenario states only what it is about. A builder: each factory call starts a fresh one.
  */
 final class ConnectionYaml {
-    private final String name;
+    private String name;
     private String address;
     /** A literal address, or "any". */
     private String remote;
@@ -67,6 +67,12 @@ final class ConnectionYaml {
     static ConnectionYaml branch(String address, int port) {
         return new ConnectionYaml(
                 "gateway", address, address, port, TestDeployment.BRANCH, TestDeployment.GATEWAY, "branch-ecdsa");
+    }
+
+    /** The connection's name (several connections in one file, see {@link #entry()}). */
+    ConnectionYaml named(String n) {
+        name = n;
+        return this;
     }
 
     /** Local (and, for an initiator, remote) address {@code a}, e.g. "::1". */
@@ -178,7 +184,14 @@ final class ConnectionYaml {
             b.append("ike:\n");
             ike.forEach(l -> b.append("  ").append(l).append('\n'));
         }
-        b.append("connections:\n  - name: ").append(name).append('\n');
+        b.append("connections:\n").append(entry());
+        return b.toString();
+    }
+
+    /** This connection as one entry of a {@code connections:} list (a file with several joins them). */
+    String entry() {
+        StringBuilder b = new StringBuilder();
+        b.append("  - name: ").append(name).append('\n');
         String c = "    ";
         key(b, c, "local-address", '"' + address + '"');
         key(b, c, "remote-address", '"' + remote + '"');

@@ -145,6 +145,12 @@ final class Scenario implements BeforeAllCallback {
      */
     Side start(String name, List<String> trust, ConnectionYaml yaml, UnaryOperator<ExchangeSettings> settings)
             throws IOException {
+        return start(name, trust, yaml.yaml(), settings);
+    }
+
+    /** As {@link #start(String, List, ConnectionYaml, UnaryOperator)}, with listen, ike and connections as text. */
+    Side start(String name, List<String> trust, String yaml, UnaryOperator<ExchangeSettings> settings)
+            throws IOException {
         IkesealConfig config = config(name, trust, yaml);
         EventRecorder events = new EventRecorder();
         RecordingInstaller installer = new RecordingInstaller();
@@ -184,7 +190,7 @@ final class Scenario implements BeforeAllCallback {
             ChildSaInstaller installer,
             SaEvents events)
             throws IOException {
-        IkesealConfig config = config(name, List.of("ca.pem"), yaml);
+        IkesealConfig config = config(name, List.of("ca.pem"), yaml.yaml());
         return IkeDaemon.start(
                 config,
                 shared.tokens(),
@@ -196,16 +202,25 @@ final class Scenario implements BeforeAllCallback {
     }
 
     /** The configuration of daemon {@code name}: the deployment's token sections, {@code trust} and {@code yaml}. */
-    private IkesealConfig config(String name, List<String> trust, ConnectionYaml yaml) throws IOException {
+    private IkesealConfig config(String name, List<String> trust, String yaml) throws IOException {
         String file = name + "-" + DAEMONS.incrementAndGet();
         Path cfg = shared.dir().resolve(file + ".yaml");
         // The audit log named here is never opened: the shared TokenSet already writes its own.
+        write(cfg, file + "-audit.log", trust, yaml);
+        return IkesealConfig.load(cfg);
+    }
+
+    /** Writes {@code side}'s configuration file anew (for a reload): same token sections, {@code trust}, {@code yaml}. */
+    void rewrite(Side side, List<String> trust, String yaml) throws IOException {
+        IkesealConfig running = side.daemon().config();
+        write(running.file(), running.audit().log().toString(), trust, yaml);
+    }
+
+    private void write(Path cfg, String auditLog, List<String> trust, String yaml) throws IOException {
         Files.writeString(
                 cfg,
-                shared.deployment().tokenSections(file + "-audit.log", List.of(TestDeployment.PSK, OTHER_PSK), trust)
-                        + yaml.yaml(),
+                shared.deployment().tokenSections(auditLog, List.of(TestDeployment.PSK, OTHER_PSK), trust) + yaml,
                 StandardCharsets.UTF_8);
-        return IkesealConfig.load(cfg);
     }
 
     /** The records of the shared audit log for the IKE SA with initiator SPI {@code spiI}, both ends, in order. */

@@ -18,9 +18,16 @@ import io.ikeseal.hsm.token.TokenOperation;
 
 /**
  * A signing key in an identity token: its KeyStore alias (CKA_LABEL), the private key handle (never
- * extractable), the certificate chain the token holds for it (leaf first) and the key type.
+ * extractable), the certificate chain the token holds for it (leaf first), the key type, and whether the key has
+ * CKA_ALWAYS_AUTHENTICATE (each signature then needs a context-specific login, {@link ContextLoginSigner}).
  */
-public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X509Certificate[] chain, KeyType keyType)
+public record TokenIdentity(
+        Token token,
+        String alias,
+        PrivateKey privateKey,
+        X509Certificate[] chain,
+        KeyType keyType,
+        boolean alwaysAuthenticate)
         implements AuthSigner {
     public TokenIdentity {
         chain = chain.clone();
@@ -108,7 +115,7 @@ public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X5
                         + token.name() + "': key '" + alias + "' is "
                         + chain[0].getPublicKey().getAlgorithm()
                         + " on an unsupported curve or type; IKE_AUTH signs with EC P-256/P-384/P-521 or RSA"));
-        return new TokenIdentity(token, alias, key, chain, type);
+        return new TokenIdentity(token, alias, key, chain, type, TokenObjects.alwaysAuthenticate(token, alias));
     }
 
     private static List<String> keyAliases(KeyStore ks) throws Exception {
@@ -124,6 +131,7 @@ public record TokenIdentity(Token token, String alias, PrivateKey privateKey, X5
 
     @Override
     public String toString() {
-        return "TokenIdentity[" + token.name() + ", " + alias + ", " + keyType + "]";
+        return "TokenIdentity[" + token.name() + ", " + alias + ", " + keyType
+                + (alwaysAuthenticate ? ", always-authenticate" : "") + "]";
     }
 }

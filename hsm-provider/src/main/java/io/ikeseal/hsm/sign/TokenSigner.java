@@ -27,6 +27,12 @@ public final class TokenSigner {
         Token token = identity.token();
         Route route = Route.of(token, scheme);
         return token.call(new TokenOperation("sign", route.mechanism, identity.alias()), context, () -> {
+            if (identity.alwaysAuthenticate()) {
+                return authenticationData(
+                        scheme,
+                        identity.keyType(),
+                        ContextLoginSigner.sign(identity, scheme, route.mechanism, data, context));
+            }
             Signature s = Signature.getInstance(route.jcaName, token.provider());
             // after a token recovery the key is re-found in the reopened token (docs/tokens.md, "Faults and recovery")
             s.initSign(token.privateKey(identity.alias(), identity.privateKey()));

@@ -41,6 +41,11 @@ public final class Pkcs11Module {
         public boolean pinFinalTry() {
             return (flags & PKCS11Constants.CKF_USER_PIN_FINAL_TRY) != 0;
         }
+
+        /** A PIN pad or similar: the user authenticates on the device, C_Login gets a NULL PIN. */
+        public boolean protectedAuthenticationPath() {
+            return (flags & PKCS11Constants.CKF_PROTECTED_AUTHENTICATION_PATH) != 0;
+        }
     }
 
     /** Key size limits and flags of one mechanism (C_GetMechanismInfo). */

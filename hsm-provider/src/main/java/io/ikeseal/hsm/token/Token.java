@@ -18,6 +18,8 @@ import javax.security.auth.Destroyable;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.security.pkcs11.wrapper.PKCS11;
+import sun.security.pkcs11.wrapper.PKCS11Exception;
 
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.ResidencyTier;
@@ -49,6 +51,7 @@ public final class Token implements AutoCloseable {
     private final TokenReopen reopen;
     private final TokenHealth health;
     private final LiveTokenObjects liveObjects = new LiveTokenObjects();
+    private final ContextLogin contextLogin;
 
     /** What a role proves on a reopened token before it takes calls again (e.g. the key-exchange self-test). */
     @FunctionalInterface
@@ -67,6 +70,7 @@ public final class Token implements AutoCloseable {
         this.capabilities = capabilities;
         this.audit = audit;
         this.executor = new TokenExecutor(spec.name(), spec.threads());
+        this.contextLogin = new ContextLogin(spec, audit);
         LoadedModule module = LoadedModule.of(spec.library());
         this.reopen = new TokenReopen(spec, module);
         this.health = new TokenHealth(
@@ -274,6 +278,24 @@ public final class Token implements AutoCloseable {
         return k;
     }
 
+    /**
+     * SunPKCS11's wrapper of the module the current session runs on, for what SunPKCS11 cannot express (object
+     * searches by CKA_ID, operations with a context-specific login). Use only inside {@link #call} bodies.
+     */
+    public PKCS11 module() throws java.io.IOException, PKCS11Exception {
+        return PKCS11.getInstance(
+                LoadedModule.of(spec.library()).current().toString(), "C_GetFunctionList", null, false);
+    }
+
+    /**
+     * C_Login(CKU_CONTEXT_SPECIFIC) on {@code session}, after C_SignInit with a CKA_ALWAYS_AUTHENTICATE key, under the
+     * rules of every login (a final PIN try refuses, a PIN pad gets no PIN); audited as "context-login". Use only
+     * inside {@link #call} bodies.
+     */
+    public void contextSpecificLogin(PKCS11 p11, long session, String keyRef, AuditContext context) {
+        contextLogin.login(p11, session, slot().slotId(), keyRef, context);
+    }
+
     /** A reopened token takes calls again only once key {@code alias} and its certificate are found in it. */
     public void requireKeyOnRecovery(String alias) {
         reopen.requireKey(alias);
@@ -306,6 +328,7 @@ public final class Token implements AutoCloseable {
     public void close() {
         health.close();
         executor.shutdownAndWait();
+        spec.pin().forget();
         if (provider() instanceof AuthProvider ap) {
             try {
                 ap.logout();

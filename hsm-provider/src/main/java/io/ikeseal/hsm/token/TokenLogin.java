@@ -80,17 +80,16 @@ public final class TokenLogin {
                                 : ""));
             }
         }
-        if (slot.pinLocked()) {
-            throw new TokenException(
-                    "token '" + spec.name() + "': user PIN is locked (CKF_USER_PIN_LOCKED); "
-                            + "unlock it with the SO PIN",
-                    "CKR_PIN_LOCKED",
-                    null);
+        long t0 = System.nanoTime();
+        Instant start = Instant.now();
+        try {
+            LoginRules.refuseUnsafe(spec.name(), slot);
+        } catch (PinRefusedException e) {
+            record(audit, spec.name(), start, "login", "C_Login", e.ckr(), t0);
+            throw e;
         }
         Provider provider =
                 Security.getProvider("SunPKCS11").configure(sunPkcs11Config(spec, spec.library(), slot.slotId()));
-        long t0 = System.nanoTime();
-        Instant start = Instant.now();
         KeyStore ks;
         try {
             ks = login(spec, provider, slot);
@@ -217,10 +216,15 @@ public final class TokenLogin {
         return c.toString();
     }
 
+    /**
+     * Logs in through the SunPKCS11 KeyStore (the caller has applied {@link LoginRules#refuseUnsafe}). With a PIN pad
+     * the password is null: SunPKCS11 then sees CKF_PROTECTED_AUTHENTICATION_PATH in the token's flags and calls
+     * C_Login with a NULL PIN, and the user enters the PIN on the pad (docs/operations-pin.md).
+     */
     static KeyStore login(TokenSpec spec, Provider provider, Pkcs11Module.SlotInfo slot) {
-        char[] pin = slot.loginRequired() ? spec.pin().read() : null;
-        if (slot.loginRequired() && pin == null) {
-            throw new TokenException("token '" + spec.name() + "' requires a login but no PIN is configured");
+        char[] pin = LoginRules.pin(spec, slot);
+        if (slot.loginRequired() && slot.protectedAuthenticationPath()) {
+            LOG.info("token '{}' has a PIN pad (CKF_PROTECTED_AUTHENTICATION_PATH): enter the PIN there", spec.name());
         }
         try {
             KeyStore ks = KeyStore.getInstance("PKCS11", provider);

@@ -50,13 +50,7 @@ final class TokenReopen implements TokenHealth.Reopen {
             how = "C_Finalize,C_Initialize,C_Login";
             slot = findSlot(library);
         }
-        if (slot.pinLocked()) {
-            throw new PinRefusedException("user PIN is locked (CKF_USER_PIN_LOCKED)", "CKR_PIN_LOCKED");
-        }
-        if (slot.loginRequired() && slot.pinFinalTry()) {
-            throw new PinRefusedException(
-                    "the token reports its final PIN try (CKF_USER_PIN_FINAL_TRY); not logging in", "CKR_PIN_LOCKED");
-        }
+        LoginRules.refuseUnsafe(spec.name(), slot); // the same rules as at start, on the flags read just now
         Provider provider =
                 Security.getProvider("SunPKCS11").configure(TokenLogin.sunPkcs11Config(spec, library, slot.slotId()));
         KeyStore ks;
