@@ -10,13 +10,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import io.ikeseal.agent.config.ConnectionConfig;
 import io.ikeseal.agent.config.IkesealConfig;
+import io.ikeseal.agent.config.LogFormat;
+import io.ikeseal.agent.config.MetricsConfig;
 import io.ikeseal.agent.daemon.ConnectionSupervisor;
+import io.ikeseal.agent.daemon.DaemonMetrics;
 import io.ikeseal.agent.daemon.IkeDaemon;
 import io.ikeseal.agent.daemon.SystemdNotify;
 import io.ikeseal.agent.daemon.TokenSet;
+import io.ikeseal.agent.logging.LogOutput;
+import io.ikeseal.agent.metrics.MetricsEndpoint;
+import io.ikeseal.agent.sa.IkeSaInfo;
 
 /**
  * {@code ikeseal run --config FILE}: the daemon. Opens the configuration's tokens once, binds the listen addresses,
@@ -42,6 +49,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Option(
+            names = "--log-format",
+            paramLabel = "text|json",
+            description = "Log lines (stderr) and SA event lines (stdout) as text or as one JSON object per line;"
+                    + " overrides logging.format.")
+    String logFormat;
+
     RunCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -49,7 +63,9 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         IkesealConfig c = config.load();
-        SaEventLog log = new SaEventLog(ctx.out(), Clock.systemUTC());
+        LogFormat format = logFormat(c);
+        LogOutput.use(format);
+        SaEventLog log = new SaEventLog(ctx.out(), Clock.systemUTC(), format);
         TokenSet tokens = new TokenSet(c);
         IkeDaemon daemon;
         try {
@@ -60,6 +76,14 @@ final class RunCommand implements Callable<Integer> {
         }
         log.line("running: " + c.file().getFileName() + ", connections " + names(c) + ", listening on "
                 + SaLines.sockets(daemon));
+        MetricsEndpoint metrics;
+        try {
+            metrics = metrics(c.observability().metrics(), daemon, tokens, log);
+        } catch (Exception | Error e) {
+            daemon.close();
+            closeQuietly(tokens, e);
+            throw e;
+        }
         // Type=notify: the unit is started once the tokens are open and the sockets bound (docs/operations.md)
         SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv());
         notify.ready(names(c).size() + " connection(s), listening on " + SaLines.sockets(daemon));
@@ -99,6 +123,9 @@ final class RunCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } finally {
             notify.stopping();
+            if (metrics != null) {
+                metrics.close();
+            }
             exit.set(stop(daemon, tokens, log));
             stopped.countDown();
             try {
@@ -108,6 +135,28 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         return exit.get();
+    }
+
+    private LogFormat logFormat(IkesealConfig c) {
+        if (logFormat == null) {
+            return c.observability().logFormat();
+        }
+        return switch (logFormat) {
+            case "text" -> LogFormat.TEXT;
+            case "json" -> LogFormat.JSON;
+            default -> throw new UsageException("--log-format: '" + logFormat + "': expected text or json");
+        };
+    }
+
+    /** The Prometheus endpoint when the configuration asks for one (docs/operations-obs.md). */
+    private static MetricsEndpoint metrics(MetricsConfig m, IkeDaemon daemon, TokenSet tokens, SaEventLog log)
+            throws java.io.IOException {
+        if (m == null) {
+            return null;
+        }
+        MetricsEndpoint e = MetricsEndpoint.start(m.listen(), List.of(new DaemonMetrics(daemon, tokens)));
+        log.line("metrics: http://" + IkeSaInfo.address(e.address()) + "/metrics");
+        return e;
     }
 
     private int stop(IkeDaemon daemon, TokenSet tokens, SaEventLog log) {

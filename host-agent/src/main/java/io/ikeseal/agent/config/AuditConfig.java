@@ -7,8 +7,13 @@ import java.nio.file.Path;
  *
  * @param log the hash-chained audit log (io.ikeseal.hsm.audit.HashChainedAuditLog); created if missing, its
  *            directory must exist
+ * @param syslog where copies of the records go besides the log (RFC 5424), or null
  */
-public record AuditConfig(Path log) {
+public record AuditConfig(Path log, SyslogConfig syslog) {
+
+    public AuditConfig(Path log) {
+        this(log, null);
+    }
 
     static AuditConfig from(YamlModel.Audit raw, ConfigSource src) {
         if (raw == null) {
@@ -22,6 +27,6 @@ public record AuditConfig(Path log) {
         if (java.nio.file.Files.isDirectory(log)) {
             throw src.error("audit.log", "is a directory: " + log);
         }
-        return new AuditConfig(log);
+        return new AuditConfig(log, SyslogConfig.from(raw.syslog(), src));
     }
 }

@@ -18,6 +18,7 @@ import io.ikeseal.hsm.token.TokenRole;
  * listen addresses, IKE settings, trust anchors and connections, each with its own config class and validation.
  *
  * @param file the configuration file (absolute); relative paths in it were resolved against its directory
+ * @param observability the metrics endpoint and the log format (docs/operations-obs.md)
  */
 public record IkesealConfig(
         Path file,
@@ -30,7 +31,18 @@ public record IkesealConfig(
         List<Path> trust,
         List<ConnectionConfig> connections,
         DataPlaneConfig dataPlane,
+        Observability observability,
         DebugConfig debug) {
+
+    /**
+     * What operators watch the daemon with.
+     *
+     * @param metrics   the Prometheus endpoint, or null for none
+     * @param logFormat how {@code ikeseal run} writes its lines
+     */
+    public record Observability(MetricsConfig metrics, LogFormat logFormat) {
+        public static final Observability DEFAULT = new Observability(null, LogFormat.TEXT);
+    }
 
     public IkesealConfig {
         tokens = List.copyOf(tokens);
@@ -88,8 +100,21 @@ public record IkesealConfig(
         List<InetAddress> listen = listen(root.listen(), connections, src);
         DataPlaneConfig dataPlane = DataPlaneConfig.from(root.dataPlane(), src);
         DebugConfig debug = DebugConfig.from(root.debug(), src);
+        Observability observability =
+                new Observability(MetricsConfig.from(root.metrics(), src), LogFormat.from(root.logging(), src));
         return new IkesealConfig(
-                src.file(), audit, tokens, identities, psks, listen, ike, trust, connections, dataPlane, debug);
+                src.file(),
+                audit,
+                tokens,
+                identities,
+                psks,
+                listen,
+                ike,
+                trust,
+                connections,
+                dataPlane,
+                observability,
+                debug);
     }
 
     private static List<ConnectionConfig> connections(
@@ -186,12 +211,24 @@ public record IkesealConfig(
     /** The same configuration auditing to another log (e.g. a benchmark's throw-away one). */
     public IkesealConfig withAudit(AuditConfig other) {
         return new IkesealConfig(
-                file, other, tokens, identities, psks, listen, ike, trust, connections, dataPlane, debug);
+                file,
+                other,
+                tokens,
+                identities,
+                psks,
+                listen,
+                ike,
+                trust,
+                connections,
+                dataPlane,
+                observability,
+                debug);
     }
 
     /** The same configuration with other connections (tests and benchmarks adjust ports or timers). */
     public IkesealConfig withConnections(List<ConnectionConfig> other) {
-        return new IkesealConfig(file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane, debug);
+        return new IkesealConfig(
+                file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane, observability, debug);
     }
 
     public Optional<ConnectionConfig> connection(String name) {

@@ -22,10 +22,18 @@ final class YamlModel {
             List<Connection> connections,
             /* a mode or a mapping: DataPlaneConfig.from reads it */
             Object dataPlane,
+            Metrics metrics,
+            Logging logging,
             Debug debug) {}
 
     /** Aids for debugging that weaken the gateway; each off unless set (docs/operations-wire.md). */
     record Debug(String wiresharkKeys) {}
+
+    record Metrics(String listen, Boolean allowNonLoopback) {}
+
+    record Logging(String format) {}
+
+    record Syslog(String udp, String socket, String facility) {}
 
     record Ike(
             Integer port,
@@ -86,7 +94,7 @@ final class YamlModel {
             String lifeTime,
             String randTime) {}
 
-    record Audit(String log) {}
+    record Audit(String log, Syslog syslog) {}
 
     record Token(
             String name,

@@ -37,6 +37,7 @@ import io.ikeseal.agent.exchange.IkeGateway;
 import io.ikeseal.agent.exchange.IkeRandom;
 import io.ikeseal.agent.exchange.SaOutputs;
 import io.ikeseal.agent.exchange.Scheduler;
+import io.ikeseal.agent.metrics.SaMetrics;
 import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.RecordingInstaller;
@@ -112,6 +113,7 @@ public final class IkeDaemon implements AutoCloseable {
     private final TokenSet tokens;
     private final DataPlaneRuntime dataPlane;
     private final TokenIkeCrypto crypto;
+    private final SaMetrics metrics;
     private volatile ConnectionSupervisor supervisor;
     /** Null unless debug.wireshark-keys is set. */
     private final WiresharkKeyTables wireshark;
@@ -126,7 +128,9 @@ public final class IkeDaemon implements AutoCloseable {
             TokenSet tokens,
             DataPlaneRuntime dataPlane,
             TokenIkeCrypto crypto,
+            SaMetrics metrics,
             WiresharkKeyTables wireshark) {
+        this.metrics = metrics;
         this.wireshark = wireshark;
         this.tokens = tokens;
         this.crypto = crypto;
@@ -189,15 +193,17 @@ public final class IkeDaemon implements AutoCloseable {
         Map<String, Connection> connections = generation.connections();
 
         DataPlaneRuntime dataPlane = userspace ? DataPlaneRuntime.open(config.dataPlane()) : null;
-        // Token results are released once their audit record is queued: a CHILD_SA carries traffic, and a datagram
-        // leaves, only after the records are durable (docs/audit.md).
+        // Counts SA events and installed CHILD_SAs for the metrics endpoint, then passes them on. Token results are
+        // released once their audit record is queued: a CHILD_SA carries traffic, and a datagram leaves, only after
+        // the records are durable (docs/audit.md).
+        SaMetrics metrics = new SaMetrics(options.events());
         ChildSaInstaller plane = options.installer() != null
                 ? options.installer()
                 : dataPlane != null ? dataPlane.plane() : new RecordingInstaller();
         // Opt-in (debug.wireshark-keys): the keys the tier keeps on the host, in Wireshark's tables.
         WiresharkKeyTables wireshark = wiresharkKeys(config, kx, tokens);
-        ChildSaInstaller installer =
-                new DurableInstaller(wireshark == null ? plane : wireshark.installer(plane), tokens.audit());
+        ChildSaInstaller installer = new DurableInstaller(
+                metrics.installer(wireshark == null ? plane : wireshark.installer(plane)), tokens.audit());
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("ike-sa"));
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemonThreads("ike-timer"));
@@ -212,7 +218,7 @@ public final class IkeDaemon implements AutoCloseable {
                 generation.credentials(),
                 new SaOutputs(
                         installer,
-                        options.events(),
+                        metrics,
                         counters,
                         tokens.tokenTime(),
                         wireshark == null ? SaKeyLog.NONE : wireshark),
@@ -223,6 +229,7 @@ public final class IkeDaemon implements AutoCloseable {
                 new Cookies(random, Clock.systemUTC()),
                 List.copyOf(connections.values()),
                 workers);
+        gateway.onIkeSaEnd(metrics::ended);
         int ikePort =
                 options.ikePort() != null ? options.ikePort() : config.ike().port();
         int natTPort =
@@ -273,7 +280,7 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
         return new IkeDaemon(
-                generation, fixed, transport, gateway, workers, timers, tokens, dataPlane, crypto, wireshark);
+                generation, fixed, transport, gateway, workers, timers, tokens, dataPlane, crypto, metrics, wireshark);
     }
 
     private static WiresharkKeyTables wiresharkKeys(IkesealConfig config, Token kx, TokenSet tokens)
@@ -444,6 +451,11 @@ public final class IkeDaemon implements AutoCloseable {
      */
     public Map<String, Long> liveTokenObjects() {
         return tokens.liveObjects();
+    }
+
+    /** What this daemon's SAs did, counted (the metrics endpoint: {@link DaemonMetrics}). */
+    public SaMetrics saMetrics() {
+        return metrics;
     }
 
     public DropCounters counters() {

@@ -127,6 +127,7 @@ public final class HashChainedAuditLog implements AuditSink {
     private final FileChannel lockChannel;
     private final Opener opener;
     private final Thread writer;
+    private volatile FlushObserver flushes = FlushObserver.NONE;
 
     private final Object mon = new Object();
     private List<Pending> queue = new ArrayList<>(); // guarded by mon
@@ -374,6 +375,23 @@ public final class HashChainedAuditLog implements AuditSink {
         if (interrupted) Thread.currentThread().interrupt();
     }
 
+    /** Who hears of each batch written and forced from now on (one observer; metrics). */
+    public void observeFlushes(FlushObserver o) {
+        flushes = o == null ? FlushObserver.NONE : o;
+    }
+
+    private void tell(boolean ok, int records, long nanos) {
+        try {
+            if (ok) {
+                flushes.flushed(records, nanos);
+            } else {
+                flushes.failed(records, nanos);
+            }
+        } catch (RuntimeException e) { // metrics must never stop the writer
+            LOG.debug("audit flush observer failed: {}", e.toString());
+        }
+    }
+
     /** Test hook: closing this simulates a failing disk. */
     FileChannel channelForTest() {
         return out;
@@ -441,13 +459,16 @@ public final class HashChainedAuditLog implements AuditSink {
                     batch = queue;
                     queue = new ArrayList<>();
                 }
+                long t0 = System.nanoTime();
                 try {
                     write(batch.stream().map(Pending::record).toList());
                 } catch (Throwable e) { // IOException, or anything else: records are not durable either way
+                    tell(false, batch.size(), System.nanoTime() - t0);
                     fail(e, batch);
                     if (!recover(e)) return; // closed while broken
                     continue;
                 }
+                tell(true, batch.size(), System.nanoTime() - t0);
                 List<Barrier> due = new ArrayList<>();
                 synchronized (mon) {
                     settled += batch.size();

@@ -52,6 +52,7 @@ public final class Token implements AutoCloseable {
     private final TokenHealth health;
     private final LiveTokenObjects liveObjects = new LiveTokenObjects();
     private final ContextLogin contextLogin;
+    private volatile TokenObserver observer = TokenObserver.NONE;
 
     /** What a role proves on a reopened token before it takes calls again (e.g. the key-exchange self-test). */
     @FunctionalInterface
@@ -100,8 +101,9 @@ public final class Token implements AutoCloseable {
                     new TokenException("token '" + name() + "': " + op.operation() + " not run: " + refusal.get()));
             return result;
         }
+        long queuedAt = System.nanoTime();
         try {
-            executor.execute(ctx.urgency(), () -> run(op, ctx, body, result));
+            executor.execute(ctx.urgency(), () -> run(op, ctx, body, result, queuedAt));
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new TokenException("token '" + name() + "' is "
                     + (executor.isShutdown() ? "closed" : "saturated (" + executor.queued() + " operations queued)")
@@ -110,7 +112,8 @@ public final class Token implements AutoCloseable {
         return result;
     }
 
-    private <T> void run(TokenOperation op, AuditContext ctx, TokenCall<T> body, CompletableFuture<T> result) {
+    private <T> void run(
+            TokenOperation op, AuditContext ctx, TokenCall<T> body, CompletableFuture<T> result, long queuedAt) {
         // again: the log may have broken, or the token faulted, while this waited in the queue
         var refusal = audit.admit().or(health::admit);
         if (refusal.isPresent()) {
@@ -129,7 +132,8 @@ public final class Token implements AutoCloseable {
             error = t;
             health.observe(op, t, used); // a token fault starts recovery; the call still fails below
         }
-        long us = (System.nanoTime() - t0) / 1000;
+        long runNanos = System.nanoTime() - t0;
+        long us = runNanos / 1000;
         String outcome = error == null ? "ok" : outcomeOf(error);
         AuditRecord rec = new AuditRecord(start, name(), op.operation(), op.mechanism(), op.keyRef(), ctx, outcome, us);
         T v = value;
@@ -143,6 +147,7 @@ public final class Token implements AutoCloseable {
         // Queued is enough to release: its place in the chain is fixed, and every action outside the process waits
         // for a barrier that fails if this record never reaches the disk. Refused at once: withheld.
         Throwable refused = refusal(logged);
+        observe(op, outcome, t0 - queuedAt, runNanos);
         COMPLETIONS.execute(() -> {
             if (refused != null) {
                 destroyQuietly(v);
@@ -157,6 +162,27 @@ public final class Token implements AutoCloseable {
                 result.complete(v);
             }
         });
+    }
+
+    private void observe(TokenOperation op, String outcome, long waitNanos, long runNanos) {
+        try {
+            observer.completed(name(), op.operation(), outcome, waitNanos, runNanos);
+        } catch (RuntimeException e) { // metrics must never fail token work
+            LOG.debug("token '{}': observer failed: {}", name(), e.toString());
+        }
+    }
+
+    /**
+     * Who hears of each operation from now on (one observer; metrics). Operations before this call, such as the
+     * start-up self-tests, are not reported.
+     */
+    public void observe(TokenObserver o) {
+        observer = o == null ? TokenObserver.NONE : o;
+    }
+
+    /** Operations waiting in this token's queues (not those running). */
+    public int queueDepth() {
+        return executor.queued();
     }
 
     /** The failure of an append the log refused on the spot (not queued), or null once it is queued. */
