@@ -154,6 +154,8 @@ class WiresharkKeysTest {
             if (line.startsWith("Capturing on")) {
                 // Keep draining so tshark never blocks on a full pipe.
                 Thread.ofVirtual().start(() -> reader.lines().forEach(l -> {}));
+                // tshark says so a moment before dumpcap's filter is live; on an idle machine the handshake fit in it.
+                Thread.sleep(500);
                 return p;
             }
         }
