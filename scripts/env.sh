@@ -34,6 +34,9 @@ IKESEAL_TEST_PACKAGES=(
   "iproute2:/usr/sbin/ip"
   "iputils-ping:/usr/bin/ping"
   "iperf3:/usr/bin/iperf3"
+  # WiresharkKeysTest: tshark captures a handshake on lo and decodes it with the daemon's key tables.
+  "tshark:/usr/bin/tshark"
+  "wireshark-common:/usr/bin/dumpcap"
   # The package's checks (dist/DistIT): the systemd unit is verified offline; dpkg-deb builds the Debian package.
   "systemd:/usr/bin/systemd-analyze"
   "dpkg:/usr/bin/dpkg-deb"
@@ -82,6 +85,10 @@ ikeseal_require_packages() {
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "ikeseal: installing missing Debian packages: ${missing[*]}" >&2
     export DEBIAN_FRONTEND=noninteractive
+    # wireshark-common asks whether non-root users may capture: no (captures here run as root).
+    if command -v debconf-set-selections >/dev/null 2>&1; then
+      echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
+    fi
     apt-get update -qq >&2 || true
     if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2; then
       echo "ikeseal: apt-get install ${missing[*]} failed" >&2

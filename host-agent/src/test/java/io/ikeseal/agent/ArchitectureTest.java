@@ -20,6 +20,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import org.junit.jupiter.api.Test;
 
+import io.ikeseal.hsm.api.HostKey;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenLogin;
@@ -97,7 +98,8 @@ class ArchitectureTest {
                     "io.ikeseal.agent.auth..",
                     "io.ikeseal.agent.exchange..",
                     "io.ikeseal.agent.esp..",
-                    "io.ikeseal.agent.dataplane..")
+                    "io.ikeseal.agent.dataplane..",
+                    "io.ikeseal.agent.wireshark..")
             .should()
             .dependOnClassesThat()
             .resideInAnyPackage(
@@ -110,6 +112,23 @@ class ArchitectureTest {
             .because("the protocol layer asks its key-exchange token for work only through the narrow port "
                     + "(hsm.api's IkeCrypto, and sign's AuthSigner for AUTH signatures), whose handles cannot be "
                     + "read; only the daemon, the configuration and the CLI build the token-backed implementations");
+
+    @ArchTest
+    static final ArchRule hostKeyOctetsOnlyWhereKeysAreUsed = noClasses()
+            .that()
+            .resideInAPackage("io.ikeseal.agent..")
+            .and()
+            .resideOutsideOfPackages(
+                    "io.ikeseal.agent.protect..",
+                    "io.ikeseal.agent.esp..",
+                    "io.ikeseal.agent.auth..",
+                    "io.ikeseal.agent.exchange..",
+                    "io.ikeseal.agent.wireshark..")
+            .should()
+            .callMethod(HostKey.class, "bytes")
+            .because("a host key's octets are read only to key a cipher or MAC (protect, esp, auth), to split KEYMAT "
+                    + "(exchange), or into the opt-in Wireshark tables (wireshark's TableRow): nothing else may copy "
+                    + "them into a log line, a String or a file");
 
     /** What hands out a token's raw JCA objects or a sealed key's handle: hsm-provider's business only. */
     static final DescribedPredicate<JavaAccess<?>> TOKEN_INTERNALS = DescribedPredicate.describe(

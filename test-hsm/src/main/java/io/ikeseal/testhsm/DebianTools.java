@@ -102,6 +102,12 @@ public final class DebianTools {
         return locate("iperf3", List.of(Path.of("/usr/bin/iperf3")));
     }
 
+    /** Wireshark's command-line analyser, which captures through dumpcap (wireshark-common, a tshark dependency). */
+    public static Path tshark() {
+        locate("wireshark-common", List.of(Path.of("/usr/bin/dumpcap")));
+        return locate("tshark", List.of(Path.of("/usr/bin/tshark")));
+    }
+
     /** strongSwan's IKE daemon as a plain process (no systemd needed): /usr/sbin/charon-systemd. */
     public static Path charonSystemd() {
         return locate("charon-systemd", List.of(Path.of("/usr/sbin/charon-systemd")));

@@ -32,7 +32,8 @@ public record IkesealConfig(
         List<ConnectionConfig> connections,
         DataPlaneConfig dataPlane,
         Observability observability,
-        ControlConfig control) {
+        ControlConfig control,
+        DebugConfig debug) {
 
     /**
      * What operators watch the daemon with.
@@ -99,6 +100,7 @@ public record IkesealConfig(
         List<ConnectionConfig> connections = connections(root.connections(), src, tokens, identities, psks, trust, ike);
         List<InetAddress> listen = listen(root.listen(), connections, src);
         DataPlaneConfig dataPlane = DataPlaneConfig.from(root.dataPlane(), src);
+        DebugConfig debug = DebugConfig.from(root.debug(), src);
         Observability observability =
                 new Observability(MetricsConfig.from(root.metrics(), src), LogFormat.from(root.logging(), src));
         ControlConfig control = ControlConfig.from(root.control(), src);
@@ -114,7 +116,8 @@ public record IkesealConfig(
                 connections,
                 dataPlane,
                 observability,
-                control);
+                control,
+                debug);
     }
 
     private static List<ConnectionConfig> connections(
@@ -222,13 +225,26 @@ public record IkesealConfig(
                 connections,
                 dataPlane,
                 observability,
-                control);
+                control,
+                debug);
     }
 
     /** The same configuration with other connections (tests and benchmarks adjust ports or timers). */
     public IkesealConfig withConnections(List<ConnectionConfig> other) {
         return new IkesealConfig(
-                file, audit, tokens, identities, psks, listen, ike, trust, other, dataPlane, observability, control);
+                file,
+                audit,
+                tokens,
+                identities,
+                psks,
+                listen,
+                ike,
+                trust,
+                other,
+                dataPlane,
+                observability,
+                control,
+                debug);
     }
 
     public Optional<ConnectionConfig> connection(String name) {

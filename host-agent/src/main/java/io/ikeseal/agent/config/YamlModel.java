@@ -24,7 +24,11 @@ final class YamlModel {
             Object dataPlane,
             Metrics metrics,
             Logging logging,
-            Control control) {}
+            Control control,
+            Debug debug) {}
+
+    /** Aids for debugging that weaken the gateway; each off unless set (docs/operations-wire.md). */
+    record Debug(String wiresharkKeys) {}
 
     record Metrics(String listen, Boolean allowNonLoopback) {}
 

@@ -42,12 +42,14 @@ import io.ikeseal.agent.sa.ChildSaInstaller;
 import io.ikeseal.agent.sa.IkeSaInfo;
 import io.ikeseal.agent.sa.RecordingInstaller;
 import io.ikeseal.agent.sa.SaEvents;
+import io.ikeseal.agent.sa.SaKeyLog;
 import io.ikeseal.agent.transport.DropCounters;
 import io.ikeseal.agent.transport.EspSink;
 import io.ikeseal.agent.transport.IkeSocket;
 import io.ikeseal.agent.transport.IkeSpiTable;
 import io.ikeseal.agent.transport.IkeTransport;
 import io.ikeseal.agent.transport.TransportConfig;
+import io.ikeseal.agent.wireshark.WiresharkKeyTables;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.port.TokenIkeCrypto;
 import io.ikeseal.hsm.sign.EcdsaCalibration;
@@ -113,6 +115,8 @@ public final class IkeDaemon implements AutoCloseable {
     private final TokenIkeCrypto crypto;
     private final SaMetrics metrics;
     private volatile ConnectionSupervisor supervisor;
+    /** Null unless debug.wireshark-keys is set. */
+    private final WiresharkKeyTables wireshark;
 
     private IkeDaemon(
             Generation generation,
@@ -124,8 +128,10 @@ public final class IkeDaemon implements AutoCloseable {
             TokenSet tokens,
             DataPlaneRuntime dataPlane,
             TokenIkeCrypto crypto,
-            SaMetrics metrics) {
+            SaMetrics metrics,
+            WiresharkKeyTables wireshark) {
         this.metrics = metrics;
+        this.wireshark = wireshark;
         this.tokens = tokens;
         this.crypto = crypto;
         this.dataPlane = dataPlane;
@@ -191,12 +197,13 @@ public final class IkeDaemon implements AutoCloseable {
         // released once their audit record is queued: a CHILD_SA carries traffic, and a datagram leaves, only after
         // the records are durable (docs/audit.md).
         SaMetrics metrics = new SaMetrics(options.events());
+        ChildSaInstaller plane = options.installer() != null
+                ? options.installer()
+                : dataPlane != null ? dataPlane.plane() : new RecordingInstaller();
+        // Opt-in (debug.wireshark-keys): the keys the tier keeps on the host, in Wireshark's tables.
+        WiresharkKeyTables wireshark = wiresharkKeys(config, kx, tokens);
         ChildSaInstaller installer = new DurableInstaller(
-                metrics.installer(
-                        options.installer() != null
-                                ? options.installer()
-                                : dataPlane != null ? dataPlane.plane() : new RecordingInstaller()),
-                tokens.audit());
+                metrics.installer(wireshark == null ? plane : wireshark.installer(plane)), tokens.audit());
         ExecutorService workers = Executors.newFixedThreadPool(
                 Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemonThreads("ike-sa"));
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemonThreads("ike-timer"));
@@ -209,7 +216,12 @@ public final class IkeDaemon implements AutoCloseable {
         IkeGateway gateway = new IkeGateway(
                 crypto,
                 generation.credentials(),
-                new SaOutputs(installer, metrics, counters, tokens.tokenTime()),
+                new SaOutputs(
+                        installer,
+                        metrics,
+                        counters,
+                        tokens.tokenTime(),
+                        wireshark == null ? SaKeyLog.NONE : wireshark),
                 settings,
                 Scheduler.of(timers, Clock.systemUTC()),
                 new IkeRandom(random),
@@ -245,6 +257,9 @@ public final class IkeDaemon implements AutoCloseable {
             if (dataPlane != null) {
                 dataPlane.close();
             }
+            if (wireshark != null) {
+                wireshark.close();
+            }
             throw e;
         }
         if (dataPlane != null) {
@@ -265,7 +280,13 @@ public final class IkeDaemon implements AutoCloseable {
                 kx.tier().name().toLowerCase(java.util.Locale.ROOT),
                 transport.sockets());
         return new IkeDaemon(
-                generation, fixed, transport, gateway, workers, timers, tokens, dataPlane, crypto, metrics);
+                generation, fixed, transport, gateway, workers, timers, tokens, dataPlane, crypto, metrics, wireshark);
+    }
+
+    private static WiresharkKeyTables wiresharkKeys(IkesealConfig config, Token kx, TokenSet tokens)
+            throws IOException {
+        Optional<Path> dir = config.debug().wiresharkKeys();
+        return dir.isEmpty() ? null : WiresharkKeyTables.open(dir.get(), kx.tier(), tokens.audit(), kx.name());
     }
 
     private static ThreadFactory daemonThreads(String name) {
@@ -489,6 +510,9 @@ public final class IkeDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
+        }
+        if (wireshark != null) {
+            wireshark.close(); // last: the SAs' rows are gone, and both tables are emptied
         }
     }
 }

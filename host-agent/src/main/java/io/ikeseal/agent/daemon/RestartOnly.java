@@ -52,6 +52,7 @@ final class RestartOnly {
                 running.observability().logFormat(),
                 next.observability().logFormat());
         same(next, "control", running.control(), next.control());
+        same(next, "debug", running.debug(), next.debug()); // the Wireshark tables are opened (and audited) at start
     }
 
     /** Names the first {@code ike:} setting that differs (the exchange settings as {@code ike} as a whole). */

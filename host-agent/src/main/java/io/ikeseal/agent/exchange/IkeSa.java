@@ -238,6 +238,7 @@ final class IkeSa implements IkeSaInbox {
         init = result;
         budget = shared.budgets().acquire(path.remote().getAddress());
         protection = new IkeSaProtection(originalInitiator, result.suite(), derived, budget.budget());
+        outputs().keyLog().ikeSaKeyed(spiI, spiR, result.suite().protection(), derived);
         life.keyed(!originalInitiator);
     }
 
@@ -282,6 +283,7 @@ final class IkeSa implements IkeSaInbox {
     /** The SA has ended: its keys go (SK_d's handle dropped, host keys zeroized), its nonces and octets too. */
     void destroyKeys() {
         if (protection != null) {
+            outputs().keyLog().ikeSaEnded(spiI, spiR);
             protection.destroy();
         }
         if (budget != null) {

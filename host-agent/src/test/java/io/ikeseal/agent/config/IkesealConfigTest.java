@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -102,6 +103,22 @@ class IkesealConfigTest {
         assertEquals(f + ": " + keyPath + ": " + problem, e.getMessage());
         assertEquals(keyPath, e.keyPath());
         assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void wiresharkKeysAreOffUnlessAnExistingDirectoryIsNamed() throws IOException {
+        assertEquals(DebugConfig.OFF, IkesealConfig.load(write(valid())).debug());
+        Files.createDirectories(dir.resolve("ws"));
+        assertEquals(
+                Optional.of(dir.resolve("ws").toAbsolutePath().normalize()),
+                IkesealConfig.load(write(valid() + "debug:\n  wireshark-keys: ws\n"))
+                        .debug()
+                        .wiresharkKeys());
+        assertFails(
+                valid() + "debug:\n  wireshark-keys: nowhere\n",
+                "debug.wireshark-keys",
+                "directory not found: "
+                        + dir.resolve("nowhere").toAbsolutePath().normalize());
     }
 
     @Test

@@ -28,6 +28,8 @@ final class ConnectionYaml {
     private List<String> esp = List.of("aes256gcm16");
     private String mode;
     private final List<String> ike = new ArrayList<>();
+    /** Further top-level sections, before listen. */
+    private final List<String> sections = new ArrayList<>();
     /** Further keys of the connection, e.g. "dpd-delay: 1s". */
     private final List<String> more = new ArrayList<>();
     /** Further children after "net" (same mode). */
@@ -168,8 +170,15 @@ final class ConnectionYaml {
         return this;
     }
 
+    /** Adds a top-level section as written, e.g. "debug:\n  wireshark-keys: DIR\n". */
+    ConnectionYaml section(String text) {
+        sections.add(text);
+        return this;
+    }
+
     String yaml() {
         StringBuilder b = new StringBuilder();
+        sections.forEach(b::append);
         b.append("listen: [\"").append(address).append("\"]\n");
         if (!ike.isEmpty()) {
             b.append("ike:\n");
