@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * send is logged once and never stops the daemon: readiness is a courtesy to the manager, not part of IKE.
  *
  * <p>The JDK's channels speak Unix domain sockets only as streams, so the datagram goes out through Netty's native
- * socket, which the transport already loads (docs/operations.md, "systemd").
+ * socket, which the transport already loads (docs/operations.md, "Installing as a service").
  */
 public final class SystemdNotify {
     private static final Logger LOG = LoggerFactory.getLogger(SystemdNotify.class);
