@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +67,7 @@ class WiresharkKeysTest {
             Process capture = capture(tshark, gw.port(), pcap);
             try {
                 sa = Scenario.establish(br, gw);
+                awaitCaptured(capture, gw.port(), pcap);
             } finally {
                 stop(capture);
             }
@@ -154,13 +158,33 @@ class WiresharkKeysTest {
             if (line.startsWith("Capturing on")) {
                 // Keep draining so tshark never blocks on a full pipe.
                 Thread.ofVirtual().start(() -> reader.lines().forEach(l -> {}));
-                // tshark says so a moment before dumpcap's filter is live; on an idle machine the handshake fit in it.
-                Thread.sleep(500);
+                // tshark says so a moment before dumpcap's filter is live (a handshake right away was missed)
+                awaitCaptured(p, port, pcap);
                 return p;
             }
         }
         p.destroyForcibly();
         throw new AssertionError("tshark did not start capturing within " + TSHARK_SECONDS + " s: " + said);
+    }
+
+    /**
+     * Sends NAT-keepalive datagrams (one 0xFF octet, RFC 3948 §2.3: the daemon ignores them) to {@code port} until
+     * the capture file grows: the filter is live, and everything sent before the keepalive has been written.
+     */
+    private static void awaitCaptured(Process tshark, int port, Path pcap) throws Exception {
+        long before = Files.exists(pcap) ? Files.size(pcap) : 0;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(TSHARK_SECONDS);
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            while (System.nanoTime() < end) {
+                s.send(new DatagramPacket(new byte[] {(byte) 0xFF}, 1, InetAddress.getLoopbackAddress(), port));
+                Thread.sleep(20);
+                if (Files.exists(pcap) && Files.size(pcap) > before) {
+                    return;
+                }
+                assertTrue(tshark.isAlive(), "tshark ended while capturing");
+            }
+        }
+        throw new AssertionError("tshark wrote no datagram to port " + port + " within " + TSHARK_SECONDS + " s");
     }
 
     /** SIGTERM makes tshark write out what it captured and exit. */
