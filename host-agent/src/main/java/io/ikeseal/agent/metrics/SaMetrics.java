@@ -34,7 +34,11 @@ public final class SaMetrics implements SaEvents {
     private final LongAdder childFailed = new LongAdder();
     private final LongAdder childRekeyed = new LongAdder();
     private final LongAdder deadPeers = new LongAdder();
-    private final Set<ChildSaRecord> installed = ConcurrentHashMap.newKeySet();
+    /**
+     * Installed CHILD_SAs by their SPI pair: the record a removal names may be a copy under the rekeyed IKE SA's SPIs
+     * (ChildSaRecord.moved, RFC 7296 §2.18), so the record itself is no key.
+     */
+    private final Set<Long> installed = ConcurrentHashMap.newKeySet();
 
     public SaMetrics(SaEvents next) {
         this.next = next;
@@ -49,12 +53,12 @@ public final class SaMetrics implements SaEvents {
             @Override
             public void install(ChildSaRecord sa, ChildSaKeys keys) {
                 inner.install(sa, keys); // a failed install throws: not counted
-                installed.add(sa);
+                installed.add(spis(sa));
             }
 
             @Override
             public void remove(ChildSaRecord sa) {
-                installed.remove(sa);
+                installed.remove(spis(sa));
                 inner.remove(sa);
             }
 
@@ -63,6 +67,10 @@ public final class SaMetrics implements SaEvents {
                 return inner.traffic(sa);
             }
         };
+    }
+
+    private static long spis(ChildSaRecord sa) {
+        return ((long) sa.inboundSpi() << 32) | (sa.outboundSpi() & 0xffff_ffffL);
     }
 
     /** For IkeGateway.onIkeSaEnd: every IKE SA's end, by cause. */
