@@ -32,7 +32,7 @@ import io.ikeseal.testhsm.ChildJvm;
  * marked), its whole chain verifies, and every record whose action was seen is in it.
  */
 class AuditCrashTest {
-    static final int KILLS = 20;
+    static final int KILLS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
