@@ -27,7 +27,22 @@ class DemoCliExtensionTest {
                 .map(l -> l.strip().split(" ", -1)[0])
                 .toList();
         assertEquals(
-                List.of("run", "initiate", "demo", "setup-demo", "token", "audit", "bench", "help"), verbs, h.out());
+                List.of(
+                        "run",
+                        "initiate",
+                        "sas",
+                        "terminate",
+                        "rekey",
+                        "tokens",
+                        "reload",
+                        "demo",
+                        "setup-demo",
+                        "token",
+                        "audit",
+                        "bench",
+                        "help"),
+                verbs,
+                h.out());
         // picocli wraps the footer to the terminal's width
         assertTrue(
                 h.out()
