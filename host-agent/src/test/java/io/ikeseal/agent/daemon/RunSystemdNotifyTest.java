@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.unix.DomainDatagramSocketAddress;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.Socket;
 import org.junit.jupiter.api.Test;
@@ -79,20 +77,8 @@ class RunSystemdNotifyTest {
         }
     }
 
-    /** One datagram, polled for at most 30 s (a cold JVM opening two tokens); fails early if run exits. */
+    /** One datagram within 30 s (a cold JVM opening two tokens); fails early if run exits. */
     private static String receive(Socket s, Process run) throws Exception {
-        ByteBuffer buf = ByteBuffer.allocateDirect(4096);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            DomainDatagramSocketAddress from = s.recvFromDomainSocket(buf, 0, buf.capacity());
-            if (from != null) {
-                byte[] b = new byte[from.receivedAmount()];
-                buf.get(0, b);
-                return new String(b, StandardCharsets.UTF_8);
-            }
-            assertTrue(run.isAlive(), "run exited early");
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no datagram within 30 s");
+        return SystemdNotifyTest.receive(s, Duration.ofSeconds(30), run);
     }
 }

@@ -78,10 +78,17 @@ class SystemdNotifyTest {
         assertEquals(0, SystemdNotify.address("@ikeseal")[0], "abstract namespace");
     }
 
-    /** One datagram, polled for at most 5 s (the socket is non-blocking). */
     private static String receive(Socket s) throws Exception {
+        return receive(s, Duration.ofSeconds(5), null);
+    }
+
+    /**
+     * One datagram, polled for at most {@code bound} (the socket is non-blocking); fails early if {@code sender}
+     * (null: none to watch) exits meanwhile.
+     */
+    static String receive(Socket s, Duration bound, Process sender) throws Exception {
         ByteBuffer buf = ByteBuffer.allocateDirect(4096);
-        long deadline = System.nanoTime() + 5_000_000_000L;
+        long deadline = System.nanoTime() + bound.toNanos();
         while (System.nanoTime() < deadline) {
             DomainDatagramSocketAddress from = s.recvFromDomainSocket(buf, 0, buf.capacity());
             if (from != null) {
@@ -89,8 +96,9 @@ class SystemdNotifyTest {
                 buf.get(0, b);
                 return new String(b, StandardCharsets.UTF_8);
             }
+            assertTrue(sender == null || sender.isAlive(), "the sender exited early");
             Thread.sleep(5);
         }
-        throw new AssertionError("no datagram within 5 s");
+        throw new AssertionError("no datagram within " + bound);
     }
 }
