@@ -67,6 +67,7 @@ final class BenchReport {
                                         Math.min(5, r.loaded().failureReasons().size())));
             }
         }
+        threads(results, out);
         if (!ceilings.isEmpty()) {
             out.printf(
                     Locale.ROOT,
@@ -110,6 +111,38 @@ final class BenchReport {
                     + " divided by the SAs kept.");
         }
         out.flush();
+    }
+
+    /** Order of the columns: the tokens' share first, then what the host does above it. */
+    static final List<String> THREAD_GROUPS = List.of(
+            "token calls", "SA workers", "UDP I/O", "audit log", "token completions", "JIT compiler", "GC", "other");
+
+    /** Where each JVM responder's CPU went over the measured SAs, by thread group (ProcStats.threadGroup). */
+    private static void threads(List<ResponderBench.Result> results, PrintStream out) {
+        List<ResponderBench.Result> jvms = results.stream()
+                .filter(r -> r.error() == null && !r.threadCpuMillisPerSa().isEmpty())
+                .toList();
+        if (jvms.isEmpty()) {
+            return;
+        }
+        out.printf("%n### Where the ikeseal responders' CPU went, ms per SA over the measured SAs, by thread%n%n");
+        out.println("| responder | " + String.join(" | ", THREAD_GROUPS) + " | all but token calls and JIT |");
+        out.println("|---|" + "---|".repeat(THREAD_GROUPS.size() + 1));
+        for (ResponderBench.Result r : jvms) {
+            Map<String, Double> t = r.threadCpuMillisPerSa();
+            StringBuilder row = new StringBuilder("| " + r.responder() + " |");
+            double host = 0;
+            for (String g : THREAD_GROUPS) {
+                double ms = t.getOrDefault(g, 0.0);
+                row.append(String.format(Locale.ROOT, " %.2f |", ms));
+                if (!g.equals("token calls") && !g.equals("JIT compiler")) {
+                    host += ms;
+                }
+            }
+            out.println(row.append(String.format(Locale.ROOT, " %.2f |", host)));
+        }
+        out.println("token calls: the threads that make PKCS#11 calls (the token's work and SunPKCS11's around it);"
+                + " threads that ended during the window are not counted.");
     }
 
     private static String oneLine(String s) {

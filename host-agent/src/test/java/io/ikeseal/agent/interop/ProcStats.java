@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,6 +32,62 @@ final class ProcStats {
         return ticks * 1000.0 / TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU time each group of the process's threads used so far, in milliseconds, by {@link #threadGroup} of each
+     * thread's name ({@code /proc/PID/task/TID/stat}; threads that ended are not counted). Differences of two calls
+     * say where a measured window's CPU went.
+     */
+    static Map<String, Double> threadCpuMillis(long pid) {
+        Map<String, Double> out = new TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (var dirs = Files.list(tasks)) {
+            for (Path task : dirs.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (IOException ended) {
+                    continue;
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ", -1);
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                out.merge(threadGroup(comm), ticks * 1000.0 / TICKS_PER_SECOND, Double::sum);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + tasks, e);
+        }
+        return out;
+    }
+
+    /**
+     * What an {@code ikeseal run} thread does, from its name as Linux keeps it (15 characters): PKCS#11 calls run
+     * only on {@code token-NAME-N} threads, so that group is the tokens' work plus SunPKCS11's wrapper around it.
+     */
+    static String threadGroup(String comm) {
+        if (comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")) {
+            return "JIT compiler";
+        }
+        if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+            return "GC";
+        }
+        if (comm.startsWith("token-completio")) {
+            return "token completions";
+        }
+        if (comm.startsWith("token-")) {
+            return "token calls";
+        }
+        if (comm.startsWith("ike-sa-")) {
+            return "SA workers";
+        }
+        if (comm.startsWith("ike-udp")) {
+            return "UDP I/O";
+        }
+        if (comm.startsWith("audit-")) {
+            return "audit log";
+        }
+        return "other";
+    }
+
     /** Resident set size in KiB. */
     static long rssKib(long pid) {
         Matcher m = RSS.matcher(read(Path.of("/proc", Long.toString(pid), "status")));
@@ -50,9 +108,19 @@ final class ProcStats {
         return Long.parseLong(m.group(1));
     }
 
-    private static String jcmd(long pid, String command) {
+    /**
+     * Writes the JVM {@code pid}'s flight recording to {@code file}: its own dump on exit races {@code ikeseal run}'s
+     * halt after a stop, so a profile is taken while it runs.
+     */
+    static void dumpFlightRecording(long pid, Path file) {
+        jcmd(pid, "JFR.dump", "filename=" + file);
+    }
+
+    private static String jcmd(long pid, String... command) {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        return run(List.of(jcmd, Long.toString(pid), command), 60);
+        List<String> line = new java.util.ArrayList<>(List.of(jcmd, Long.toString(pid)));
+        line.addAll(List.of(command));
+        return run(line, 60);
     }
 
     private static long clockTicks() {

@@ -40,9 +40,11 @@ public final class ResponderBench {
             int keep,
             double tokenSeconds,
             List<String> responders,
-            Duration attemptTimeout) {
+            Duration attemptTimeout,
+            Path profileDir) {
         static Settings defaults() {
-            return new Settings(3000, 500, 8, 200, 0, 2, List.of("charon", "sealed", "compat"), Duration.ofSeconds(30));
+            return new Settings(
+                    3000, 500, 8, 200, 0, 2, List.of("charon", "sealed", "compat"), Duration.ofSeconds(30), null);
         }
 
         static Settings parse(String[] args) {
@@ -54,6 +56,7 @@ public final class ResponderBench {
             int keep = d.keep();
             double tokenSeconds = d.tokenSeconds();
             List<String> responders = d.responders();
+            Path profileDir = d.profileDir();
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("no value for " + args[i] + "\n" + usage());
@@ -67,10 +70,12 @@ public final class ResponderBench {
                     case "--keep" -> keep = Integer.parseInt(v);
                     case "--token-seconds" -> tokenSeconds = Double.parseDouble(v);
                     case "--responders" -> responders = ResponderKind.names(v);
+                    case "--profile" -> profileDir = Path.of(v).toAbsolutePath();
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + usage());
                 }
             }
-            return new Settings(count, warmup, inFlight, unloaded, keep, tokenSeconds, responders, d.attemptTimeout());
+            return new Settings(
+                    count, warmup, inFlight, unloaded, keep, tokenSeconds, responders, d.attemptTimeout(), profileDir);
         }
 
         Settings {
@@ -91,10 +96,11 @@ public final class ResponderBench {
     static String usage() {
         return """
                 scripts/bench-responders [--count N] [--warmup W] [--in-flight K] [--unloaded U] [--keep M]
-                                         [--token-seconds S] [--responders charon,sealed,compat]
+                                         [--token-seconds S] [--responders charon,sealed,compat] [--profile DIR]
                   N measured SAs per responder (3000), after W warm-up SAs (500), K initiations in flight (8);
                   U SAs one at a time for the unloaded latency (200, 0: none); M SAs kept at the end (0: none);
-                  S seconds per token measurement (2).""";
+                  S seconds per token measurement (2); DIR: a JFR recording (settings=profile) of each ikeseal
+                  responder, DIR/ikeseal-TIER.jfr (none).""";
     }
 
     /** Which responder; names as on the command line. */
@@ -130,6 +136,7 @@ public final class ResponderBench {
             double initiatorCpuMillisPerSa,
             double unloadedP50,
             Kept kept,
+            Map<String, Double> threadCpuMillisPerSa,
             String error) {}
 
     public static void main(String[] args) throws Exception {
@@ -205,12 +212,13 @@ public final class ResponderBench {
         String name = kind.name().toLowerCase(Locale.ROOT);
         BenchResponder r = null;
         try {
-            r = startResponder(kind, t, dir);
+            r = startResponder(kind, t, dir, s.profileDir() != null);
             name = r.name();
-            return measure(s, t, dir, r);
+            return measure(s, t, dir, r, s.profileDir() == null ? null : profile(s.profileDir(), kind));
         } catch (Exception | Error e) {
             progress(name + " FAILED: " + e.getMessage());
-            return new Result(name, null, Double.NaN, Double.NaN, Double.NaN, null, String.valueOf(e.getMessage()));
+            return new Result(
+                    name, null, Double.NaN, Double.NaN, Double.NaN, null, Map.of(), String.valueOf(e.getMessage()));
         } finally {
             if (r != null) {
                 r.close();
@@ -218,7 +226,8 @@ public final class ResponderBench {
         }
     }
 
-    private static Result measure(Settings s, BenchTokens t, Path dir, BenchResponder r) throws Exception {
+    private static Result measure(Settings s, BenchTokens t, Path dir, BenchResponder r, Path profile)
+            throws Exception {
         String name = r.name();
         try (Charon initiator = startInitiator(dir, t, r.ikePort(), s.inFlight());
                 Vici vici = initiator.openVici()) {
@@ -233,10 +242,16 @@ public final class ResponderBench {
                 progress("measuring " + s.count() + " SAs ...");
                 double cpu0 = ProcStats.cpuMillis(r.pid());
                 double icpu0 = ProcStats.cpuMillis(initiator.pid());
+                Map<String, Double> threads0 = r.isJvm() ? ProcStats.threadCpuMillis(r.pid()) : Map.of();
                 ViciLoad.Round loaded = load.run(s.count(), s.inFlight(), false, deadline(s.count()));
                 double cpu = ProcStats.cpuMillis(r.pid()) - cpu0;
                 double icpu = ProcStats.cpuMillis(initiator.pid()) - icpu0;
                 int up = Math.max(1, loaded.established());
+                Map<String, Double> threads = new java.util.TreeMap<>();
+                if (r.isJvm()) {
+                    ProcStats.threadCpuMillis(r.pid())
+                            .forEach((g, ms) -> threads.put(g, (ms - threads0.getOrDefault(g, 0.0)) / up));
+                }
                 load.awaitDeletions(Duration.ofSeconds(30));
                 double unloadedP50 = Double.NaN;
                 if (s.unloaded() > 0) {
@@ -250,10 +265,14 @@ public final class ResponderBench {
                     progress("keeping " + s.keep() + " SAs ...");
                     kept = keep(s, load, r);
                 }
+                if (profile != null && r.isJvm()) {
+                    Files.createDirectories(profile.getParent());
+                    ProcStats.dumpFlightRecording(r.pid(), profile);
+                }
                 // stopped while the initiator still answers, so its Deletes do not wait for retransmissions
                 // (closed again by runOne: a no-op)
                 r.close();
-                return new Result(name, loaded, cpu / up, icpu / up, unloadedP50, kept, null);
+                return new Result(name, loaded, cpu / up, icpu / up, unloadedP50, kept, threads, null);
             } finally {
                 load.close();
             }
@@ -288,13 +307,23 @@ public final class ResponderBench {
         return Duration.ofMillis(60_000 + sas * 100L);
     }
 
-    private static BenchResponder startResponder(ResponderKind kind, BenchTokens t, Path dir) throws Exception {
+    private static BenchResponder startResponder(ResponderKind kind, BenchTokens t, Path dir, boolean profile)
+            throws Exception {
         if (kind == ResponderKind.CHARON) {
             return CharonResponder.start(dir, t);
         }
         BenchTokens.Tier tier = kind == ResponderKind.SEALED ? BenchTokens.Tier.SEALED : BenchTokens.Tier.COMPAT;
         int[] p = IkesealResponder.freeUdpPorts();
-        return IkesealResponder.start(t.ikesealConfig(tier, p[0], p[1]), tier, p[0], List.of());
+        List<String> jvm = List.of();
+        if (profile) {
+            // every compilation recorded: how much of the responder's CPU goes to the JIT is part of the profile
+            jvm = List.of("-XX:StartFlightRecording=settings=profile,jdk.Compilation#threshold=0ms");
+        }
+        return IkesealResponder.start(t.ikesealConfig(tier, p[0], p[1]), tier, p[0], jvm);
+    }
+
+    private static Path profile(Path profileDir, ResponderKind kind) {
+        return profileDir.resolve("ikeseal-" + kind.name().toLowerCase(Locale.ROOT) + ".jfr");
     }
 
     /** The load: slots connections s0..s(K-1) to the responder, identical but for their names. */

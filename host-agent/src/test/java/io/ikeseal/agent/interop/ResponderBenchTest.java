@@ -24,7 +24,7 @@ class ResponderBenchTest {
     @Timeout(value = 170)
     void tinyRunOfEveryResponder() throws Exception {
         ResponderBench.Settings s = new ResponderBench.Settings(
-                10, 2, 4, 2, 10, 0.05, List.of("charon", "sealed", "compat"), Duration.ofSeconds(20));
+                10, 2, 4, 2, 10, 0.05, List.of("charon", "sealed", "compat"), Duration.ofSeconds(20), null);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         List<ResponderBench.Result> results;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
@@ -42,7 +42,18 @@ class ResponderBenchTest {
             assertNotNull(r.kept(), report);
             assertEquals(10, r.kept().established(), report);
             assertEquals(0, r.kept().lost(), report);
+            // charon is not a JVM: no split by thread; an ikeseal responder's SAs took token calls and SA work
+            boolean jvm = !r.responder().startsWith("charon");
+            assertEquals(jvm, !r.threadCpuMillisPerSa().isEmpty(), report);
+            if (jvm) {
+                assertTrue(r.threadCpuMillisPerSa().get("token calls") > 0, report);
+                assertTrue(
+                        BenchReport.THREAD_GROUPS.containsAll(
+                                r.threadCpuMillisPerSa().keySet()),
+                        report);
+            }
         }
+        assertTrue(report.contains("| responder | token calls | SA workers |"), report);
         assertTrue(report.contains("ratio SAs/s ikeseal sealed"), report);
         assertTrue(report.contains("| sealed | hsm |"), report);
         assertTrue(report.contains("| compat | smartcard |"), report);

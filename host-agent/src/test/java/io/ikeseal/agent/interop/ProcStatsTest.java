@@ -1,0 +1,38 @@
+package io.ikeseal.agent.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Thread names as Linux keeps them (15 characters) map to the groups the bench's CPU split prints. */
+class ProcStatsTest {
+    @Test
+    void threadNamesMapToTheirGroups() {
+        assertEquals("JIT compiler", ProcStats.threadGroup("C2 CompilerThre"));
+        assertEquals("JIT compiler", ProcStats.threadGroup("C1 CompilerThre"));
+        assertEquals("GC", ProcStats.threadGroup("GC Thread#1"));
+        assertEquals("GC", ProcStats.threadGroup("G1 Refine#0"));
+        assertEquals("token completions", ProcStats.threadGroup("token-completio"));
+        assertEquals("token calls", ProcStats.threadGroup("token-hsm-0"));
+        assertEquals("token calls", ProcStats.threadGroup("token-smartcard"));
+        assertEquals("SA workers", ProcStats.threadGroup("ike-sa-3"));
+        assertEquals("UDP I/O", ProcStats.threadGroup("ike-udp-1-2"));
+        assertEquals("audit log", ProcStats.threadGroup("audit-writer-au"));
+        assertEquals("other", ProcStats.threadGroup("java"));
+        assertEquals("other", ProcStats.threadGroup("ike-timer-1"));
+    }
+
+    @Test
+    void thisProcessSplitAddsUpToAboutItsWholeCpu() {
+        long pid = ProcessHandle.current().pid();
+        Map<String, Double> split = ProcStats.threadCpuMillis(pid);
+        double sum = split.values().stream().mapToDouble(Double::doubleValue).sum();
+        double whole = ProcStats.cpuMillis(pid);
+        assertTrue(split.containsKey("other") && split.containsKey("JIT compiler"), split::toString);
+        // threads that ended are in the whole but not in the split; read one after the other, so a little slack
+        assertTrue(sum > 0 && sum <= whole + 100, () -> sum + " of " + whole);
+    }
+}
