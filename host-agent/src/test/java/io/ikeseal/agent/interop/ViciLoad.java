@@ -40,6 +40,11 @@ final class ViciLoad {
     private int failures;
     private int lostKept;
     private long roundStart;
+    /** When an SA of this round last came up (or the round started). */
+    private long lastUp;
+    /** Attempt timeouts without any SA coming up after which the initiator counts as stopped. */
+    static final int STALLED = 3;
+
     private final List<Long> latencies = new ArrayList<>();
     private final List<Long> completions = new ArrayList<>();
     private final List<String> failureReasons = new ArrayList<>();
@@ -115,15 +120,25 @@ final class ViciLoad {
             startNext(i);
         }
         long end = System.nanoTime() + deadline.toNanos();
+        lastUp = System.nanoTime();
         while (done + failures < count) {
             long left = end - System.nanoTime();
+            if (System.nanoTime() - lastUp > STALLED * attemptTimeout.toNanos()) {
+                // charon 5.9.8 has been seen to stop for good under this load, every thread waiting in its IKE SA
+                // manager: fail in minutes, not at the deadline (about 100 ms per SA of the round)
+                java.util.Arrays.fill(startedAt, 0);
+                toStart = 0;
+                throw new IllegalStateException("no SA came up for " + attemptTimeout.multipliedBy(STALLED)
+                        + ": the charon initiator stopped (" + done + " of " + count + " SAs up, " + failures
+                        + " failed " + firstReasons() + ")");
+            }
             if (left <= 0) {
                 java.util.Arrays.fill(startedAt, 0);
                 toStart = 0;
                 throw new IllegalStateException("load round not done within " + deadline + ": " + done + " of " + count
                         + " SAs up, " + failures + " failed " + firstReasons());
             }
-            wait(Math.max(1, left / 1_000_000));
+            wait(Math.max(1, Math.min(left, attemptTimeout.toNanos()) / 1_000_000));
         }
         long last = completions.isEmpty() ? 0 : completions.getLast();
         return new Round(
@@ -205,6 +220,7 @@ final class ViciLoad {
         long now = System.nanoTime();
         forEachSa(event, (slot, id) -> {
             if (slot >= 0 && startedAt[slot] != 0) {
+                lastUp = now;
                 latencies.add(now - startedAt[slot]);
                 completions.add(now - roundStart);
                 done++;
