@@ -39,8 +39,11 @@ final class BenchDaemons implements AutoCloseable {
     static final String GATEWAY_YAML = "ikeseal.yaml";
     static final String BRANCH_YAML = "branch.yaml";
 
-    /** One established handshake: wall time from initiate to established, and its token time. */
-    record Sample(long nanos, long tokenMicros) {}
+    /**
+     * One established handshake: wall time from initiate to established, its token time, and when it was done
+     * ({@link System#nanoTime()}).
+     */
+    record Sample(long nanos, long tokenMicros, long doneAt) {}
 
     private final Level logLevel;
     private final TokenSet tokens;
@@ -149,7 +152,8 @@ final class BenchDaemons implements AutoCloseable {
                 if (e != null) {
                     failure.compareAndSet(null, Main.message(e.getCause() != null ? e.getCause() : e));
                 } else {
-                    samples.add(new Sample(System.nanoTime() - t, sa.tokenMicros()));
+                    long now = System.nanoTime();
+                    samples.add(new Sample(now - t, sa.tokenMicros(), now));
                 }
                 done.countDown();
                 next[0].run();

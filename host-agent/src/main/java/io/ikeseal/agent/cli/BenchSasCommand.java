@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +126,8 @@ final class BenchSasCommand implements Callable<Integer> {
             HeapState baseline = afterCleaner(0); // the warm-up SAs' token objects gone too
             Map<String, Long> baselineObjects = pair.branch().liveTokenObjects();
             long t0 = System.nanoTime();
-            pair.establish(count, inFlight);
+            // only the rates are kept: the samples would count as retained heap below
+            String windows = windows(pair.establish(count, inFlight), t0);
             double seconds = (System.nanoTime() - t0) / 1e9;
             // The handshakes' ephemeral keys wait for SunPKCS11's cleaner: state of no SA, so not counted.
             HeapState established = afterCleaner(baseline.instances(PKCS11_SESSION) + 2L * count);
@@ -134,6 +136,7 @@ final class BenchSasCommand implements Callable<Integer> {
                     "bench sas: %d IKE SA + CHILD_SA ikeseal <-> ikeseal on %s, %d in flight; both ends in this JVM%n",
                     count, pair.connection().localAddress().getHostAddress(), inFlight);
             out.printf("  established in %.1f s (%.1f SAs/s)%n", seconds, count / seconds);
+            out.print(windows);
             double perPair = (established.used() - baseline.used()) / (double) count;
             out.printf(
                     "  heap used after GC: baseline %s, with the SAs %s%n",
@@ -196,6 +199,31 @@ final class BenchSasCommand implements Callable<Integer> {
                 perSa(objects0, pair.branch().liveTokenObjects()));
         return h;
     }
+
+    /**
+     * The rate of the first and of the last {@value #RATE_WINDOW} SAs (half of them when fewer), as a line: flat
+     * means that holding more SAs does not slow the handshakes down.
+     */
+    private static String windows(List<BenchDaemons.Sample> up, long t0) {
+        long[] done =
+                up.stream().mapToLong(BenchDaemons.Sample::doneAt).sorted().toArray();
+        int w = Math.min(RATE_WINDOW, done.length / 2);
+        if (w < 1) {
+            return "";
+        }
+        double first = w / ((done[w - 1] - t0) / 1e9);
+        double last = w / ((done[done.length - 1] - done[done.length - w - 1]) / 1e9);
+        return String.format(
+                Locale.ROOT,
+                "  rate of the first %d SAs %.1f/s, of the last %d %.1f/s (last/first %.2f)%n",
+                w,
+                first,
+                w,
+                last,
+                last / first);
+    }
+
+    static final int RATE_WINDOW = 5_000;
 
     private static void print(PrintWriter out, BenchRekeys.Phase p) {
         long[] l = p.latencies();

@@ -60,6 +60,12 @@ class BenchSasCommandTest {
                                 + "baseline, \\d+ with the SAs, \\d+ after deleting\n.*"),
                 r.out());
         assertTrue(r.out().matches("(?s).*\n  left above baseline after deleting all SAs: .*"), r.out());
+        // 8 SAs: windows of half of them
+        assertTrue(
+                r.out()
+                        .matches("(?s).*\n  rate of the first 4 SAs \\d+\\.\\d/s, of the last 4 \\d+\\.\\d/s "
+                                + "\\(last/first \\d+\\.\\d\\d\\)\n.*"),
+                r.out());
         assertTrue(r.out().contains("  classes that grew most, per IKE SA + CHILD_SA (one end):\n"), r.out());
     }
 
