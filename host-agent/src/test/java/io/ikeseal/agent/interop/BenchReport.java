@@ -126,11 +126,17 @@ final class BenchReport {
             return;
         }
         out.printf("%n### Where the ikeseal responders' CPU went, ms per SA over the measured SAs, by thread%n%n");
-        out.println("| responder | " + String.join(" | ", THREAD_GROUPS) + " | all but token calls and JIT |");
-        out.println("|---|" + "---|".repeat(THREAD_GROUPS.size() + 1));
+        out.println("| responder | warm-up SAs (JIT share of the last round) | " + String.join(" | ", THREAD_GROUPS)
+                + " | all but token calls and JIT |");
+        out.println("|---|---|" + "---|".repeat(THREAD_GROUPS.size() + 1));
         for (ResponderBench.Result r : jvms) {
             Map<String, Double> t = r.threadCpuMillisPerSa();
-            StringBuilder row = new StringBuilder("| " + r.responder() + " |");
+            StringBuilder row = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "| %s | %d (%.1f %%) |",
+                    r.responder(),
+                    r.warmed().sas(),
+                    r.warmed().jitShare()));
             double host = 0;
             for (String g : THREAD_GROUPS) {
                 double ms = t.getOrDefault(g, 0.0);

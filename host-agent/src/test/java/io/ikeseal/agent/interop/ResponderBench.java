@@ -41,10 +41,22 @@ public final class ResponderBench {
             double tokenSeconds,
             List<String> responders,
             Duration attemptTimeout,
-            Path profileDir) {
+            Path profileDir,
+            double jitQuietPercent,
+            int warmupMax) {
         static Settings defaults() {
             return new Settings(
-                    3000, 500, 8, 200, 0, 2, List.of("charon", "sealed", "compat"), Duration.ofSeconds(30), null);
+                    3000,
+                    500,
+                    8,
+                    200,
+                    0,
+                    2,
+                    List.of("charon", "sealed", "compat"),
+                    Duration.ofSeconds(30),
+                    null,
+                    5,
+                    20_000);
         }
 
         static Settings parse(String[] args) {
@@ -57,6 +69,8 @@ public final class ResponderBench {
             double tokenSeconds = d.tokenSeconds();
             List<String> responders = d.responders();
             Path profileDir = d.profileDir();
+            double jitQuiet = d.jitQuietPercent();
+            int warmupMax = d.warmupMax();
             for (int i = 0; i < args.length; i += 2) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("no value for " + args[i] + "\n" + usage());
@@ -71,11 +85,23 @@ public final class ResponderBench {
                     case "--token-seconds" -> tokenSeconds = Double.parseDouble(v);
                     case "--responders" -> responders = ResponderKind.names(v);
                     case "--profile" -> profileDir = Path.of(v).toAbsolutePath();
+                    case "--jit-quiet" -> jitQuiet = Double.parseDouble(v);
+                    case "--warmup-max" -> warmupMax = Integer.parseInt(v);
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + usage());
                 }
             }
             return new Settings(
-                    count, warmup, inFlight, unloaded, keep, tokenSeconds, responders, d.attemptTimeout(), profileDir);
+                    count,
+                    warmup,
+                    inFlight,
+                    unloaded,
+                    keep,
+                    tokenSeconds,
+                    responders,
+                    d.attemptTimeout(),
+                    profileDir,
+                    jitQuiet,
+                    warmupMax);
         }
 
         Settings {
@@ -86,6 +112,8 @@ public final class ResponderBench {
                     || unloaded < 0
                     || keep < 0
                     || !(tokenSeconds > 0 && tokenSeconds <= 60)
+                    || !(jitQuietPercent >= 0 && jitQuietPercent <= 100)
+                    || warmupMax < warmup
                     || responders.isEmpty()) {
                 throw new IllegalArgumentException("a setting is out of range\n" + usage());
             }
@@ -97,7 +125,11 @@ public final class ResponderBench {
         return """
                 scripts/bench-responders [--count N] [--warmup W] [--in-flight K] [--unloaded U] [--keep M]
                                          [--token-seconds S] [--responders charon,sealed,compat] [--profile DIR]
+                                         [--jit-quiet P] [--warmup-max X]
                   N measured SAs per responder (3000), after W warm-up SAs (500), K initiations in flight (8);
+                  an ikeseal responder then warms up further in rounds of 500 SAs until its JIT compiler threads
+                  used at most P percent of its CPU in the last round (5; 0: no further warm-up), X warm-up SAs at most
+                  (20000): a gateway runs for weeks, and its JIT's one-time work is not what an SA costs;
                   U SAs one at a time for the unloaded latency (200, 0: none); M SAs kept at the end (0: none);
                   S seconds per token measurement (2); DIR: a JFR recording (settings=profile) of each ikeseal
                   responder, DIR/ikeseal-TIER.jfr (none).""";
@@ -137,7 +169,14 @@ public final class ResponderBench {
             double unloadedP50,
             Kept kept,
             Map<String, Double> threadCpuMillisPerSa,
+            Warmed warmed,
             String error) {}
+
+    /** Warm-up SAs in all, and the JIT compiler threads' share of the responder's CPU in its last round (or NaN). */
+    record Warmed(int sas, double jitShare) {}
+
+    /** Round of the warm-up past --warmup; smaller only when --warmup-max leaves less. */
+    static final int JIT_ROUND = 500;
 
     public static void main(String[] args) throws Exception {
         Settings s;
@@ -187,6 +226,8 @@ public final class ResponderBench {
                   against each responder in turn, each its own process, all on 127.0.0.1 on this machine.
                   IKE %s, ESP %s, ECDSA P-256 certificates (RFC 7427), the responders' key in one SoftHSM token.
                   %d SAs measured after %d warm-up, %d in flight, each deleted as it comes up (terminate, async);
+                  an ikeseal responder warms up further, in rounds of %d SAs, until its JIT used <= %.0f %% of its CPU
+                  in a round (%d warm-up SAs at most);
                   unloaded: %d SAs one at a time; kept: %d; a slot's attempt fails after %s.
                   Both charons: %d worker threads, ikesa_table_size 4096, log levels 0 (lib 1), cookie_threshold(_ip)
                   100000, block_threshold 1000000, init_limit_half_open 0, retransmit 2 s x1.8, 3 tries; CHILD_SAs in
@@ -200,6 +241,9 @@ public final class ResponderBench {
                 s.count(),
                 s.warmup(),
                 s.inFlight(),
+                JIT_ROUND,
+                s.jitQuietPercent(),
+                s.warmupMax(),
                 s.unloaded(),
                 s.keep(),
                 s.attemptTimeout(),
@@ -218,7 +262,15 @@ public final class ResponderBench {
         } catch (Exception | Error e) {
             progress(name + " FAILED: " + e.getMessage());
             return new Result(
-                    name, null, Double.NaN, Double.NaN, Double.NaN, null, Map.of(), String.valueOf(e.getMessage()));
+                    name,
+                    null,
+                    Double.NaN,
+                    Double.NaN,
+                    Double.NaN,
+                    null,
+                    Map.of(),
+                    null,
+                    String.valueOf(e.getMessage()));
         } finally {
             if (r != null) {
                 r.close();
@@ -239,6 +291,7 @@ public final class ResponderBench {
                     load.run(s.warmup(), s.inFlight(), false, deadline(s.warmup()));
                     load.awaitDeletions(Duration.ofSeconds(30));
                 }
+                Warmed warmed = r.isJvm() ? untilJitQuiet(s, load, r) : new Warmed(s.warmup(), Double.NaN);
                 progress("measuring " + s.count() + " SAs ...");
                 double cpu0 = ProcStats.cpuMillis(r.pid());
                 double icpu0 = ProcStats.cpuMillis(initiator.pid());
@@ -272,12 +325,44 @@ public final class ResponderBench {
                 // stopped while the initiator still answers, so its Deletes do not wait for retransmissions
                 // (closed again by runOne: a no-op)
                 r.close();
-                return new Result(name, loaded, cpu / up, icpu / up, unloadedP50, kept, threads, null);
+                return new Result(name, loaded, cpu / up, icpu / up, unloadedP50, kept, threads, warmed, null);
             } finally {
                 load.close();
             }
         }
     }
+
+    /**
+     * Further warm-up of a JVM responder in rounds, until its JIT compiler threads used at most
+     * {@code s.jitQuietPercent()} of its CPU over the last round, or {@code s.warmupMax()} warm-up SAs in all. Under
+     * full load C2 keeps compiling for a minute or more (this code base and its libraries are large); a gateway pays
+     * that once, so the measured SAs should not.
+     */
+    private static Warmed untilJitQuiet(Settings s, ViciLoad load, BenchResponder r) throws Exception {
+        int done = s.warmup();
+        double share = Double.NaN;
+        while (s.jitQuietPercent() > 0 && done < s.warmupMax()) {
+            int n = Math.min(JIT_ROUND, s.warmupMax() - done);
+            Map<String, Double> t0 = ProcStats.threadCpuMillis(r.pid());
+            load.run(n, s.inFlight(), false, deadline(n));
+            load.awaitDeletions(Duration.ofSeconds(30));
+            Map<String, Double> t1 = ProcStats.threadCpuMillis(r.pid());
+            double all = 0;
+            for (var e : t1.entrySet()) {
+                all += e.getValue() - t0.getOrDefault(e.getKey(), 0.0);
+            }
+            double jit = t1.getOrDefault(JIT, 0.0) - t0.getOrDefault(JIT, 0.0);
+            share = all > 0 ? 100 * jit / all : 0;
+            done += n;
+            if (share <= s.jitQuietPercent()) {
+                break;
+            }
+        }
+        progress(String.format(Locale.ROOT, "warmed up with %d SAs; JIT share of the last round %.1f %%", done, share));
+        return new Warmed(done, share);
+    }
+
+    private static final String JIT = "JIT compiler";
 
     /** Keeps s.keep() SAs up; memory per SA against the figures taken just before the first kept SA. */
     private static Kept keep(Settings s, ViciLoad load, BenchResponder r) throws Exception {

@@ -24,7 +24,17 @@ class ResponderBenchTest {
     @Timeout(value = 170)
     void tinyRunOfEveryResponder() throws Exception {
         ResponderBench.Settings s = new ResponderBench.Settings(
-                10, 2, 4, 2, 10, 0.05, List.of("charon", "sealed", "compat"), Duration.ofSeconds(20), null);
+                10,
+                2,
+                4,
+                2,
+                10,
+                0.05,
+                List.of("charon", "sealed", "compat"),
+                Duration.ofSeconds(20),
+                null,
+                100, // one JIT round, of 2 SAs (--warmup-max 4): any share is quiet
+                4);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         List<ResponderBench.Result> results;
         try (PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
@@ -46,6 +56,8 @@ class ResponderBenchTest {
             boolean jvm = !r.responder().startsWith("charon");
             assertEquals(jvm, !r.threadCpuMillisPerSa().isEmpty(), report);
             if (jvm) {
+                assertEquals(4, r.warmed().sas(), report);
+                assertTrue(r.warmed().jitShare() >= 0 && r.warmed().jitShare() <= 100, report);
                 assertTrue(r.threadCpuMillisPerSa().get("token calls") > 0, report);
                 assertTrue(
                         BenchReport.THREAD_GROUPS.containsAll(
@@ -53,7 +65,9 @@ class ResponderBenchTest {
                         report);
             }
         }
-        assertTrue(report.contains("| responder | token calls | SA workers |"), report);
+        assertTrue(
+                report.contains("| responder | warm-up SAs (JIT share of the last round) | token calls | SA workers |"),
+                report);
         assertTrue(report.contains("ratio SAs/s ikeseal sealed"), report);
         assertTrue(report.contains("| sealed | hsm |"), report);
         assertTrue(report.contains("| compat | smartcard |"), report);
