@@ -35,6 +35,15 @@ class ArchitectureTest {
                     + "if it depended on any of them, using it would pull that package in");
 
     @ArchTest
+    static final ArchRule utilIsALeaf = noClasses()
+            .that()
+            .resideInAPackage("io.ikeseal.hsm.util..")
+            .should()
+            .dependOnClassesThat(resideInAPackage("io.ikeseal..").and(not(resideInAPackage("io.ikeseal.hsm.util.."))))
+            .because("hsm.util holds plain data structures (a bounded LRU map) that host-agent and every hsm package "
+                    + "may use; knowing tokens or IKE would drag them into every user");
+
+    @ArchTest
     static final ArchRule knowsNothingOfIkeOrFixtures = noClasses()
             .should()
             .dependOnClassesThat()

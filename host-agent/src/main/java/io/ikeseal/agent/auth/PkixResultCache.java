@@ -8,12 +8,12 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+
+import io.ikeseal.hsm.util.LruMap;
+import io.ikeseal.hsm.util.Octets;
 
 /**
  * Successful PKIX path validations, remembered so that the same peer's chain is not validated again on every SA
@@ -27,9 +27,8 @@ import java.util.function.Supplier;
  * <p>Failures are not cached: a failed validation is redone each time, so a cause that goes away (an anchor added,
  * the clock corrected, a certificate renewed) takes effect at once, and a peer cannot make us remember garbage.
  *
- * <p>Bounded: past {@code capacity} entries the least recently used goes. A hit is a {@link ConcurrentHashMap}
- * read and one counter write, no lock; only a miss that must evict takes the eviction lock, and a miss has just
- * paid for a full path validation anyway.
+ * <p>Bounded: past {@code capacity} entries the least recently used goes ({@link LruMap}). A hit takes no lock;
+ * only a miss that must evict takes the eviction lock, and a miss has just paid for a full path validation anyway.
  */
 public final class PkixResultCache {
     /** Chains remembered by default: one per peer certificate, far more than a gateway's distinct peers. */
@@ -43,11 +42,11 @@ public final class PkixResultCache {
 
     private final int capacity;
     private final Duration ttl;
-    private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicLong ticks = new AtomicLong();
+    /** Keyed by the SHA-256 described above. */
+    private final LruMap<Octets, Validity> entries;
+
     private final AtomicLong validations = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
-    private final Object evicting = new Object();
 
     public PkixResultCache(int capacity, Duration ttl) {
         if (capacity < 0) {
@@ -58,38 +57,17 @@ public final class PkixResultCache {
         }
         this.capacity = capacity;
         this.ttl = ttl;
+        this.entries = new LruMap<>(capacity);
     }
 
     public static PkixResultCache withDefaults() {
         return new PkixResultCache(DEFAULT_CAPACITY, DEFAULT_TTL);
     }
 
-    private record Key(byte[] sha256) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(sha256, k.sha256);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(sha256);
-        }
-
-        @Override
-        public String toString() {
-            return "Key";
-        }
-    }
-
-    private static final class Entry {
-        final Instant validFrom;
-        final Instant validUntil;
-        volatile long used;
-
-        Entry(Instant validFrom, Instant validUntil, long used) {
-            this.validFrom = validFrom;
-            this.validUntil = validUntil;
-            this.used = used;
+    /** When a successful validation may be believed: from the latest notBefore, until the earlier deadline. */
+    private record Validity(Instant from, Instant until) {
+        boolean covers(Instant now) {
+            return !now.isBefore(from) && now.isBefore(until);
         }
     }
 
@@ -98,17 +76,10 @@ public final class PkixResultCache {
      * (which returns null on success, else the failure, which is returned and not remembered).
      */
     AuthOutcome validate(TrustAnchors anchors, List<X509Certificate> path, Instant now, Supplier<AuthOutcome> pkix) {
-        Key key = capacity == 0 ? null : key(anchors, path);
-        if (key != null) {
-            Entry e = entries.get(key);
-            if (e != null) {
-                if (!now.isBefore(e.validFrom) && now.isBefore(e.validUntil)) {
-                    e.used = ticks.incrementAndGet();
-                    hits.incrementAndGet();
-                    return null;
-                }
-                entries.remove(key, e);
-            }
+        Octets key = capacity == 0 ? null : key(anchors, path);
+        if (key != null && entries.get(key, v -> v.covers(now)) != null) {
+            hits.incrementAndGet();
+            return null;
         }
         validations.incrementAndGet();
         AuthOutcome failed = pkix.get();
@@ -123,32 +94,11 @@ public final class PkixResultCache {
             from = notBefore.isAfter(from) ? notBefore : from;
             until = notAfter.isBefore(until) ? notAfter : until;
         }
-        entries.put(key, new Entry(from, until, ticks.incrementAndGet()));
-        if (entries.size() > capacity) {
-            evict();
-        }
+        entries.put(key, new Validity(from, until));
         return null;
     }
 
-    /** Drops least recently used entries until the bound holds; one evictor at a time. */
-    private void evict() {
-        synchronized (evicting) {
-            while (entries.size() > capacity) {
-                Map.Entry<Key, Entry> oldest = null;
-                for (Map.Entry<Key, Entry> e : entries.entrySet()) {
-                    if (oldest == null || e.getValue().used < oldest.getValue().used) {
-                        oldest = e;
-                    }
-                }
-                if (oldest == null) {
-                    return;
-                }
-                entries.remove(oldest.getKey(), oldest.getValue());
-            }
-        }
-    }
-
-    private static Key key(TrustAnchors anchors, List<X509Certificate> path) {
+    private static Octets key(TrustAnchors anchors, List<X509Certificate> path) {
         try {
             MessageDigest d = MessageDigest.getInstance("SHA-256", "SUN");
             d.update(POLICY);
@@ -158,7 +108,7 @@ public final class PkixResultCache {
                 d.update(ByteBuffer.allocate(4).putInt(der.length).array()); // lengths keep the split unambiguous
                 d.update(der);
             }
-            return new Key(d.digest());
+            return new Octets(d.digest());
         } catch (CertificateEncodingException e) {
             return null; // not cacheable; validation decides
         } catch (GeneralSecurityException e) {
