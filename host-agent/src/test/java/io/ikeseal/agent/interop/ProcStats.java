@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,13 +33,15 @@ final class ProcStats {
         return ticks * 1000.0 / TICKS_PER_SECOND;
     }
 
+    /** One thread's group ({@link #threadGroup}) and the CPU time it used so far, in milliseconds. */
+    record ThreadCpu(String group, double millis) {}
+
     /**
-     * CPU time each group of the process's threads used so far, in milliseconds, by {@link #threadGroup} of each
-     * thread's name ({@code /proc/PID/task/TID/stat}; threads that ended are not counted). Differences of two calls
-     * say where a measured window's CPU went.
+     * The CPU time each of the process's threads used so far, by thread ID ({@code /proc/PID/task/TID/stat}).
+     * {@link #cpuSince} turns two of these into where a window's CPU went.
      */
-    static Map<String, Double> threadCpuMillis(long pid) {
-        Map<String, Double> out = new TreeMap<>();
+    static Map<Long, ThreadCpu> threadCpu(long pid) {
+        Map<Long, ThreadCpu> out = new HashMap<>();
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         try (var dirs = Files.list(tasks)) {
             for (Path task : dirs.toList()) {
@@ -51,11 +54,29 @@ final class ProcStats {
                 String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ", -1);
                 long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                out.merge(threadGroup(comm), ticks * 1000.0 / TICKS_PER_SECOND, Double::sum);
+                out.put(
+                        Long.parseLong(task.getFileName().toString()),
+                        new ThreadCpu(threadGroup(comm), ticks * 1000.0 / TICKS_PER_SECOND));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + tasks, e);
         }
+        return out;
+    }
+
+    /**
+     * CPU time per thread group between two {@link #threadCpu} snapshots, thread by thread: one that started meanwhile
+     * counts from zero; one that ended meanwhile (the JVM starts and stops compiler threads as the queue asks) is
+     * missing with what it used in the window, which can only make a group's figure smaller, never take another
+     * thread's time away.
+     */
+    static Map<String, Double> cpuSince(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after) {
+        Map<String, Double> out = new TreeMap<>();
+        after.forEach((tid, now) -> {
+            ThreadCpu then = before.get(tid);
+            double ms = then == null || !then.group().equals(now.group()) ? now.millis() : now.millis() - then.millis();
+            out.merge(now.group(), ms, Double::sum);
+        });
         return out;
     }
 

@@ -26,9 +26,22 @@ class ProcStatsTest {
     }
 
     @Test
+    void aWindowCountsEachThreadOnItsOwnAndLosesNoneToAThreadThatEnded() {
+        Map<Long, ProcStats.ThreadCpu> before = Map.of(
+                1L, new ProcStats.ThreadCpu("JIT compiler", 900),
+                2L, new ProcStats.ThreadCpu("JIT compiler", 100),
+                3L, new ProcStats.ThreadCpu("SA workers", 50));
+        Map<Long, ProcStats.ThreadCpu> after = Map.of(
+                2L, new ProcStats.ThreadCpu("JIT compiler", 130), // thread 1 ended: not minus 900
+                3L, new ProcStats.ThreadCpu("SA workers", 80),
+                4L, new ProcStats.ThreadCpu("JIT compiler", 20)); // started in the window
+        assertEquals(Map.of("JIT compiler", 50.0, "SA workers", 30.0), ProcStats.cpuSince(before, after));
+    }
+
+    @Test
     void thisProcessSplitAddsUpToAboutItsWholeCpu() {
         long pid = ProcessHandle.current().pid();
-        Map<String, Double> split = ProcStats.threadCpuMillis(pid);
+        Map<String, Double> split = ProcStats.cpuSince(Map.of(), ProcStats.threadCpu(pid));
         double sum = split.values().stream().mapToDouble(Double::doubleValue).sum();
         double whole = ProcStats.cpuMillis(pid);
         assertTrue(split.containsKey("other") && split.containsKey("JIT compiler"), split::toString);

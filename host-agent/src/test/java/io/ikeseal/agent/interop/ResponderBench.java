@@ -295,15 +295,15 @@ public final class ResponderBench {
                 progress("measuring " + s.count() + " SAs ...");
                 double cpu0 = ProcStats.cpuMillis(r.pid());
                 double icpu0 = ProcStats.cpuMillis(initiator.pid());
-                Map<String, Double> threads0 = r.isJvm() ? ProcStats.threadCpuMillis(r.pid()) : Map.of();
+                Map<Long, ProcStats.ThreadCpu> threads0 = r.isJvm() ? ProcStats.threadCpu(r.pid()) : Map.of();
                 ViciLoad.Round loaded = load.run(s.count(), s.inFlight(), false, deadline(s.count()));
                 double cpu = ProcStats.cpuMillis(r.pid()) - cpu0;
                 double icpu = ProcStats.cpuMillis(initiator.pid()) - icpu0;
                 int up = Math.max(1, loaded.established());
                 Map<String, Double> threads = new java.util.TreeMap<>();
                 if (r.isJvm()) {
-                    ProcStats.threadCpuMillis(r.pid())
-                            .forEach((g, ms) -> threads.put(g, (ms - threads0.getOrDefault(g, 0.0)) / up));
+                    ProcStats.cpuSince(threads0, ProcStats.threadCpu(r.pid()))
+                            .forEach((g, ms) -> threads.put(g, ms / up));
                 }
                 load.awaitDeletions(Duration.ofSeconds(30));
                 double unloadedP50 = Double.NaN;
@@ -343,15 +343,13 @@ public final class ResponderBench {
         double share = Double.NaN;
         while (s.jitQuietPercent() > 0 && done < s.warmupMax()) {
             int n = Math.min(JIT_ROUND, s.warmupMax() - done);
-            Map<String, Double> t0 = ProcStats.threadCpuMillis(r.pid());
+            Map<Long, ProcStats.ThreadCpu> t0 = ProcStats.threadCpu(r.pid());
             load.run(n, s.inFlight(), false, deadline(n));
             load.awaitDeletions(Duration.ofSeconds(30));
-            Map<String, Double> t1 = ProcStats.threadCpuMillis(r.pid());
-            double all = 0;
-            for (var e : t1.entrySet()) {
-                all += e.getValue() - t0.getOrDefault(e.getKey(), 0.0);
-            }
-            double jit = t1.getOrDefault(JIT, 0.0) - t0.getOrDefault(JIT, 0.0);
+            Map<String, Double> round = ProcStats.cpuSince(t0, ProcStats.threadCpu(r.pid()));
+            double all =
+                    round.values().stream().mapToDouble(Double::doubleValue).sum();
+            double jit = round.getOrDefault(JIT, 0.0);
             share = all > 0 ? 100 * jit / all : 0;
             done += n;
             if (share <= s.jitQuietPercent()) {
