@@ -128,7 +128,7 @@ final class ViciLoad {
                 // manager: fail in minutes, not at the deadline (about 100 ms per SA of the round)
                 java.util.Arrays.fill(startedAt, 0);
                 toStart = 0;
-                throw new IllegalStateException("no SA came up for " + attemptTimeout.multipliedBy(STALLED)
+                throw new InitiatorStalled("no SA came up for " + attemptTimeout.multipliedBy(STALLED)
                         + ": the charon initiator stopped (" + done + " of " + count + " SAs up, " + failures
                         + " failed " + firstReasons() + ")");
             }
@@ -293,5 +293,14 @@ final class ViciLoad {
 
     void close() {
         timer.shutdownNow();
+    }
+
+    /** The charon initiator stopped answering: a new one may carry on (ResponderBench). */
+    static final class InitiatorStalled extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        InitiatorStalled(String message) {
+            super(message);
+        }
     }
 }
