@@ -90,6 +90,7 @@ final class IkeAuthResponder implements ResponderTask {
             return;
         }
         sa.chooseConnection(c);
+        sa.shared().live().connectionChosen(sa); // INITIAL_CONTACT asks by connection (§2.4)
         IkeSaInitResult init = sa.init();
         PeerAuthenticator peer = credentials.peerAuthenticator(c.config());
         byte[] octets = SignedOctets.initiator(

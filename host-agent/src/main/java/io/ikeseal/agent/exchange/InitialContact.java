@@ -30,24 +30,11 @@ final class InitialContact {
      */
     static Optional<NotifyPayload> forRequest(IkeSa sa) {
         var c = sa.connection().config();
-        String local = c.localId().toString();
         IkeIdentity remote = c.remoteId();
-        boolean other = sa.shared().live().all().stream()
-                .filter(o -> o != sa)
-                .anyMatch(
-                        o -> sameConnection(o, sa) || matches(sa.shared().live().pairOf(o), local, remote));
+        LiveIkeSas live = sa.shared().live();
+        boolean other = live.othersOfConnection(sa, sa.connection().name())
+                || live.othersBetween(sa, c.localId().toString(), remote == null ? null : remote.toString());
         return other ? Optional.empty() : Optional.of(NotifyPayload.of(NotifyType.INITIAL_CONTACT));
-    }
-
-    private static boolean sameConnection(IkeSa o, IkeSa sa) {
-        return o.connection() != null
-                && o.connection().name().equals(sa.connection().name());
-    }
-
-    private static boolean matches(LiveIkeSas.IdentityPair p, String local, IkeIdentity remote) {
-        return p != null
-                && p.local().equals(local)
-                && (remote == null || p.peer().equals(remote.toString()));
     }
 
     /** The identity pair of an SA whose peer just authenticated. */

@@ -3,6 +3,7 @@ package io.ikeseal.agent.exchange;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,6 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * The IKE SAs of one gateway that have not closed yet, whatever their state: those we initiate, those peers start,
  * and those a rekey creates (RFC 7296 §2.18). What needs to look across SAs reads it: the CLI's listings, INITIAL_CONTACT
  * (§2.4, older SAs of the same identities), orderly shutdown. Thread-safe; each SA's own state is read on its executor.
+ *
+ * <p>What a handshake asks (INITIAL_CONTACT: another SA of this connection, or of these identities?) is answered from
+ * indexes by connection, local ID and identity pair, not by a scan: with 50,000 SAs a scan per IKE_AUTH was most of
+ * an initiator's CPU (docs/performance.md).
  */
 final class LiveIkeSas {
     /** Each live SA with the order it was created in (INITIAL_CONTACT closes only SAs older than its own). */
@@ -22,18 +27,38 @@ final class LiveIkeSas {
 
     private final List<IkeGateway.SaEndListener> endListeners = new CopyOnWriteArrayList<>();
 
+    /** Live SAs by the name of their connection, once they have one (initiators at once, responders in IKE_AUTH). */
+    private final Map<String, Set<IkeSa>> byConnection = new ConcurrentHashMap<>();
+    /** The connection each SA is indexed under, so that it leaves the same set it joined. */
+    private final Map<IkeSa, String> connectionOf = new ConcurrentHashMap<>();
+    /** Established SAs by local ID, and by identity pair. */
+    private final Map<String, Set<IkeSa>> byLocal = new ConcurrentHashMap<>();
+
+    private final Map<IdentityPair, Set<IkeSa>> byPair = new ConcurrentHashMap<>();
+
     /** Who authenticated to whom on an established SA (§2.4 INITIAL_CONTACT compares these). */
     record IdentityPair(String local, String peer) {}
 
     /** Tracks {@code sa} until it closes. */
     void track(IkeSa sa) {
         live.put(sa, created.incrementAndGet());
+        if (sa.connection() != null) {
+            connectionChosen(sa);
+        }
         sa.onClose(() -> {
             live.remove(sa);
-            identities.remove(sa);
+            String connection = connectionOf.remove(sa);
+            if (connection != null) {
+                leave(byConnection, connection, sa);
+            }
+            IdentityPair pair = identities.remove(sa);
+            if (pair != null) {
+                leave(byLocal, pair.local(), sa);
+                leave(byPair, pair, sa);
+            }
             var l = sa.life();
-            String connection = sa.connection() == null ? null : sa.connection().name();
-            endListeners.forEach(e -> e.ended(connection, l.wasEstablished(), l.end()));
+            String name = sa.connection() == null ? null : sa.connection().name();
+            endListeners.forEach(e -> e.ended(name, l.wasEstablished(), l.end()));
         });
     }
 
@@ -44,9 +69,73 @@ final class LiveIkeSas {
 
     /** {@code sa} is established between these identities. */
     void authenticated(IkeSa sa, IdentityPair pair) {
-        if (live.containsKey(sa)) {
-            identities.put(sa, pair);
+        if (!live.containsKey(sa)) {
+            return;
         }
+        IdentityPair before = identities.put(sa, pair);
+        if (before != null) {
+            leave(byLocal, before.local(), sa);
+            leave(byPair, before, sa);
+        }
+        join(byLocal, pair.local(), sa);
+        join(byPair, pair, sa);
+        if (!live.containsKey(sa)) { // closed meanwhile: its close may have run before the joins
+            identities.remove(sa);
+            leave(byLocal, pair.local(), sa);
+            leave(byPair, pair, sa);
+        }
+    }
+
+    /** {@code sa} has its connection now (a responder's IKE_AUTH chose it by the peer's identity). */
+    void connectionChosen(IkeSa sa) {
+        String name = sa.connection().name();
+        if (!live.containsKey(sa) || connectionOf.putIfAbsent(sa, name) != null) {
+            return;
+        }
+        join(byConnection, name, sa);
+        if (!live.containsKey(sa) && connectionOf.remove(sa, name)) {
+            leave(byConnection, name, sa);
+        }
+    }
+
+    /** Whether a live SA other than {@code sa} has the connection {@code name}, established or not. */
+    boolean othersOfConnection(IkeSa sa, String name) {
+        return hasOther(byConnection.get(name), sa);
+    }
+
+    /**
+     * Whether an established SA other than {@code sa} authenticated our {@code local} ID to the peer ID
+     * {@code peer}, or to any peer when {@code peer} is null.
+     */
+    boolean othersBetween(IkeSa sa, String local, String peer) {
+        return hasOther(peer == null ? byLocal.get(local) : byPair.get(new IdentityPair(local, peer)), sa);
+    }
+
+    private static boolean hasOther(Set<IkeSa> set, IkeSa sa) {
+        if (set == null) {
+            return false;
+        }
+        for (IkeSa o : set) {
+            if (o != sa) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <K> void join(Map<K, Set<IkeSa>> index, K key, IkeSa sa) {
+        index.compute(key, (k, set) -> {
+            Set<IkeSa> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            s.add(sa);
+            return s;
+        });
+    }
+
+    private static <K> void leave(Map<K, Set<IkeSa>> index, K key, IkeSa sa) {
+        index.computeIfPresent(key, (k, set) -> {
+            set.remove(sa);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     /**
@@ -55,23 +144,19 @@ final class LiveIkeSas {
      */
     List<IkeSa> olderThan(IkeSa self, IdentityPair pair) {
         long mine = live.getOrDefault(self, Long.MAX_VALUE);
-        return identities.entrySet().stream()
-                .filter(e -> e.getKey() != self
-                        && e.getValue().equals(pair)
-                        && live.getOrDefault(e.getKey(), Long.MAX_VALUE) < mine)
-                .map(Map.Entry::getKey)
+        Set<IkeSa> same = byPair.get(pair);
+        if (same == null) {
+            return List.of();
+        }
+        return same.stream()
+                .filter(o -> o != self && live.getOrDefault(o, Long.MAX_VALUE) < mine)
                 .toList();
-    }
-
-    /** {@code sa}'s identity pair once established, else null. */
-    IdentityPair pairOf(IkeSa sa) {
-        return identities.get(sa);
     }
 
     /** Whether an established SA of {@code connection} exists (connection supervision: is it up?). */
     boolean anyEstablished(String connection) {
-        return identities.keySet().stream()
-                .anyMatch(s -> s.connection() != null && s.connection().name().equals(connection));
+        Set<IkeSa> of = byConnection.get(connection);
+        return of != null && of.stream().anyMatch(identities::containsKey);
     }
 
     /** A snapshot. */
