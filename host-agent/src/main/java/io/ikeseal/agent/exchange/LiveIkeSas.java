@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * (§2.4, older SAs of the same identities), orderly shutdown. Thread-safe; each SA's own state is read on its executor.
  *
  * <p>What a handshake asks (INITIAL_CONTACT: another SA of this connection, or of these identities?) is answered from
- * indexes by connection, local ID and identity pair, not by a scan: with 50,000 SAs a scan per IKE_AUTH was most of
+ * indexes by connection and by identity pair, not by a scan: with 50,000 SAs a scan per IKE_AUTH was most of
  * an initiator's CPU (docs/performance.md).
  */
 final class LiveIkeSas {
@@ -29,11 +29,7 @@ final class LiveIkeSas {
 
     /** Live SAs by the name of their connection, once they have one (initiators at once, responders in IKE_AUTH). */
     private final Map<String, Set<IkeSa>> byConnection = new ConcurrentHashMap<>();
-    /** The connection each SA is indexed under, so that it leaves the same set it joined. */
-    private final Map<IkeSa, String> connectionOf = new ConcurrentHashMap<>();
-    /** Established SAs by local ID, and by identity pair. */
-    private final Map<String, Set<IkeSa>> byLocal = new ConcurrentHashMap<>();
-
+    /** Established SAs by identity pair. */
     private final Map<IdentityPair, Set<IkeSa>> byPair = new ConcurrentHashMap<>();
 
     /** Who authenticated to whom on an established SA (§2.4 INITIAL_CONTACT compares these). */
@@ -47,13 +43,11 @@ final class LiveIkeSas {
         }
         sa.onClose(() -> {
             live.remove(sa);
-            String connection = connectionOf.remove(sa);
-            if (connection != null) {
-                leave(byConnection, connection, sa);
+            if (sa.connection() != null) { // set once: the set it joined
+                leave(byConnection, sa.connection().name(), sa);
             }
             IdentityPair pair = identities.remove(sa);
             if (pair != null) {
-                leave(byLocal, pair.local(), sa);
                 leave(byPair, pair, sa);
             }
             var l = sa.life();
@@ -74,14 +68,11 @@ final class LiveIkeSas {
         }
         IdentityPair before = identities.put(sa, pair);
         if (before != null) {
-            leave(byLocal, before.local(), sa);
             leave(byPair, before, sa);
         }
-        join(byLocal, pair.local(), sa);
         join(byPair, pair, sa);
-        if (!live.containsKey(sa)) { // closed meanwhile: its close may have run before the joins
+        if (!live.containsKey(sa)) { // closed meanwhile: its close may have run before the join
             identities.remove(sa);
-            leave(byLocal, pair.local(), sa);
             leave(byPair, pair, sa);
         }
     }
@@ -89,11 +80,11 @@ final class LiveIkeSas {
     /** {@code sa} has its connection now (a responder's IKE_AUTH chose it by the peer's identity). */
     void connectionChosen(IkeSa sa) {
         String name = sa.connection().name();
-        if (!live.containsKey(sa) || connectionOf.putIfAbsent(sa, name) != null) {
+        if (!live.containsKey(sa)) {
             return;
         }
-        join(byConnection, name, sa);
-        if (!live.containsKey(sa) && connectionOf.remove(sa, name)) {
+        join(byConnection, name, sa); // a set: joining twice is joining once
+        if (!live.containsKey(sa)) {
             leave(byConnection, name, sa);
         }
     }
@@ -108,7 +99,16 @@ final class LiveIkeSas {
      * {@code peer}, or to any peer when {@code peer} is null.
      */
     boolean othersBetween(IkeSa sa, String local, String peer) {
-        return hasOther(peer == null ? byLocal.get(local) : byPair.get(new IdentityPair(local, peer)), sa);
+        if (peer != null) {
+            return hasOther(byPair.get(new IdentityPair(local, peer)), sa);
+        }
+        // any peer: one look per identity pair, not per SA (an index by local ID would cost every SA an entry)
+        for (var e : byPair.entrySet()) {
+            if (e.getKey().local().equals(local) && hasOther(e.getValue(), sa)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean hasOther(Set<IkeSa> set, IkeSa sa) {
