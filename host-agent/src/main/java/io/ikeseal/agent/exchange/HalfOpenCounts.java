@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.ikeseal.agent.config.AdmissionSettings;
+import io.ikeseal.hsm.util.Octets;
 
 /**
  * Half-open SAs started by peers, in all, per source address and per prefix (/24 IPv4, /64 IPv6), and what a new
@@ -36,31 +37,15 @@ final class HalfOpenCounts {
         }
     }
 
-    private record Prefix(byte[] bits) {
-        static Prefix of(InetAddress a) {
-            return new Prefix(Arrays.copyOf(a.getAddress(), a instanceof Inet4Address ? 3 : 8));
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Prefix p && Arrays.equals(bits, p.bits);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bits);
-        }
-
-        @Override
-        public String toString() {
-            return "Prefix" + Arrays.toString(bits);
-        }
+    /** The /24 (IPv4) or /64 (IPv6) of an address, compared by content. */
+    private static Octets prefix(InetAddress a) {
+        return new Octets(Arrays.copyOf(a.getAddress(), a instanceof Inet4Address ? 3 : 8));
     }
 
     private final AdmissionSettings limits;
     private final int cookieThreshold;
     private final Map<InetAddress, Integer> sources = new HashMap<>();
-    private final Map<Prefix, Integer> prefixes = new HashMap<>();
+    private final Map<Octets, Integer> prefixes = new HashMap<>();
     private int total;
     /** Of {@link #total}, the half-open SAs in the known peers' reserve. */
     private int reserved;
@@ -73,7 +58,7 @@ final class HalfOpenCounts {
     /** Limits first, so a source over its limit costs not even a cookie check; then the cookie thresholds. */
     synchronized Verdict verdict(InetAddress source) {
         int s = sources.getOrDefault(source, 0);
-        int p = prefixes.getOrDefault(Prefix.of(source), 0);
+        int p = prefixes.getOrDefault(prefix(source), 0);
         if (total - reserved >= limits.halfOpenLimit()) {
             return Verdict.DROP_GLOBAL;
         }
@@ -130,7 +115,7 @@ final class HalfOpenCounts {
         }
         total++;
         sources.merge(source, 1, Integer::sum);
-        prefixes.merge(Prefix.of(source), 1, Integer::sum);
+        prefixes.merge(prefix(source), 1, Integer::sum);
     }
 
     synchronized void remove(InetAddress source) {
@@ -143,7 +128,7 @@ final class HalfOpenCounts {
         }
         total--;
         sources.computeIfPresent(source, (k, n) -> n > 1 ? n - 1 : null);
-        prefixes.computeIfPresent(Prefix.of(source), (k, n) -> n > 1 ? n - 1 : null);
+        prefixes.computeIfPresent(prefix(source), (k, n) -> n > 1 ? n - 1 : null);
     }
 
     synchronized int total() {
