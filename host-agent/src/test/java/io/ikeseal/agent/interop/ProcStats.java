@@ -26,7 +26,11 @@ final class ProcStats {
 
     /** CPU time the process used so far, user and system, in milliseconds. */
     static double cpuMillis(long pid) {
-        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        return cpuMillisOf(read(Path.of("/proc", Long.toString(pid), "stat")));
+    }
+
+    /** utime + stime of one {@code stat} line (a process's or a thread's), in milliseconds. */
+    private static double cpuMillisOf(String stat) {
         // the command name (field 2) is in parentheses and may hold spaces: count fields after its ')'
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ", -1);
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15; f[0] is field 3
@@ -52,11 +56,9 @@ final class ProcStats {
                     continue;
                 }
                 String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).strip().split(" ", -1);
-                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
                 out.put(
                         Long.parseLong(task.getFileName().toString()),
-                        new ThreadCpu(threadGroup(comm), ticks * 1000.0 / TICKS_PER_SECOND));
+                        new ThreadCpu(threadGroup(comm), cpuMillisOf(stat)));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + tasks, e);
