@@ -11,15 +11,13 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 import javax.crypto.KeyAgreement;
-import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
-
-import sun.security.util.KeyUtil;
 
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
+import io.ikeseal.hsm.token.DirectKey;
 import io.ikeseal.hsm.token.LiveTokenObjects;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
@@ -29,8 +27,9 @@ import io.ikeseal.hsm.token.TokenRole;
 
 /**
  * Diffie-Hellman on a key-exchange token: key pairs are generated inside the token, the peer's value is validated
- * on the host before any token call, and g^ir is derived inside the token. Sealed tier: g^ir is a sensitive,
- * unextractable token key, possibly without its leading zero octets ({@link SealedKey#missingLeadingZeros()}).
+ * on the host before any token call, and g^ir is derived inside the token. Sealed tier: through the direct binding
+ * ({@link DirectKeyExchange}), g^ir is a sensitive, unextractable session key, possibly without its leading zero
+ * octets ({@link SealedKey#missingLeadingZeros()}).
  * Compat tier: g^ir is read out (as strongSwan does) into a host SecretKeySpec padded to the RFC length.
  */
 public final class KeyExchange {
@@ -65,6 +64,18 @@ public final class KeyExchange {
         boolean modp = group.kind() == DhGroup.Kind.MODP;
         TokenOperation op =
                 new TokenOperation("dh-keygen", modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN", keyRef);
+        if (token.tier() == ResidencyTier.SEALED) {
+            return token.call(op, ctx, () -> {
+                DirectKeyExchange.Generated g = DirectKeyExchange.generate(token.direct(), group);
+                return new DhKeyPair(
+                        token,
+                        group,
+                        g.keyExchangeData(),
+                        g.privateKey(),
+                        counter,
+                        g.privateKey().generation());
+            });
+        }
         return token.call(op, ctx, () -> {
             int generation = token.health().generation(); // before the call: a pair from an older session is dead
             KeyPairGenerator g = KeyPairGenerator.getInstance(modp ? "DH" : "EC", token.provider());
@@ -99,8 +110,13 @@ public final class KeyExchange {
                     "key pair lives on token '" + mine.token().name() + "', not '" + token.name() + "'");
         }
         DhGroup group = mine.group();
-        PrivateKey k = mine.take(); // single use: the pair is destroyed from here on, also if validation fails
-        return derive(k, group, peerGroup, peerKeData, ctx);
+        Object k = mine.take(); // single use: the pair is destroyed from here on, also if validation fails
+        try {
+            return derive(k, group, peerGroup, peerKeData, ctx).whenComplete((g, e) -> DhKeyPair.destroyKey(k));
+        } catch (RuntimeException e) {
+            DhKeyPair.destroyKey(k);
+            throw e;
+        }
     }
 
     /**
@@ -109,7 +125,7 @@ public final class KeyExchange {
      */
     public CompletableFuture<SealedKey> agree(ReusedKeyShare.Lease lease, byte[] peerKeData, AuditContext ctx) {
         Objects.requireNonNull(lease, "lease");
-        PrivateKey k = lease.key();
+        Object k = lease.key();
         try {
             if (lease.token() != token || k == null) {
                 throw new IllegalArgumentException(
@@ -123,45 +139,27 @@ public final class KeyExchange {
     }
 
     private CompletableFuture<SealedKey> derive(
-            PrivateKey k, DhGroup group, DhGroup peerGroup, byte[] peerKeData, AuditContext ctx) {
+            Object k, DhGroup group, DhGroup peerGroup, byte[] peerKeData, AuditContext ctx) {
         if (peerGroup != group) {
             throw new InvalidKeyExchangeException(
                     group,
                     Reason.GROUP_MISMATCH,
                     "peer sent " + (peerGroup == null ? "no group" : peerGroup.proposalName()));
         }
-        PublicKey peer = KeyExchangeData.decode(group, peerKeData);
         boolean modp = group.kind() == DhGroup.Kind.MODP;
         TokenOperation op = new TokenOperation("dh-derive", modp ? "CKM_DH_PKCS_DERIVE" : "CKM_ECDH1_DERIVE", "g^ir");
+        if (k instanceof DirectKey d) {
+            KeyExchangeData.check(group, peerKeData);
+            byte[] peer = peerKeData.clone();
+            return token.call(op, ctx, () -> DirectKeyExchange.derive(token, d, group, peer));
+        }
+        PublicKey peer = KeyExchangeData.decode(group, peerKeData);
         return token.call(op, ctx, () -> {
             KeyAgreement ka = KeyAgreement.getInstance(modp ? "DH" : "ECDH", token.provider());
-            ka.init(k);
+            ka.init((PrivateKey) k);
             ka.doPhase(peer, true);
-            return token.tier() == ResidencyTier.COMPAT
-                    ? readOut(ka, group)
-                    : sealed(ka.generateSecret("Generic"), group);
+            return readOut(ka, group); // a JCA private key is the compat tier's
         });
-    }
-
-    /**
-     * Sealed: g^ir stays a token key. NSS softoken returns a MODP g^ir without its leading zero octets (about once in
-     * 256 exchanges); RFC 7296 §2.14 keeps them, so the SealedKey records how many the token key lacks and the key
-     * schedule puts them back as data in front of it. The length comes from CKA_VALUE_LEN, which SunPKCS11 reads
-     * after the derive and reports through KeyUtil (its P11Key implements sun.security.util.Length).
-     */
-    private SealedKey sealed(SecretKey key, DhGroup group) {
-        int len = group.sharedSecretLength();
-        int bits = KeyUtil.getKeySize(key);
-        if (bits <= 0) {
-            throw new TokenException("token '" + token.name() + "': cannot confirm the length of g^ir for "
-                    + group.proposalName() + " (token reports no CKA_VALUE_LEN)");
-        }
-        int got = (bits + 7) / 8;
-        if (got > len) {
-            throw new TokenException("token '" + token.name() + "': g^ir for " + group.proposalName() + " has " + got
-                    + " octets, expected " + len);
-        }
-        return new SealedKey(token, "g^ir", key, len, len - got);
     }
 
     /** Compat: g^ir leaves the token as bytes, left-padded to the RFC length (RFC 7296 §2.14, RFC 5903 §7). */

@@ -44,22 +44,41 @@ public final class KeyExchangeData {
      * @throws InvalidKeyExchangeException if the length, range or curve check fails
      */
     public static PublicKey decode(DhGroup group, byte[] data) {
+        check(group, data);
+        return group.kind() == DhGroup.Kind.MODP ? modpKey(group, data) : ecpKey(group, data);
+    }
+
+    /**
+     * Checks the peer's value as {@link #decode} does, without building a key (the direct binding passes the octets).
+     *
+     * @throws InvalidKeyExchangeException if the length, range or curve check fails
+     */
+    public static void check(DhGroup group, byte[] data) {
         if (data == null || data.length != group.publicValueLength()) {
             throw new InvalidKeyExchangeException(
                     group,
                     Reason.WRONG_LENGTH,
                     "expected " + group.publicValueLength() + " octets, got " + (data == null ? "none" : data.length));
         }
-        return group.kind() == DhGroup.Kind.MODP ? modp(group, data) : ecp(group, data);
+        if (group.kind() == DhGroup.Kind.MODP) {
+            checkModp(group, data);
+        } else {
+            checkEcp(group, data);
+        }
     }
 
-    private static PublicKey modp(DhGroup group, byte[] data) {
+    private static void checkModp(DhGroup group, byte[] data) {
         BigInteger p = ModpGroups.prime(group);
         BigInteger y = new BigInteger(1, data);
         // RFC 6989 §2.1: 1 < y < p-1. The primes of RFC 3526 are safe primes, so no subgroup test is needed.
         if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(p.subtract(BigInteger.ONE)) >= 0) {
             throw new InvalidKeyExchangeException(group, Reason.OUT_OF_RANGE, "not 1 < y < p-1");
         }
+    }
+
+    private static PublicKey modpKey(DhGroup group, byte[] data) {
+        BigInteger p = ModpGroups.prime(group);
+        BigInteger y = new BigInteger(1, data);
         try {
             return KeyFactory.getInstance("DH", "SunJCE")
                     .generatePublic(new DHPublicKeySpec(y, p, ModpGroups.GENERATOR));
@@ -68,7 +87,7 @@ public final class KeyExchangeData {
         }
     }
 
-    private static PublicKey ecp(DhGroup group, byte[] data) {
+    private static void checkEcp(DhGroup group, byte[] data) {
         int f = group.sharedSecretLength();
         if (allZero(data)) {
             throw new InvalidKeyExchangeException(
@@ -94,6 +113,13 @@ public final class KeyExchangeData {
         if (!lhs.equals(rhs)) {
             throw new InvalidKeyExchangeException(group, Reason.NOT_ON_CURVE, "y^2 != x^3 + ax + b mod p");
         }
+    }
+
+    private static PublicKey ecpKey(DhGroup group, byte[] data) {
+        int f = group.sharedSecretLength();
+        BigInteger x = new BigInteger(1, Arrays.copyOfRange(data, 0, f));
+        BigInteger y = new BigInteger(1, Arrays.copyOfRange(data, f, 2 * f));
+        ECParameterSpec params = EcpCurves.parameters(group);
         try {
             return KeyFactory.getInstance("EC", "SunEC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), params));
         } catch (GeneralSecurityException e) {

@@ -1,6 +1,5 @@
 package io.ikeseal.hsm.kx;
 
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +20,7 @@ public final class ReusedKeyShare {
     private final Token token;
     private final DhGroup group;
     private final byte[] keyExchangeData;
-    private final LiveTokenObjects.Handle<PrivateKey> key;
+    private final LiveTokenObjects.Handle<Object> key;
     private final long expiresAt;
     private int usesLeft;
     private int leased;
@@ -62,7 +61,7 @@ public final class ReusedKeyShare {
     public synchronized void retire() {
         usesLeft = 0;
         if (leased == 0) {
-            key.release();
+            DhKeyPair.destroyKey(key.release());
         }
     }
 
@@ -98,7 +97,7 @@ public final class ReusedKeyShare {
         }
 
         /** The token's private key, while this lease is in use (null after). */
-        synchronized PrivateKey key() {
+        synchronized Object key() {
             return done ? null : owner.key.get();
         }
 

@@ -22,10 +22,16 @@ public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
     private final String name;
     private final int length;
     private final int missingLeadingZeros;
-    private final LiveTokenObjects.Handle<SecretKey> key;
+    /** A SecretKey (SunPKCS11's, or a host key in the compat tier) or a {@link DirectKey}. */
+    private final LiveTokenObjects.Handle<Object> key;
 
     public SealedKey(Token token, String name, SecretKey key, int length) {
         this(token, name, key, length, 0);
+    }
+
+    /** A key the direct binding made on {@code token} (docs/tokens.md, "Direct binding"). */
+    public SealedKey(Token token, String name, DirectKey key, int length, int missingLeadingZeros) {
+        this(token, name, (Object) java.util.Objects.requireNonNull(key, "key"), length, missingLeadingZeros);
     }
 
     /**
@@ -33,6 +39,10 @@ public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
      * @param missingLeadingZeros how many leading zero octets of that value the token key lacks
      */
     public SealedKey(Token token, String name, SecretKey key, int length, int missingLeadingZeros) {
+        this(token, name, (Object) key, length, missingLeadingZeros);
+    }
+
+    private SealedKey(Token token, String name, Object key, int length, int missingLeadingZeros) {
         if (missingLeadingZeros < 0 || (missingLeadingZeros > 0 && missingLeadingZeros >= length)) {
             throw new IllegalArgumentException("sealed key " + name + ": missing leading zeros must be 0.."
                     + (length - 1) + ", was " + missingLeadingZeros);
@@ -70,18 +80,42 @@ public final class SealedKey implements Destroyable, io.ikeseal.hsm.api.Secret {
         return missingLeadingZeros;
     }
 
-    /** The token key handle, for hsm-provider's operations. Throws once destroyed. */
+    /** The JCA key (SunPKCS11's, or a compat host key), for hsm-provider's operations. Throws once destroyed. */
     public SecretKey key() {
-        SecretKey k = key.get();
+        if (live() instanceof SecretKey k) {
+            return k;
+        }
+        throw new IllegalStateException("sealed key " + name + " was made through the direct binding, not JCA");
+    }
+
+    /** Whether the direct binding made this key ({@link #directKey()}), rather than JCA ({@link #key()}). */
+    public boolean isDirect() {
+        return key.get() instanceof DirectKey;
+    }
+
+    /** The direct binding's handle, for hsm-provider's operations. Throws once destroyed. */
+    public DirectKey directKey() {
+        if (live() instanceof DirectKey k) {
+            return k;
+        }
+        throw new IllegalStateException("sealed key " + name + " is a JCA key, not one of the direct binding");
+    }
+
+    private Object live() {
+        Object k = key.get();
         if (k == null) {
-            throw new IllegalStateException("sealed key " + name + " on token " + token.name() + " was destroyed");
+            throw new IllegalStateException(
+                    "sealed key " + name + " on token " + (token == null ? "(none)" : token.name()) + " was destroyed");
         }
         return k;
     }
 
     @Override
     public void destroy() {
-        key.release(); // once: the token's live count drops by one however often this is called
+        // once: the token's live count drops by one however often this is called
+        if (key.release() instanceof DirectKey d) {
+            d.destroy();
+        }
     }
 
     @Override

@@ -23,6 +23,7 @@ import sun.security.pkcs11.wrapper.PKCS11Exception;
 
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.api.Urgency;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.audit.AuditSink;
 
@@ -52,6 +53,7 @@ public final class Token implements AutoCloseable {
     private final TokenHealth health;
     private final LiveTokenObjects liveObjects = new LiveTokenObjects();
     private final ContextLogin contextLogin;
+    private final DirectSessions direct = new DirectSessions(this, this::scheduleDrain);
     private volatile TokenObserver observer = TokenObserver.NONE;
 
     /** What a role proves on a reopened token before it takes calls again (e.g. the key-exchange self-test). */
@@ -133,6 +135,7 @@ public final class Token implements AutoCloseable {
             health.observe(op, t, used); // a token fault starts recovery; the call still fails below
         }
         long runNanos = System.nanoTime() - t0;
+        drainDestroys();
         long us = runNanos / 1000;
         String outcome = error == null ? "ok" : outcomeOf(error);
         AuditRecord rec = new AuditRecord(start, name(), op.operation(), op.mechanism(), op.keyRef(), ctx, outcome, us);
@@ -162,6 +165,33 @@ public final class Token implements AutoCloseable {
                 result.complete(v);
             }
         });
+    }
+
+    /** Queued destroys of direct keys, on this token thread after its call (outside the call's own time). */
+    private void drainDestroys() {
+        if (direct.hasPending()) {
+            try {
+                health.run(() -> {
+                    direct.drain();
+                    return null;
+                });
+            } catch (Exception e) { // drain never throws; the lock wait cannot fail either
+                LOG.debug("token '{}': destroys not run: {}", name(), e.toString());
+            }
+        }
+    }
+
+    /** Destroys wait and no call may come soon: run them as idle work. */
+    private void scheduleDrain() {
+        try {
+            executor.execute(Urgency.IDLE, () -> {
+                if (health.admit().isEmpty()) {
+                    drainDestroys();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed (the sessions go, and their objects with them) or the idle lane is full: the next call drains
+        }
     }
 
     private void observe(TokenOperation op, String outcome, long waitNanos, long runNanos) {
@@ -279,6 +309,11 @@ public final class Token implements AutoCloseable {
         return liveObjects;
     }
 
+    /** The direct binding's sessions on this token. Use {@link DirectSessions#current()} only inside call bodies. */
+    public DirectSessions direct() {
+        return direct;
+    }
+
     /** Whether the token takes calls, and how often it was reopened after a fault. */
     public TokenHealth health() {
         return health;
@@ -354,6 +389,7 @@ public final class Token implements AutoCloseable {
     public void close() {
         health.close();
         executor.shutdownAndWait();
+        direct.close();
         spec.pin().forget();
         if (provider() instanceof AuthProvider ap) {
             try {

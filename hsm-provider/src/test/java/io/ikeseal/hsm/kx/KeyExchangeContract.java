@@ -31,6 +31,8 @@ import javax.crypto.interfaces.DHPublicKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import sun.security.pkcs11.wrapper.CK_ATTRIBUTE;
+import sun.security.pkcs11.wrapper.PKCS11Constants;
 
 import io.ikeseal.hsm.MemoryAuditSink;
 import io.ikeseal.hsm.OpenTokenExtension;
@@ -72,7 +74,7 @@ abstract class KeyExchangeContract {
     abstract boolean dropsDhLeadingZeros();
 
     /** Test-only path: a known private value as a session key the token may derive with. */
-    abstract PrivateKey importPrivate(DhGroup group, BigInteger s) throws Exception;
+    abstract Object importPrivate(DhGroup group, BigInteger s) throws Exception;
 
     KeyExchange kx() {
         return new KeyExchange(token());
@@ -171,7 +173,7 @@ abstract class KeyExchangeContract {
         // The transcribed vector is consistent in software: i * g^r = g^ir and r * g^i = g^ir.
         assertArrayEquals(v.girx(), softwareAgree(g, v.i(), v.gr()));
         assertArrayEquals(v.girx(), softwareAgree(g, v.r(), v.gi()));
-        PrivateKey i = importPrivate(g, new BigInteger(1, v.i()));
+        Object i = importPrivate(g, new BigInteger(1, v.i()));
         DhKeyPair mine = new DhKeyPair(token(), g, v.gi(), i);
         SealedKey gir = await(kx().agree(mine, v.gr(), CTX));
         assertEquals(g.sharedSecretLength(), gir.length());
@@ -360,15 +362,31 @@ abstract class KeyExchangeContract {
         return pad(ka.generateSecret(), g.sharedSecretLength());
     }
 
-    PrivateKey importWithKeyFactory(DhGroup g, BigInteger s) {
-        return importWithKeyFactory(token(), g, s);
+    Object importPrivateKey(DhGroup g, BigInteger s) {
+        return importPrivateKey(token(), g, s);
     }
 
     /**
-     * Imports {@code s} with the token's own KeyFactory (session object), as one audited test call. Static so other
+     * Imports {@code s} as a session object, as one audited test call, the way the tier makes its own private keys:
+     * through the direct binding on a sealed token, with the token's own KeyFactory on a compat one. Static so other
      * known-answer tests (Rfc5114VectorTest) import the same way.
      */
-    static PrivateKey importWithKeyFactory(Token token, DhGroup g, BigInteger s) {
+    static Object importPrivateKey(Token token, DhGroup g, BigInteger s) {
+        if (token.tier() == io.ikeseal.hsm.api.ResidencyTier.SEALED) {
+            return await(token.call(new TokenOperation("test-import", "C_CreateObject", "dh-test"), null, () -> {
+                var session = token.direct().current();
+                CK_ATTRIBUTE[] t = {
+                    new CK_ATTRIBUTE(PKCS11Constants.CKA_CLASS, PKCS11Constants.CKO_PRIVATE_KEY),
+                    new CK_ATTRIBUTE(PKCS11Constants.CKA_KEY_TYPE, PKCS11Constants.CKK_EC),
+                    new CK_ATTRIBUTE(PKCS11Constants.CKA_TOKEN, false),
+                    new CK_ATTRIBUTE(PKCS11Constants.CKA_SENSITIVE, true),
+                    new CK_ATTRIBUTE(PKCS11Constants.CKA_DERIVE, true),
+                    new CK_ATTRIBUTE(PKCS11Constants.CKA_EC_PARAMS, DirectKeyExchange.curveOid(g)),
+                    new CK_ATTRIBUTE(PKCS11Constants.CKA_VALUE, pad(s, g.sharedSecretLength()))
+                };
+                return session.adopt(session.p11().C_CreateObject(session.id(), t));
+            }));
+        }
         return await(token.call(
                 new TokenOperation("test-import", "C_CreateObject", "dh-test"),
                 null,

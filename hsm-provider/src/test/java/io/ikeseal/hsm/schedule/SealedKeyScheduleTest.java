@@ -10,13 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
 
 import javax.crypto.KDF;
@@ -27,9 +25,14 @@ import javax.crypto.spec.HKDFParameterSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.ikeseal.hsm.DirectTestKeys;
 import io.ikeseal.hsm.OpenTokenExtension;
+import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.Prf;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.kx.DhKeyPair;
+import io.ikeseal.hsm.kx.KeyExchange;
+import io.ikeseal.hsm.kx.KeyExchangeData;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
@@ -48,6 +51,10 @@ class SealedKeyScheduleTest extends KeyScheduleContract {
 
     @Override
     void assertResidency(SealedKey key) {
+        if (key.isDirect()) {
+            assertEquals("sensitive, unextractable", DirectTestKeys.flags(token(), key), key.name());
+            return;
+        }
         SecretKey k = key.key();
         assertNull(k.getEncoded(), key.name() + " must not be readable");
         assertTrue(k.toString().contains(", sensitive, unextractable)"), key.name() + ": " + k);
@@ -73,7 +80,7 @@ class SealedKeyScheduleTest extends KeyScheduleContract {
     @Test
     void rfc5869TestCases1And3ThroughTheTokensHkdf() throws Exception {
         byte[] ikm = hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b");
-        SealedKey ikmKey = secret("IKM", ikm);
+        SealedKey ikmKey = TokenSecrets.jca(token(), "IKM", ikm);
         byte[] salt1 = range(0x00, 0x0c);
         byte[] info1 = range(0xf0, 0xf9);
         byte[][] got = await(token().call(new TokenOperation("test-rfc5869", "CKM_HKDF_DATA", "IKM"), null, () -> {
@@ -115,18 +122,11 @@ class SealedKeyScheduleTest extends KeyScheduleContract {
         KeyPairGenerator soft = KeyPairGenerator.getInstance("EC", "SunEC");
         soft.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair peer = soft.generateKeyPair();
-        Object[] mine = await(token().call(new TokenOperation("test-ecdh", "CKM_ECDH1_DERIVE", "dh"), null, () -> {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", token().provider());
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair kp = g.generateKeyPair();
-            KeyAgreement ka = KeyAgreement.getInstance("ECDH", token().provider());
-            ka.init(kp.getPrivate());
-            ka.doPhase(peer.getPublic(), true);
-            return new Object[] {kp.getPublic(), new SealedKey(token(), "g^ir", ka.generateSecret("Generic"), 32)};
-        }));
-        PublicKey myPublic = KeyFactory.getInstance("EC", "SunEC")
-                .generatePublic(new X509EncodedKeySpec(((PublicKey) mine[0]).getEncoded()));
-        SealedKey gir = (SealedKey) mine[1];
+        KeyExchange kx = new KeyExchange(token());
+        DhKeyPair mine = await(kx.generate(DhGroup.ECP_256, CTX));
+        byte[] mineData = mine.keyExchangeData();
+        SealedKey gir = await(kx.agree(mine, KeyExchangeData.encode(DhGroup.ECP_256, peer.getPublic()), CTX));
+        PublicKey myPublic = KeyExchangeData.decode(DhGroup.ECP_256, mineData);
         assertResidency(gir);
         KeyAgreement peerKa = KeyAgreement.getInstance("ECDH", "SunEC");
         PrivateKey peerPrivate = peer.getPrivate();

@@ -7,7 +7,6 @@ import static io.ikeseal.hsm.token.Token.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
@@ -24,6 +23,7 @@ import javax.crypto.spec.DHPublicKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.ikeseal.hsm.DirectTestKeys;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
@@ -75,7 +75,7 @@ class TrimmedGirScheduleTest {
         }
         assertEquals(256, gir.length());
         assertEquals(zeros, gir.missingLeadingZeros(), "NSS trims the leading zeros of a MODP g^ir");
-        assertNull(gir.key().getEncoded(), "g^ir stays sealed");
+        assertEquals("sensitive, unextractable", DirectTestKeys.flags(opened.token(), gir), "g^ir stays sealed");
 
         KeySchedule s = KeySchedule.forToken(opened.token());
         for (Prf prf : Prf.values()) {
