@@ -19,7 +19,7 @@ import sun.security.pkcs11.wrapper.PKCS11Exception;
  * them; a closed session takes its objects with it, so the sessions stay open until the token is reopened or closed.
  *
  * <p>{@link DirectKey#destroy()} only queues the handle: the C_DestroyObject runs on a token thread after its next
- * call, or as idle work when no call comes.
+ * call, or in an idle task when no call comes (one such task waits at most).
  */
 public final class DirectSessions {
     private static final Logger LOG = LoggerFactory.getLogger(DirectSessions.class);
@@ -52,7 +52,7 @@ public final class DirectSessions {
     private final Runnable scheduleDrain;
     private volatile boolean closed;
 
-    /** @param scheduleDrain queues one {@link #drain()} as idle work on the token's executor */
+    /** @param scheduleDrain queues one {@link #drain(boolean)} as idle work on the token's executor */
     DirectSessions(Token token, Runnable scheduleDrain) {
         this.token = token;
         this.scheduleDrain = scheduleDrain;
@@ -102,9 +102,8 @@ public final class DirectSessions {
             return; // the sessions are closed, and their objects with them
         }
         pending.add(new Pending(handle, generation));
-        if (pendingCount.incrementAndGet() == 1 && drainQueued.compareAndSet(false, true)) {
-            scheduleDrain.run();
-        }
+        pendingCount.incrementAndGet();
+        scheduleIfPending();
     }
 
     /** Whether destroys wait; cheap, for the token thread after each call. */
@@ -112,9 +111,14 @@ public final class DirectSessions {
         return pendingCount.get() > 0;
     }
 
-    /** Runs queued destroys on the calling token thread's session. Never throws: a failed destroy is logged. */
-    void drain() {
-        drainQueued.set(false);
+    /**
+     * Runs queued destroys on the calling token thread's session; {@code idle} when called by the idle task that
+     * {@link #destroyLater} queued. Never throws: a failed destroy is logged.
+     */
+    void drain(boolean idle) {
+        if (idle) {
+            drainQueued.set(false); // only the queued task clears it, so at most one waits in the idle lane
+        }
         DirectSession s;
         try {
             s = current();
@@ -137,9 +141,19 @@ public final class DirectSessions {
                 LOG.debug("token '{}': C_DestroyObject failed: {}", token.name(), Pkcs11Module.ckrOf(e));
             }
         }
+        scheduleIfPending();
+    }
+
+    /** Queues an idle drain unless one waits already: a backlog larger than one batch, or a refused queueing. */
+    private void scheduleIfPending() {
         if (hasPending() && drainQueued.compareAndSet(false, true)) {
             scheduleDrain.run();
         }
+    }
+
+    /** The idle drain could not be queued (the idle lane is full, or the token closes): the next call drains. */
+    void drainNotQueued() {
+        drainQueued.set(false);
     }
 
     /** Closes every session (and so every object made in them); later destroys are dropped. */

@@ -135,7 +135,7 @@ public final class Token implements AutoCloseable {
             health.observe(op, t, used); // a token fault starts recovery; the call still fails below
         }
         long runNanos = System.nanoTime() - t0;
-        drainDestroys();
+        drainDestroys(false);
         long us = runNanos / 1000;
         String outcome = error == null ? "ok" : outcomeOf(error);
         AuditRecord rec = new AuditRecord(start, name(), op.operation(), op.mechanism(), op.keyRef(), ctx, outcome, us);
@@ -168,11 +168,11 @@ public final class Token implements AutoCloseable {
     }
 
     /** Queued destroys of direct keys, on this token thread after its call (outside the call's own time). */
-    private void drainDestroys() {
-        if (direct.hasPending()) {
+    private void drainDestroys(boolean idle) {
+        if (idle || direct.hasPending()) {
             try {
                 health.run(() -> {
-                    direct.drain();
+                    direct.drain(idle);
                     return null;
                 });
             } catch (Exception e) { // drain never throws; the lock wait cannot fail either
@@ -186,11 +186,13 @@ public final class Token implements AutoCloseable {
         try {
             executor.execute(Urgency.IDLE, () -> {
                 if (health.admit().isEmpty()) {
-                    drainDestroys();
+                    drainDestroys(true);
+                } else {
+                    direct.drainNotQueued(); // recovering: the first call after it drains
                 }
             });
         } catch (RejectedExecutionException e) {
-            // closed (the sessions go, and their objects with them) or the idle lane is full: the next call drains
+            direct.drainNotQueued(); // closed (the sessions go, and their objects with them) or the idle lane is full
         }
     }
 

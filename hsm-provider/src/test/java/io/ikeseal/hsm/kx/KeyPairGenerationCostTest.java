@@ -64,6 +64,9 @@ class KeyPairGenerationCostTest {
         // The direct binding reads only the public value (CKA_EC_POINT: one call for the length, one for the value)
         // and destroys the public object at once; a destroyed pair's private key is destroyed after the next call.
         long destroys = byFunction.remove("C_DestroyObject");
+        // each token thread opens its own session at its first direct call, once
+        Long opens = byFunction.remove("C_OpenSession");
+        assertTrue(opens == null || opens <= tracedOpen.token().spec().threads(), "sessions opened: " + opens);
         assertEquals(Map.of("C_GenerateKeyPair", (long) n, "C_GetAttributeValue", 2L * n), byFunction);
         assertTrue(destroys >= n + n - 1 && destroys <= 2L * n + 1, "destroys: " + destroys);
         log.calls().stream()
