@@ -123,6 +123,7 @@ final class BenchSasCommand implements Callable<Integer> {
         try (BenchDaemons pair = BenchDaemons.start(dir, auditLog, inFlight)) {
             pair.establish(WARMUP, inFlight);
             deleteAll(pair);
+            awaitDestroys(pair);
             HeapState baseline = afterCleaner(0); // the warm-up SAs' token objects gone too
             Map<String, Long> baselineObjects = pair.branch().liveTokenObjects();
             long t0 = System.nanoTime();
@@ -156,7 +157,11 @@ final class BenchSasCommand implements Callable<Integer> {
                 up = rekeyPhase(out, pair, baseline, baselineObjects);
                 deleteAll(pair);
             }
+            long drainMillis = awaitDestroys(pair);
             HeapState after = afterCleaner(baseline.instances(PKCS11_SESSION));
+            out.printf(
+                    "  token objects of the deleted SAs destroyed %d ms after the last delete (%d still queued)%n",
+                    drainMillis, pair.branch().pendingTokenDestroys());
             out.printf(
                     "  live PKCS#11 session objects (%s): %d at baseline, %d with the SAs, %d after deleting%n",
                     PKCS11_SESSION,
@@ -328,6 +333,15 @@ final class BenchSasCommand implements Callable<Integer> {
     /** No SA left, not even one lingering for a retransmitted last request (ExchangeSettings.closedLinger). */
     private static boolean gone(IkeDaemon d) {
         return d.gateway().liveSas() == 0 && d.gateway().registeredSpis() == 0;
+    }
+
+    /** Waits (at most 60 s) until the queued destroys of direct-binding objects ran; how long it took. */
+    private static long awaitDestroys(BenchDaemons pair) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while (pair.branch().pendingTokenDestroys() > 0 && System.nanoTime() - t0 < 60_000_000_000L) {
+            Thread.sleep(10);
+        }
+        return (System.nanoTime() - t0) / 1_000_000L;
     }
 
     /**

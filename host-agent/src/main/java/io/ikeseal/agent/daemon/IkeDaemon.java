@@ -453,6 +453,16 @@ public final class IkeDaemon implements AutoCloseable {
         return tokens.liveObjects();
     }
 
+    /**
+     * Destroys of direct-binding token objects queued and not yet run, over this daemon's tokens (docs/tokens.md,
+     * "Direct binding"): they run on the token threads after their calls, or as idle work.
+     */
+    public long pendingTokenDestroys() {
+        return tokens.tokens().values().stream()
+                .mapToLong(t -> t.direct().pendingDestroys())
+                .sum();
+    }
+
     /** What this daemon's SAs did, counted (the metrics endpoint: {@link DaemonMetrics}). */
     public SaMetrics saMetrics() {
         return metrics;

@@ -60,6 +60,11 @@ class BenchSasCommandTest {
                                 + "baseline, \\d+ with the SAs, \\d+ after deleting\n.*"),
                 r.out());
         assertTrue(r.out().matches("(?s).*\n  left above baseline after deleting all SAs: .*"), r.out());
+        assertTrue(
+                r.out()
+                        .matches("(?s).*\n  token objects of the deleted SAs destroyed \\d+ ms after the last delete "
+                                + "\\(0 still queued\\)\n.*"),
+                r.out());
         // 8 SAs: windows of half of them
         assertTrue(
                 r.out()
