@@ -94,10 +94,12 @@ class KeyPairGenerationCostTest {
                     assertEquals(64, KeyExchangeData.encode(DhGroup.ECP_256, kp.getPublic()).length);
                 }
                 jca = (cpu() - jca) / n / 1000;
+                long ecdh = ecdh(p11, session, n);
                 System.out.printf(
                         "KeyPairGenerationCostTest: NSS P-256, CPU us per pair: C_GenerateKeyPair (+2 C_DestroyObject)"
-                                + " with CKA_SIGN %d, CKA_SIGN=false %d; JCA KeyPairGenerator + public value %d%n",
-                        withSign, withoutSign, jca);
+                                + " with CKA_SIGN %d, CKA_SIGN=false %d; JCA KeyPairGenerator + public value %d;"
+                                + " per ECDH C_DeriveKey (+ C_DestroyObject) %d%n",
+                        withSign, withoutSign, jca, ecdh);
             }
         } finally {
             p11.C_CloseSession(session);
@@ -121,6 +123,44 @@ class KeyPairGenerationCostTest {
             p11.C_DestroyObject(session, h[1]);
         }
         return (cpu() - t0) / n / 1000;
+    }
+
+    /** CPU microseconds per raw ECDH C_DeriveKey of g^ir (destroyed at once) against one software peer's point. */
+    private static long ecdh(PKCS11 p11, long session, int n) throws Exception {
+        KeyPairGenerator soft = KeyPairGenerator.getInstance("EC", "SunEC");
+        soft.initialize(new ECGenParameterSpec("secp256r1"));
+        byte[] xy =
+                KeyExchangeData.encode(DhGroup.ECP_256, soft.generateKeyPair().getPublic());
+        byte[] point = new byte[65];
+        point[0] = 4;
+        System.arraycopy(xy, 0, point, 1, 64);
+        byte[] p256 = {6, 8, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 3, 1, 7};
+        long[] pair = p11.C_GenerateKeyPair(
+                session,
+                new CK_MECHANISM(PKCS11Constants.CKM_EC_KEY_PAIR_GEN),
+                new CK_ATTRIBUTE[] {new CK_ATTRIBUTE(PKCS11Constants.CKA_EC_PARAMS, p256)},
+                new CK_ATTRIBUTE[] {new CK_ATTRIBUTE(PKCS11Constants.CKA_DERIVE, true)});
+        CK_ATTRIBUTE[] secret = {
+            new CK_ATTRIBUTE(PKCS11Constants.CKA_CLASS, PKCS11Constants.CKO_SECRET_KEY),
+            new CK_ATTRIBUTE(PKCS11Constants.CKA_KEY_TYPE, PKCS11Constants.CKK_GENERIC_SECRET),
+            new CK_ATTRIBUTE(PKCS11Constants.CKA_VALUE_LEN, 32L)
+        };
+        long t0 = cpu();
+        for (int i = 0; i < n; i++) {
+            long g = p11.C_DeriveKey(
+                    session,
+                    new CK_MECHANISM(
+                            PKCS11Constants.CKM_ECDH1_DERIVE,
+                            new sun.security.pkcs11.wrapper.CK_ECDH1_DERIVE_PARAMS(
+                                    PKCS11Constants.CKD_NULL, null, point)),
+                    pair[1],
+                    secret);
+            p11.C_DestroyObject(session, g);
+        }
+        long us = (cpu() - t0) / n / 1000;
+        p11.C_DestroyObject(session, pair[0]);
+        p11.C_DestroyObject(session, pair[1]);
+        return us;
     }
 
     private static long cpu() {
