@@ -11,18 +11,17 @@ import io.ikeseal.hsm.token.Token;
  * An ephemeral DH key pair generated inside a key-exchange token: the group, the public value as Key Exchange Data
  * (RFC 7296 §3.4) and a handle to the token's private value, which never leaves the token. Single use: the first
  * {@link KeyExchange#agree} takes the private key, and destroying the pair drops the handle; either uncounts it from
- * the token's live objects once. The private key is a {@link DirectKey} (sealed tier), whose object a destroy queues
- * for C_DestroyObject, or a SunPKCS11 key (compat tier), whose object SunPKCS11 destroys when the key is collected.
+ * the token's live objects once. The private key is a {@link DirectKey}: its destroy queues the C_DestroyObject.
  */
 public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare {
     private final Token token;
     private final DhGroup group;
     private final byte[] keyExchangeData;
-    private final LiveTokenObjects.Handle<Object> privateKey;
+    private final LiveTokenObjects.Handle<DirectKey> privateKey;
 
     private final int generation;
 
-    DhKeyPair(Token token, DhGroup group, byte[] keyExchangeData, Object privateKey) {
+    DhKeyPair(Token token, DhGroup group, byte[] keyExchangeData, DirectKey privateKey) {
         this(
                 token,
                 group,
@@ -40,7 +39,7 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
             Token token,
             DhGroup group,
             byte[] keyExchangeData,
-            Object privateKey,
+            DirectKey privateKey,
             LiveTokenObjects counter,
             int generation) {
         if (keyExchangeData.length != group.publicValueLength()) {
@@ -64,7 +63,7 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
      * where it counted), so the pair is handed out once at most. Null if it was used or destroyed.
      */
     DhKeyPair handOut() {
-        Object k = privateKey.release();
+        DirectKey k = privateKey.release();
         return k == null ? null : new DhKeyPair(token, group, keyExchangeData, k, token.liveObjects(), generation);
     }
 
@@ -85,8 +84,8 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
     }
 
     /** Takes the private key for its one use and destroys the pair; fails if it was used or destroyed before. */
-    Object take() {
-        Object k = privateKey.release(); // uncounted here: the agreement that takes it drops it when done
+    DirectKey take() {
+        DirectKey k = privateKey.release(); // uncounted here: the agreement that takes it drops it when done
         if (k == null) {
             throw new IllegalStateException("DH key pair " + group.proposalName() + " on token " + token.name()
                     + " was already used or destroyed (single use)");
@@ -96,13 +95,9 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
 
     @Override
     public void destroy() {
-        destroyKey(privateKey.release());
-    }
-
-    /** Destroys a private key taken out of a pair or share: a direct key at once, a SunPKCS11 one when collected. */
-    static void destroyKey(Object key) {
-        if (key instanceof DirectKey d) {
-            d.destroy();
+        DirectKey k = privateKey.release();
+        if (k != null) {
+            k.destroy();
         }
     }
 

@@ -27,7 +27,12 @@ import static sun.security.pkcs11.wrapper.PKCS11Constants.CKO_PUBLIC_KEY;
 import static sun.security.pkcs11.wrapper.PKCS11Constants.CKO_SECRET_KEY;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+
+import javax.crypto.spec.SecretKeySpec;
 
 import sun.security.pkcs11.wrapper.CK_ATTRIBUTE;
 import sun.security.pkcs11.wrapper.CK_ECDH1_DERIVE_PARAMS;
@@ -36,6 +41,7 @@ import sun.security.pkcs11.wrapper.PKCS11;
 import sun.security.pkcs11.wrapper.PKCS11Exception;
 
 import io.ikeseal.hsm.api.DhGroup;
+import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.token.DirectKey;
 import io.ikeseal.hsm.token.DirectSessions;
 import io.ikeseal.hsm.token.DirectSessions.DirectSession;
@@ -44,7 +50,7 @@ import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
 
 /**
- * The sealed tier's key exchange as PKCS#11 calls on a direct-binding session (docs/tokens.md, "Direct binding"):
+ * The key exchange as PKCS#11 calls on a direct-binding session (docs/tokens.md, "Direct binding"):
  * C_GenerateKeyPair with our own templates (the private value sensitive, unextractable, derive-only; no CKA_SIGN, so
  * NSS softoken skips its sign/verify pairwise test), one read of the public value, the public object destroyed at
  * once; then one C_DeriveKey for g^ir as a sealed session key. Call on a token thread only.
@@ -106,35 +112,40 @@ final class DirectKeyExchange {
     }
 
     /**
-     * g^ir = the peer's value (already validated) with the private key, as a sealed session key. An ECP g^ir is the
-     * x coordinate at the field's length (RFC 5903 §7); a MODP one may come back shorter from NSS, which trims leading
-     * zero octets, so its length is read back and the missing zeros recorded.
+     * g^ir = the peer's value (already validated) with the private key. Sealed tier: a sealed session key. An ECP g^ir
+     * is the x coordinate at the field's length (RFC 5903 §7); a MODP one may come back shorter from NSS, which trims
+     * leading zero octets, so its length is read back and the missing zeros recorded. Compat tier: derived
+     * extractable, read out once, destroyed, and left-padded to the RFC length on the host (RFC 7296 §2.14).
      */
     static SealedKey derive(Token token, DirectKey privateKey, DhGroup group, byte[] peerKeData)
             throws PKCS11Exception, java.io.IOException {
         DirectSession s = token.direct().current();
         PKCS11 p11 = s.p11();
         boolean modp = group.kind() == DhGroup.Kind.MODP;
+        boolean sealed = token.tier() == ResidencyTier.SEALED;
         int len = group.sharedSecretLength();
         CK_MECHANISM mech = modp
                 ? new CK_MECHANISM(CKM_DH_PKCS_DERIVE, peerKeData)
                 : new CK_MECHANISM(
                         CKM_ECDH1_DERIVE, new CK_ECDH1_DERIVE_PARAMS(CKD_NULL, null, uncompressed(peerKeData)));
-        CK_ATTRIBUTE[] base = {
-            new CK_ATTRIBUTE(CKA_CLASS, CKO_SECRET_KEY),
-            new CK_ATTRIBUTE(CKA_KEY_TYPE, CKK_GENERIC_SECRET),
-            new CK_ATTRIBUTE(CKA_TOKEN, false),
-            new CK_ATTRIBUTE(CKA_SENSITIVE, true),
-            new CK_ATTRIBUTE(CKA_EXTRACTABLE, false),
-            new CK_ATTRIBUTE(CKA_DERIVE, true),
-            new CK_ATTRIBUTE(CKA_SIGN, true)
-        };
-        CK_ATTRIBUTE[] template = base;
-        if (!modp) {
-            template = java.util.Arrays.copyOf(base, base.length + 1);
-            template[base.length] = new CK_ATTRIBUTE(CKA_VALUE_LEN, (long) len);
+        List<CK_ATTRIBUTE> template = new ArrayList<>(List.of(
+                new CK_ATTRIBUTE(CKA_CLASS, CKO_SECRET_KEY),
+                new CK_ATTRIBUTE(CKA_KEY_TYPE, CKK_GENERIC_SECRET),
+                new CK_ATTRIBUTE(CKA_TOKEN, false),
+                new CK_ATTRIBUTE(CKA_SENSITIVE, sealed),
+                new CK_ATTRIBUTE(CKA_EXTRACTABLE, !sealed)));
+        if (sealed) {
+            template.add(new CK_ATTRIBUTE(CKA_DERIVE, true));
+            template.add(new CK_ATTRIBUTE(CKA_SIGN, true));
         }
-        long h = p11.C_DeriveKey(s.id(), mech, privateKey.handle(s), template);
+        if (!modp || !sealed) {
+            // NSS would trim a MODP g^ir to fit; SoftHSM wants the length for every derive
+            template.add(new CK_ATTRIBUTE(CKA_VALUE_LEN, (long) len));
+        }
+        long h = p11.C_DeriveKey(s.id(), mech, privateKey.handle(s), template.toArray(CK_ATTRIBUTE[]::new));
+        if (!sealed) {
+            return readOut(token, s, h, group);
+        }
         DirectKey gir = s.adopt(h);
         int got = len;
         if (modp) {
@@ -153,6 +164,31 @@ final class DirectKeyExchange {
             }
         }
         return new SealedKey(token, "g^ir", gir, len, len - got);
+    }
+
+    /** Compat: the derived object's value, read once and destroyed, as a host key at the RFC length. */
+    private static SealedKey readOut(Token token, DirectSession s, long h, DhGroup group) throws PKCS11Exception {
+        int len = group.sharedSecretLength();
+        byte[] raw;
+        try {
+            CK_ATTRIBUTE[] v = {new CK_ATTRIBUTE(CKA_VALUE)};
+            s.p11().C_GetAttributeValue(s.id(), h, v);
+            raw = v[0].getByteArray();
+        } finally {
+            s.p11().C_DestroyObject(s.id(), h);
+        }
+        if (raw == null || raw.length > len) {
+            throw new TokenException("token '" + token.name() + "': g^ir for " + group.proposalName() + " has "
+                    + (raw == null ? "no" : raw.length) + " octets, expected " + len);
+        }
+        byte[] padded = new byte[len];
+        System.arraycopy(raw, 0, padded, len - raw.length, raw.length);
+        Arrays.fill(raw, (byte) 0);
+        try {
+            return new SealedKey(token, "g^ir", new SecretKeySpec(padded, "Generic"), len);
+        } finally {
+            Arrays.fill(padded, (byte) 0);
+        }
     }
 
     /** 0x04 | x | y (SEC 1 §2.3.3) from the KE payload's x | y. */

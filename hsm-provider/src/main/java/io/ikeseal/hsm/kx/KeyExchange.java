@@ -1,35 +1,23 @@
 package io.ikeseal.hsm.kx;
 
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.ProviderException;
-import java.security.PublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
-import javax.crypto.KeyAgreement;
-import javax.crypto.spec.SecretKeySpec;
-
 import io.ikeseal.hsm.api.AuditContext;
 import io.ikeseal.hsm.api.DhGroup;
-import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 import io.ikeseal.hsm.token.DirectKey;
 import io.ikeseal.hsm.token.LiveTokenObjects;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
-import io.ikeseal.hsm.token.TokenException;
 import io.ikeseal.hsm.token.TokenOperation;
 import io.ikeseal.hsm.token.TokenRole;
 
 /**
  * Diffie-Hellman on a key-exchange token: key pairs are generated inside the token, the peer's value is validated
- * on the host before any token call, and g^ir is derived inside the token. Sealed tier: through the direct binding
- * ({@link DirectKeyExchange}), g^ir is a sensitive, unextractable session key, possibly without its leading zero
- * octets ({@link SealedKey#missingLeadingZeros()}).
+ * on the host before any token call, and g^ir is derived inside the token, both through the direct binding
+ * ({@link DirectKeyExchange}). Sealed tier: g^ir is a sensitive, unextractable session key, possibly without its
+ * leading zero octets ({@link SealedKey#missingLeadingZeros()}).
  * Compat tier: g^ir is read out (as strongSwan does) into a host SecretKeySpec padded to the RFC length.
  */
 public final class KeyExchange {
@@ -64,29 +52,15 @@ public final class KeyExchange {
         boolean modp = group.kind() == DhGroup.Kind.MODP;
         TokenOperation op =
                 new TokenOperation("dh-keygen", modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN", keyRef);
-        if (token.tier() == ResidencyTier.SEALED) {
-            return token.call(op, ctx, () -> {
-                DirectKeyExchange.Generated g = DirectKeyExchange.generate(token.direct(), group);
-                return new DhKeyPair(
-                        token,
-                        group,
-                        g.keyExchangeData(),
-                        g.privateKey(),
-                        counter,
-                        g.privateKey().generation());
-            });
-        }
         return token.call(op, ctx, () -> {
-            int generation = token.health().generation(); // before the call: a pair from an older session is dead
-            KeyPairGenerator g = KeyPairGenerator.getInstance(modp ? "DH" : "EC", token.provider());
-            if (modp) {
-                g.initialize(ModpGroups.parameters(group));
-            } else {
-                g.initialize(new ECGenParameterSpec(group.curve()));
-            }
-            KeyPair kp = g.generateKeyPair();
+            DirectKeyExchange.Generated g = DirectKeyExchange.generate(token.direct(), group);
             return new DhKeyPair(
-                    token, group, KeyExchangeData.encode(group, kp.getPublic()), kp.getPrivate(), counter, generation);
+                    token,
+                    group,
+                    g.keyExchangeData(),
+                    g.privateKey(),
+                    counter,
+                    g.privateKey().generation());
         });
     }
 
@@ -110,11 +84,11 @@ public final class KeyExchange {
                     "key pair lives on token '" + mine.token().name() + "', not '" + token.name() + "'");
         }
         DhGroup group = mine.group();
-        Object k = mine.take(); // single use: the pair is destroyed from here on, also if validation fails
+        DirectKey k = mine.take(); // single use: the pair is destroyed from here on, also if validation fails
         try {
-            return derive(k, group, peerGroup, peerKeData, ctx).whenComplete((g, e) -> DhKeyPair.destroyKey(k));
+            return derive(k, group, peerGroup, peerKeData, ctx).whenComplete((g, e) -> k.destroy());
         } catch (RuntimeException e) {
-            DhKeyPair.destroyKey(k);
+            k.destroy();
             throw e;
         }
     }
@@ -125,7 +99,7 @@ public final class KeyExchange {
      */
     public CompletableFuture<SealedKey> agree(ReusedKeyShare.Lease lease, byte[] peerKeData, AuditContext ctx) {
         Objects.requireNonNull(lease, "lease");
-        Object k = lease.key();
+        DirectKey k = lease.key();
         try {
             if (lease.token() != token || k == null) {
                 throw new IllegalArgumentException(
@@ -139,7 +113,7 @@ public final class KeyExchange {
     }
 
     private CompletableFuture<SealedKey> derive(
-            Object k, DhGroup group, DhGroup peerGroup, byte[] peerKeData, AuditContext ctx) {
+            DirectKey k, DhGroup group, DhGroup peerGroup, byte[] peerKeData, AuditContext ctx) {
         if (peerGroup != group) {
             throw new InvalidKeyExchangeException(
                     group,
@@ -148,61 +122,8 @@ public final class KeyExchange {
         }
         boolean modp = group.kind() == DhGroup.Kind.MODP;
         TokenOperation op = new TokenOperation("dh-derive", modp ? "CKM_DH_PKCS_DERIVE" : "CKM_ECDH1_DERIVE", "g^ir");
-        if (k instanceof DirectKey d) {
-            KeyExchangeData.check(group, peerKeData);
-            byte[] peer = peerKeData.clone();
-            return token.call(op, ctx, () -> DirectKeyExchange.derive(token, d, group, peer));
-        }
-        PublicKey peer = KeyExchangeData.decode(group, peerKeData);
-        return token.call(op, ctx, () -> {
-            KeyAgreement ka = KeyAgreement.getInstance(modp ? "DH" : "ECDH", token.provider());
-            ka.init((PrivateKey) k);
-            ka.doPhase(peer, true);
-            return readOut(ka, group); // a JCA private key is the compat tier's
-        });
-    }
-
-    /** Compat: g^ir leaves the token as bytes, left-padded to the RFC length (RFC 7296 §2.14, RFC 5903 §7). */
-    private SealedKey readOut(KeyAgreement ka, DhGroup group) {
-        byte[] raw;
-        try {
-            raw = ka.generateSecret();
-        } catch (ProviderException e) {
-            String ckr = io.ikeseal.hsm.token.Pkcs11Module.ckrOf(e);
-            if ("CKR_ATTRIBUTE_SENSITIVE".equals(ckr)) {
-                throw new TokenException(
-                        "token '" + token.name() + "': g^ir cannot be read out in the compat tier (" + ckr
-                                + "); derived secret keys must be created with CKA_EXTRACTABLE=true",
-                        ckr,
-                        e);
-            }
-            if ("CKR_TEMPLATE_INCOMPLETE".equals(ckr) && group.kind() == DhGroup.Kind.MODP) {
-                // SoftHSM 2.6 wants CKA_VALUE_LEN for CKM_DH_PKCS_DERIVE; SunPKCS11's DH KeyAgreement never sets it.
-                throw new TokenException(
-                        "token '" + token.name() + "': CKM_DH_PKCS_DERIVE for "
-                                + group.proposalName() + " failed (" + ckr
-                                + "): the token requires CKA_VALUE_LEN, which "
-                                + "SunPKCS11 does not send; use an ECP group with this token",
-                        ckr,
-                        e);
-            }
-            throw e;
-        }
-        int len = group.sharedSecretLength();
-        try {
-            if (raw.length > len) {
-                throw new TokenException("token '" + token.name() + "': g^ir for " + group.proposalName() + " has "
-                        + raw.length + " octets, expected " + len);
-            }
-            byte[] padded = new byte[len];
-            System.arraycopy(raw, 0, padded, len - raw.length, raw.length);
-            try {
-                return new SealedKey(token, "g^ir", new SecretKeySpec(padded, "Generic"), len);
-            } finally {
-                Arrays.fill(padded, (byte) 0);
-            }
-        } finally {
-            Arrays.fill(raw, (byte) 0);
-        }
+        KeyExchangeData.check(group, peerKeData);
+        byte[] peer = peerKeData.clone();
+        return token.call(op, ctx, () -> DirectKeyExchange.derive(token, k, group, peer));
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.KeyShare;
+import io.ikeseal.hsm.token.DirectKey;
 import io.ikeseal.hsm.token.LiveTokenObjects;
 import io.ikeseal.hsm.token.Token;
 
@@ -20,7 +21,7 @@ public final class ReusedKeyShare {
     private final Token token;
     private final DhGroup group;
     private final byte[] keyExchangeData;
-    private final LiveTokenObjects.Handle<Object> key;
+    private final LiveTokenObjects.Handle<DirectKey> key;
     private final long expiresAt;
     private int usesLeft;
     private int leased;
@@ -60,8 +61,9 @@ public final class ReusedKeyShare {
     /** Ends the reuse: no more leases; the key goes once the leases in use are done. */
     public synchronized void retire() {
         usesLeft = 0;
-        if (leased == 0) {
-            DhKeyPair.destroyKey(key.release());
+        DirectKey k = leased == 0 ? key.release() : null;
+        if (k != null) {
+            k.destroy();
         }
     }
 
@@ -97,7 +99,7 @@ public final class ReusedKeyShare {
         }
 
         /** The token's private key, while this lease is in use (null after). */
-        synchronized Object key() {
+        synchronized DirectKey key() {
             return done ? null : owner.key.get();
         }
 

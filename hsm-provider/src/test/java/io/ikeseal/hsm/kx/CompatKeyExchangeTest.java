@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.token.DirectKey;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
@@ -34,7 +35,7 @@ class CompatKeyExchangeTest extends KeyExchangeContract {
     }
 
     @Override
-    Object importPrivate(DhGroup group, BigInteger s) {
+    DirectKey importPrivate(DhGroup group, BigInteger s) {
         return importPrivateKey(group, s);
     }
 

@@ -41,6 +41,7 @@ import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.audit.AuditRecord;
 import io.ikeseal.hsm.kx.InvalidKeyExchangeException.Reason;
 import io.ikeseal.hsm.kx.KxTestSupport.SoftPeer;
+import io.ikeseal.hsm.token.DirectKey;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenOperation;
@@ -74,7 +75,7 @@ abstract class KeyExchangeContract {
     abstract boolean dropsDhLeadingZeros();
 
     /** Test-only path: a known private value as a session key the token may derive with. */
-    abstract Object importPrivate(DhGroup group, BigInteger s) throws Exception;
+    abstract DirectKey importPrivate(DhGroup group, BigInteger s) throws Exception;
 
     KeyExchange kx() {
         return new KeyExchange(token());
@@ -173,7 +174,7 @@ abstract class KeyExchangeContract {
         // The transcribed vector is consistent in software: i * g^r = g^ir and r * g^i = g^ir.
         assertArrayEquals(v.girx(), softwareAgree(g, v.i(), v.gr()));
         assertArrayEquals(v.girx(), softwareAgree(g, v.r(), v.gi()));
-        Object i = importPrivate(g, new BigInteger(1, v.i()));
+        DirectKey i = importPrivate(g, new BigInteger(1, v.i()));
         DhKeyPair mine = new DhKeyPair(token(), g, v.gi(), i);
         SealedKey gir = await(kx().agree(mine, v.gr(), CTX));
         assertEquals(g.sharedSecretLength(), gir.length());
@@ -362,35 +363,27 @@ abstract class KeyExchangeContract {
         return pad(ka.generateSecret(), g.sharedSecretLength());
     }
 
-    Object importPrivateKey(DhGroup g, BigInteger s) {
+    DirectKey importPrivateKey(DhGroup g, BigInteger s) {
         return importPrivateKey(token(), g, s);
     }
 
     /**
-     * Imports {@code s} as a session object, as one audited test call, the way the tier makes its own private keys:
-     * through the direct binding on a sealed token, with the token's own KeyFactory on a compat one. Static so other
+     * Imports {@code s} as a session object through the direct binding, as one audited test call. Static so other
      * known-answer tests (Rfc5114VectorTest) import the same way.
      */
-    static Object importPrivateKey(Token token, DhGroup g, BigInteger s) {
-        if (token.tier() == io.ikeseal.hsm.api.ResidencyTier.SEALED) {
-            return await(token.call(new TokenOperation("test-import", "C_CreateObject", "dh-test"), null, () -> {
-                var session = token.direct().current();
-                CK_ATTRIBUTE[] t = {
-                    new CK_ATTRIBUTE(PKCS11Constants.CKA_CLASS, PKCS11Constants.CKO_PRIVATE_KEY),
-                    new CK_ATTRIBUTE(PKCS11Constants.CKA_KEY_TYPE, PKCS11Constants.CKK_EC),
-                    new CK_ATTRIBUTE(PKCS11Constants.CKA_TOKEN, false),
-                    new CK_ATTRIBUTE(PKCS11Constants.CKA_SENSITIVE, true),
-                    new CK_ATTRIBUTE(PKCS11Constants.CKA_DERIVE, true),
-                    new CK_ATTRIBUTE(PKCS11Constants.CKA_EC_PARAMS, DirectKeyExchange.curveOid(g)),
-                    new CK_ATTRIBUTE(PKCS11Constants.CKA_VALUE, pad(s, g.sharedSecretLength()))
-                };
-                return session.adopt(session.p11().C_CreateObject(session.id(), t));
-            }));
-        }
-        return await(token.call(
-                new TokenOperation("test-import", "C_CreateObject", "dh-test"),
-                null,
-                () -> KeyFactory.getInstance("EC", token.provider())
-                        .generatePrivate(new ECPrivateKeySpec(s, EcpCurves.parameters(g)))));
+    static DirectKey importPrivateKey(Token token, DhGroup g, BigInteger s) {
+        return await(token.call(new TokenOperation("test-import", "C_CreateObject", "dh-test"), null, () -> {
+            var session = token.direct().current();
+            CK_ATTRIBUTE[] t = {
+                new CK_ATTRIBUTE(PKCS11Constants.CKA_CLASS, PKCS11Constants.CKO_PRIVATE_KEY),
+                new CK_ATTRIBUTE(PKCS11Constants.CKA_KEY_TYPE, PKCS11Constants.CKK_EC),
+                new CK_ATTRIBUTE(PKCS11Constants.CKA_TOKEN, false),
+                new CK_ATTRIBUTE(PKCS11Constants.CKA_SENSITIVE, true),
+                new CK_ATTRIBUTE(PKCS11Constants.CKA_DERIVE, true),
+                new CK_ATTRIBUTE(PKCS11Constants.CKA_EC_PARAMS, DirectKeyExchange.curveOid(g)),
+                new CK_ATTRIBUTE(PKCS11Constants.CKA_VALUE, pad(s, g.sharedSecretLength()))
+            };
+            return session.adopt(session.p11().C_CreateObject(session.id(), t));
+        }));
     }
 }

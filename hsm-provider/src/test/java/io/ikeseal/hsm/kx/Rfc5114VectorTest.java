@@ -27,6 +27,7 @@ import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
 import io.ikeseal.hsm.audit.AuditRecord;
+import io.ikeseal.hsm.token.DirectKey;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
@@ -100,7 +101,7 @@ class Rfc5114VectorTest {
 
     private static void assertTokenAgrees(DhGroup g, byte[] d, byte[] myPoint, byte[] peerPoint, byte[] xZ)
             throws Exception {
-        Object priv = importPrivateKey(opened.token(), g, new BigInteger(1, d));
+        DirectKey priv = importPrivateKey(opened.token(), g, new BigInteger(1, d));
         DhKeyPair mine = new DhKeyPair(opened.token(), g, myPoint, priv);
         opened.audit().clear();
         SealedKey gir = await(new KeyExchange(opened.token()).agree(mine, peerPoint, CTX));

@@ -16,6 +16,7 @@ import io.ikeseal.hsm.DirectTestKeys;
 import io.ikeseal.hsm.OpenTokenExtension;
 import io.ikeseal.hsm.api.DhGroup;
 import io.ikeseal.hsm.api.ResidencyTier;
+import io.ikeseal.hsm.token.DirectKey;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.TokenRole;
 import io.ikeseal.testhsm.junit.NssExtension;
@@ -37,7 +38,7 @@ class SealedKeyExchangeTest extends KeyExchangeContract {
     }
 
     @Override
-    Object importPrivate(DhGroup group, BigInteger s) {
+    DirectKey importPrivate(DhGroup group, BigInteger s) {
         return importPrivateKey(group, s);
     }
 
