@@ -24,12 +24,23 @@ class SecretSearchTest {
         SecretSearch s = new SecretSearch().add("s", secret);
         byte[] hay = random(1000);
         System.arraycopy(secret, 20, hay, 333, 16);
+        unlikeNeighbours(hay, secret, 333, 16);
         assertEquals(Map.of("s", 333L), s.find(hay));
         byte[] shorter = random(1000);
         System.arraycopy(secret, 20, shorter, 333, 15);
+        unlikeNeighbours(shorter, secret, 333, 15);
         assertEquals(Map.of(), s.find(shorter));
         assertEquals(Map.of("s", 0L), s.find(Arrays.copyOfRange(secret, 1, 48)), "trimmed of a leading octet");
         assertEquals(Map.of(), s.find(new byte[0]));
+    }
+
+    /**
+     * The random octets just before and after secret[20..] copied to hay[at..] must not continue the run: with
+     * chance 1/256 each they would, and the search would rightly find a longer or earlier match.
+     */
+    private static void unlikeNeighbours(byte[] hay, byte[] secret, int at, int length) {
+        hay[at - 1] = (byte) ~secret[19];
+        hay[at + length] = (byte) ~secret[20 + length];
     }
 
     @Test
@@ -39,6 +50,7 @@ class SecretSearchTest {
         SecretSearch s = new SecretSearch().add("a", a).add("b", b).add("c", random(20));
         byte[] hay = new byte[500];
         System.arraycopy(b, 40, hay, 10, 24);
+        hay[9] = (byte) ~b[39]; // else b[39] == 0 (1 in 256) would be a match at 9
         System.arraycopy(a, 0, hay, 400, 32);
         assertEquals(List.of("a", "b"), List.copyOf(s.find(hay).keySet()));
         Path f = Files.write(dir.resolve("dump"), hay);
