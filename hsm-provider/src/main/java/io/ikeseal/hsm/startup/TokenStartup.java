@@ -23,8 +23,8 @@ import io.ikeseal.hsm.token.TokenSpec;
 
 /**
  * Bringing a token up: log in (hsm.token), then prove the key-exchange role with the self-tests of the packages
- * that will use it (hsm.schedule's HKDF shapes, hsm.kx's key exchange per group), and only then hand out the
- * token. It sits above token, kx and schedule so that token depends on neither.
+ * that will use it (hsm.schedule's HKDF shapes, hsm.kx's key exchange per group, then the direct binding's calls
+ * end to end), and only then hand out the token. It sits above token, kx and schedule so that token depends on neither.
  */
 public final class TokenStartup {
     private static final Logger LOG = LoggerFactory.getLogger(Token.class);
@@ -46,6 +46,16 @@ public final class TokenStartup {
         }
         Token token = login.ready(caps);
         if (spec.roles().contains(TokenRole.KEY_EXCHANGE)) {
+            try {
+                DirectBindingSelfTest.run(token);
+            } catch (TokenException e) {
+                token.close();
+                throw new TokenException(
+                        "token '" + spec.name() + "' cannot serve role key-exchange at tier "
+                                + spec.tier().configName() + ": " + e.getMessage(),
+                        e.ckr(),
+                        e);
+            }
             token.onRecovery(recoveryCheck(token));
         }
         return token;
