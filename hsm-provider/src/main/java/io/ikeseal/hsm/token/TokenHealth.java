@@ -203,6 +203,9 @@ public final class TokenHealth {
                     fresh.how());
         } catch (PinRefusedException e) {
             long us = Math.max(0, (nanos.getAsLong() - faultNanos) / 1000);
+            // recorded before the state says FAILED, so whoever sees FAILED finds the record (calls are refused
+            // while RECOVERING all the same)
+            record("token-recovery-failed", "C_Login", null, e.ckr() != null ? e.ckr() : "refused", us);
             synchronized (this) {
                 state = State.FAILED;
                 reason = e.getMessage();
@@ -211,7 +214,6 @@ public final class TokenHealth {
                     "token '{}' cannot recover: {}; no login is tried again, calls are refused until a restart",
                     name,
                     e.getMessage());
-            record("token-recovery-failed", "C_Login", null, e.ckr() != null ? e.ckr() : "refused", us);
         } catch (Exception | LinkageError e) {
             long delay = backoff(streak + attempts);
             LOG.debug("token '{}': recovery attempt {} failed ({}); next in {} ms", name, attempts, describe(e), delay);
