@@ -23,8 +23,10 @@ import sun.security.pkcs11.wrapper.PKCS11Exception;
  */
 public final class DirectSessions {
     private static final Logger LOG = LoggerFactory.getLogger(DirectSessions.class);
-    /** Destroys one drain makes at most, so a token thread is never held long by a backlog. */
-    private static final int DRAIN_BATCH = 4096;
+    /** Destroys the idle task makes at most before it queues itself again behind other work. */
+    private static final int IDLE_BATCH = 4096;
+    /** Destroys a token thread makes after a call at most, so the next operation waits little (a handshake queues 8). */
+    private static final int CALL_BATCH = 64;
 
     /** A module and a session on it that one token thread owns, of token session {@code generation}. */
     public record DirectSession(DirectSessions owner, PKCS11 p11, long id, int generation) {
@@ -126,7 +128,7 @@ public final class DirectSessions {
             LOG.debug("token '{}': no session to destroy objects in: {}", token.name(), e.toString());
             return;
         }
-        for (int i = 0; i < DRAIN_BATCH; i++) {
+        for (int i = 0, n = idle ? IDLE_BATCH : CALL_BATCH; i < n; i++) {
             Pending p = pending.poll();
             if (p == null) {
                 return;

@@ -135,7 +135,6 @@ public final class Token implements AutoCloseable {
             health.observe(op, t, used); // a token fault starts recovery; the call still fails below
         }
         long runNanos = System.nanoTime() - t0;
-        drainDestroys(false);
         long us = runNanos / 1000;
         String outcome = error == null ? "ok" : outcomeOf(error);
         AuditRecord rec = new AuditRecord(start, name(), op.operation(), op.mechanism(), op.keyRef(), ctx, outcome, us);
@@ -165,6 +164,7 @@ public final class Token implements AutoCloseable {
                 result.complete(v);
             }
         });
+        drainDestroys(false); // after the result is on its way: destroys never delay a caller
     }
 
     /** Queued destroys of direct keys, on this token thread after its call (outside the call's own time). */
