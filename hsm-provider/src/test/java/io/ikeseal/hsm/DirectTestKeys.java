@@ -96,10 +96,7 @@ public final class DirectTestKeys {
                                 new CK_ATTRIBUTE(CKA_KEY_TYPE, CKK_GENERIC_SECRET),
                                 new CK_ATTRIBUTE(CKA_VALUE_LEN, (long) length)
                             });
-            CK_ATTRIBUTE[] v = {new CK_ATTRIBUTE(CKA_VALUE)};
-            s.p11().C_GetAttributeValue(s.id(), out, v);
-            s.p11().C_DestroyObject(s.id(), out);
-            return v[0].getByteArray();
+            return readAndDestroy(s, out);
         }));
     }
 
@@ -136,15 +133,23 @@ public final class DirectTestKeys {
                                     new CK_ATTRIBUTE(CKA_KEY_TYPE, CKK_GENERIC_SECRET),
                                     new CK_ATTRIBUTE(CKA_VALUE_LEN, 32L)
                                 });
-                CK_ATTRIBUTE[] v = {new CK_ATTRIBUTE(CKA_VALUE)};
-                s.p11().C_GetAttributeValue(s.id(), out, v);
-                s.p11().C_DestroyObject(s.id(), out);
-                return v[0].getByteArray();
+                return readAndDestroy(s, out);
             } finally {
                 if (in != base) {
                     s.p11().C_DestroyObject(s.id(), in);
                 }
             }
         }));
+    }
+
+    /** A CKM_HKDF_DATA output object's value; the object is destroyed. */
+    private static byte[] readAndDestroy(DirectSession s, long object) throws Exception {
+        try {
+            CK_ATTRIBUTE[] v = {new CK_ATTRIBUTE(CKA_VALUE)};
+            s.p11().C_GetAttributeValue(s.id(), object, v);
+            return v[0].getByteArray();
+        } finally {
+            s.p11().C_DestroyObject(s.id(), object);
+        }
     }
 }

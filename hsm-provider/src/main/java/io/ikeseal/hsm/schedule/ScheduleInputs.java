@@ -80,16 +80,6 @@ final class ScheduleInputs {
     }
 
     static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int off = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, off, p.length);
-            off += p.length;
-        }
-        return out;
+        return io.ikeseal.hsm.util.Octets.concat(parts);
     }
 }

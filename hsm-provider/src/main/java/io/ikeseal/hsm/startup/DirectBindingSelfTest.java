@@ -25,6 +25,7 @@ import io.ikeseal.hsm.schedule.KeySchedule;
 import io.ikeseal.hsm.token.SealedKey;
 import io.ikeseal.hsm.token.Token;
 import io.ikeseal.hsm.token.TokenException;
+import io.ikeseal.hsm.util.Octets;
 
 /**
  * A start-up proof that the direct binding works on this token with its own templates (docs/tokens.md, "Direct
@@ -94,15 +95,15 @@ final class DirectBindingSelfTest {
         HostKey keymat = null;
         try {
             keymat = Token.await(s.childKeymat(prf, keys.skD(), null, ni, nr, KEYMAT, CTX));
-            byte[] seedRef = mac(prf, cat(ni, nr), girRef);
+            byte[] seedRef = mac(prf, Octets.concat(ni, nr), girRef);
             // SK_d | SK_ei | SK_er | SK_pi | SK_pr, no SK_a with an AEAD
-            byte[] stream = prfPlus(prf, seedRef, cat(ni, nr, spiI, spiR), h + 2 * ENCR + 2 * h);
+            byte[] stream = prfPlus(prf, seedRef, Octets.concat(ni, nr, spiI, spiR), h + 2 * ENCR + 2 * h);
             check("IKE SA keys", MessageDigest.isEqual(keys.skEi().bytes(), Arrays.copyOfRange(stream, h, h + ENCR)));
             check(
                     "IKE SA keys",
                     MessageDigest.isEqual(
                             keys.skPr().bytes(), Arrays.copyOfRange(stream, stream.length - h, stream.length)));
-            byte[] keymatRef = prfPlus(prf, Arrays.copyOf(stream, h), cat(ni, nr), KEYMAT);
+            byte[] keymatRef = prfPlus(prf, Arrays.copyOf(stream, h), Octets.concat(ni, nr), KEYMAT);
             check("CHILD_SA KEYMAT", MessageDigest.isEqual(keymat.bytes(), keymatRef));
             Arrays.fill(seedRef, (byte) 0);
             Arrays.fill(stream, (byte) 0);
@@ -161,20 +162,6 @@ final class DirectBindingSelfTest {
             t = mac(prf, key, t, s, new byte[] {(byte) k});
             System.arraycopy(t, 0, out, off, Math.min(t.length, length - off));
             off += t.length;
-        }
-        return out;
-    }
-
-    private static byte[] cat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int off = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, off, p.length);
-            off += p.length;
         }
         return out;
     }

@@ -21,4 +21,19 @@ public record Octets(byte[] value) {
     public String toString() {
         return "Octets(" + value.length + ")";
     }
+
+    /** The parts one after the other, in a new array. */
+    public static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] out = new byte[n];
+        int off = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, out, off, p.length);
+            off += p.length;
+        }
+        return out;
+    }
 }
