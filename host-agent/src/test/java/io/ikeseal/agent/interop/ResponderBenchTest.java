@@ -46,7 +46,8 @@ class ResponderBenchTest {
             assertNull(r.error(), report);
             assertEquals(10, r.loaded().established(), report);
             assertEquals(0, r.loaded().failures(), report);
-            assertTrue(r.loaded().perSecond() > 0 && r.cpuMillisPerSa() > 0, report);
+            // /proc counts CPU in 10 ms ticks: 10 SAs of charon (about 1.4 ms each) may read as 0 ticks
+            assertTrue(r.loaded().perSecond() > 0 && r.cpuMillisPerSa() >= 0, report);
             assertTrue(r.loaded().latencyMillis(0.99) >= r.loaded().latencyMillis(0.5), report);
             assertTrue(r.unloadedP50() > 0, report);
             assertNotNull(r.kept(), report);
@@ -58,7 +59,14 @@ class ResponderBenchTest {
             if (jvm) {
                 assertEquals(4, r.warmed().sas(), report);
                 assertTrue(r.warmed().jitShare() >= 0 && r.warmed().jitShare() <= 100, report);
-                assertTrue(r.threadCpuMillisPerSa().get("token calls") > 0, report);
+                // every group is measured; in ticks per thread, so a small one may read 0, but not all of them
+                assertTrue(r.threadCpuMillisPerSa().get("token calls") >= 0, report);
+                assertTrue(
+                        r.threadCpuMillisPerSa().values().stream()
+                                        .mapToDouble(Double::doubleValue)
+                                        .sum()
+                                > 0,
+                        report);
                 assertTrue(
                         BenchReport.THREAD_GROUPS.containsAll(
                                 r.threadCpuMillisPerSa().keySet()),
