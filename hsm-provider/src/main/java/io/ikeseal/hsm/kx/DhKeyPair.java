@@ -22,26 +22,11 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
     private final int generation;
 
     DhKeyPair(Token token, DhGroup group, byte[] keyExchangeData, DirectKey privateKey) {
-        this(
-                token,
-                group,
-                keyExchangeData,
-                privateKey,
-                token.liveObjects(),
-                token.health().generation());
+        this(token, group, keyExchangeData, privateKey, token.liveObjects());
     }
 
-    /**
-     * @param counter where the handle counts while it lives: the token's live objects, or a pool's own count
-     * @param generation the token session the private key was made in ({@link io.ikeseal.hsm.token.TokenHealth})
-     */
-    DhKeyPair(
-            Token token,
-            DhGroup group,
-            byte[] keyExchangeData,
-            DirectKey privateKey,
-            LiveTokenObjects counter,
-            int generation) {
+    /** @param counter where the handle counts while it lives: the token's live objects, or a pool's own count */
+    DhKeyPair(Token token, DhGroup group, byte[] keyExchangeData, DirectKey privateKey, LiveTokenObjects counter) {
         if (keyExchangeData.length != group.publicValueLength()) {
             throw new IllegalArgumentException("Key Exchange Data for " + group.proposalName() + " must be "
                     + group.publicValueLength() + " octets, was " + keyExchangeData.length);
@@ -50,10 +35,13 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
         this.group = group;
         this.keyExchangeData = keyExchangeData.clone();
         this.privateKey = counter.track(privateKey);
-        this.generation = generation;
+        this.generation = privateKey.generation();
     }
 
-    /** The token session generation the private key was made in; a reopened token does not know it. */
+    /**
+     * The token session generation the private key was made in ({@link io.ikeseal.hsm.token.TokenHealth}); a reopened
+     * token does not know it. Kept apart from the handle, which a hand-out or use releases.
+     */
     int generation() {
         return generation;
     }
@@ -64,7 +52,7 @@ public final class DhKeyPair implements Destroyable, io.ikeseal.hsm.api.KeyShare
      */
     DhKeyPair handOut() {
         DirectKey k = privateKey.release();
-        return k == null ? null : new DhKeyPair(token, group, keyExchangeData, k, token.liveObjects(), generation);
+        return k == null ? null : new DhKeyPair(token, group, keyExchangeData, k, token.liveObjects());
     }
 
     @Override

@@ -54,13 +54,7 @@ public final class KeyExchange {
                 new TokenOperation("dh-keygen", modp ? "CKM_DH_PKCS_KEY_PAIR_GEN" : "CKM_EC_KEY_PAIR_GEN", keyRef);
         return token.call(op, ctx, () -> {
             DirectKeyExchange.Generated g = DirectKeyExchange.generate(token.direct(), group);
-            return new DhKeyPair(
-                    token,
-                    group,
-                    g.keyExchangeData(),
-                    g.privateKey(),
-                    counter,
-                    g.privateKey().generation());
+            return new DhKeyPair(token, group, g.keyExchangeData(), g.privateKey(), counter);
         });
     }
 
