@@ -77,26 +77,9 @@ public final class DirectTestKeys {
                 case HMAC_SHA2_384 -> sun.security.pkcs11.wrapper.PKCS11Constants.CKM_SHA384_HMAC;
                 case HMAC_SHA2_512 -> sun.security.pkcs11.wrapper.PKCS11Constants.CKM_SHA512_HMAC;
             };
-            long out = s.p11()
-                    .C_DeriveKey(
-                            s.id(),
-                            new CK_MECHANISM(
-                                    CKM_HKDF_DATA,
-                                    new CK_HKDF_PARAMS(
-                                            false,
-                                            true,
-                                            hmac,
-                                            sun.security.pkcs11.wrapper.PKCS11Constants.CKF_HKDF_SALT_NULL,
-                                            null,
-                                            0,
-                                            info)),
-                            prk.directKey().handle(s),
-                            new CK_ATTRIBUTE[] {
-                                new CK_ATTRIBUTE(CKA_CLASS, CKO_DATA),
-                                new CK_ATTRIBUTE(CKA_KEY_TYPE, CKK_GENERIC_SECRET),
-                                new CK_ATTRIBUTE(CKA_VALUE_LEN, (long) length)
-                            });
-            return readAndDestroy(s, out);
+            CK_HKDF_PARAMS expand = new CK_HKDF_PARAMS(
+                    false, true, hmac, sun.security.pkcs11.wrapper.PKCS11Constants.CKF_HKDF_SALT_NULL, null, 0, info);
+            return hkdfData(s, expand, prk.directKey().handle(s), length);
         }));
     }
 
@@ -120,20 +103,8 @@ public final class DirectTestKeys {
                                         new CK_ATTRIBUTE(CKA_DERIVE, true)
                                     });
             try {
-                long out = s.p11()
-                        .C_DeriveKey(
-                                s.id(),
-                                new CK_MECHANISM(
-                                        CKM_HKDF_DATA,
-                                        new CK_HKDF_PARAMS(
-                                                true, false, CKM_SHA256_HMAC, CKF_HKDF_SALT_DATA, salt, 0, null)),
-                                in,
-                                new CK_ATTRIBUTE[] {
-                                    new CK_ATTRIBUTE(CKA_CLASS, CKO_DATA),
-                                    new CK_ATTRIBUTE(CKA_KEY_TYPE, CKK_GENERIC_SECRET),
-                                    new CK_ATTRIBUTE(CKA_VALUE_LEN, 32L)
-                                });
-                return readAndDestroy(s, out);
+                return hkdfData(
+                        s, new CK_HKDF_PARAMS(true, false, CKM_SHA256_HMAC, CKF_HKDF_SALT_DATA, salt, 0, null), in, 32);
             } finally {
                 if (in != base) {
                     s.p11().C_DestroyObject(s.id(), in);
@@ -142,8 +113,13 @@ public final class DirectTestKeys {
         }));
     }
 
-    /** A CKM_HKDF_DATA output object's value; the object is destroyed. */
-    private static byte[] readAndDestroy(DirectSession s, long object) throws Exception {
+    /** {@code length} octets of CKM_HKDF_DATA output from {@code base}; the output object is read and destroyed. */
+    private static byte[] hkdfData(DirectSession s, CK_HKDF_PARAMS params, long base, int length) throws Exception {
+        long object = s.p11().C_DeriveKey(s.id(), new CK_MECHANISM(CKM_HKDF_DATA, params), base, new CK_ATTRIBUTE[] {
+            new CK_ATTRIBUTE(CKA_CLASS, CKO_DATA),
+            new CK_ATTRIBUTE(CKA_KEY_TYPE, CKK_GENERIC_SECRET),
+            new CK_ATTRIBUTE(CKA_VALUE_LEN, (long) length)
+        });
         try {
             CK_ATTRIBUTE[] v = {new CK_ATTRIBUTE(CKA_VALUE)};
             s.p11().C_GetAttributeValue(s.id(), object, v);
