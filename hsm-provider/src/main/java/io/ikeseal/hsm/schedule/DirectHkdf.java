@@ -118,7 +118,7 @@ final class DirectHkdf {
                 long next =
                         derive(CKM_CONCATENATE_BASE_AND_DATA, new CK_KEY_DERIVATION_STRING_DATA(after), k, secret(0));
                 if (own) {
-                    destroy(k);
+                    destroyQuietly(k); // an error here must not lose next, which the caller now owns
                 }
                 k = next;
                 own = true;
