@@ -116,11 +116,11 @@ final class ChildSaSetup {
         }
         sa.children().add(r, child);
         if (replaces == null) {
-            LOG.info("CHILD_SA {} established", r.describe());
+            LOG.debug("CHILD_SA {} established", r.describe());
             outputs.events().childSaEstablished(sa.info(), r);
         } else {
             replaces.state(ChildSa.State.REKEYED);
-            LOG.info("CHILD_SA {} rekeyed: {}", replaces.record().describe(), r.describe());
+            LOG.debug("CHILD_SA {} rekeyed: {}", replaces.record().describe(), r.describe());
             outputs.events().childSaRekeyed(sa.info(), replaces.record(), r);
         }
         return r;

@@ -110,7 +110,7 @@ final class IkeSaLifecycle {
             return;
         }
         ending(IkeSaEnd.DEAD_PEER);
-        LOG.info("IKE_SA {} dead peer: {}", sa.name(), reason);
+        LOG.debug("IKE_SA {} dead peer: {}", sa.name(), reason);
         shared.outputs().events().livenessFailed(sa.info(), reason);
         close("dead peer: " + reason, true);
     }
@@ -145,7 +145,7 @@ final class IkeSaLifecycle {
         }
         children.run();
         IkeSaInfo info = sa.info();
-        LOG.info(
+        LOG.debug(
                 "IKE_SA {} established: {} <-> {} {}, {}",
                 sa.name(),
                 IkeSaInfo.address(info.local()),
@@ -234,7 +234,7 @@ final class IkeSaLifecycle {
         }
         boolean wasEstablished = state == IkeSaState.ESTABLISHED || state == IkeSaState.DELETING;
         if (!wasEstablished && state != IkeSaState.REKEYED) { // a rekeyed SA did its job: no failure to report
-            LOG.info("IKE_SA {} failed: {}", sa.name(), reason);
+            LOG.debug("IKE_SA {} failed: {}", sa.name(), reason);
             shared.outputs().events().ikeSaFailed(sa.info(), reason);
             if (established != null) {
                 established.completeExceptionally(new IkeSaFailure(reason));
@@ -265,7 +265,7 @@ final class IkeSaLifecycle {
             established.completeExceptionally(new IkeSaFailure(reason));
         }
         if (wasEstablished && announce && !unannounced) {
-            LOG.info("IKE_SA {} deleted: {}", sa.name(), reason);
+            LOG.debug("IKE_SA {} deleted: {}", sa.name(), reason);
             shared.outputs().events().ikeSaDeleted(info, reason);
         }
         shared.outputs().tokenTime().take(IkeSa.hex(sa.spiI()));

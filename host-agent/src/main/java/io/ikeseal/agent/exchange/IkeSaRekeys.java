@@ -136,7 +136,7 @@ final class IkeSaRekeys {
         now.exec().execute(() -> {
             now.life().establishedByRekey(true);
             IkeSaInfo after = now.info();
-            LOG.info("IKE_SA {} rekeyed to {}", IkeSa.hex(before.spiI()), now.name());
+            LOG.debug("IKE_SA {} rekeyed to {}", IkeSa.hex(before.spiI()), now.name());
             now.outputs().events().ikeSaRekeyed(before, after, false);
             w.forEach(f -> f.complete(after));
         });

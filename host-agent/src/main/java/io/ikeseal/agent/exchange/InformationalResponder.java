@@ -48,7 +48,7 @@ final class InformationalResponder implements ResponderTask {
                         ours.add(new WireWriter(4)
                                 .u32(c.inboundSpi() & 0xffffffffL)
                                 .array());
-                        LOG.info("CHILD_SA {} deleted by the peer", c.describe());
+                        LOG.debug("CHILD_SA {} deleted by the peer", c.describe());
                     }
                 }
             }

@@ -35,7 +35,7 @@ final class Reauthentication {
         return made.thenCompose(now -> {
             CompletableFuture<IkeSaInfo> done = new CompletableFuture<>();
             old.exec().execute(() -> {
-                LOG.info("IKE_SA {} reauthenticated as {}", old.name(), IkeSa.hex(now.spiI()));
+                LOG.debug("IKE_SA {} reauthenticated as {}", old.name(), IkeSa.hex(now.spiI()));
                 old.outputs().events().ikeSaRekeyed(before, now, true);
                 if (old.state() == IkeSaState.ESTABLISHED) {
                     old.life().ending(IkeSaEnd.REKEYED); // its successor is up: supervision does nothing

@@ -18,14 +18,14 @@ public final class RecordingInstaller implements ChildSaInstaller {
     @Override
     public void install(ChildSaRecord sa, ChildSaKeys keys) {
         installed.add(sa);
-        LOG.info("CHILD_SA installed (recorded, no data plane): {}", sa.describe());
+        LOG.debug("CHILD_SA installed (recorded, no data plane): {}", sa.describe());
     }
 
     @Override
     public void remove(ChildSaRecord sa) {
         // By SPIs, as an IPsec stack finds its SAs: an IKE SA rekey rewrites the record's IKE SPIs (RFC 7296 §2.18).
         if (installed.removeIf(c -> c.inboundSpi() == sa.inboundSpi() && c.outboundSpi() == sa.outboundSpi())) {
-            LOG.info("CHILD_SA removed: {}", sa.describe());
+            LOG.debug("CHILD_SA removed: {}", sa.describe());
         }
     }
 
