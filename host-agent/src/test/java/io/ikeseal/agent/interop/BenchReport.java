@@ -114,8 +114,8 @@ final class BenchReport {
     }
 
     /** Order of the columns: the tokens' share first, then what the host does above it. */
-    static final List<String> THREAD_GROUPS = List.of(
-            "token calls", "SA workers", "UDP I/O", "audit log", "token completions", "JIT compiler", "GC", "other");
+    static final List<String> THREAD_GROUPS =
+            List.of("token calls", "SA workers", "UDP I/O", "audit log", "JIT compiler", "GC", "other");
 
     /** Where each JVM responder's CPU went over the measured SAs, by thread group (ProcStats.threadGroup). */
     private static void threads(List<ResponderBench.Result> results, PrintStream out) {

@@ -93,10 +93,7 @@ final class ProcStats {
         if (comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
             return "GC";
         }
-        if (comm.startsWith("token-completio")) {
-            return "token completions";
-        }
-        if (comm.startsWith("token-")) {
+        if (comm.startsWith("token-") && !comm.startsWith("token-object-cl")) { // the Cleaner only queues destroys
             return "token calls";
         }
         if (comm.startsWith("ike-sa-")) {

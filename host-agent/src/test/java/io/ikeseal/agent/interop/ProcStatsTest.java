@@ -15,12 +15,12 @@ class ProcStatsTest {
         assertEquals("JIT compiler", ProcStats.threadGroup("C1 CompilerThre"));
         assertEquals("GC", ProcStats.threadGroup("GC Thread#1"));
         assertEquals("GC", ProcStats.threadGroup("G1 Refine#0"));
-        assertEquals("token completions", ProcStats.threadGroup("token-completio"));
         assertEquals("token calls", ProcStats.threadGroup("token-hsm-0"));
         assertEquals("token calls", ProcStats.threadGroup("token-smartcard"));
         assertEquals("SA workers", ProcStats.threadGroup("ike-sa-3"));
         assertEquals("UDP I/O", ProcStats.threadGroup("ike-udp-1-2"));
         assertEquals("audit log", ProcStats.threadGroup("audit-writer-au"));
+        assertEquals("other", ProcStats.threadGroup("token-object-cl"));
         assertEquals("other", ProcStats.threadGroup("java"));
         assertEquals("other", ProcStats.threadGroup("ike-timer-1"));
     }

@@ -11,7 +11,8 @@ import io.ikeseal.hsm.token.Token;
 
 /**
  * The IKEv2 key schedule (RFC 7296 §2.13, §2.14, §2.17, §2.18) on one key-exchange token. Every method is one or
- * two audited token calls ({@link Token#call}); results arrive on a completion thread, never on the caller's.
+ * two audited token calls ({@link Token#call}); results arrive on the token's thread, never on the caller's, so
+ * stages added after them must be short and must not wait.
  *
  * <p>Ownership: no method destroys its input keys. The caller destroys g^ir once SKEYSEED exists, SKEYSEED once
  * {@link #ikeSaKeys} returned, the old SK_d after the rekeyed IKE SA's keys exist, and the new g^ir after the

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -41,10 +39,6 @@ import io.ikeseal.hsm.audit.AuditSink;
  */
 public final class Token implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Token.class);
-    /** Completions leave the token's thread, so a continuation never holds up the token's next operation. */
-    private static final ExecutorService COMPLETIONS = Executors.newCachedThreadPool(
-            Thread.ofPlatform().daemon().name("token-completion-", 0).factory());
-
     private final TokenSpec spec;
     private final TokenCapabilities capabilities;
     private final AuditSink audit;
@@ -91,6 +85,12 @@ public final class Token implements AutoCloseable {
      * queued (not yet forced: act on the result outside the process only after {@link AuditSink#barrier}); if
      * the log refuses the record the result is withheld (and destroyed if it can be). While the audit log
      * cannot take records the body is not run at all and the future fails at once.
+     *
+     * <p>The future completes on the token's thread, so dependent stages added without an executor run there:
+     * keep them short and never let them wait (hand real work to an executor with the *Async variants, as the
+     * exchanges do). A hand-off to a completion thread instead cost a thread wake-up per call, which under load
+     * was about a tenth of the compat tier's CPU per SA (docs/performance.md). {@link #await} refuses to wait on
+     * a token thread.
      */
     public <T> CompletableFuture<T> call(TokenOperation op, AuditContext context, TokenCall<T> body) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -138,8 +138,6 @@ public final class Token implements AutoCloseable {
         long us = runNanos / 1000;
         String outcome = error == null ? "ok" : outcomeOf(error);
         AuditRecord rec = new AuditRecord(start, name(), op.operation(), op.mechanism(), op.keyRef(), ctx, outcome, us);
-        T v = value;
-        Throwable err = error;
         CompletableFuture<Void> logged;
         try {
             logged = audit.append(rec);
@@ -150,20 +148,22 @@ public final class Token implements AutoCloseable {
         // for a barrier that fails if this record never reaches the disk. Refused at once: withheld.
         Throwable refused = refusal(logged);
         observe(op, outcome, t0 - queuedAt, runNanos);
-        COMPLETIONS.execute(() -> {
+        try {
             if (refused != null) {
-                destroyQuietly(v);
+                destroyQuietly(value);
                 result.completeExceptionally(new TokenException(
                         "token '" + name() + "': " + op.operation()
                                 + " result withheld because its audit record could not be written",
                         null,
                         refused));
-            } else if (err != null) {
-                result.completeExceptionally(wrap(op, err));
+            } else if (error != null) {
+                result.completeExceptionally(wrap(op, error));
             } else {
-                result.complete(v);
+                result.complete(value);
             }
-        });
+        } catch (RuntimeException | Error e) { // a dependent stage's bug: the call itself is done and recorded
+            LOG.error("token '{}': a stage after {} failed: {}", name(), op.operation(), e.toString(), e);
+        }
         drainDestroys(false); // after the result is on its way: destroys never delay a caller
     }
 
@@ -257,8 +257,14 @@ public final class Token implements AutoCloseable {
         }
     }
 
-    /** Waits for a token call and unwraps its failure; for CLI and tests, never on an event loop. */
+    /**
+     * Waits for a token call and unwraps its failure; for CLI and tests, never on an event loop, and refused on a
+     * token thread (a stage run there that waited for a call queued behind it would wait for ever).
+     */
     public static <T> T await(CompletableFuture<T> future) {
+        if (TokenExecutor.onTokenThread() && !future.isDone()) {
+            throw new IllegalStateException("a token thread may not wait for a token operation");
+        }
         try {
             return future.get(120, TimeUnit.SECONDS);
         } catch (ExecutionException | CompletionException e) {

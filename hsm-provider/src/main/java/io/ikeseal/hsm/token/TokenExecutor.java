@@ -25,6 +25,7 @@ import io.ikeseal.hsm.api.Urgency;
 final class TokenExecutor {
     static final int QUEUE_PER_THREAD = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(TokenExecutor.class);
+    private static final ThreadLocal<Boolean> ON_TOKEN_THREAD = ThreadLocal.withInitial(() -> false);
 
     private final int capacity;
     private final ReentrantLock lock = new ReentrantLock();
@@ -132,7 +133,13 @@ final class TokenExecutor {
         threads.forEach(Thread::interrupt);
     }
 
+    /** Whether the calling thread is some token's executor thread (where token futures complete). */
+    static boolean onTokenThread() {
+        return ON_TOKEN_THREAD.get();
+    }
+
     private void work() {
+        ON_TOKEN_THREAD.set(true);
         while (true) {
             Runnable next = take();
             if (next == null) {
