@@ -14,13 +14,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +46,8 @@ import io.ikeseal.hsm.api.AuditContext;
  *
  * <p>Token results are released once their record is queued, not once it is forced; what makes that safe is the
  * barrier: before anything acts on a result outside this process (a datagram leaves, a CHILD_SA carries traffic),
- * the actor waits for {@link #barrier}, which completes once every record queued before it is forced (at once when
- * none is pending) and fails if the log broke first, or if a record of the same IKE SA was lost in an earlier
+ * the actor waits for {@link #barrier}, which completes once every record queued before it is forced (for an IKE SA:
+ * every record up to that SA's last one; at once when none is pending) and fails if the log broke first, or if a record of the same IKE SA was lost in an earlier
  * failure (remembered {@value #LOST_SA_MINUTES} minutes, for at most {@value #MAX_LOST_SAS} SAs; past that, every
  * barrier fails for that long). Barriers cost no write of their own: they ride on the batches.
  * docs/audit.md says who waits where.
@@ -103,6 +104,9 @@ public final class HashChainedAuditLog implements AuditSink {
     /** SAs with lost records remembered at most; more fail every barrier for {@value #LOST_SA_MINUTES} minutes. */
     static final int MAX_LOST_SAS = 65_536;
 
+    /** IKE SAs whose last record's position {@link #barrier} remembers (about 120 octets of heap each). */
+    static final int MAX_LAST_OF_SA = 8_192;
+
     /** How long a record nobody waits for may stay unforced. */
     static final long MAX_UNFORCED_MS = 100;
     /** Records that make a batch due without a barrier: bounds the memory and the size of one write. */
@@ -137,7 +141,14 @@ public final class HashChainedAuditLog implements AuditSink {
     private long lost; // guarded by mon: records not written while broken (their results were withheld)
     private long queued; // guarded by mon: records queued since open
     private long settled; // guarded by mon: of those, forced or lost
-    private final ArrayDeque<Barrier> barriers = new ArrayDeque<>(); // guarded by mon: ascending targets
+    // guarded by mon: lowest target first
+    private final PriorityQueue<Barrier> barriers = new PriorityQueue<>(Comparator.comparingLong(Barrier::target));
+    /**
+     * Guarded by mon: for the IKE SAs with the most recent records, the position ({@link #queued} after it) of each
+     * one's last record, at most {@value #MAX_LAST_OF_SA}; an SA dropped from it gets the full barrier again.
+     */
+    private final LinkedHashMap<String, Long> lastOfSa = new LinkedHashMap<>();
+
     private long firstQueuedNanos; // guarded by mon: when the oldest record in queue was queued
     private final LinkedHashMap<String, Long> lostSas = new LinkedHashMap<>(); // guarded by mon: SPI -> nanoTime
     private long lostOverflowAt = Long.MIN_VALUE; // guarded by mon: nanoTime of a loss past MAX_LOST_SAS
@@ -272,6 +283,13 @@ public final class HashChainedAuditLog implements AuditSink {
             }
             queue.add(new Pending(record, done));
             queued++;
+            String spi = record.context() == null ? null : record.context().ikeSpiI();
+            if (spi != null) {
+                lastOfSa.remove(spi); // re-inserted last: the eldest entry is the SA with the oldest last record
+                lastOfSa.put(spi, queued);
+                if (lastOfSa.size() > MAX_LAST_OF_SA)
+                    lastOfSa.remove(lastOfSa.keySet().iterator().next());
+            }
             if (queue.size() == 1) {
                 firstQueuedNanos = System.nanoTime();
                 mon.notifyAll(); // the writer starts the clock of MAX_UNFORCED_MS
@@ -301,7 +319,8 @@ public final class HashChainedAuditLog implements AuditSink {
 
     /**
      * Completes (on the writer thread, or at once) when every record queued before this call is forced, as far as IKE
-     * SA {@code ikeSpiI} is concerned: fails if the log is closed, or if a record of that SA was lost (in the batch
+     * SA {@code ikeSpiI} is concerned: that SA's last record and every record before it (the SA's action depends on
+     * nothing later; without a remembered record of the SA, or without an SA, everything queued). Fails if the log is closed, or if a record of that SA was lost (in the batch
      * this barrier waited for, or in a failure within the last {@value #LOST_SA_MINUTES} minutes). While the log is
      * broken nothing is pending, so the barrier of an SA that lost nothing completes: an established SA keeps
      * answering on its host-side keys. Without an SA ({@code null}) any loss in its batch, or a broken log, fails it.
@@ -321,9 +340,15 @@ public final class HashChainedAuditLog implements AuditSink {
                 return CompletableFuture.failedFuture(new AuditException(
                         "audit log " + file + " cannot be written (retrying): " + failure.getMessage(), failure));
             }
+            // An SA's action depends on its own records and on what came before them (a result is recorded
+            // before it is released, so whatever it was made from is recorded earlier still): the SA's last record
+            // is the target. An SA with no remembered record (none yet, e.g. the first messages of an SA a rekey
+            // made under its predecessor's context, or one dropped from the bound) and no SA wait for everything.
+            Long last = ikeSpiI == null ? null : lastOfSa.get(ikeSpiI);
+            long target = last == null ? queued : last;
             // Broken: every record queued was forced or lost, and none of this SA's was lost.
-            if (failure != null || settled >= queued) return CompletableFuture.completedFuture(null);
-            Barrier b = new Barrier(queued, ikeSpiI, new CompletableFuture<>());
+            if (failure != null || settled >= target) return CompletableFuture.completedFuture(null);
+            Barrier b = new Barrier(target, ikeSpiI, new CompletableFuture<>());
             barriers.add(b);
             mon.notifyAll(); // due now
             return b.done;

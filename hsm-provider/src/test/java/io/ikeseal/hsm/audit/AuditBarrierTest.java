@@ -31,7 +31,8 @@ import io.ikeseal.hsm.api.AuditContext;
 
 /**
  * Issue 12: records are released once queued, and the barrier is what keeps "a crash loses nothing that was acted
- * upon": it completes only after the force that covers every record queued before it, at once on an idle log, and
+ * upon": it completes only after the force that covers every record queued before it (for an SA: up to the SA's last
+ * record), at once on an idle log, and
  * fails when that force fails, when the log is broken or closed, and for an SA whose records were lost even after
  * the log recovered. Also the head file, now overwritten in place.
  */
@@ -124,6 +125,71 @@ class AuditBarrierTest {
             CompletableFuture.allOf(bs.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
             assertEquals(2, forces.get(), "one force for k0, one for the 50 records and their 50 barriers");
             permits.release(100);
+        }
+    }
+
+    @Test
+    void anSasBarrierWaitsForItsLastRecordAndWhatCameBeforeNotForOtherSasLaterRecords() throws Exception {
+        String a = "00000000000000aa";
+        String b = "00000000000000bb";
+        try (HashChainedAuditLog log = open(dir.resolve("audit.log"))) {
+            // e.g. a pooled key pair, made before A used it
+            CompletableFuture<Void> anonymous = log.append(new AuditRecord(
+                    Instant.now(),
+                    "t",
+                    "C_GenerateKeyPair",
+                    "CKM_EC_KEY_PAIR_GEN",
+                    "pool",
+                    AuditContext.NONE,
+                    "ok",
+                    1));
+            CompletableFuture<Void> ofA = log.append(recOf(a));
+            CompletableFuture<Void> firstOfA = log.barrier(a); // due now
+            Thread.sleep(100); // the writer holds the first batch in force
+            CompletableFuture<Void> ofB = log.append(recOf(b)); // queued behind it
+            CompletableFuture<Void> againOfA = log.barrier(a); // A has nothing new: the first force covers it
+            CompletableFuture<Void> ofBBarrier = log.barrier(b);
+            CompletableFuture<Void> unknown = log.barrier("00000000000000cc"); // no record remembered: everything
+            CompletableFuture<Void> none = log.barrier(null);
+            permits.release(); // the first force
+            firstOfA.get(TIMEOUT_S, TimeUnit.SECONDS);
+            againOfA.get(TIMEOUT_S, TimeUnit.SECONDS);
+            assertTrue(anonymous.isDone() && ofA.isDone(), "A's barrier covers A's record and every one before it");
+            Thread.sleep(100);
+            assertFalse(ofB.isDone());
+            assertFalse(ofBBarrier.isDone(), "B's record rides on the second force");
+            assertFalse(unknown.isDone(), "an SA without a remembered record waits for everything queued before");
+            assertFalse(none.isDone());
+            permits.release();
+            CompletableFuture.allOf(ofBBarrier, unknown, none).get(TIMEOUT_S, TimeUnit.SECONDS);
+            assertEquals(2, forces.get());
+            CompletableFuture<Void> idle = log.barrier(a);
+            assertTrue(idle.isDone() && !idle.isCompletedExceptionally());
+            permits.release(100);
+        }
+    }
+
+    @Test
+    void anSaPastTheBoundGetsTheFullBarrierAgain() throws Exception {
+        String a = "00000000000000aa";
+        String latest = String.format("%016x", 0x1000 + HashChainedAuditLog.MAX_LAST_OF_SA - 1);
+        permits.release(1_000);
+        try (HashChainedAuditLog log = open(dir.resolve("audit.log"))) {
+            log.append(recOf(a)).get(TIMEOUT_S, TimeUnit.SECONDS);
+            List<CompletableFuture<Void>> others = new ArrayList<>();
+            for (int i = 0; i < HashChainedAuditLog.MAX_LAST_OF_SA; i++) {
+                others.add(log.append(recOf(String.format("%016x", 0x1000 + i)))); // pushes A out of the bound
+            }
+            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
+            permits.drainPermits();
+            var _ = log.append(recOf("00000000000000bb"));
+            Thread.sleep(2 * HashChainedAuditLog.MAX_UNFORCED_MS); // the writer holds B's batch in force
+            assertTrue(log.barrier(latest).isDone(), "an SA still remembered, all its records forced: at once");
+            CompletableFuture<Void> forgotten = log.barrier(a);
+            Thread.sleep(50);
+            assertFalse(forgotten.isDone(), "A is no longer remembered: it waits for everything queued, B included");
+            permits.release(1_000);
+            forgotten.get(TIMEOUT_S, TimeUnit.SECONDS);
         }
     }
 
