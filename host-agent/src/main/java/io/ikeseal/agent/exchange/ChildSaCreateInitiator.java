@@ -179,7 +179,9 @@ final class ChildSaCreateInitiator implements InitiatorTask {
         byte[] lowest = Arrays.compareUnsigned(ni, nr.get().nonce()) <= 0
                 ? ni
                 : nr.get().nonce();
-        Continuations.on(sa.exec(), sa.shared().negotiation().accept(sa, offer, m, keying), (o, e) -> {
+        CompletableFuture<ChildSaNegotiation.Outcome> accepted =
+                Continuations.thenRecordsDurable(sa, sa.shared().negotiation().accept(sa, offer, m, keying));
+        Continuations.on(sa.exec(), accepted, (o, e) -> {
             releaseShare();
             if (sa.isClosed()) {
                 if (o != null) {

@@ -91,7 +91,7 @@ final class ChildSaCreateResponder implements ResponderTask {
                                 return keying(sa, init, ni.get(), nr, s, peerKe);
                             });
                 });
-        Continuations.on(sa.exec(), pending, (p, e) -> {
+        Continuations.on(sa.exec(), Continuations.thenRecordsDurable(sa, pending), (p, e) -> {
             if (share[0] != null && !share[0].isDestroyed()) {
                 share[0].destroy();
             }

@@ -36,6 +36,17 @@ final class Continuations {
                 .exceptionally(Continuations::lost);
     }
 
+    /**
+     * {@code f}, then the audit records of {@code sa} so far durable (or failed to become so): what a step that
+     * installs a CHILD_SA waits for first, off the SA's executor, so that the installer's own barrier (the daemon's
+     * DurableInstaller) finds them forced and no SA thread sleeps through an fsync (docs/audit.md). {@code f}'s
+     * failure passes at once; a failed barrier is the installer's to report.
+     */
+    static <T> CompletableFuture<T> thenRecordsDurable(IkeSa sa, CompletableFuture<T> f) {
+        return f.thenCompose(
+                v -> sa.outputs().tokenTime().barrier(IkeSa.hex(sa.spiI())).handle((ignored, e) -> v));
+    }
+
     private static Void lost(Throwable e) {
         LOG.error("IKE SA step failed: {}", e.toString(), e);
         return null;

@@ -3,6 +3,7 @@ package io.ikeseal.agent.exchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,7 +142,9 @@ final class IkeAuthInitiator implements InitiatorTask {
         }
         // Issue 9 item 5: KEYMAT is derived first (a token call), but the CHILD_SA is installed and announced only
         // once the IKE SA is established, on the SA's executor; if the SA closed meanwhile its keys are discarded.
-        Continuations.on(sa.exec(), negotiation.accept(sa, offer, m, ChildKeying.of(sa)), (o, error) -> {
+        CompletableFuture<ChildSaNegotiation.Outcome> accepted =
+                Continuations.thenRecordsDurable(sa, negotiation.accept(sa, offer, m, ChildKeying.of(sa)));
+        Continuations.on(sa.exec(), accepted, (o, error) -> {
             if (sa.isClosed()) {
                 if (o != null) {
                     o.discard();

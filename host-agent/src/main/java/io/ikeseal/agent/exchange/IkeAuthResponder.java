@@ -163,7 +163,8 @@ final class IkeAuthResponder implements ResponderTask {
         CompletableFuture<PendingChildSa> child =
                 negotiation.respond(sa, m, c.config().children(), ChildKeying.of(sa));
         // Both complete before we go on, so a CHILD_SA whose KEYMAT came while our AUTH failed is discarded.
-        Continuations.on(sa.exec(), CompletableFuture.allOf(ours, child), (v, err) -> {
+        CompletableFuture<Void> both = Continuations.thenRecordsDurable(sa, CompletableFuture.allOf(ours, child));
+        Continuations.on(sa.exec(), both, (v, err) -> {
             PendingChildSa pending = child.state() == Future.State.SUCCESS ? child.resultNow() : null;
             if (sa.isClosed() || err != null) {
                 if (pending != null) {
