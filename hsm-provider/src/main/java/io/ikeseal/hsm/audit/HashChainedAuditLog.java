@@ -47,9 +47,9 @@ import io.ikeseal.hsm.api.AuditContext;
  * <p>Token results are released once their record is queued, not once it is forced; what makes that safe is the
  * barrier: before anything acts on a result outside this process (a datagram leaves, a CHILD_SA carries traffic),
  * the actor waits for {@link #barrier}, which completes once every record queued before it is forced (for an IKE SA:
- * every record up to that SA's last one; at once when none is pending) and fails if the log broke first, or if a record of the same IKE SA was lost in an earlier
- * failure (remembered {@value #LOST_SA_MINUTES} minutes, for at most {@value #MAX_LOST_SAS} SAs; past that, every
- * barrier fails for that long). Barriers cost no write of their own: they ride on the batches.
+ * every record up to that SA's last one; at once when none is pending) and fails if the log broke first, or if a
+ * record of the same IKE SA was lost in an earlier failure (remembered {@value #LOST_SA_MINUTES} minutes, for at most
+ * {@value #MAX_LOST_SAS} SAs; past that, every barrier fails for that long). Barriers cost no write of their own: they ride on the batches.
  * docs/audit.md says who waits where.
  *
  * <h2>Fail closed, then recover</h2>
@@ -320,11 +320,11 @@ public final class HashChainedAuditLog implements AuditSink {
     /**
      * Completes (on the writer thread, or at once) when every record queued before this call is forced, as far as IKE
      * SA {@code ikeSpiI} is concerned: that SA's last record and every record before it (the SA's action depends on
-     * nothing later; without a remembered record of the SA, or without an SA, everything queued). Fails if the log is closed, or if a record of that SA was lost (in the batch
-     * this barrier waited for, or in a failure within the last {@value #LOST_SA_MINUTES} minutes). While the log is
-     * broken nothing is pending, so the barrier of an SA that lost nothing completes: an established SA keeps
-     * answering on its host-side keys. Without an SA ({@code null}) any loss in its batch, or a broken log, fails it.
-     * Dependent stages must be short or async.
+     * nothing later; without a remembered record of the SA, or without an SA, everything queued). Fails if the log is
+     * closed, or if a record of that SA was lost (in the batch this barrier waited for, or in a failure within the
+     * last {@value #LOST_SA_MINUTES} minutes). While the log is broken nothing is pending, so the barrier of an SA
+     * that lost nothing completes: an established SA keeps answering on its host-side keys. Without an SA
+     * ({@code null}) any loss in its batch, or a broken log, fails it. Dependent stages must be short or async.
      */
     @Override
     public CompletableFuture<Void> barrier(String ikeSpiI) {

@@ -89,7 +89,7 @@ public final class Token implements AutoCloseable {
      * <p>The future completes on the token's thread, so dependent stages added without an executor run there:
      * keep them short and never let them wait (hand real work to an executor with the *Async variants, as the
      * exchanges do). A hand-off to a completion thread instead cost a thread wake-up per call, which under load
-     * was about a tenth of the compat tier's CPU per SA (docs/performance.md). {@link #await} refuses to wait on
+     * was up to a tenth of the compat tier's CPU per SA (docs/performance.md). {@link #await} refuses to wait on
      * a token thread.
      */
     public <T> CompletableFuture<T> call(TokenOperation op, AuditContext context, TokenCall<T> body) {
