@@ -203,11 +203,14 @@ class SwanctlLifecycleTest {
     }
 
     private static void assertIkeKeysAgree(Charon a, Charon b, SaSpis sa) {
-        IkeSaKeys mine = a.keys().ike(sa.spiI(), sa.spiR());
+        // Either charon may list the SA before its key log line is written: wait for both.
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (b.keys().findIke(sa.spiI(), sa.spiR()).isEmpty() && System.nanoTime() < deadline) {
+        while ((a.keys().findIke(sa.spiI(), sa.spiR()).isEmpty()
+                        || b.keys().findIke(sa.spiI(), sa.spiR()).isEmpty())
+                && System.nanoTime() < deadline) {
             sleep();
         }
+        IkeSaKeys mine = a.keys().ike(sa.spiI(), sa.spiR());
         IkeSaKeys theirs = b.keys().ike(sa.spiI(), sa.spiR());
         assertEquals(List.of(), mine.differences(theirs), () -> mine + " vs " + theirs);
     }
