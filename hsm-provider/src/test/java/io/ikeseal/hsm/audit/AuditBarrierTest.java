@@ -59,6 +59,15 @@ class AuditBarrierTest {
         return assertInstanceOf(AuditException.class, e.getCause());
     }
 
+    /** Until the writer waits in a gated force (bounded: the test fails rather than hangs). */
+    private void awaitWriterInForce() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+        while (!permits.hasQueuedThreads()) {
+            assertTrue(System.nanoTime() < deadline, "the writer never reached its force");
+            Thread.sleep(5);
+        }
+    }
+
     private static AuditRecord recOf(String spi) {
         return new AuditRecord(
                 Instant.now(), "t", "C_DeriveKey", "CKM_ECDH1_DERIVE", "k", new AuditContext(spi, null, null), "ok", 1);
@@ -145,7 +154,7 @@ class AuditBarrierTest {
                     1));
             CompletableFuture<Void> ofA = log.append(recOf(a));
             CompletableFuture<Void> firstOfA = log.barrier(a); // due now
-            Thread.sleep(100); // the writer holds the first batch in force
+            awaitWriterInForce(); // it holds the first batch
             CompletableFuture<Void> ofB = log.append(recOf(b)); // queued behind it
             CompletableFuture<Void> againOfA = log.barrier(a); // A has nothing new: the first force covers it
             CompletableFuture<Void> ofBBarrier = log.barrier(b);
@@ -183,7 +192,7 @@ class AuditBarrierTest {
             CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get(TIMEOUT_S, TimeUnit.SECONDS);
             permits.drainPermits();
             var _ = log.append(recOf("00000000000000bb"));
-            Thread.sleep(2 * HashChainedAuditLog.MAX_UNFORCED_MS); // the writer holds B's batch in force
+            awaitWriterInForce(); // B's batch, after MAX_UNFORCED_MS
             assertTrue(log.barrier(latest).isDone(), "an SA still remembered, all its records forced: at once");
             CompletableFuture<Void> forgotten = log.barrier(a);
             Thread.sleep(50);
