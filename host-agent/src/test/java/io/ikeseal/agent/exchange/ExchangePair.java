@@ -64,6 +64,13 @@ final class ExchangePair {
         volatile Consumer<String> watcher = e -> {};
 
         final IkeSpiTable spis = new IkeSpiTable();
+        /**
+         * What this end's audit barrier answers, for every SA (completed: an idle log); a test holds it to script
+         * a group commit that has not happened yet. {@link #barriers} lists the SAs (initiator SPI) it was asked for.
+         */
+        volatile CompletableFuture<Void> barrier = CompletableFuture.completedFuture(null);
+
+        final List<String> barriers = new CopyOnWriteArrayList<>();
         /** This end's random values; a test may fix the first octet of its nonces. */
         final BiasedRandom random = new BiasedRandom();
 
@@ -94,6 +101,12 @@ final class ExchangePair {
                 @Override
                 public CompletableFuture<Void> append(AuditRecord record) {
                     return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public CompletableFuture<Void> barrier(String ikeSpiI) {
+                    barriers.add(String.valueOf(ikeSpiI));
+                    return barrier;
                 }
 
                 @Override
