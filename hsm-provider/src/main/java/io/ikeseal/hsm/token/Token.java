@@ -148,21 +148,18 @@ public final class Token implements AutoCloseable {
         // for a barrier that fails if this record never reaches the disk. Refused at once: withheld.
         Throwable refused = refusal(logged);
         observe(op, outcome, t0 - queuedAt, runNanos);
-        try {
-            if (refused != null) {
-                destroyQuietly(value);
-                result.completeExceptionally(new TokenException(
-                        "token '" + name() + "': " + op.operation()
-                                + " result withheld because its audit record could not be written",
-                        null,
-                        refused));
-            } else if (error != null) {
-                result.completeExceptionally(wrap(op, error));
-            } else {
-                result.complete(value);
-            }
-        } catch (RuntimeException | Error e) { // a dependent stage's bug: the call itself is done and recorded
-            LOG.error("token '{}': a stage after {} failed: {}", name(), op.operation(), e.toString(), e);
+        // A stage that throws fails its own future, not this one's completion: CompletableFuture catches it.
+        if (refused != null) {
+            destroyQuietly(value);
+            result.completeExceptionally(new TokenException(
+                    "token '" + name() + "': " + op.operation()
+                            + " result withheld because its audit record could not be written",
+                    null,
+                    refused));
+        } else if (error != null) {
+            result.completeExceptionally(wrap(op, error));
+        } else {
+            result.complete(value);
         }
         drainDestroys(false); // after the result is on its way: destroys never delay a caller
     }
